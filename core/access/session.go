@@ -1,0 +1,12 @@
+package access
+
+import "time"
+
+// Session is a signed-in user. Core hands one out at sign-in and accepts only the ones it
+// handed out; Privilege is as of sign-in, while core checks the current one at every use.
+type Session struct {
+	UserID     int64
+	Name       string
+	Privilege  Privilege
+	SignedInAt time.Time
+}

@@ -1,0 +1,42 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/medialake/connect/core/access"
+	"github.com/medialake/connect/core/store"
+)
+
+// ActivityEntry is one line of the activity log.
+type ActivityEntry = store.Entry
+
+// ActivityFilter narrows and pages the activity log: by actor, by action, and BeforeID (the
+// last ID of the previous page) for the next page.
+type ActivityFilter = store.ActivityFilter
+
+// Activity returns one page of the activity log, newest first (admin only).
+func (a *App) Activity(ctx context.Context, s *access.Session, f ActivityFilter) ([]ActivityEntry, error) {
+	if _, err := a.authorize(ctx, s, access.ActivityRead, "", false); err != nil {
+		return nil, err
+	}
+	return a.db.Activity(ctx, f)
+}
+
+// ExportActivityCSV writes the entries that f keeps, all of them, newest first, as CSV to w
+// (admin only). The export itself is recorded.
+func (a *App) ExportActivityCSV(ctx context.Context, s *access.Session, w io.Writer, f ActivityFilter) error {
+	const subject = "activity log"
+	u, err := a.authorize(ctx, s, access.ActivityExport, subject, false)
+	if err != nil {
+		return err
+	}
+	n, err := a.db.WriteActivityCSV(ctx, w, f)
+	if err != nil {
+		a.note(ctx, u.Name, access.ActivityExport, subject, store.OutcomeFailed, fmt.Sprintf("stopped after %d entries", n))
+		return fmt.Errorf("export activity: %w", err)
+	}
+	a.note(ctx, u.Name, access.ActivityExport, subject, store.OutcomeOK, fmt.Sprintf("%d entries", n))
+	return nil
+}

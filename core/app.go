@@ -1,0 +1,237 @@
+// Package core holds the use-cases that the GUI and the command line call: one facade, App,
+// with one place for privilege checks and the activity log.
+package core
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/medialake/connect/core/access"
+	"github.com/medialake/connect/core/store"
+	"github.com/medialake/connect/core/vault"
+)
+
+// DBFile is the workspace database's name inside the workspace folder.
+const DBFile = "connect.db"
+
+// Keychain keeps the workspace's secrets; *vault.Vault satisfies it.
+type Keychain interface {
+	Set(ctx context.Context, key string, s vault.Secret) error
+	Get(ctx context.Context, key string) (vault.Secret, error)
+	Delete(ctx context.Context, key string) error
+}
+
+// Config is what App needs from its surroundings. Only Home is required.
+type Config struct {
+	// Home is the workspace folder; it is created (mode 0700) if missing.
+	Home string
+	// Logger receives the log; nil discards it.
+	Logger *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Keychain holds secrets; nil means the OS keychain (vault.New with the workspace's id).
+	Keychain Keychain
+	// HTTPClient talks to providers; nil means http.DefaultClient.
+	HTTPClient *http.Client
+	// OpenURL opens the system browser.
+	OpenURL func(string) error
+}
+
+// App is an open workspace and the use-cases on it. It is safe for concurrent use.
+type App struct {
+	db          *store.DB
+	log         *slog.Logger
+	now         func() time.Time
+	keychain    Keychain
+	httpClient  *http.Client
+	openURL     func(string) error
+	workspaceID string
+
+	// disconnectSource ends one source when its owner is deleted. Until the sources part
+	// supplies revocation and the keychain, it only deletes the row.
+	disconnectSource func(ctx context.Context, sourceID int64) error
+
+	signInMu sync.Mutex // one sign-in at a time, so parallel guesses cannot slip past a lock-out
+	mu       sync.Mutex // guards sessions
+	sessions map[*access.Session]*sessionState
+}
+
+type sessionState struct {
+	lastUse time.Time
+	locked  bool
+}
+
+// Open opens the workspace in cfg.Home: the folder, its database and the workspace row.
+func Open(ctx context.Context, cfg Config) (*App, error) {
+	if cfg.Home == "" {
+		return nil, errors.New("open workspace: no folder given")
+	}
+	if err := os.MkdirAll(cfg.Home, 0o700); err != nil {
+		return nil, fmt.Errorf("open workspace: %w", err)
+	}
+	db, err := store.Open(ctx, filepath.Join(cfg.Home, DBFile))
+	if err != nil {
+		return nil, fmt.Errorf("open workspace: %w", err)
+	}
+	ws, err := db.Workspace(ctx)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open workspace: %w", err)
+	}
+	a := &App{
+		db:          db,
+		log:         cfg.Logger,
+		now:         cfg.Now,
+		keychain:    cfg.Keychain,
+		httpClient:  cfg.HTTPClient,
+		openURL:     cfg.OpenURL,
+		workspaceID: ws.ID,
+		sessions:    map[*access.Session]*sessionState{},
+	}
+	if a.log == nil {
+		a.log = slog.New(slog.DiscardHandler)
+	}
+	if a.keychain == nil {
+		a.keychain = vault.New(ws.ID)
+	}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	if a.httpClient == nil {
+		a.httpClient = http.DefaultClient
+	}
+	a.disconnectSource = func(ctx context.Context, id int64) error {
+		return store.DeleteSource(ctx, a.db, id)
+	}
+	return a, nil
+}
+
+// Close closes the database. Sessions end with it.
+func (a *App) Close() error {
+	a.mu.Lock()
+	clear(a.sessions)
+	a.mu.Unlock()
+	return a.db.Close()
+}
+
+// WorkspaceID is the workspace's random id, which namespaces its keychain entries.
+func (a *App) WorkspaceID() string { return a.workspaceID }
+
+// NeedsFirstAdmin reports whether the workspace has no user yet, so that the only thing to do
+// is CreateFirstAdmin.
+func (a *App) NeedsFirstAdmin(ctx context.Context) (bool, error) {
+	n, err := store.CountUsers(ctx, a.db)
+	if err != nil {
+		return false, err
+	}
+	return n == 0, nil
+}
+
+// authorize is the check at the top of every use-case: the session is one that sign-in handed
+// out, is neither signed out nor idle-locked, its user still exists and is active, and that
+// user's current privilege allows the action. It returns the user as stored now. A refusal
+// for lack of privilege is access.ErrForbidden and leaves one "denied" row in the activity log.
+func (a *App) authorize(ctx context.Context, s *access.Session, action access.Action, subject string, ownsTarget bool) (store.User, error) {
+	u, err := a.session(ctx, s)
+	if err != nil {
+		return store.User{}, fmt.Errorf("%s: %w", action, err)
+	}
+	if !access.Allowed(u.Privilege, action, ownsTarget) {
+		a.note(ctx, u.Name, action, subject, store.OutcomeDenied, "privilege "+u.Privilege.String())
+		return store.User{}, fmt.Errorf("%s %s: %w", action, subject, access.ErrForbidden)
+	}
+	return u, nil
+}
+
+// session checks that s is live and counts this call as use of it.
+func (a *App) session(ctx context.Context, s *access.Session) (store.User, error) {
+	ws, err := a.db.Workspace(ctx)
+	if err != nil {
+		return store.User{}, err
+	}
+	now := a.now()
+	a.mu.Lock()
+	st, ok := a.sessions[s]
+	switch {
+	case !ok:
+		a.mu.Unlock()
+		return store.User{}, access.ErrSessionEnded
+	case st.locked || now.Sub(st.lastUse) > ws.IdleLock:
+		st.locked = true
+		a.mu.Unlock()
+		return store.User{}, access.ErrSessionLocked
+	}
+	a.mu.Unlock()
+
+	u, err := store.UserByID(ctx, a.db, s.UserID)
+	if errors.Is(err, store.ErrNotFound) {
+		a.endSession(s)
+		return store.User{}, access.ErrSessionEnded
+	}
+	if err != nil {
+		return store.User{}, err
+	}
+	if u.Disabled {
+		a.endSession(s)
+		return store.User{}, fmt.Errorf("%w: %w", access.ErrSessionEnded, access.ErrDisabled)
+	}
+	a.mu.Lock()
+	if st.lastUse.Before(now) {
+		st.lastUse = now
+	}
+	a.mu.Unlock()
+	return u, nil
+}
+
+func (a *App) startSession(u store.User, now time.Time) *access.Session {
+	s := &access.Session{UserID: u.ID, Name: u.Name, Privilege: u.Privilege, SignedInAt: now}
+	a.mu.Lock()
+	a.sessions[s] = &sessionState{lastUse: now}
+	a.mu.Unlock()
+	return s
+}
+
+func (a *App) endSession(s *access.Session) {
+	a.mu.Lock()
+	delete(a.sessions, s)
+	a.mu.Unlock()
+}
+
+// change runs fn, which makes a change, and appends the change's "ok" entry to the activity
+// log in the same transaction; fn returns the entry's detail.
+func (a *App) change(ctx context.Context, actor string, action access.Action, subject string, fn func(tx *sql.Tx) (string, error)) error {
+	var detail string
+	err := a.db.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if detail, err = fn(tx); err != nil {
+			return err
+		}
+		return store.Append(ctx, tx, a.entry(actor, action, subject, store.OutcomeOK, detail))
+	})
+	if err != nil {
+		return err
+	}
+	a.log.Info("activity", "actor", actor, "action", string(action), "subject", subject, "outcome", store.OutcomeOK, "detail", detail)
+	return nil
+}
+
+// note appends an entry that records no change (a refusal, a failure, a read that is
+// audited). Failing to write it is logged, not returned: the caller's own outcome matters more.
+func (a *App) note(ctx context.Context, actor string, action access.Action, subject, outcome, detail string) {
+	a.log.Info("activity", "actor", actor, "action", string(action), "subject", subject, "outcome", outcome, "detail", detail)
+	if err := store.Append(ctx, a.db, a.entry(actor, action, subject, outcome, detail)); err != nil {
+		a.log.Error("record activity", "action", string(action), "err", err)
+	}
+}
+
+func (a *App) entry(actor string, action access.Action, subject, outcome, detail string) store.Entry {
+	return store.Entry{At: a.now(), Actor: actor, Action: string(action), Subject: subject, Outcome: outcome, Detail: detail}
+}

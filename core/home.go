@@ -1,0 +1,48 @@
+package core
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+)
+
+// HomeEnv names the environment variable that chooses the workspace folder.
+const HomeEnv = "MEDIALAKE_CONNECT_HOME"
+
+// LogFile is the log's name inside the workspace folder.
+const LogFile = "connect.log"
+
+// HomeDir resolves the workspace folder: flagValue (from --home) if set, else $MEDIALAKE_CONNECT_HOME,
+// else the user's configuration folder.
+func HomeDir(flagValue string) (string, error) {
+	if flagValue != "" {
+		return filepath.Abs(flagValue)
+	}
+	if env := os.Getenv(HomeEnv); env != "" {
+		return filepath.Abs(env)
+	}
+	cfg, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("find the workspace folder: %w; pass --home DIR or set %s", err, HomeEnv)
+	}
+	return filepath.Join(cfg, "medialake-connect"), nil
+}
+
+// OpenLog returns a logger that appends to the log file in home and, when verbose, also writes
+// to stderr. Secrets reach it only as vault.Secret, which logs as [redacted].
+func OpenLog(home string, verbose bool) (*slog.Logger, io.Closer, error) {
+	if err := os.MkdirAll(home, 0o700); err != nil {
+		return nil, nil, fmt.Errorf("create workspace folder: %w", err)
+	}
+	f, err := os.OpenFile(filepath.Join(home, LogFile), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open log: %w", err)
+	}
+	var h slog.Handler = slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelInfo})
+	if verbose {
+		h = slog.NewMultiHandler(h, slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	return slog.New(h), f, nil
+}

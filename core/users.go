@@ -1,0 +1,515 @@
+package core
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/medialake/connect/core/access"
+	"github.com/medialake/connect/core/store"
+	"github.com/medialake/connect/core/vault"
+)
+
+var (
+	// ErrAlreadySetUp means the workspace has users, so there is no first administrator to create.
+	ErrAlreadySetUp = errors.New("the workspace already has an administrator")
+	// ErrUserHasSources means a user to delete owns sources and no SourcePolicy says what
+	// becomes of them, or they could not all be disconnected.
+	ErrUserHasSources = errors.New("the user has sources: transfer them to another user or disconnect them")
+	// ErrBadTransfer means sources cannot go to the chosen user: it must be another active user
+	// with write or admin privilege.
+	ErrBadTransfer = errors.New("sources can go only to another active user with write or admin privilege")
+	// ErrIdleLockRange means an idle-lock time outside MinIdleLock to MaxIdleLock.
+	ErrIdleLockRange = fmt.Errorf("idle lock must be between %v and %v", MinIdleLock, MaxIdleLock)
+)
+
+// Bounds of the idle-lock setting.
+const (
+	MinIdleLock = time.Minute
+	MaxIdleLock = 24 * time.Hour
+)
+
+// User is a profile as administrators see it; it carries no passphrase hash.
+type User struct {
+	ID        int64
+	Name      string
+	Privilege access.Privilege
+	Disabled  bool
+	// LockedUntil is set while too many wrong passphrases keep the user from signing in.
+	LockedUntil  time.Time
+	CreatedAt    time.Time
+	LastSignInAt time.Time
+	// Sources is how many sources the user owns.
+	Sources int
+}
+
+// SourcePolicy says what becomes of a deleted user's sources: given to the user TransferTo,
+// or disconnected. Exactly one applies when the user has sources.
+type SourcePolicy struct {
+	TransferTo int64
+	Disconnect bool
+}
+
+// CreateFirstAdmin creates the administrator of an empty workspace and signs them in. It fails
+// with ErrAlreadySetUp once any user exists.
+func (a *App) CreateFirstAdmin(ctx context.Context, name string, pass, confirm vault.Secret) (*access.Session, error) {
+	name, err := access.CleanName(name)
+	if err != nil {
+		return nil, fmt.Errorf("create administrator: %w", err)
+	}
+	if err := access.CheckNew(pass, confirm); err != nil {
+		return nil, fmt.Errorf("create administrator: %w", err)
+	}
+	phc, err := access.Hash(pass)
+	if err != nil {
+		return nil, fmt.Errorf("create administrator: %w", err)
+	}
+	now := a.now()
+	u := store.User{Name: name, Privilege: access.Admin, PassphraseHash: phc, CreatedAt: now, LastSignInAt: now}
+	err = a.change(ctx, name, access.FirstAdmin, name, func(tx *sql.Tx) (string, error) {
+		n, err := store.CountUsers(ctx, tx)
+		if err != nil {
+			return "", err
+		}
+		if n > 0 {
+			return "", ErrAlreadySetUp
+		}
+		if u.ID, err = store.InsertUser(ctx, tx, u); err != nil {
+			return "", err
+		}
+		return "", store.RecordSignIn(ctx, tx, u.ID, now)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create administrator %q: %w", name, err)
+	}
+	return a.startSession(u, now), nil
+}
+
+// Profiles lists the names of the active users, for the sign-in screen.
+func (a *App) Profiles(ctx context.Context) ([]string, error) {
+	users, err := store.Users(ctx, a.db)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, u := range users {
+		if !u.Disabled {
+			names = append(names, u.Name)
+		}
+	}
+	return names, nil
+}
+
+// SignIn checks a user's passphrase and returns a new session. After access.FreeFailures wrong
+// passphrases in a row, sign-in closes for a while: the error is then an *access.LockedError
+// that says until when (alongside access.ErrWrongPassphrase for the failure that closed it).
+// Every attempt is recorded in the activity log.
+func (a *App) SignIn(ctx context.Context, name string, pass vault.Secret) (*access.Session, error) {
+	a.signInMu.Lock()
+	defer a.signInMu.Unlock()
+
+	name = strings.TrimSpace(name)
+	now := a.now()
+	u, err := store.UserByName(ctx, a.db, name)
+	if errors.Is(err, store.ErrNotFound) {
+		a.note(ctx, name, access.SignIn, name, store.OutcomeFailed, "no such user")
+		return nil, fmt.Errorf("sign in %q: %w", name, access.ErrUnknownUser)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sign in %q: %w", name, err)
+	}
+	if u.Disabled {
+		a.note(ctx, u.Name, access.SignIn, u.Name, store.OutcomeDenied, "user disabled")
+		return nil, fmt.Errorf("sign in %q: %w", u.Name, access.ErrDisabled)
+	}
+	if now.Before(u.LockedUntil) {
+		a.note(ctx, u.Name, access.SignIn, u.Name, store.OutcomeDenied, "locked out until "+u.LockedUntil.UTC().Format(time.RFC3339))
+		return nil, fmt.Errorf("sign in %q: %w", u.Name, &access.LockedError{Until: u.LockedUntil})
+	}
+	ok, err := access.Verify(u.PassphraseHash, pass)
+	if err != nil {
+		a.note(ctx, u.Name, access.SignIn, u.Name, store.OutcomeFailed, "stored passphrase hash unreadable")
+		return nil, fmt.Errorf("sign in %q: %w", u.Name, err)
+	}
+	if !ok {
+		return nil, a.failSignIn(ctx, u, now)
+	}
+
+	var rehash string
+	if access.NeedsRehash(u.PassphraseHash) {
+		if rehash, err = access.Hash(pass); err != nil {
+			return nil, fmt.Errorf("sign in %q: %w", u.Name, err)
+		}
+	}
+	err = a.change(ctx, u.Name, access.SignIn, u.Name, func(tx *sql.Tx) (string, error) {
+		if err := store.RecordSignIn(ctx, tx, u.ID, now); err != nil {
+			return "", err
+		}
+		if rehash == "" {
+			return "", nil
+		}
+		return "passphrase re-hashed with current parameters", store.SetPassphraseHash(ctx, tx, u.ID, rehash, false)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sign in %q: %w", u.Name, err)
+	}
+	return a.startSession(u, now), nil
+}
+
+// failSignIn counts a wrong passphrase, closes sign-in when the count calls for it, and
+// records the attempt, all in one transaction.
+func (a *App) failSignIn(ctx context.Context, u store.User, now time.Time) error {
+	var until time.Time
+	var detail string
+	err := a.db.Tx(ctx, func(tx *sql.Tx) error {
+		n, err := store.AddFailedSignIn(ctx, tx, u.ID)
+		if err != nil {
+			return err
+		}
+		detail = fmt.Sprintf("wrong passphrase (%d in a row)", n)
+		if d := access.LockDelay(n); d > 0 {
+			until = now.Add(d)
+			detail += fmt.Sprintf("; locked out for %v", d)
+			if err := store.SetLockedUntil(ctx, tx, u.ID, until); err != nil {
+				return err
+			}
+		}
+		return store.Append(ctx, tx, a.entry(u.Name, access.SignIn, u.Name, store.OutcomeFailed, detail))
+	})
+	if err != nil {
+		return fmt.Errorf("sign in %q: %w", u.Name, err)
+	}
+	a.log.Info("activity", "actor", u.Name, "action", string(access.SignIn), "outcome", store.OutcomeFailed, "detail", detail)
+	if !until.IsZero() {
+		return fmt.Errorf("sign in %q: %w: %w", u.Name, access.ErrWrongPassphrase, &access.LockedError{Until: until})
+	}
+	return fmt.Errorf("sign in %q: %w", u.Name, access.ErrWrongPassphrase)
+}
+
+// SignOut ends the session; core refuses it from then on with access.ErrSessionEnded.
+func (a *App) SignOut(ctx context.Context, s *access.Session) {
+	a.mu.Lock()
+	_, ok := a.sessions[s]
+	delete(a.sessions, s)
+	a.mu.Unlock()
+	if ok {
+		a.note(ctx, s.Name, access.SignOut, s.Name, store.OutcomeOK, "")
+	}
+}
+
+// Lock locks the session at once, as the idle lock would: core refuses it with
+// access.ErrSessionLocked, and the user signs in again.
+func (a *App) Lock(s *access.Session) {
+	a.mu.Lock()
+	if st, ok := a.sessions[s]; ok {
+		st.locked = true
+	}
+	a.mu.Unlock()
+}
+
+// Touch counts as use of the session, postponing its idle lock, and reports whether it is
+// still usable: access.ErrSessionLocked, access.ErrSessionEnded (with access.ErrDisabled when
+// the user was disabled) otherwise.
+func (a *App) Touch(ctx context.Context, s *access.Session) error {
+	_, err := a.session(ctx, s)
+	return err
+}
+
+// IdleLock returns how long a session may stay idle before it locks.
+func (a *App) IdleLock(ctx context.Context, s *access.Session) (time.Duration, error) {
+	if _, err := a.session(ctx, s); err != nil {
+		return 0, err
+	}
+	ws, err := a.db.Workspace(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return ws.IdleLock, nil
+}
+
+// SetIdleLock sets how long a session may stay idle before it locks (admin only).
+func (a *App) SetIdleLock(ctx context.Context, s *access.Session, d time.Duration) error {
+	const subject = "idle lock"
+	u, err := a.authorize(ctx, s, access.SettingsChange, subject, false)
+	if err != nil {
+		return err
+	}
+	if d < MinIdleLock || d > MaxIdleLock {
+		return fmt.Errorf("set idle lock to %v: %w", d, ErrIdleLockRange)
+	}
+	// store.SetIdleLock runs on its own, not in a transaction of ours, so the entry follows it.
+	if err := a.db.SetIdleLock(ctx, d); err != nil {
+		return err
+	}
+	a.note(ctx, u.Name, access.SettingsChange, subject, store.OutcomeOK, "set to "+d.String())
+	return nil
+}
+
+// Users lists every user (admin only).
+func (a *App) Users(ctx context.Context, s *access.Session) ([]User, error) {
+	if _, err := a.authorize(ctx, s, access.UserList, "", false); err != nil {
+		return nil, err
+	}
+	list, err := store.Users(ctx, a.db)
+	if err != nil {
+		return nil, err
+	}
+	counts, err := store.SourceCounts(ctx, a.db)
+	if err != nil {
+		return nil, err
+	}
+	users := make([]User, len(list))
+	for i, u := range list {
+		users[i] = User{ID: u.ID, Name: u.Name, Privilege: u.Privilege, Disabled: u.Disabled,
+			LockedUntil: u.LockedUntil, CreatedAt: u.CreatedAt, LastSignInAt: u.LastSignInAt, Sources: counts[u.ID]}
+	}
+	return users, nil
+}
+
+// AddUser adds a user with an initial passphrase, typed twice (admin only), and returns its id.
+func (a *App) AddUser(ctx context.Context, s *access.Session, name string, p access.Privilege, pass, confirm vault.Secret) (int64, error) {
+	admin, err := a.authorize(ctx, s, access.UserAdd, strings.TrimSpace(name), false)
+	if err != nil {
+		return 0, err
+	}
+	if name, err = access.CleanName(name); err != nil {
+		return 0, fmt.Errorf("add user: %w", err)
+	}
+	if !p.Valid() {
+		return 0, fmt.Errorf("add user %q: %w", name, access.ErrBadPrivilege)
+	}
+	if err := access.CheckNew(pass, confirm); err != nil {
+		return 0, fmt.Errorf("add user %q: %w", name, err)
+	}
+	phc, err := access.Hash(pass)
+	if err != nil {
+		return 0, fmt.Errorf("add user %q: %w", name, err)
+	}
+	var id int64
+	err = a.change(ctx, admin.Name, access.UserAdd, name, func(tx *sql.Tx) (string, error) {
+		if _, err := store.UserByName(ctx, tx, name); err == nil {
+			return "", access.ErrNameTaken
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return "", err
+		}
+		id, err = store.InsertUser(ctx, tx, store.User{Name: name, Privilege: p, PassphraseHash: phc, CreatedAt: a.now()})
+		if errors.Is(err, store.ErrDuplicate) {
+			return "", access.ErrNameTaken
+		}
+		return "privilege " + p.String(), err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("add user %q: %w", name, err)
+	}
+	return id, nil
+}
+
+// SetPrivilege changes a user's privilege (admin only). The last active administrator cannot
+// be demoted.
+func (a *App) SetPrivilege(ctx context.Context, s *access.Session, id int64, p access.Privilege) error {
+	label := a.userLabel(ctx, id)
+	admin, err := a.authorize(ctx, s, access.UserSetPrivilege, label, false)
+	if err != nil {
+		return err
+	}
+	return a.changeUser(ctx, admin, access.UserSetPrivilege, id, label, func(tx *sql.Tx, u store.User) (string, error) {
+		if !p.Valid() {
+			return "", access.ErrBadPrivilege
+		}
+		if p != access.Admin {
+			if err := a.keepAnAdmin(ctx, tx, u); err != nil {
+				return "", err
+			}
+		}
+		return u.Privilege.String() + " → " + p.String(), store.SetUserPrivilege(ctx, tx, id, p)
+	})
+}
+
+// ResetPassphrase gives a user a new passphrase, typed twice, and lifts any lock-out
+// (admin only).
+func (a *App) ResetPassphrase(ctx context.Context, s *access.Session, id int64, pass, confirm vault.Secret) error {
+	label := a.userLabel(ctx, id)
+	admin, err := a.authorize(ctx, s, access.UserResetPassphrase, label, false)
+	if err != nil {
+		return err
+	}
+	if err := access.CheckNew(pass, confirm); err != nil {
+		return fmt.Errorf("reset passphrase of user %d: %w", id, err)
+	}
+	phc, err := access.Hash(pass)
+	if err != nil {
+		return fmt.Errorf("reset passphrase of user %d: %w", id, err)
+	}
+	return a.changeUser(ctx, admin, access.UserResetPassphrase, id, label, func(tx *sql.Tx, u store.User) (string, error) {
+		return "", store.SetPassphraseHash(ctx, tx, id, phc, true)
+	})
+}
+
+// DisableUser keeps a user from signing in and ends their sessions at their next use (admin
+// only). The last active administrator cannot be disabled.
+func (a *App) DisableUser(ctx context.Context, s *access.Session, id int64) error {
+	label := a.userLabel(ctx, id)
+	admin, err := a.authorize(ctx, s, access.UserDisable, label, false)
+	if err != nil {
+		return err
+	}
+	return a.changeUser(ctx, admin, access.UserDisable, id, label, func(tx *sql.Tx, u store.User) (string, error) {
+		if err := a.keepAnAdmin(ctx, tx, u); err != nil {
+			return "", err
+		}
+		return "", store.SetUserDisabled(ctx, tx, id, true)
+	})
+}
+
+// EnableUser lets a disabled user sign in again (admin only).
+func (a *App) EnableUser(ctx context.Context, s *access.Session, id int64) error {
+	label := a.userLabel(ctx, id)
+	admin, err := a.authorize(ctx, s, access.UserEnable, label, false)
+	if err != nil {
+		return err
+	}
+	return a.changeUser(ctx, admin, access.UserEnable, id, label, func(tx *sql.Tx, u store.User) (string, error) {
+		return "", store.SetUserDisabled(ctx, tx, id, false)
+	})
+}
+
+// DeleteUser deletes a user (admin only). Their sources go to policy.TransferTo, or are
+// disconnected when policy.Disconnect is set; a user with sources and no policy is
+// ErrUserHasSources. The last active administrator cannot be deleted.
+func (a *App) DeleteUser(ctx context.Context, s *access.Session, id int64, policy SourcePolicy) error {
+	label := a.userLabel(ctx, id)
+	admin, err := a.authorize(ctx, s, access.UserDelete, label, false)
+	if err != nil {
+		return err
+	}
+	if policy.Disconnect && policy.TransferTo != 0 {
+		return fmt.Errorf("delete user %s: both transfer and disconnect chosen: %w", label, ErrUserHasSources)
+	}
+	if policy.Disconnect {
+		// Nothing is disconnected for a deletion that would be refused anyway.
+		u, err := store.UserByID(ctx, a.db, id)
+		if err != nil {
+			return fmt.Errorf("delete user %s: %w", label, err)
+		}
+		if err := a.keepAnAdmin(ctx, a.db, u); err != nil {
+			return fmt.Errorf("delete user %s: %w", label, err)
+		}
+		// Disconnecting revokes at the provider and clears the keychain: it cannot run inside
+		// a database transaction, so it runs first and the deletion checks what is left.
+		ids, err := store.SourceIDsOf(ctx, a.db, id)
+		if err != nil {
+			return fmt.Errorf("delete user %s: %w", label, err)
+		}
+		for _, sid := range ids {
+			if err := a.disconnectSource(ctx, sid); err != nil {
+				return fmt.Errorf("delete user %s: disconnect source %d: %w", label, sid, err)
+			}
+		}
+	}
+	return a.changeUser(ctx, admin, access.UserDelete, id, label, func(tx *sql.Tx, u store.User) (string, error) {
+		if err := a.keepAnAdmin(ctx, tx, u); err != nil {
+			return "", err
+		}
+		detail := ""
+		if policy.TransferTo != 0 {
+			to, err := store.UserByID(ctx, tx, policy.TransferTo)
+			if errors.Is(err, store.ErrNotFound) || (err == nil && (to.ID == u.ID || to.Disabled || to.Privilege == access.Read)) {
+				return "", ErrBadTransfer
+			}
+			if err != nil {
+				return "", err
+			}
+			n, err := store.TransferSources(ctx, tx, u.ID, to.ID, a.now())
+			if err != nil {
+				return "", err
+			}
+			detail = fmt.Sprintf("%d sources transferred to %s", n, to.Name)
+		}
+		ids, err := store.SourceIDsOf(ctx, tx, u.ID)
+		if err != nil {
+			return "", err
+		}
+		if len(ids) > 0 {
+			return "", fmt.Errorf("%d sources left: %w", len(ids), ErrUserHasSources)
+		}
+		if policy.Disconnect {
+			detail = "sources disconnected"
+		}
+		return detail, store.DeleteUser(ctx, tx, u.ID)
+	})
+}
+
+// ChangeOwnPassphrase replaces the session user's passphrase; the old one is required and the
+// new one typed twice.
+func (a *App) ChangeOwnPassphrase(ctx context.Context, s *access.Session, old, pass, confirm vault.Secret) error {
+	u, err := a.authorize(ctx, s, access.PassphraseChangeOwn, s.Name, true)
+	if err != nil {
+		return err
+	}
+	ok, err := access.Verify(u.PassphraseHash, old)
+	if err != nil {
+		return fmt.Errorf("change passphrase: %w", err)
+	}
+	if !ok {
+		a.note(ctx, u.Name, access.PassphraseChangeOwn, u.Name, store.OutcomeFailed, "wrong current passphrase")
+		return fmt.Errorf("change passphrase: %w", access.ErrWrongPassphrase)
+	}
+	if err := access.CheckNew(pass, confirm); err != nil {
+		return fmt.Errorf("change passphrase: %w", err)
+	}
+	phc, err := access.Hash(pass)
+	if err != nil {
+		return fmt.Errorf("change passphrase: %w", err)
+	}
+	err = a.change(ctx, u.Name, access.PassphraseChangeOwn, u.Name, func(tx *sql.Tx) (string, error) {
+		return "", store.SetPassphraseHash(ctx, tx, u.ID, phc, false)
+	})
+	if err != nil {
+		return fmt.Errorf("change passphrase: %w", err)
+	}
+	return nil
+}
+
+// changeUser runs an authorized admin's change to one user: fn and its activity entry in one
+// transaction, with the user as read inside it.
+func (a *App) changeUser(ctx context.Context, admin store.User, action access.Action, id int64, label string, fn func(*sql.Tx, store.User) (string, error)) error {
+	err := a.change(ctx, admin.Name, action, label, func(tx *sql.Tx) (string, error) {
+		u, err := store.UserByID(ctx, tx, id)
+		if err != nil {
+			return "", err
+		}
+		return fn(tx, u)
+	})
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", action, label, err)
+	}
+	return nil
+}
+
+// keepAnAdmin refuses a change that takes u out of the active administrators when u is the
+// last one. Changes call it inside their transaction, so two admins cannot demote each other
+// at once.
+func (a *App) keepAnAdmin(ctx context.Context, q store.Querier, u store.User) error {
+	if u.Privilege != access.Admin || u.Disabled {
+		return nil
+	}
+	n, err := store.CountActiveAdmins(ctx, q)
+	if err != nil {
+		return err
+	}
+	if n <= 1 {
+		return access.ErrLastAdmin
+	}
+	return nil
+}
+
+// userLabel names a user in the activity log: their name, or their id if there is none.
+func (a *App) userLabel(ctx context.Context, id int64) string {
+	if u, err := store.UserByID(ctx, a.db, id); err == nil {
+		return u.Name
+	}
+	return fmt.Sprintf("user %d", id)
+}

@@ -1,0 +1,49 @@
+# The two commands a person needs: `make run` and `make test`. Each installs what is missing first.
+GO      ?= go
+BIN     := bin/medialake-connect
+
+.PHONY: run build test check fmt-check vet core-deps race unit bench deps-run deps-test clean
+
+run: deps-run build
+	./$(BIN) $(ARGS)
+
+build:
+	$(GO) build -o $(BIN) .
+
+test: deps-test check race unit
+
+check: fmt-check vet core-deps
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+# core/ must never depend on the UI toolkit.
+core-deps:
+	@if $(GO) list -deps ./core/... | grep '^fyne.io/'; then \
+		echo "core/ imports fyne.io (above): move that code to gui/"; exit 1; fi
+
+# Fyne refuses the C locale's name; tests run in a fixed one.
+race unit bench: export LANG = en_US.UTF-8
+
+# The Secret Service tests run in a private D-Bus session with a throwaway gnome-keyring.
+race:
+	scripts/with-secret-service.sh $(GO) test -race ./core/...
+
+unit:
+	scripts/with-secret-service.sh $(GO) test ./...
+
+bench:
+	scripts/with-secret-service.sh $(GO) test -run '^$$' -bench . -benchmem ./...
+
+deps-run:
+	@scripts/deps.sh run
+
+deps-test:
+	@scripts/deps.sh test
+
+clean:
+	rm -rf bin

@@ -1,0 +1,162 @@
+package gui
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/medialake/connect/core"
+	"github.com/medialake/connect/core/access"
+)
+
+const activityPageSize = 200
+
+var activityColumns = []string{"Time", "User", "Action", "Subject", "Outcome", "Detail"}
+
+// activityPane shows the activity log newest first, filtered by user and action, a page at a
+// time (the table only ever holds what has been loaded), and saves it as CSV.
+type activityPane struct {
+	u       *UI
+	actor   *widget.Entry
+	action  *widget.Select
+	table   *widget.Table
+	more    *widget.Button
+	status  *widget.Label
+	entries []core.ActivityEntry
+	content fyne.CanvasObject
+}
+
+func newActivityPane(u *UI) *activityPane {
+	p := &activityPane{u: u, actor: widget.NewEntry(), status: errorLabel()}
+	p.actor.SetPlaceHolder("Filter by user")
+	p.actor.OnSubmitted = func(string) { p.reload() }
+	actions := []string{"All actions", string(access.SignIn), string(access.SignOut), string(access.FirstAdmin)}
+	for _, a := range access.Actions {
+		actions = append(actions, string(a))
+	}
+	p.action = widget.NewSelect(actions, nil)
+	p.action.SetSelectedIndex(0)
+	p.action.OnChanged = func(string) { p.reload() }
+
+	p.table = widget.NewTableWithHeaders(
+		func() (int, int) { return len(p.entries), len(activityColumns) },
+		func() fyne.CanvasObject { return widget.NewLabel("2006-01-02 15:04:05") },
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			o.(*widget.Label).SetText(activityCell(p.entries[id.Row], id.Col))
+		},
+	)
+	p.table.ShowHeaderColumn = false
+	p.table.CreateHeader = func() fyne.CanvasObject { return widget.NewLabel("Header") }
+	p.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Row == -1 && id.Col >= 0 {
+			o.(*widget.Label).TextStyle.Bold = true
+			o.(*widget.Label).SetText(activityColumns[id.Col])
+		}
+	}
+	for i, w := range []float32{160, 110, 170, 170, 80, 360} {
+		p.table.SetColumnWidth(i, w)
+	}
+
+	p.more = widget.NewButton("Load older entries", p.loadMore)
+	refresh := widget.NewButtonWithIcon("Refresh", theme.ViewRefreshIcon(), p.reload)
+	save := widget.NewButtonWithIcon("Save as CSV…", theme.DocumentSaveIcon(), p.saveCSV)
+	filters := container.NewBorder(nil, nil, nil, container.NewHBox(p.action, refresh, save), p.actor)
+	p.content = container.NewBorder(container.NewVBox(filters, p.status), p.more, nil, nil, p.table)
+	p.reload()
+	return p
+}
+
+func activityCell(e core.ActivityEntry, col int) string {
+	switch col {
+	case 0:
+		return e.At.Local().Format("2006-01-02 15:04:05")
+	case 1:
+		return e.Actor
+	case 2:
+		return e.Action
+	case 3:
+		return e.Subject
+	case 4:
+		return e.Outcome
+	}
+	return e.Detail
+}
+
+func (p *activityPane) filter() core.ActivityFilter {
+	f := core.ActivityFilter{Actor: p.actor.Text, Limit: activityPageSize}
+	if p.action.SelectedIndex() > 0 {
+		f.Action = p.action.Selected
+	}
+	return f
+}
+
+func (p *activityPane) reload() {
+	p.entries = nil
+	p.load(p.filter())
+}
+
+func (p *activityPane) loadMore() {
+	f := p.filter()
+	if n := len(p.entries); n > 0 {
+		f.BeforeID = p.entries[n-1].ID
+	}
+	p.load(f)
+}
+
+func (p *activityPane) load(f core.ActivityFilter) {
+	p.u.used()
+	p.u.background(func(ctx context.Context) func() {
+		page, err := p.u.core.Activity(ctx, p.u.session, f)
+		return func() {
+			if p.u.sessionLost(err) {
+				return
+			}
+			if err != nil {
+				p.status.SetText(message(err))
+				return
+			}
+			p.status.SetText("")
+			p.entries = append(p.entries, page...)
+			if len(page) < f.Limit {
+				p.more.Disable()
+			} else {
+				p.more.Enable()
+			}
+			p.table.Refresh()
+		}
+	})
+}
+
+func (p *activityPane) saveCSV() {
+	f := p.filter()
+	f.Limit = 0
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			p.status.SetText(message(err))
+			return
+		}
+		if w == nil {
+			return // cancelled
+		}
+		p.u.background(func(ctx context.Context) func() {
+			err := p.u.core.ExportActivityCSV(ctx, p.u.session, w, f)
+			if cerr := w.Close(); err == nil {
+				err = cerr
+			}
+			return func() {
+				if err != nil {
+					p.status.SetText("The activity log was not saved: " + message(err))
+					return
+				}
+				p.status.SetText("")
+				dialog.ShowInformation("Saved", "The activity log was saved to "+w.URI().Path()+".", p.u.win)
+			}
+		})
+	}, p.u.win)
+	d.SetFileName("activity.csv")
+	d.Show()
+}

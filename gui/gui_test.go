@@ -1,0 +1,225 @@
+package gui
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/medialake/connect/core"
+	"github.com/medialake/connect/core/access"
+	"github.com/medialake/connect/core/vault"
+)
+
+const goodPass = "correct horse battery"
+
+func TestMain(m *testing.M) {
+	// Cheap hashing keeps the suite quick; core's tests check the real parameters.
+	access.HashParams = access.Params{Time: 1, Memory: 64, Threads: 1, SaltLen: 16, KeyLen: 32}
+	os.Exit(m.Run())
+}
+
+// clock is a settable time source.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+type fixture struct {
+	ui    *UI
+	core  *core.App
+	clock *clock
+}
+
+// newFixture opens a workspace in a temporary folder and shows the UI over it. setup, if
+// given, runs on the workspace before the UI starts.
+func newFixture(t *testing.T, setup func(c *core.App)) *fixture {
+	t.Helper()
+	clk := &clock{t: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)}
+	c, err := core.Open(context.Background(), core.Config{Home: t.TempDir(), Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	if setup != nil {
+		setup(c)
+	}
+	ui := New(test.NewTempApp(t), c, Deps{Now: clk.Now})
+	t.Cleanup(ui.Close)
+	ui.Start()
+	ui.Wait()
+	return &fixture{ui: ui, core: c, clock: clk}
+}
+
+func adminAndWriter(t *testing.T) func(c *core.App) {
+	return func(c *core.App) {
+		ctx := context.Background()
+		s, err := c.CreateFirstAdmin(ctx, "Ada", vault.NewSecret(goodPass), vault.NewSecret(goodPass))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.AddUser(ctx, s, "Wes", access.Write, vault.NewSecret(goodPass), vault.NewSecret(goodPass)); err != nil {
+			t.Fatal(err)
+		}
+		c.SignOut(ctx, s)
+	}
+}
+
+func (f *fixture) signIn(t *testing.T, name, pass string) {
+	t.Helper()
+	s := f.ui.signIn
+	if s == nil {
+		t.Fatal("the sign-in screen is not shown")
+	}
+	s.profile.SetSelected(name)
+	test.Type(s.pass, pass)
+	test.Tap(s.button)
+	f.ui.Wait()
+}
+
+func TestFirstStartCreatesAdminAndShowsTabs(t *testing.T) {
+	f := newFixture(t, nil)
+	s := f.ui.first
+	if s == nil {
+		t.Fatal("an empty workspace must open on the first-start screen")
+	}
+	test.Type(s.name, "Jane Admin")
+	test.Type(s.pass, goodPass)
+	test.Type(s.confirm, goodPass+"!")
+	test.Tap(s.create)
+	f.ui.Wait()
+	if f.ui.home != nil {
+		t.Fatal("mismatched passphrases must not create the administrator")
+	}
+	if !strings.Contains(s.status.Text, "differ") {
+		t.Errorf("status = %q, want it to say the passphrases differ", s.status.Text)
+	}
+	if s.name.Text != "Jane Admin" {
+		t.Errorf("name field = %q after a refused try; what was typed must be kept", s.name.Text)
+	}
+
+	s.confirm.SetText(goodPass)
+	test.Tap(s.create)
+	f.ui.Wait()
+	if f.ui.home == nil {
+		t.Fatalf("first start did not land on the tabs; status %q", s.status.Text)
+	}
+	var titles []string
+	for _, it := range f.ui.home.tabs.Items {
+		titles = append(titles, it.Text)
+	}
+	if got := strings.Join(titles, ","); got != "Sources,Admin" {
+		t.Errorf("tabs = %s, want Sources,Admin", got)
+	}
+	if got := f.ui.home.who.Text; !strings.Contains(got, "Jane Admin") || !strings.Contains(got, "Admin") {
+		t.Errorf("status line = %q", got)
+	}
+}
+
+func TestWriterSeesNoAdminTab(t *testing.T) {
+	f := newFixture(t, adminAndWriter(t))
+	f.signIn(t, "Wes", goodPass)
+	if f.ui.home == nil {
+		t.Fatalf("sign-in failed: %q", f.ui.signIn.status.Text)
+	}
+	if n := len(f.ui.home.tabs.Items); n != 1 || f.ui.home.adminTab != nil {
+		t.Errorf("a write user sees %d tabs (admin tab %v), want only Sources", n, f.ui.home.adminTab != nil)
+	}
+}
+
+func TestWrongPassphraseShowsErrorAndWait(t *testing.T) {
+	f := newFixture(t, adminAndWriter(t))
+	for i := 1; i <= access.FreeFailures; i++ {
+		f.signIn(t, "Wes", "wrong passphrase "+strings.Repeat("x", i))
+		s := f.ui.signIn
+		if f.ui.home != nil {
+			t.Fatal("a wrong passphrase signed in")
+		}
+		if s.pass.Text != "" {
+			t.Errorf("try %d: the passphrase field still holds what was typed", i)
+		}
+		if i < access.FreeFailures && !strings.Contains(s.status.Text, "Wrong passphrase") {
+			t.Errorf("try %d: status = %q, want the wrong-passphrase message", i, s.status.Text)
+		}
+	}
+	s := f.ui.signIn
+	if !strings.Contains(s.status.Text, "reopens at") || !strings.Contains(s.status.Text, "left)") {
+		t.Errorf("after %d failures status = %q, want the time when sign-in reopens and the time left", access.FreeFailures, s.status.Text)
+	}
+	if !s.button.Disabled() {
+		t.Error("the sign-in button must stay disabled while locked out")
+	}
+	// The right passphrase is refused too until the wait is over.
+	if _, err := f.core.SignIn(context.Background(), "Wes", vault.NewSecret(goodPass)); err == nil {
+		t.Error("core accepted a sign-in during the lock-out")
+	}
+}
+
+func TestIdleLockReturnsToSignIn(t *testing.T) {
+	f := newFixture(t, adminAndWriter(t))
+	f.signIn(t, "Ada", goodPass)
+	if f.ui.home == nil {
+		t.Fatalf("sign-in failed: %q", f.ui.signIn.status.Text)
+	}
+	old := f.ui.session
+	f.clock.Add(14 * time.Minute)
+	f.ui.CheckIdle()
+	if f.ui.home == nil {
+		t.Fatal("locked before the idle time was up")
+	}
+	f.clock.Add(2 * time.Minute)
+	f.ui.CheckIdle()
+	f.ui.Wait()
+	if f.ui.signIn == nil || f.ui.home != nil {
+		t.Fatal("after 16 idle minutes the window must be back on the sign-in screen")
+	}
+	if got := f.ui.signIn.profile.Selected; got != "Ada" {
+		t.Errorf("sign-in profile = %q, want the locked user preselected", got)
+	}
+	if err := f.core.Touch(context.Background(), old); !errors.Is(err, access.ErrSessionLocked) {
+		t.Errorf("core accepted the old session after the idle lock: %v", err)
+	}
+}
+
+func TestLockShortcutAndSignOut(t *testing.T) {
+	f := newFixture(t, adminAndWriter(t))
+	f.signIn(t, "Ada", goodPass)
+	old := f.ui.session
+	f.ui.signOut()
+	f.ui.Wait()
+	if f.ui.signIn == nil {
+		t.Fatal("sign out must return to the sign-in screen")
+	}
+	if err := f.core.Touch(context.Background(), old); !errors.Is(err, access.ErrSessionEnded) {
+		t.Errorf("core accepted a signed-out session: %v", err)
+	}
+}
+
+func TestAdminAddsUserThroughDialog(t *testing.T) {
+	f := newFixture(t, adminAndWriter(t))
+	f.signIn(t, "Ada", goodPass)
+	users := f.ui.home.users
+	f.ui.Wait()
+	if len(users.users) != 2 {
+		t.Fatalf("users pane lists %d users, want 2", len(users.users))
+	}
+	users.list.Select(1)
+	if users.privilege.Disabled() {
+		t.Error("selecting a user must enable its actions")
+	}
+	// The last admin cannot be disabled: the pane says why.
+	users.list.Select(0)
+	test.Tap(users.disable)
+	f.ui.Wait()
+	if !strings.Contains(users.status.Text, "at least one active administrator") {
+		t.Errorf("status = %q, want the last-admin message", users.status.Text)
+	}
+}

@@ -1,0 +1,128 @@
+package gui
+
+import (
+	"context"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/medialake/connect/core/access"
+	"github.com/medialake/connect/core/vault"
+)
+
+// homeScreen is what a signed-in person sees: the Sources tab for everyone, the Admin tab
+// (Integrations, Users, Activity) for administrators, and a status line.
+type homeScreen struct {
+	tabs         *container.AppTabs
+	adminTab     *container.TabItem
+	sources      *sourcesPane
+	integrations *integrationsPane
+	users        *usersPane
+	activity     *activityPane
+	who          *widget.Label
+	keychain     *widget.Label
+	content      fyne.CanvasObject
+}
+
+func newHomeScreen(u *UI) *homeScreen {
+	h := &homeScreen{
+		who:      widget.NewLabel(""),
+		keychain: widget.NewLabel(""),
+	}
+	h.who.SetText("Signed in as " + u.session.Name + " (" + privilegeLabel(u.session.Privilege) + ")")
+	h.sources = newSourcesPane(u)
+	h.tabs = container.NewAppTabs(container.NewTabItemWithIcon("Sources", theme.StorageIcon(), h.sources.content))
+	if u.session.Privilege == access.Admin {
+		h.integrations = newIntegrationsPane(u)
+		h.users = newUsersPane(u)
+		h.activity = newActivityPane(u)
+		admin := container.NewAppTabs(
+			container.NewTabItemWithIcon("Integrations", theme.SettingsIcon(), h.integrations.content),
+			container.NewTabItemWithIcon("Users", theme.AccountIcon(), h.users.content),
+			container.NewTabItemWithIcon("Activity", theme.HistoryIcon(), h.activity.content),
+		)
+		admin.OnSelected = func(t *container.TabItem) {
+			u.used()
+			if t.Text == "Activity" {
+				h.activity.reload()
+			}
+		}
+		h.adminTab = container.NewTabItemWithIcon("Admin", theme.SettingsIcon(), admin)
+		h.tabs.Append(h.adminTab)
+	}
+	h.tabs.OnSelected = func(*container.TabItem) { u.used() }
+
+	lock := widget.NewButtonWithIcon("Lock", theme.VisibilityOffIcon(), func() { u.lock("Locked. Sign in again to go on.") })
+	status := container.NewHBox(h.who, widget.NewSeparator(), h.keychain, layout.NewSpacer(), lock)
+	h.content = container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), status), nil, nil, h.tabs)
+	h.probeKeychain(u)
+	return h
+}
+
+// probeKeychain fills the status line's keychain part; it reads no secret.
+func (h *homeScreen) probeKeychain(u *UI) {
+	if u.deps.Probe == nil {
+		h.keychain.Hide()
+		return
+	}
+	h.keychain.SetText("Keychain: checking…")
+	u.background(func(ctx context.Context) func() {
+		ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		err := u.deps.Probe(ctx)
+		return func() {
+			if err != nil {
+				h.keychain.SetText("Keychain: unavailable")
+				h.keychain.Importance = widget.DangerImportance
+			} else {
+				h.keychain.SetText("Keychain: reachable")
+				h.keychain.Importance = widget.SuccessImportance
+			}
+			h.keychain.Refresh()
+		}
+	})
+}
+
+func (u *UI) showChangePassphrase() {
+	if u.session == nil {
+		return
+	}
+	old, pass, confirm := widget.NewPasswordEntry(), widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	problem := errorLabel()
+	var d dialog.Dialog
+	submit := func() {
+		u.used()
+		s := u.session
+		oldS, passS, confirmS := vault.NewSecret(old.Text), vault.NewSecret(pass.Text), vault.NewSecret(confirm.Text)
+		u.background(func(ctx context.Context) func() {
+			err := u.core.ChangeOwnPassphrase(ctx, s, oldS, passS, confirmS)
+			return func() {
+				if u.sessionLost(err) {
+					d.Hide()
+					return
+				}
+				if err != nil {
+					problem.SetText(message(err))
+					return
+				}
+				d.Hide()
+				dialog.ShowInformation("Passphrase changed", "Use the new passphrase from now on.", u.win)
+			}
+		})
+	}
+	confirm.OnSubmitted = func(string) { submit() }
+	d = formDialog(u.win, "Change your passphrase", "Change", []*widget.FormItem{
+		widget.NewFormItem("Current passphrase", old),
+		widget.NewFormItem("New passphrase", pass),
+		widget.NewFormItem("New passphrase again", confirm),
+	}, problem, submit)
+	d.Show()
+	u.win.Canvas().Focus(old)
+}
+
+func layoutSpacer() fyne.CanvasObject { return layout.NewSpacer() }

@@ -1,0 +1,214 @@
+package gui
+
+import (
+	"context"
+	"image/color"
+	"errors"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/medialake/connect/assets"
+	"github.com/medialake/connect/core/access"
+	"github.com/medialake/connect/core/vault"
+)
+
+// firstStartScreen creates the first administrator of an empty workspace.
+type firstStartScreen struct {
+	name, pass, confirm *widget.Entry
+	create              *widget.Button
+	status              *widget.Label
+	progress            *widget.ProgressBarInfinite
+}
+
+func (u *UI) showFirstStart() {
+	s := &firstStartScreen{
+		name:     widget.NewEntry(),
+		pass:     widget.NewPasswordEntry(),
+		confirm:  widget.NewPasswordEntry(),
+		status:   errorLabel(),
+		progress: widget.NewProgressBarInfinite(),
+	}
+	s.progress.Hide()
+	s.name.SetPlaceHolder("e.g. Jane Admin")
+	s.pass.SetPlaceHolder("at least 12 characters")
+	s.create = widget.NewButtonWithIcon("Create administrator", theme.ConfirmIcon(), func() { u.createFirstAdmin(s) })
+	s.create.Importance = widget.HighImportance
+	s.confirm.OnSubmitted = func(string) { u.createFirstAdmin(s) }
+	s.pass.OnSubmitted = func(string) { u.win.Canvas().Focus(s.confirm) }
+	s.name.OnSubmitted = func(string) { u.win.Canvas().Focus(s.pass) }
+
+	intro := widget.NewLabel("This workspace is new. Create its first administrator: the person who registers " +
+		"integrations and adds the other users. Remember the passphrase: nobody can recover it.")
+	intro.Wrapping = fyne.TextWrapWord
+	form := widget.NewForm(
+		widget.NewFormItem("Name", s.name),
+		widget.NewFormItem("Passphrase", s.pass),
+		widget.NewFormItem("Passphrase again", s.confirm),
+	)
+	u.first = s
+	u.win.SetContent(card("Welcome to Medialake Connect", intro, form, s.status, s.progress, s.create))
+	u.win.Canvas().Focus(s.name)
+}
+
+func (u *UI) createFirstAdmin(s *firstStartScreen) {
+	if s.create.Disabled() {
+		return
+	}
+	name := s.name.Text
+	pass, confirm := vault.NewSecret(s.pass.Text), vault.NewSecret(s.confirm.Text)
+	s.create.Disable()
+	s.progress.Show()
+	s.status.SetText("")
+	u.background(func(ctx context.Context) func() {
+		sess, err := u.core.CreateFirstAdmin(ctx, name, pass, confirm)
+		return func() {
+			s.progress.Hide()
+			s.create.Enable()
+			if err != nil {
+				s.status.SetText(message(err))
+				return
+			}
+			u.signedIn(sess)
+		}
+	})
+}
+
+// signInScreen lets a person choose a profile and type its passphrase.
+type signInScreen struct {
+	profile  *widget.Select
+	pass     *widget.Entry
+	button   *widget.Button
+	status   *widget.Label
+	progress *widget.ProgressBarInfinite
+}
+
+func (u *UI) showSignIn(notice, profile string) {
+	s := &signInScreen{
+		profile:  widget.NewSelect(nil, nil),
+		pass:     widget.NewPasswordEntry(),
+		status:   errorLabel(),
+		progress: widget.NewProgressBarInfinite(),
+	}
+	s.progress.Hide()
+	s.profile.PlaceHolder = "Choose your profile"
+	s.profile.OnChanged = func(string) { u.win.Canvas().Focus(s.pass) }
+	s.button = widget.NewButtonWithIcon("Sign in", theme.LoginIcon(), func() { u.doSignIn(s) })
+	s.button.Importance = widget.HighImportance
+	s.pass.OnSubmitted = func(string) { u.doSignIn(s) }
+	s.status.SetText(notice)
+
+	form := widget.NewForm(widget.NewFormItem("Profile", s.profile), widget.NewFormItem("Passphrase", s.pass))
+	u.signIn = s
+	u.win.SetContent(card("Sign in", form, s.status, s.progress, s.button))
+	u.win.Canvas().Focus(s.pass)
+
+	u.background(func(ctx context.Context) func() {
+		names, err := u.core.Profiles(ctx)
+		return func() {
+			if err != nil {
+				s.status.SetText(message(err))
+				return
+			}
+			s.profile.SetOptions(names)
+			if profile == "" && len(names) == 1 {
+				profile = names[0]
+			}
+			if profile != "" {
+				s.profile.SetSelected(profile)
+			}
+		}
+	})
+}
+
+func (u *UI) doSignIn(s *signInScreen) {
+	if s.button.Disabled() {
+		return
+	}
+	if s.profile.Selected == "" {
+		s.status.SetText("Choose your profile first.")
+		return
+	}
+	name, pass := s.profile.Selected, vault.NewSecret(s.pass.Text)
+	s.button.Disable()
+	s.progress.Show()
+	s.status.SetText("")
+	u.background(func(ctx context.Context) func() {
+		sess, err := u.core.SignIn(ctx, name, pass)
+		return func() {
+			s.progress.Hide()
+			s.button.Enable()
+			if err == nil {
+				u.signedIn(sess)
+				return
+			}
+			s.pass.SetText("")
+			s.status.SetText(message(err))
+			var locked *access.LockedError
+			if errors.As(err, &locked) {
+				u.holdSignIn(s, locked.Until)
+			}
+		}
+	})
+}
+
+// holdSignIn keeps the button disabled and counts down while sign-in is locked out, so the
+// wait is shown rather than hidden.
+func (u *UI) holdSignIn(s *signInScreen, until time.Time) {
+	s.button.Disable()
+	base := s.status.Text
+	tick := func() (done bool) {
+		if u.signIn != s {
+			return true
+		}
+		left := until.Sub(u.deps.Now()).Round(time.Second)
+		if left <= 0 {
+			s.status.SetText("You can try again now.")
+			s.button.Enable()
+			return true
+		}
+		s.status.SetText(base + " (" + left.String() + " left)")
+		return false
+	}
+	if tick() {
+		return
+	}
+	go func() {
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-u.quit:
+				return
+			case <-t.C:
+			}
+			var done bool
+			fyne.DoAndWait(func() { done = tick() })
+			if done {
+				return
+			}
+		}
+	}()
+}
+
+// card centres a titled column of widgets, as sign-in screens do.
+func card(title string, objs ...fyne.CanvasObject) fyne.CanvasObject {
+	icon := canvas.NewImageFromResource(assets.AppIcon)
+	icon.FillMode = canvas.ImageFillContain
+	icon.SetMinSize(fyne.NewSize(72, 72))
+	head := widget.NewLabelWithStyle(title, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	width := canvas.NewRectangle(color.Transparent)
+	width.SetMinSize(fyne.NewSize(460, 0))
+	return container.NewCenter(container.NewVBox(append([]fyne.CanvasObject{width, icon, head}, objs...)...))
+}
+
+func errorLabel() *widget.Label {
+	l := widget.NewLabel("")
+	l.Wrapping = fyne.TextWrapWord
+	l.Importance = widget.DangerImportance
+	return l
+}

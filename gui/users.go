@@ -1,0 +1,334 @@
+package gui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/medialake/connect/core"
+	"github.com/medialake/connect/core/access"
+	"github.com/medialake/connect/core/vault"
+)
+
+var privilegeNames = []string{"Admin", "Write", "Read"}
+
+func privilegeLabel(p access.Privilege) string {
+	switch p {
+	case access.Admin:
+		return "Admin"
+	case access.Write:
+		return "Write"
+	}
+	return "Read"
+}
+
+func parsePrivilegeLabel(s string) access.Privilege {
+	p, err := access.ParsePrivilege(strings.ToLower(s))
+	if err != nil {
+		return access.Read
+	}
+	return p
+}
+
+// usersPane is the Admin tab's list of users with the actions on the selected one.
+type usersPane struct {
+	u        *UI
+	list     *widget.List
+	users    []core.User
+	selected int
+	status   *widget.Label
+
+	add, privilege, reset, disable, remove *widget.Button
+	content                                fyne.CanvasObject
+}
+
+func newUsersPane(u *UI) *usersPane {
+	p := &usersPane{u: u, selected: -1, status: errorLabel()}
+	p.list = widget.NewList(
+		func() int { return len(p.users) },
+		func() fyne.CanvasObject {
+			return container.NewBorder(nil, nil, widget.NewIcon(theme.AccountIcon()), widget.NewLabel("privilege"), widget.NewLabel("name"))
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			usr := p.users[id]
+			c := o.(*fyne.Container)
+			c.Objects[0].(*widget.Label).SetText(userLine(usr))
+			c.Objects[2].(*widget.Label).SetText(privilegeLabel(usr.Privilege))
+		},
+	)
+	p.list.OnSelected = func(id widget.ListItemID) { p.selected = id; p.refreshButtons() }
+	p.list.OnUnselected = func(widget.ListItemID) { p.selected = -1; p.refreshButtons() }
+
+	p.add = widget.NewButtonWithIcon("Add user…", theme.ContentAddIcon(), p.showAdd)
+	p.privilege = widget.NewButton("Change privilege…", p.showPrivilege)
+	p.reset = widget.NewButton("Reset passphrase…", p.showReset)
+	p.disable = widget.NewButton("Disable", p.toggleDisabled)
+	p.remove = widget.NewButtonWithIcon("Delete…", theme.DeleteIcon(), p.showDelete)
+	p.refreshButtons()
+
+	bar := container.NewHBox(p.add, p.privilege, p.reset, p.disable, p.remove)
+	p.content = container.NewBorder(container.NewVBox(bar, p.status), nil, nil, nil, p.list)
+	p.reload()
+	return p
+}
+
+func userLine(usr core.User) string {
+	parts := []string{usr.Name}
+	if usr.Disabled {
+		parts = append(parts, "disabled")
+	}
+	if !usr.LockedUntil.IsZero() {
+		parts = append(parts, "locked out until "+usr.LockedUntil.Local().Format("15:04"))
+	}
+	parts = append(parts, fmt.Sprintf("%d source(s)", usr.Sources))
+	return strings.Join(parts, " · ")
+}
+
+func (p *usersPane) current() (core.User, bool) {
+	if p.selected < 0 || p.selected >= len(p.users) {
+		return core.User{}, false
+	}
+	return p.users[p.selected], true
+}
+
+func (p *usersPane) refreshButtons() {
+	usr, ok := p.current()
+	for _, b := range []*widget.Button{p.privilege, p.reset, p.disable, p.remove} {
+		if ok {
+			b.Enable()
+		} else {
+			b.Disable()
+		}
+	}
+	if ok && usr.Disabled {
+		p.disable.SetText("Enable")
+	} else {
+		p.disable.SetText("Disable")
+	}
+}
+
+func (p *usersPane) reload() {
+	p.u.background(func(ctx context.Context) func() {
+		users, err := p.u.core.Users(ctx, p.u.session)
+		return func() {
+			if p.u.sessionLost(err) {
+				return
+			}
+			if err != nil {
+				p.status.SetText(message(err))
+				return
+			}
+			p.users = users
+			if p.selected >= len(users) {
+				p.selected = -1
+				p.list.UnselectAll()
+			}
+			p.list.Refresh()
+			p.refreshButtons()
+		}
+	})
+}
+
+// do runs a user change in the background, then shows its error or reloads the list.
+func (p *usersPane) do(change func(ctx context.Context) error, after func(error)) {
+	p.u.used()
+	p.u.background(func(ctx context.Context) func() {
+		err := change(ctx)
+		return func() {
+			if p.u.sessionLost(err) {
+				return
+			}
+			if after != nil {
+				after(err)
+			}
+			if err != nil {
+				p.status.SetText(message(err))
+				return
+			}
+			p.status.SetText("")
+			p.reload()
+		}
+	})
+}
+
+func (p *usersPane) showAdd() {
+	name := widget.NewEntry()
+	priv := widget.NewSelect(privilegeNames, nil)
+	priv.SetSelected("Write")
+	pass, confirm := widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	problem := errorLabel()
+	var d dialog.Dialog
+	submit := func() {
+		p.do(func(ctx context.Context) error {
+			_, err := p.u.core.AddUser(ctx, p.u.session, name.Text, parsePrivilegeLabel(priv.Selected),
+				vault.NewSecret(pass.Text), vault.NewSecret(confirm.Text))
+			return err
+		}, func(err error) {
+			if err != nil {
+				problem.SetText(message(err)) // the dialog stays open with what was typed
+				return
+			}
+			d.Hide()
+		})
+	}
+	confirm.OnSubmitted = func(string) { submit() }
+	items := []*widget.FormItem{
+		widget.NewFormItem("Name", name),
+		widget.NewFormItem("Privilege", priv),
+		widget.NewFormItem("Initial passphrase", pass),
+		widget.NewFormItem("Passphrase again", confirm),
+	}
+	d = formDialog(p.u.win, "Add user", "Add", items, problem, submit)
+	d.Show()
+	p.u.win.Canvas().Focus(name)
+}
+
+func (p *usersPane) showPrivilege() {
+	usr, ok := p.current()
+	if !ok {
+		return
+	}
+	priv := widget.NewSelect(privilegeNames, nil)
+	priv.SetSelected(privilegeLabel(usr.Privilege))
+	problem := errorLabel()
+	var d dialog.Dialog
+	d = formDialog(p.u.win, "Privilege of "+usr.Name, "Save", []*widget.FormItem{widget.NewFormItem("Privilege", priv)}, problem, func() {
+		p.do(func(ctx context.Context) error {
+			return p.u.core.SetPrivilege(ctx, p.u.session, usr.ID, parsePrivilegeLabel(priv.Selected))
+		}, func(err error) {
+			if err != nil {
+				problem.SetText(message(err))
+				return
+			}
+			d.Hide()
+		})
+	})
+	d.Show()
+}
+
+func (p *usersPane) showReset() {
+	usr, ok := p.current()
+	if !ok {
+		return
+	}
+	pass, confirm := widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	problem := errorLabel()
+	var d dialog.Dialog
+	submit := func() {
+		p.do(func(ctx context.Context) error {
+			return p.u.core.ResetPassphrase(ctx, p.u.session, usr.ID, vault.NewSecret(pass.Text), vault.NewSecret(confirm.Text))
+		}, func(err error) {
+			if err != nil {
+				problem.SetText(message(err))
+				return
+			}
+			d.Hide()
+		})
+	}
+	confirm.OnSubmitted = func(string) { submit() }
+	d = formDialog(p.u.win, "New passphrase for "+usr.Name, "Reset", []*widget.FormItem{
+		widget.NewFormItem("New passphrase", pass),
+		widget.NewFormItem("Passphrase again", confirm),
+	}, problem, submit)
+	d.Show()
+	p.u.win.Canvas().Focus(pass)
+}
+
+func (p *usersPane) toggleDisabled() {
+	usr, ok := p.current()
+	if !ok {
+		return
+	}
+	p.do(func(ctx context.Context) error {
+		if usr.Disabled {
+			return p.u.core.EnableUser(ctx, p.u.session, usr.ID)
+		}
+		return p.u.core.DisableUser(ctx, p.u.session, usr.ID)
+	}, nil)
+}
+
+func (p *usersPane) showDelete() {
+	usr, ok := p.current()
+	if !ok {
+		return
+	}
+	if usr.Sources == 0 {
+		dialog.ShowConfirm("Delete "+usr.Name+"?", "The profile is deleted. This cannot be undone.", func(yes bool) {
+			if yes {
+				p.do(func(ctx context.Context) error {
+					return p.u.core.DeleteUser(ctx, p.u.session, usr.ID, core.SourcePolicy{})
+				}, nil)
+			}
+		}, p.u.win)
+		return
+	}
+	// The user has sources: ask what becomes of them.
+	var heirs []string
+	heirIDs := map[string]int64{}
+	for _, other := range p.users {
+		if other.ID != usr.ID && !other.Disabled && other.Privilege != access.Read {
+			heirs = append(heirs, other.Name)
+			heirIDs[other.Name] = other.ID
+		}
+	}
+	choice := widget.NewRadioGroup([]string{"Give them to another user", "Disconnect them"}, nil)
+	heir := widget.NewSelect(heirs, nil)
+	heir.PlaceHolder = "Choose a user with Write or Admin privilege"
+	choice.OnChanged = func(s string) {
+		if s == "Give them to another user" {
+			heir.Enable()
+		} else {
+			heir.Disable()
+		}
+	}
+	choice.SetSelected("Give them to another user")
+	problem := errorLabel()
+	text := widget.NewLabel(fmt.Sprintf("%s owns %d source(s). What should happen to them?", usr.Name, usr.Sources))
+	text.Wrapping = fyne.TextWrapWord
+	var d dialog.Dialog
+	d = formDialog(p.u.win, "Delete "+usr.Name, "Delete", []*widget.FormItem{
+		widget.NewFormItem("", text),
+		widget.NewFormItem("Sources", choice),
+		widget.NewFormItem("New owner", heir),
+	}, problem, func() {
+		policy := core.SourcePolicy{Disconnect: choice.Selected == "Disconnect them"}
+		if !policy.Disconnect {
+			if heir.Selected == "" {
+				problem.SetText("Choose who receives the sources, or choose to disconnect them.")
+				return
+			}
+			policy.TransferTo = heirIDs[heir.Selected]
+		}
+		p.do(func(ctx context.Context) error {
+			return p.u.core.DeleteUser(ctx, p.u.session, usr.ID, policy)
+		}, func(err error) {
+			if err != nil {
+				problem.SetText(message(err))
+				return
+			}
+			d.Hide()
+		})
+	})
+	d.Show()
+}
+
+// formDialog is a dialog with a form, an error line, Cancel and a confirm button that does
+// not close the dialog by itself: submit closes it once the change has succeeded, so a
+// refused change keeps what the person typed.
+func formDialog(w fyne.Window, title, confirm string, items []*widget.FormItem, problem *widget.Label, submit func()) dialog.Dialog {
+	form := widget.NewForm(items...)
+	var d dialog.Dialog
+	ok := widget.NewButtonWithIcon(confirm, theme.ConfirmIcon(), submit)
+	ok.Importance = widget.HighImportance
+	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { d.Hide() })
+	body := container.NewVBox(form, problem, container.NewHBox(layoutSpacer(), cancel, ok))
+	d = dialog.NewCustomWithoutButtons(title, body, w)
+	d.Resize(fyne.NewSize(520, body.MinSize().Height+80))
+	return d
+}

@@ -2,8 +2,8 @@ package gui
 
 import (
 	"context"
-	"image/color"
 	"errors"
+	"image/color"
 	"time"
 
 	"fyne.io/fyne/v2"

@@ -1,0 +1,358 @@
+// Package catalog knows the providers an integration can be registered at: their endpoints,
+// scopes, quirks, redirect policy and setup guide, and turns a provider plus an integration's
+// settings into an x/oauth2 configuration.
+package catalog
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// Errors returned by this package.
+var (
+	ErrUnknownProvider = errors.New("unknown provider")
+	ErrInvalidSettings = errors.New("invalid integration settings")
+	ErrInvalidURL      = errors.New("invalid url")
+	ErrInsecureURL     = errors.New("url is neither https nor loopback http")
+	ErrIssuerMismatch  = errors.New("issuer mismatch")
+	ErrMissingEndpoint = errors.New("missing endpoint")
+	ErrBadDiscovery    = errors.New("bad discovery document")
+	ErrNoAccount       = errors.New("no account in identity response")
+)
+
+// ID names a provider; it is stored with each integration, so it never changes.
+type ID string
+
+// The providers of the catalog.
+const (
+	Google    ID = "google"
+	Dropbox   ID = "dropbox"
+	Microsoft ID = "microsoft"
+	Box       ID = "box"
+	OIDC      ID = "oidc"
+	OAuth2    ID = "oauth2"
+)
+
+// RedirectPolicy says how the provider compares the loopback redirect URI.
+type RedirectPolicy int
+
+const (
+	// AnyPort: the registered loopback URI matches any port (RFC 8252 §7.3), so the flow
+	// listens on port 0.
+	AnyPort RedirectPolicy = iota
+	// ExactMatch: the port is part of the comparison, so the flow listens on a fixed port.
+	ExactMatch
+)
+
+// Redirect is the provider's redirect policy.
+type Redirect struct {
+	Policy RedirectPolicy
+	// Host of the redirect URI: 127.0.0.1, or localhost where the provider documents
+	// port-agnostic matching only for localhost (Microsoft). The listener binds 127.0.0.1
+	// either way; see RedirectURL.
+	Host string
+	// DefaultPort is the fixed port for ExactMatch providers, above 1024.
+	DefaultPort int
+	// Unregistered: the provider takes any loopback redirect without registration (Google
+	// Desktop clients), so there is nothing to register.
+	Unregistered bool
+}
+
+// SecretPolicy says whether the token request carries a client secret.
+type SecretPolicy int
+
+const (
+	// SecretRequired: the provider refuses a token request without one.
+	SecretRequired SecretPolicy = iota
+	// SecretOptional: PKCE suffices; a secret is sent only if the admin entered one.
+	SecretOptional
+	// SecretForbidden: the provider refuses a token request that carries one.
+	SecretForbidden
+)
+
+// RevocationKind says how a grant is revoked at the provider.
+type RevocationKind int
+
+const (
+	// RevokeNone: the provider offers no per-token revocation; forgetting the token is all.
+	RevokeNone RevocationKind = iota
+	// RevokeRFC7009: POST token=<refresh token> (form) to URL, with the client
+	// authentication of the token endpoint.
+	RevokeRFC7009
+	// RevokeBearer: POST to URL with the access token as Bearer and no body (Dropbox's
+	// /2/auth/token/revoke, which disables the refresh token behind the access token too).
+	RevokeBearer
+)
+
+// Revocation is how to revoke a grant.
+type Revocation struct {
+	Kind RevocationKind
+	URL  string
+}
+
+// WhoAmI is the request that names the connected account.
+type WhoAmI struct {
+	Method string
+	URL    string
+	// Subject is the JSON field holding the account's stable identifier.
+	Subject string
+	// Labels are the JSON fields that may hold a human label (an e-mail address); the first
+	// non-empty one is used.
+	Labels []string
+}
+
+// Guide tells an administrator how to create the app at the provider.
+type Guide struct {
+	ConsoleURL string
+	// AppType is the application type to choose in the console.
+	AppType string
+	Steps   []string
+	// Scopes are the permissions to add in the console.
+	Scopes []string
+	Notes  []string
+}
+
+// Provider is one entry of the catalog. AuthURL and TokenURL of Microsoft contain "{tenant}";
+// those of the custom providers are empty: Resolve fills them in.
+type Provider struct {
+	ID       ID
+	Name     string
+	AuthURL  string
+	TokenURL string
+	// AuthStyle is how the token request carries the client credentials.
+	AuthStyle oauth2.AuthStyle
+	// Issuer is the authorization server's issuer identifier, compared with the iss
+	// parameter of the authorization response (RFC 9207); empty where there is no fixed one.
+	Issuer string
+	// Scopes are the default scopes requested.
+	Scopes []string
+	// AuthParams are the extra authorization parameters that get a refresh token.
+	AuthParams     [][2]string
+	Redirect       Redirect
+	Secret         SecretPolicy
+	Revocation     Revocation
+	WhoAmI         WhoAmI
+	RefreshRotates bool
+	// RefreshIdle is how long an unused refresh token lives; 0 means no limit.
+	RefreshIdle time.Duration
+	Guide       Guide
+}
+
+const day = 24 * time.Hour
+
+// All returns every provider of the catalog, presets first.
+func All() []Provider {
+	return []Provider{google(), dropbox(), microsoft(), box(), oidc(), oauth2Custom()}
+}
+
+// Lookup returns the provider with the given ID.
+func Lookup(id ID) (Provider, error) {
+	for _, p := range All() {
+		if p.ID == id {
+			return p, nil
+		}
+	}
+	return Provider{}, fmt.Errorf("lookup %q: %w", id, ErrUnknownProvider)
+}
+
+// Scopes: this app reads media out of the connected accounts and writes nothing back, so every
+// preset asks for read-only file access, plus what its "who am I" call needs. Google's
+// drive.file would only reach files the app itself created or the user picked with it, which
+// misses the existing library; drive would also grant writes. drive.readonly is restricted
+// like drive (Google verifies apps that ask for it) but is the least that does the job. An
+// integration can override the scopes.
+
+func google() Provider {
+	return Provider{
+		ID:        Google,
+		Name:      "Google Drive",
+		AuthURL:   "https://accounts.google.com/o/oauth2/v2/auth",
+		TokenURL:  "https://oauth2.googleapis.com/token",
+		AuthStyle: oauth2.AuthStyleInParams,
+		Issuer:    "https://accounts.google.com",
+		Scopes:    []string{"openid", "email", "https://www.googleapis.com/auth/drive.readonly"},
+		// prompt=consent: Google sends a refresh token only on the first consent otherwise,
+		// so a reconnect would come back without one.
+		AuthParams: [][2]string{{"access_type", "offline"}, {"prompt", "consent"}},
+		Redirect:   Redirect{Policy: AnyPort, Host: "127.0.0.1", Unregistered: true},
+		// Google requires the secret of a Desktop client even though it cannot stay secret.
+		Secret:         SecretRequired,
+		Revocation:     Revocation{Kind: RevokeRFC7009, URL: "https://oauth2.googleapis.com/revoke"},
+		WhoAmI:         WhoAmI{Method: "GET", URL: "https://openidconnect.googleapis.com/v1/userinfo", Subject: "sub", Labels: []string{"email"}},
+		RefreshRotates: false,
+		RefreshIdle:    183 * day,
+		Guide: Guide{
+			ConsoleURL: "https://console.cloud.google.com/apis/credentials",
+			AppType:    "Desktop app",
+			Steps: []string{
+				"In the Google Cloud console, create a project or select one.",
+				"Under APIs & Services → Library, enable the Google Drive API.",
+				"Configure the OAuth consent screen (Google Auth Platform): choose the audience and add the scopes below under Data Access.",
+				"Under Credentials, choose Create credentials → OAuth client ID, application type \"Desktop app\".",
+				"Copy the client ID and the client secret into this form. A Desktop client needs no redirect URI.",
+			},
+			Scopes: []string{"openid", "email", "https://www.googleapis.com/auth/drive.readonly"},
+			Notes: []string{
+				"Google accepts any loopback port for Desktop clients; there is no redirect URI to register.",
+				"While the app's publishing status is \"Testing\", only listed test users can connect and their refresh tokens expire after 7 days; publish the app to lift both limits.",
+				"A refresh token unused for about six months expires.",
+			},
+		},
+	}
+}
+
+func dropbox() Provider {
+	return Provider{
+		ID:        Dropbox,
+		Name:      "Dropbox",
+		AuthURL:   "https://www.dropbox.com/oauth2/authorize",
+		TokenURL:  "https://api.dropboxapi.com/oauth2/token",
+		AuthStyle: oauth2.AuthStyleInParams,
+		Scopes:    []string{"account_info.read", "files.metadata.read", "files.content.read"},
+		// Without it Dropbox issues only a short-lived access token.
+		AuthParams: [][2]string{{"token_access_type", "offline"}},
+		Redirect:   Redirect{Policy: ExactMatch, Host: "127.0.0.1", DefaultPort: 53682},
+		// With PKCE neither the code exchange nor the refresh needs the app secret.
+		Secret:     SecretOptional,
+		Revocation: Revocation{Kind: RevokeBearer, URL: "https://api.dropboxapi.com/2/auth/token/revoke"},
+		// Dropbox RPC calls without arguments are a POST with no body and no Content-Type.
+		WhoAmI:         WhoAmI{Method: "POST", URL: "https://api.dropboxapi.com/2/users/get_current_account", Subject: "account_id", Labels: []string{"email"}},
+		RefreshRotates: false,
+		Guide: Guide{
+			ConsoleURL: "https://www.dropbox.com/developers/apps",
+			AppType:    "Scoped access, Full Dropbox",
+			Steps: []string{
+				"In the Dropbox App Console, choose Create app → Scoped access → Full Dropbox, and name the app.",
+				"On the Permissions tab, tick the scopes below and press Submit.",
+				"On the Settings tab, under OAuth 2 → Redirect URIs, add the redirect URI below exactly, port included.",
+				"Copy the App key into Client ID. The App secret is optional: the app uses PKCE.",
+			},
+			Scopes: []string{"account_info.read", "files.metadata.read", "files.content.read"},
+			Notes:  []string{"Dropbox compares the redirect URI exactly, so connecting listens on this fixed port; it must be free at that moment."},
+		},
+	}
+}
+
+func microsoft() Provider {
+	return Provider{
+		ID:        Microsoft,
+		Name:      "Microsoft OneDrive",
+		AuthURL:   "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/authorize",
+		TokenURL:  "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token",
+		AuthStyle: oauth2.AuthStyleInParams,
+		// offline_access is what gets a refresh token from Microsoft.
+		Scopes: []string{"offline_access", "User.Read", "Files.Read"},
+		// Microsoft documents port-agnostic matching for http://localhost only; 127.0.0.1
+		// would need the app manifest edited by hand. So the redirect URI says localhost
+		// while the listener still binds 127.0.0.1 alone: browsers that try ::1 first fall
+		// back to 127.0.0.1, and the callback must accept Host localhost:PORT (RedirectURL
+		// gives the host to expect).
+		Redirect: Redirect{Policy: AnyPort, Host: "localhost"},
+		// A "Mobile and desktop applications" registration is a public client and fails with
+		// AADSTS700025 if a secret is sent; a "Web" one needs a secret.
+		Secret:         SecretOptional,
+		Revocation:     Revocation{Kind: RevokeNone},
+		WhoAmI:         WhoAmI{Method: "GET", URL: "https://graph.microsoft.com/v1.0/me", Subject: "id", Labels: []string{"mail", "userPrincipalName"}},
+		RefreshRotates: true,
+		RefreshIdle:    90 * day,
+		Guide: Guide{
+			ConsoleURL: "https://entra.microsoft.com/#view/Microsoft_AAD_RegisteredApps/ApplicationsListBlade",
+			AppType:    "Mobile and desktop applications",
+			Steps: []string{
+				"In the Microsoft Entra admin center, open App registrations → New registration. Under Supported account types, include personal Microsoft accounts to connect personal OneDrives.",
+				"Under Authentication, choose Add a platform → Mobile and desktop applications, and add the redirect URI below as a custom redirect URI.",
+				"Under API permissions, add the Microsoft Graph delegated permissions below.",
+				"Copy the Application (client) ID into Client ID and leave Client secret empty.",
+				"Set Tenant to match the supported account types: common (any account), organizations, consumers, or your directory (tenant) ID.",
+			},
+			Scopes: []string{"offline_access", "User.Read", "Files.Read"},
+			Notes: []string{
+				"Microsoft ignores the port of a localhost redirect URI, so any free port is used.",
+				"Each refresh returns a new refresh token; one unused for 90 days expires.",
+			},
+		},
+	}
+}
+
+func box() Provider {
+	return Provider{
+		ID:        Box,
+		Name:      "Box",
+		AuthURL:   "https://account.box.com/api/oauth2/authorize",
+		TokenURL:  "https://api.box.com/oauth2/token",
+		AuthStyle: oauth2.AuthStyleInParams,
+		// Box takes its scopes from the app's configuration and always issues a refresh token.
+		// Box's setup guide says loopback redirect URIs may redirect to any port, while
+		// scheme, host, path and query must match: so AnyPort, not DESIGN.md's exact match.
+		Redirect:       Redirect{Policy: AnyPort, Host: "127.0.0.1"},
+		Secret:         SecretRequired,
+		Revocation:     Revocation{Kind: RevokeRFC7009, URL: "https://api.box.com/oauth2/revoke"},
+		WhoAmI:         WhoAmI{Method: "GET", URL: "https://api.box.com/2.0/users/me", Subject: "id", Labels: []string{"login"}},
+		RefreshRotates: true,
+		RefreshIdle:    60 * day,
+		Guide: Guide{
+			ConsoleURL: "https://app.box.com/developers/console",
+			AppType:    "Custom App (Platform App) with User Authentication (OAuth 2.0)",
+			Steps: []string{
+				"In the Box Developer Console, choose Create Platform App → Custom App → User Authentication (OAuth 2.0).",
+				"On the Configuration tab, under OAuth 2.0 Redirect URIs, add the redirect URI below.",
+				"Under Application Scopes, tick the scope below and save.",
+				"Copy the Client ID and the Client Secret into this form.",
+			},
+			Scopes: []string{"Read all files and folders stored in Box"},
+			Notes: []string{
+				"Box accepts any port for a loopback redirect URI.",
+				"Each refresh token works once and expires after 60 days unused.",
+			},
+		},
+	}
+}
+
+func oidc() Provider {
+	return Provider{
+		ID:             OIDC,
+		Name:           "Custom OpenID Connect",
+		AuthStyle:      oauth2.AuthStyleInHeader,
+		Scopes:         []string{"openid", "email"},
+		Redirect:       Redirect{Policy: AnyPort, Host: "127.0.0.1"},
+		Secret:         SecretOptional,
+		WhoAmI:         WhoAmI{Method: "GET", Subject: "sub", Labels: []string{"email", "preferred_username", "name"}},
+		RefreshRotates: true, // assume the worst: every refresh token is saved as it arrives
+		Guide: Guide{
+			AppType: "Native (public) application, authorization code with PKCE",
+			Steps: []string{
+				"At your identity provider, register a native or public application that uses the authorization code flow with PKCE.",
+				"Register the redirect URI below.",
+				"Enter the issuer URL; the endpoints are read from its discovery document.",
+				"Copy the client ID, and the client secret if the provider issued one.",
+			},
+			Scopes: []string{"openid", "email", "offline_access (if the provider lists it)"},
+			Notes:  []string{"RFC 8252 servers accept any loopback port; if yours compares ports, set a fixed port and register the URI with it."},
+		},
+	}
+}
+
+func oauth2Custom() Provider {
+	return Provider{
+		ID:             OAuth2,
+		Name:           "Custom OAuth 2.0",
+		AuthStyle:      oauth2.AuthStyleAutoDetect,
+		Redirect:       Redirect{Policy: AnyPort, Host: "127.0.0.1"},
+		Secret:         SecretOptional,
+		WhoAmI:         WhoAmI{Method: "GET", Subject: "sub", Labels: []string{"email", "preferred_username", "login", "name"}},
+		RefreshRotates: true,
+		Guide: Guide{
+			AppType: "Native (public) application, authorization code with PKCE",
+			Steps: []string{
+				"At the provider, register an application that uses the authorization code flow.",
+				"Register the redirect URI below.",
+				"Enter the authorization and token endpoints, and if the provider has them, the revocation endpoint and a \"who am I\" URL returning JSON.",
+				"Enter the scopes to request, the client ID, and the client secret if the provider issued one.",
+			},
+			Notes: []string{"If the provider compares ports, set a fixed port and register the URI with it."},
+		},
+	}
+}

@@ -1,0 +1,156 @@
+package loopback
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/medialake/connect/core/internal/authtest"
+	"golang.org/x/oauth2"
+)
+
+// browser plays the person at the system browser: it follows the authorization URL at the
+// server, which approves as its test user, and then goes to the redirect it answers with.
+func browser(t *testing.T, srv *authtest.Server) func(string) error {
+	client := noKeepAlive(t)
+	return func(authURL string) error {
+		loc, err := srv.Authorize(context.Background(), authURL)
+		if err != nil {
+			return err
+		}
+		resp, err := client.Get(loc.String())
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+			return err
+		}
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("callback answered %d", resp.StatusCode)
+		}
+		return nil
+	}
+}
+
+// Test 10: the whole flow against a real authorization server, for a public and a confidential
+// client, and with a wrong client secret.
+func TestConnectAgainstServer(t *testing.T) {
+	cases := []struct {
+		name       string
+		registered string // the client secret at the server; "" is a public client
+		sent       string // the client secret the app sends
+		style      oauth2.AuthStyle
+		wantCode   string // the ExchangeError's code; "" expects a token
+	}{
+		{"public client", "", "", oauth2.AuthStyleInParams, ""},
+		{"confidential client, basic auth", "s3cret", "s3cret", oauth2.AuthStyleInHeader, ""},
+		{"confidential client, secret in body", "s3cret", "s3cret", oauth2.AuthStyleInParams, ""},
+		{"wrong client secret", "s3cret", "wrong", oauth2.AuthStyleInHeader, "invalid_client"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			srv := authtest.New(t)
+			srv.AddClient(authtest.Client{ID: "desktop", Secret: c.registered, RedirectURIs: []string{"http://127.0.0.1/callback"}})
+			auth, token, _, _, _ := srv.Endpoints()
+			var steps []Step
+			f := start(t, Config{
+				OAuth2: &oauth2.Config{
+					ClientID:     "desktop",
+					ClientSecret: c.sent,
+					Scopes:       []string{"files.read"},
+					Endpoint:     oauth2.Endpoint{AuthURL: auth, TokenURL: token, AuthStyle: c.style},
+				},
+				Issuer:     srv.Issuer(),
+				AuthParams: []oauth2.AuthCodeOption{oauth2.AccessTypeOffline},
+				HTTPClient: noKeepAlive(t),
+				OpenURL:    browser(t, srv),
+				Progress:   func(s Step) { steps = append(steps, s) },
+			})
+			if len(steps) < 2 || steps[1] != StepBrowserOpened {
+				t.Fatalf("steps after Start = %v, want the browser to have reached the callback", steps)
+			}
+
+			tok, err := wait(t, f)
+			if c.wantCode == "" {
+				if err != nil {
+					t.Fatalf("Wait: %v", err)
+				}
+				if tok.AccessToken == "" || tok.RefreshToken == "" || !tok.Valid() {
+					t.Errorf("token: access %t, refresh %t, valid %t; want all", tok.AccessToken != "", tok.RefreshToken != "", tok.Valid())
+				}
+			} else {
+				var xe *ExchangeError
+				if !errors.As(err, &xe) || xe.Code != c.wantCode {
+					t.Fatalf("Wait = %v, want *ExchangeError %s", err, c.wantCode)
+				}
+				if !strings.Contains(err.Error(), "client id or client secret") {
+					t.Errorf("message = %q, want it to name the client id or secret", err.Error())
+				}
+			}
+			if n := srv.TokenRequests(); n != 1 {
+				t.Errorf("token requests = %d, want 1", n)
+			}
+			assertClosed(t, f)
+		})
+	}
+}
+
+// Test 7 against the server: it sends its own iss, which differs from the integration's
+// issuer, so the code is never exchanged.
+func TestConnectIssuerMismatch(t *testing.T) {
+	srv := authtest.New(t)
+	srv.AddClient(authtest.Client{ID: "desktop", RedirectURIs: []string{"http://127.0.0.1/callback"}})
+	auth, token, _, _, _ := srv.Endpoints()
+	f := start(t, Config{
+		OAuth2: &oauth2.Config{
+			ClientID: "desktop",
+			Endpoint: oauth2.Endpoint{AuthURL: auth, TokenURL: token, AuthStyle: oauth2.AuthStyleInParams},
+		},
+		Issuer:     "https://login.example.com",
+		HTTPClient: noKeepAlive(t),
+	})
+	// The browser lands on the failure page, so it is run here rather than as OpenURL.
+	if err := browser(t, srv)(f.AuthURL()); err == nil || !strings.Contains(err.Error(), "400") {
+		t.Errorf("browser step = %v, want the failure page (400)", err)
+	}
+	if _, err := wait(t, f); !errors.Is(err, ErrIssuerMismatch) {
+		t.Fatalf("Wait = %v, want ErrIssuerMismatch", err)
+	}
+	if n := srv.TokenRequests(); n != 0 {
+		t.Errorf("token requests = %d, want 0", n)
+	}
+	assertClosed(t, f)
+}
+
+// The pasted-address path against the server: the browser's redirect never reaches the
+// listener; the user pastes it.
+func TestConnectByPastedURL(t *testing.T) {
+	srv := authtest.New(t)
+	srv.AddClient(authtest.Client{ID: "desktop", RedirectURIs: []string{"http://127.0.0.1/callback"}})
+	auth, token, _, _, _ := srv.Endpoints()
+	f := start(t, Config{
+		OAuth2: &oauth2.Config{
+			ClientID: "desktop",
+			Endpoint: oauth2.Endpoint{AuthURL: auth, TokenURL: token, AuthStyle: oauth2.AuthStyleInParams},
+		},
+		Issuer:     srv.Issuer(),
+		HTTPClient: noKeepAlive(t),
+	})
+	loc, err := srv.Authorize(context.Background(), f.AuthURL())
+	if err != nil {
+		t.Fatalf("Authorize: %v", err)
+	}
+	tok, err := f.CompleteFromURL(context.Background(), loc.String())
+	if err != nil || tok.AccessToken == "" {
+		t.Fatalf("CompleteFromURL = %v, %v; want a token", tok, err)
+	}
+	if n := srv.TokenRequests(); n != 1 {
+		t.Errorf("token requests = %d, want 1", n)
+	}
+	assertClosed(t, f)
+}

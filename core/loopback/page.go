@@ -1,0 +1,52 @@
+package loopback
+
+import (
+	"net/http"
+	"strconv"
+)
+
+// The pages are constants: nothing from the request is ever written back, so nothing can be
+// reflected into the browser.
+const (
+	pageStyle = `<style>body{font-family:system-ui,sans-serif;max-width:34em;margin:4em auto;padding:0 1em;color:#222}</style>`
+
+	successPage = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Medialake Connect</title>` +
+		pageStyle + `</head><body><h1>Signed in</h1>` +
+		`<p>You can close this tab and return to Medialake Connect.</p></body></html>`
+
+	failurePage = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Medialake Connect</title>` +
+		pageStyle + `</head><body><h1>Sign-in not completed</h1>` +
+		`<p>Close this tab and return to Medialake Connect to see what went wrong.</p></body></html>`
+
+	badRequestText = "bad request\n"
+	notFoundText   = "not found\n"
+	methodText     = "method not allowed\n"
+	finishedText   = "this sign-in has already finished\n"
+)
+
+// writeHTML sends one of the static pages.
+func writeHTML(w http.ResponseWriter, status int, page string) {
+	write(w, status, "text/html; charset=utf-8", page)
+}
+
+// writeText sends a short static text for requests that are not a valid callback.
+func writeText(w http.ResponseWriter, status int, text string) {
+	write(w, status, "text/plain; charset=utf-8", text)
+}
+
+func write(w http.ResponseWriter, status int, contentType, body string) {
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; form-action 'none'; base-uri 'none'")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Referrer-Policy", "no-referrer")
+	// One request per connection: the server closes right after the flow ends.
+	h.Set("Connection", "close")
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(body))
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
+}

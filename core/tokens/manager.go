@@ -1,0 +1,272 @@
+package tokens
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/medialake/connect/core/store"
+	"github.com/medialake/connect/core/vault"
+)
+
+// ExpiryMargin is how long before its expiry an access token counts as expired, so that a
+// token handed out still works for the request it is meant for.
+const ExpiryMargin = time.Minute
+
+// DefaultHTTPTimeout bounds one call to the provider when no client is given.
+const DefaultHTTPTimeout = 30 * time.Second
+
+// Manager hands out the tokens of the workspace's sources and keeps them alive. It is safe
+// for concurrent use, and several processes may each run one on the same workspace.
+type Manager struct {
+	db       *store.DB
+	keychain Keychain
+	now      func() time.Time
+	sleep    func(context.Context, time.Duration) error
+	client   *http.Client
+	log      *slog.Logger
+	lockDir  string
+	locks    sourceLocks
+}
+
+// Option configures a Manager.
+type Option func(*Manager)
+
+// WithClock makes the manager read the time from now instead of time.Now.
+func WithClock(now func() time.Time) Option { return func(m *Manager) { m.now = now } }
+
+// WithSleep makes the manager wait between retries with sleep, which returns early with
+// ctx's error when ctx ends.
+func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
+	return func(m *Manager) { m.sleep = sleep }
+}
+
+// WithHTTPClient makes the manager call providers through c. Its Timeout should be set: a
+// refresh, once sent, is not cancelled with the caller's ctx.
+func WithHTTPClient(c *http.Client) Option { return func(m *Manager) { m.client = c } }
+
+// WithLogger makes the manager log refresh outcomes (never a token) to l.
+func WithLogger(l *slog.Logger) Option { return func(m *Manager) { m.log = l } }
+
+// WithLockDir keeps the per-source lock files in dir instead of the "locks" folder beside
+// the database. Every process using the workspace must use the same folder.
+func WithLockDir(dir string) Option { return func(m *Manager) { m.lockDir = dir } }
+
+// New returns a manager of the sources in db whose tokens are in kc.
+func New(db *store.DB, kc Keychain, opts ...Option) *Manager {
+	m := &Manager{
+		db:       db,
+		keychain: kc,
+		now:      time.Now,
+		sleep:    sleep,
+		client:   &http.Client{Timeout: DefaultHTTPTimeout},
+		log:      slog.New(slog.NewTextHandler(io.Discard, nil)),
+		lockDir:  filepath.Join(filepath.Dir(db.Path()), "locks"),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Token returns a valid access token of the source: the keychain's while it is valid for
+// ExpiryMargin more, else a refreshed one, saved before it is returned. cfg is the source's
+// integration's OAuth configuration; set its Endpoint.AuthStyle, or x/oauth2 may send every
+// failing refresh twice.
+func (m *Manager) Token(ctx context.Context, sourceID int64, cfg *oauth2.Config) (*oauth2.Token, error) {
+	return m.token(ctx, sourceID, cfg, false)
+}
+
+// Refresh refreshes the source's token now, even if it is still valid ("Refresh now", and
+// keep-alive), and returns it. If another process refreshed it while Refresh waited for the
+// source's lock, that token is returned instead of refreshing twice.
+func (m *Manager) Refresh(ctx context.Context, sourceID int64, cfg *oauth2.Config) (*oauth2.Token, error) {
+	return m.token(ctx, sourceID, cfg, true)
+}
+
+// TokenSource returns a token source for HTTP clients (oauth2.NewClient) that gets its tokens
+// from Token with ctx, and keeps the current one in memory until it expires.
+func (m *Manager) TokenSource(ctx context.Context, sourceID int64, cfg *oauth2.Config) oauth2.TokenSource {
+	return oauth2.ReuseTokenSource(nil, tokenSource{ctx: ctx, m: m, id: sourceID, cfg: cfg})
+}
+
+type tokenSource struct {
+	ctx context.Context
+	m   *Manager
+	id  int64
+	cfg *oauth2.Config
+}
+
+func (s tokenSource) Token() (*oauth2.Token, error) { return s.m.Token(s.ctx, s.id, s.cfg) }
+
+// Replace saves a new token of the source, as a reconnect obtains it: keychain first, then
+// the row, whose status becomes connected.
+func (m *Manager) Replace(ctx context.Context, sourceID int64, tok *oauth2.Token) error {
+	unlock, err := m.lock(ctx, sourceID)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	return m.save(ctx, sourceID, tok)
+}
+
+// valid reports whether tok can be used for ExpiryMargin more; a token without expiry is
+// valid until the provider refuses it.
+func (m *Manager) valid(tok *oauth2.Token) bool {
+	if tok == nil || tok.AccessToken == "" {
+		return false
+	}
+	return tok.Expiry.IsZero() || tok.Expiry.After(m.now().Add(ExpiryMargin))
+}
+
+func (m *Manager) token(ctx context.Context, id int64, cfg *oauth2.Config, force bool) (*oauth2.Token, error) {
+	before, err := m.db.Source(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("token of source %d: %w", id, err)
+	}
+	if err := usable(before); err != nil {
+		return nil, err
+	}
+	if !force {
+		tok, err := Load(ctx, m.keychain, id)
+		if err == nil && m.valid(tok) {
+			return tok, nil
+		}
+		if err != nil && !errors.Is(err, vault.ErrNotFound) {
+			return nil, err
+		}
+	}
+
+	unlock, err := m.lock(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	// Whoever held the lock before may have refreshed, or found the grant dead.
+	src, err := m.db.Source(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("token of source %d: %w", id, err)
+	}
+	if err := usable(src); err != nil {
+		return nil, err
+	}
+	tok, err := Load(ctx, m.keychain, id)
+	if errors.Is(err, vault.ErrNotFound) {
+		return nil, m.fail(ctx, id, store.StatusNeedsReconnect,
+			"the keychain on this computer holds no token for this source", ErrNeedsReconnect, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if m.valid(tok) && (!force || src.TokenVersion != before.TokenVersion) {
+		return tok, nil
+	}
+	return m.refresh(ctx, id, cfg, tok)
+}
+
+// usable refuses a source whose token must not be used or cannot be refreshed.
+func usable(src store.Source) error {
+	switch src.Status {
+	case store.StatusNeedsReconnect:
+		return fmt.Errorf("source %d: %w: %s", src.ID, ErrNeedsReconnect, src.StatusDetail)
+	case store.StatusRevocationPending:
+		return fmt.Errorf("source %d: %w", src.ID, ErrRevocationPending)
+	}
+	return nil
+}
+
+// refresh gets a new token for old from the provider and saves it. The caller holds the
+// source's lock.
+func (m *Manager) refresh(ctx context.Context, id int64, cfg *oauth2.Config, old *oauth2.Token) (*oauth2.Token, error) {
+	if old.RefreshToken == "" {
+		return nil, m.fail(ctx, id, store.StatusNeedsReconnect,
+			"the provider gave no refresh token; reconnect to get one", ErrNeedsReconnect, nil)
+	}
+	var tok *oauth2.Token
+	err := m.retry(ctx, func() error {
+		// Once sent, a refresh runs to its end even if the caller gives up: the provider
+		// may already have retired the old refresh token, and the answer must be saved.
+		rctx := context.WithValue(context.WithoutCancel(ctx), oauth2.HTTPClient, m.client)
+		var err error
+		tok, err = cfg.TokenSource(rctx, &oauth2.Token{RefreshToken: old.RefreshToken}).Token()
+		return err
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("refresh source %d: %w", id, err)
+		}
+		status, detail, sentinel := classify(err, cfg.Endpoint.TokenURL)
+		return nil, m.fail(ctx, id, status, detail, sentinel, err)
+	}
+	// x/oauth2 keeps the old refresh token when the answer has none; so do we, whatever
+	// refreshed it. The same for the scope, which most refresh answers leave out.
+	if tok.RefreshToken == "" {
+		tok.RefreshToken = old.RefreshToken
+	}
+	if scope(tok) == "" && scope(old) != "" {
+		tok = tok.WithExtra(map[string]any{"scope": scope(old)})
+	}
+	if err := m.save(context.WithoutCancel(ctx), id, tok); err != nil {
+		return nil, err
+	}
+	m.log.Info("token refreshed", "source", id)
+	return tok, nil
+}
+
+// save writes tok to the keychain, then records the write in the source's row and marks it
+// connected. The caller holds the source's lock.
+func (m *Manager) save(ctx context.Context, id int64, tok *oauth2.Token) error {
+	if err := Save(ctx, m.keychain, id, tok); err != nil {
+		// With a rotating provider the new refresh token is lost, and the next refresh will
+		// say so with invalid_grant. The status tells the owner why until then.
+		m.log.Error("refreshed token not saved", "source", id, "err", err)
+		_ = store.UpdateSourceStatus(ctx, m.db, id, store.StatusError,
+			"the keychain did not take the renewed token: "+err.Error(), m.now())
+		return err
+	}
+	now := m.now()
+	err := m.db.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := store.RecordTokenWrite(ctx, tx, id, tok.Expiry, now); err != nil {
+			return err
+		}
+		return store.UpdateSourceStatus(ctx, tx, id, store.StatusConnected, "", now)
+	})
+	if err != nil {
+		// The keychain holds the token, which is what matters: the next refresher reads it
+		// there and finds it valid. Only the row's bookkeeping is late.
+		m.log.Warn("token saved but not recorded", "source", id, "err", err)
+	}
+	return nil
+}
+
+// fail records status and detail as the source's health, and returns cause wrapped in
+// sentinel.
+func (m *Manager) fail(ctx context.Context, id int64, status, detail string, sentinel, cause error) error {
+	if err := store.UpdateSourceStatus(ctx, m.db, id, status, detail, m.now()); err != nil {
+		m.log.Warn("status not recorded", "source", id, "status", status, "err", err)
+	}
+	m.log.Warn("token refresh failed", "source", id, "status", status, "detail", detail)
+	if cause == nil {
+		return fmt.Errorf("refresh source %d: %w: %s", id, sentinel, detail)
+	}
+	return fmt.Errorf("refresh source %d: %w: %w", id, sentinel, cause)
+}

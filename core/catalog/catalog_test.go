@@ -14,8 +14,8 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/medialake/connect/core/catalog"
-	"github.com/medialake/connect/core/internal/authtest"
 	"github.com/medialake/connect/core/vault"
+	"github.com/medialake/connect/internal/authtest"
 )
 
 func lookup(t *testing.T, id catalog.ID) catalog.Provider {

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/medialake/connect/core/internal/authtest"
+	"github.com/medialake/connect/internal/authtest"
 	"golang.org/x/oauth2"
 )
 

@@ -15,10 +15,10 @@ import (
 	"github.com/zalando/go-keyring"
 	"golang.org/x/oauth2"
 
-	"github.com/medialake/connect/core/internal/authtest"
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/core/tokens"
 	"github.com/medialake/connect/core/vault"
+	"github.com/medialake/connect/internal/authtest"
 )
 
 func TestMain(m *testing.M) {

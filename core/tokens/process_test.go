@@ -21,10 +21,10 @@ import (
 
 	"golang.org/x/oauth2"
 
-	"github.com/medialake/connect/core/internal/authtest"
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/core/tokens"
 	"github.com/medialake/connect/core/vault"
+	"github.com/medialake/connect/internal/authtest"
 )
 
 // The environment of a child process: what it does, and where the workspace is.

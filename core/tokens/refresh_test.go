@@ -12,10 +12,10 @@ import (
 
 	"golang.org/x/oauth2"
 
-	"github.com/medialake/connect/core/internal/authtest"
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/core/tokens"
 	"github.com/medialake/connect/core/vault"
+	"github.com/medialake/connect/internal/authtest"
 )
 
 func TestSaveLoad(t *testing.T) {

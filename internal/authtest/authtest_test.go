@@ -11,7 +11,7 @@ import (
 
 	"golang.org/x/oauth2"
 
-	"github.com/medialake/connect/core/internal/authtest"
+	"github.com/medialake/connect/internal/authtest"
 )
 
 const redirect = "http://127.0.0.1/callback" // registered: any port matches

@@ -16,6 +16,7 @@ import (
 
 	"github.com/medialake/connect/core/access"
 	"github.com/medialake/connect/core/store"
+	"github.com/medialake/connect/core/tokens"
 	"github.com/medialake/connect/core/vault"
 )
 
@@ -54,9 +55,11 @@ type App struct {
 	httpClient  *http.Client
 	openURL     func(string) error
 	workspaceID string
+	// tokens refreshes, saves and revokes the sources' tokens.
+	tokens *tokens.Manager
 
-	// disconnectSource ends one source when its owner is deleted. Until the sources part
-	// supplies revocation and the keychain, it only deletes the row.
+	// disconnectSource ends one source when its owner is deleted (see disconnect); tests
+	// replace it.
 	disconnectSource func(ctx context.Context, sourceID int64) error
 
 	signInMu sync.Mutex // one sign-in at a time, so parallel guesses cannot slip past a lock-out
@@ -108,9 +111,12 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	if a.httpClient == nil {
 		a.httpClient = http.DefaultClient
 	}
-	a.disconnectSource = func(ctx context.Context, id int64) error {
-		return store.DeleteSource(ctx, a.db, id)
+	opts := []tokens.Option{tokens.WithClock(a.now), tokens.WithLogger(a.log)}
+	if cfg.HTTPClient != nil {
+		opts = append(opts, tokens.WithHTTPClient(cfg.HTTPClient))
 	}
+	a.tokens = tokens.New(db, a.keychain, opts...)
+	a.disconnectSource = a.disconnectOwned
 	return a, nil
 }
 
@@ -227,7 +233,8 @@ func (a *App) change(ctx context.Context, actor string, action access.Action, su
 // audited). Failing to write it is logged, not returned: the caller's own outcome matters more.
 func (a *App) note(ctx context.Context, actor string, action access.Action, subject, outcome, detail string) {
 	a.log.Info("activity", "actor", actor, "action", string(action), "subject", subject, "outcome", outcome, "detail", detail)
-	if err := store.Append(ctx, a.db, a.entry(actor, action, subject, outcome, detail)); err != nil {
+	// A cancelled use-case (Cancel, Ctrl-C) is still recorded.
+	if err := store.Append(context.WithoutCancel(ctx), a.db, a.entry(actor, action, subject, outcome, detail)); err != nil {
 		a.log.Error("record activity", "action", string(action), "err", err)
 	}
 }

@@ -1,15 +1,359 @@
 package gui
 
 import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/medialake/connect/assets"
+	"github.com/medialake/connect/core"
+	"github.com/medialake/connect/core/access"
 )
 
-// sourcesPane lists the connected accounts.
+// sourcesPane is the Sources tab: every source the user may see, in a virtualised list (it
+// stays smooth with 10,000 rows), a filter, and the actions the user's privilege allows.
 type sourcesPane struct {
+	u *UI
+
+	all      []core.Source
+	haystack []string // lower-cased text of all[i] that the filter searches
+	shown    []core.Source
+	selected int64 // id of the selected source; 0 when none
+
+	filter *widget.Entry
+	list   *widget.List
+	status *widget.Label
+
+	connect, reconnect, refresh, disconnect, forget, details *widget.Button
+
+	// openURL opens the system browser; tests replace it with a browser of their own.
+	openURL func(string) error
+	// tick is how often the connect dialog's countdown moves.
+	tick time.Duration
+	// flow is the connect or reconnect dialog last opened, for tests.
+	flow *flowDialog
+	// chooser is the "connect through which integration" dialog last opened, for tests.
+	chooser *integrationChooser
+
 	content fyne.CanvasObject
 }
 
 func newSourcesPane(u *UI) *sourcesPane {
-	return &sourcesPane{content: widget.NewLabel("No sources yet.")}
+	p := buildSourcesPane(u)
+	p.reload(0)
+	return p
+}
+
+// buildSourcesPane makes the widgets; reload fills them.
+func buildSourcesPane(u *UI) *sourcesPane {
+	p := &sourcesPane{u: u, status: errorLabel(), tick: time.Second}
+	p.openURL = func(raw string) error {
+		link, err := url.Parse(raw)
+		if err != nil {
+			return err
+		}
+		fyne.DoAndWait(func() { err = u.fa.OpenURL(link) })
+		return err
+	}
+	showOwner := u.session.Privilege != access.Write // writers see only their own
+	p.list = widget.NewList(
+		func() int { return len(p.shown) },
+		func() fyne.CanvasObject { return newSourceRow(showOwner) },
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			if id < len(p.shown) {
+				o.(*sourceRow).show(p.shown[id], u.deps.Now())
+			}
+		},
+	)
+	p.list.OnSelected = func(id widget.ListItemID) {
+		if id < len(p.shown) {
+			p.selected = p.shown[id].ID
+		}
+		p.refreshButtons()
+	}
+	p.list.OnUnselected = func(widget.ListItemID) { p.selected = 0; p.refreshButtons() }
+
+	p.filter = widget.NewEntry()
+	p.filter.SetPlaceHolder("Filter by account, owner or integration")
+	p.filter.OnChanged = func(string) { p.u.used(); p.applyFilter() }
+
+	p.connect = widget.NewButtonWithIcon("Connect…", theme.ContentAddIcon(), p.showConnect)
+	p.connect.Importance = widget.HighImportance
+	p.reconnect = widget.NewButtonWithIcon("Reconnect…", theme.LoginIcon(), p.startReconnect)
+	p.refresh = widget.NewButtonWithIcon("Refresh now", theme.ViewRefreshIcon(), p.refreshNow)
+	p.disconnect = widget.NewButtonWithIcon("Disconnect…", theme.DeleteIcon(), p.askDisconnect)
+	p.forget = widget.NewButton("Forget on this computer…", p.askForget)
+	p.details = widget.NewButtonWithIcon("Details", theme.InfoIcon(), p.showDetails)
+
+	if u.session.Privilege == access.Read { // readers see every source and change none
+		for _, b := range []*widget.Button{p.connect, p.reconnect, p.refresh, p.disconnect, p.forget} {
+			b.Hide()
+		}
+	}
+	bar := container.NewHBox(p.connect, p.reconnect, p.refresh, p.disconnect, p.forget, p.details)
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, bar, p.filter), p.status)
+	p.content = container.NewBorder(top, nil, nil, nil, p.list)
+	p.refreshButtons()
+	return p
+}
+
+// sourceRow is one line of the list: provider icon, account, owner, status, last refresh.
+type sourceRow struct {
+	widget.BaseWidget
+	icon                              *widget.Icon
+	account, owner, status, refreshed *widget.Label
+	showOwner                         bool
+}
+
+func newSourceRow(showOwner bool) *sourceRow {
+	r := &sourceRow{icon: widget.NewIcon(assets.ProviderIcon("")), account: widget.NewLabel("account"),
+		owner: widget.NewLabel("owner"), status: widget.NewLabel("status"), refreshed: widget.NewLabel("refreshed"),
+		showOwner: showOwner}
+	for _, l := range []*widget.Label{r.account, r.owner, r.status, r.refreshed} {
+		l.Truncation = fyne.TextTruncateEllipsis
+	}
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *sourceRow) CreateRenderer() fyne.WidgetRenderer {
+	cols := []fyne.CanvasObject{r.account}
+	if r.showOwner {
+		cols = append(cols, r.owner)
+	}
+	cols = append(cols, r.status, r.refreshed)
+	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, r.icon, nil, container.NewGridWithColumns(len(cols), cols...)))
+}
+
+func (r *sourceRow) show(src core.Source, now time.Time) {
+	r.icon.SetResource(assets.ProviderIcon(src.Provider))
+	r.account.SetText(src.Account)
+	r.owner.SetText(src.Owner)
+	text, imp := statusText(src)
+	r.status.Importance = imp
+	r.status.SetText(text)
+	r.refreshed.SetText("Refreshed " + ago(src.LastRefreshAt, now))
+}
+
+// statusText says a source's health in words, with the importance that colours it.
+func statusText(src core.Source) (string, widget.Importance) {
+	switch src.Status {
+	case core.StatusConnected:
+		return "Connected", widget.SuccessImportance
+	case core.StatusNeedsReconnect:
+		return "Needs reconnect", widget.WarningImportance
+	case core.StatusOffline:
+		return "Offline", widget.WarningImportance
+	case core.StatusRevocationPending:
+		return "Revocation pending", widget.WarningImportance
+	case core.StatusError:
+		if src.StatusDetail != "" {
+			return "Error: " + src.StatusDetail, widget.DangerImportance
+		}
+		return "Error", widget.DangerImportance
+	}
+	return src.Status, widget.MediumImportance
+}
+
+// reload reads the sources again and selects the one with id selectID, if not 0, else keeps
+// the selection.
+func (p *sourcesPane) reload(selectID int64) {
+	s := p.u.session
+	p.u.background(func(ctx context.Context) func() {
+		list, err := p.u.core.Sources(ctx, s, core.SourceFilter{})
+		return func() {
+			if p.u.sessionLost(err) {
+				return
+			}
+			if err != nil {
+				p.status.SetText(message(err))
+				return
+			}
+			p.setSources(list)
+			if selectID != 0 {
+				p.selected = selectID
+			}
+			p.applyFilter()
+		}
+	})
+}
+
+func (p *sourcesPane) setSources(list []core.Source) {
+	p.all = list
+	p.haystack = make([]string, len(list))
+	for i, src := range list {
+		text, _ := statusText(src)
+		p.haystack[i] = strings.ToLower(src.Account + "\x00" + src.Owner + "\x00" + src.IntegrationName + "\x00" + text)
+	}
+}
+
+// applyFilter shows the sources that match the filter and keeps the selection if it is
+// among them.
+func (p *sourcesPane) applyFilter() {
+	text := strings.ToLower(strings.TrimSpace(p.filter.Text))
+	p.shown = p.all
+	if text != "" {
+		p.shown = nil
+		for i, h := range p.haystack {
+			if strings.Contains(h, text) {
+				p.shown = append(p.shown, p.all[i])
+			}
+		}
+	}
+	p.list.Refresh()
+	keep := p.selected
+	p.list.UnselectAll()
+	for i, src := range p.shown {
+		if src.ID == keep {
+			p.list.Select(i)
+			p.list.ScrollTo(i)
+			break
+		}
+	}
+	p.refreshButtons()
+}
+
+func (p *sourcesPane) current() (core.Source, bool) {
+	for _, src := range p.shown {
+		if src.ID == p.selected && p.selected != 0 {
+			return src, true
+		}
+	}
+	return core.Source{}, false
+}
+
+func (p *sourcesPane) refreshButtons() {
+	src, ok := p.current()
+	for _, b := range []*widget.Button{p.reconnect, p.refresh, p.disconnect, p.details} {
+		if ok {
+			b.Enable()
+		} else {
+			b.Disable()
+		}
+	}
+	if ok && src.Status == core.StatusRevocationPending {
+		p.forget.Enable()
+	} else {
+		p.forget.Disable()
+	}
+}
+
+// do runs a change to a source in the background, then shows its error or reloads.
+func (p *sourcesPane) do(change func(ctx context.Context, s *access.Session) error) {
+	p.u.used()
+	s := p.u.session
+	p.u.background(func(ctx context.Context) func() {
+		err := change(ctx, s)
+		return func() {
+			if p.u.sessionLost(err) {
+				return
+			}
+			if err != nil {
+				p.status.SetText(message(err))
+			} else {
+				p.status.SetText("")
+			}
+			p.reload(0)
+		}
+	})
+}
+
+func (p *sourcesPane) refreshNow() {
+	src, ok := p.current()
+	if !ok {
+		return
+	}
+	p.do(func(ctx context.Context, s *access.Session) error {
+		_, err := p.u.core.Refresh(ctx, s, src.ID)
+		return err
+	})
+}
+
+func (p *sourcesPane) askDisconnect() {
+	src, ok := p.current()
+	if !ok {
+		return
+	}
+	text := fmt.Sprintf("%s is disconnected: its access is revoked at %s where the provider allows it, "+
+		"and its token is deleted from this computer's keychain.", src.Account, src.ProviderName)
+	dialog.ShowConfirm("Disconnect "+src.Account+"?", text, func(yes bool) {
+		if yes {
+			p.do(func(ctx context.Context, s *access.Session) error { return p.u.core.Disconnect(ctx, s, src.ID) })
+		}
+	}, p.u.win)
+}
+
+func (p *sourcesPane) askForget() {
+	src, ok := p.current()
+	if !ok {
+		return
+	}
+	text := fmt.Sprintf("%s is deleted from this computer without telling %s: the access it granted stays "+
+		"valid there until it expires or is revoked in the account's own settings.", src.Account, src.ProviderName)
+	dialog.ShowConfirm("Forget "+src.Account+"?", text, func(yes bool) {
+		if yes {
+			p.do(func(ctx context.Context, s *access.Session) error { return p.u.core.Forget(ctx, s, src.ID) })
+		}
+	}, p.u.win)
+}
+
+func (p *sourcesPane) showDetails() {
+	src, ok := p.current()
+	if !ok {
+		return
+	}
+	s := p.u.session
+	p.u.background(func(ctx context.Context) func() {
+		d, err := p.u.core.SourceDetails(ctx, s, src.ID)
+		return func() {
+			if p.u.sessionLost(err) {
+				return
+			}
+			if err != nil {
+				p.status.SetText(message(err))
+				return
+			}
+			status, _ := statusText(d)
+			if d.StatusDetail != "" && d.Status != core.StatusError {
+				status += ": " + d.StatusDetail
+			}
+			scopes := strings.Join(d.Scopes, "\n")
+			if scopes == "" {
+				scopes = "none recorded"
+			}
+			when := func(t time.Time) string {
+				if t.IsZero() {
+					return "never"
+				}
+				return t.Local().Format("2006-01-02 15:04")
+			}
+			form := widget.NewForm(
+				widget.NewFormItem("Account", widget.NewLabel(d.Account)),
+				widget.NewFormItem("Integration", widget.NewLabel(d.IntegrationName+" ("+d.ProviderName+")")),
+				widget.NewFormItem("Owner", widget.NewLabel(d.Owner)),
+				widget.NewFormItem("Status", wrapLabel(status)),
+				widget.NewFormItem("Scopes granted", widget.NewLabel(scopes)),
+				widget.NewFormItem("Connected", widget.NewLabel(when(d.CreatedAt))),
+				widget.NewFormItem("Last refresh", widget.NewLabel(when(d.LastRefreshAt))),
+			)
+			dlg := dialog.NewCustom("Source details", "Close", form, p.u.win)
+			dlg.Resize(fyne.NewSize(520, form.MinSize().Height+100))
+			dlg.Show()
+		}
+	})
+}
+
+// wrapLabel is a label whose text wraps at word boundaries.
+func wrapLabel(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
 }

@@ -1,0 +1,309 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/medialake/connect/core/catalog"
+	"github.com/medialake/connect/core/loopback"
+	"github.com/medialake/connect/core/store"
+	"github.com/medialake/connect/core/tokens"
+	"github.com/medialake/connect/core/vault"
+)
+
+// ErrIntegrationDisabled means the integration exists but an administrator has not enabled
+// it, so nobody can connect through it.
+var ErrIntegrationDisabled = errors.New("the integration is disabled")
+
+// FlowStep is a stage of the browser sign-in that connects an account.
+type FlowStep int
+
+// The stages of a sign-in, in the order they happen. FlowBrowserFailed and FlowPasteRefused
+// do not end the flow; FlowAccountIdentified and FlowFailed do.
+const (
+	// FlowListening: the callback listener is up; the event carries AuthURL and Deadline.
+	FlowListening FlowStep = iota
+	// FlowBrowserOpened: the browser was asked to open AuthURL.
+	FlowBrowserOpened
+	// FlowBrowserFailed: no browser opened (Err says why); the person opens AuthURL by hand.
+	FlowBrowserFailed
+	// FlowPasteRefused: a pasted address is not this sign-in's callback (Err says why); the
+	// flow asks for another.
+	FlowPasteRefused
+	// FlowCallbackReceived: the provider's answer reached the listener.
+	FlowCallbackReceived
+	// FlowCodeExchanged: the provider issued a token.
+	FlowCodeExchanged
+	// FlowAccountIdentified: the provider said which account signed in (Account).
+	FlowAccountIdentified
+	// FlowFailed: the sign-in ended without a token; Err says why.
+	FlowFailed
+)
+
+// String names the step for logs and tests.
+func (s FlowStep) String() string {
+	switch s {
+	case FlowListening:
+		return "listening"
+	case FlowBrowserOpened:
+		return "browser opened"
+	case FlowBrowserFailed:
+		return "browser failed"
+	case FlowPasteRefused:
+		return "paste refused"
+	case FlowCallbackReceived:
+		return "callback received"
+	case FlowCodeExchanged:
+		return "code exchanged"
+	case FlowAccountIdentified:
+		return "account identified"
+	case FlowFailed:
+		return "failed"
+	}
+	return fmt.Sprintf("step %d", int(s))
+}
+
+// FlowEvent reports a step of the sign-in. AuthURL carries the state and the PKCE challenge:
+// no secret, fine to show and copy, but never log it.
+type FlowEvent struct {
+	Step     FlowStep
+	At       time.Time
+	AuthURL  string
+	Deadline time.Time
+	// Account labels the account, from FlowAccountIdentified on.
+	Account string
+	// Err says what went wrong, for FlowBrowserFailed, FlowPasteRefused and FlowFailed.
+	Err error
+}
+
+// FlowHooks are the UI's part of a sign-in. All fields are optional.
+type FlowHooks struct {
+	// OpenURL opens the system browser; nil falls back to Config.OpenURL.
+	OpenURL func(string) error
+	// Progress is told each step. It is called from the flow's goroutines, one call at a time.
+	Progress func(FlowEvent)
+	// NoBrowser opens no browser: the caller shows AuthURL from the FlowListening event.
+	NoBrowser bool
+	// PastedURL, if set, is asked for the address the browser ended on, for a browser that
+	// cannot reach this computer's listener (the command line's --no-browser). It is asked
+	// again after a FlowPasteRefused event. It must return when its ctx ends; an error from
+	// it stops the asking, while the listener keeps waiting until the deadline.
+	PastedURL func(ctx context.Context) (string, error)
+}
+
+// integration is an integration ready for a sign-in: its row, its provider resolved with the
+// row's settings, and the client secret read from the keychain.
+type integration struct {
+	row       store.Integration
+	base      catalog.Provider // as the catalog has it
+	provider  catalog.Provider // resolved: tenant, discovered or typed endpoints, scopes
+	settings  catalog.Settings
+	discovery *catalog.Discovery
+}
+
+// loadIntegration reads an integration and everything a sign-in needs: the provider's
+// discovery document (Custom OpenID Connect, so a network call) and the client secret
+// (a keychain read). Only connect, reconnect, refresh, disconnect and the admin's test call it.
+func (a *App) loadIntegration(ctx context.Context, id string) (integration, error) {
+	row, err := a.db.Integration(ctx, id)
+	if err != nil {
+		return integration{}, err
+	}
+	base, err := catalog.Lookup(catalog.ID(row.Provider))
+	if err != nil {
+		return integration{}, fmt.Errorf("integration %s: %w", row.Name, err)
+	}
+	in := integration{row: row, base: base, settings: catalog.Settings{
+		ClientID:  row.ClientID,
+		Tenant:    row.Tenant,
+		Issuer:    row.Issuer,
+		AuthURL:   row.AuthURL,
+		TokenURL:  row.TokenURL,
+		RevokeURL: row.RevokeURL,
+		WhoAmIURL: row.UserinfoURL,
+		Scopes:    row.Scopes,
+		Port:      row.RedirectPort,
+	}}
+	if base.Secret != catalog.SecretForbidden {
+		sec, err := a.keychain.Get(ctx, vault.IntegrationSecretKey(row.ID))
+		switch {
+		case errors.Is(err, vault.ErrNotFound):
+			// A public client; Resolve refuses it where the provider requires a secret.
+		case err != nil:
+			return integration{}, fmt.Errorf("client secret of %s: %w", row.Name, err)
+		default:
+			in.settings.ClientSecret = sec
+		}
+	}
+	if base.ID == catalog.OIDC {
+		d, err := catalog.Discover(ctx, a.httpClient, row.Issuer)
+		if err != nil {
+			return integration{}, fmt.Errorf("integration %s: %w", row.Name, err)
+		}
+		in.discovery = &d
+	}
+	if in.provider, err = catalog.Resolve(base, in.settings, in.discovery); err != nil {
+		return integration{}, fmt.Errorf("integration %s: %w", row.Name, err)
+	}
+	return in, nil
+}
+
+// config is the integration's x/oauth2 configuration for redirectURL ("" to refresh or
+// revoke) and the provider's extra authorization parameters.
+func (in integration) config(redirectURL string) (*oauth2.Config, []oauth2.AuthCodeOption, error) {
+	return catalog.Config(in.base, in.settings, in.discovery, redirectURL)
+}
+
+// lifecycle is the integration as core/tokens needs it to refresh and revoke.
+func (in integration) lifecycle() (tokens.Integration, error) {
+	cfg, _, err := in.config("")
+	if err != nil {
+		return tokens.Integration{}, err
+	}
+	kind := tokens.RevokeNone
+	switch in.provider.Revocation.Kind {
+	case catalog.RevokeRFC7009:
+		kind = tokens.RevokeRFC7009
+	case catalog.RevokeBearer:
+		kind = tokens.RevokeBearer
+	}
+	return tokens.Integration{
+		Config:       cfg,
+		IdleLifetime: in.provider.RefreshIdle,
+		Revocation:   tokens.Revocation{Kind: kind, URL: in.provider.Revocation.URL},
+	}, nil
+}
+
+// flowResult is what a sign-in yields: the token, the account it belongs to and the scopes
+// granted.
+type flowResult struct {
+	token   *oauth2.Token
+	account catalog.Account
+	scopes  []string
+}
+
+// runFlow signs in at the integration's provider through the browser (RFC 8252 loopback
+// redirect, PKCE) and identifies the account. It saves nothing. Errors name the provider.
+func (a *App) runFlow(ctx context.Context, in integration, hooks FlowHooks) (flowResult, error) {
+	var mu sync.Mutex
+	var base FlowEvent // AuthURL and Deadline, once listening
+	emit := func(ev FlowEvent) {
+		if hooks.Progress == nil {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		ev.At, ev.AuthURL, ev.Deadline = a.now(), base.AuthURL, base.Deadline
+		hooks.Progress(ev)
+	}
+	fail := func(err error) (flowResult, error) {
+		err = fmt.Errorf("sign in at %s: %w", in.provider.Name, err)
+		emit(FlowEvent{Step: FlowFailed, Err: err})
+		return flowResult{}, err
+	}
+
+	cfg, extra, err := in.config("")
+	if err != nil {
+		return fail(err)
+	}
+	f, err := loopback.Start(ctx, loopback.Config{
+		OAuth2:       cfg,
+		Port:         in.provider.ListenPort(in.settings),
+		RedirectHost: in.provider.Redirect.Host,
+		AuthParams:   extra,
+		Issuer:       in.provider.Issuer,
+		HTTPClient:   a.httpClient,
+		Now:          a.now,
+		Progress: func(s loopback.Step) {
+			switch s {
+			case loopback.StepCallbackReceived:
+				emit(FlowEvent{Step: FlowCallbackReceived})
+			case loopback.StepCodeExchanged:
+				emit(FlowEvent{Step: FlowCodeExchanged})
+			}
+		},
+	})
+	if err != nil {
+		return fail(err)
+	}
+	defer f.Close()
+	mu.Lock()
+	base = FlowEvent{AuthURL: f.AuthURL(), Deadline: f.Deadline()}
+	mu.Unlock()
+	emit(FlowEvent{Step: FlowListening})
+
+	open := hooks.OpenURL
+	if open == nil {
+		open = a.openURL
+	}
+	switch {
+	case hooks.NoBrowser:
+	case open == nil:
+		emit(FlowEvent{Step: FlowBrowserFailed, Err: errors.New("no browser configured")})
+	default:
+		if err := open(f.AuthURL()); err != nil {
+			emit(FlowEvent{Step: FlowBrowserFailed, Err: err})
+		} else {
+			emit(FlowEvent{Step: FlowBrowserOpened})
+		}
+	}
+
+	if hooks.PastedURL != nil {
+		pctx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			for {
+				pasted, err := hooks.PastedURL(pctx)
+				if err != nil {
+					return
+				}
+				_, err = f.CompleteFromURL(ctx, pasted)
+				if !errors.Is(err, loopback.ErrNotCallback) && !errors.Is(err, loopback.ErrStateMismatch) {
+					return // the flow ended; Wait returns the same outcome
+				}
+				emit(FlowEvent{Step: FlowPasteRefused, Err: err})
+			}
+		}()
+		defer func() { stop(); <-done }()
+	}
+
+	tok, err := f.Wait(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	account, err := a.identify(ctx, cfg, tok, in.provider.WhoAmI)
+	if err != nil {
+		return fail(fmt.Errorf("the provider issued a token but did not say which account signed in; "+
+			"check the integration's scopes and who-am-I address: %w", err))
+	}
+	emit(FlowEvent{Step: FlowAccountIdentified, Account: account.Label})
+
+	scopes := cfg.Scopes
+	if granted, _ := tok.Extra("scope").(string); granted != "" {
+		scopes = strings.Fields(granted)
+	}
+	return flowResult{token: tok, account: account, scopes: scopes}, nil
+}
+
+// identify asks the provider which account tok belongs to. An account without a label is
+// labelled with its subject.
+func (a *App) identify(ctx context.Context, cfg *oauth2.Config, tok *oauth2.Token, w catalog.WhoAmI) (catalog.Account, error) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	client := cfg.Client(context.WithValue(ctx, oauth2.HTTPClient, a.httpClient), tok)
+	acct, err := catalog.Identify(ctx, client, w)
+	if err != nil {
+		return catalog.Account{}, err
+	}
+	if acct.Label == "" {
+		acct.Label = acct.Subject
+	}
+	return acct, nil
+}

@@ -1,0 +1,452 @@
+package core
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/medialake/connect/core/access"
+	"github.com/medialake/connect/core/catalog"
+	"github.com/medialake/connect/core/store"
+	"github.com/medialake/connect/core/tokens"
+	"github.com/medialake/connect/core/vault"
+)
+
+var (
+	// ErrAlreadyConnected means the account is already a source of the user at the
+	// integration; the error is an *AlreadyConnectedError naming that source.
+	ErrAlreadyConnected = errors.New("this account is already connected through this integration")
+	// ErrDifferentAccount means a reconnect signed in with another account than the source's;
+	// the error is a *DifferentAccountError naming both.
+	ErrDifferentAccount = errors.New("signed in with a different account")
+	// ErrNeedsReconnect means the provider no longer accepts the source's refresh token.
+	ErrNeedsReconnect = tokens.ErrNeedsReconnect
+	// ErrOffline means the provider could not be reached.
+	ErrOffline = tokens.ErrOffline
+	// ErrRevocationPending means a disconnect could not yet revoke the token at the provider:
+	// the source stays, marked revocation pending, until a retry succeeds or it is forgotten.
+	ErrRevocationPending = tokens.ErrRevocationPending
+)
+
+// AlreadyConnectedError is ErrAlreadyConnected with the source that holds the account, so
+// that the caller can offer to reconnect it.
+type AlreadyConnectedError struct {
+	SourceID int64
+	Account  string
+}
+
+func (e *AlreadyConnectedError) Error() string {
+	return fmt.Sprintf("%s is already connected through this integration (source %d)", e.Account, e.SourceID)
+}
+
+// Is makes errors.Is(err, ErrAlreadyConnected) true.
+func (e *AlreadyConnectedError) Is(target error) bool { return target == ErrAlreadyConnected }
+
+// DifferentAccountError is ErrDifferentAccount with the account the source belongs to and
+// the one that signed in.
+type DifferentAccountError struct {
+	Want, Got string
+}
+
+func (e *DifferentAccountError) Error() string {
+	return fmt.Sprintf("signed in as %s, but this source belongs to %s", e.Got, e.Want)
+}
+
+// Is makes errors.Is(err, ErrDifferentAccount) true.
+func (e *DifferentAccountError) Is(target error) bool { return target == ErrDifferentAccount }
+
+// A source's health, as Source.Status holds it.
+const (
+	StatusConnected         = store.StatusConnected
+	StatusNeedsReconnect    = store.StatusNeedsReconnect
+	StatusOffline           = store.StatusOffline
+	StatusRevocationPending = store.StatusRevocationPending
+	StatusError             = store.StatusError
+)
+
+// Source is a connected account as people see it. It holds no token.
+type Source struct {
+	ID              int64
+	IntegrationID   string
+	IntegrationName string
+	// Provider is the catalog provider's id (for its icon); ProviderName is its name.
+	Provider     string
+	ProviderName string
+	OwnerID      int64
+	Owner        string
+	// Account labels the account, e.g. jane@example.com.
+	Account string
+	// Scopes are the scopes the provider granted.
+	Scopes []string
+	// Status is one of the Status constants; StatusDetail says why, for people.
+	Status        string
+	StatusDetail  string
+	TokenExpiry   time.Time
+	LastRefreshAt time.Time
+	CreatedAt     time.Time
+}
+
+// SourceFilter narrows Sources: by owner, by integration, and by text in the account,
+// owner name or integration name. Writers always get their own sources only.
+type SourceFilter = store.SourceFilter
+
+// IntegrationChoice is an enabled integration that a writer may connect through.
+type IntegrationChoice struct {
+	ID, Name string
+	// Provider is the catalog provider's id, for its icon.
+	Provider string
+}
+
+// Sources lists sources: a writer's own, or every source for admins and readers. It reads
+// no secret and makes no network call.
+func (a *App) Sources(ctx context.Context, s *access.Session, f SourceFilter) ([]Source, error) {
+	u, err := a.authorize(ctx, s, access.SourceList, "", true)
+	if err != nil {
+		return nil, err
+	}
+	if u.Privilege == access.Write {
+		f.OwnerID = u.ID
+	}
+	rows, err := a.db.Sources(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	names, err := a.integrationNames(ctx)
+	if err != nil {
+		return nil, err
+	}
+	list := make([]Source, len(rows))
+	for i, r := range rows {
+		list[i] = names.source(r)
+	}
+	return list, nil
+}
+
+// SourceDetails returns one source; a writer may see only their own.
+func (a *App) SourceDetails(ctx context.Context, s *access.Session, id int64) (Source, error) {
+	u, src, err := a.authorizeSource(ctx, s, access.SourceList, id)
+	if err != nil {
+		return Source{}, err
+	}
+	if u.Privilege == access.Write && src.OwnerID != u.ID {
+		a.note(ctx, u.Name, access.SourceList, sourceLabel(src), store.OutcomeDenied, "not the owner")
+		return Source{}, fmt.Errorf("details of source %d: %w", id, access.ErrForbidden)
+	}
+	return a.source(ctx, id)
+}
+
+// EnabledIntegrations lists the integrations the session's user may connect through.
+func (a *App) EnabledIntegrations(ctx context.Context, s *access.Session) ([]IntegrationChoice, error) {
+	if _, err := a.authorize(ctx, s, access.SourceConnect, "", true); err != nil {
+		return nil, err
+	}
+	all, err := a.db.Integrations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var list []IntegrationChoice
+	for _, in := range all {
+		if in.Enabled {
+			list = append(list, IntegrationChoice{ID: in.ID, Name: in.Name, Provider: in.Provider})
+		}
+	}
+	return list, nil
+}
+
+// Connect signs the session's user in at the integration's provider through the browser and
+// saves the account as a new source of theirs: the token in the keychain, then the row. The
+// same account twice is an *AlreadyConnectedError; nothing is saved on any failure.
+func (a *App) Connect(ctx context.Context, s *access.Session, integrationID string, hooks FlowHooks) (Source, error) {
+	u, err := a.authorize(ctx, s, access.SourceConnect, integrationID, true)
+	if err != nil {
+		return Source{}, err
+	}
+	failed := func(subject string, err error) (Source, error) {
+		a.note(ctx, u.Name, access.SourceConnect, subject, store.OutcomeFailed, err.Error())
+		return Source{}, fmt.Errorf("connect through %s: %w", integrationID, err)
+	}
+	in, err := a.usableIntegration(ctx, integrationID)
+	if err != nil {
+		return failed(integrationID, err)
+	}
+	res, err := a.runFlow(ctx, in, hooks)
+	if err != nil {
+		return failed(in.row.Name, err)
+	}
+	label := res.account.Label + " at " + in.row.ID
+	if id, ok, err := a.sourceOf(ctx, u.ID, in.row.ID, res.account.Subject); err != nil {
+		return failed(label, err)
+	} else if ok {
+		return failed(label, &AlreadyConnectedError{SourceID: id, Account: res.account.Label})
+	}
+
+	now := a.now()
+	row := store.Source{IntegrationID: in.row.ID, OwnerID: u.ID, Account: res.account.Label,
+		AccountSubject: res.account.Subject, Scopes: res.scopes, Status: store.StatusConnected,
+		TokenVersion: 1, TokenExpiry: res.token.Expiry, LastRefreshAt: now, CreatedAt: now, UpdatedAt: now}
+	var id int64
+	saved := false
+	// The row commits only once the keychain holds the token; if it does not commit, the
+	// token goes again.
+	err = a.change(ctx, u.Name, access.SourceConnect, label, func(tx *sql.Tx) (string, error) {
+		var err error
+		if id, err = store.InsertSource(ctx, tx, row); err != nil {
+			if errors.Is(err, store.ErrDuplicate) {
+				err = fmt.Errorf("%w: %w", ErrAlreadyConnected, err)
+			}
+			return "", err
+		}
+		if err := tokens.Save(ctx, a.keychain, id, res.token); err != nil {
+			return "", err
+		}
+		saved = true
+		return "scopes granted: " + strings.Join(res.scopes, " "), nil
+	})
+	if err != nil {
+		if saved {
+			if derr := a.keychain.Delete(context.WithoutCancel(ctx), vault.SourceTokenKey(id)); derr != nil && !errors.Is(derr, vault.ErrNotFound) {
+				a.log.Error("token of an unsaved source left in the keychain", "source", id, "err", derr)
+			}
+		}
+		return failed(label, err)
+	}
+	return a.source(ctx, id)
+}
+
+// Reconnect signs in again for a source, whose token it replaces; the status becomes
+// connected. Another account than the source's is a *DifferentAccountError and changes
+// nothing.
+func (a *App) Reconnect(ctx context.Context, s *access.Session, sourceID int64, hooks FlowHooks) (Source, error) {
+	u, src, err := a.authorizeSource(ctx, s, access.SourceReconnect, sourceID)
+	if err != nil {
+		return Source{}, err
+	}
+	label := sourceLabel(src)
+	failed := func(err error) (Source, error) {
+		a.note(ctx, u.Name, access.SourceReconnect, label, store.OutcomeFailed, err.Error())
+		return Source{}, fmt.Errorf("reconnect %s: %w", label, err)
+	}
+	in, err := a.usableIntegration(ctx, src.IntegrationID)
+	if err != nil {
+		return failed(err)
+	}
+	res, err := a.runFlow(ctx, in, hooks)
+	if err != nil {
+		return failed(err)
+	}
+	if res.account.Subject != src.AccountSubject {
+		return failed(&DifferentAccountError{Want: src.Account, Got: res.account.Label})
+	}
+	if err := a.tokens.Replace(ctx, src.ID, res.token); err != nil {
+		return failed(err)
+	}
+	a.note(ctx, u.Name, access.SourceReconnect, label, store.OutcomeOK, "token replaced")
+	return a.source(ctx, sourceID)
+}
+
+// Refresh refreshes the source's token now and returns the source with its new health. A
+// refused refresh token marks it needs reconnect (ErrNeedsReconnect), an unreachable
+// provider offline (ErrOffline).
+func (a *App) Refresh(ctx context.Context, s *access.Session, sourceID int64) (Source, error) {
+	u, src, err := a.authorizeSource(ctx, s, access.SourceRefresh, sourceID)
+	if err != nil {
+		return Source{}, err
+	}
+	label := sourceLabel(src)
+	// A disabled integration refuses new sign-ins only: existing sources keep refreshing.
+	in, err := a.loadIntegration(ctx, src.IntegrationID)
+	if err == nil {
+		var lc tokens.Integration
+		if lc, err = in.lifecycle(); err == nil {
+			_, err = a.tokens.Refresh(ctx, sourceID, lc.Config)
+		}
+	}
+	if err != nil {
+		a.note(ctx, u.Name, access.SourceRefresh, label, store.OutcomeFailed, err.Error())
+		return Source{}, fmt.Errorf("refresh %s: %w", label, err)
+	}
+	a.note(ctx, u.Name, access.SourceRefresh, label, store.OutcomeOK, "")
+	return a.source(ctx, sourceID)
+}
+
+// Disconnect revokes the source's token at the provider where the provider can, then
+// deletes the token from the keychain and the source. When the revocation cannot be done now
+// (offline), the source stays, marked revocation pending with its token kept, and the error
+// wraps ErrRevocationPending; Forget deletes it without telling the provider.
+func (a *App) Disconnect(ctx context.Context, s *access.Session, sourceID int64) error {
+	u, src, err := a.authorizeSource(ctx, s, access.SourceDisconnect, sourceID)
+	if err != nil {
+		return err
+	}
+	label := sourceLabel(src)
+	detail, err := a.disconnect(ctx, src)
+	if err != nil {
+		a.note(ctx, u.Name, access.SourceDisconnect, label, store.OutcomeFailed, err.Error())
+		return fmt.Errorf("disconnect %s: %w", label, err)
+	}
+	a.note(ctx, u.Name, access.SourceDisconnect, label, store.OutcomeOK, detail)
+	return nil
+}
+
+// Forget deletes the source and its token on this computer only: the provider is not told,
+// and the grant stays valid there until it expires or the account's owner revokes it.
+func (a *App) Forget(ctx context.Context, s *access.Session, sourceID int64) error {
+	u, src, err := a.authorizeSource(ctx, s, access.SourceForget, sourceID)
+	if err != nil {
+		return err
+	}
+	label := sourceLabel(src)
+	if err := a.tokens.Forget(ctx, sourceID); err != nil {
+		a.note(ctx, u.Name, access.SourceForget, label, store.OutcomeFailed, err.Error())
+		return fmt.Errorf("forget %s: %w", label, err)
+	}
+	a.note(ctx, u.Name, access.SourceForget, label, store.OutcomeOK,
+		"deleted on this computer only; the provider was not told and the grant stays valid there")
+	return nil
+}
+
+// disconnect revokes and deletes src, and returns what happened for the activity log. It
+// checks no privilege: Disconnect and DeleteUser do.
+func (a *App) disconnect(ctx context.Context, src store.Source) (string, error) {
+	_, err := tokens.Load(ctx, a.keychain, src.ID)
+	if errors.Is(err, vault.ErrNotFound) {
+		return "no token on this computer, nothing to revoke", a.tokens.Forget(ctx, src.ID)
+	}
+	if err != nil {
+		return "", err
+	}
+	lc, err := a.lifecycleOf(ctx, src.IntegrationID)
+	if err != nil {
+		// Offline (discovery) or a broken integration: the revocation waits, as for a
+		// provider that cannot be reached.
+		detail := "the revocation could not be prepared: " + err.Error()
+		if serr := store.UpdateSourceStatus(ctx, a.db, src.ID, store.StatusRevocationPending, detail, a.now()); serr != nil {
+			return "", serr
+		}
+		return "", fmt.Errorf("%w: %w", ErrRevocationPending, err)
+	}
+	if err := a.tokens.Disconnect(ctx, src.ID, lc); err != nil {
+		return "", err
+	}
+	if lc.Revocation.Kind == tokens.RevokeNone {
+		return "the provider offers no revocation; the token was deleted on this computer", nil
+	}
+	return "revoked at the provider", nil
+}
+
+// disconnectOwned disconnects a source of a user being deleted. A revocation that must wait
+// is no error here: the source stays, and DeleteUser refuses with ErrUserHasSources.
+func (a *App) disconnectOwned(ctx context.Context, id int64) error {
+	src, err := a.db.Source(ctx, id)
+	if err != nil {
+		return err
+	}
+	if _, err := a.disconnect(ctx, src); err != nil && !errors.Is(err, ErrRevocationPending) {
+		return err
+	}
+	return nil
+}
+
+// lifecycleOf is a tokens.Resolver: an integration as core/tokens refreshes and revokes
+// through it.
+func (a *App) lifecycleOf(ctx context.Context, integrationID string) (tokens.Integration, error) {
+	in, err := a.loadIntegration(ctx, integrationID)
+	if err != nil {
+		return tokens.Integration{}, err
+	}
+	return in.lifecycle()
+}
+
+// usableIntegration loads an integration that may be used to sign in now: an enabled one.
+func (a *App) usableIntegration(ctx context.Context, id string) (integration, error) {
+	row, err := a.db.Integration(ctx, id)
+	if err != nil {
+		return integration{}, err
+	}
+	if !row.Enabled {
+		return integration{}, fmt.Errorf("%s: %w", row.Name, ErrIntegrationDisabled)
+	}
+	return a.loadIntegration(ctx, id)
+}
+
+// authorizeSource is authorize for an action on one source; the owner decides ownsTarget.
+// A source that does not exist is treated as the user's own, so that only the privilege
+// decides whether its absence is told.
+func (a *App) authorizeSource(ctx context.Context, s *access.Session, action access.Action, id int64) (store.User, store.Source, error) {
+	src, err := a.db.Source(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		if _, aerr := a.authorize(ctx, s, action, fmt.Sprintf("source %d", id), true); aerr != nil {
+			return store.User{}, store.Source{}, aerr
+		}
+	}
+	if err != nil {
+		return store.User{}, store.Source{}, fmt.Errorf("%s: %w", action, err)
+	}
+	owns := s != nil && src.OwnerID == s.UserID
+	u, err := a.authorize(ctx, s, action, sourceLabel(src), owns)
+	if err != nil {
+		return store.User{}, store.Source{}, err
+	}
+	return u, src, nil
+}
+
+// sourceOf finds the user's source of the account at the integration.
+func (a *App) sourceOf(ctx context.Context, owner int64, integrationID, subject string) (int64, bool, error) {
+	rows, err := a.db.Sources(ctx, store.SourceFilter{OwnerID: owner, IntegrationID: integrationID})
+	if err != nil {
+		return 0, false, err
+	}
+	for _, r := range rows {
+		if r.AccountSubject == subject {
+			return r.ID, true, nil
+		}
+	}
+	return 0, false, nil
+}
+
+// source reads one source as people see it.
+func (a *App) source(ctx context.Context, id int64) (Source, error) {
+	r, err := a.db.Source(ctx, id)
+	if err != nil {
+		return Source{}, err
+	}
+	names, err := a.integrationNames(ctx)
+	if err != nil {
+		return Source{}, err
+	}
+	return names.source(r), nil
+}
+
+// integrationNames maps integration ids to what a source shows of them.
+type integrationNames map[string]struct{ name, provider, providerName string }
+
+func (a *App) integrationNames(ctx context.Context) (integrationNames, error) {
+	all, err := a.db.Integrations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	names := integrationNames{}
+	for _, in := range all {
+		e := names[in.ID]
+		e.name, e.provider, e.providerName = in.Name, in.Provider, in.Provider
+		if p, err := catalog.Lookup(catalog.ID(in.Provider)); err == nil {
+			e.providerName = p.Name
+		}
+		names[in.ID] = e
+	}
+	return names, nil
+}
+
+func (n integrationNames) source(r store.Source) Source {
+	in := n[r.IntegrationID]
+	return Source{ID: r.ID, IntegrationID: r.IntegrationID, IntegrationName: in.name,
+		Provider: in.provider, ProviderName: in.providerName, OwnerID: r.OwnerID, Owner: r.OwnerName,
+		Account: r.Account, Scopes: r.Scopes, Status: r.Status, StatusDetail: r.StatusDetail,
+		TokenExpiry: r.TokenExpiry, LastRefreshAt: r.LastRefreshAt, CreatedAt: r.CreatedAt}
+}
+
+// sourceLabel names a source in the activity log.
+func sourceLabel(src store.Source) string { return src.Account + " at " + src.IntegrationID }

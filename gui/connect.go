@@ -1,0 +1,319 @@
+package gui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/medialake/connect/core"
+	"github.com/medialake/connect/core/access"
+	"github.com/medialake/connect/core/catalog"
+	"github.com/medialake/connect/core/loopback"
+)
+
+// integrationChooser asks which enabled integration to connect through.
+type integrationChooser struct {
+	d      dialog.Dialog
+	choice *widget.Select
+	ok     *widget.Button
+}
+
+// showConnect lists the enabled integrations, then asks which one to connect through.
+func (p *sourcesPane) showConnect() {
+	p.u.used()
+	s := p.u.session
+	p.u.background(func(ctx context.Context) func() {
+		choices, err := p.u.core.EnabledIntegrations(ctx, s)
+		return func() {
+			if p.u.sessionLost(err) {
+				return
+			}
+			if err != nil {
+				p.status.SetText(message(err))
+				return
+			}
+			if len(choices) == 0 {
+				dialog.ShowInformation("Nothing to connect to",
+					"No integration is enabled yet. Ask an administrator to set one up.", p.u.win)
+				return
+			}
+			p.chooseIntegration(choices)
+		}
+	})
+}
+
+func (p *sourcesPane) chooseIntegration(choices []core.IntegrationChoice) {
+	names := make([]string, len(choices))
+	for i, c := range choices {
+		names[i] = c.Name
+	}
+	c := &integrationChooser{choice: widget.NewSelect(names, nil)}
+	c.choice.SetSelected(names[0])
+	c.ok = widget.NewButtonWithIcon("Connect", theme.ConfirmIcon(), func() {
+		for _, in := range choices {
+			if in.Name == c.choice.Selected {
+				c.d.Hide()
+				p.startFlow("Connect through "+in.Name, func(ctx context.Context, s *access.Session, h core.FlowHooks) (core.Source, error) {
+					return p.u.core.Connect(ctx, s, in.ID, h)
+				})
+				return
+			}
+		}
+	})
+	c.ok.Importance = widget.HighImportance
+	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { c.d.Hide() })
+	text := wrapLabel("Choose the integration to connect an account through. Your browser opens so that you sign in there; this app never sees your password.")
+	body := container.NewVBox(text, widget.NewForm(widget.NewFormItem("Integration", c.choice)),
+		container.NewHBox(layoutSpacer(), cancel, c.ok))
+	c.d = dialog.NewCustomWithoutButtons("Connect an account", body, p.u.win)
+	c.d.Resize(fyne.NewSize(520, body.MinSize().Height+80))
+	p.chooser = c
+	c.d.Show()
+}
+
+func (p *sourcesPane) startReconnect() {
+	src, ok := p.current()
+	if !ok {
+		return
+	}
+	p.reconnectSource(src.ID, src.Account)
+}
+
+func (p *sourcesPane) reconnectSource(id int64, account string) {
+	p.startFlow("Reconnect "+account, func(ctx context.Context, s *access.Session, h core.FlowHooks) (core.Source, error) {
+		return p.u.core.Reconnect(ctx, s, id, h)
+	})
+}
+
+// flowDialog shows a sign-in as it happens: the steps so far, the link with a Copy button,
+// the time left and Cancel; at the end, what went wrong.
+type flowDialog struct {
+	p *sourcesPane
+	d dialog.Dialog
+
+	steps     *widget.Label
+	link      *widget.Label
+	copy      *widget.Button
+	open      *widget.Button
+	timeLeft  *widget.Label
+	problem   *widget.Label
+	cancel    *widget.Button
+	reconnect *widget.Button
+
+	authURL  string
+	deadline time.Time
+	stop     context.CancelFunc
+	canceled bool
+	done     bool
+}
+
+// startFlow opens the sign-in dialog and runs run (Connect or Reconnect) in the background.
+// On success the dialog closes and the source appears selected.
+func (p *sourcesPane) startFlow(title string, run func(context.Context, *access.Session, core.FlowHooks) (core.Source, error)) {
+	p.u.used()
+	ctx, stop := context.WithCancel(context.Background())
+	f := newFlowDialog(p, title, stop)
+	p.flow = f
+	f.d.Show()
+
+	s := p.u.session
+	hooks := core.FlowHooks{
+		OpenURL:  p.openURL,
+		Progress: func(ev core.FlowEvent) { fyne.Do(func() { f.apply(ev) }) },
+	}
+	p.u.background(func(context.Context) func() {
+		ticking := make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t := time.NewTicker(p.tick)
+			defer t.Stop()
+			for {
+				select {
+				case <-ticking:
+					return
+				case <-t.C:
+					fyne.Do(f.showTimeLeft)
+				}
+			}
+		}()
+		src, err := run(ctx, s, hooks)
+		close(ticking)
+		wg.Wait()
+		stop()
+		return func() { f.finish(src, err) }
+	})
+}
+
+func newFlowDialog(p *sourcesPane, title string, stop context.CancelFunc) *flowDialog {
+	f := &flowDialog{p: p, stop: stop,
+		steps: wrapLabel("Preparing the sign-in…"), link: widget.NewLabel(""), timeLeft: widget.NewLabel(""),
+		problem: errorLabel()}
+	f.link.Truncation = fyne.TextTruncateEllipsis
+	f.copy = widget.NewButtonWithIcon("Copy link", theme.ContentCopyIcon(), func() {
+		p.u.fa.Clipboard().SetContent(f.authURL)
+	})
+	f.open = widget.NewButtonWithIcon("Open browser", theme.ComputerIcon(), func() {
+		link := f.authURL
+		p.u.background(func(context.Context) func() {
+			_ = p.openURL(link)
+			return nil
+		})
+	})
+	f.copy.Disable()
+	f.open.Disable()
+	f.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), f.close)
+	f.reconnect = widget.NewButtonWithIcon("Reconnect it", theme.LoginIcon(), nil)
+	f.reconnect.Importance = widget.HighImportance
+	f.reconnect.Hide()
+
+	help := wrapLabel("If no browser opened, copy the link into a browser on this computer.")
+	body := container.NewVBox(f.steps, widget.NewSeparator(), help,
+		container.NewBorder(nil, nil, nil, container.NewHBox(f.copy, f.open), f.link),
+		f.timeLeft, f.problem, container.NewHBox(layoutSpacer(), f.reconnect, f.cancel))
+	f.d = dialog.NewCustomWithoutButtons(title, body, p.u.win)
+	f.d.Resize(fyne.NewSize(560, body.MinSize().Height+100))
+	return f
+}
+
+// apply shows one step of the flow.
+func (f *flowDialog) apply(ev core.FlowEvent) {
+	if f.done {
+		return
+	}
+	if ev.AuthURL != "" && f.authURL == "" {
+		f.authURL, f.deadline = ev.AuthURL, ev.Deadline
+		f.link.SetText(ev.AuthURL)
+		f.copy.Enable()
+		f.open.Enable()
+		f.showTimeLeft()
+	}
+	if text := stepText(ev); text != "" {
+		f.steps.SetText(text)
+	}
+}
+
+func stepText(ev core.FlowEvent) string {
+	switch ev.Step {
+	case core.FlowListening:
+		return "Waiting for you to sign in in the browser…"
+	case core.FlowBrowserOpened:
+		return "Your browser was opened: sign in there and allow access."
+	case core.FlowBrowserFailed:
+		return "No browser could be opened: copy the link below into a browser on this computer."
+	case core.FlowCallbackReceived:
+		return "The provider answered; finishing the sign-in…"
+	case core.FlowCodeExchanged:
+		return "Signed in; asking the provider which account it is…"
+	case core.FlowAccountIdentified:
+		return "Signed in as " + ev.Account + "."
+	case core.FlowFailed:
+		return "The sign-in did not succeed."
+	}
+	return ""
+}
+
+// showTimeLeft counts down to the flow's deadline.
+func (f *flowDialog) showTimeLeft() {
+	if f.done || f.deadline.IsZero() {
+		return
+	}
+	left := f.deadline.Sub(f.p.u.deps.Now()).Round(time.Second)
+	if left < 0 {
+		left = 0
+	}
+	f.timeLeft.SetText(fmt.Sprintf("Time left: %d:%02d", int(left.Minutes()), int(left.Seconds())%60))
+}
+
+// close is Cancel while the flow runs (it stops the flow and its listener) and Close after.
+func (f *flowDialog) close() {
+	if !f.done {
+		f.canceled = true
+		f.stop()
+	}
+	f.d.Hide()
+}
+
+// finish shows the flow's outcome: on success the dialog closes and the source is selected;
+// on failure it says what went wrong and stays open.
+func (f *flowDialog) finish(src core.Source, err error) {
+	f.done = true
+	p := f.p
+	if p.u.sessionLost(err) {
+		f.d.Hide()
+		return
+	}
+	if f.canceled {
+		return
+	}
+	if err == nil {
+		f.d.Hide()
+		p.status.SetText("")
+		p.reload(src.ID)
+		return
+	}
+	f.timeLeft.SetText("")
+	f.problem.SetText(message(err))
+	f.cancel.SetText("Close")
+	f.cancel.SetIcon(theme.CancelIcon())
+	var dup *core.AlreadyConnectedError
+	if errors.As(err, &dup) {
+		f.reconnect.OnTapped = func() {
+			f.d.Hide()
+			p.reconnectSource(dup.SourceID, dup.Account)
+		}
+		f.reconnect.Show()
+		p.reload(dup.SourceID)
+	}
+}
+
+// flowMessage says in words what went wrong with a source or its sign-in, or "" for an error
+// that is none of theirs. message calls it.
+func flowMessage(err error) string {
+	var dup *core.AlreadyConnectedError
+	var diff *core.DifferentAccountError
+	var denied *loopback.ProviderError
+	var refused *loopback.ExchangeError
+	switch {
+	case errors.As(err, &dup):
+		return fmt.Sprintf("%s is already connected through this integration. Reconnect it instead to renew its sign-in.", dup.Account)
+	case errors.As(err, &diff):
+		return fmt.Sprintf("You signed in as %s, but this source belongs to %s. Nothing was changed. "+
+			"Sign out at the provider in your browser, then reconnect and sign in as %s.", diff.Got, diff.Want, diff.Want)
+	case errors.Is(err, core.ErrIntegrationDisabled):
+		return "This integration is disabled. Ask an administrator to enable it."
+	case errors.Is(err, core.ErrRevocationPending):
+		return "The provider could not confirm that access was revoked, so the source stays, marked \"Revocation pending\", " +
+			"and is tried again later. To delete it here anyway, use Forget on this computer."
+	case errors.Is(err, core.ErrNeedsReconnect):
+		return "The provider no longer accepts this source's sign-in. Use Reconnect to sign in again."
+	case errors.Is(err, core.ErrOffline):
+		return "The provider cannot be reached. Check the network connection and try again."
+	case errors.Is(err, loopback.ErrCanceled):
+		return "The sign-in was canceled."
+	case errors.Is(err, loopback.ErrTimeout):
+		return "Nobody finished the sign-in in the browser in time. Try again; if the provider showed an error, tell an administrator what it said."
+	case errors.Is(err, loopback.ErrPortBusy):
+		return "Another program uses the port this integration needs for the sign-in. Close it and try again, or ask an administrator to choose another port."
+	case errors.Is(err, loopback.ErrIssuerMismatch):
+		return "The answer came from another sign-in server than this integration's, so it was refused. Ask an administrator to check the integration's issuer."
+	case errors.As(err, &denied):
+		return capitalise(denied.Error()) + "."
+	case errors.As(err, &refused):
+		return capitalise(refused.Error()) + ". Ask an administrator to check the integration."
+	case errors.Is(err, catalog.ErrNoAccount), errors.Is(err, catalog.ErrMissingEndpoint):
+		return "The provider did not say which account signed in. Ask an administrator to check the integration's scopes and who-am-I address."
+	case errors.Is(err, catalog.ErrInvalidSettings):
+		return "The integration is not completely set up. Ask an administrator to finish it."
+	}
+	return ""
+}

@@ -1,0 +1,80 @@
+package gui
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/medialake/connect/core"
+	"github.com/medialake/connect/internal/authtest"
+)
+
+// serverBrowser plays the person at the system browser: the server approves as its current
+// user, and the browser follows the redirect to the app's callback.
+func serverBrowser(t *testing.T, srv *authtest.Server) func(string) error {
+	tr := &http.Transport{DisableKeepAlives: true}
+	t.Cleanup(tr.CloseIdleConnections)
+	client := &http.Client{Transport: tr}
+	return func(authURL string) error {
+		loc, err := srv.Authorize(context.Background(), authURL)
+		if err != nil {
+			return err
+		}
+		resp, err := client.Get(loc.String())
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		_, err = io.Copy(io.Discard, resp.Body)
+		return err
+	}
+}
+
+// Issue 5, test 13: a write user connects through the dialog and the new row appears,
+// selected; connecting the same account again offers Reconnect, which renews it.
+func TestConnectThroughDialog(t *testing.T) {
+	needKeychainForSources(t)
+	srv := authtest.New(t)
+	srv.AddClient(authtest.Client{ID: "desktop", RedirectURIs: []string{"http://127.0.0.1/callback"}})
+	w := newSourcesWorkspace(t)
+	auth, token, _, userinfo, _ := srv.Endpoints()
+	w.addIntegration(t, "files", auth, token, userinfo)
+	w.signIn(t, "Wes", goodPass)
+	p := w.pane(t)
+	p.openURL = serverBrowser(t, srv)
+	p.tick = time.Hour
+
+	test.Tap(p.connect)
+	w.ui.Wait()
+	test.Tap(p.chooser.ok)
+	w.ui.Wait()
+	if top := w.ui.win.Canvas().Overlays().Top(); top != nil {
+		t.Fatalf("the dialog is still open: steps %q, problem %q", p.flow.steps.Text, p.flow.problem.Text)
+	}
+	src, ok := p.current()
+	if len(p.shown) != 1 || !ok || src.Account != authtest.DefaultUser.Email || src.Status != core.StatusConnected {
+		t.Fatalf("rows %+v, selected %+v (%t); want the new source, selected and connected", p.shown, src, ok)
+	}
+
+	test.Tap(p.connect)
+	w.ui.Wait()
+	test.Tap(p.chooser.ok)
+	w.ui.Wait()
+	f := p.flow
+	if !strings.Contains(f.problem.Text, "already connected") || !f.reconnect.Visible() {
+		t.Fatalf("problem %q, reconnect shown %t; want already connected and a Reconnect button", f.problem.Text, f.reconnect.Visible())
+	}
+	test.Tap(f.reconnect)
+	w.ui.Wait()
+	if top := w.ui.win.Canvas().Overlays().Top(); top != nil {
+		t.Fatalf("the reconnect dialog is still open: problem %q", p.flow.problem.Text)
+	}
+	if len(p.shown) != 1 || p.selected != src.ID {
+		t.Errorf("after reconnect: %d rows, selected %d; want 1 row, source %d selected", len(p.shown), p.selected, src.ID)
+	}
+}

@@ -1,0 +1,291 @@
+package gui
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/medialake/connect/core"
+	"github.com/medialake/connect/core/access"
+	"github.com/medialake/connect/core/store"
+	"github.com/medialake/connect/core/vault"
+)
+
+// needKeychainForSources fails the test unless it runs on the private bus of
+// scripts/with-secret-service.sh; MEDIALAKE_SKIP_KEYCHAIN_TESTS=1 skips.
+func needKeychainForSources(t testing.TB) {
+	t.Helper()
+	bus := os.Getenv("DBUS_SESSION_BUS_ADDRESS")
+	if bus != "" && bus == os.Getenv("MEDIALAKE_TEST_SECRET_SERVICE") {
+		return
+	}
+	if os.Getenv("MEDIALAKE_SKIP_KEYCHAIN_TESTS") == "1" {
+		t.Skip("MEDIALAKE_SKIP_KEYCHAIN_TESTS=1: skipping the tests against the real Secret Service")
+	}
+	t.Fatal("run under `LANG=en_US.UTF-8 scripts/with-secret-service.sh go test ./gui/`, or set MEDIALAKE_SKIP_KEYCHAIN_TESTS=1")
+}
+
+// sourcesWorkspace is a workspace with Ada (admin), Wes (write) and Rhea (read), and a
+// window over it that nobody has signed in to yet.
+type sourcesWorkspace struct {
+	*fixture
+	home string
+}
+
+func newSourcesWorkspace(t testing.TB) *sourcesWorkspace {
+	t.Helper()
+	ctx := context.Background()
+	clk := &clock{t: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)}
+	home := t.TempDir()
+	c, err := core.Open(ctx, core.Config{Home: home, Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	s, err := c.CreateFirstAdmin(ctx, "Ada", vault.NewSecret(goodPass), vault.NewSecret(goodPass))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, p := range map[string]access.Privilege{"Wes": access.Write, "Rhea": access.Read} {
+		if _, err := c.AddUser(ctx, s, name, p, vault.NewSecret(goodPass), vault.NewSecret(goodPass)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.SignOut(ctx, s)
+	ui := New(test.NewTempApp(t), c, Deps{Now: clk.Now})
+	t.Cleanup(ui.Close)
+	ui.Start()
+	ui.Wait()
+	return &sourcesWorkspace{fixture: &fixture{ui: ui, core: c, clock: clk}, home: home}
+}
+
+// withDB runs fn on the workspace database, opened beside the app's connection, as the
+// admin's integration form and earlier connections would have written it.
+func (w *sourcesWorkspace) withDB(t testing.TB, fn func(ctx context.Context, tx *sql.Tx) error) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(w.home, core.DBFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Tx(ctx, func(tx *sql.Tx) error { return fn(ctx, tx) }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// addIntegration writes an enabled integration with a public client. Its endpoints are
+// typed in, so that loading it makes no network call.
+func (w *sourcesWorkspace) addIntegration(t testing.TB, id, authURL, tokenURL, userinfoURL string) {
+	t.Helper()
+	now := w.clock.Now()
+	w.withDB(t, func(ctx context.Context, tx *sql.Tx) error {
+		return store.PutIntegration(ctx, tx, store.Integration{ID: id, Provider: "oauth2", Name: "Test " + id,
+			ClientID: "desktop", Enabled: true, AuthURL: authURL, TokenURL: tokenURL, UserinfoURL: userinfoURL,
+			Scopes: []string{"files.read"}, CreatedAt: now, UpdatedAt: now})
+	})
+}
+
+// addSources gives the named user n sources through integration id, with the given status.
+func (w *sourcesWorkspace) addSources(t testing.TB, id, owner string, n int, status, detail string) {
+	t.Helper()
+	now := w.clock.Now()
+	w.withDB(t, func(ctx context.Context, tx *sql.Tx) error {
+		u, err := store.UserByName(ctx, tx, owner)
+		if err != nil {
+			return err
+		}
+		for i := range n {
+			_, err := store.InsertSource(ctx, tx, store.Source{IntegrationID: id, OwnerID: u.ID,
+				Account: fmt.Sprintf("%s-%05d@example.com", strings.ToLower(owner), i), AccountSubject: fmt.Sprintf("%s-%d", owner, i),
+				Status: status, StatusDetail: detail, LastRefreshAt: now.Add(-2 * time.Hour), CreatedAt: now, UpdatedAt: now})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (w *sourcesWorkspace) pane(t testing.TB) *sourcesPane {
+	t.Helper()
+	if w.ui.home == nil {
+		t.Fatal("nobody is signed in")
+	}
+	return w.ui.home.sources
+}
+
+func TestSourcesListShowsStatusOwnersAndFilters(t *testing.T) {
+	w := newSourcesWorkspace(t)
+	w.addIntegration(t, "files", "https://idp.example/authorize", "https://idp.example/token", "https://idp.example/me")
+	w.addSources(t, "files", "Wes", 2, core.StatusNeedsReconnect, "refresh token expired")
+	w.addSources(t, "files", "Ada", 1, core.StatusError, "the keychain did not take the token")
+
+	w.signIn(t, "Ada", goodPass)
+	p := w.pane(t)
+	if len(p.shown) != 3 {
+		t.Fatalf("the admin sees %d sources, want 3", len(p.shown))
+	}
+	row := newSourceRow(true)
+	var lines []string
+	for _, src := range p.shown {
+		row.show(src, w.clock.Now())
+		lines = append(lines, strings.Join([]string{row.account.Text, row.owner.Text, row.status.Text, row.refreshed.Text}, " | "))
+	}
+	want := []string{
+		"ada-00000@example.com | Ada | Error: the keychain did not take the token | Refreshed 2 h ago",
+		"wes-00000@example.com | Wes | Needs reconnect | Refreshed 2 h ago",
+		"wes-00001@example.com | Wes | Needs reconnect | Refreshed 2 h ago",
+	}
+	if got := strings.Join(lines, "\n"); got != strings.Join(want, "\n") {
+		t.Errorf("rows:\n got %s\nwant %s", got, strings.Join(want, "\n"))
+	}
+
+	test.Type(p.filter, "WES-00001")
+	if len(p.shown) != 1 || p.shown[0].Account != "wes-00001@example.com" {
+		t.Errorf("filtered rows = %+v, want wes-00001 only", p.shown)
+	}
+	p.filter.SetText("")
+	if len(p.shown) != 3 {
+		t.Errorf("after clearing the filter: %d rows, want 3", len(p.shown))
+	}
+}
+
+func TestWriterSeesOwnSourcesAndReaderNoActions(t *testing.T) {
+	w := newSourcesWorkspace(t)
+	w.addIntegration(t, "files", "https://idp.example/authorize", "https://idp.example/token", "https://idp.example/me")
+	w.addSources(t, "files", "Wes", 2, core.StatusConnected, "")
+	w.addSources(t, "files", "Ada", 1, core.StatusConnected, "")
+
+	w.signIn(t, "Wes", goodPass)
+	p := w.pane(t)
+	if len(p.shown) != 2 || !p.connect.Visible() || !p.reconnect.Visible() {
+		t.Errorf("Wes sees %d sources, connect shown %t, reconnect shown %t; want 2, true, true",
+			len(p.shown), p.connect.Visible(), p.reconnect.Visible())
+	}
+	if !p.reconnect.Disabled() {
+		t.Error("Reconnect is enabled with nothing selected")
+	}
+	p.list.Select(0)
+	if p.reconnect.Disabled() || p.refresh.Disabled() || p.disconnect.Disabled() {
+		t.Error("the actions stay disabled with a source selected")
+	}
+	w.ui.signOut()
+	w.ui.Wait()
+
+	w.signIn(t, "Rhea", goodPass)
+	p = w.pane(t)
+	if len(p.shown) != 3 {
+		t.Errorf("Rhea sees %d sources, want all 3", len(p.shown))
+	}
+	for name, b := range map[string]interface{ Visible() bool }{"Connect": p.connect, "Reconnect": p.reconnect,
+		"Refresh": p.refresh, "Disconnect": p.disconnect, "Forget": p.forget} {
+		if b.Visible() {
+			t.Errorf("a read user sees the %s button", name)
+		}
+	}
+}
+
+// Issue 5, test 13 (Cancel): Cancel stops the sign-in, closes the dialog and the listener,
+// and saves nothing.
+func TestConnectDialogCancel(t *testing.T) {
+	needKeychainForSources(t)
+	w := newSourcesWorkspace(t)
+	// Nothing answers at these endpoints: the person cancels before the browser returns.
+	w.addIntegration(t, "files", "http://127.0.0.1:9/authorize", "http://127.0.0.1:9/token", "http://127.0.0.1:9/me")
+	w.signIn(t, "Wes", goodPass)
+	p := w.pane(t)
+	p.tick = time.Hour // the countdown moves only when the test says
+
+	test.Tap(p.connect)
+	w.ui.Wait()
+	if p.chooser == nil || p.chooser.choice.Selected != "Test files" {
+		t.Fatalf("no integration chooser with Test files selected")
+	}
+	// The person looks at the dialog while the browser is open, copies the link and cancels.
+	// In Fyne's test driver the flow's updates reach the widgets on the flow's goroutine, so
+	// the looking happens there too, inside the browser hook.
+	var authURL string
+	p.openURL = func(u string) error {
+		authURL = u
+		f := p.flow
+		if f.link.Text != u || f.copy.Disabled() {
+			t.Errorf("link %q (copy disabled %t), want the authorization URL and Copy enabled", f.link.Text, f.copy.Disabled())
+		}
+		if got := f.timeLeft.Text; got != "Time left: 5:00" {
+			t.Errorf("time left = %q, want 5:00", got)
+		}
+		w.clock.Add(90 * time.Second)
+		f.showTimeLeft()
+		if got := f.timeLeft.Text; got != "Time left: 3:30" {
+			t.Errorf("time left after 90 s = %q, want 3:30", got)
+		}
+		test.Tap(f.copy)
+		if got := w.ui.fa.Clipboard().Content(); got != u {
+			t.Errorf("clipboard = %q, want the link", got)
+		}
+		test.Tap(f.cancel)
+		return nil
+	}
+	test.Tap(p.chooser.ok)
+	w.ui.Wait()
+
+	link, err := url.Parse(authURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	callback, err := url.Parse(link.Query().Get("redirect_uri"))
+	if err != nil || callback.Hostname() != "127.0.0.1" {
+		t.Fatalf("redirect_uri %q, want one on 127.0.0.1", link.Query().Get("redirect_uri"))
+	}
+	if top := w.ui.win.Canvas().Overlays().Top(); top != nil {
+		t.Error("the connect dialog is still open after Cancel")
+	}
+	if conn, err := net.Dial("tcp", callback.Host); err == nil {
+		conn.Close()
+		t.Errorf("the listener on %s still accepts connections after Cancel", callback.Host)
+	}
+	list, err := w.core.Sources(context.Background(), w.ui.session, core.SourceFilter{})
+	if err != nil || len(list) != 0 {
+		t.Errorf("sources after Cancel: %d, %v; want none", len(list), err)
+	}
+}
+
+// BenchmarkSourcesList opens the Sources tab (read the sources, fill the list, draw the
+// window) with 10 and with 10,000 sources: the list is virtualised, so the drawing costs the
+// same, and the difference is reading the rows.
+func BenchmarkSourcesList(b *testing.B) {
+	for _, n := range []int{10, 10_000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			w := newSourcesWorkspace(b)
+			w.addIntegration(b, "files", "https://idp.example/authorize", "https://idp.example/token", "https://idp.example/me")
+			w.addSources(b, "files", "Wes", n, core.StatusConnected, "")
+			s, err := w.core.SignIn(context.Background(), "Ada", vault.NewSecret(goodPass))
+			if err != nil {
+				b.Fatal(err)
+			}
+			w.ui.signedIn(s)
+			w.ui.Wait()
+			p := w.pane(b)
+			b.ResetTimer()
+			for b.Loop() {
+				p.reload(0)
+				w.ui.Wait()
+				w.ui.win.Canvas().Capture()
+			}
+			b.StopTimer()
+			if len(p.shown) != n {
+				b.Fatalf("%d rows shown, want %d", len(p.shown), n)
+			}
+		})
+	}
+}

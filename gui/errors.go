@@ -14,6 +14,7 @@ import (
 // to the log; it never carries a secret (secrets are vault.Secret, which prints redacted).
 func message(err error) string {
 	var locked *access.LockedError
+	var invalid *core.ValidationError
 	switch {
 	case err == nil:
 		return ""
@@ -46,6 +47,18 @@ func message(err error) string {
 		return "This user has sources. Choose whether to give them to another user or to disconnect them."
 	case errors.Is(err, core.ErrBadTransfer):
 		return "Sources can go only to another active user with Write or Admin privilege."
+	case errors.As(err, &invalid):
+		return "Some fields need attention: see the messages next to them. Nothing was saved."
+	case errors.Is(err, core.ErrIntegrationInUse):
+		return "Sources still use this integration. Removing it disconnects them: confirm to go on."
+	case errors.Is(err, core.ErrCredentialsMissing):
+		return "Save the client ID, and the client secret if the provider requires one, first."
+	case errors.Is(err, core.ErrUnknownIntegration):
+		return "This integration no longer exists. Choose another one."
+	case errors.Is(err, core.ErrBadKind):
+		return "A custom integration is either OpenID Connect or OAuth 2.0."
+	case flowMessage(err) != "": // sources and their sign-in: see connect.go
+		return flowMessage(err)
 	case errors.Is(err, vault.ErrUnavailable):
 		return "The keychain is not available: " + err.Error()
 	case errors.Is(err, vault.ErrTooLarge):

@@ -1,0 +1,749 @@
+package core
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/medialake/connect/core/access"
+	"github.com/medialake/connect/core/catalog"
+	"github.com/medialake/connect/core/store"
+	"github.com/medialake/connect/core/vault"
+	"github.com/medialake/connect/internal/authtest"
+)
+
+// requireSecretService fails the test unless it runs under scripts/with-secret-service.sh,
+// whose private bus it then uses; MEDIALAKE_SKIP_KEYCHAIN_TESTS=1 skips. These tests must
+// never touch the keychain of the person running them.
+func requireSecretService(t *testing.T) {
+	t.Helper()
+	bus := os.Getenv("DBUS_SESSION_BUS_ADDRESS")
+	if bus != "" && bus == os.Getenv("MEDIALAKE_TEST_SECRET_SERVICE") {
+		return
+	}
+	if os.Getenv("MEDIALAKE_SKIP_KEYCHAIN_TESTS") == "1" {
+		t.Skip("MEDIALAKE_SKIP_KEYCHAIN_TESTS=1: skipping the tests against the real Secret Service")
+	}
+	t.Fatal("not under scripts/with-secret-service.sh: run `scripts/with-secret-service.sh go test ./core/`, " +
+		"or set MEDIALAKE_SKIP_KEYCHAIN_TESTS=1 to skip the keychain tests")
+}
+
+// adminWorkspace is a workspace with one administrator and one writer, signed in, whose log
+// goes to the log file in home.
+type adminWorkspace struct {
+	app           *App
+	clk           *clock
+	home          string
+	admin, writer *access.Session
+	vault         *vault.Vault // the same keychain entries as the app's, to look inside
+}
+
+// newAdminWorkspace opens a workspace on keychain; nil means the real Secret Service, and
+// the test then needs scripts/with-secret-service.sh.
+func newAdminWorkspace(t *testing.T, keychain Keychain) *adminWorkspace {
+	t.Helper()
+	if keychain == nil {
+		requireSecretService(t)
+	}
+	ctx := context.Background()
+	w := &adminWorkspace{clk: newClock(), home: filepath.Join(t.TempDir(), "ws")}
+	log, logFile, err := OpenLog(w.home, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { logFile.Close() })
+	w.app, err = Open(ctx, Config{Home: w.home, Now: w.clk.Now, Logger: log, Keychain: keychain})
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { w.app.Close() })
+	w.vault = vault.New(w.app.WorkspaceID())
+	if w.admin, err = w.app.CreateFirstAdmin(ctx, "root", secret(adminPass), secret(adminPass)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.app.AddUser(ctx, w.admin, "wendy", access.Write, secret(writerPass), secret(writerPass)); err != nil {
+		t.Fatal(err)
+	}
+	if w.writer, err = w.app.SignIn(ctx, "wendy", secret(writerPass)); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+func (w *adminWorkspace) view(t *testing.T, id string) IntegrationView {
+	t.Helper()
+	v, err := w.app.Integration(context.Background(), w.admin, id)
+	if err != nil {
+		t.Fatalf("Integration %s: %v", id, err)
+	}
+	return v
+}
+
+// stored returns the client secret the keychain holds for id, or "" if none.
+func (w *adminWorkspace) stored(t *testing.T, id string) string {
+	t.Helper()
+	s, err := w.vault.Get(context.Background(), vault.IntegrationSecretKey(id))
+	if errors.Is(err, vault.ErrNotFound) {
+		return ""
+	}
+	if err != nil {
+		t.Fatalf("keychain: %v", err)
+	}
+	return s.Reveal()
+}
+
+// addSource puts a source row under the integration, as a connection would.
+func (w *adminWorkspace) addSource(t *testing.T, integrationID, account string) int64 {
+	t.Helper()
+	u, err := store.UserByName(context.Background(), w.app.db, "wendy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := store.InsertSource(context.Background(), w.app.db, store.Source{IntegrationID: integrationID,
+		OwnerID: u.ID, Account: account, AccountSubject: account, CreatedAt: w.clk.Now(), UpdatedAt: w.clk.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func googleInput(clientID, secretText string) IntegrationInput {
+	return IntegrationInput{ID: "google", ClientID: clientID, Secret: secret(secretText)}
+}
+
+func TestIntegrationsListPresetsAndCustom(t *testing.T) {
+	ctx := context.Background()
+	w := newAdminWorkspace(t, failingKeychain())
+	list, err := w.app.Integrations(ctx, w.admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, v := range list {
+		ids = append(ids, v.ID)
+		if v.State != StateNotSetUp || v.Saved {
+			t.Errorf("%s: state %v, saved %v; want Not set up, unsaved", v.ID, v.State, v.Saved)
+		}
+	}
+	if got, want := strings.Join(ids, ","), "google,dropbox,microsoft,box"; got != want {
+		t.Errorf("presets = %s, want %s", got, want)
+	}
+	if v := list[1]; v.Port != 53682 || v.RedirectURI(v.Port) != "http://127.0.0.1:53682/callback" {
+		t.Errorf("unsaved Dropbox: port %d, URI %q; want the fixed default port", v.Port, v.RedirectURI(v.Port))
+	}
+
+	id, err := w.app.AddCustomIntegration(ctx, w.admin, "  Corporate SSO ", catalog.OIDC)
+	if err != nil {
+		t.Fatalf("AddCustomIntegration: %v", err)
+	}
+	if !strings.HasPrefix(id, "custom-") || len(id) < len("custom-")+10 {
+		t.Errorf("custom id = %q, want custom-<random>", id)
+	}
+	if _, err := w.app.AddCustomIntegration(ctx, w.admin, "Google again", catalog.Google); !errors.Is(err, ErrBadKind) {
+		t.Errorf("custom of a preset kind: %v, want ErrBadKind", err)
+	}
+	var verr *ValidationError
+	if _, err := w.app.AddCustomIntegration(ctx, w.admin, "  ", catalog.OAuth2); !errors.As(err, &verr) || verr.Fields[FieldName] == "" {
+		t.Errorf("custom without a name: %v, want a ValidationError on %s", err, FieldName)
+	}
+	list, err = w.app.Integrations(ctx, w.admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := list[len(list)-1]
+	if len(list) != 5 || last.ID != id || last.Name != "Corporate SSO" || !last.Custom || last.State != StateNotSetUp {
+		t.Errorf("after adding: %d integrations, last %+v; want 5 with the custom one last, Not set up", len(list), last)
+	}
+	if e := lastEntries(t, w.app, 1)[0]; e.Action != string(access.IntegrationAdd) || e.Subject != "Corporate SSO" {
+		t.Errorf("last activity = %+v, want integration.add of Corporate SSO", e)
+	}
+}
+
+func TestStateGiven(t *testing.T) {
+	down := vault.ErrUnavailable
+	for _, c := range []struct {
+		state IntegrationState
+		probe error
+		want  IntegrationState
+	}{
+		{StateNotSetUp, nil, StateNotSetUp},
+		{StateNotSetUp, down, StateNotSetUp},
+		{StateEnabled, nil, StateEnabled},
+		{StateEnabled, down, StateKeychainUnavailable},
+		{StateDisabled, down, StateKeychainUnavailable},
+		{StateSecretMissing, nil, StateSecretMissing},
+		{StateSecretMissing, down, StateKeychainUnavailable},
+	} {
+		if got := (IntegrationView{State: c.state}).StateGiven(c.probe); got != c.want {
+			t.Errorf("%v given probe %v = %v, want %v", c.state, c.probe, got, c.want)
+		}
+	}
+}
+
+func TestIntegrationSaveReplaceDisableRemove(t *testing.T) {
+	ctx := context.Background()
+	w := newAdminWorkspace(t, nil)
+	a := w.app
+
+	if err := a.SetEnabled(ctx, w.admin, "google", true); !errors.Is(err, ErrCredentialsMissing) {
+		t.Errorf("enabling an unsaved preset: %v, want ErrCredentialsMissing", err)
+	}
+	if err := a.SaveIntegration(ctx, w.admin, googleInput("  123.apps.googleusercontent.com ", " first-secret\n")); err != nil {
+		t.Fatalf("save: %v", err)
+	}
+	savedAt := w.clk.Now()
+	v := w.view(t, "google")
+	if v.ClientID != "123.apps.googleusercontent.com" || !v.Saved || v.State != StateDisabled {
+		t.Errorf("after the first save: client id %q, saved %v, state %v; want the trimmed id, saved, Disabled", v.ClientID, v.Saved, v.State)
+	}
+	if !v.SecretSetAt.Equal(savedAt) || v.SecretSetBy != "root" {
+		t.Errorf("secret saved at %v by %q, want %v by root", v.SecretSetAt, v.SecretSetBy, savedAt)
+	}
+	if got := w.stored(t, "google"); got != "first-secret" {
+		t.Errorf("keychain holds %q, want the trimmed secret", got)
+	}
+	if err := a.SetEnabled(ctx, w.admin, "google", true); err != nil {
+		t.Fatalf("enable: %v", err)
+	}
+	if v := w.view(t, "google"); v.State != StateEnabled {
+		t.Errorf("state after enabling = %v, want Enabled", v.State)
+	}
+	sourceID := w.addSource(t, "google", "jane@example.com")
+
+	// Replacing the secret keeps the source and the enabled state.
+	w.clk.Advance(10 * time.Minute)
+	if err := a.SaveIntegration(ctx, w.admin, googleInput("123.apps.googleusercontent.com", "second-secret")); err != nil {
+		t.Fatalf("replace: %v", err)
+	}
+	v = w.view(t, "google")
+	if got := w.stored(t, "google"); got != "second-secret" {
+		t.Errorf("keychain after replacing holds %q, want second-secret", got)
+	}
+	if !v.SecretSetAt.Equal(w.clk.Now()) || v.State != StateEnabled || v.Sources != 1 {
+		t.Errorf("after replacing: secret saved at %v, state %v, %d sources; want now, Enabled, 1", v.SecretSetAt, v.State, v.Sources)
+	}
+	if e := lastEntries(t, a, 1)[0]; e.Action != string(access.IntegrationSave) || !strings.Contains(e.Detail, "client secret replaced") {
+		t.Errorf("last activity = %+v, want integration.save saying the secret was replaced", e)
+	}
+
+	// A save without a secret keeps the saved one.
+	w.clk.Advance(10 * time.Minute)
+	in := googleInput("123.apps.googleusercontent.com", "")
+	in.Scopes = "openid email"
+	if err := a.SaveIntegration(ctx, w.admin, in); err != nil {
+		t.Fatalf("save without a secret: %v", err)
+	}
+	v = w.view(t, "google")
+	if got := w.stored(t, "google"); got != "second-secret" || v.SecretSetAt.Equal(w.clk.Now()) {
+		t.Errorf("save without a secret: keychain %q, secret saved at %v; want both kept", got, v.SecretSetAt)
+	}
+	if !slices.Equal(v.Scopes, []string{"openid", "email"}) {
+		t.Errorf("scopes = %v, want [openid email]", v.Scopes)
+	}
+
+	// Disabling keeps the source.
+	if err := a.SetEnabled(ctx, w.admin, "google", false); err != nil {
+		t.Fatal(err)
+	}
+	if v := w.view(t, "google"); v.State != StateDisabled || v.Sources != 1 {
+		t.Errorf("after disabling: state %v, %d sources; want Disabled, 1", v.State, v.Sources)
+	}
+	if e := lastEntries(t, a, 1)[0]; e.Action != string(access.IntegrationDisable) {
+		t.Errorf("last activity = %+v, want integration.disable", e)
+	}
+
+	// Removing the secret Google requires: secret missing, and enabling is refused.
+	if err := a.SetEnabled(ctx, w.admin, "google", true); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.RemoveSecret(ctx, w.admin, "google"); err != nil {
+		t.Fatalf("RemoveSecret: %v", err)
+	}
+	if got := w.stored(t, "google"); got != "" {
+		t.Errorf("keychain still holds %q after RemoveSecret", got)
+	}
+	if v := w.view(t, "google"); v.State != StateSecretMissing || v.Enabled || !v.SecretSetAt.IsZero() {
+		t.Errorf("after RemoveSecret: state %v, enabled %v, secret saved at %v; want Secret missing, disabled, none", v.State, v.Enabled, v.SecretSetAt)
+	}
+	if err := a.SetEnabled(ctx, w.admin, "google", true); !errors.Is(err, ErrCredentialsMissing) {
+		t.Errorf("enabling without the required secret: %v, want ErrCredentialsMissing", err)
+	}
+
+	// Removing: refused while it has sources, unless confirmed.
+	if err := a.SaveIntegration(ctx, w.admin, googleInput("123.apps.googleusercontent.com", "third-secret")); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.RemoveIntegration(ctx, w.admin, "google", false); !errors.Is(err, ErrIntegrationInUse) || !strings.Contains(err.Error(), "1 sources") {
+		t.Errorf("removing with a source, unconfirmed: %v, want ErrIntegrationInUse naming 1 source", err)
+	}
+	if got := w.stored(t, "google"); got != "third-secret" {
+		t.Errorf("refused removal left keychain %q, want third-secret", got)
+	}
+	if err := a.RemoveIntegration(ctx, w.admin, "google", true); err != nil {
+		t.Fatalf("confirmed removal: %v", err)
+	}
+	if _, err := a.db.Source(ctx, sourceID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("source after confirmed removal: %v, want not found", err)
+	}
+	if got := w.stored(t, "google"); got != "" {
+		t.Errorf("keychain still holds %q after removal", got)
+	}
+	if v := w.view(t, "google"); v.Saved || v.State != StateNotSetUp {
+		t.Errorf("after removal: saved %v, state %v; want the preset Not set up again", v.Saved, v.State)
+	}
+	if e := lastEntries(t, a, 1)[0]; e.Action != string(access.IntegrationRemove) || !strings.Contains(e.Detail, "1 sources disconnected") {
+		t.Errorf("last activity = %+v, want integration.remove with 1 source disconnected", e)
+	}
+}
+
+// validationCase is one refused save: the fields it must name.
+type validationCase struct {
+	name string
+	id   string // "oauth2" and "oidc" stand for a fresh custom integration of that kind
+	in   IntegrationInput
+	want []string
+}
+
+func TestSaveValidation(t *testing.T) {
+	ctx := context.Background()
+	w := newAdminWorkspace(t, nil)
+	a := w.app
+	srv := authtest.New(t)
+	notFound := httptest.NewServer(http.NotFoundHandler())
+	t.Cleanup(notFound.Close)
+
+	// A custom integration holding port 50000, for the port-taken case.
+	holder, err := a.AddCustomIntegration(ctx, w.admin, "Port holder", catalog.OAuth2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.SaveIntegration(ctx, w.admin, IntegrationInput{ID: holder, Name: "Port holder", ClientID: "x",
+		Port: "50000", AuthURL: "https://idp.example/auth", TokenURL: "https://idp.example/token"}); err != nil {
+		t.Fatalf("save the port holder: %v", err)
+	}
+
+	custom := func(kind catalog.ID) string {
+		id, err := a.AddCustomIntegration(ctx, w.admin, "Custom "+string(kind), kind)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	okOAuth2 := IntegrationInput{Name: "C", ClientID: "cid", AuthURL: "https://idp.example/a", TokenURL: "https://idp.example/t"}
+	with := func(f func(*IntegrationInput)) IntegrationInput { in := okOAuth2; f(&in); return in }
+
+	cases := []validationCase{
+		{"empty client id", "google", IntegrationInput{ClientID: "  ", Secret: secret("s")}, []string{FieldClientID}},
+		{"space inside client id", "google", IntegrationInput{ClientID: "123 456", Secret: secret("s")}, []string{FieldClientID}},
+		{"line break inside client id", "box", IntegrationInput{ClientID: "abc\ndef", Secret: secret("s")}, []string{FieldClientID}},
+		{"required secret missing", "google", IntegrationInput{ClientID: "cid", Secret: secret("  ")}, []string{FieldSecret}},
+		{"box requires a secret", "box", IntegrationInput{ClientID: "cid"}, []string{FieldSecret}},
+		{"exact-match port empty", "dropbox", IntegrationInput{ClientID: "key"}, []string{FieldPort}},
+		{"port below range", "dropbox", IntegrationInput{ClientID: "key", Port: "1024"}, []string{FieldPort}},
+		{"port above range", "dropbox", IntegrationInput{ClientID: "key", Port: "65536"}, []string{FieldPort}},
+		{"port not a number", "microsoft", IntegrationInput{ClientID: "cid", Port: "80a"}, []string{FieldPort}},
+		{"port of another integration", "dropbox", IntegrationInput{ClientID: "key", Port: "50000"}, []string{FieldPort}},
+		{"bad scope", "microsoft", IntegrationInput{ClientID: "cid", Scopes: `User.Read "Files"`}, []string{FieldScopes}},
+		{"non-ASCII scope", "microsoft", IntegrationInput{ClientID: "cid", Scopes: "Dateien.Lesen·"}, []string{FieldScopes}},
+		{"bad tenant", "microsoft", IntegrationInput{ClientID: "cid", Tenant: "contoso/../x"}, []string{FieldTenant}},
+		{"custom name empty", "oauth2", with(func(in *IntegrationInput) { in.Name = " " }), []string{FieldName}},
+		{"endpoints missing", "oauth2", with(func(in *IntegrationInput) { in.AuthURL, in.TokenURL = "", "" }), []string{FieldAuthURL, FieldTokenURL}},
+		{"plain http endpoint", "oauth2", with(func(in *IntegrationInput) { in.AuthURL = "http://idp.example/a" }), []string{FieldAuthURL}},
+		{"relative endpoint", "oauth2", with(func(in *IntegrationInput) { in.TokenURL = "/token" }), []string{FieldTokenURL}},
+		{"bad optional endpoints", "oauth2", with(func(in *IntegrationInput) { in.RevokeURL, in.UserinfoURL = "ftp://x/r", "me" }), []string{FieldRevokeURL, FieldUserinfoURL}},
+		{"issuer missing", "oidc", IntegrationInput{Name: "C", ClientID: "cid"}, []string{FieldIssuer}},
+		{"plain http issuer", "oidc", IntegrationInput{Name: "C", ClientID: "cid", Issuer: "http://idp.example"}, []string{FieldIssuer}},
+		{"issuer without discovery", "oidc", IntegrationInput{Name: "C", ClientID: "cid", Issuer: notFound.URL}, []string{FieldIssuer}},
+		{"every problem at once", "dropbox", IntegrationInput{ClientID: "a b", Port: "1", Scopes: `"`}, []string{FieldClientID, FieldPort, FieldScopes}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			id := c.id
+			if id == "oauth2" || id == "oidc" {
+				id = custom(catalog.ID(id))
+			}
+			before, rows := w.view(t, id), countActivity(t, a)
+			in := c.in
+			in.ID = id
+			if in.Secret.IsZero() && !slices.Contains(c.want, FieldSecret) {
+				in.Secret = secret("never-stored-" + c.name)
+			}
+			err := a.SaveIntegration(ctx, w.admin, in)
+			var verr *ValidationError
+			if !errors.As(err, &verr) {
+				t.Fatalf("SaveIntegration = %v, want a *ValidationError", err)
+			}
+			var got []string
+			for f, msg := range verr.Fields {
+				got = append(got, f)
+				if msg == "" {
+					t.Errorf("field %s has an empty message", f)
+				}
+			}
+			slices.Sort(got)
+			want := slices.Sorted(slices.Values(c.want))
+			if !slices.Equal(got, want) {
+				t.Errorf("fields = %v, want %v (%v)", got, want, err)
+			}
+			if after := w.view(t, id); !after.SecretSetAt.Equal(before.SecretSetAt) || after.ClientID != before.ClientID || after.Saved != before.Saved {
+				t.Errorf("a refused save changed the integration: %+v → %+v", before, after)
+			}
+			if got := w.stored(t, id); got != "" {
+				t.Errorf("a refused save left %q in the keychain", got)
+			}
+			if got := countActivity(t, a); got != rows {
+				t.Errorf("activity rows %d → %d after a refused save", rows, got)
+			}
+		})
+	}
+
+	// The same inputs, made right, are saved: the cases above fail for the reason they name.
+	for _, c := range []struct {
+		name string
+		id   string
+		in   IntegrationInput
+	}{
+		{"dropbox with a free port and no secret", "dropbox", IntegrationInput{ClientID: "key", Port: "53682"}},
+		{"microsoft with tenant and scopes", "microsoft", IntegrationInput{ClientID: "cid", Tenant: "contoso.onmicrosoft.com", Scopes: "offline_access, User.Read\nFiles.Read.All", Port: "1025"}},
+		{"oauth2 on loopback http", "oauth2", with(func(in *IntegrationInput) {
+			in.AuthURL, in.TokenURL, in.UserinfoURL = "http://127.0.0.1:9/a", "http://localhost:9/t", "https://idp.example/me"
+		})},
+		{"oidc with discovery", "oidc", IntegrationInput{Name: "SSO", ClientID: "cid", Issuer: " " + srv.Issuer() + " "}},
+	} {
+		t.Run("ok/"+c.name, func(t *testing.T) {
+			id := c.id
+			if id == "oauth2" || id == "oidc" {
+				id = custom(catalog.ID(id))
+			}
+			c.in.ID = id
+			if err := a.SaveIntegration(ctx, w.admin, c.in); err != nil {
+				t.Fatalf("SaveIntegration: %v", err)
+			}
+		})
+	}
+	v := w.view(t, "microsoft")
+	if !slices.Equal(v.Scopes, []string{"offline_access", "User.Read", "Files.Read.All"}) || v.Port != 1025 || v.Tenant != "contoso.onmicrosoft.com" {
+		t.Errorf("microsoft saved with scopes %v, port %d, tenant %q", v.Scopes, v.Port, v.Tenant)
+	}
+	list, err := a.Integrations(ctx, w.admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth, token, revoke, userinfo, _ := srv.Endpoints()
+	var oidc IntegrationView
+	for _, v := range list {
+		if v.Name == "SSO" {
+			oidc = v
+		}
+	}
+	if oidc.Issuer != srv.Issuer() || oidc.AuthURL != auth || oidc.TokenURL != token || oidc.RevokeURL != revoke || oidc.UserinfoURL != userinfo {
+		t.Errorf("oidc saved with issuer %q and endpoints %q %q %q %q; want the trimmed issuer and its discovered endpoints",
+			oidc.Issuer, oidc.AuthURL, oidc.TokenURL, oidc.RevokeURL, oidc.UserinfoURL)
+	}
+	d, err := a.DiscoverIssuer(ctx, w.admin, srv.Issuer())
+	if err != nil || d.TokenEndpoint != token {
+		t.Errorf("DiscoverIssuer = %+v, %v; want token endpoint %s", d, err, token)
+	}
+}
+
+// A provider that must not receive a secret; no preset has that policy, so the rule is
+// checked on a copy.
+func TestSecretForbidden(t *testing.T) {
+	w := newAdminWorkspace(t, failingKeychain())
+	p, err := catalog.Lookup(catalog.Microsoft)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Secret = catalog.SecretForbidden
+	row := presetRow(p)
+	for _, c := range []struct {
+		secret string
+		bad    bool
+	}{{"", false}, {"  ", false}, {"s3cret", true}} {
+		_, _, err := w.app.checkInput(context.Background(), p, row, IntegrationInput{ID: row.ID, ClientID: "cid", Secret: secret(c.secret)}, nil)
+		var verr *ValidationError
+		if got := errors.As(err, &verr) && verr.Fields[FieldSecret] != ""; got != c.bad {
+			t.Errorf("secret %q: error %v; want a secret problem: %v", c.secret, err, c.bad)
+		}
+	}
+}
+
+// TestSaveRestoresSecretWhenDatabaseFails makes the database refuse the write with a trigger:
+// the keychain must then hold what it held before.
+func TestSaveRestoresSecretWhenDatabaseFails(t *testing.T) {
+	ctx := context.Background()
+	w := newAdminWorkspace(t, nil)
+	a := w.app
+	if err := a.SaveIntegration(ctx, w.admin, googleInput("cid", "first-secret")); err != nil {
+		t.Fatal(err)
+	}
+	before, rows := w.view(t, "google"), countActivity(t, a)
+	for _, sql := range []string{
+		`CREATE TRIGGER refuse_update BEFORE UPDATE ON integrations BEGIN SELECT RAISE(ABORT, 'injected failure'); END`,
+		`CREATE TRIGGER refuse_insert BEFORE INSERT ON integrations BEGIN SELECT RAISE(ABORT, 'injected failure'); END`,
+	} {
+		if _, err := a.db.ExecContext(ctx, sql); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.clk.Advance(10 * time.Minute)
+
+	// Replacing: the previous secret comes back.
+	err := a.SaveIntegration(ctx, w.admin, googleInput("cid", "second-secret"))
+	if err == nil || !strings.Contains(err.Error(), "injected failure") {
+		t.Fatalf("save with the database refusing = %v, want the injected failure", err)
+	}
+	if got := w.stored(t, "google"); got != "first-secret" {
+		t.Errorf("keychain after the failed replace holds %q, want first-secret", got)
+	}
+	if after := w.view(t, "google"); !after.SecretSetAt.Equal(before.SecretSetAt) {
+		t.Errorf("secret saved at %v → %v after a failed save", before.SecretSetAt, after.SecretSetAt)
+	}
+
+	// A first save: the keychain has no entry again.
+	if err := a.SaveIntegration(ctx, w.admin, IntegrationInput{ID: "box", ClientID: "cid", Secret: secret("box-secret")}); err == nil {
+		t.Fatal("first save with the database refusing succeeded")
+	}
+	if got := w.stored(t, "box"); got != "" {
+		t.Errorf("keychain after the failed first save holds %q, want no entry", got)
+	}
+
+	// Removing the secret: it comes back.
+	if err := a.RemoveSecret(ctx, w.admin, "google"); err == nil {
+		t.Fatal("RemoveSecret with the database refusing succeeded")
+	}
+	if got := w.stored(t, "google"); got != "first-secret" {
+		t.Errorf("keychain after the failed RemoveSecret holds %q, want first-secret", got)
+	}
+	if got := countActivity(t, a); got != rows {
+		t.Errorf("activity rows %d → %d after failed changes", rows, got)
+	}
+}
+
+// unreachableBackend is a keychain whose D-Bus connection fails, as when the session bus is
+// gone.
+type unreachableBackend struct{}
+
+var errDial = &net.OpError{Op: "dial", Net: "unix", Err: os.ErrNotExist}
+
+func (unreachableBackend) Set(string, string, string) error   { return errDial }
+func (unreachableBackend) Get(string, string) (string, error) { return "", errDial }
+func (unreachableBackend) Delete(string, string) error        { return errDial }
+
+// failingKeychain is a vault whose every call fails as an unreachable keychain does.
+func failingKeychain() *vault.Vault {
+	return vault.New("dead", vault.WithBackend(unreachableBackend{}))
+}
+
+func (w *adminWorkspace) rows(t *testing.T) []store.Integration {
+	t.Helper()
+	r, err := w.app.db.Integrations(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestSaveStopsWhenKeychainUnavailable(t *testing.T) {
+	ctx := context.Background()
+	w := newAdminWorkspace(t, failingKeychain())
+	a := w.app
+	rows := countActivity(t, a)
+	err := a.SaveIntegration(ctx, w.admin, googleInput("cid", "a-secret"))
+	if !errors.Is(err, vault.ErrUnavailable) {
+		t.Fatalf("save with the keychain down = %v, want vault.ErrUnavailable", err)
+	}
+	if !strings.Contains(err.Error(), "D-Bus session bus") {
+		t.Errorf("error %q does not say how to fix it", err)
+	}
+	if r := w.rows(t); len(r) != 0 {
+		t.Errorf("integrations after the refused save: %+v, want none", r)
+	}
+	if got := countActivity(t, a); got != rows {
+		t.Errorf("activity rows %d → %d after the refused save", rows, got)
+	}
+}
+
+func TestSecretNeverReachesDatabaseOrLog(t *testing.T) {
+	ctx := context.Background()
+	w := newAdminWorkspace(t, nil)
+	a := w.app
+	secrets := []string{"S1-e8f0c3a6d21b4f", "S2-9a7b6c5d4e3f2a", "S3-0f1e2d3c4b5a69"}
+	if err := a.SaveIntegration(ctx, w.admin, googleInput("cid", secrets[0])); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.SaveIntegration(ctx, w.admin, googleInput("cid", secrets[1])); err != nil {
+		t.Fatal(err)
+	}
+	in := googleInput("cid", secrets[2])
+	in.Port = "1"
+	if err := a.SaveIntegration(ctx, w.admin, in); err == nil {
+		t.Fatal("a save with a bad port succeeded")
+	}
+	if err := a.RemoveSecret(ctx, w.admin, "google"); err != nil {
+		t.Fatal(err)
+	}
+	if n := countActivity(t, a); n < 5 {
+		t.Fatalf("only %d activity rows: the log under test is empty", n)
+	}
+	files := []string{DBFile, DBFile + "-wal", LogFile}
+	for _, name := range files {
+		data, err := os.ReadFile(filepath.Join(w.home, name))
+		if err != nil {
+			t.Fatalf("read %s: %v", name, err)
+		}
+		if len(data) == 0 {
+			t.Errorf("%s is empty: nothing to search", name)
+		}
+		for _, s := range secrets {
+			if bytes.Contains(data, []byte(s)) {
+				t.Errorf("%s contains the secret %s", name, s)
+			}
+		}
+	}
+	log, _ := os.ReadFile(filepath.Join(w.home, LogFile))
+	if !bytes.Contains(log, []byte("client secret replaced")) {
+		t.Errorf("the log lacks the replacement entry; log:\n%s", log)
+	}
+}
+
+func TestIntegrationUseCasesNeedAdmin(t *testing.T) {
+	ctx := context.Background()
+	w := newAdminWorkspace(t, failingKeychain())
+	a := w.app
+	calls := map[string]func(s *access.Session) error{
+		"list":     func(s *access.Session) error { _, err := a.Integrations(ctx, s); return err },
+		"view":     func(s *access.Session) error { _, err := a.Integration(ctx, s, "google"); return err },
+		"save":     func(s *access.Session) error { return a.SaveIntegration(ctx, s, googleInput("cid", "s")) },
+		"secret":   func(s *access.Session) error { return a.RemoveSecret(ctx, s, "google") },
+		"enable":   func(s *access.Session) error { return a.SetEnabled(ctx, s, "google", true) },
+		"add":      func(s *access.Session) error { _, err := a.AddCustomIntegration(ctx, s, "x", catalog.OIDC); return err },
+		"remove":   func(s *access.Session) error { return a.RemoveIntegration(ctx, s, "google", true) },
+		"discover": func(s *access.Session) error { _, err := a.DiscoverIssuer(ctx, s, "https://idp.example"); return err },
+		"test auth": func(s *access.Session) error {
+			_, err := a.TestAuthorization(ctx, s, "google", FlowHooks{})
+			return err
+		},
+	}
+	for name, call := range calls {
+		rows := countActivity(t, a)
+		if err := call(w.writer); !errors.Is(err, access.ErrForbidden) {
+			t.Errorf("%s as a writer: %v, want ErrForbidden", name, err)
+		}
+		if got := countActivity(t, a); got != rows+1 {
+			t.Errorf("%s as a writer: %d new activity rows, want 1 denied", name, got-rows)
+		}
+	}
+	if r := w.rows(t); len(r) != 0 {
+		t.Errorf("refused calls left integrations %+v", r)
+	}
+}
+
+// browser plays the system browser for a test authorization: it approves at srv and
+// follows the redirect back to the flow's listener.
+type browser struct {
+	srv *authtest.Server
+	wg  sync.WaitGroup
+}
+
+func (b *browser) open(authURL string) error {
+	b.wg.Add(1)
+	go func() {
+		defer b.wg.Done()
+		ctx := context.Background()
+		loc, err := b.srv.Authorize(ctx, authURL)
+		if err != nil {
+			return // the flow times out or is canceled; the test's assertions say so
+		}
+		resp, err := http.Get(loc.String())
+		if err == nil {
+			resp.Body.Close()
+		}
+	}()
+	return nil
+}
+
+func TestTestAuthorization(t *testing.T) {
+	ctx := context.Background()
+	w := newAdminWorkspace(t, nil)
+	a := w.app
+	srv := authtest.New(t)
+	srv.AddClient(authtest.Client{ID: "medialake", Secret: "right-secret", RedirectURIs: []string{"http://127.0.0.1/callback"}})
+	id, err := a.AddCustomIntegration(ctx, w.admin, "Test IdP", catalog.OIDC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	save := func(secretText string) {
+		t.Helper()
+		err := a.SaveIntegration(ctx, w.admin, IntegrationInput{ID: id, Name: "Test IdP", ClientID: "medialake",
+			Secret: secret(secretText), Issuer: srv.Issuer()})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	steps := func(r TestReport) string {
+		var names []string
+		for _, s := range r.Steps {
+			names = append(names, s.Step.String())
+		}
+		return strings.Join(names, ", ")
+	}
+
+	if _, err := a.TestAuthorization(ctx, w.admin, id, FlowHooks{}); !errors.Is(err, ErrCredentialsMissing) {
+		t.Errorf("testing an integration without a client id: %v, want ErrCredentialsMissing", err)
+	}
+
+	save("right-secret")
+	b := &browser{srv: srv}
+	var live []FlowStep
+	report, err := a.TestAuthorization(ctx, w.admin, id, FlowHooks{OpenURL: b.open, Progress: func(ev FlowEvent) { live = append(live, ev.Step) }})
+	b.wg.Wait()
+	if err != nil || !report.OK {
+		t.Fatalf("TestAuthorization = %+v, %v; want success", report, err)
+	}
+	want := "listening, browser opened, callback received, code exchanged, account identified"
+	if got := steps(report); got != want {
+		t.Errorf("steps = %s, want %s", got, want)
+	}
+	if len(live) != len(report.Steps) {
+		t.Errorf("Progress saw %d steps, the report has %d", len(live), len(report.Steps))
+	}
+	if report.Account != authtest.DefaultUser.Email {
+		t.Errorf("account = %q, want %q", report.Account, authtest.DefaultUser.Email)
+	}
+	if e := lastEntries(t, a, 1)[0]; e.Action != string(access.IntegrationTest) || e.Outcome != store.OutcomeOK {
+		t.Errorf("last activity = %+v, want an ok integration.test", e)
+	}
+
+	save("wrong-secret")
+	b = &browser{srv: srv}
+	report, err = a.TestAuthorization(ctx, w.admin, id, FlowHooks{OpenURL: b.open})
+	b.wg.Wait()
+	if err == nil || report.OK {
+		t.Fatalf("TestAuthorization with a wrong secret = %+v, %v; want a failure", report, err)
+	}
+	if !strings.Contains(report.Problem, "invalid_client") || !strings.Contains(report.Cause, "Wrong client secret") {
+		t.Errorf("problem %q, cause %q; want invalid_client and a wrong-secret cause", report.Problem, report.Cause)
+	}
+	if got, want := steps(report), "listening, browser opened, callback received, failed"; got != want {
+		t.Errorf("steps = %s, want %s", got, want)
+	}
+	if e := lastEntries(t, a, 1)[0]; e.Outcome != store.OutcomeFailed || strings.Contains(e.Detail, "wrong-secret") {
+		t.Errorf("last activity = %+v, want a failed integration.test without the secret", e)
+	}
+
+	sources, err := a.db.Sources(ctx, store.SourceFilter{})
+	if err != nil || len(sources) != 0 {
+		t.Errorf("sources after two tests: %v, %v; want none", sources, err)
+	}
+}

@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"os/signal"
 
 	"fyne.io/fyne/v2/app"
 
 	"github.com/medialake/connect/assets"
+	"github.com/medialake/connect/cli"
 	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/gui"
 )
@@ -19,6 +21,12 @@ import (
 const appID = "io.medialake.connect"
 
 func main() {
+	if cli.HasCommand(os.Args[1:]) {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+		code := cli.Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+		stop()
+		os.Exit(code)
+	}
 	home := flag.String("home", "", "workspace folder (default $"+core.HomeEnv+", else the user's config folder)")
 	verbose := flag.Bool("v", false, "also log to the terminal")
 	flag.Parse()

@@ -1,0 +1,42 @@
+package cli
+
+import (
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
+)
+
+// openBrowser opens url in the system browser, as the GUI does: $BROWSER if set (a command,
+// or a list separated by colons whose first entry is used, with %s standing for the URL),
+// else xdg-open, open (macOS) or the URL handler of Windows. It does not wait for the browser.
+func openBrowser(url string) error {
+	var cmd *exec.Cmd
+	if b, _, _ := strings.Cut(os.Getenv("BROWSER"), string(os.PathListSeparator)); strings.TrimSpace(b) != "" {
+		fields := strings.Fields(b)
+		args, hasURL := fields[1:], false
+		for i, a := range args {
+			if strings.Contains(a, "%s") {
+				args[i], hasURL = strings.ReplaceAll(a, "%s", url), true
+			}
+		}
+		if !hasURL {
+			args = append(args, url)
+		}
+		cmd = exec.Command(fields[0], args...)
+	} else {
+		switch runtime.GOOS {
+		case "darwin":
+			cmd = exec.Command("open", url)
+		case "windows":
+			cmd = exec.Command("rundll32", "url.dll,FileProtocolHandler", url)
+		default:
+			cmd = exec.Command("xdg-open", url)
+		}
+	}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	go cmd.Wait() // reap it; xdg-open returns at once, a browser may run for hours
+	return nil
+}

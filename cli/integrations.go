@@ -1,0 +1,394 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/medialake/connect/core"
+	"github.com/medialake/connect/core/catalog"
+)
+
+var integrationCommands = []command{
+	{name: "integrations list", summary: "list the integrations and their state (admin)",
+		example: prog + " --user root integrations list", run: runIntegrationsList},
+	{name: "integrations show", args: "ID", summary: "show an integration, the redirect URI to register and its setup guide (admin)",
+		example: prog + " --user root integrations show dropbox", run: runIntegrationsShow},
+	{name: "integrations set", args: "ID", summary: "change an integration's client id, client secret, port, scopes, tenant or issuer (admin)",
+		about: "Options left out keep their saved value. The client secret is read from a file or from\n" +
+			"standard input (--client-secret-file -), never from an argument.",
+		example: "printf '%s\\n' \"$SECRET\" | " + prog + " --user root integrations set dropbox --client-id abc123 --client-secret-file - --port 53682",
+		run:     runIntegrationsSet},
+	{name: "integrations enable", args: "ID", summary: "let writers connect sources through an integration (admin)",
+		example: prog + " --user root integrations enable dropbox", run: integrationEnable(true)},
+	{name: "integrations disable", args: "ID", summary: "refuse new connections through an integration; its sources keep working (admin)",
+		example: prog + " --user root integrations disable dropbox", run: integrationEnable(false)},
+	{name: "integrations add", args: "NAME", summary: "add a custom OpenID Connect or OAuth 2.0 integration (admin)",
+		about:   "It starts disabled and without credentials; set them with 'integrations set ID'.",
+		example: prog + " --user root integrations add \"Company SSO\" --kind oidc", run: runIntegrationsAdd},
+	{name: "integrations test", args: "ID", summary: "sign in once with the saved credentials, in the browser, and report each step (admin)",
+		about:   "Nothing is saved: no source, no token. It needs a browser on this machine.",
+		example: prog + " --user root integrations test dropbox", run: runIntegrationsTest},
+	{name: "integrations remove", args: "ID", summary: "remove an integration and its client secret (admin)",
+		example: prog + " --user root integrations remove custom-ab12cd34ef56 --disconnect", run: runIntegrationsRemove},
+}
+
+// integrationJSON is an integration in --json output. It carries no secret: only when the
+// client secret was saved and by whom.
+type integrationJSON struct {
+	ID          string     `json:"id"`
+	Name        string     `json:"name"`
+	Provider    string     `json:"provider"`
+	Custom      bool       `json:"custom"`
+	State       string     `json:"state"`
+	Enabled     bool       `json:"enabled"`
+	ClientID    string     `json:"client_id"`
+	SecretSetAt *time.Time `json:"secret_set_at,omitempty"`
+	SecretSetBy string     `json:"secret_set_by,omitempty"`
+	Port        int        `json:"port"`
+	RedirectURI string     `json:"redirect_uri"`
+	Scopes      []string   `json:"scopes"`
+	Tenant      string     `json:"tenant,omitempty"`
+	Issuer      string     `json:"issuer,omitempty"`
+	AuthURL     string     `json:"auth_url,omitempty"`
+	TokenURL    string     `json:"token_url,omitempty"`
+	RevokeURL   string     `json:"revoke_url,omitempty"`
+	UserinfoURL string     `json:"userinfo_url,omitempty"`
+	Sources     int        `json:"sources"`
+}
+
+func integrationOut(v core.IntegrationView, probe error) integrationJSON {
+	return integrationJSON{ID: v.ID, Name: v.Name, Provider: string(v.Provider.ID), Custom: v.Custom,
+		State: v.StateGiven(probe).String(), Enabled: v.Enabled, ClientID: v.ClientID,
+		SecretSetAt: timePtr(v.SecretSetAt), SecretSetBy: v.SecretSetBy, Port: v.Port,
+		RedirectURI: v.RedirectURI(v.Port), Scopes: v.Scopes, Tenant: v.Tenant, Issuer: v.Issuer,
+		AuthURL: v.AuthURL, TokenURL: v.TokenURL, RevokeURL: v.RevokeURL, UserinfoURL: v.UserinfoURL,
+		Sources: v.Sources}
+}
+
+func runIntegrationsList(r *runner, fs *flag.FlagSet, args []string) error {
+	asJSON := fs.Bool("json", false, "print JSON for scripts")
+	if _, err := r.parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	app, s, err := r.signIn()
+	if err != nil {
+		return err
+	}
+	list, err := app.Integrations(r.ctx, s)
+	if err != nil {
+		return err
+	}
+	probe := app.ProbeKeychain(r.ctx)
+	if *asJSON {
+		out := make([]integrationJSON, len(list))
+		for i, v := range list {
+			out[i] = integrationOut(v, probe)
+		}
+		return r.json(out)
+	}
+	rows := make([][]string, len(list))
+	for i, v := range list {
+		secret := "-"
+		if !v.SecretSetAt.IsZero() {
+			secret = "saved " + when(v.SecretSetAt)
+		}
+		rows[i] = []string{v.ID, v.Name, v.StateGiven(probe).String(), orDash(v.ClientID), secret, strconv.Itoa(v.Sources)}
+	}
+	return r.table([]string{"ID", "NAME", "STATE", "CLIENT ID", "CLIENT SECRET", "SOURCES"}, rows)
+}
+
+func runIntegrationsShow(r *runner, fs *flag.FlagSet, args []string) error {
+	asJSON := fs.Bool("json", false, "print JSON for scripts")
+	pos, err := r.parse(fs, args, 1, 0)
+	if err != nil {
+		return err
+	}
+	app, s, err := r.signIn()
+	if err != nil {
+		return err
+	}
+	v, err := app.Integration(r.ctx, s, pos[0])
+	if err != nil {
+		return err
+	}
+	probe := app.ProbeKeychain(r.ctx)
+	if *asJSON {
+		return r.json(integrationOut(v, probe))
+	}
+	tw := tabwriter.NewWriter(r.out, 0, 0, 2, ' ', 0)
+	line := func(k, v string) {
+		if v != "" {
+			fmt.Fprintf(tw, "%s\t%s\n", k, v)
+		}
+	}
+	line("ID", v.ID)
+	line("Name", v.Name)
+	line("Provider", v.Provider.Name)
+	line("State", v.StateGiven(probe).String())
+	line("Client ID", orDash(v.ClientID))
+	secret := "none"
+	if !v.SecretSetAt.IsZero() {
+		secret = "saved " + when(v.SecretSetAt) + " by " + v.SecretSetBy
+	}
+	line("Client secret", secret)
+	port := "any"
+	if v.Port != 0 {
+		port = strconv.Itoa(v.Port)
+	}
+	line("Port", port)
+	if uri := v.RedirectURI(v.Port); uri != "" {
+		line("Redirect URI", uri+"  (register exactly this at the provider)")
+	} else {
+		line("Redirect URI", "nothing to register")
+	}
+	line("Scopes", strings.Join(v.Scopes, " "))
+	line("Tenant", v.Tenant)
+	line("Issuer", v.Issuer)
+	if v.Custom {
+		line("Authorization URL", v.AuthURL)
+		line("Token URL", v.TokenURL)
+		line("Revocation URL", v.RevokeURL)
+		line("Userinfo URL", v.UserinfoURL)
+	}
+	line("Sources", strconv.Itoa(v.Sources))
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	printGuide(r, v.Provider.Guide)
+	return nil
+}
+
+func printGuide(r *runner, g catalog.Guide) {
+	if g.ConsoleURL == "" && len(g.Steps) == 0 {
+		return
+	}
+	fmt.Fprintf(r.out, "\nSetup guide:\n")
+	if g.ConsoleURL != "" {
+		fmt.Fprintf(r.out, "  Console: %s\n", g.ConsoleURL)
+	}
+	if g.AppType != "" {
+		fmt.Fprintf(r.out, "  App type: %s\n", g.AppType)
+	}
+	for i, step := range g.Steps {
+		fmt.Fprintf(r.out, "  %d. %s\n", i+1, step)
+	}
+	if len(g.Scopes) > 0 {
+		fmt.Fprintf(r.out, "  Scopes to add: %s\n", strings.Join(g.Scopes, " "))
+	}
+	for _, n := range g.Notes {
+		fmt.Fprintf(r.out, "  Note: %s\n", n)
+	}
+}
+
+func runIntegrationsSet(r *runner, fs *flag.FlagSet, args []string) error {
+	fs.String("client-id", "", "the client `ID` from the provider's console")
+	secretFile := fs.String("client-secret-file", "", "read the client secret from `FILE` (- for standard input)")
+	removeSecret := fs.Bool("remove-secret", false, "delete the saved client secret")
+	fs.String("port", "", "fixed loopback `PORT`, or \"any\"")
+	fs.String("scopes", "", "the `SCOPES` to request, separated by spaces or commas; \"default\" for the provider's")
+	fs.String("tenant", "", "Microsoft `TENANT`: common, organizations, consumers, a domain or a directory id")
+	fs.String("issuer", "", "custom OpenID Connect issuer `URL`")
+	fs.String("name", "", "new `NAME` of a custom integration")
+	fs.String("auth-url", "", "custom OAuth 2.0 authorization endpoint `URL`")
+	fs.String("token-url", "", "custom OAuth 2.0 token endpoint `URL`")
+	fs.String("revoke-url", "", "custom OAuth 2.0 revocation endpoint `URL`")
+	fs.String("userinfo-url", "", "custom OAuth 2.0 userinfo (who am I) endpoint `URL`")
+	pos, err := r.parse(fs, args, 1, 0)
+	if err != nil {
+		return err
+	}
+	var in core.IntegrationInput
+	fields := map[string]*string{"client-id": &in.ClientID, "port": &in.Port, "scopes": &in.Scopes,
+		"tenant": &in.Tenant, "issuer": &in.Issuer, "name": &in.Name, "auth-url": &in.AuthURL,
+		"token-url": &in.TokenURL, "revoke-url": &in.RevokeURL, "userinfo-url": &in.UserinfoURL}
+	changes := 0
+	fs.Visit(func(f *flag.Flag) {
+		if _, ok := fields[f.Name]; ok || f.Name == "client-secret-file" {
+			changes++
+		}
+	})
+	if *removeSecret && changes > 0 {
+		return usagef("--remove-secret goes alone: remove the secret, then change the rest")
+	}
+	app, s, err := r.signIn()
+	if err != nil {
+		return err
+	}
+	if *removeSecret {
+		if err := app.RemoveSecret(r.ctx, s, pos[0]); err != nil {
+			return err
+		}
+		fmt.Fprintf(r.out, "Client secret of %s removed.\n", pos[0])
+		return nil
+	}
+	v, err := app.Integration(r.ctx, s, pos[0])
+	if err != nil {
+		return err
+	}
+	// The form starts from what is saved, as the GUI's does; options change their fields.
+	in = core.IntegrationInput{ID: v.ID, Name: v.Name, ClientID: v.ClientID, Scopes: strings.Join(v.Scopes, " "),
+		Tenant: v.Tenant, Issuer: v.Issuer, AuthURL: v.AuthURL, TokenURL: v.TokenURL, RevokeURL: v.RevokeURL, UserinfoURL: v.UserinfoURL}
+	if v.Port != 0 {
+		in.Port = strconv.Itoa(v.Port)
+	}
+	fs.Visit(func(f *flag.Flag) {
+		if p, ok := fields[f.Name]; ok {
+			*p = f.Value.String()
+		}
+	})
+	if strings.EqualFold(in.Port, "any") {
+		in.Port = ""
+	}
+	if strings.EqualFold(in.Scopes, "default") {
+		in.Scopes = ""
+	}
+	if *secretFile != "" {
+		if in.Secret, err = r.readSecretFile(*secretFile, "the client secret"); err != nil {
+			return err
+		}
+	}
+	if err := app.SaveIntegration(r.ctx, s, in); err != nil {
+		return err
+	}
+	fmt.Fprintf(r.out, "Saved %s.\n", v.Name)
+	return nil
+}
+
+func integrationEnable(on bool) func(*runner, *flag.FlagSet, []string) error {
+	return func(r *runner, fs *flag.FlagSet, args []string) error {
+		pos, err := r.parse(fs, args, 1, 0)
+		if err != nil {
+			return err
+		}
+		app, s, err := r.signIn()
+		if err != nil {
+			return err
+		}
+		if err := app.SetEnabled(r.ctx, s, pos[0], on); err != nil {
+			return err
+		}
+		state := "disabled"
+		if on {
+			state = "enabled"
+		}
+		fmt.Fprintf(r.out, "%s is %s.\n", pos[0], state)
+		return nil
+	}
+}
+
+func runIntegrationsAdd(r *runner, fs *flag.FlagSet, args []string) error {
+	kind := fs.String("kind", "", "`oidc` (OpenID Connect, endpoints from the issuer) or oauth2 (endpoints typed in)")
+	asJSON := fs.Bool("json", false, "print the new integration's id and name as JSON")
+	pos, err := r.parse(fs, args, 1, 0)
+	if err != nil {
+		return err
+	}
+	if *kind != string(catalog.OIDC) && *kind != string(catalog.OAuth2) {
+		return usagef("--kind must be oidc or oauth2")
+	}
+	app, s, err := r.signIn()
+	if err != nil {
+		return err
+	}
+	id, err := app.AddCustomIntegration(r.ctx, s, pos[0], catalog.ID(*kind))
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return r.json(struct {
+			ID   string `json:"id"`
+			Name string `json:"name"`
+		}{id, strings.TrimSpace(pos[0])})
+	}
+	fmt.Fprintf(r.out, "Added %s with id %s; set it up with '%s integrations set %s'.\n", strings.TrimSpace(pos[0]), id, prog, id)
+	return nil
+}
+
+func runIntegrationsRemove(r *runner, fs *flag.FlagSet, args []string) error {
+	disconnect := fs.Bool("disconnect", false, "disconnect the integration's sources first")
+	pos, err := r.parse(fs, args, 1, 0)
+	if err != nil {
+		return err
+	}
+	app, s, err := r.signIn()
+	if err != nil {
+		return err
+	}
+	if err := app.RemoveIntegration(r.ctx, s, pos[0], *disconnect); err != nil {
+		return err
+	}
+	fmt.Fprintf(r.out, "Removed %s.\n", pos[0])
+	return nil
+}
+
+// testJSON is the report of integrations test in --json output.
+type testJSON struct {
+	OK      bool           `json:"ok"`
+	Account string         `json:"account,omitempty"`
+	Problem string         `json:"problem,omitempty"`
+	Cause   string         `json:"cause,omitempty"`
+	Steps   []testStepJSON `json:"steps"`
+}
+
+type testStepJSON struct {
+	Step      string `json:"step"`
+	ElapsedMS int64  `json:"elapsed_ms"`
+	Error     string `json:"error,omitempty"`
+}
+
+func runIntegrationsTest(r *runner, fs *flag.FlagSet, args []string) error {
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	pos, err := r.parse(fs, args, 1, 0)
+	if err != nil {
+		return err
+	}
+	app, s, err := r.signIn()
+	if err != nil {
+		return err
+	}
+	var report core.TestReport
+	_, err = r.flow(false, func(ctx context.Context, hooks core.FlowHooks) (core.Source, error) {
+		var err error
+		report, err = app.TestAuthorization(ctx, s, pos[0], hooks)
+		return core.Source{}, err
+	})
+	if len(report.Steps) == 0 {
+		return err // refused before the sign-in began
+	}
+	if *asJSON {
+		out := testJSON{OK: report.OK, Account: report.Account, Problem: report.Problem, Cause: report.Cause, Steps: []testStepJSON{}}
+		for _, st := range report.Steps {
+			step := testStepJSON{Step: st.Step.String(), ElapsedMS: st.Elapsed.Milliseconds()}
+			if st.Err != nil {
+				step.Error = st.Err.Error()
+			}
+			out.Steps = append(out.Steps, step)
+		}
+		if jerr := r.json(out); jerr != nil {
+			return jerr
+		}
+		return err
+	}
+	rows := make([][]string, len(report.Steps))
+	for i, st := range report.Steps {
+		detail := ""
+		if st.Err != nil {
+			detail = st.Err.Error()
+		}
+		rows[i] = []string{fmt.Sprintf("%.1fs", st.Elapsed.Seconds()), st.Step.String(), detail}
+	}
+	if terr := r.table([]string{"AFTER", "STEP", "DETAIL"}, rows); terr != nil {
+		return terr
+	}
+	if report.OK {
+		fmt.Fprintf(r.out, "The test succeeded: signed in as %s.\n", report.Account)
+		return nil
+	}
+	fmt.Fprintf(r.out, "The test failed: %s\nLikely cause: %s\n", report.Problem, report.Cause)
+	return err
+}

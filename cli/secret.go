@@ -1,0 +1,155 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/medialake/connect/core/vault"
+)
+
+// secretFlags are options someone may try for a secret, with the safe way to pass it instead.
+// A secret in an argument shows in `ps`, in the shell's history and in logs of scripts.
+var secretFlags = map[string]string{
+	"passphrase":     "--passphrase-file FILE (or - for standard input), or leave it out to be asked on the terminal",
+	"password":       "--passphrase-file FILE (or - for standard input), or leave it out to be asked on the terminal",
+	"new-passphrase": "--new-passphrase-file FILE (or - for standard input), or leave it out to be asked on the terminal",
+	"client-secret":  "--client-secret-file FILE, or --client-secret-file - to read it from standard input",
+	"secret":         "--client-secret-file FILE, or --client-secret-file - to read it from standard input",
+	"access-token":   "nothing: the token stays in the keychain; 'token SOURCE' prints a fresh one",
+	"refresh-token":  "nothing: the token stays in the keychain; 'sources reconnect' signs in again",
+	"token":          "nothing: the token stays in the keychain; 'token SOURCE' prints a fresh one",
+}
+
+// refuseSecretArgs refuses an option that would carry a secret on the command line, before
+// anything is parsed, opened or logged.
+func refuseSecretArgs(args []string) error {
+	for _, a := range args {
+		if a == "--" {
+			return nil
+		}
+		if !strings.HasPrefix(a, "-") {
+			continue
+		}
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if safe, ok := secretFlags[name]; ok {
+			return usagef("a secret is never taken as an argument, where other users and the shell history can see it: instead of --%s use %s", name, safe)
+		}
+	}
+	return nil
+}
+
+// readSecretFile reads a secret from path, or its first line from standard input for "-".
+// One trailing line break is dropped; an empty secret is refused.
+func (r *runner) readSecretFile(path, what string) (vault.Secret, error) {
+	var s string
+	if path == "-" {
+		line, err := r.in.ReadString('\n')
+		if err != nil && (!errors.Is(err, io.EOF) || line == "") {
+			return vault.Secret{}, fmt.Errorf("read %s from standard input: %w", what, err)
+		}
+		s = line
+	} else {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return vault.Secret{}, fmt.Errorf("read %s: %w", what, err)
+		}
+		s = string(b)
+	}
+	s = strings.TrimSuffix(strings.TrimSuffix(s, "\n"), "\r")
+	if s == "" {
+		return vault.Secret{}, fmt.Errorf("read %s: %w", what, errEmptySecret)
+	}
+	return vault.NewSecret(s), nil
+}
+
+var (
+	errEmptySecret = errors.New("it is empty")
+	// errNoTerminal means a secret had to be asked but there is no terminal to ask it on.
+	errNoTerminal = errors.New("no terminal to ask on")
+)
+
+// passphrase is the signing-in user's passphrase: from --passphrase-file, else asked.
+func (r *runner) passphrase(prompt string) (vault.Secret, error) {
+	if r.global.passFile != "" {
+		return r.readSecretFile(r.global.passFile, "the passphrase")
+	}
+	return r.ask(prompt, "--passphrase-file FILE")
+}
+
+// newPassphrase is a passphrase to set and its confirmation: from file (the same twice), else
+// asked twice on the terminal, so that core can compare them.
+func (r *runner) newPassphrase(file, who, fileFlag string) (pass, confirm vault.Secret, err error) {
+	if file != "" {
+		p, err := r.readSecretFile(file, "the new passphrase")
+		return p, p, err
+	}
+	if pass, err = r.ask("New passphrase for "+who+": ", fileFlag); err != nil {
+		return pass, confirm, err
+	}
+	confirm, err = r.ask("Type it again: ", fileFlag)
+	return pass, confirm, err
+}
+
+func (r *runner) ask(prompt, fileFlag string) (vault.Secret, error) {
+	s, err := r.askSecret(prompt)
+	if errors.Is(err, errNoTerminal) {
+		return s, usagef("there is no terminal to ask for the passphrase on: pass %s (- for standard input)", fileFlag)
+	}
+	return s, err
+}
+
+// askTerminal reads a secret without echo from stdin when it is a terminal, else from the
+// controlling terminal, so that a secret piped on stdin and a typed passphrase can go together.
+// When ctx ends (Ctrl-C) it gives up and turns the echo back on.
+func askTerminal(ctx context.Context, stdin io.Reader, stderr io.Writer) func(string) (vault.Secret, error) {
+	return func(prompt string) (vault.Secret, error) {
+		f, ok := stdin.(*os.File)
+		if !ok || !term.IsTerminal(int(f.Fd())) {
+			tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
+			if err != nil || !term.IsTerminal(int(tty.Fd())) {
+				if tty != nil {
+					tty.Close()
+				}
+				return vault.Secret{}, errNoTerminal
+			}
+			defer tty.Close()
+			f = tty
+		}
+		fd := int(f.Fd())
+		state, err := term.GetState(fd)
+		if err != nil {
+			return vault.Secret{}, fmt.Errorf("read from the terminal: %w", err)
+		}
+		fmt.Fprint(stderr, prompt)
+		type result struct {
+			b   []byte
+			err error
+		}
+		ch := make(chan result, 1)
+		go func() {
+			b, err := term.ReadPassword(fd)
+			ch <- result{b, err}
+		}()
+		var res result
+		select {
+		case res = <-ch:
+		case <-ctx.Done():
+			term.Restore(fd, state)
+			res.err = ctx.Err()
+		}
+		fmt.Fprintln(stderr)
+		if res.err != nil {
+			return vault.Secret{}, fmt.Errorf("read from the terminal: %w", res.err)
+		}
+		if len(res.b) == 0 {
+			return vault.Secret{}, fmt.Errorf("read from the terminal: %w", errEmptySecret)
+		}
+		return vault.NewSecret(string(res.b)), nil
+	}
+}

@@ -1,0 +1,356 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/medialake/connect/core"
+	"github.com/medialake/connect/core/loopback"
+)
+
+var sourceCommands = []command{
+	{name: "sources list", summary: "list the sources: yours as a writer, all of them as admin or reader",
+		example: prog + " --user wendy sources list --json", run: runSourcesList},
+	{name: "sources connect", args: "INTEGRATION", summary: "connect an account through an enabled integration, in the browser (write)",
+		about: "The browser opens at the provider's sign-in page and the command waits for it; the link is\n" +
+			"printed too. On a machine without a browser, --no-browser prints the link only: open it on\n" +
+			"any computer, sign in, and paste here the address the browser ended on (the page at\n" +
+			"http://127.0.0.1:PORT/callback?... that could not load there).",
+		example: prog + " --user wendy sources connect dropbox --no-browser", run: runConnect},
+	{name: "sources reconnect", args: "SOURCE", summary: "sign in again for a source whose token the provider no longer accepts (write, owner)",
+		about:   "SOURCE is the id that 'sources list' shows. --no-browser works as for 'sources connect'.",
+		example: prog + " --user wendy sources reconnect 3", run: runReconnect},
+	{name: "sources refresh", args: "SOURCE", summary: "refresh a source's token now and show its health (write, owner)",
+		example: prog + " --user wendy sources refresh 3", run: runRefresh},
+	{name: "sources disconnect", args: "SOURCE", summary: "revoke a source's token at the provider and delete the source (write, owner)",
+		example: prog + " --user wendy sources disconnect 3", run: sourceEnd(false)},
+	{name: "sources forget", args: "SOURCE", summary: "delete a source on this computer only, without telling the provider (write, owner)",
+		about:   "For a source whose revocation is pending because the provider cannot be reached.",
+		example: prog + " --user wendy sources forget 3", run: sourceEnd(true)},
+	{name: "token", args: "SOURCE", summary: "print a fresh access token of a source, and nothing else (write, owner)",
+		example: "curl -H \"Authorization: Bearer $(" + prog + " --user wendy --passphrase-file ~/.wendy.pass token 3)\" https://api.example.com/",
+		run:     runToken},
+}
+
+// sourceJSON is a source in --json output. It carries no token.
+type sourceJSON struct {
+	ID            int64      `json:"id"`
+	IntegrationID string     `json:"integration_id"`
+	Integration   string     `json:"integration"`
+	Provider      string     `json:"provider"`
+	Owner         string     `json:"owner"`
+	Account       string     `json:"account"`
+	Scopes        []string   `json:"scopes"`
+	Status        string     `json:"status"`
+	StatusDetail  string     `json:"status_detail,omitempty"`
+	TokenExpiry   *time.Time `json:"token_expiry,omitempty"`
+	LastRefreshAt *time.Time `json:"last_refresh_at,omitempty"`
+	CreatedAt     *time.Time `json:"created_at,omitempty"`
+}
+
+func sourceOut(s core.Source) sourceJSON {
+	return sourceJSON{ID: s.ID, IntegrationID: s.IntegrationID, Integration: s.IntegrationName, Provider: s.Provider,
+		Owner: s.Owner, Account: s.Account, Scopes: s.Scopes, Status: s.Status, StatusDetail: s.StatusDetail,
+		TokenExpiry: timePtr(s.TokenExpiry), LastRefreshAt: timePtr(s.LastRefreshAt), CreatedAt: timePtr(s.CreatedAt)}
+}
+
+func runSourcesList(r *runner, fs *flag.FlagSet, args []string) error {
+	var f core.SourceFilter
+	fs.StringVar(&f.IntegrationID, "integration", "", "only the sources of the integration `ID`")
+	fs.StringVar(&f.Text, "filter", "", "only the sources whose account, owner or integration contains `TEXT`")
+	asJSON := fs.Bool("json", false, "print JSON for scripts")
+	if _, err := r.parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	app, s, err := r.signIn()
+	if err != nil {
+		return err
+	}
+	list, err := app.Sources(r.ctx, s, f)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		out := make([]sourceJSON, len(list))
+		for i, src := range list {
+			out[i] = sourceOut(src)
+		}
+		return r.json(out)
+	}
+	rows := make([][]string, len(list))
+	for i, src := range list {
+		rows[i] = []string{strconv.FormatInt(src.ID, 10), src.Account, src.IntegrationName, src.Owner, status(src), when(src.LastRefreshAt)}
+	}
+	return r.table([]string{"ID", "ACCOUNT", "INTEGRATION", "OWNER", "STATUS", "LAST REFRESH"}, rows)
+}
+
+func status(s core.Source) string {
+	if s.StatusDetail == "" || s.Status == core.StatusConnected {
+		return s.Status
+	}
+	return s.Status + ": " + s.StatusDetail
+}
+
+func runConnect(r *runner, fs *flag.FlagSet, args []string) error {
+	noBrowser := fs.Bool("no-browser", false, "print the link and read the address the browser ended on from standard input")
+	asJSON := fs.Bool("json", false, "print the new source as JSON")
+	pos, err := r.parse(fs, args, 1, 0)
+	if err != nil {
+		return err
+	}
+	app, s, err := r.signIn()
+	if err != nil {
+		return err
+	}
+	src, err := r.flow(*noBrowser, func(ctx context.Context, hooks core.FlowHooks) (core.Source, error) {
+		return app.Connect(ctx, s, pos[0], hooks)
+	})
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return r.json(sourceOut(src))
+	}
+	fmt.Fprintf(r.out, "Connected %s through %s as source %d.\n", src.Account, src.IntegrationName, src.ID)
+	return nil
+}
+
+func runReconnect(r *runner, fs *flag.FlagSet, args []string) error {
+	noBrowser := fs.Bool("no-browser", false, "print the link and read the address the browser ended on from standard input")
+	asJSON := fs.Bool("json", false, "print the source as JSON")
+	pos, err := r.parse(fs, args, 1, 0)
+	if err != nil {
+		return err
+	}
+	id, err := sourceID(pos[0])
+	if err != nil {
+		return err
+	}
+	app, s, err := r.signIn()
+	if err != nil {
+		return err
+	}
+	src, err := r.flow(*noBrowser, func(ctx context.Context, hooks core.FlowHooks) (core.Source, error) {
+		return app.Reconnect(ctx, s, id, hooks)
+	})
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return r.json(sourceOut(src))
+	}
+	fmt.Fprintf(r.out, "Reconnected %s through %s.\n", src.Account, src.IntegrationName)
+	return nil
+}
+
+// errNoPaste means standard input ended before a pasted address finished the sign-in.
+var errNoPaste = errors.New("standard input ended before the address was pasted")
+
+// flow runs a browser sign-in (connect or reconnect) with the command line's hooks: the link
+// and the progress on stderr, the browser unless noBrowser, and, with noBrowser, the pasted
+// address read from stdin, one line per attempt.
+func (r *runner) flow(noBrowser bool, run func(context.Context, core.FlowHooks) (core.Source, error)) (core.Source, error) {
+	ctx, cancel := context.WithCancelCause(r.ctx)
+	defer cancel(nil)
+	var refused error // the last pasted address's refusal, which a later EOF should not hide
+	hooks := core.FlowHooks{
+		OpenURL:   r.openURL,
+		NoBrowser: noBrowser,
+		Progress: func(ev core.FlowEvent) {
+			switch ev.Step {
+			case core.FlowListening:
+				wait := ev.Deadline.Local().Format("15:04:05")
+				if noBrowser {
+					fmt.Fprintf(r.errOut, "Open this link in a browser on any computer and sign in (before %s):\n\n  %s\n\n"+
+						"Then paste here the address the browser ended on (it starts with http://127.0.0.1 and the page may not load):\n",
+						wait, ev.AuthURL)
+				} else {
+					fmt.Fprintf(r.errOut, "Sign in in the browser (before %s). If it did not open, open this link:\n\n  %s\n\n", wait, ev.AuthURL)
+				}
+			case core.FlowBrowserFailed:
+				fmt.Fprintf(r.errOut, "The browser did not open (%v); open the link above yourself.\n", ev.Err)
+			case core.FlowPasteRefused:
+				refused = ev.Err
+				fmt.Fprintf(r.errOut, "%s Paste the address again:\n", message(ev.Err))
+			case core.FlowAccountIdentified:
+				fmt.Fprintf(r.errOut, "Signed in as %s.\n", ev.Account)
+			}
+		},
+	}
+	if noBrowser {
+		hooks.PastedURL = func(pctx context.Context) (string, error) {
+			line, err := r.readLine(pctx)
+			if err != nil {
+				cancel(errNoPaste)
+			}
+			return line, err
+		}
+	}
+	src, err := run(ctx, hooks)
+	if err != nil && errors.Is(context.Cause(ctx), errNoPaste) && r.ctx.Err() == nil {
+		if refused != nil {
+			return src, refused
+		}
+		return src, errNoPaste
+	}
+	return src, err
+}
+
+// readLine reads the next line from stdin that is not blank, or returns when ctx ends.
+func (r *runner) readLine(ctx context.Context) (string, error) {
+	type result struct {
+		line string
+		err  error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		for {
+			line, err := r.in.ReadString('\n')
+			line = strings.TrimSpace(line)
+			if line != "" || err != nil {
+				if errors.Is(err, io.EOF) && line != "" {
+					err = nil
+				}
+				ch <- result{line, err}
+				return
+			}
+		}
+	}()
+	select {
+	case <-ctx.Done():
+		return "", ctx.Err()
+	case res := <-ch:
+		return res.line, res.err
+	}
+}
+
+func runRefresh(r *runner, fs *flag.FlagSet, args []string) error {
+	asJSON := fs.Bool("json", false, "print the source as JSON")
+	pos, err := r.parse(fs, args, 1, 0)
+	if err != nil {
+		return err
+	}
+	id, err := sourceID(pos[0])
+	if err != nil {
+		return err
+	}
+	app, s, err := r.signIn()
+	if err != nil {
+		return err
+	}
+	src, err := app.Refresh(r.ctx, s, id)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return r.json(sourceOut(src))
+	}
+	fmt.Fprintf(r.out, "Refreshed %s: %s, token valid until %s.\n", src.Account, status(src), when(src.TokenExpiry))
+	return nil
+}
+
+// sourceEnd runs sources disconnect, or sources forget.
+func sourceEnd(forget bool) func(*runner, *flag.FlagSet, []string) error {
+	return func(r *runner, fs *flag.FlagSet, args []string) error {
+		pos, err := r.parse(fs, args, 1, 0)
+		if err != nil {
+			return err
+		}
+		id, err := sourceID(pos[0])
+		if err != nil {
+			return err
+		}
+		app, s, err := r.signIn()
+		if err != nil {
+			return err
+		}
+		if forget {
+			if err := app.Forget(r.ctx, s, id); err != nil {
+				return err
+			}
+			fmt.Fprintf(r.out, "Forgot source %d on this computer; the provider was not told.\n", id)
+			return nil
+		}
+		if err := app.Disconnect(r.ctx, s, id); err != nil {
+			return err
+		}
+		fmt.Fprintf(r.out, "Disconnected source %d.\n", id)
+		return nil
+	}
+}
+
+func runToken(r *runner, fs *flag.FlagSet, args []string) error {
+	pos, err := r.parse(fs, args, 1, 0)
+	if err != nil {
+		return err
+	}
+	id, err := sourceID(pos[0])
+	if err != nil {
+		return err
+	}
+	app, s, err := r.signIn()
+	if err != nil {
+		return err
+	}
+	tok, err := app.AccessToken(r.ctx, s, id)
+	if err != nil {
+		return err
+	}
+	// The one place a secret is revealed: the caller asked for it, on stdout, for $(...).
+	_, err = fmt.Fprintln(r.out, tok.Reveal())
+	return err
+}
+
+func sourceID(arg string) (int64, error) {
+	id, err := strconv.ParseInt(arg, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, usagef("SOURCE is a source's id, a number that 'sources list' shows, not %q", arg)
+	}
+	return id, nil
+}
+
+// needsReconnect reports whether err means only connecting the account again can help.
+func needsReconnect(err error) bool { return errors.Is(err, core.ErrNeedsReconnect) }
+
+// flowAdvice says what to do about an error of the sign-in or of a source, or "".
+func flowAdvice(err error) string {
+	var (
+		provider *loopback.ProviderError
+		already  *core.AlreadyConnectedError
+	)
+	switch {
+	case errors.Is(err, errNoPaste):
+		return "No address was pasted; run the command again and paste the address the browser ended on"
+	case errors.Is(err, loopback.ErrStateMismatch):
+		return "The pasted address belongs to another sign-in; paste the address from the link this command printed"
+	case errors.Is(err, loopback.ErrNotCallback):
+		return "That is not the address the browser ended on; paste the whole address, starting with http://127.0.0.1"
+	case errors.Is(err, loopback.ErrIssuerMismatch):
+		return "The answer came from another server than the integration's; check the integration's issuer and try again"
+	case errors.As(err, &provider):
+		return "The provider refused the sign-in; check the integration's settings and the account, then try again"
+	case errors.Is(err, loopback.ErrTimeout):
+		return "The sign-in took too long; run the command again and finish signing in before the time shown"
+	case errors.Is(err, loopback.ErrPortBusy):
+		return "Another program uses the integration's fixed port; close it, or ask an administrator to change the port"
+	case errors.As(err, &already):
+		return fmt.Sprintf("This account is already connected as source %d; use 'sources reconnect %d' to sign in again", already.SourceID, already.SourceID)
+	case errors.Is(err, core.ErrDifferentAccount):
+		return "Sign in with the account the source belongs to"
+	case errors.Is(err, core.ErrIntegrationDisabled):
+		return "The integration is disabled; ask an administrator to enable it"
+	case errors.Is(err, core.ErrNeedsReconnect):
+		return fmt.Sprintf("The provider no longer accepts this source's sign-in; run '%s sources reconnect SOURCE'", prog)
+	case errors.Is(err, core.ErrOffline):
+		return "The provider could not be reached; check the network and try again"
+	case errors.Is(err, core.ErrRevocationPending):
+		return fmt.Sprintf("The provider could not be told yet; try 'sources disconnect' again later, or '%s sources forget SOURCE'", prog)
+	}
+	return ""
+}

@@ -1,0 +1,39 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/medialake/connect/core/access"
+	"github.com/medialake/connect/core/store"
+	"github.com/medialake/connect/core/vault"
+)
+
+// AccessToken returns a valid access token of the source for a script, refreshed first when
+// it is about to expire (Admin, or Write for the owner). A refused refresh token is
+// ErrNeedsReconnect. The activity log records that a token was handed out, never the token.
+// It works through a disabled integration too: disabling refuses new connections only.
+func (a *App) AccessToken(ctx context.Context, s *access.Session, sourceID int64) (vault.Secret, error) {
+	u, src, err := a.authorizeSource(ctx, s, access.SourceToken, sourceID)
+	if err != nil {
+		return vault.Secret{}, err
+	}
+	label := sourceLabel(src)
+	lc, err := a.lifecycleOf(ctx, src.IntegrationID)
+	if err != nil {
+		a.note(ctx, u.Name, access.SourceToken, label, store.OutcomeFailed, err.Error())
+		return vault.Secret{}, fmt.Errorf("access token of %s: %w", label, err)
+	}
+	tok, err := a.tokens.Token(ctx, sourceID, lc.Config)
+	if err != nil {
+		a.note(ctx, u.Name, access.SourceToken, label, store.OutcomeFailed, err.Error())
+		return vault.Secret{}, fmt.Errorf("access token of %s: %w", label, err)
+	}
+	detail := "access token handed out"
+	if !tok.Expiry.IsZero() {
+		detail += ", valid until " + tok.Expiry.UTC().Format(time.RFC3339)
+	}
+	a.note(ctx, u.Name, access.SourceToken, label, store.OutcomeOK, detail)
+	return vault.NewSecret(tok.AccessToken), nil
+}

@@ -1,0 +1,61 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/medialake/connect/core/access"
+	"github.com/medialake/connect/core/store"
+)
+
+func TestAccessToken(t *testing.T) {
+	ctx := context.Background()
+	tm := newConnectTeam(t)
+	tm.addIntegration(t, integrationSpec{id: "idp", provider: "oidc"})
+	src := tm.connect(t, tm.writer, "idp")
+
+	calls := tm.srv.TokenRequests()
+	got, err := tm.app.AccessToken(ctx, tm.writer, src.ID)
+	if err != nil {
+		t.Fatalf("AccessToken: %v", err)
+	}
+	stored := tm.token(t, src.ID)
+	if got.Reveal() != stored.AccessToken || tm.srv.TokenRequests() != calls {
+		t.Errorf("valid token: got another one or %d token requests; want the stored one, no request", tm.srv.TokenRequests()-calls)
+	}
+	e := tm.lastEntry(t)
+	if e.Action != string(access.SourceToken) || e.Outcome != store.OutcomeOK || strings.Contains(e.Detail, got.Reveal()) {
+		t.Errorf("entry = %+v, want source.token ok without the token", e)
+	}
+
+	// Expired: refreshed, saved, then handed out.
+	tm.clk.Advance(stored.Expiry.Sub(tm.clk.Now()) + time.Minute)
+	writer, err := tm.app.SignIn(ctx, "wendy", secret(writerPass)) // the idle lock closed the first session
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := tm.app.AccessToken(ctx, writer, src.ID)
+	if err != nil {
+		t.Fatalf("AccessToken after expiry: %v", err)
+	}
+	if fresh.Reveal() == got.Reveal() || fresh.Reveal() != tm.token(t, src.ID).AccessToken {
+		t.Errorf("expired token: want a new one, the one now in the keychain")
+	}
+	if strings.Contains(string(tm.log.Bytes()), fresh.Reveal()) {
+		t.Errorf("the log holds the access token")
+	}
+
+	reader, err := tm.app.SignIn(ctx, "rita", secret(readerPass))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tm.app.AccessToken(ctx, reader, src.ID); !errors.Is(err, access.ErrForbidden) {
+		t.Errorf("reader: got %v, want ErrForbidden", err)
+	}
+	if e := tm.lastEntry(t); e.Action != string(access.SourceToken) || e.Outcome != store.OutcomeDenied || e.Actor != "rita" {
+		t.Errorf("entry = %+v, want rita's denied source.token", e)
+	}
+}

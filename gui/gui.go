@@ -44,8 +44,9 @@ type UI struct {
 	signIn *signInScreen
 	home   *homeScreen
 
-	pending sync.WaitGroup // background work started by the UI, for tests to wait on
-	quit    chan struct{}  // closed by Close: timers stop
+	pending  sync.WaitGroup // background work started by the UI, for tests to wait on
+	reportMu sync.Mutex     // one background report at a time (see background)
+	quit     chan struct{}  // closed by Close: timers stop
 }
 
 // New builds the main window over an open workspace. Call Start to show it.
@@ -91,6 +92,10 @@ func (u *UI) background(work func(ctx context.Context) func()) {
 		defer u.pending.Done()
 		done := work(context.Background())
 		if done != nil {
+			// Fyne's driver runs done on its own goroutine; the test driver runs it on this
+			// one, so the lock keeps two reports from touching widgets at once there too.
+			u.reportMu.Lock()
+			defer u.reportMu.Unlock()
 			fyne.DoAndWait(done)
 		}
 	}()

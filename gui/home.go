@@ -26,6 +26,7 @@ type homeScreen struct {
 	activity     *activityPane
 	who          *widget.Label
 	keychain     *widget.Label
+	keychainWhy  *widget.Button // shows why the keychain is unavailable
 	content      fyne.CanvasObject
 }
 
@@ -58,7 +59,10 @@ func newHomeScreen(u *UI) *homeScreen {
 	h.tabs.OnSelected = func(*container.TabItem) { u.used() }
 
 	lock := widget.NewButtonWithIcon("Lock", theme.VisibilityOffIcon(), func() { u.lock("Locked. Sign in again to go on.") })
-	status := container.NewHBox(h.who, widget.NewSeparator(), h.keychain, layout.NewSpacer(), lock)
+	h.keychainWhy = widget.NewButtonWithIcon("Why?", theme.HelpIcon(), nil)
+	h.keychainWhy.Importance = widget.LowImportance
+	h.keychainWhy.Hide()
+	status := container.NewHBox(h.who, widget.NewSeparator(), h.keychain, h.keychainWhy, layout.NewSpacer(), lock)
 	h.content = container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), status), nil, nil, h.tabs)
 	h.probeKeychain(u)
 	return h
@@ -79,6 +83,10 @@ func (h *homeScreen) probeKeychain(u *UI) {
 			if err != nil {
 				h.keychain.SetText("Keychain: unavailable")
 				h.keychain.Importance = widget.DangerImportance
+				h.keychainWhy.OnTapped = func() {
+					dialog.ShowInformation("Keychain unavailable", "Secrets cannot be saved or used until the keychain answers.\n\n"+message(err), u.win)
+				}
+				h.keychainWhy.Show()
 			} else {
 				h.keychain.SetText("Keychain: reachable")
 				h.keychain.Importance = widget.SuccessImportance

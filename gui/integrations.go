@@ -40,7 +40,7 @@ type integrationsPane struct {
 	selected string
 	status   *widget.Label
 	add      *widget.Button
-	detail   *container.Scroll
+	detail   *fyne.Container
 	form     *integrationForm // the selected integration's, nil when none
 	content  fyne.CanvasObject
 }
@@ -72,7 +72,7 @@ func newIntegrationsPane(u *UI) *integrationsPane {
 		}
 	}
 	p.add = widget.NewButtonWithIcon("Add custom integration…", theme.ContentAddIcon(), p.showAdd)
-	p.detail = container.NewVScroll(container.NewCenter(widget.NewLabel("Choose an integration on the left.")))
+	p.detail = container.NewStack(container.NewCenter(widget.NewLabel("Choose an integration on the left.")))
 	left := container.NewBorder(nil, container.NewVBox(p.status, p.add), nil, nil, p.list)
 	split := container.NewHSplit(left, p.detail)
 	split.Offset = 0.3
@@ -130,9 +130,8 @@ func (p *integrationsPane) reload() {
 func (p *integrationsPane) show(v core.IntegrationView) {
 	p.selected = v.ID
 	p.form = newIntegrationForm(p, v)
-	p.detail.Content = p.form.content
+	p.detail.Objects = []fyne.CanvasObject{p.form.content}
 	p.detail.Refresh()
-	p.detail.ScrollToTop()
 }
 
 func (p *integrationsPane) showAdd() {
@@ -312,7 +311,9 @@ func newIntegrationForm(p *integrationsPane, v core.IntegrationView) *integratio
 	}
 	buttons := container.NewHBox(f.save, f.test, layoutSpacer(), f.remove)
 
-	f.content = container.NewVBox(header, f.guide(), widget.NewForm(items...), f.status, buttons)
+	// The buttons stay in view below the scrolling guide and form.
+	f.content = container.NewBorder(nil, container.NewVBox(f.status, buttons), nil, nil,
+		container.NewVScroll(container.NewVBox(header, f.guide(), widget.NewForm(items...))))
 	return f
 }
 
@@ -566,7 +567,7 @@ func (f *integrationForm) confirmRemove() {
 			if err == nil && v.Custom {
 				f.p.selected = ""
 				f.p.list.UnselectAll()
-				f.p.detail.Content = container.NewCenter(widget.NewLabel("Choose an integration on the left."))
+				f.p.detail.Objects = []fyne.CanvasObject{container.NewCenter(widget.NewLabel("Choose an integration on the left."))}
 				f.p.detail.Refresh()
 			}
 			f.status.SetText(message(err))

@@ -31,6 +31,7 @@ type sourcesPane struct {
 	filter *widget.Entry
 	list   *widget.List
 	status *widget.Label
+	empty  *widget.Label // says why the list is empty
 
 	connect, reconnect, refresh, disconnect, forget, details *widget.Button
 
@@ -99,8 +100,10 @@ func buildSourcesPane(u *UI) *sourcesPane {
 		}
 	}
 	bar := container.NewHBox(p.connect, p.reconnect, p.refresh, p.disconnect, p.forget, p.details)
-	top := container.NewVBox(container.NewBorder(nil, nil, nil, bar, p.filter), p.status)
-	p.content = container.NewBorder(top, nil, nil, nil, p.list)
+	top := container.NewVBox(bar, p.filter, p.status)
+	p.empty = widget.NewLabel("")
+	p.empty.Alignment = fyne.TextAlignCenter
+	p.content = container.NewBorder(top, nil, nil, nil, container.NewStack(p.list, container.NewCenter(p.empty)))
 	p.refreshButtons()
 	return p
 }
@@ -209,6 +212,7 @@ func (p *sourcesPane) applyFilter() {
 		}
 	}
 	p.list.Refresh()
+	p.showEmpty(text != "")
 	keep := p.selected
 	p.list.UnselectAll()
 	for i, src := range p.shown {
@@ -219,6 +223,22 @@ func (p *sourcesPane) applyFilter() {
 		}
 	}
 	p.refreshButtons()
+}
+
+// showEmpty says why the list is empty, if it is.
+func (p *sourcesPane) showEmpty(filtered bool) {
+	switch {
+	case len(p.shown) > 0:
+		p.empty.Hide()
+		return
+	case filtered:
+		p.empty.SetText("No source matches the filter.")
+	case p.u.session.Privilege == access.Read:
+		p.empty.SetText("No sources yet.")
+	default:
+		p.empty.SetText("No sources yet. Press Connect… to connect an account through your browser.")
+	}
+	p.empty.Show()
 }
 
 func (p *sourcesPane) current() (core.Source, bool) {

@@ -10,7 +10,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,21 +17,8 @@ import (
 
 	"github.com/medialake/connect/core/access"
 	"github.com/medialake/connect/internal/authtest"
+	"github.com/medialake/connect/internal/keychaintest"
 )
-
-// needKeychain fails the test unless it runs on the private bus of
-// scripts/with-secret-service.sh; MEDIALAKE_SKIP_KEYCHAIN_TESTS=1 skips.
-func needKeychain(t *testing.T) {
-	t.Helper()
-	bus := os.Getenv("DBUS_SESSION_BUS_ADDRESS")
-	if bus != "" && bus == os.Getenv("MEDIALAKE_TEST_SECRET_SERVICE") {
-		return
-	}
-	if os.Getenv("MEDIALAKE_SKIP_KEYCHAIN_TESTS") == "1" {
-		t.Skip("MEDIALAKE_SKIP_KEYCHAIN_TESTS=1: skipping the tests against the real Secret Service")
-	}
-	t.Fatal("run under scripts/with-secret-service.sh, or set MEDIALAKE_SKIP_KEYCHAIN_TESTS=1 to skip")
-}
 
 const clientSecret = "cli-client-secret-value"
 
@@ -41,7 +27,7 @@ const clientSecret = "cli-client-secret-value"
 // the integration's id.
 func withIntegration(t *testing.T) (*workspace, *authtest.Server, string) {
 	t.Helper()
-	needKeychain(t)
+	keychaintest.Require(t)
 	w := newWorkspace(t)
 	w.team()
 	srv := authtest.New(t)

@@ -2,7 +2,6 @@ package gui
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 
@@ -10,22 +9,8 @@ import (
 
 	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/core/vault"
+	"github.com/medialake/connect/internal/keychaintest"
 )
-
-// requireSecretService fails the test unless it runs under scripts/with-secret-service.sh,
-// whose private bus it then uses; MEDIALAKE_SKIP_KEYCHAIN_TESTS=1 skips.
-func requireSecretService(t *testing.T) {
-	t.Helper()
-	bus := os.Getenv("DBUS_SESSION_BUS_ADDRESS")
-	if bus != "" && bus == os.Getenv("MEDIALAKE_TEST_SECRET_SERVICE") {
-		return
-	}
-	if os.Getenv("MEDIALAKE_SKIP_KEYCHAIN_TESTS") == "1" {
-		t.Skip("MEDIALAKE_SKIP_KEYCHAIN_TESTS=1: skipping the tests against the real Secret Service")
-	}
-	t.Fatal("not under scripts/with-secret-service.sh: run `LANG=en_US.UTF-8 scripts/with-secret-service.sh go test ./gui/`, " +
-		"or set MEDIALAKE_SKIP_KEYCHAIN_TESTS=1 to skip the keychain tests")
-}
 
 // openIntegration signs Ada in and selects the integration with id in the Admin tab.
 func openIntegration(t *testing.T, f *fixture, id string) (*integrationsPane, *integrationForm) {
@@ -84,7 +69,7 @@ func TestIntegrationsListShowsPresets(t *testing.T) {
 }
 
 func TestSaveThroughTheForm(t *testing.T) {
-	requireSecretService(t)
+	keychaintest.Require(t)
 	f := newFixture(t, adminAndWriter(t))
 	p, form := openIntegration(t, f, "google")
 	if form.secretInfo != nil {

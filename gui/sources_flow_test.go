@@ -12,6 +12,7 @@ import (
 
 	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/internal/authtest"
+	"github.com/medialake/connect/internal/keychaintest"
 )
 
 // serverBrowser plays the person at the system browser: the server approves as its current
@@ -38,7 +39,7 @@ func serverBrowser(t *testing.T, srv *authtest.Server) func(string) error {
 // Issue 5, test 13: a write user connects through the dialog and the new row appears,
 // selected; connecting the same account again offers Reconnect, which renews it.
 func TestConnectThroughDialog(t *testing.T) {
-	needKeychainForSources(t)
+	keychaintest.Require(t)
 	srv := authtest.New(t)
 	srv.AddClient(authtest.Client{ID: "desktop", RedirectURIs: []string{"http://127.0.0.1/callback"}})
 	w := newSourcesWorkspace(t)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,21 +17,8 @@ import (
 	"github.com/medialake/connect/core/access"
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/core/vault"
+	"github.com/medialake/connect/internal/keychaintest"
 )
-
-// needKeychainForSources fails the test unless it runs on the private bus of
-// scripts/with-secret-service.sh; MEDIALAKE_SKIP_KEYCHAIN_TESTS=1 skips.
-func needKeychainForSources(t testing.TB) {
-	t.Helper()
-	bus := os.Getenv("DBUS_SESSION_BUS_ADDRESS")
-	if bus != "" && bus == os.Getenv("MEDIALAKE_TEST_SECRET_SERVICE") {
-		return
-	}
-	if os.Getenv("MEDIALAKE_SKIP_KEYCHAIN_TESTS") == "1" {
-		t.Skip("MEDIALAKE_SKIP_KEYCHAIN_TESTS=1: skipping the tests against the real Secret Service")
-	}
-	t.Fatal("run under `LANG=en_US.UTF-8 scripts/with-secret-service.sh go test ./gui/`, or set MEDIALAKE_SKIP_KEYCHAIN_TESTS=1")
-}
 
 // sourcesWorkspace is a workspace with Ada (admin), Wes (write) and Rhea (read), and a
 // window over it that nobody has signed in to yet.
@@ -198,7 +184,7 @@ func TestWriterSeesOwnSourcesAndReaderNoActions(t *testing.T) {
 // Issue 5, test 13 (Cancel): Cancel stops the sign-in, closes the dialog and the listener,
 // and saves nothing.
 func TestConnectDialogCancel(t *testing.T) {
-	needKeychainForSources(t)
+	keychaintest.Require(t)
 	w := newSourcesWorkspace(t)
 	// Nothing answers at these endpoints: the person cancels before the browser returns.
 	w.addIntegration(t, "files", "http://127.0.0.1:9/authorize", "http://127.0.0.1:9/token", "http://127.0.0.1:9/me")

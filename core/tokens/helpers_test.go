@@ -19,6 +19,7 @@ import (
 	"github.com/medialake/connect/core/tokens"
 	"github.com/medialake/connect/core/vault"
 	"github.com/medialake/connect/internal/authtest"
+	"github.com/medialake/connect/internal/keychaintest"
 )
 
 func TestMain(m *testing.M) {
@@ -67,25 +68,10 @@ func memKeychain() *vault.Vault {
 	return vault.New("test", vault.WithBackend(&memory{m: map[string]string{}}))
 }
 
-// requireSecretService fails the test unless it runs under scripts/with-secret-service.sh, which
-// sets MEDIALAKE_TEST_SECRET_SERVICE to its private bus. MEDIALAKE_SKIP_KEYCHAIN_TESTS=1 skips.
-func requireSecretService(t *testing.T) {
-	t.Helper()
-	bus := os.Getenv("DBUS_SESSION_BUS_ADDRESS")
-	if bus != "" && bus == os.Getenv("MEDIALAKE_TEST_SECRET_SERVICE") {
-		return
-	}
-	if os.Getenv("MEDIALAKE_SKIP_KEYCHAIN_TESTS") == "1" {
-		t.Skip("MEDIALAKE_SKIP_KEYCHAIN_TESTS=1: skipping the tests against the real Secret Service")
-	}
-	t.Fatal("these tests need the private Secret Service of scripts/with-secret-service.sh: run " +
-		"`scripts/with-secret-service.sh go test ./core/tokens/`, or set MEDIALAKE_SKIP_KEYCHAIN_TESTS=1 to skip them")
-}
-
 // realKeychain is the vault of a fresh workspace in the real Secret Service, and its id.
 func realKeychain(t *testing.T) (*vault.Vault, string) {
 	t.Helper()
-	requireSecretService(t)
+	keychaintest.Require(t)
 	ws := "test-" + rand.Text()[:12]
 	return vault.New(ws), ws
 }

@@ -14,36 +14,17 @@ import (
 	"time"
 
 	"github.com/medialake/connect/core/vault"
+	"github.com/medialake/connect/internal/keychaintest"
 )
 
 // These tests talk to a real Secret Service: the throwaway one scripts/with-secret-service.sh
 // starts, never the desktop session's.
 
-// requireSecretService fails the test unless it runs under scripts/with-secret-service.sh, which
-// sets MEDIALAKE_TEST_SECRET_SERVICE to its private bus. MEDIALAKE_SKIP_KEYCHAIN_TESTS=1 skips.
-func requireSecretService(t *testing.T) {
-	t.Helper()
-	bus := os.Getenv("DBUS_SESSION_BUS_ADDRESS")
-	if bus != "" && bus == os.Getenv("MEDIALAKE_TEST_SECRET_SERVICE") {
-		return
-	}
-	if os.Getenv("MEDIALAKE_SKIP_KEYCHAIN_TESTS") == "1" {
-		t.Skip("MEDIALAKE_SKIP_KEYCHAIN_TESTS=1: skipping the tests against the real Secret Service")
-	}
-	why := "DBUS_SESSION_BUS_ADDRESS is unset"
-	if bus != "" {
-		why = "DBUS_SESSION_BUS_ADDRESS is not the private bus of scripts/with-secret-service.sh " +
-			"(these tests must not touch your own keychain)"
-	}
-	t.Fatalf("%s: run them as `scripts/with-secret-service.sh go test ./core/vault/`, "+
-		"or set MEDIALAKE_SKIP_KEYCHAIN_TESTS=1 to skip them", why)
-}
-
 // newVault returns the vault of a fresh workspace and the workspace's id, so tests never see
 // each other's entries.
 func newVault(t *testing.T) (*vault.Vault, string) {
 	t.Helper()
-	requireSecretService(t)
+	keychaintest.Require(t)
 	ws := "test-" + rand.Text()[:12]
 	return vault.New(ws), ws
 }
@@ -252,7 +233,7 @@ func TestSecretServiceLocked(t *testing.T) {
 		t.Logf("error shown: %v", err)
 		return
 	}
-	requireSecretService(t)
+	keychaintest.Require(t)
 	runChild(t, "TestSecretServiceLocked", []string{"VAULT_TEST_CHILD=locked"},
 		"../../scripts/with-secret-service.sh")
 }

@@ -33,6 +33,12 @@ var sourceCommands = []command{
 	{name: "sources forget", args: "SOURCE", summary: "delete a source on this computer only, without telling the provider (write, owner)",
 		about:   "For a source whose revocation is pending because the provider cannot be reached.",
 		example: prog + " --user wendy sources forget 3", run: sourceEnd(true)},
+	{name: "sources maintain", summary: "do the app's upkeep now: retry pending revocations, keep tokens alive, try offline sources again",
+		about: "The desktop app does this every minute while it runs; run it from cron where the app does\n" +
+			"not run, so that unused refresh tokens do not expire. Any signed-in user may: it is the app's\n" +
+			"own work, recorded in the activity log without a user's name. It calls only the providers\n" +
+			"of the sources that need it.",
+		example: prog + " --user rita --passphrase-file ~/.rita.pass sources maintain --json", run: runMaintain},
 	{name: "token", args: "SOURCE", summary: "print a fresh access token of a source, and nothing else (write, owner)",
 		example: "curl -H \"Authorization: Bearer $(" + prog + " --user wendy --passphrase-file ~/.wendy.pass token 3)\" https://api.example.com/",
 		run:     runToken},
@@ -283,6 +289,38 @@ func sourceEnd(forget bool) func(*runner, *flag.FlagSet, []string) error {
 		fmt.Fprintf(r.out, "Disconnected source %d.\n", id)
 		return nil
 	}
+}
+
+// maintainJSON is Maintain's report in --json output, converted from core.MaintainReport,
+// whose fields it must keep.
+type maintainJSON struct {
+	Revoked        int `json:"revoked"`
+	KeptAlive      int `json:"kept_alive"`
+	BackOnline     int `json:"back_online"`
+	StillOffline   int `json:"still_offline"`
+	NeedsReconnect int `json:"needs_reconnect"`
+}
+
+func runMaintain(r *runner, fs *flag.FlagSet, args []string) error {
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	if _, err := r.parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	app, _, err := r.signIn()
+	if err != nil {
+		return err
+	}
+	// What was done before a failure is reported too.
+	rep, err := app.Maintain(r.ctx)
+	if *asJSON {
+		if jerr := r.json(maintainJSON(rep)); jerr != nil {
+			return errors.Join(err, jerr)
+		}
+	} else {
+		fmt.Fprintf(r.out, "Revoked %d, kept alive %d, back online %d, still offline %d, needs reconnect %d.\n",
+			rep.Revoked, rep.KeptAlive, rep.BackOnline, rep.StillOffline, rep.NeedsReconnect)
+	}
+	return err
 }
 
 func runToken(r *runner, fs *flag.FlagSet, args []string) error {

@@ -61,6 +61,8 @@ type App struct {
 	// disconnectSource ends one source when its owner is deleted (see disconnect); tests
 	// replace it.
 	disconnectSource func(ctx context.Context, sourceID int64) error
+	// upkeep is what Maintain remembers between runs (see maintain.go).
+	upkeep upkeep
 
 	signInMu sync.Mutex // one sign-in at a time, so parallel guesses cannot slip past a lock-out
 	mu       sync.Mutex // guards sessions

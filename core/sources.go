@@ -87,6 +87,10 @@ type Source struct {
 	TokenExpiry   time.Time
 	LastRefreshAt time.Time
 	CreatedAt     time.Time
+	// ExpiresIfUnused is when the provider drops the refresh token if it stays unused
+	// (Box 60 days, Microsoft 90, Google about 180 after the last refresh); zero means never.
+	// Maintain refreshes it before then while keep-alive is on.
+	ExpiresIfUnused time.Time
 }
 
 // SourceFilter narrows Sources: by owner, by integration, and by text in the account,
@@ -420,8 +424,12 @@ func (a *App) source(ctx context.Context, id int64) (Source, error) {
 	return names.source(r), nil
 }
 
-// integrationNames maps integration ids to what a source shows of them.
-type integrationNames map[string]struct{ name, provider, providerName string }
+// integrationNames maps integration ids to what a source shows of them, and to how long
+// their provider keeps an unused refresh token.
+type integrationNames map[string]struct {
+	name, provider, providerName string
+	idle                         time.Duration
+}
 
 func (a *App) integrationNames(ctx context.Context) (integrationNames, error) {
 	all, err := a.db.Integrations(ctx)
@@ -433,7 +441,7 @@ func (a *App) integrationNames(ctx context.Context) (integrationNames, error) {
 		e := names[in.ID]
 		e.name, e.provider, e.providerName = in.Name, in.Provider, in.Provider
 		if p, err := catalog.Lookup(catalog.ID(in.Provider)); err == nil {
-			e.providerName = p.Name
+			e.providerName, e.idle = p.Name, p.RefreshIdle
 		}
 		names[in.ID] = e
 	}
@@ -445,7 +453,17 @@ func (n integrationNames) source(r store.Source) Source {
 	return Source{ID: r.ID, IntegrationID: r.IntegrationID, IntegrationName: in.name,
 		Provider: in.provider, ProviderName: in.providerName, OwnerID: r.OwnerID, Owner: r.OwnerName,
 		Account: r.Account, Scopes: r.Scopes, Status: r.Status, StatusDetail: r.StatusDetail,
-		TokenExpiry: r.TokenExpiry, LastRefreshAt: r.LastRefreshAt, CreatedAt: r.CreatedAt}
+		TokenExpiry: r.TokenExpiry, LastRefreshAt: r.LastRefreshAt, CreatedAt: r.CreatedAt,
+		ExpiresIfUnused: tokens.ExpiresIfUnused(in.idle, lastUse(r))}
+}
+
+// lastUse is when the source's refresh token was last used: its last refresh, else its
+// connection.
+func lastUse(r store.Source) time.Time {
+	if r.LastRefreshAt.IsZero() {
+		return r.CreatedAt
+	}
+	return r.LastRefreshAt
 }
 
 // sourceLabel names a source in the activity log.

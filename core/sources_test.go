@@ -228,7 +228,7 @@ func (tm *connectTeam) sourceKeys(t *testing.T) []string {
 	defer cancel()
 	out, err := exec.CommandContext(ctx, "secret-tool", "search", "--all", "service", vault.Service).CombinedOutput()
 	if err != nil && len(out) > 0 && !strings.Contains(string(out), "No matching") {
-		t.Fatalf("secret-tool search: %v", err)
+		t.Fatalf("secret-tool search: %v\n%s", err, out)
 	}
 	var keys []string
 	prefix := "attribute.username = " + tm.app.WorkspaceID() + "/source/"

@@ -1,0 +1,50 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/medialake/connect/core/access"
+	"github.com/medialake/connect/core/store"
+)
+
+// Settings are the workspace settings an admin changes.
+type Settings struct {
+	// IdleLock is how long a signed-in session may stay idle before it locks.
+	IdleLock time.Duration
+	// KeepAlive says whether Maintain refreshes refresh tokens before they expire unused.
+	KeepAlive bool
+}
+
+// Settings returns the workspace's settings; any signed-in user may read them.
+func (a *App) Settings(ctx context.Context, s *access.Session) (Settings, error) {
+	if _, err := a.session(ctx, s); err != nil {
+		return Settings{}, fmt.Errorf("read settings: %w", err)
+	}
+	ws, err := a.db.Workspace(ctx)
+	if err != nil {
+		return Settings{}, fmt.Errorf("read settings: %w", err)
+	}
+	return Settings{IdleLock: ws.IdleLock, KeepAlive: ws.KeepAlive}, nil
+}
+
+// SetKeepAlive turns keep-alive on or off (admin only): whether Maintain refreshes refresh
+// tokens before the provider drops them for being unused.
+func (a *App) SetKeepAlive(ctx context.Context, s *access.Session, on bool) error {
+	const subject = "keep-alive"
+	u, err := a.authorize(ctx, s, access.SettingsChange, subject, false)
+	if err != nil {
+		return err
+	}
+	// store.SetKeepAlive runs on its own, not in a transaction of ours, so the entry follows it.
+	if err := a.db.SetKeepAlive(ctx, on); err != nil {
+		return fmt.Errorf("set keep-alive: %w", err)
+	}
+	detail := "turned off"
+	if on {
+		detail = "turned on"
+	}
+	a.note(ctx, u.Name, access.SettingsChange, subject, store.OutcomeOK, detail)
+	return nil
+}

@@ -113,7 +113,7 @@ func classify(err error, endpoint string) (status, detail string, sentinel error
 		}
 		return store.StatusNeedsReconnect, detail, ErrNeedsReconnect
 	}
-	if offline(err) {
+	if Unreachable(err) {
 		host := endpoint
 		if u, perr := url.Parse(endpoint); perr == nil && u.Host != "" {
 			host = u.Host
@@ -147,10 +147,10 @@ func errorCode(err error) (code, description string) {
 	return "", ""
 }
 
-// offline reports whether err means the provider could not be reached at all: no route,
-// no DNS answer, connection refused or reset, no answer in time. A certificate that does not
-// verify is not offline: it is reported as an error.
-func offline(err error) bool {
+// Unreachable reports whether err means a server could not be reached at all: no route, no
+// DNS answer, connection refused or reset, no answer in time. A certificate that does not
+// verify is not unreachable: it is reported as an error.
+func Unreachable(err error) bool {
 	var cert *tls.CertificateVerificationError
 	if errors.As(err, &cert) {
 		return false

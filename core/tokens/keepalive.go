@@ -2,8 +2,6 @@ package tokens
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -46,47 +44,4 @@ func KeepAliveDue(src store.Source, idle time.Duration, now time.Time) bool {
 	}
 	dies := ExpiresIfUnused(idle, last)
 	return !dies.IsZero() && dies.Sub(now) < idle/3
-}
-
-// KeepAlive refreshes every source whose refresh token would otherwise idle out soon (see
-// KeepAliveDue) and returns how many it refreshed. Sources that need reconnecting or wait for
-// revocation are left alone. A failure is recorded as the source's status and KeepAlive goes
-// on with the next; the error joins them all. The app calls it on a timer while the
-// workspace's keep-alive setting is on.
-func (m *Manager) KeepAlive(ctx context.Context, resolve Resolver) (int, error) {
-	sources, err := m.db.Sources(ctx, store.SourceFilter{})
-	if err != nil {
-		return 0, fmt.Errorf("keep alive: %w", err)
-	}
-	integrations := map[string]Integration{}
-	failed := map[string]error{}
-	var errs []error
-	refreshed := 0
-	for _, src := range sources {
-		if src.Status == store.StatusNeedsReconnect || src.Status == store.StatusRevocationPending {
-			continue
-		}
-		in, ok := integrations[src.IntegrationID]
-		if !ok && failed[src.IntegrationID] == nil {
-			in, err = resolve(ctx, src.IntegrationID)
-			if err != nil {
-				failed[src.IntegrationID] = err
-				errs = append(errs, fmt.Errorf("keep alive: integration %s: %w", src.IntegrationID, err))
-				continue
-			}
-			integrations[src.IntegrationID] = in
-		}
-		if failed[src.IntegrationID] != nil || !KeepAliveDue(src, in.IdleLifetime, m.now()) {
-			continue
-		}
-		if _, err := m.Refresh(ctx, src.ID, in.Config); err != nil {
-			errs = append(errs, fmt.Errorf("keep alive: %w", err))
-			if ctx.Err() != nil {
-				break
-			}
-			continue
-		}
-		refreshed++
-	}
-	return refreshed, errors.Join(errs...)
 }

@@ -1,7 +1,6 @@
 package tokens_test
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -61,73 +60,14 @@ func TestKeepAliveDue(t *testing.T) {
 	}
 }
 
-// TestKeepAlive refreshes exactly the sources whose refresh token would idle out soon.
-func TestKeepAlive(t *testing.T) {
-	f := newFixture(t, memKeychain())
-	ctx := t.Context()
-	now := f.clock.Now()
-	setLastRefresh := func(id int64, at time.Time) {
-		if _, err := store.RecordTokenWrite(ctx, f.db, id, now.Add(time.Hour), at); err != nil {
-			t.Fatal(err)
-		}
-	}
-	due := f.connect(t)
-	setLastRefresh(due, now.Add(-50*day)) // 10 of 60 days left
-	fresh := f.connect(t)
-	setLastRefresh(fresh, now.Add(-10*day))
-	dead := f.connect(t)
-	setLastRefresh(dead, now.Add(-59*day))
-	if err := store.UpdateSourceStatus(ctx, f.db, dead, store.StatusNeedsReconnect, "", now); err != nil {
-		t.Fatal(err)
-	}
-	versions := map[int64]int64{}
-	for _, id := range []int64{due, fresh, dead} {
-		versions[id] = f.source(t, id).TokenVersion
-	}
-	resolve := func(_ context.Context, id string) (tokens.Integration, error) {
-		if id != integration {
-			t.Errorf("resolve(%q), want %q", id, integration)
-		}
-		return tokens.Integration{Config: f.cfg, IdleLifetime: 60 * day}, nil
-	}
-
-	before := f.srv.TokenRequests()
-	n, err := f.m.KeepAlive(ctx, resolve)
-	if err != nil || n != 1 {
-		t.Fatalf("KeepAlive = %d, %v; want 1, nil", n, err)
-	}
-	if got := f.srv.TokenRequests() - before; got != 1 {
-		t.Errorf("token requests = %d, want 1", got)
-	}
-	for _, tt := range []struct {
-		name      string
-		id        int64
-		refreshed bool
-	}{{"due", due, true}, {"fresh", fresh, false}, {"needs reconnect", dead, false}} {
-		src := f.source(t, tt.id)
-		if got := src.TokenVersion != versions[tt.id]; got != tt.refreshed {
-			t.Errorf("%s: refreshed %t, want %t", tt.name, got, tt.refreshed)
-		}
-		if tt.refreshed && !src.LastRefreshAt.Equal(now) {
-			t.Errorf("%s: last refresh %v, want %v", tt.name, src.LastRefreshAt, now)
-		}
-	}
-
-	f.srv.Stop()
-	setLastRefresh(fresh, now.Add(-55*day))
-	if n, err := f.m.KeepAlive(ctx, resolve); n != 0 || !errors.Is(err, tokens.ErrOffline) {
-		t.Errorf("KeepAlive offline = %d, %v; want 0, ErrOffline", n, err)
-	}
-}
-
 // TestDisconnect revokes at the provider, or, offline, leaves the source pending until
-// RetryPending gets through; Forget deletes without telling the provider.
+// a later Disconnect gets through (the facade's upkeep retries it); Forget deletes without
+// telling the provider.
 func TestDisconnect(t *testing.T) {
 	f := newFixture(t, memKeychain())
 	ctx := t.Context()
 	_, _, revokeURL, _, _ := f.srv.Endpoints()
 	in := tokens.Integration{Config: f.cfg, Revocation: tokens.Revocation{Kind: tokens.RevokeRFC7009, URL: revokeURL}}
-	resolve := func(context.Context, string) (tokens.Integration, error) { return in, nil }
 
 	gone := func(t *testing.T, id int64) {
 		t.Helper()
@@ -172,14 +112,17 @@ func TestDisconnect(t *testing.T) {
 		if _, err := f.m.Token(ctx, id, f.cfg); !errors.Is(err, tokens.ErrRevocationPending) {
 			t.Errorf("Token of a disconnected source: %v, want ErrRevocationPending", err)
 		}
-		if n, err := f.m.RetryPending(ctx, resolve); n != 0 || !errors.Is(err, tokens.ErrOffline) {
-			t.Errorf("RetryPending still offline = %d, %v; want 0, ErrOffline", n, err)
+		if err := f.m.Disconnect(ctx, id, in); !errors.Is(err, tokens.ErrOffline) {
+			t.Errorf("retry while still offline: %v, want ErrOffline", err)
+		}
+		if src := f.source(t, id); src.Status != store.StatusRevocationPending {
+			t.Errorf("after a retry offline: status %s, want revocation_pending", src.Status)
 		}
 
 		f.srv.Start()
 		before := f.srv.RevokeRequests()
-		if n, err := f.m.RetryPending(ctx, resolve); n != 1 || err != nil {
-			t.Fatalf("RetryPending = %d, %v; want 1, nil", n, err)
+		if err := f.m.Disconnect(ctx, id, in); err != nil {
+			t.Fatalf("retry once online: %v", err)
 		}
 		if got := f.srv.RevokeRequests() - before; got != 1 {
 			t.Errorf("revoke requests = %d, want 1", got)

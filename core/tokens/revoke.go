@@ -172,37 +172,6 @@ func (m *Manager) revokeSource(ctx context.Context, src store.Source, in Integra
 	return m.Revoke(ctx, in.Config, tok, in.Revocation)
 }
 
-// RetryPending retries the revocation of every source marked revocation_pending and returns
-// how many are now revoked and deleted. The error joins the failures, each of which leaves
-// its source pending.
-func (m *Manager) RetryPending(ctx context.Context, resolve Resolver) (int, error) {
-	sources, err := m.db.Sources(ctx, store.SourceFilter{})
-	if err != nil {
-		return 0, fmt.Errorf("retry revocations: %w", err)
-	}
-	var errs []error
-	done := 0
-	for _, src := range sources {
-		if src.Status != store.StatusRevocationPending {
-			continue
-		}
-		in, err := resolve(ctx, src.IntegrationID)
-		if err == nil {
-			err = m.Disconnect(ctx, src.ID, in)
-		}
-		if err != nil {
-			errs = append(errs, fmt.Errorf("retry revocation of source %d: %w", src.ID, err))
-			if ctx.Err() != nil {
-				break
-			}
-			continue
-		}
-		m.log.Info("revocation done", "source", src.ID)
-		done++
-	}
-	return done, errors.Join(errs...)
-}
-
 // Forget deletes the source's token from the keychain and the source's row without telling
 // the provider ("Forget on this computer"); the facade records that the provider was not told.
 func (m *Manager) Forget(ctx context.Context, sourceID int64) error {

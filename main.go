@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"time"
 
 	"fyne.io/fyne/v2/app"
 
@@ -67,5 +68,6 @@ func main() {
 	ui := gui.New(fa, c, gui.Deps{Probe: c.ProbeKeychain})
 	ui.Start()
 	ui.RunIdleTimer()
+	ui.RunMaintenance(time.Minute)
 	ui.Window().ShowAndRun()
 }

@@ -5,6 +5,7 @@ package gui
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -154,6 +155,46 @@ func (u *UI) RunIdleTimer() {
 			}
 		}
 	}()
+}
+
+// RunMaintenance runs core's upkeep (pending revocations, keep-alive, offline sources) every
+// interval until the app quits. The first run waits an interval: start-up stays offline.
+func (u *UI) RunMaintenance(every time.Duration) {
+	go func() {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-u.quit:
+				return
+			case <-t.C:
+			}
+			rep, err := u.core.Maintain(context.Background())
+			fyne.Do(func() { u.maintained(rep, err) })
+		}
+	}()
+}
+
+// maintained shows what an upkeep run found: the offline part of the status line, and the
+// sources' new states.
+func (u *UI) maintained(rep core.MaintainReport, err error) {
+	if u.home == nil {
+		return
+	}
+	if err != nil {
+		u.home.network.SetText("Upkeep failed: " + message(err))
+		u.home.network.Show()
+		return
+	}
+	if rep.StillOffline > 0 {
+		u.home.network.SetText(fmt.Sprintf("Offline: %d source(s) cannot reach their provider", rep.StillOffline))
+		u.home.network.Show()
+	} else {
+		u.home.network.Hide()
+	}
+	if rep.Revoked+rep.KeptAlive+rep.BackOnline+rep.NeedsReconnect > 0 {
+		u.home.sources.reload(0)
+	}
 }
 
 // lock ends the session in core and returns to the sign-in screen with a message.

@@ -24,7 +24,9 @@ type homeScreen struct {
 	integrations *integrationsPane
 	users        *usersPane
 	activity     *activityPane
+	settings     *settingsPane
 	who          *widget.Label
+	network      *widget.Label // shown while sources cannot reach their provider
 	keychain     *widget.Label
 	keychainWhy  *widget.Button // shows why the keychain is unavailable
 	content      fyne.CanvasObject
@@ -42,10 +44,12 @@ func newHomeScreen(u *UI) *homeScreen {
 		h.integrations = newIntegrationsPane(u)
 		h.users = newUsersPane(u)
 		h.activity = newActivityPane(u)
+		h.settings = newSettingsPane(u)
 		admin := container.NewAppTabs(
 			container.NewTabItemWithIcon("Integrations", theme.SettingsIcon(), h.integrations.content),
 			container.NewTabItemWithIcon("Users", theme.AccountIcon(), h.users.content),
 			container.NewTabItemWithIcon("Activity", theme.HistoryIcon(), h.activity.content),
+			container.NewTabItemWithIcon("Settings", theme.ComputerIcon(), h.settings.content),
 		)
 		admin.OnSelected = func(t *container.TabItem) {
 			u.used()
@@ -62,7 +66,10 @@ func newHomeScreen(u *UI) *homeScreen {
 	h.keychainWhy = widget.NewButtonWithIcon("Why?", theme.HelpIcon(), nil)
 	h.keychainWhy.Importance = widget.LowImportance
 	h.keychainWhy.Hide()
-	status := container.NewHBox(h.who, widget.NewSeparator(), h.keychain, h.keychainWhy, layout.NewSpacer(), lock)
+	h.network = widget.NewLabel("")
+	h.network.Importance = widget.WarningImportance
+	h.network.Hide()
+	status := container.NewHBox(h.who, widget.NewSeparator(), h.keychain, h.keychainWhy, h.network, layout.NewSpacer(), lock)
 	h.content = container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), status), nil, nil, h.tabs)
 	h.probeKeychain(u)
 	return h

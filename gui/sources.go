@@ -32,6 +32,7 @@ type sourcesPane struct {
 	list   *widget.List
 	status *widget.Label
 	empty  *widget.Label // says why the list is empty
+	notice *widget.Label // tells the owner which of their sources need reconnecting
 
 	connect, reconnect, refresh, disconnect, forget, details *widget.Button
 
@@ -100,7 +101,11 @@ func buildSourcesPane(u *UI) *sourcesPane {
 		}
 	}
 	bar := container.NewHBox(p.connect, p.reconnect, p.refresh, p.disconnect, p.forget, p.details)
-	top := container.NewVBox(bar, p.filter, p.status)
+	p.notice = widget.NewLabel("")
+	p.notice.Importance = widget.WarningImportance
+	p.notice.Wrapping = fyne.TextWrapWord
+	p.notice.Hide()
+	top := container.NewVBox(p.notice, bar, p.filter, p.status)
 	p.empty = widget.NewLabel("")
 	p.empty.Alignment = fyne.TextAlignCenter
 	p.content = container.NewBorder(top, nil, nil, nil, container.NewStack(p.list, container.NewCenter(p.empty)))
@@ -143,7 +148,18 @@ func (r *sourceRow) show(src core.Source, now time.Time) {
 	text, imp := statusText(src)
 	r.status.Importance = imp
 	r.status.SetText(text)
-	r.refreshed.SetText("Refreshed " + ago(src.LastRefreshAt, now))
+	r.refreshed.SetText(refreshLine(src, now))
+}
+
+// refreshLine says when the source was last refreshed and, for providers whose unused refresh
+// tokens die, when that would happen.
+func refreshLine(src core.Source, now time.Time) string {
+	line := "Refreshed " + ago(src.LastRefreshAt, now)
+	if !src.ExpiresIfUnused.IsZero() && src.Status != core.StatusNeedsReconnect {
+		days := int(src.ExpiresIfUnused.Sub(now).Hours() / 24)
+		line += fmt.Sprintf(" · expires in %d days if unused", max(days, 0))
+	}
+	return line
 }
 
 // statusText says a source's health in words, with the importance that colours it.
@@ -191,6 +207,7 @@ func (p *sourcesPane) reload(selectID int64) {
 
 func (p *sourcesPane) setSources(list []core.Source) {
 	p.all = list
+	p.showNotice()
 	p.haystack = make([]string, len(list))
 	for i, src := range list {
 		text, _ := statusText(src)
@@ -223,6 +240,23 @@ func (p *sourcesPane) applyFilter() {
 		}
 	}
 	p.refreshButtons()
+}
+
+// showNotice tells the signed-in user how many of their own sources need reconnecting.
+func (p *sourcesPane) showNotice() {
+	n := 0
+	for _, src := range p.all {
+		if src.OwnerID == p.u.session.UserID && src.Status == core.StatusNeedsReconnect {
+			n++
+		}
+	}
+	if n == 0 {
+		p.notice.Hide()
+		return
+	}
+	p.notice.SetText(fmt.Sprintf("%d of your sources need reconnecting: the provider no longer accepts their sign-in. "+
+		"Select one marked \"Needs reconnect\" and press Reconnect.", n))
+	p.notice.Show()
 }
 
 // showEmpty says why the list is empty, if it is.

@@ -275,3 +275,33 @@ func BenchmarkSourcesList(b *testing.B) {
 		})
 	}
 }
+
+func TestOwnerIsToldWhichSourcesNeedReconnect(t *testing.T) {
+	w := newSourcesWorkspace(t)
+	w.addIntegration(t, "files", "https://idp.example/authorize", "https://idp.example/token", "https://idp.example/me")
+	w.addSources(t, "files", "Wes", 2, core.StatusNeedsReconnect, "invalid_grant")
+
+	w.signIn(t, "Wes", goodPass)
+	if n := w.pane(t).notice; !n.Visible() || !strings.HasPrefix(n.Text, "2 of your sources need reconnecting") {
+		t.Errorf("Wes's notice = %q (shown %t), want it to count his 2 sources", n.Text, n.Visible())
+	}
+	w.ui.signOut()
+	w.ui.Wait()
+
+	w.signIn(t, "Ada", goodPass) // sees them, but they are not hers to reconnect
+	if n := w.pane(t).notice; n.Visible() {
+		t.Errorf("Ada is told %q about sources she does not own", n.Text)
+	}
+}
+
+func TestRefreshLineTellsWhenAnUnusedTokenExpires(t *testing.T) {
+	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	src := core.Source{Status: core.StatusConnected, LastRefreshAt: now.Add(-3 * time.Hour), ExpiresIfUnused: now.Add(59*24*time.Hour + time.Hour)}
+	if got, want := refreshLine(src, now), "Refreshed 3 h ago · expires in 59 days if unused"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	src.ExpiresIfUnused = time.Time{}
+	if got, want := refreshLine(src, now), "Refreshed 3 h ago"; got != want {
+		t.Errorf("no idle lifetime: got %q, want %q", got, want)
+	}
+}

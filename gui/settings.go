@@ -1,0 +1,108 @@
+package gui
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/medialake/connect/core"
+)
+
+// settingsPane is the Admin tab's workspace settings: the idle lock and the keep-alive.
+type settingsPane struct {
+	u         *UI
+	idle      *widget.Entry // minutes
+	idleErr   *widget.Label
+	keepAlive *widget.Check
+	save      *widget.Button
+	status    *widget.Label
+	content   fyne.CanvasObject
+}
+
+func newSettingsPane(u *UI) *settingsPane {
+	p := &settingsPane{u: u, idle: widget.NewEntry(), idleErr: errorLabel(), status: widget.NewLabel("")}
+	p.idle.SetPlaceHolder("15")
+	p.idle.OnSubmitted = func(string) { p.submit() }
+	p.idleErr.Hide()
+	p.keepAlive = widget.NewCheck("Keep unused connections alive: refresh tokens before the provider lets them expire", nil)
+	p.save = widget.NewButtonWithIcon("Save settings", theme.DocumentSaveIcon(), p.submit)
+	p.save.Importance = widget.HighImportance
+	help := widget.NewLabel(fmt.Sprintf("The app returns to the sign-in screen after this many minutes without use "+
+		"(%d to %d). Box refresh tokens die after 60 days unused, Microsoft's after 90, Google's after about six months: "+
+		"with keep-alive on, the running app refreshes them in time.", int(core.MinIdleLock.Minutes()), int(core.MaxIdleLock.Minutes())))
+	help.Wrapping = fyne.TextWrapWord
+	form := widget.NewForm(
+		widget.NewFormItem("Idle lock (minutes)", container.NewVBox(p.idle, p.idleErr)),
+		widget.NewFormItem("", p.keepAlive),
+	)
+	p.content = container.NewBorder(container.NewVBox(form, help, container.NewHBox(p.save), p.status), nil, nil, nil)
+	p.reload()
+	return p
+}
+
+func (p *settingsPane) reload() {
+	s := p.u.session
+	p.u.background(func(ctx context.Context) func() {
+		set, err := p.u.core.Settings(ctx, s)
+		return func() {
+			if p.u.sessionLost(err) {
+				return
+			}
+			if err != nil {
+				p.status.SetText(message(err))
+				return
+			}
+			p.idle.SetText(strconv.Itoa(int(set.IdleLock.Minutes())))
+			p.keepAlive.SetChecked(set.KeepAlive)
+		}
+	})
+}
+
+// parseMinutes reads the idle-lock field: whole minutes within core's bounds.
+func parseMinutes(text string) (time.Duration, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(text))
+	d := time.Duration(n) * time.Minute
+	if err != nil || d < core.MinIdleLock || d > core.MaxIdleLock {
+		return 0, fmt.Errorf("enter whole minutes from %d to %d", int(core.MinIdleLock.Minutes()), int(core.MaxIdleLock.Minutes()))
+	}
+	return d, nil
+}
+
+func (p *settingsPane) submit() {
+	p.u.used()
+	d, err := parseMinutes(p.idle.Text)
+	if err != nil {
+		p.idleErr.SetText(capitalise(err.Error()) + ".")
+		p.idleErr.Show()
+		return
+	}
+	p.idleErr.Hide()
+	keep := p.keepAlive.Checked
+	s := p.u.session
+	p.save.Disable()
+	p.u.background(func(ctx context.Context) func() {
+		err := p.u.core.SetIdleLock(ctx, s, d)
+		if err == nil {
+			err = p.u.core.SetKeepAlive(ctx, s, keep)
+		}
+		return func() {
+			p.save.Enable()
+			if p.u.sessionLost(err) {
+				return
+			}
+			if err != nil {
+				p.status.SetText(message(err))
+				return
+			}
+			p.u.idle = d
+			p.status.SetText("Saved.")
+		}
+	})
+}

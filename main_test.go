@@ -1,0 +1,42 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// FyneApp.toml's ID is what packaging uses; app.NewWithID must get the very same string, or
+// preferences and the keychain-facing app identity split in two.
+func TestAppIDMatchesFyneAppToml(t *testing.T) {
+	b, err := os.ReadFile("FyneApp.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^\s*ID\s*=\s*"([^"]+)"`).FindSubmatch(b)
+	if m == nil {
+		t.Fatal("FyneApp.toml has no Details.ID")
+	}
+	if got := string(m[1]); got != appID {
+		t.Errorf("FyneApp.toml ID = %q, main's appID = %q", got, appID)
+	}
+	if !regexp.MustCompile(`(?m)^\s*fyneDo\s*=\s*true`).Match(b) {
+		t.Error("FyneApp.toml must say [Migrations] fyneDo = true: only Fyne's goroutine touches widgets")
+	}
+}
+
+// Dependencies point one way: gui imports core, never the reverse, and the command line
+// stays free of the toolkit too.
+func TestCoreAndCLIDoNotImportFyne(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "./core/...", "./cli/...").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	for _, pkg := range strings.Fields(string(out)) {
+		if strings.HasPrefix(pkg, "fyne.io/") {
+			t.Errorf("core/ or cli/ depends on %s", pkg)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"image/color"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -171,7 +172,7 @@ func (u *UI) holdSignIn(s *signInScreen, until time.Time) {
 			s.button.Enable()
 			return true
 		}
-		s.status.SetText(base + " (" + left.String() + " left)")
+		s.status.SetText(strings.TrimSuffix(base, ".") + " (" + left.String() + " left).")
 		return false
 	}
 	if tick() {

@@ -145,10 +145,11 @@ func (p *usersPane) do(change func(ctx context.Context) error, after func(error)
 				return
 			}
 			if after != nil {
-				after(err)
+				after(err) // a dialog shows its own error, beside what was typed
+			} else if err != nil {
+				p.status.SetText(message(err))
 			}
 			if err != nil {
-				p.status.SetText(message(err))
 				return
 			}
 			p.status.SetText("")

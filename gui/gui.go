@@ -248,9 +248,20 @@ var (
 	signOutShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
 )
 
+// tabKeys are Ctrl+1 … Ctrl+5 (Cmd on macOS): Sources, Integrations, Users, Activity, Settings.
+var tabKeys = []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5}
+
 func (u *UI) addShortcuts() {
 	u.win.Canvas().AddShortcut(lockShortcut, func(fyne.Shortcut) { u.lock("Locked. Sign in again to go on.") })
 	u.win.Canvas().AddShortcut(signOutShortcut, func(fyne.Shortcut) { u.signOut() })
+	for i, k := range tabKeys {
+		u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
+			if u.home != nil {
+				u.used()
+				u.home.showTab(i)
+			}
+		})
+	}
 }
 
 func fatalScreen(err error) fyne.CanvasObject {

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/medialake/connect/core"
@@ -221,5 +223,33 @@ func TestAdminAddsUserThroughDialog(t *testing.T) {
 	f.ui.Wait()
 	if !strings.Contains(users.status.Text, "at least one active administrator") {
 		t.Errorf("status = %q, want the last-admin message", users.status.Text)
+	}
+}
+
+func TestTabShortcuts(t *testing.T) {
+	f := newFixture(t, adminAndWriter(t))
+	f.signIn(t, "Ada", goodPass)
+	press := func(k fyne.KeyName) {
+		c := f.ui.win.Canvas().(interface{ TypedShortcut(fyne.Shortcut) })
+		c.TypedShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault})
+	}
+	h := f.ui.home
+	for i, want := range []string{"Integrations", "Users", "Activity", "Settings"} {
+		press(tabKeys[i+1])
+		if got := h.tabs.Selected().Text; got != "Admin" {
+			t.Fatalf("Ctrl+%d: main tab %q, want Admin", i+2, got)
+		}
+		if got := h.admin.Selected().Text; got != want {
+			t.Errorf("Ctrl+%d: admin tab %q, want %q", i+2, got, want)
+		}
+	}
+	press(tabKeys[0])
+	if got := h.tabs.Selected().Text; got != "Sources" {
+		t.Errorf("Ctrl+1: tab %q, want Sources", got)
+	}
+
+	press(lockShortcut.KeyName)
+	if f.ui.signIn == nil {
+		t.Error("Ctrl+L did not lock")
 	}
 }

@@ -20,6 +20,7 @@ import (
 type homeScreen struct {
 	tabs         *container.AppTabs
 	adminTab     *container.TabItem
+	admin        *container.AppTabs // Integrations, Users, Activity, Settings
 	sources      *sourcesPane
 	integrations *integrationsPane
 	users        *usersPane
@@ -57,6 +58,7 @@ func newHomeScreen(u *UI) *homeScreen {
 				h.activity.reload()
 			}
 		}
+		h.admin = admin
 		h.adminTab = container.NewTabItemWithIcon("Admin", theme.SettingsIcon(), admin)
 		h.tabs.Append(h.adminTab)
 	}
@@ -73,6 +75,20 @@ func newHomeScreen(u *UI) *homeScreen {
 	h.content = container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), status), nil, nil, h.tabs)
 	h.probeKeychain(u)
 	return h
+}
+
+// showTab selects a tab by its place in the keyboard order: 0 Sources, then the Admin tab's
+// Integrations, Users, Activity and Settings. Places the user may not see are ignored.
+func (h *homeScreen) showTab(n int) {
+	if n == 0 {
+		h.tabs.SelectIndex(0)
+		return
+	}
+	if h.admin == nil || n > len(h.admin.Items) {
+		return
+	}
+	h.tabs.Select(h.adminTab)
+	h.admin.SelectIndex(n - 1)
 }
 
 // probeKeychain fills the status line's keychain part; it reads no secret.

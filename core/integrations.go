@@ -37,9 +37,9 @@ var (
 	ErrBadKind = errors.New("a custom integration is either OpenID Connect or OAuth 2.0")
 )
 
-// Bounds of an integration's fixed loopback port. catalog.Resolve refuses 1024 and below.
+// Bounds of an integration's fixed loopback port: the ports that need no privilege.
 const (
-	MinFixedPort = 1025
+	MinFixedPort = catalog.MinPort
 	MaxFixedPort = 65535
 )
 
@@ -94,6 +94,12 @@ type IntegrationView struct {
 	// Saved is unset for a preset nobody has saved yet.
 	Saved    bool
 	ClientID string
+	// ClientType is how the app is registered where the provider offers the choice
+	// (Provider.ClientTypes), "" elsewhere.
+	ClientType catalog.ClientType
+	// SecretPolicy is whether a client secret is required, optional or forbidden, given
+	// the client type.
+	SecretPolicy catalog.SecretPolicy
 	// SecretSetAt is when the client secret was saved; zero when there is none.
 	SecretSetAt time.Time
 	SecretSetBy string
@@ -133,6 +139,7 @@ func (v IntegrationView) RedirectURI(port int) string { return v.Provider.Redire
 const (
 	FieldName        = "name"
 	FieldClientID    = "client_id"
+	FieldClientType  = "client_type"
 	FieldSecret      = "secret"
 	FieldPort        = "port"
 	FieldScopes      = "scopes"
@@ -171,6 +178,11 @@ type IntegrationInput struct {
 	// Name renames a custom integration; presets keep the catalog's name.
 	Name     string
 	ClientID string
+	// ClientType is how the app is registered, where the provider offers the choice: a
+	// public client must have no secret (a saved one is removed), a confidential one must
+	// have one. "" keeps the saved type; an integration without one is confidential if it
+	// has a secret, public otherwise.
+	ClientType catalog.ClientType
 	// Secret is a new client secret; the zero Secret keeps the saved one.
 	Secret vault.Secret
 	// Port is the fixed loopback port as typed; "" means any port.
@@ -255,8 +267,10 @@ func (a *App) DiscoverIssuer(ctx context.Context, s *access.Session, issuer stri
 // goes to the keychain first; if the database then refuses the change, the keychain gets the
 // previous secret back. A keychain that is unavailable stops the save before anything is
 // written. Replacing the secret disconnects nobody: sources use it at their next refresh.
+// Saving a public client removes the secret saved before.
 func (a *App) SaveIntegration(ctx context.Context, s *access.Session, in IntegrationInput) error {
 	in.ID = strings.TrimSpace(in.ID)
+	defer a.lockIntegration(in.ID)()
 	p, old, saved, err := a.integrationRow(ctx, in.ID)
 	if err != nil {
 		// Authorize first all the same, so a refusal is recorded as one.
@@ -282,8 +296,13 @@ func (a *App) SaveIntegration(ctx context.Context, s *access.Session, in Integra
 	if !saved {
 		next.CreatedAt = now
 	}
-	if !secret.IsZero() {
+	// A public client sends no secret, so none may stay behind to be sent.
+	drop := p.SecretFor(catalog.ClientType(next.ClientType)) == catalog.SecretForbidden && !old.SecretSetAt.IsZero()
+	switch {
+	case !secret.IsZero():
 		next.SecretSetAt, next.SecretSetBy = now, admin.Name
+	case drop:
+		next.SecretSetAt, next.SecretSetBy = time.Time{}, ""
 	}
 
 	write := func() error {
@@ -300,10 +319,13 @@ func (a *App) SaveIntegration(ctx context.Context, s *access.Session, in Integra
 			return saveDetail(old, next, saved, !secret.IsZero()), store.PutIntegration(ctx, tx, next)
 		})
 	}
-	if secret.IsZero() {
-		err = write()
-	} else {
+	switch {
+	case !secret.IsZero():
 		err = a.withSecret(ctx, vault.IntegrationSecretKey(next.ID), &secret, write)
+	case drop:
+		err = a.withSecret(ctx, vault.IntegrationSecretKey(next.ID), nil, write)
+	default:
+		err = write()
 	}
 	if err != nil {
 		return fmt.Errorf("save integration %s: %w", next.Name, err)
@@ -314,6 +336,7 @@ func (a *App) SaveIntegration(ctx context.Context, s *access.Session, in Integra
 // RemoveSecret deletes an integration's client secret from the keychain (admin only). Where
 // the provider requires a secret, the integration is disabled with it.
 func (a *App) RemoveSecret(ctx context.Context, s *access.Session, id string) error {
+	defer a.lockIntegration(id)()
 	p, r, saved, err := a.integrationRow(ctx, id)
 	if err == nil && !saved {
 		err = ErrUnknownIntegration
@@ -331,7 +354,7 @@ func (a *App) RemoveSecret(ctx context.Context, s *access.Session, id string) er
 	}
 	detail := "client secret removed"
 	r.SecretSetAt, r.SecretSetBy, r.UpdatedAt = time.Time{}, "", a.now()
-	if p.Secret == catalog.SecretRequired && r.Enabled {
+	if secretPolicy(p, r) == catalog.SecretRequired && r.Enabled {
 		r.Enabled = false
 		detail += "; disabled: " + p.Name + " requires one"
 	}
@@ -354,6 +377,8 @@ func (a *App) SetEnabled(ctx context.Context, s *access.Session, id string, on b
 	if on {
 		action = access.IntegrationEnable
 	}
+	// The whole row is written back: no save may change it meanwhile.
+	defer a.lockIntegration(id)()
 	p, r, saved, err := a.integrationRow(ctx, id)
 	label := id
 	if err == nil {
@@ -417,6 +442,7 @@ func (a *App) AddCustomIntegration(ctx context.Context, s *access.Session, name 
 // confirmDisconnect is set: then each source is disconnected first, revoked at the provider
 // where it can be.
 func (a *App) RemoveIntegration(ctx context.Context, s *access.Session, id string, confirmDisconnect bool) error {
+	defer a.lockIntegration(id)()
 	_, r, saved, err := a.integrationRow(ctx, id)
 	if err == nil && !saved {
 		err = ErrUnknownIntegration
@@ -590,6 +616,40 @@ func testCause(err error, redirectURI string) string {
 	return "Check the client ID, the client secret, the redirect URI and the scopes against the setup guide."
 }
 
+// integrationLocks serializes the changes to each integration: a keychain-then-database save
+// must not interleave with another admin's, or one's restore after a failed database write
+// could undo the other's secret. Its zero value is ready to use.
+type integrationLocks struct {
+	mu   sync.Mutex
+	byID map[string]*sync.Mutex
+	// waiting, if set, is told that a change to id waits for another one (tests).
+	waiting func(id string)
+}
+
+// lockIntegration waits until no other change to integration id runs, and returns the
+// function that lets the next one go.
+func (a *App) lockIntegration(id string) (unlock func()) {
+	l := &a.integrationLocks
+	l.mu.Lock()
+	if l.byID == nil {
+		l.byID = map[string]*sync.Mutex{}
+	}
+	m := l.byID[id]
+	if m == nil {
+		m = new(sync.Mutex)
+		l.byID[id] = m
+	}
+	waiting := l.waiting
+	l.mu.Unlock()
+	if !m.TryLock() {
+		if waiting != nil {
+			waiting(id)
+		}
+		m.Lock()
+	}
+	return m.Unlock
+}
+
 // withSecret puts next under key in the keychain (removes the entry when next is nil), then
 // runs write. If write fails, the keychain gets back what it held before: the previous
 // secret, or no entry. The previous secret is read first, so a keychain that is unavailable
@@ -600,6 +660,7 @@ func (a *App) withSecret(ctx context.Context, key string, next *vault.Secret, wr
 	if err != nil && !errors.Is(err, vault.ErrNotFound) {
 		return err
 	}
+	err = nil // no entry yet: nothing to restore, and nothing to delete
 	switch {
 	case next != nil:
 		err = a.keychain.Set(ctx, key, *next)
@@ -699,11 +760,38 @@ func (a *App) checkInput(ctx context.Context, p catalog.Provider, old store.Inte
 
 	secret := vault.NewSecret(strings.TrimSpace(in.Secret.Reveal()))
 	hasSecret := !secret.IsZero() || !old.SecretSetAt.IsZero()
-	switch {
-	case p.Secret == catalog.SecretRequired && !hasSecret:
-		bad[FieldSecret] = p.Name + " requires a client secret: enter the one the console shows."
-	case p.Secret == catalog.SecretForbidden && !secret.IsZero():
-		bad[FieldSecret] = p.Name + " refuses a client secret for this kind of app: leave it empty."
+	next.ClientType = ""
+	if len(p.ClientTypes) > 0 {
+		ct := catalog.ClientType(strings.TrimSpace(string(in.ClientType)))
+		switch {
+		case ct == "" && old.ClientType != "":
+			ct = catalog.ClientType(old.ClientType)
+		case ct == "" && hasSecret:
+			ct = catalog.ClientConfidential
+		case ct == "":
+			ct = catalog.ClientPublic
+		case !slices.Contains(p.ClientTypes, ct):
+			bad[FieldClientType] = "Choose Public or Confidential, as the app is registered at " + p.Name + "."
+		}
+		next.ClientType = string(ct)
+	}
+	switch p.SecretFor(catalog.ClientType(next.ClientType)) {
+	case catalog.SecretRequired:
+		switch {
+		case hasSecret:
+		case len(p.ClientTypes) > 0:
+			bad[FieldSecret] = "A confidential client needs its client secret: enter the one the console shows, or choose Public for a desktop registration."
+		default:
+			bad[FieldSecret] = p.Name + " requires a client secret: enter the one the console shows."
+		}
+	case catalog.SecretForbidden:
+		switch {
+		case secret.IsZero():
+		case len(p.ClientTypes) > 0:
+			bad[FieldSecret] = "A public client sends no client secret (" + p.Name + " would refuse the sign-in): leave it empty, or choose Confidential for a web registration."
+		default:
+			bad[FieldSecret] = p.Name + " refuses a client secret for this kind of app: leave it empty."
+		}
 	}
 
 	port, msg := checkPort(p, in.Port, otherPorts)
@@ -852,6 +940,12 @@ func saveDetail(old, next store.Integration, saved, newSecret bool) string {
 	if next.ClientID != old.ClientID {
 		parts = append(parts, "client id "+next.ClientID)
 	}
+	if next.ClientType != old.ClientType {
+		parts = append(parts, next.ClientType+" client")
+	}
+	if !newSecret && !old.SecretSetAt.IsZero() && next.SecretSetAt.IsZero() {
+		parts = append(parts, "client secret removed: a public client sends none")
+	}
 	if newSecret {
 		if old.SecretSetAt.IsZero() {
 			parts = append(parts, "client secret saved")
@@ -904,7 +998,7 @@ func state(p catalog.Provider, r store.Integration) IntegrationState {
 	switch {
 	case r.ClientID == "":
 		return StateNotSetUp
-	case p.Secret == catalog.SecretRequired && r.SecretSetAt.IsZero():
+	case secretPolicy(p, r) == catalog.SecretRequired && r.SecretSetAt.IsZero():
 		return StateSecretMissing
 	case r.Enabled:
 		return StateEnabled
@@ -912,10 +1006,32 @@ func state(p catalog.Provider, r store.Integration) IntegrationState {
 	return StateDisabled
 }
 
+// clientType is how the integration's app is registered where the provider offers the
+// choice: as saved, else (a row saved before the choice existed, or none saved) confidential
+// if it has a secret, public otherwise.
+func clientType(p catalog.Provider, r store.Integration) catalog.ClientType {
+	ct := catalog.ClientType(r.ClientType)
+	switch {
+	case len(p.ClientTypes) == 0:
+		return ""
+	case slices.Contains(p.ClientTypes, ct):
+		return ct
+	case !r.SecretSetAt.IsZero():
+		return catalog.ClientConfidential
+	}
+	return catalog.ClientPublic
+}
+
+// secretPolicy is whether the integration needs, may have or must not have a client secret.
+func secretPolicy(p catalog.Provider, r store.Integration) catalog.SecretPolicy {
+	return p.SecretFor(clientType(p, r))
+}
+
 func view(p catalog.Provider, r store.Integration, saved bool, sources int) IntegrationView {
 	v := IntegrationView{
 		ID: r.ID, Provider: p, Name: r.Name, Custom: isCustomKind(p.ID), Saved: saved,
-		ClientID: r.ClientID, SecretSetAt: r.SecretSetAt, SecretSetBy: r.SecretSetBy,
+		ClientID: r.ClientID, ClientType: clientType(p, r), SecretPolicy: secretPolicy(p, r),
+		SecretSetAt: r.SecretSetAt, SecretSetBy: r.SecretSetBy,
 		Enabled: r.Enabled, Port: r.RedirectPort, Scopes: r.Scopes, DefaultScopes: p.Scopes,
 		Tenant: r.Tenant, Issuer: r.Issuer, AuthURL: r.AuthURL, TokenURL: r.TokenURL,
 		RevokeURL: r.RevokeURL, UserinfoURL: r.UserinfoURL,

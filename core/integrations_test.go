@@ -3,40 +3,32 @@ package core
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/oauth2"
 
 	"github.com/medialake/connect/core/access"
 	"github.com/medialake/connect/core/catalog"
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/core/vault"
 	"github.com/medialake/connect/internal/authtest"
+	"github.com/medialake/connect/internal/keychaintest"
 )
-
-// requireSecretService fails the test unless it runs under scripts/with-secret-service.sh,
-// whose private bus it then uses; MEDIALAKE_SKIP_KEYCHAIN_TESTS=1 skips. These tests must
-// never touch the keychain of the person running them.
-func requireSecretService(t *testing.T) {
-	t.Helper()
-	bus := os.Getenv("DBUS_SESSION_BUS_ADDRESS")
-	if bus != "" && bus == os.Getenv("MEDIALAKE_TEST_SECRET_SERVICE") {
-		return
-	}
-	if os.Getenv("MEDIALAKE_SKIP_KEYCHAIN_TESTS") == "1" {
-		t.Skip("MEDIALAKE_SKIP_KEYCHAIN_TESTS=1: skipping the tests against the real Secret Service")
-	}
-	t.Fatal("not under scripts/with-secret-service.sh: run `scripts/with-secret-service.sh go test ./core/`, " +
-		"or set MEDIALAKE_SKIP_KEYCHAIN_TESTS=1 to skip the keychain tests")
-}
 
 // adminWorkspace is a workspace with one administrator and one writer, signed in, whose log
 // goes to the log file in home.
@@ -52,8 +44,15 @@ type adminWorkspace struct {
 // the test then needs scripts/with-secret-service.sh.
 func newAdminWorkspace(t *testing.T, keychain Keychain) *adminWorkspace {
 	t.Helper()
-	if keychain == nil {
-		requireSecretService(t)
+	return openAdminWorkspace(t, Config{Keychain: keychain})
+}
+
+// openAdminWorkspace is newAdminWorkspace with cfg's keychain and HTTP client; Home, Now
+// and Logger are the workspace's own.
+func openAdminWorkspace(t *testing.T, cfg Config) *adminWorkspace {
+	t.Helper()
+	if cfg.Keychain == nil {
+		keychaintest.Require(t)
 	}
 	ctx := context.Background()
 	w := &adminWorkspace{clk: newClock(), home: filepath.Join(t.TempDir(), "ws")}
@@ -62,7 +61,8 @@ func newAdminWorkspace(t *testing.T, keychain Keychain) *adminWorkspace {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { logFile.Close() })
-	w.app, err = Open(ctx, Config{Home: w.home, Now: w.clk.Now, Logger: log, Keychain: keychain})
+	cfg.Home, cfg.Now, cfg.Logger = w.home, w.clk.Now, log
+	w.app, err = Open(ctx, cfg)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -304,6 +304,17 @@ func TestIntegrationSaveReplaceDisableRemove(t *testing.T) {
 	if e := lastEntries(t, a, 1)[0]; e.Action != string(access.IntegrationRemove) || !strings.Contains(e.Detail, "1 sources disconnected") {
 		t.Errorf("last activity = %+v, want integration.remove with 1 source disconnected", e)
 	}
+
+	// An integration without any secret in the keychain is removed too.
+	if err := a.SaveIntegration(ctx, w.admin, IntegrationInput{ID: "dropbox", ClientID: "app-key", Port: "53682"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.RemoveIntegration(ctx, w.admin, "dropbox", false); err != nil {
+		t.Fatalf("removing an integration without a secret: %v", err)
+	}
+	if v := w.view(t, "dropbox"); v.Saved {
+		t.Error("Dropbox is still saved after its removal")
+	}
 }
 
 // validationCase is one refused save: the fields it must name.
@@ -349,13 +360,16 @@ func TestSaveValidation(t *testing.T) {
 		{"required secret missing", "google", IntegrationInput{ClientID: "cid", Secret: secret("  ")}, []string{FieldSecret}},
 		{"box requires a secret", "box", IntegrationInput{ClientID: "cid"}, []string{FieldSecret}},
 		{"exact-match port empty", "dropbox", IntegrationInput{ClientID: "key"}, []string{FieldPort}},
-		{"port below range", "dropbox", IntegrationInput{ClientID: "key", Port: "1024"}, []string{FieldPort}},
+		{"port below range", "dropbox", IntegrationInput{ClientID: "key", Port: "1023"}, []string{FieldPort}},
 		{"port above range", "dropbox", IntegrationInput{ClientID: "key", Port: "65536"}, []string{FieldPort}},
 		{"port not a number", "microsoft", IntegrationInput{ClientID: "cid", Port: "80a"}, []string{FieldPort}},
 		{"port of another integration", "dropbox", IntegrationInput{ClientID: "key", Port: "50000"}, []string{FieldPort}},
 		{"bad scope", "microsoft", IntegrationInput{ClientID: "cid", Scopes: `User.Read "Files"`}, []string{FieldScopes}},
 		{"non-ASCII scope", "microsoft", IntegrationInput{ClientID: "cid", Scopes: "Dateien.Lesen·"}, []string{FieldScopes}},
 		{"bad tenant", "microsoft", IntegrationInput{ClientID: "cid", Tenant: "contoso/../x"}, []string{FieldTenant}},
+		{"microsoft public client with a secret", "microsoft", IntegrationInput{ClientID: "cid", ClientType: catalog.ClientPublic, Secret: secret("s")}, []string{FieldSecret}},
+		{"microsoft confidential client without one", "microsoft", IntegrationInput{ClientID: "cid", ClientType: catalog.ClientConfidential}, []string{FieldSecret}},
+		{"microsoft unknown client type", "microsoft", IntegrationInput{ClientID: "cid", ClientType: "web"}, []string{FieldClientType}},
 		{"custom name empty", "oauth2", with(func(in *IntegrationInput) { in.Name = " " }), []string{FieldName}},
 		{"endpoints missing", "oauth2", with(func(in *IntegrationInput) { in.AuthURL, in.TokenURL = "", "" }), []string{FieldAuthURL, FieldTokenURL}},
 		{"plain http endpoint", "oauth2", with(func(in *IntegrationInput) { in.AuthURL = "http://idp.example/a" }), []string{FieldAuthURL}},
@@ -414,7 +428,7 @@ func TestSaveValidation(t *testing.T) {
 		in   IntegrationInput
 	}{
 		{"dropbox with a free port and no secret", "dropbox", IntegrationInput{ClientID: "key", Port: "53682"}},
-		{"microsoft with tenant and scopes", "microsoft", IntegrationInput{ClientID: "cid", Tenant: "contoso.onmicrosoft.com", Scopes: "offline_access, User.Read\nFiles.Read.All", Port: "1025"}},
+		{"microsoft with tenant, scopes and port 1024", "microsoft", IntegrationInput{ClientID: "cid", Tenant: "contoso.onmicrosoft.com", Scopes: "offline_access, User.Read\nFiles.Read.All", Port: "1024"}},
 		{"oauth2 on loopback http", "oauth2", with(func(in *IntegrationInput) {
 			in.AuthURL, in.TokenURL, in.UserinfoURL = "http://127.0.0.1:9/a", "http://localhost:9/t", "https://idp.example/me"
 		})},
@@ -432,7 +446,7 @@ func TestSaveValidation(t *testing.T) {
 		})
 	}
 	v := w.view(t, "microsoft")
-	if !slices.Equal(v.Scopes, []string{"offline_access", "User.Read", "Files.Read.All"}) || v.Port != 1025 || v.Tenant != "contoso.onmicrosoft.com" {
+	if !slices.Equal(v.Scopes, []string{"offline_access", "User.Read", "Files.Read.All"}) || v.Port != 1024 || v.Tenant != "contoso.onmicrosoft.com" {
 		t.Errorf("microsoft saved with scopes %v, port %d, tenant %q", v.Scopes, v.Port, v.Tenant)
 	}
 	list, err := a.Integrations(ctx, w.admin)
@@ -456,25 +470,113 @@ func TestSaveValidation(t *testing.T) {
 	}
 }
 
-// A provider that must not receive a secret; no preset has that policy, so the rule is
-// checked on a copy.
-func TestSecretForbidden(t *testing.T) {
+// TestSecretRules: a secret where the provider requires one (Google; a confidential
+// Microsoft client), none where it must not be sent (a public Microsoft client), and the
+// client type that follows. Checked without a keychain: validation comes first.
+func TestSecretRules(t *testing.T) {
 	w := newAdminWorkspace(t, failingKeychain())
-	p, err := catalog.Lookup(catalog.Microsoft)
-	if err != nil {
+	saved := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+	for _, c := range []struct {
+		name     string
+		id       catalog.ID
+		typ      catalog.ClientType // as chosen in the form
+		secret   string             // as typed
+		was      store.Integration  // the saved row's client type and secret
+		bad      string             // the field refused, "" if none
+		wantType catalog.ClientType // the client type saved
+	}{
+		{"google without a secret", catalog.Google, "", "", store.Integration{}, FieldSecret, ""},
+		{"google with a saved one", catalog.Google, "", "", store.Integration{SecretSetAt: saved}, "", ""},
+		{"google with a blank one", catalog.Google, "", " \t", store.Integration{}, FieldSecret, ""},
+		{"public without a secret", catalog.Microsoft, catalog.ClientPublic, "", store.Integration{}, "", catalog.ClientPublic},
+		{"public with a blank one", catalog.Microsoft, catalog.ClientPublic, "  ", store.Integration{}, "", catalog.ClientPublic},
+		{"public with a secret", catalog.Microsoft, catalog.ClientPublic, "s3cret", store.Integration{}, FieldSecret, ""},
+		{"public over a saved secret", catalog.Microsoft, catalog.ClientPublic, "", store.Integration{ClientType: "confidential", SecretSetAt: saved}, "", catalog.ClientPublic},
+		{"confidential without a secret", catalog.Microsoft, catalog.ClientConfidential, "", store.Integration{}, FieldSecret, ""},
+		{"confidential with a secret", catalog.Microsoft, catalog.ClientConfidential, "s3cret", store.Integration{}, "", catalog.ClientConfidential},
+		{"confidential with a saved one", catalog.Microsoft, catalog.ClientConfidential, "", store.Integration{SecretSetAt: saved}, "", catalog.ClientConfidential},
+		{"public to confidential needs a secret", catalog.Microsoft, catalog.ClientConfidential, "", store.Integration{ClientType: "public"}, FieldSecret, ""},
+		{"unchosen keeps the saved type", catalog.Microsoft, "", "s3cret", store.Integration{ClientType: "public"}, FieldSecret, ""},
+		{"unchosen with a secret is confidential", catalog.Microsoft, "", "s3cret", store.Integration{}, "", catalog.ClientConfidential},
+		{"unchosen without one is public", catalog.Microsoft, "", "", store.Integration{}, "", catalog.ClientPublic},
+		{"unknown client type", catalog.Microsoft, "web", "", store.Integration{}, FieldClientType, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p, err := catalog.Lookup(c.id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			row := presetRow(p)
+			row.ClientType, row.SecretSetAt = c.was.ClientType, c.was.SecretSetAt
+			in := IntegrationInput{ID: row.ID, ClientID: "cid", ClientType: c.typ, Secret: secret(c.secret)}
+			next, _, err := w.app.checkInput(context.Background(), p, row, in, nil)
+			var verr *ValidationError
+			switch {
+			case c.bad == "" && err != nil:
+				t.Fatalf("checkInput = %v, want no problem", err)
+			case c.bad != "" && (!errors.As(err, &verr) || verr.Fields[c.bad] == "" || len(verr.Fields) != 1):
+				t.Fatalf("checkInput = %v, want a problem with %s alone", err, c.bad)
+			case c.bad == "" && catalog.ClientType(next.ClientType) != c.wantType:
+				t.Errorf("client type saved = %q, want %q", next.ClientType, c.wantType)
+			}
+		})
+	}
+}
+
+// TestPublicClientDropsSavedSecret: switching a Microsoft integration to a public client
+// removes its saved secret from the keychain, says so, and keeps it enabled; a confidential
+// one without a secret is refused, and losing its secret disables it.
+func TestPublicClientDropsSavedSecret(t *testing.T) {
+	ctx := context.Background()
+	w := newAdminWorkspace(t, nil)
+	a := w.app
+	ms := func(typ catalog.ClientType, secretText string) IntegrationInput {
+		return IntegrationInput{ID: "microsoft", ClientID: "ms-app", ClientType: typ, Secret: secret(secretText)}
+	}
+	if v := w.view(t, "microsoft"); v.ClientType != catalog.ClientPublic || v.SecretPolicy != catalog.SecretForbidden {
+		t.Errorf("unsaved Microsoft: client type %q, secret policy %v; want public, forbidden (the guide's default)", v.ClientType, v.SecretPolicy)
+	}
+	if err := a.SaveIntegration(ctx, w.admin, ms(catalog.ClientConfidential, "web-secret")); err != nil {
+		t.Fatalf("save a confidential client: %v", err)
+	}
+	if err := a.SetEnabled(ctx, w.admin, "microsoft", true); err != nil {
 		t.Fatal(err)
 	}
-	p.Secret = catalog.SecretForbidden
-	row := presetRow(p)
-	for _, c := range []struct {
-		secret string
-		bad    bool
-	}{{"", false}, {"  ", false}, {"s3cret", true}} {
-		_, _, err := w.app.checkInput(context.Background(), p, row, IntegrationInput{ID: row.ID, ClientID: "cid", Secret: secret(c.secret)}, nil)
-		var verr *ValidationError
-		if got := errors.As(err, &verr) && verr.Fields[FieldSecret] != ""; got != c.bad {
-			t.Errorf("secret %q: error %v; want a secret problem: %v", c.secret, err, c.bad)
-		}
+	if v := w.view(t, "microsoft"); v.ClientType != catalog.ClientConfidential || v.SecretSetAt.IsZero() || w.stored(t, "microsoft") != "web-secret" {
+		t.Fatalf("confidential client saved as %q, secret saved at %v; want confidential with its secret", v.ClientType, v.SecretSetAt)
+	}
+
+	w.clk.Advance(time.Minute)
+	if err := a.SaveIntegration(ctx, w.admin, ms(catalog.ClientPublic, "")); err != nil {
+		t.Fatalf("switch to a public client: %v", err)
+	}
+	v := w.view(t, "microsoft")
+	if got := w.stored(t, "microsoft"); got != "" {
+		t.Errorf("keychain still holds %q for a public client", got)
+	}
+	if v.ClientType != catalog.ClientPublic || !v.SecretSetAt.IsZero() || v.State != StateEnabled {
+		t.Errorf("after switching: client type %q, secret saved at %v, state %v; want public, none, Enabled", v.ClientType, v.SecretSetAt, v.State)
+	}
+	if e := lastEntries(t, a, 1)[0]; !strings.Contains(e.Detail, "public client") || !strings.Contains(e.Detail, "client secret removed") {
+		t.Errorf("last activity = %+v, want the switch and the removed secret", e)
+	}
+
+	// Back to confidential: refused without a secret, nothing changed.
+	var verr *ValidationError
+	if err := a.SaveIntegration(ctx, w.admin, ms(catalog.ClientConfidential, "")); !errors.As(err, &verr) || verr.Fields[FieldSecret] == "" {
+		t.Errorf("confidential without a secret: %v, want a problem with %s", err, FieldSecret)
+	}
+	if v := w.view(t, "microsoft"); v.ClientType != catalog.ClientPublic {
+		t.Errorf("a refused save changed the client type to %q", v.ClientType)
+	}
+	if err := a.SaveIntegration(ctx, w.admin, ms(catalog.ClientConfidential, "web-secret-2")); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.RemoveSecret(ctx, w.admin, "microsoft"); err != nil {
+		t.Fatal(err)
+	}
+	if v := w.view(t, "microsoft"); v.State != StateSecretMissing || v.Enabled {
+		t.Errorf("confidential client without its secret: state %v, enabled %v; want Secret missing, disabled", v.State, v.Enabled)
 	}
 }
 
@@ -745,5 +847,254 @@ func TestTestAuthorization(t *testing.T) {
 	sources, err := a.db.Sources(ctx, store.SourceFilter{})
 	if err != nil || len(sources) != 0 {
 		t.Errorf("sources after two tests: %v, %v; want none", sources, err)
+	}
+}
+
+// TestRemoveIntegrationRevokesSources: removing an integration whose source holds a real
+// token is refused until confirmed; confirmed, the token is revoked at the authorization
+// server and the source is gone.
+func TestRemoveIntegrationRevokesSources(t *testing.T) {
+	ctx := context.Background()
+	tm := newConnectTeam(t)
+	tm.addIntegration(t, integrationSpec{id: "idp", provider: "oidc", atServer: "s3cret", sent: "s3cret"})
+	src := tm.connect(t, tm.writer, "idp")
+	tok := tm.token(t, src.ID)
+
+	if err := tm.app.RemoveIntegration(ctx, tm.admin, "idp", false); !errors.Is(err, ErrIntegrationInUse) {
+		t.Fatalf("unconfirmed removal = %v, want ErrIntegrationInUse", err)
+	}
+	if n, rows := tm.srv.RevokeRequests(), len(tm.rows(t)); n != 0 || rows != 1 {
+		t.Errorf("after the unconfirmed removal: %d revocation requests, %d sources; want 0, 1", n, rows)
+	}
+	if err := tm.app.RemoveIntegration(ctx, tm.admin, "idp", true); err != nil {
+		t.Fatalf("confirmed removal: %v", err)
+	}
+	if n := tm.srv.RevokeRequests(); n != 1 {
+		t.Errorf("revocation requests = %d, want 1", n)
+	}
+	if rows, keys := len(tm.rows(t)), tm.sourceKeys(t); rows != 0 || len(keys) != 0 {
+		t.Errorf("after removal: %d sources, keychain %v; want none", rows, keys)
+	}
+	auth, token, _, _, _ := tm.srv.Endpoints()
+	cfg := &oauth2.Config{ClientID: "idp", ClientSecret: "s3cret", Endpoint: oauth2.Endpoint{AuthURL: auth, TokenURL: token, AuthStyle: oauth2.AuthStyleInHeader}}
+	var re *oauth2.RetrieveError
+	if _, err := cfg.TokenSource(ctx, &oauth2.Token{RefreshToken: tok.RefreshToken}).Token(); !errors.As(err, &re) {
+		t.Errorf("refresh with the revoked refresh token = %v, want the server to refuse it", err)
+	}
+	if _, err := tm.app.Integration(ctx, tm.admin, "idp"); !errors.Is(err, ErrUnknownIntegration) {
+		t.Errorf("the removed integration: %v, want ErrUnknownIntegration", err)
+	}
+	if e := tm.lastEntry(t); e.Action != string(access.IntegrationRemove) || !strings.Contains(e.Detail, "1 sources disconnected") {
+		t.Errorf("last activity = %+v, want integration.remove with 1 source disconnected", e)
+	}
+}
+
+// gatedKeychain is a keychain in memory whose Set of one value waits until released, so a
+// test can hold one save in the middle of its keychain-then-database write.
+type gatedKeychain struct {
+	mu      sync.Mutex
+	entries map[string]vault.Secret
+	gate    string        // the value whose Set waits
+	inSet   chan struct{} // closed when the gated Set has begun
+	release chan struct{} // close to let it finish
+	calls   chan string   // every call but the gated Set, as "get", "set" or "delete"
+}
+
+func (k *gatedKeychain) Get(_ context.Context, key string) (vault.Secret, error) {
+	k.calls <- "get"
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	s, ok := k.entries[key]
+	if !ok {
+		return vault.Secret{}, vault.ErrNotFound
+	}
+	return s, nil
+}
+
+func (k *gatedKeychain) Set(_ context.Context, key string, s vault.Secret) error {
+	if s.Reveal() == k.gate {
+		close(k.inSet)
+		<-k.release
+	} else {
+		k.calls <- "set"
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.entries[key] = s
+	return nil
+}
+
+func (k *gatedKeychain) Delete(_ context.Context, key string) error {
+	k.calls <- "delete"
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	delete(k.entries, key)
+	return nil
+}
+
+// TestConcurrentSavesOfOneIntegrationTakeTurns: while one admin's save is between the
+// keychain and the database, another admin's save of the same integration waits before it
+// touches the keychain; a save of another integration does not wait.
+func TestConcurrentSavesOfOneIntegrationTakeTurns(t *testing.T) {
+	ctx := context.Background()
+	k := &gatedKeychain{entries: map[string]vault.Secret{}, gate: "first-secret",
+		inSet: make(chan struct{}), release: make(chan struct{}), calls: make(chan string, 100)}
+	w := newAdminWorkspace(t, k)
+	a := w.app
+	waiting := make(chan string, 1)
+	a.integrationLocks.waiting = func(id string) { waiting <- id }
+	if _, err := a.AddUser(ctx, w.admin, "ada", access.Admin, secret(adminPass), secret(adminPass)); err != nil {
+		t.Fatal(err)
+	}
+	ada, err := a.SignIn(ctx, "ada", secret(adminPass))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	done := make(chan error, 2)
+	go func() { done <- a.SaveIntegration(ctx, w.admin, googleInput("cid", "first-secret")) }()
+	<-k.inSet
+	if got := <-k.calls; got != "get" { // the first save's read of the previous secret
+		t.Fatalf("first keychain call = %s, want get", got)
+	}
+	go func() { done <- a.SaveIntegration(ctx, ada, googleInput("cid", "second-secret")) }()
+	select {
+	case id := <-waiting:
+		if id != "google" {
+			t.Errorf("a save waited for %q, want google", id)
+		}
+	case call := <-k.calls:
+		t.Fatalf("the second save called the keychain (%s) while the first one was writing", call)
+	}
+	// Another integration is not held up.
+	if err := a.SaveIntegration(ctx, w.admin, IntegrationInput{ID: "box", ClientID: "box-id", Secret: secret("box-secret")}); err != nil {
+		t.Fatalf("save of another integration meanwhile: %v", err)
+	}
+	close(k.release)
+	for range 2 {
+		if err := <-done; err != nil {
+			t.Errorf("SaveIntegration: %v", err)
+		}
+	}
+	k.mu.Lock()
+	got := k.entries[vault.IntegrationSecretKey("google")].Reveal()
+	k.mu.Unlock()
+	if v := w.view(t, "google"); got != "second-secret" || v.SecretSetBy != "ada" {
+		t.Errorf("keychain holds %q, saved by %q; want the second save's secret and admin", got, v.SecretSetBy)
+	}
+}
+
+// microsoftAtServer is an HTTP client that sends Microsoft's token and Graph "me" calls to
+// the test server; Graph's answer names the account with id and mail, so the server's
+// userinfo answer is renamed to match.
+func microsoftAtServer(t *testing.T, srv *authtest.Server) *http.Client {
+	base, err := url.Parse(srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := &http.Transport{DisableKeepAlives: true}
+	t.Cleanup(tr.CloseIdleConnections)
+	return &http.Client{Timeout: 30 * time.Second, Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		var path string
+		switch {
+		case r.URL.Host == "login.microsoftonline.com" && strings.HasSuffix(r.URL.Path, "/oauth2/v2.0/token"):
+			path = authtest.TokenPath
+		case r.URL.Host == "graph.microsoft.com" && r.URL.Path == "/v1.0/me":
+			path = authtest.UserinfoPath
+		default:
+			return nil, fmt.Errorf("unexpected request to %s", r.URL.Redacted())
+		}
+		r = r.Clone(r.Context())
+		r.URL.Scheme, r.URL.Host, r.URL.Path, r.Host = "http", base.Host, path, ""
+		resp, err := tr.RoundTrip(r)
+		if err != nil || path != authtest.UserinfoPath || resp.StatusCode != http.StatusOK {
+			return resp, err
+		}
+		defer resp.Body.Close()
+		var info map[string]any
+		if err := json.NewDecoder(resp.Body).Decode(&info); err != nil {
+			return nil, err
+		}
+		body, _ := json.Marshal(map[string]any{"id": info["sub"], "mail": info["email"]})
+		resp.Body, resp.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+		resp.Header.Del("Content-Length")
+		return resp, nil
+	})}
+}
+
+// msBrowser plays the browser for Microsoft: it sends the authorization request to the test
+// server instead of login.microsoftonline.com and follows the redirect back.
+func msBrowser(t *testing.T, srv *authtest.Server, wg *sync.WaitGroup) func(string) error {
+	open := fakeBrowser(t, srv, nil)
+	auth, _, _, _, _ := srv.Endpoints()
+	return func(authURL string) error {
+		u, err := url.Parse(authURL)
+		if err != nil || u.Host != "login.microsoftonline.com" {
+			return fmt.Errorf("authorization URL %s is not Microsoft's", authURL)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_ = open(auth + "?" + u.RawQuery) // a failure shows in the flow's outcome
+		}()
+		return nil
+	}
+}
+
+// freePort is a loopback port nothing listens on at the moment.
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// TestTestAuthorizationMicrosoftPublicClient runs the test authorization of a Microsoft
+// integration registered as a public client (the server refuses any secret from it): it
+// succeeds with no secret sent. Saved as confidential with a secret, the same registration
+// fails, and the cause names the public registration.
+func TestTestAuthorizationMicrosoftPublicClient(t *testing.T) {
+	ctx := context.Background()
+	srv := authtest.New(t)
+	w := openAdminWorkspace(t, Config{HTTPClient: microsoftAtServer(t, srv)})
+	a := w.app
+	// authtest matches any port only for an IP literal; Microsoft's redirect host is
+	// localhost, so the integration pins a port and registers it.
+	port := freePort(t)
+	srv.AddClient(authtest.Client{ID: "ms-desktop", RedirectURIs: []string{fmt.Sprintf("http://localhost:%d/callback", port)}})
+	save := func(typ catalog.ClientType, secretText string) {
+		t.Helper()
+		err := a.SaveIntegration(ctx, w.admin, IntegrationInput{ID: "microsoft", ClientID: "ms-desktop", ClientType: typ,
+			Secret: secret(secretText), Port: strconv.Itoa(port)})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	save(catalog.ClientPublic, "")
+	var wg sync.WaitGroup
+	report, err := a.TestAuthorization(ctx, w.admin, "microsoft", FlowHooks{OpenURL: msBrowser(t, srv, &wg)})
+	wg.Wait()
+	if err != nil || !report.OK || report.Account != authtest.DefaultUser.Email {
+		t.Fatalf("TestAuthorization of a public client = %+v, %v; want success as %s", report, err, authtest.DefaultUser.Email)
+	}
+	if n := srv.TokenRequests(); n != 1 {
+		t.Errorf("token requests = %d, want 1", n)
+	}
+
+	save(catalog.ClientConfidential, "a-web-secret")
+	report, err = a.TestAuthorization(ctx, w.admin, "microsoft", FlowHooks{OpenURL: msBrowser(t, srv, &wg)})
+	wg.Wait()
+	if err == nil || report.OK {
+		t.Fatalf("TestAuthorization sending a secret for a public registration = %+v, %v; want a failure", report, err)
+	}
+	if !strings.Contains(report.Problem, "invalid_client") || !strings.Contains(report.Cause, "public (desktop) registration must have no secret") {
+		t.Errorf("problem %q, cause %q; want invalid_client and the public-registration cause", report.Problem, report.Cause)
+	}
+	if sources, err := a.db.Sources(ctx, store.SourceFilter{}); err != nil || len(sources) != 0 {
+		t.Errorf("sources after the tests: %v, %v; want none", sources, err)
 	}
 }

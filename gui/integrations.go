@@ -27,6 +27,15 @@ const (
 	fixedPort = "Fixed port"
 )
 
+// Client types, as the form offers them where the provider has the choice (Microsoft).
+var clientTypeChoices = []struct {
+	label string
+	typ   catalog.ClientType
+}{
+	{"Public (Mobile and desktop)", catalog.ClientPublic},
+	{"Confidential (Web)", catalog.ClientConfidential},
+}
+
 // Kinds of a custom integration, as the Add dialog offers them.
 var customKinds = map[string]catalog.ID{"OpenID Connect": catalog.OIDC, "OAuth 2.0": catalog.OAuth2}
 
@@ -43,6 +52,8 @@ type integrationsPane struct {
 	detail   *fyne.Container
 	form     *integrationForm // the selected integration's, nil when none
 	content  fyne.CanvasObject
+	// openURL opens the browser for a test authorization; nil leaves it to core (tests set it).
+	openURL func(string) error
 }
 
 func newIntegrationsPane(u *UI) *integrationsPane {
@@ -75,7 +86,7 @@ func newIntegrationsPane(u *UI) *integrationsPane {
 	p.detail = container.NewStack(container.NewCenter(widget.NewLabel("Choose an integration on the left.")))
 	left := container.NewBorder(nil, container.NewVBox(p.status, p.add), nil, nil, p.list)
 	split := container.NewHSplit(left, p.detail)
-	split.Offset = 0.3
+	split.Offset = 0.25
 	p.content = split
 	p.reload()
 	return p
@@ -181,7 +192,10 @@ type integrationForm struct {
 	view core.IntegrationView
 
 	name, clientID, secret *widget.Entry
+	clientType             *widget.RadioGroup // nil where the provider offers no choice
 	secretInfo             *widget.Label
+	secretNote             *widget.Label // what the chosen client type means for the secret
+	appType                *widget.Label // the guide's application type, as the client type says
 	replace, removeSecret  *widget.Button
 	enabled                *widget.Check
 	portMode               *widget.RadioGroup
@@ -198,6 +212,9 @@ type integrationForm struct {
 	save, test, remove     *widget.Button
 	status                 *widget.Label
 	content                fyne.CanvasObject
+	// The last test authorization's steps and outcome, for tests.
+	testSteps   *fyne.Container
+	testOutcome *widget.Label
 }
 
 func newIntegrationForm(p *integrationsPane, v core.IntegrationView) *integrationForm {
@@ -219,15 +236,31 @@ func newIntegrationForm(p *integrationsPane, v core.IntegrationView) *integratio
 	f.clientID = widget.NewEntry()
 	f.clientID.SetText(v.ClientID)
 	items = append(items, widget.NewFormItem("Client ID", f.field(core.FieldClientID, f.clientID)))
+	if len(prov.ClientTypes) > 0 {
+		var labels []string
+		for _, c := range clientTypeChoices {
+			labels = append(labels, c.label)
+		}
+		f.clientType = widget.NewRadioGroup(labels, func(string) { f.showClientType() })
+		f.clientType.Required = true
+		for _, c := range clientTypeChoices {
+			if c.typ == v.ClientType {
+				f.clientType.Selected = c.label
+			}
+		}
+		items = append(items, widget.NewFormItem("Client type", f.field(core.FieldClientType, f.clientType)))
+	}
 	items = append(items, widget.NewFormItem("Client secret", f.field(core.FieldSecret, f.secretRow())))
 
-	f.enabled = widget.NewCheck("Enabled: writers may connect sources through it", nil)
+	f.enabled = widget.NewCheck("Enabled", nil)
 	f.enabled.SetChecked(v.Enabled)
 	f.enabled.OnChanged = f.setEnabled
 	if !v.Saved {
 		f.enabled.Disable()
 	}
-	items = append(items, widget.NewFormItem("", f.enabled))
+	enabledItem := widget.NewFormItem("", f.enabled)
+	enabledItem.HintText = "Writers may connect sources through it"
+	items = append(items, enabledItem)
 
 	f.port = widget.NewEntry()
 	f.port.SetPlaceHolder(fmt.Sprintf("%d to %d", core.MinFixedPort, core.MaxFixedPort))
@@ -275,7 +308,7 @@ func newIntegrationForm(p *integrationsPane, v core.IntegrationView) *integratio
 		f.tenant.SetText(v.Tenant)
 		f.tenant.SetPlaceHolder("common")
 		t := widget.NewFormItem("Tenant", f.field(core.FieldTenant, f.tenant))
-		t.HintText = "common, organizations, consumers, or your directory (tenant) ID"
+		t.HintText = "common, organizations, consumers or a tenant ID"
 		items = append(items, t)
 	case catalog.OIDC:
 		f.issuer = widget.NewEntry()
@@ -311,10 +344,69 @@ func newIntegrationForm(p *integrationsPane, v core.IntegrationView) *integratio
 	}
 	buttons := container.NewHBox(f.save, f.test, layoutSpacer(), f.remove)
 
-	// The buttons stay in view below the scrolling guide and form.
-	f.content = container.NewBorder(nil, container.NewVBox(f.status, buttons), nil, nil,
-		container.NewVScroll(container.NewVBox(header, f.guide(), widget.NewForm(items...))))
+	// The form and the setup guide side by side, each scrolling on its own; the header and
+	// the buttons stay in view.
+	split := container.NewHSplit(container.NewVScroll(widget.NewForm(items...)), container.NewVScroll(f.guide()))
+	split.Offset = 0.55
+	f.content = container.NewBorder(header, container.NewVBox(f.status, buttons), nil, nil, split)
+	f.showClientType()
 	return f
+}
+
+// chosenType is the client type the form shows, "" where the provider offers no choice.
+func (f *integrationForm) chosenType() catalog.ClientType {
+	if f.clientType == nil {
+		return ""
+	}
+	for _, c := range clientTypeChoices {
+		if c.label == f.clientType.Selected {
+			return c.typ
+		}
+	}
+	return ""
+}
+
+// showClientType fits the secret field and the guide to the client type chosen: a public
+// client has no secret to enter, and one saved before is removed on saving.
+func (f *integrationForm) showClientType() {
+	if f.secret == nil || f.secretNote == nil {
+		return // still being built
+	}
+	policy := f.view.SecretPolicy
+	if f.clientType != nil {
+		policy = f.view.Provider.SecretFor(f.chosenType())
+		if t := f.view.Provider.Guide.AppTypes[f.chosenType()]; t != "" && f.appType != nil {
+			f.appType.SetText("Application type: " + t)
+		}
+	}
+	note := ""
+	switch policy {
+	case catalog.SecretForbidden:
+		f.secret.SetText("")
+		f.secret.SetPlaceHolder("None: a public client sends no secret")
+		f.secret.Disable()
+		if f.replace != nil {
+			f.replace.Disable()
+		}
+		if !f.view.SecretSetAt.IsZero() {
+			note = "Saving removes the saved secret: a public client sends none."
+		}
+	case catalog.SecretOptional:
+		f.secret.SetPlaceHolder("Optional")
+		f.secret.Enable()
+	case catalog.SecretRequired:
+		f.secret.SetPlaceHolder("Required")
+		if !f.view.SecretSetAt.IsZero() {
+			f.secret.SetPlaceHolder("The new client secret")
+		}
+		f.secret.Enable()
+	}
+	if policy != catalog.SecretForbidden && f.replace != nil {
+		f.replace.Enable()
+	}
+	f.secretNote.SetText(note)
+	f.secretNote.Hidden = note == ""
+	f.secretNote.Refresh()
 }
 
 // field puts a validation message under w, hidden until there is one.
@@ -330,14 +422,11 @@ func (f *integrationForm) field(key string, w fyne.CanvasObject) fyne.CanvasObje
 func (f *integrationForm) secretRow() fyne.CanvasObject {
 	v := f.view
 	f.secret = widget.NewPasswordEntry()
-	switch v.Provider.Secret {
-	case catalog.SecretOptional:
-		f.secret.SetPlaceHolder("Optional")
-	case catalog.SecretForbidden:
-		f.secret.SetPlaceHolder("Leave empty")
-	}
+	f.secretNote = wrapped("")
+	f.secretNote.Importance = widget.WarningImportance
+	f.secretNote.Hide()
 	if v.SecretSetAt.IsZero() {
-		return f.secret
+		return container.NewVBox(f.secret, f.secretNote)
 	}
 	f.secretInfo = widget.NewLabel("Saved on " + v.SecretSetAt.Local().Format("2006-01-02 15:04") + " by " + v.SecretSetBy)
 	f.secret.Hide()
@@ -346,7 +435,7 @@ func (f *integrationForm) secretRow() fyne.CanvasObject {
 		f.p.u.win.Canvas().Focus(f.secret)
 	})
 	f.removeSecret = widget.NewButton("Remove", f.confirmRemoveSecret)
-	return container.NewVBox(container.NewHBox(f.secretInfo, f.replace, f.removeSecret), f.secret)
+	return container.NewVBox(container.NewHBox(f.secretInfo, f.replace, f.removeSecret), f.secret, f.secretNote)
 }
 
 // guide is the provider's setup guide: the console, the application type, numbered steps,
@@ -358,15 +447,18 @@ func (f *integrationForm) guide() fyne.CanvasObject {
 		box.Add(widget.NewHyperlink("Open the provider's console", u))
 	}
 	if g.AppType != "" {
-		box.Add(wrapped("Application type: " + g.AppType))
+		f.appType = wrapped("Application type: " + g.AppType)
+		box.Add(f.appType)
 	}
+	// The redirect URI comes first: it is what an admin copies, and it follows the port.
+	box.Add(container.NewBorder(nil, nil, widget.NewLabel("Redirect URI to register:"), f.copyRedirect))
+	box.Add(f.redirect)
 	for i, s := range g.Steps {
 		box.Add(wrapped(fmt.Sprintf("%d. %s", i+1, s)))
 	}
 	if len(g.Scopes) > 0 {
 		box.Add(wrapped("Scopes to add: " + strings.Join(g.Scopes, ", ")))
 	}
-	box.Add(container.NewBorder(nil, nil, widget.NewLabel("Redirect URI:"), f.copyRedirect, f.redirect))
 	for _, n := range g.Notes {
 		l := wrapped(n)
 		l.Importance = widget.LowImportance
@@ -432,7 +524,7 @@ func text(e *widget.Entry) string {
 // input is what the form holds, for core to check and save.
 func (f *integrationForm) input() core.IntegrationInput {
 	in := core.IntegrationInput{
-		ID: f.view.ID, Name: text(f.name), ClientID: f.clientID.Text, Secret: vault.NewSecret(f.secret.Text),
+		ID: f.view.ID, Name: text(f.name), ClientID: f.clientID.Text, ClientType: f.chosenType(), Secret: vault.NewSecret(f.secret.Text),
 		Scopes: f.scopes.Text, Tenant: text(f.tenant), Issuer: text(f.issuer),
 		AuthURL: text(f.authURL), TokenURL: text(f.tokenURL), RevokeURL: text(f.revokeURL), UserinfoURL: text(f.userinfoURL),
 	}
@@ -581,6 +673,7 @@ func (f *integrationForm) showTest() {
 	u.used()
 	steps := container.NewVBox(widget.NewLabel("Starting…"))
 	outcome := wrapped("")
+	f.testSteps, f.testOutcome = steps, outcome
 	ctx, cancel := context.WithCancel(context.Background())
 	var d dialog.Dialog
 	button := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { cancel(); d.Hide() })
@@ -591,7 +684,7 @@ func (f *integrationForm) showTest() {
 	d.Show()
 
 	start := time.Now()
-	hooks := core.FlowHooks{Progress: func(ev core.FlowEvent) {
+	hooks := core.FlowHooks{OpenURL: f.p.openURL, Progress: func(ev core.FlowEvent) {
 		line := fmt.Sprintf("%s  %s", ev.At.Sub(start).Round(10*time.Millisecond), ev.Step)
 		if ev.Err != nil {
 			line += ": " + message(ev.Err)

@@ -4,11 +4,16 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/medialake/connect/core"
+	"github.com/medialake/connect/core/catalog"
 	"github.com/medialake/connect/core/vault"
+	"github.com/medialake/connect/internal/authtest"
 	"github.com/medialake/connect/internal/keychaintest"
 )
 
@@ -121,7 +126,7 @@ func TestValidationMessageNextToField(t *testing.T) {
 	if l := form.problems[core.FieldScopes]; l.Visible() {
 		t.Errorf("a message next to the scopes, which are right: %q", l.Text)
 	}
-	if !strings.Contains(form.problems[core.FieldPort].Text, "1025") {
+	if !strings.Contains(form.problems[core.FieldPort].Text, "1024") {
 		t.Errorf("port message %q does not give the range", form.problems[core.FieldPort].Text)
 	}
 	if form.clientID.Text != "app key" {
@@ -164,5 +169,301 @@ func TestRedirectURIFollowsPort(t *testing.T) {
 	test.Type(form.port, "50000")
 	if got, want := form.redirect.Text, "http://localhost:50000/callback"; got != want {
 		t.Errorf("Microsoft's redirect URI with a fixed port = %q, want %q", got, want)
+	}
+}
+
+// withCustomAndDropbox adds to adminAndWriter a custom OpenID Connect and a custom OAuth 2.0
+// integration, and Dropbox saved on its fixed port 53682 (no secret: no keychain needed).
+func withCustomAndDropbox(t *testing.T) func(c *core.App) {
+	return func(c *core.App) {
+		adminAndWriter(t)(c)
+		ctx := context.Background()
+		s, err := c.SignIn(ctx, "Ada", vault.NewSecret(goodPass))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.SignOut(ctx, s)
+		for name, kind := range map[string]catalog.ID{"Corporate SSO": catalog.OIDC, "Plain OAuth": catalog.OAuth2} {
+			if _, err := c.AddCustomIntegration(ctx, s, name, kind); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := c.SaveIntegration(ctx, s, core.IntegrationInput{ID: "dropbox", ClientID: "dbx", Port: "53682"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// customID is the id of the custom integration named name.
+func customID(t *testing.T, p *integrationsPane, name string) string {
+	t.Helper()
+	for _, v := range p.items {
+		if v.Name == name {
+			return v.ID
+		}
+	}
+	t.Fatalf("no integration named %s", name)
+	return ""
+}
+
+// TestEveryValidationRuleInTheForm: one refused save per rule family, typed into the form:
+// the message shows next to the field at fault, none next to the others, and nothing is
+// saved.
+func TestEveryValidationRuleInTheForm(t *testing.T) {
+	f := newFixture(t, withCustomAndDropbox(t))
+	p, _ := openIntegration(t, f, "google")
+	for _, c := range []struct {
+		name   string
+		id     string // or the name of a custom integration
+		fill   func(form *integrationForm)
+		field  string
+		inText string // a word the message must hold
+	}{
+		{"space inside the client id", "google", func(form *integrationForm) {
+			test.Type(form.clientID, "123 456.apps.googleusercontent.com")
+			test.Type(form.secret, "s")
+		}, core.FieldClientID, "spaces"},
+		{"secret required", "box", func(form *integrationForm) {
+			test.Type(form.clientID, "box-client")
+		}, core.FieldSecret, "requires"},
+		{"confidential client without its secret", "microsoft", func(form *integrationForm) {
+			form.clientType.SetSelected("Confidential (Web)")
+			test.Type(form.clientID, "ms-app")
+		}, core.FieldSecret, "confidential"},
+		{"http endpoint", "Plain OAuth", func(form *integrationForm) {
+			test.Type(form.clientID, "cid")
+			test.Type(form.authURL, "http://idp.example/authorize")
+			test.Type(form.tokenURL, "https://idp.example/token")
+		}, core.FieldAuthURL, "https://"},
+		{"http issuer", "Corporate SSO", func(form *integrationForm) {
+			test.Type(form.clientID, "cid")
+			test.Type(form.issuer, "http://idp.example")
+		}, core.FieldIssuer, "https://"},
+		{"port out of range", "microsoft", func(form *integrationForm) {
+			test.Type(form.clientID, "ms-app")
+			form.portMode.SetSelected(fixedPort)
+			test.Type(form.port, "1023")
+		}, core.FieldPort, "1024 to 65535"},
+		{"port of another integration", "microsoft", func(form *integrationForm) {
+			test.Type(form.clientID, "ms-app")
+			form.portMode.SetSelected(fixedPort)
+			test.Type(form.port, "53682")
+		}, core.FieldPort, "Dropbox"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			id := c.id
+			if _, err := catalog.Lookup(catalog.ID(id)); err != nil {
+				id = customID(t, p, id)
+			}
+			_, form := selectIntegration(t, f, id)
+			p.show(form.view) // a fresh form: the previous case may have typed into this one
+			form = p.form
+			before := f.integration(t, id)
+			c.fill(form)
+			test.Tap(form.save)
+			f.ui.Wait()
+			for key, l := range form.problems {
+				switch {
+				case key == c.field && (!l.Visible() || !strings.Contains(l.Text, c.inText)):
+					t.Errorf("next to %s: %q (visible %v), want a message with %q", key, l.Text, l.Visible(), c.inText)
+				case key != c.field && l.Visible():
+					t.Errorf("a message next to %s, which is right: %q", key, l.Text)
+				}
+			}
+			if form.status.Text == "" {
+				t.Error("the status line says nothing about the refused save")
+			}
+			if after := f.integration(t, id); after.Saved != before.Saved || after.ClientID != before.ClientID || after.Port != before.Port {
+				t.Errorf("a refused save changed the integration: %+v → %+v", before, after)
+			}
+		})
+	}
+}
+
+// TestMicrosoftClientTypeInTheForm: the client type is chosen in the form and shown in the
+// guide; a public client takes no secret, and choosing it removes the one saved before.
+func TestMicrosoftClientTypeInTheForm(t *testing.T) {
+	keychaintest.Require(t)
+	f := newFixture(t, adminAndWriter(t))
+	p, form := openIntegration(t, f, "microsoft")
+	if form.clientType == nil || form.chosenType() != catalog.ClientPublic {
+		t.Fatalf("an unsaved Microsoft integration offers client type %v, want Public chosen", form.clientType)
+	}
+	if !form.secret.Disabled() || !strings.Contains(form.appType.Text, "Mobile and desktop") {
+		t.Errorf("public client: secret field disabled %v, guide %q; want disabled, Mobile and desktop", form.secret.Disabled(), form.appType.Text)
+	}
+	form.clientType.SetSelected("Confidential (Web)")
+	if form.secret.Disabled() || !strings.Contains(form.appType.Text, "Web") {
+		t.Errorf("confidential client: secret field disabled %v, guide %q; want enabled, Web", form.secret.Disabled(), form.appType.Text)
+	}
+	test.Type(form.clientID, "ms-app")
+	test.Type(form.secret, "ms-web-secret")
+	test.Tap(form.save)
+	f.ui.Wait()
+	form = p.form
+	if v := f.integration(t, "microsoft"); v.ClientType != catalog.ClientConfidential || v.SecretSetAt.IsZero() {
+		t.Fatalf("after saving: client type %q, secret saved at %v; status %q", v.ClientType, v.SecretSetAt, form.status.Text)
+	}
+	if form.chosenType() != catalog.ClientConfidential || form.secretInfo == nil {
+		t.Fatalf("the rebuilt form shows client type %q, saved secret %v", form.chosenType(), form.secretInfo)
+	}
+
+	form.clientType.SetSelected("Public (Mobile and desktop)")
+	if !form.secretNote.Visible() || !strings.Contains(form.secretNote.Text, "removes the saved secret") || !form.replace.Disabled() {
+		t.Errorf("choosing Public over a saved secret: note %q (visible %v), Replace disabled %v", form.secretNote.Text, form.secretNote.Visible(), form.replace.Disabled())
+	}
+	test.Tap(form.save)
+	f.ui.Wait()
+	if v := f.integration(t, "microsoft"); v.ClientType != catalog.ClientPublic || !v.SecretSetAt.IsZero() {
+		t.Errorf("after saving as public: client type %q, secret saved at %v; want public, none; status %q", v.ClientType, v.SecretSetAt, p.form.status.Text)
+	}
+	if p.form.secretInfo != nil {
+		t.Error("the form still shows a saved secret")
+	}
+}
+
+// tapInDialog taps the button labelled label in the dialog on top of the window.
+func tapInDialog(t *testing.T, f *fixture, label string) {
+	t.Helper()
+	top := f.ui.win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatalf("no dialog open to tap %s in", label)
+	}
+	var found *widget.Button
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch o := o.(type) {
+		case *widget.Button:
+			if o.Text == label {
+				found = o
+			}
+		case *fyne.Container:
+			for _, c := range o.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(o).Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(top)
+	if found == nil {
+		t.Fatalf("the dialog has no %s button", label)
+	}
+	test.Tap(found)
+}
+
+// TestReplaceDisableRemoveThroughTheForm: the secret is replaced (the keychain holds the new
+// one, the form never shows it), the integration disabled, the secret removed and the
+// integration removed, each confirmed where the form asks.
+func TestReplaceDisableRemoveThroughTheForm(t *testing.T) {
+	keychaintest.Require(t)
+	ctx := context.Background()
+	f := newFixture(t, adminAndWriter(t))
+	keychain := vault.New(f.core.WorkspaceID())
+	stored := func() string {
+		s, err := keychain.Get(ctx, vault.IntegrationSecretKey("google"))
+		if err != nil {
+			return ""
+		}
+		return s.Reveal()
+	}
+	p, form := openIntegration(t, f, "google")
+	test.Type(form.clientID, "123.apps.googleusercontent.com")
+	test.Type(form.secret, "first-secret")
+	test.Tap(form.save)
+	f.ui.Wait()
+	p.form.enabled.SetChecked(true)
+	f.ui.Wait()
+
+	f.clock.Add(2 * time.Minute) // well within the idle lock
+	form = p.form
+	test.Tap(form.replace)
+	if !form.secret.Visible() || form.secret.Text != "" {
+		t.Fatalf("Replace shows the secret field %v holding %q; want an empty field", form.secret.Visible(), form.secret.Text)
+	}
+	test.Type(form.secret, "second-secret")
+	test.Tap(form.save)
+	f.ui.Wait()
+	v := f.integration(t, "google")
+	if got := stored(); got != "second-secret" || !v.Enabled || !v.SecretSetAt.Equal(f.clock.Now()) {
+		t.Errorf("after Replace: keychain %q, enabled %v, saved at %v; want second-secret, enabled, now", got, v.Enabled, v.SecretSetAt)
+	}
+
+	p.form.enabled.SetChecked(false)
+	f.ui.Wait()
+	if v := f.integration(t, "google"); v.Enabled || v.State != core.StateDisabled {
+		t.Errorf("after unticking Enabled: enabled %v, state %v", v.Enabled, v.State)
+	}
+
+	test.Tap(p.form.removeSecret)
+	tapInDialog(t, f, "Yes")
+	f.ui.Wait()
+	if v := f.integration(t, "google"); stored() != "" || v.State != core.StateSecretMissing || p.form.secretInfo != nil {
+		t.Errorf("after Remove secret: keychain %q, state %v, form shows %v; want none, Secret missing, no saved secret", stored(), v.State, p.form.secretInfo)
+	}
+
+	test.Tap(p.form.remove)
+	tapInDialog(t, f, "Yes")
+	f.ui.Wait()
+	if v := f.integration(t, "google"); v.Saved || v.State != core.StateNotSetUp {
+		t.Errorf("after Remove: saved %v, state %v; want the preset not set up again; status %q", v.Saved, v.State, p.form.status.Text)
+	}
+}
+
+// TestTestAuthorizationThroughTheForm runs Test authorization from the form against the
+// in-process server: once it signs in, once the wrong secret is reported with its cause.
+func TestTestAuthorizationThroughTheForm(t *testing.T) {
+	keychaintest.Require(t)
+	srv := authtest.New(t)
+	srv.AddClient(authtest.Client{ID: "medialake", Secret: "right-secret", RedirectURIs: []string{"http://127.0.0.1/callback"}})
+	var id string
+	f := newFixture(t, func(c *core.App) {
+		adminAndWriter(t)(c)
+		ctx := context.Background()
+		s, err := c.SignIn(ctx, "Ada", vault.NewSecret(goodPass))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.SignOut(ctx, s)
+		if id, err = c.AddCustomIntegration(ctx, s, "Test IdP", catalog.OIDC); err != nil {
+			t.Fatal(err)
+		}
+	})
+	p, form := openIntegration(t, f, id)
+	p.openURL = serverBrowser(t, srv)
+	save := func(secretText string) {
+		t.Helper()
+		if form.secretInfo != nil {
+			test.Tap(form.replace)
+		}
+		form.clientID.SetText("medialake")
+		form.issuer.SetText(srv.Issuer())
+		test.Type(form.secret, secretText)
+		test.Tap(form.save)
+		f.ui.Wait()
+		form = p.form
+		if form.secretInfo == nil {
+			t.Fatalf("saving did not keep the secret; status %q", form.status.Text)
+		}
+	}
+
+	save("right-secret")
+	test.Tap(form.test)
+	f.ui.Wait()
+	if !strings.Contains(form.testOutcome.Text, "Signed in as jane@example.com") {
+		t.Errorf("outcome = %q, want the account signed in", form.testOutcome.Text)
+	}
+	if n := len(form.testSteps.Objects); n != 5 {
+		t.Errorf("%d steps shown, want 5 (listening, browser, callback, exchange, account)", n)
+	}
+	tapInDialog(t, f, "Close")
+
+	save("wrong-secret")
+	test.Tap(form.test)
+	f.ui.Wait()
+	if out := form.testOutcome.Text; !strings.Contains(out, "invalid_client") || !strings.Contains(out, "Wrong client secret") {
+		t.Errorf("outcome = %q, want the provider's invalid_client and the wrong-secret cause", out)
 	}
 }

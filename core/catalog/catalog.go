@@ -6,6 +6,7 @@ package catalog
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -54,7 +55,7 @@ type Redirect struct {
 	// port-agnostic matching only for localhost (Microsoft). The listener binds 127.0.0.1
 	// either way; see RedirectURL.
 	Host string
-	// DefaultPort is the fixed port for ExactMatch providers, above 1024.
+	// DefaultPort is the fixed port for ExactMatch providers, 1024 or above.
 	DefaultPort int
 	// Unregistered: the provider takes any loopback redirect without registration (Google
 	// Desktop clients), so there is nothing to register.
@@ -71,6 +72,17 @@ const (
 	SecretOptional
 	// SecretForbidden: the provider refuses a token request that carries one.
 	SecretForbidden
+)
+
+// ClientType is how an app is registered at a provider that offers both kinds (Microsoft).
+type ClientType string
+
+const (
+	// ClientPublic: a native (desktop) registration; PKCE is its only proof, and the provider
+	// refuses a token request that carries a secret (Microsoft: AADSTS700025).
+	ClientPublic ClientType = "public"
+	// ClientConfidential: a web registration, whose token requests must carry its secret.
+	ClientConfidential ClientType = "confidential"
 )
 
 // RevocationKind says how a grant is revoked at the provider.
@@ -110,6 +122,9 @@ type Guide struct {
 	// AppType is the application type to choose in the console.
 	AppType string
 	Steps   []string
+	// AppTypes is the application type to choose for each client type, where the provider
+	// offers the choice (see Provider.ClientTypes); AppType names both.
+	AppTypes map[ClientType]string
 	// Scopes are the permissions to add in the console.
 	Scopes []string
 	Notes  []string
@@ -130,9 +145,13 @@ type Provider struct {
 	// Scopes are the default scopes requested.
 	Scopes []string
 	// AuthParams are the extra authorization parameters that get a refresh token.
-	AuthParams     [][2]string
-	Redirect       Redirect
-	Secret         SecretPolicy
+	AuthParams [][2]string
+	Redirect   Redirect
+	// Secret is the secret policy; see SecretFor where ClientTypes offers a choice.
+	Secret SecretPolicy
+	// ClientTypes are the client types an admin chooses from; empty where the provider has
+	// one kind only and Secret alone decides.
+	ClientTypes    []ClientType
 	Revocation     Revocation
 	WhoAmI         WhoAmI
 	RefreshRotates bool
@@ -146,6 +165,19 @@ const day = 24 * time.Hour
 // All returns every provider of the catalog, presets first.
 func All() []Provider {
 	return []Provider{google(), dropbox(), microsoft(), box(), oidc(), oauth2Custom()}
+}
+
+// SecretFor is the secret policy for an app registered as client type t: where p offers the
+// choice, a public client sends no secret and a confidential one must; otherwise, and for
+// an unknown or empty t, it is p.Secret.
+func (p Provider) SecretFor(t ClientType) SecretPolicy {
+	switch {
+	case !slices.Contains(p.ClientTypes, t):
+		return p.Secret
+	case t == ClientPublic:
+		return SecretForbidden
+	}
+	return SecretRequired
 }
 
 // Lookup returns the provider with the given ID.
@@ -227,7 +259,7 @@ func dropbox() Provider {
 			Steps: []string{
 				"In the Dropbox App Console, choose Create app → Scoped access → Full Dropbox, and name the app.",
 				"On the Permissions tab, tick the scopes below and press Submit.",
-				"On the Settings tab, under OAuth 2 → Redirect URIs, add the redirect URI below exactly, port included.",
+				"On the Settings tab, under OAuth 2 → Redirect URIs, add the redirect URI this app shows, exactly, port included.",
 				"Copy the App key into Client ID. The App secret is optional: the app uses PKCE.",
 			},
 			Scopes: []string{"account_info.read", "files.metadata.read", "files.content.read"},
@@ -252,25 +284,32 @@ func microsoft() Provider {
 		// gives the host to expect).
 		Redirect: Redirect{Policy: AnyPort, Host: "localhost"},
 		// A "Mobile and desktop applications" registration is a public client and fails with
-		// AADSTS700025 if a secret is sent; a "Web" one needs a secret.
+		// AADSTS700025 if a secret is sent; a "Web" one needs a secret. The admin says which
+		// (ClientTypes); SecretOptional is left for an integration saved before it chose.
 		Secret:         SecretOptional,
+		ClientTypes:    []ClientType{ClientPublic, ClientConfidential},
 		Revocation:     Revocation{Kind: RevokeNone},
 		WhoAmI:         WhoAmI{Method: "GET", URL: "https://graph.microsoft.com/v1.0/me", Subject: "id", Labels: []string{"mail", "userPrincipalName"}},
 		RefreshRotates: true,
 		RefreshIdle:    90 * day,
 		Guide: Guide{
 			ConsoleURL: "https://entra.microsoft.com/#view/Microsoft_AAD_RegisteredApps/ApplicationsListBlade",
-			AppType:    "Mobile and desktop applications",
+			AppType:    "Mobile and desktop applications (public client), or Web (confidential client)",
+			AppTypes: map[ClientType]string{
+				ClientPublic:       "Mobile and desktop applications (public client: no client secret)",
+				ClientConfidential: "Web (confidential client: needs a client secret)",
+			},
 			Steps: []string{
 				"In the Microsoft Entra admin center, open App registrations → New registration. Under Supported account types, include personal Microsoft accounts to connect personal OneDrives.",
-				"Under Authentication, choose Add a platform → Mobile and desktop applications, and add the redirect URI below as a custom redirect URI.",
+				"Under Authentication, choose Add a platform → the application type above, and add the redirect URI this app shows (for Mobile and desktop applications, as a custom redirect URI).",
 				"Under API permissions, add the Microsoft Graph delegated permissions below.",
-				"Copy the Application (client) ID into Client ID and leave Client secret empty.",
+				"Copy the Application (client) ID into Client ID. Public client: leave Client secret empty. Confidential client: under Certificates & secrets, create a client secret and copy its Value into Client secret.",
 				"Set Tenant to match the supported account types: common (any account), organizations, consumers, or your directory (tenant) ID.",
 			},
 			Scopes: []string{"offline_access", "User.Read", "Files.Read"},
 			Notes: []string{
 				"Microsoft ignores the port of a localhost redirect URI, so any free port is used.",
+				"A public client that sends a secret is refused (AADSTS700025), so this app sends none for one.",
 				"Each refresh returns a new refresh token; one unused for 90 days expires.",
 			},
 		},
@@ -298,7 +337,7 @@ func box() Provider {
 			AppType:    "Custom App (Platform App) with User Authentication (OAuth 2.0)",
 			Steps: []string{
 				"In the Box Developer Console, choose Create Platform App → Custom App → User Authentication (OAuth 2.0).",
-				"On the Configuration tab, under OAuth 2.0 Redirect URIs, add the redirect URI below.",
+				"On the Configuration tab, under OAuth 2.0 Redirect URIs, add the redirect URI this app shows.",
 				"Under Application Scopes, tick the scope below and save.",
 				"Copy the Client ID and the Client Secret into this form.",
 			},
@@ -325,7 +364,7 @@ func oidc() Provider {
 			AppType: "Native (public) application, authorization code with PKCE",
 			Steps: []string{
 				"At your identity provider, register a native or public application that uses the authorization code flow with PKCE.",
-				"Register the redirect URI below.",
+				"Register the redirect URI this app shows.",
 				"Enter the issuer URL; the endpoints are read from its discovery document.",
 				"Copy the client ID, and the client secret if the provider issued one.",
 			},
@@ -348,7 +387,7 @@ func oauth2Custom() Provider {
 			AppType: "Native (public) application, authorization code with PKCE",
 			Steps: []string{
 				"At the provider, register an application that uses the authorization code flow.",
-				"Register the redirect URI below.",
+				"Register the redirect URI this app shows.",
 				"Enter the authorization and token endpoints, and if the provider has them, the revocation endpoint and a \"who am I\" URL returning JSON.",
 				"Enter the scopes to request, the client ID, and the client secret if the provider issued one.",
 			},

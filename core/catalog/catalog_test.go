@@ -34,8 +34,13 @@ func TestAllPresets(t *testing.T) {
 		if p.Name == "" || len(p.Guide.Steps) == 0 || p.Guide.AppType == "" || p.Redirect.Host == "" {
 			t.Errorf("%s: name, guide steps, app type or redirect host missing", p.ID)
 		}
-		if p.Redirect.Policy == catalog.ExactMatch && p.Redirect.DefaultPort <= 1024 {
-			t.Errorf("%s: default port %d, want above 1024", p.ID, p.Redirect.DefaultPort)
+		if p.Redirect.Policy == catalog.ExactMatch && p.Redirect.DefaultPort < catalog.MinPort {
+			t.Errorf("%s: default port %d, want %d or above", p.ID, p.Redirect.DefaultPort, catalog.MinPort)
+		}
+		for _, ct := range p.ClientTypes {
+			if p.Guide.AppTypes[ct] == "" {
+				t.Errorf("%s: the guide names no application type for a %s client", p.ID, ct)
+			}
 		}
 	}
 	want := []catalog.ID{catalog.Google, catalog.Dropbox, catalog.Microsoft, catalog.Box, catalog.OIDC, catalog.OAuth2}
@@ -180,6 +185,11 @@ func TestResolveRefusals(t *testing.T) {
 		{"google without secret", catalog.Google, catalog.Settings{ClientID: "c"}, nil, catalog.ErrInvalidSettings, "requires a client secret"},
 		{"tenant with a path", catalog.Microsoft, catalog.Settings{ClientID: "c", Tenant: "common/../evil"}, nil, catalog.ErrInvalidSettings, "tenant"},
 		{"low port", catalog.Box, catalog.Settings{ClientID: "c", ClientSecret: secret, Port: 80}, nil, catalog.ErrInvalidSettings, "port 80"},
+		{"port below 1024", catalog.Box, catalog.Settings{ClientID: "c", ClientSecret: secret, Port: 1023}, nil, catalog.ErrInvalidSettings, "between 1024 and 65535"},
+		{"port above 65535", catalog.Box, catalog.Settings{ClientID: "c", ClientSecret: secret, Port: 65536}, nil, catalog.ErrInvalidSettings, "port 65536"},
+		{"microsoft public client with a secret", catalog.Microsoft, catalog.Settings{ClientID: "c", ClientSecret: secret, ClientType: catalog.ClientPublic}, nil, catalog.ErrInvalidSettings, "refuses a client secret"},
+		{"microsoft confidential client without one", catalog.Microsoft, catalog.Settings{ClientID: "c", ClientType: catalog.ClientConfidential}, nil, catalog.ErrInvalidSettings, "requires a client secret"},
+		{"client type of a provider without the choice", catalog.Google, catalog.Settings{ClientID: "c", ClientSecret: secret, ClientType: catalog.ClientPublic}, nil, catalog.ErrInvalidSettings, "no client type"},
 		{"oidc without discovery", catalog.OIDC, catalog.Settings{ClientID: "c", Issuer: "https://id.example.com"}, nil, catalog.ErrInvalidSettings, "discovery"},
 		{"oidc document of another issuer", catalog.OIDC, catalog.Settings{ClientID: "c", Issuer: "https://id.example.com"},
 			&catalog.Discovery{Issuer: "https://other.example.com", AuthorizationEndpoint: "https://other.example.com/a", TokenEndpoint: "https://other.example.com/t"},
@@ -194,6 +204,46 @@ func TestResolveRefusals(t *testing.T) {
 				t.Errorf("error = %v, want %v mentioning %q", err, tt.want, tt.msg)
 			}
 		})
+	}
+}
+
+// TestSecretFor: where the provider offers a choice of client type, the type decides whether
+// a secret is sent; elsewhere the provider's own policy stands.
+func TestSecretFor(t *testing.T) {
+	for _, tt := range []struct {
+		id   catalog.ID
+		ct   catalog.ClientType
+		want catalog.SecretPolicy
+	}{
+		{catalog.Microsoft, catalog.ClientPublic, catalog.SecretForbidden},
+		{catalog.Microsoft, catalog.ClientConfidential, catalog.SecretRequired},
+		{catalog.Microsoft, "", catalog.SecretOptional},
+		{catalog.Google, catalog.ClientPublic, catalog.SecretRequired},
+		{catalog.Dropbox, catalog.ClientConfidential, catalog.SecretOptional},
+	} {
+		if got := lookup(t, tt.id).SecretFor(tt.ct); got != tt.want {
+			t.Errorf("%s.SecretFor(%q) = %v, want %v", tt.id, tt.ct, got, tt.want)
+		}
+	}
+}
+
+// TestConfigOfMicrosoftClientTypes: a public client's configuration carries no secret and
+// names itself in the body; a confidential one carries its secret.
+func TestConfigOfMicrosoftClientTypes(t *testing.T) {
+	p := lookup(t, catalog.Microsoft)
+	pub, _, err := catalog.Config(p, catalog.Settings{ClientID: "c", ClientType: catalog.ClientPublic}, nil, "http://localhost:5000/callback")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pub.ClientSecret != "" || pub.Endpoint.AuthStyle != oauth2.AuthStyleInParams {
+		t.Errorf("public client: secret %q, auth style %v; want none, in params", pub.ClientSecret, pub.Endpoint.AuthStyle)
+	}
+	conf, _, err := catalog.Config(p, catalog.Settings{ClientID: "c", ClientSecret: vault.NewSecret("shh"), ClientType: catalog.ClientConfidential}, nil, "http://localhost:5000/callback")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if conf.ClientSecret != "shh" {
+		t.Errorf("confidential client: secret %q, want the saved one", conf.ClientSecret)
 	}
 }
 

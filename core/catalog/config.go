@@ -33,9 +33,15 @@ type Settings struct {
 	SubjectField string
 	// Scopes replace the provider's default scopes when not nil.
 	Scopes []string
-	// Port pins the loopback port (above 1024); 0 keeps the provider's policy.
+	// ClientType is how the app is registered where the provider offers the choice
+	// (Provider.ClientTypes); "" leaves the provider's own Secret policy in force.
+	ClientType ClientType
+	// Port pins the loopback port (MinPort to 65535); 0 keeps the provider's policy.
 	Port int
 }
+
+// MinPort is the lowest fixed loopback port: 1024 is the first port that needs no privilege.
+const MinPort = 1024
 
 // tenantPattern admits the names and IDs Microsoft uses, and nothing that could change the
 // endpoint's path.
@@ -48,14 +54,21 @@ func Resolve(p Provider, s Settings, d *Discovery) (Provider, error) {
 	if strings.TrimSpace(s.ClientID) == "" {
 		return Provider{}, fmt.Errorf("%s: client id is empty: %w", p.Name, ErrInvalidSettings)
 	}
-	switch {
-	case p.Secret == SecretRequired && s.ClientSecret.IsZero():
-		return Provider{}, fmt.Errorf("%s requires a client secret: %w", p.Name, ErrInvalidSettings)
-	case p.Secret == SecretForbidden && !s.ClientSecret.IsZero():
-		return Provider{}, fmt.Errorf("%s refuses a client secret: %w", p.Name, ErrInvalidSettings)
+	if s.ClientType != "" && !slices.Contains(p.ClientTypes, s.ClientType) {
+		return Provider{}, fmt.Errorf("%s has no client type %q: %w", p.Name, s.ClientType, ErrInvalidSettings)
 	}
-	if s.Port != 0 && (s.Port <= 1024 || s.Port > 65535) {
-		return Provider{}, fmt.Errorf("port %d is not between 1025 and 65535: %w", s.Port, ErrInvalidSettings)
+	switch p.SecretFor(s.ClientType) {
+	case SecretRequired:
+		if s.ClientSecret.IsZero() {
+			return Provider{}, fmt.Errorf("%s requires a client secret: %w", p.Name, ErrInvalidSettings)
+		}
+	case SecretForbidden:
+		if !s.ClientSecret.IsZero() {
+			return Provider{}, fmt.Errorf("%s refuses a client secret from this kind of app: %w", p.Name, ErrInvalidSettings)
+		}
+	}
+	if s.Port != 0 && (s.Port < MinPort || s.Port > 65535) {
+		return Provider{}, fmt.Errorf("port %d is not between %d and 65535: %w", s.Port, MinPort, ErrInvalidSettings)
 	}
 
 	switch p.ID {

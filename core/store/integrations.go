@@ -13,6 +13,8 @@ type Integration struct {
 	Provider string // the catalog's provider id
 	Name     string
 	ClientID string
+	// ClientType is "public" or "confidential" where the provider offers the choice, else "".
+	ClientType string
 	// SecretSetAt is when the client secret was saved to the keychain; zero if there is none.
 	SecretSetAt time.Time
 	// SecretSetBy is the name of the admin who saved it.
@@ -34,7 +36,7 @@ type Integration struct {
 
 const integrationColumns = `id, provider, name, client_id, secret_set_at, secret_set_by, enabled,
 	redirect_port, scopes, tenant, issuer, auth_url, token_url, revoke_url, userinfo_url,
-	created_at, updated_at`
+	created_at, updated_at, client_type`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -44,7 +46,7 @@ func scanIntegration(row scanner) (Integration, error) {
 	var scopes string
 	err := row.Scan(&in.ID, &in.Provider, &in.Name, &in.ClientID, &secretSetAt, &in.SecretSetBy,
 		&in.Enabled, &in.RedirectPort, &scopes, &in.Tenant, &in.Issuer, &in.AuthURL, &in.TokenURL,
-		&in.RevokeURL, &in.UserinfoURL, &created, &updated)
+		&in.RevokeURL, &in.UserinfoURL, &created, &updated, &in.ClientType)
 	if err != nil {
 		return Integration{}, err
 	}
@@ -89,7 +91,7 @@ func (db *DB) Integration(ctx context.Context, id string) (Integration, error) {
 // CreatedAt. The caller sets CreatedAt and UpdatedAt: the store has no clock.
 func PutIntegration(ctx context.Context, q Querier, in Integration) error {
 	_, err := q.ExecContext(ctx, `INSERT INTO integrations (`+integrationColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
 			provider = excluded.provider, name = excluded.name, client_id = excluded.client_id,
 			secret_set_at = excluded.secret_set_at, secret_set_by = excluded.secret_set_by,
@@ -97,10 +99,10 @@ func PutIntegration(ctx context.Context, q Querier, in Integration) error {
 			scopes = excluded.scopes, tenant = excluded.tenant, issuer = excluded.issuer,
 			auth_url = excluded.auth_url, token_url = excluded.token_url,
 			revoke_url = excluded.revoke_url, userinfo_url = excluded.userinfo_url,
-			updated_at = excluded.updated_at`,
+			updated_at = excluded.updated_at, client_type = excluded.client_type`,
 		in.ID, in.Provider, in.Name, in.ClientID, millis(in.SecretSetAt), in.SecretSetBy,
 		in.Enabled, in.RedirectPort, joinScopes(in.Scopes), in.Tenant, in.Issuer, in.AuthURL,
-		in.TokenURL, in.RevokeURL, in.UserinfoURL, millis(in.CreatedAt), millis(in.UpdatedAt))
+		in.TokenURL, in.RevokeURL, in.UserinfoURL, millis(in.CreatedAt), millis(in.UpdatedAt), in.ClientType)
 	if err != nil {
 		return fmt.Errorf("save integration %s: %w", in.ID, constraint(err, nil))
 	}

@@ -160,6 +160,16 @@ func (in integration) config(redirectURL string) (*oauth2.Config, []oauth2.AuthC
 	return catalog.Config(in.base, in.settings, in.discovery, redirectURL)
 }
 
+// displayName names the provider for people: the preset's name (Google Drive), or for a
+// custom integration the name the administrator gave it, which says more than "Custom
+// OpenID Connect".
+func (in integration) displayName() string {
+	if in.base.ID == catalog.OIDC || in.base.ID == catalog.OAuth2 {
+		return in.row.Name
+	}
+	return in.provider.Name
+}
+
 // lifecycle is the integration as core/tokens needs it to refresh and revoke.
 func (in integration) lifecycle() (tokens.Integration, error) {
 	cfg, _, err := in.config("")
@@ -216,6 +226,7 @@ func (a *App) runFlow(ctx context.Context, in integration, hooks FlowHooks) (flo
 		OAuth2:       cfg,
 		Port:         in.provider.ListenPort(in.settings),
 		RedirectHost: in.provider.Redirect.Host,
+		Provider:     in.displayName(),
 		AuthParams:   extra,
 		Issuer:       in.provider.Issuer,
 		HTTPClient:   a.httpClient,

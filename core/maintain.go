@@ -157,7 +157,9 @@ func (a *App) retryRevocation(ctx context.Context, src store.Source, rep *Mainta
 func (a *App) upkeepRefresh(ctx context.Context, src store.Source, idle time.Duration, resolve tokens.Resolver, rep *MaintainReport) error {
 	label := sourceLabel(src)
 	in, err := resolve(ctx, src.IntegrationID)
-	if err == nil {
+	if err != nil {
+		err = a.unreachable(ctx, src, err)
+	} else {
 		_, err = a.tokens.Refresh(ctx, src.ID, in.Config)
 	}
 	switch {

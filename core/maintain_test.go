@@ -43,23 +43,19 @@ func (tm *connectTeam) row(t *testing.T, id int64) store.Source {
 }
 
 // offlineSource connects a source through a custom integration of provider ("oauth2" or
-// "oidc") and stops the server. A refresh then finds the source offline; for "oidc" the
-// refresh fails on the discovery document before it reaches the token endpoint, and leaves
-// the status alone, so the test marks it offline itself.
+// "oidc") and stops the server: Refresh then finds the provider unreachable, at the token
+// endpoint or (OpenID Connect) at the discovery document, and marks the source offline.
 func (tm *connectTeam) offlineSource(t *testing.T, provider string) Source {
 	t.Helper()
-	ctx := context.Background()
 	tm.addIntegration(t, integrationSpec{id: "idp", provider: provider})
 	src := tm.connect(t, tm.writer, "idp")
 	tm.srv.Stop()
-	_, err := tm.app.Refresh(ctx, tm.writer, src.ID)
-	switch {
-	case provider == "oidc" && err != nil:
-		if err := store.UpdateSourceStatus(ctx, tm.app.db, src.ID, StatusOffline, "cannot reach the provider", tm.clk.Now()); err != nil {
-			t.Fatal(err)
-		}
-	case !errors.Is(err, ErrOffline):
+	if _, err := tm.app.Refresh(context.Background(), tm.writer, src.ID); !errors.Is(err, ErrOffline) {
 		t.Fatalf("Refresh with the server stopped = %v, want ErrOffline", err)
+	}
+	host := strings.TrimPrefix(tm.srv.URL(), "http://")
+	if r := tm.row(t, src.ID); r.Status != StatusOffline || r.StatusDetail != "cannot reach "+host {
+		t.Fatalf("row after Refresh: status %s (%q), want offline (cannot reach %s)", r.Status, r.StatusDetail, host)
 	}
 	return src
 }
@@ -314,7 +310,7 @@ func TestMaintainFindsRefusedGrant(t *testing.T) {
 }
 
 // offlineKeychain fails the test on any use: listing sources must read no secret.
-type offlineKeychain struct{ t *testing.T }
+type offlineKeychain struct{ t testing.TB }
 
 func (k offlineKeychain) Set(context.Context, string, vault.Secret) error {
 	k.t.Error("the keychain was written")

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -221,8 +222,8 @@ func (a *App) Connect(ctx context.Context, s *access.Session, integrationID stri
 }
 
 // Reconnect signs in again for a source, whose token it replaces; the status becomes
-// connected. Another account than the source's is a *DifferentAccountError and changes
-// nothing.
+// connected, and the account's label and the granted scopes become what the provider says
+// now. Another account than the source's is a *DifferentAccountError and changes nothing.
 func (a *App) Reconnect(ctx context.Context, s *access.Session, sourceID int64, hooks FlowHooks) (Source, error) {
 	u, src, err := a.authorizeSource(ctx, s, access.SourceReconnect, sourceID)
 	if err != nil {
@@ -247,7 +248,20 @@ func (a *App) Reconnect(ctx context.Context, s *access.Session, sourceID int64, 
 	if err := a.tokens.Replace(ctx, src.ID, res.token); err != nil {
 		return failed(err)
 	}
-	a.note(ctx, u.Name, access.SourceReconnect, label, store.OutcomeOK, "token replaced")
+	// The token is saved; the account's label and the scopes follow what this sign-in said.
+	err = a.change(ctx, u.Name, access.SourceReconnect, label, func(tx *sql.Tx) (string, error) {
+		if err := store.UpdateSourceAccount(ctx, tx, src.ID, res.account.Label, res.scopes, a.now()); err != nil {
+			return "", err
+		}
+		detail := "token replaced; scopes granted: " + strings.Join(res.scopes, " ")
+		if res.account.Label != src.Account {
+			detail += "; the account is now labelled " + res.account.Label
+		}
+		return detail, nil
+	})
+	if err != nil {
+		return failed(err)
+	}
 	return a.source(ctx, sourceID)
 }
 
@@ -261,12 +275,11 @@ func (a *App) Refresh(ctx context.Context, s *access.Session, sourceID int64) (S
 	}
 	label := sourceLabel(src)
 	// A disabled integration refuses new sign-ins only: existing sources keep refreshing.
-	in, err := a.loadIntegration(ctx, src.IntegrationID)
-	if err == nil {
-		var lc tokens.Integration
-		if lc, err = in.lifecycle(); err == nil {
-			_, err = a.tokens.Refresh(ctx, sourceID, lc.Config)
-		}
+	lc, err := a.lifecycleOf(ctx, src.IntegrationID)
+	if err != nil {
+		err = a.unreachable(ctx, src, err)
+	} else {
+		_, err = a.tokens.Refresh(ctx, sourceID, lc.Config)
 	}
 	if err != nil {
 		a.note(ctx, u.Name, access.SourceRefresh, label, store.OutcomeFailed, err.Error())
@@ -362,6 +375,30 @@ func (a *App) lifecycleOf(ctx context.Context, integrationID string) (tokens.Int
 		return tokens.Integration{}, err
 	}
 	return in.lifecycle()
+}
+
+// unreachable turns err, the failure to prepare src's integration for a refresh, into
+// ErrOffline when it means the provider could not be reached (the discovery document of a
+// custom OpenID Connect integration), and marks the source offline, as a refresh that
+// cannot reach the token endpoint does. A source that needs reconnecting or waits for its
+// revocation keeps that status, which says more. Other errors are returned as they are.
+func (a *App) unreachable(ctx context.Context, src store.Source, err error) error {
+	if !tokens.Unreachable(err) {
+		return err
+	}
+	if src.Status != store.StatusNeedsReconnect && src.Status != store.StatusRevocationPending {
+		detail := "cannot reach the provider"
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			if u, perr := url.Parse(ue.URL); perr == nil && u.Host != "" {
+				detail = "cannot reach " + u.Host
+			}
+		}
+		if serr := store.UpdateSourceStatus(ctx, a.db, src.ID, store.StatusOffline, detail, a.now()); serr != nil {
+			return errors.Join(fmt.Errorf("%w: %w", ErrOffline, err), serr)
+		}
+	}
+	return fmt.Errorf("%w: %w", ErrOffline, err)
 }
 
 // usableIntegration loads an integration that may be used to sign in now: an enabled one.

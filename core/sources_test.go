@@ -3,9 +3,12 @@ package core
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -26,24 +29,11 @@ import (
 	"github.com/medialake/connect/core/tokens"
 	"github.com/medialake/connect/core/vault"
 	"github.com/medialake/connect/internal/authtest"
+	"github.com/medialake/connect/internal/keychaintest"
 )
 
 // These tests sign in against a real authorization server (authtest, ory/fosite) and keep
 // tokens in a real Secret Service: run them under scripts/with-secret-service.sh.
-
-// needKeychain fails the test unless it runs on the private bus of
-// scripts/with-secret-service.sh; MEDIALAKE_SKIP_KEYCHAIN_TESTS=1 skips.
-func needKeychain(t *testing.T) {
-	t.Helper()
-	bus := os.Getenv("DBUS_SESSION_BUS_ADDRESS")
-	if bus != "" && bus == os.Getenv("MEDIALAKE_TEST_SECRET_SERVICE") {
-		return
-	}
-	if os.Getenv("MEDIALAKE_SKIP_KEYCHAIN_TESTS") == "1" {
-		t.Skip("MEDIALAKE_SKIP_KEYCHAIN_TESTS=1: skipping the tests against the real Secret Service")
-	}
-	t.Fatal("run under scripts/with-secret-service.sh, or set MEDIALAKE_SKIP_KEYCHAIN_TESTS=1 to skip")
-}
 
 // syncBuffer is a log sink that several goroutines may write.
 type syncBuffer struct {
@@ -77,7 +67,7 @@ type connectTeam struct {
 
 func newConnectTeam(t *testing.T) *connectTeam {
 	t.Helper()
-	needKeychain(t)
+	keychaintest.Require(t)
 	ctx := context.Background()
 	tm := &connectTeam{clk: newClock(), home: filepath.Join(t.TempDir(), "ws"), log: &syncBuffer{}, srv: authtest.New(t)}
 	logger := slog.New(slog.NewTextHandler(tm.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -377,6 +367,114 @@ func TestDuplicateAndReconnect(t *testing.T) {
 	}
 }
 
+// A reconnect takes what the new sign-in says: the account's label (renamed at the provider,
+// same subject) and the scopes granted now.
+func TestReconnectUpdatesAccountAndScopes(t *testing.T) {
+	ctx := context.Background()
+	tm := newConnectTeam(t)
+	tm.addIntegration(t, integrationSpec{id: "typed", provider: "oauth2"})
+	src := tm.connect(t, tm.writer, "typed")
+	if !slices.Equal(src.Scopes, []string{"files.read"}) {
+		t.Fatalf("scopes after Connect = %v, want [files.read]", src.Scopes)
+	}
+	in, err := tm.app.db.Integration(ctx, "typed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Scopes = []string{"files.read", "files.write"}
+	if err := store.PutIntegration(ctx, tm.app.db, in); err != nil {
+		t.Fatal(err)
+	}
+	renamed := authtest.DefaultUser
+	renamed.Email = "jane.doe@example.com"
+	tm.srv.SetUser(renamed)
+
+	got, err := tm.app.Reconnect(ctx, tm.writer, src.ID, tm.hooks(t, nil))
+	if err != nil {
+		t.Fatalf("Reconnect: %v", err)
+	}
+	if got.Account != renamed.Email || !slices.Equal(got.Scopes, in.Scopes) || got.Status != StatusConnected {
+		t.Errorf("after Reconnect: account %q, scopes %v, status %s; want %q, %v, connected",
+			got.Account, got.Scopes, got.Status, renamed.Email, in.Scopes)
+	}
+	if e := tm.lastEntry(t); e.Action != string(access.SourceReconnect) || e.Outcome != store.OutcomeOK ||
+		!strings.Contains(e.Detail, "files.write") || !strings.Contains(e.Detail, renamed.Email) {
+		t.Errorf("entry = %+v, want source.reconnect ok naming the new scopes and label", e)
+	}
+}
+
+// Issue 5, test 4 through core: the provider's error= ends the sign-in in words that name the
+// provider, the listener closes and nothing is saved.
+func TestConnectAccessDenied(t *testing.T) {
+	tm := newConnectTeam(t)
+	tm.addIntegration(t, integrationSpec{id: "idp", provider: "oidc"})
+	var redirect string
+	deny := func(authURL string) error {
+		u, err := url.Parse(authURL)
+		if err != nil {
+			return err
+		}
+		redirect = u.Query().Get("redirect_uri")
+		q := url.Values{"state": {u.Query().Get("state")}, "error": {"access_denied"}}
+		resp, err := http.Get(redirect + "?" + q.Encode())
+		if err != nil {
+			return err
+		}
+		return resp.Body.Close()
+	}
+	_, err := tm.app.Connect(context.Background(), tm.writer, "idp", FlowHooks{OpenURL: deny})
+	var pe *loopback.ProviderError
+	if !errors.As(err, &pe) || pe.Code != "access_denied" {
+		t.Fatalf("Connect = %v, want the provider's access_denied", err)
+	}
+	if want := "access was denied at Test idp (access_denied)"; pe.Error() != want {
+		t.Errorf("message = %q, want %q", pe.Error(), want)
+	}
+	cb, perr := url.Parse(redirect)
+	if perr != nil || cb.Host == "" {
+		t.Fatalf("redirect_uri %q", redirect)
+	}
+	if c, err := net.Dial("tcp", cb.Host); err == nil {
+		c.Close()
+		t.Errorf("%s still accepts connections after the sign-in ended", cb.Host)
+	}
+	if n := len(tm.rows(t)); n != 0 || tm.srv.TokenRequests() != 0 {
+		t.Errorf("%d sources, %d token requests; want none", n, tm.srv.TokenRequests())
+	}
+}
+
+// cancelAfterSet is a keychain that ends the use-case's ctx right after it saved a token, so
+// that the source's row, written after the token, fails.
+type cancelAfterSet struct {
+	Keychain
+	cancel context.CancelFunc
+}
+
+func (k cancelAfterSet) Set(ctx context.Context, key string, s vault.Secret) error {
+	err := k.Keychain.Set(ctx, key, s)
+	k.cancel()
+	return err
+}
+
+// The token goes to the keychain before the row commits; when the row then fails, the
+// keychain entry goes too and nothing is left behind.
+func TestConnectRowFailsTokenRemoved(t *testing.T) {
+	tm := newConnectTeam(t)
+	tm.addIntegration(t, integrationSpec{id: "idp", provider: "oidc"})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	tm.app.keychain = cancelAfterSet{Keychain: tm.app.keychain, cancel: cancel}
+	if _, err := tm.app.Connect(ctx, tm.writer, "idp", tm.hooks(t, nil)); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Connect = %v, want the row to fail with context.Canceled", err)
+	}
+	if n := len(tm.rows(t)); n != 0 {
+		t.Errorf("%d sources saved, want none", n)
+	}
+	if keys := tm.sourceKeys(t); len(keys) != 0 {
+		t.Errorf("keychain holds %v, want the token removed", keys)
+	}
+}
+
 // Issue 5, test 11: disconnect revokes at the provider, which then refuses the refresh token.
 func TestDisconnectRevokes(t *testing.T) {
 	ctx := context.Background()
@@ -630,18 +728,39 @@ func TestSourceChangesNeedPrivilege(t *testing.T) {
 	}
 }
 
-// No token, code or state reaches the database file, its WAL or the log.
+// No token, code, state, PKCE verifier or client secret reaches the database file, its WAL
+// or the log.
 func TestTokensNeverInDatabaseOrLog(t *testing.T) {
 	ctx := context.Background()
 	tm := newConnectTeam(t)
 	tm.addIntegration(t, integrationSpec{id: "idp", provider: "oidc", atServer: "s3cret", sent: "s3cret"})
 	callbacks := make(chan string, 4)
 	hooks := FlowHooks{OpenURL: fakeBrowser(t, tm.srv, callbacks)}
+	// The PKCE verifier travels only in the code exchange: catch it there.
+	var verifiers []string
+	tr := &http.Transport{DisableKeepAlives: true}
+	t.Cleanup(tr.CloseIdleConnections)
+	tm.app.httpClient = &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		if r.Body != nil && r.Method == http.MethodPost {
+			body, err := io.ReadAll(r.Body)
+			if err != nil {
+				return nil, err
+			}
+			if q, err := url.ParseQuery(string(body)); err == nil && q.Get("code_verifier") != "" {
+				verifiers = append(verifiers, q.Get("code_verifier"))
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		return tr.RoundTrip(r)
+	})}
 	src, err := tm.app.Connect(ctx, tm.writer, "idp", hooks)
 	if err != nil {
 		t.Fatalf("Connect: %v", err)
 	}
-	var needles []string
+	if len(verifiers) != 1 {
+		t.Fatalf("caught %d PKCE verifiers, want 1", len(verifiers))
+	}
+	needles := verifiers
 	tok := tm.token(t, src.ID)
 	needles = append(needles, tok.AccessToken, tok.RefreshToken)
 	if _, err := tm.app.Refresh(ctx, tm.writer, src.ID); err != nil {
@@ -678,5 +797,56 @@ func TestTokensNeverInDatabaseOrLog(t *testing.T) {
 				t.Errorf("%s holds secret %d", name, i)
 			}
 		}
+	}
+}
+
+// BenchmarkSources lists 10 and 10,000 sources as the Sources tab does when it opens: a
+// constant number of queries (no query per row), no keychain read, no network call, so the
+// time per source stays the same.
+func BenchmarkSources(b *testing.B) {
+	for _, n := range []int{10, 10_000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			ctx := context.Background()
+			clk := newClock()
+			noNetwork := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				b.Errorf("network call to %s", r.URL.Redacted())
+				return nil, errors.New("no network in this benchmark")
+			})}
+			a, err := Open(ctx, Config{Home: filepath.Join(b.TempDir(), "ws"), Now: clk.Now, Keychain: offlineKeychain{b}, HTTPClient: noNetwork})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { a.Close() })
+			admin, err := a.CreateFirstAdmin(ctx, "root", secret(adminPass), secret(adminPass))
+			if err != nil {
+				b.Fatal(err)
+			}
+			now := clk.Now()
+			err = a.db.Tx(ctx, func(tx *sql.Tx) error {
+				in := store.Integration{ID: "box", Provider: "box", Name: "Box", ClientID: "c", Enabled: true, CreatedAt: now, UpdatedAt: now}
+				if err := store.PutIntegration(ctx, tx, in); err != nil {
+					return err
+				}
+				for i := range n {
+					_, err := store.InsertSource(ctx, tx, store.Source{IntegrationID: "box", OwnerID: admin.UserID,
+						Account: fmt.Sprintf("acct%05d@example.com", i), AccountSubject: fmt.Sprint(i),
+						LastRefreshAt: now, CreatedAt: now, UpdatedAt: now})
+					if err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				list, err := a.Sources(ctx, admin, SourceFilter{})
+				if err != nil || len(list) != n {
+					b.Fatalf("Sources: %d sources, %v; want %d", len(list), err, n)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/source")
+		})
 	}
 }

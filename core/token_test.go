@@ -59,3 +59,49 @@ func TestAccessToken(t *testing.T) {
 		t.Errorf("entry = %+v, want rita's denied source.token", e)
 	}
 }
+
+// With the provider down, a valid token is still handed out (preparing the integration, a
+// discovery call for OpenID Connect, waits until a refresh needs it); an expired one is
+// ErrOffline and marks the source offline; once the provider is back, the next call refreshes
+// and the source is connected again.
+func TestAccessTokenProviderDown(t *testing.T) {
+	for _, provider := range []string{"oauth2", "oidc"} {
+		t.Run(provider, func(t *testing.T) {
+			ctx := context.Background()
+			tm := newConnectTeam(t)
+			tm.addIntegration(t, integrationSpec{id: "idp", provider: provider})
+			src := tm.connect(t, tm.writer, "idp")
+			stored := tm.token(t, src.ID)
+			tm.srv.Stop()
+
+			got, err := tm.app.AccessToken(ctx, tm.writer, src.ID)
+			if err != nil || got.Reveal() != stored.AccessToken {
+				t.Fatalf("valid token, provider down: err %v, same token %t; want the stored token", err, got.Reveal() == stored.AccessToken)
+			}
+
+			tm.clk.Advance(stored.Expiry.Sub(tm.clk.Now()) + time.Minute)
+			writer, err := tm.app.SignIn(ctx, "wendy", secret(writerPass))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := tm.app.AccessToken(ctx, writer, src.ID); !errors.Is(err, ErrOffline) {
+				t.Fatalf("expired token, provider down: got %v, want ErrOffline", err)
+			}
+			if r := tm.row(t, src.ID); r.Status != StatusOffline {
+				t.Errorf("status = %s, want %s", r.Status, StatusOffline)
+			}
+			if e := tm.lastEntry(t); e.Action != string(access.SourceToken) || e.Outcome != store.OutcomeFailed {
+				t.Errorf("entry = %+v, want a failed source.token", e)
+			}
+
+			tm.srv.Start()
+			fresh, err := tm.app.AccessToken(ctx, writer, src.ID)
+			if err != nil || fresh.Reveal() == stored.AccessToken {
+				t.Fatalf("provider back: err %v, new token %t; want a refreshed token", err, fresh.Reveal() != stored.AccessToken)
+			}
+			if r := tm.row(t, src.ID); r.Status != StatusConnected {
+				t.Errorf("status after the provider came back = %s, want %s", r.Status, StatusConnected)
+			}
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -22,8 +23,8 @@ import (
 // integrationChooser asks which enabled integration to connect through.
 type integrationChooser struct {
 	d      dialog.Dialog
-	choice *widget.Select
-	ok     *widget.Button
+	choice *dialogSelect
+	ok     *dialogButton
 }
 
 // showConnect lists the enabled integrations, then asks which one to connect through.
@@ -55,9 +56,11 @@ func (p *sourcesPane) chooseIntegration(choices []core.IntegrationChoice) {
 	for i, c := range choices {
 		names[i] = c.Name
 	}
-	c := &integrationChooser{choice: widget.NewSelect(names, nil)}
+	c := &integrationChooser{}
+	hide := func() { c.d.Hide() }
+	c.choice = newDialogSelect(names, hide)
 	c.choice.SetSelected(names[0])
-	c.ok = widget.NewButtonWithIcon("Connect", theme.ConfirmIcon(), func() {
+	c.ok = newDialogButton("Connect", theme.ConfirmIcon(), hide, func() {
 		for _, in := range choices {
 			if in.Name == c.choice.Selected {
 				c.d.Hide()
@@ -69,14 +72,16 @@ func (p *sourcesPane) chooseIntegration(choices []core.IntegrationChoice) {
 		}
 	})
 	c.ok.Importance = widget.HighImportance
-	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { c.d.Hide() })
+	cancel := newDialogButton("Cancel", theme.CancelIcon(), hide, hide)
 	text := wrapLabel("Choose the integration to connect an account through. Your browser opens so that you sign in there; this app never sees your password.")
 	body := container.NewVBox(text, widget.NewForm(widget.NewFormItem("Integration", c.choice)),
 		container.NewHBox(layoutSpacer(), cancel, c.ok))
 	c.d = dialog.NewCustomWithoutButtons("Connect an account", body, p.u.win)
-	c.d.Resize(fyne.NewSize(520, body.MinSize().Height+80))
+	c.d.Resize(fyne.NewSize(520, body.MinSize().Height+60))
+	escapeCloses(p.u.win, c.d, hide)
 	p.chooser = c
 	c.d.Show()
+	p.u.win.Canvas().Focus(c.ok) // Enter connects, Escape cancels
 }
 
 func (p *sourcesPane) startReconnect() {
@@ -99,14 +104,15 @@ type flowDialog struct {
 	p *sourcesPane
 	d dialog.Dialog
 
-	steps     *widget.Label
+	steps     *widget.Label // one line per step so far
+	lines     []string
 	link      *widget.Label
-	copy      *widget.Button
-	open      *widget.Button
+	copy      *dialogButton
+	open      *dialogButton
 	timeLeft  *widget.Label
 	problem   *widget.Label
-	cancel    *widget.Button
-	reconnect *widget.Button
+	cancel    *dialogButton
+	reconnect *dialogButton
 
 	authURL  string
 	deadline time.Time
@@ -123,6 +129,7 @@ func (p *sourcesPane) startFlow(title string, run func(context.Context, *access.
 	f := newFlowDialog(p, title, stop)
 	p.flow = f
 	f.d.Show()
+	p.u.win.Canvas().Focus(f.cancel) // Escape or Enter cancels; Tab reaches Copy link
 
 	s := p.u.session
 	hooks := core.FlowHooks{
@@ -159,10 +166,10 @@ func newFlowDialog(p *sourcesPane, title string, stop context.CancelFunc) *flowD
 		steps: wrapLabel("Preparing the sign-in…"), link: widget.NewLabel(""), timeLeft: widget.NewLabel(""),
 		problem: errorLabel()}
 	f.link.Truncation = fyne.TextTruncateEllipsis
-	f.copy = widget.NewButtonWithIcon("Copy link", theme.ContentCopyIcon(), func() {
+	f.copy = newDialogButton("Copy link", theme.ContentCopyIcon(), f.close, func() {
 		p.u.fa.Clipboard().SetContent(f.authURL)
 	})
-	f.open = widget.NewButtonWithIcon("Open browser", theme.ComputerIcon(), func() {
+	f.open = newDialogButton("Open browser", theme.ComputerIcon(), f.close, func() {
 		link := f.authURL
 		p.u.background(func(context.Context) func() {
 			_ = p.openURL(link)
@@ -171,8 +178,8 @@ func newFlowDialog(p *sourcesPane, title string, stop context.CancelFunc) *flowD
 	})
 	f.copy.Disable()
 	f.open.Disable()
-	f.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), f.close)
-	f.reconnect = widget.NewButtonWithIcon("Reconnect it", theme.LoginIcon(), nil)
+	f.cancel = newDialogButton("Cancel", theme.CancelIcon(), f.close, f.close)
+	f.reconnect = newDialogButton("Reconnect it", theme.LoginIcon(), f.close, nil)
 	f.reconnect.Importance = widget.HighImportance
 	f.reconnect.Hide()
 
@@ -181,7 +188,9 @@ func newFlowDialog(p *sourcesPane, title string, stop context.CancelFunc) *flowD
 		container.NewBorder(nil, nil, nil, container.NewHBox(f.copy, f.open), f.link),
 		f.timeLeft, f.problem, container.NewHBox(layoutSpacer(), f.reconnect, f.cancel))
 	f.d = dialog.NewCustomWithoutButtons(title, body, p.u.win)
-	f.d.Resize(fyne.NewSize(560, body.MinSize().Height+100))
+	// Room for the steps still to come and for the problem, so the dialog need not grow.
+	f.d.Resize(fyne.NewSize(580, body.MinSize().Height+4*theme.TextSize()*1.6))
+	escapeCloses(p.u.win, f.d, f.close)
 	return f
 }
 
@@ -198,14 +207,15 @@ func (f *flowDialog) apply(ev core.FlowEvent) {
 		f.showTimeLeft()
 	}
 	if text := stepText(ev); text != "" {
-		f.steps.SetText(text)
+		f.lines = append(f.lines, text)
+		f.steps.SetText(strings.Join(f.lines, "\n"))
 	}
 }
 
 func stepText(ev core.FlowEvent) string {
 	switch ev.Step {
 	case core.FlowListening:
-		return "Waiting for you to sign in in the browser…"
+		return "Ready: waiting for the provider's answer on this computer."
 	case core.FlowBrowserOpened:
 		return "Your browser was opened: sign in there and allow access."
 	case core.FlowBrowserFailed:
@@ -272,8 +282,77 @@ func (f *flowDialog) finish(src core.Source, err error) {
 			p.reconnectSource(dup.SourceID, dup.Account)
 		}
 		f.reconnect.Show()
+		p.u.win.Canvas().Focus(f.reconnect)
 		p.reload(dup.SourceID)
 	}
+}
+
+// escapeCloses makes Escape run cancel while d is shown and no widget has the keyboard
+// focus; dialogButton and dialogSelect pass it on when one of them has the focus.
+func escapeCloses(w fyne.Window, d dialog.Dialog, cancel func()) {
+	c := w.Canvas()
+	before := c.OnTypedKey()
+	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if ev.Name == fyne.KeyEscape {
+			cancel()
+			return
+		}
+		if before != nil {
+			before(ev)
+		}
+	})
+	d.SetOnClosed(func() { c.SetOnTypedKey(before) })
+}
+
+// dialogButton is a button of a dialog: Enter taps it as Space does, and Escape runs the
+// dialog's cancel while the button has the keyboard focus.
+type dialogButton struct {
+	widget.Button
+	escape func()
+}
+
+func newDialogButton(label string, icon fyne.Resource, escape, tapped func()) *dialogButton {
+	b := &dialogButton{escape: escape}
+	b.Text, b.Icon, b.OnTapped = label, icon, tapped
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// TypedKey handles Escape and Enter, and passes the other keys to the button.
+func (b *dialogButton) TypedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyEscape:
+		b.escape()
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if !b.Disabled() && b.OnTapped != nil {
+			b.OnTapped()
+		}
+	default:
+		b.Button.TypedKey(ev)
+	}
+}
+
+// dialogSelect is a select of a dialog: Escape runs the dialog's cancel while it has the
+// keyboard focus.
+type dialogSelect struct {
+	widget.Select
+	escape func()
+}
+
+func newDialogSelect(options []string, escape func()) *dialogSelect {
+	s := &dialogSelect{escape: escape}
+	s.Options = options
+	s.ExtendBaseWidget(s)
+	return s
+}
+
+// TypedKey handles Escape and passes the other keys to the select.
+func (s *dialogSelect) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyEscape {
+		s.escape()
+		return
+	}
+	s.Select.TypedKey(ev)
 }
 
 // flowMessage says in words what went wrong with a source or its sign-in, or "" for an error

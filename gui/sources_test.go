@@ -11,10 +11,12 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/core/access"
+	"github.com/medialake/connect/core/loopback"
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/core/vault"
 	"github.com/medialake/connect/internal/keychaintest"
@@ -303,5 +305,85 @@ func TestRefreshLineTellsWhenAnUnusedTokenExpires(t *testing.T) {
 	src.ExpiresIfUnused = time.Time{}
 	if got, want := refreshLine(src, now), "Refreshed 3 h ago"; got != want {
 		t.Errorf("no idle lifetime: got %q, want %q", got, want)
+	}
+}
+
+// pressKey sends a key to the widget with the keyboard focus, or to the window's canvas when
+// none has it, as the desktop driver does.
+func pressKey(w *sourcesWorkspace, name fyne.KeyName) {
+	ev := &fyne.KeyEvent{Name: name}
+	c := w.ui.win.Canvas()
+	if f := c.Focused(); f != nil {
+		f.TypedKey(ev)
+	} else if h := c.OnTypedKey(); h != nil {
+		h(ev)
+	}
+}
+
+// The connect dialogs work from the keyboard: the chooser opens with Connect focused, Escape
+// closes it and Enter connects; the sign-in dialog opens with Cancel focused, and Escape
+// cancels the sign-in (its listener closes) whether a button has the focus or none has.
+func TestConnectDialogKeys(t *testing.T) {
+	keychaintest.Require(t)
+	w := newSourcesWorkspace(t)
+	w.addIntegration(t, "files", "http://127.0.0.1:9/authorize", "http://127.0.0.1:9/token", "http://127.0.0.1:9/me")
+	w.signIn(t, "Wes", goodPass)
+	p := w.pane(t)
+	p.tick = time.Hour
+
+	test.Tap(p.connect)
+	w.ui.Wait()
+	if got := w.ui.win.Canvas().Focused(); got != p.chooser.ok {
+		t.Fatalf("focused in the chooser = %v, want the Connect button", got)
+	}
+	pressKey(w, fyne.KeyEscape)
+	if top := w.ui.win.Canvas().Overlays().Top(); top != nil {
+		t.Fatal("the chooser is still open after Escape")
+	}
+
+	for _, unfocused := range []bool{false, true} {
+		test.Tap(p.connect)
+		w.ui.Wait()
+		var authURL string
+		p.openURL = func(u string) error {
+			authURL = u
+			if got := w.ui.win.Canvas().Focused(); got != p.flow.cancel {
+				t.Errorf("focused in the sign-in dialog = %v, want Cancel", got)
+			}
+			if unfocused {
+				w.ui.win.Canvas().Unfocus()
+			}
+			pressKey(w, fyne.KeyEscape)
+			return nil
+		}
+		pressKey(w, fyne.KeyReturn) // Connect
+		w.ui.Wait()
+		if authURL == "" {
+			t.Fatalf("unfocused %t: Enter in the chooser started no sign-in", unfocused)
+		}
+		if top := w.ui.win.Canvas().Overlays().Top(); top != nil {
+			t.Errorf("unfocused %t: the sign-in dialog is still open after Escape", unfocused)
+		}
+		link, err := url.Parse(authURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		callback, err := url.Parse(link.Query().Get("redirect_uri"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if conn, err := net.Dial("tcp", callback.Host); err == nil {
+			conn.Close()
+			t.Errorf("unfocused %t: the listener on %s still accepts connections after Escape", unfocused, callback.Host)
+		}
+	}
+}
+
+// A refusal in the browser reads as the issue asks: access was denied at the provider, named.
+func TestFlowMessageNamesTheProvider(t *testing.T) {
+	err := fmt.Errorf("connect through files: sign in at Google Drive: %w",
+		&loopback.ProviderError{Provider: "Google Drive", Code: "access_denied"})
+	if got, want := message(err), "Access was denied at Google Drive (access_denied)."; got != want {
+		t.Errorf("message = %q, want %q", got, want)
 	}
 }

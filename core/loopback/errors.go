@@ -36,19 +36,25 @@ var errFinished = errors.New("sign-in already finished")
 const maxDescription = 300
 
 // ProviderError is an error= answer from the provider on the callback (RFC 6749 section
-// 4.1.2.1). Its message names no provider; the caller adds the provider's name.
+// 4.1.2.1).
 type ProviderError struct {
+	// Provider names the provider in the message (Config.Provider); "" reads "the provider".
+	Provider    string
 	Code        string // RFC 6749 "error", e.g. access_denied
 	Description string // "error_description", the provider's own text; may be empty
 	URI         string // "error_uri"; may be empty
 }
 
-// Error reads, e.g., "access was denied at the provider (access_denied)".
+// Error reads, e.g., "access was denied at Google Drive (access_denied)".
 func (e *ProviderError) Error() string {
+	at := e.Provider
+	if at == "" {
+		at = "the provider"
+	}
 	var msg string
 	switch e.Code {
 	case "access_denied":
-		msg = "access was denied at the provider"
+		msg = "access was denied at " + at
 	case "invalid_scope":
 		msg = "the provider refused the requested scopes"
 	case "unauthorized_client", "unsupported_response_type":

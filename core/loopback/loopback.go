@@ -91,6 +91,9 @@ type Config struct {
 	RedirectHost string
 	// AuthParams are the provider's extra authorization parameters (access_type=offline, ...).
 	AuthParams []oauth2.AuthCodeOption
+	// Provider names the provider in the errors the person sees, e.g. "access was denied at
+	// Google Drive"; "" reads "the provider".
+	Provider string
 	// Issuer is the expected iss of the callback (RFC 9207). When set, a callback that carries
 	// another iss is refused; a callback without iss is accepted, since not every server sends it.
 	Issuer string
@@ -119,6 +122,7 @@ func (c Config) timeout() time.Duration {
 type Flow struct {
 	oauth      oauth2.Config // a copy, with RedirectURL set
 	httpClient *http.Client
+	provider   string
 	issuer     string
 	progress   func(Step)
 
@@ -245,6 +249,7 @@ func newFlow(cfg Config, host string, port int) (*Flow, error) {
 	f := &Flow{
 		oauth:      *cfg.OAuth2,
 		httpClient: cfg.HTTPClient,
+		provider:   cfg.Provider,
 		issuer:     cfg.Issuer,
 		progress:   cfg.Progress,
 		hostPort:   net.JoinHostPort(host, strconv.Itoa(port)),
@@ -370,7 +375,7 @@ func (f *Flow) deliver(rawQuery string) (ended bool, err error) {
 	case q.Has("iss") && f.issuer != "" && q.Get("iss") != f.issuer:
 		res.err = ErrIssuerMismatch
 	case q.Get("error") != "":
-		res.err = &ProviderError{Code: q.Get("error"), Description: q.Get("error_description"), URI: q.Get("error_uri")}
+		res.err = &ProviderError{Provider: f.provider, Code: q.Get("error"), Description: q.Get("error_description"), URI: q.Get("error_uri")}
 	case q.Get("code") != "":
 		res.code = q.Get("code")
 	default:

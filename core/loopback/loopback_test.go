@@ -175,7 +175,9 @@ func TestReplayRefused(t *testing.T) {
 // Test 4: error=access_denied ends the flow with the provider's error; the port is closed.
 func TestProviderErrorEndsFlow(t *testing.T) {
 	ts := newTokenServer(t)
-	f := start(t, testConfig(t, ts))
+	cfg := testConfig(t, ts)
+	cfg.Provider = "Example IdP"
+	f := start(t, cfg)
 
 	q := url.Values{"state": {authParam(t, f, "state")}, "error": {"access_denied"}, "error_description": {"The user said no"}}
 	if resp, body := callback(t, f, q); resp.StatusCode != http.StatusBadRequest || body != failurePage {
@@ -189,7 +191,7 @@ func TestProviderErrorEndsFlow(t *testing.T) {
 	if pe.Code != "access_denied" || pe.Description != "The user said no" {
 		t.Errorf("ProviderError = %+v, want access_denied / The user said no", pe)
 	}
-	if want := "access was denied at the provider (access_denied: The user said no)"; err.Error() != want {
+	if want := "access was denied at Example IdP (access_denied: The user said no)"; err.Error() != want {
 		t.Errorf("message = %q, want %q", err.Error(), want)
 	}
 	if n := len(ts.requests()); n != 0 {

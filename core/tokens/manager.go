@@ -138,22 +138,43 @@ func (m *Manager) valid(tok *oauth2.Token) bool {
 	return tok.Expiry.IsZero() || tok.Expiry.After(m.now().Add(ExpiryMargin))
 }
 
-func (m *Manager) token(ctx context.Context, id int64, cfg *oauth2.Config, force bool) (*oauth2.Token, error) {
-	before, err := m.db.Source(ctx, id)
+// Current returns the source's token from the keychain while it is valid for ExpiryMargin
+// more, without calling anyone; ok is false when it must be refreshed first (Token does
+// that). A source that needs reconnecting or waits for its revocation is refused as Token
+// refuses it. Callers use it to skip preparing a refresh (a keychain read of the client
+// secret, perhaps a network call) that is not needed.
+func (m *Manager) Current(ctx context.Context, sourceID int64) (tok *oauth2.Token, ok bool, err error) {
+	src, err := m.db.Source(ctx, sourceID)
 	if err != nil {
-		return nil, fmt.Errorf("token of source %d: %w", id, err)
+		return nil, false, fmt.Errorf("token of source %d: %w", sourceID, err)
 	}
-	if err := usable(before); err != nil {
-		return nil, err
+	if err := usable(src); err != nil {
+		return nil, false, err
 	}
-	if !force {
-		tok, err := Load(ctx, m.keychain, id)
-		if err == nil && m.valid(tok) {
-			return tok, nil
+	tok, err = Load(ctx, m.keychain, sourceID)
+	switch {
+	case errors.Is(err, vault.ErrNotFound):
+		return nil, false, nil // Token says why under the source's lock
+	case err != nil:
+		return nil, false, err
+	}
+	return tok, m.valid(tok), nil
+}
+
+func (m *Manager) token(ctx context.Context, id int64, cfg *oauth2.Config, force bool) (*oauth2.Token, error) {
+	// before is the row as it was before waiting for the lock: a forced refresh that finds
+	// a newer token version under the lock takes that token rather than refresh again.
+	var before store.Source
+	if force {
+		var err error
+		if before, err = m.db.Source(ctx, id); err != nil {
+			return nil, fmt.Errorf("token of source %d: %w", id, err)
 		}
-		if err != nil && !errors.Is(err, vault.ErrNotFound) {
+		if err := usable(before); err != nil {
 			return nil, err
 		}
+	} else if tok, ok, err := m.Current(ctx, id); err != nil || ok {
+		return tok, err
 	}
 
 	unlock, err := m.lock(ctx, id)

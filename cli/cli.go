@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/medialake/connect/cli/startup"
 	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/core/access"
 	"github.com/medialake/connect/core/vault"
@@ -50,20 +51,7 @@ func newRunner(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) *
 
 // HasCommand reports whether args ask for the command line rather than the GUI: anything but
 // the GUI's own options, --home DIR and -v.
-func HasCommand(args []string) bool {
-	for i := 0; i < len(args); i++ {
-		switch a := strings.TrimLeft(args[i], "-"); {
-		case !strings.HasPrefix(args[i], "-"):
-			return true
-		case a == "v" || strings.HasPrefix(a, "home="):
-		case a == "home":
-			i++
-		default:
-			return true
-		}
-	}
-	return false
-}
+func HasCommand(args []string) bool { return startup.HasCommand(args) }
 
 // runner is one run of the command line: its streams, the global options and, once a command
 // needs it, the open workspace.
@@ -77,6 +65,7 @@ type runner struct {
 	openURL   func(string) error
 	askSecret func(prompt string) (vault.Secret, error)
 
+	cmd        command // the command that runs
 	global     globals
 	isGlobal   map[*flag.Flag]bool // the global options' flags, left out of a command's own help
 	app        *core.App
@@ -104,7 +93,10 @@ type command struct {
 	summary string // one line for the overview
 	about   string // what --help says besides the summary; may be empty
 	example string
-	run     func(r *runner, fs *flag.FlagSet, args []string) error
+	// secret, for a command that reads a secret, is the safe way to give it: an argument too
+	// many is then refused without being repeated, since it may be that secret.
+	secret string
+	run    func(r *runner, fs *flag.FlagSet, args []string) error
 }
 
 var commands []command
@@ -126,7 +118,7 @@ func (r *runner) main(args []string) int {
 			r.overview(r.out, "")
 			return ExitOK
 		}
-		return r.fail(usagef("%v; run '%s --help' for the commands", err, prog))
+		return r.fail(usagef("%s; run '%s --help' for the commands", flagMessage(err), prog))
 	}
 	rest := fs.Args()
 	if len(rest) > 1 && rest[0] == "help" {
@@ -149,6 +141,7 @@ func (r *runner) main(args []string) int {
 		}
 		return r.fail(err)
 	}
+	r.cmd = cmd
 	cfs := flag.NewFlagSet(prog+" "+cmd.name, flag.ContinueOnError)
 	cfs.SetOutput(io.Discard)
 	cfs.Usage = func() {} // help is printed below, once, on stdout
@@ -161,7 +154,7 @@ func (r *runner) main(args []string) int {
 		if errors.As(err, &ue) {
 			return r.fail(usagef("%s; run '%s %s --help' for how", ue.msg, prog, cmd.name))
 		}
-		return r.fail(err)
+		return r.fail(explain(cmd, err))
 	}
 	return ExitOK
 }
@@ -243,7 +236,7 @@ func (r *runner) parse(fs *flag.FlagSet, args []string, want, optional int) ([]s
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, err
 			}
-			return nil, &usageError{err.Error()}
+			return nil, &usageError{flagMessage(err)}
 		}
 		if r.global.help {
 			return nil, flag.ErrHelp
@@ -259,9 +252,23 @@ func (r *runner) parse(fs *flag.FlagSet, args []string, want, optional int) ([]s
 		if len(pos) < want {
 			return nil, usagef("missing arguments")
 		}
+		if r.cmd.secret != "" {
+			return nil, usagef("too many arguments, and a secret is never taken as one, where other users and the shell history can see it: use %s", r.cmd.secret)
+		}
 		return nil, usagef("unexpected argument %q", pos[want+optional])
 	}
 	return pos, nil
+}
+
+// flagMessage words the flag package's errors as the rest of the command line speaks.
+func flagMessage(err error) string {
+	if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -"); ok {
+		return fmt.Sprintf("unknown option --%s", strings.TrimLeft(name, "-"))
+	}
+	if msg, ok := strings.CutPrefix(err.Error(), "flag needs an argument: -"); ok {
+		return fmt.Sprintf("option --%s needs a value", strings.TrimLeft(msg, "-"))
+	}
+	return strings.ReplaceAll(err.Error(), " for flag -", " for option --")
 }
 
 // fail prints err as one sentence on stderr and returns its exit code.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/core/access"
+	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/core/vault"
 )
 
@@ -39,10 +40,20 @@ func message(err error) string {
 		locked *access.LockedError
 		valid  *core.ValidationError
 	)
+	var (
+		adv  *advisedError
+		file *fileError
+	)
 	advice := ""
 	switch {
 	case errors.As(err, &ue):
 		return capitalise(ue.msg) + "."
+	case errors.As(err, &adv):
+		advice = adv.advice
+	case errors.As(err, &file) && errors.Is(err, errEmptySecret):
+		advice = fmt.Sprintf("The %s is empty; put it on the first line of %s", file.what, file.from())
+	case errors.As(err, &file):
+		advice = fmt.Sprintf("Could not read the %s from %s; check the file's name and permissions", file.what, file.from())
 	case errors.Is(err, errNoUsers):
 		return fmt.Sprintf("The workspace has no users yet: create the first administrator with '%s init NAME'.", prog)
 	case errors.As(err, &valid):
@@ -54,7 +65,7 @@ func message(err error) string {
 	case errors.Is(err, access.ErrWrongPassphrase):
 		advice = "Wrong passphrase; check the passphrase file, or type it again"
 	case errors.Is(err, access.ErrUnknownUser):
-		advice = fmt.Sprintf("There is no such user; check the name ('%s users list' shows them to an administrator)", prog)
+		advice = "There is no user of that name; check the spelling"
 	case errors.Is(err, access.ErrDisabled):
 		advice = "This user is disabled; ask an administrator to enable it"
 	case errors.Is(err, access.ErrLastAdmin):
@@ -105,4 +116,23 @@ func validation(v *core.ValidationError) string {
 		parts = append(parts, flag+": "+strings.TrimSuffix(v.Fields[f], "."))
 	}
 	return strings.Join(parts, "; ")
+}
+
+// advisedError is an error of core that only the command knows how to explain: advice says
+// what to do.
+type advisedError struct {
+	advice string
+	err    error
+}
+
+func (e *advisedError) Error() string { return e.err.Error() }
+func (e *advisedError) Unwrap() error { return e.err }
+
+// explain adds what to do to an error that core leaves without a sentinel of its own: a
+// source id that names no source.
+func explain(cmd command, err error) error {
+	if cmd.args == "SOURCE" && errors.Is(err, store.ErrNotFound) {
+		return &advisedError{fmt.Sprintf("There is no source with that id; '%s sources list' shows the ids", prog), err}
+	}
+	return err
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/medialake/connect/core"
+	"github.com/medialake/connect/core/access"
 	"github.com/medialake/connect/core/catalog"
 )
 
@@ -22,7 +23,7 @@ var integrationCommands = []command{
 		about: "Options left out keep their saved value. The client secret is read from a file or from\n" +
 			"standard input (--client-secret-file -), never from an argument.",
 		example: "printf '%s\\n' \"$SECRET\" | " + prog + " --user root integrations set dropbox --client-id abc123 --client-secret-file - --port 53682",
-		run:     runIntegrationsSet},
+		secret:  viaClientSecretFile, run: runIntegrationsSet},
 	{name: "integrations enable", args: "ID", summary: "let writers connect sources through an integration (admin)",
 		example: prog + " --user root integrations enable dropbox", run: integrationEnable(true)},
 	{name: "integrations disable", args: "ID", summary: "refuse new connections through an integration; its sources keep working (admin)",
@@ -226,15 +227,22 @@ func runIntegrationsSet(r *runner, fs *flag.FlagSet, args []string) error {
 		fmt.Fprintf(r.out, "Client secret of %s removed.\n", pos[0])
 		return nil
 	}
-	v, err := app.Integration(r.ctx, s, pos[0])
-	if err != nil {
-		return err
-	}
 	// The form starts from what is saved, as the GUI's does; options change their fields.
-	in = core.IntegrationInput{ID: v.ID, Name: v.Name, ClientID: v.ClientID, Scopes: strings.Join(v.Scopes, " "),
-		Tenant: v.Tenant, Issuer: v.Issuer, AuthURL: v.AuthURL, TokenURL: v.TokenURL, RevokeURL: v.RevokeURL, UserinfoURL: v.UserinfoURL}
-	if v.Port != 0 {
-		in.Port = strconv.Itoa(v.Port)
+	// Only those who may read it get it: for anyone else the save is refused, and the
+	// activity log records the refused save, not a refused read.
+	in = core.IntegrationInput{ID: pos[0]}
+	name := pos[0]
+	if access.Allowed(s.Privilege, access.IntegrationView, false) {
+		v, err := app.Integration(r.ctx, s, pos[0])
+		if err != nil {
+			return err
+		}
+		in = core.IntegrationInput{ID: v.ID, Name: v.Name, ClientID: v.ClientID, Scopes: strings.Join(v.Scopes, " "),
+			Tenant: v.Tenant, Issuer: v.Issuer, AuthURL: v.AuthURL, TokenURL: v.TokenURL, RevokeURL: v.RevokeURL, UserinfoURL: v.UserinfoURL}
+		if v.Port != 0 {
+			in.Port = strconv.Itoa(v.Port)
+		}
+		name = v.Name
 	}
 	fs.Visit(func(f *flag.Flag) {
 		if p, ok := fields[f.Name]; ok {
@@ -248,14 +256,14 @@ func runIntegrationsSet(r *runner, fs *flag.FlagSet, args []string) error {
 		in.Scopes = ""
 	}
 	if *secretFile != "" {
-		if in.Secret, err = r.readSecretFile(*secretFile, "the client secret"); err != nil {
+		if in.Secret, err = r.readSecretFile(*secretFile, "client secret"); err != nil {
 			return err
 		}
 	}
 	if err := app.SaveIntegration(r.ctx, s, in); err != nil {
 		return err
 	}
-	fmt.Fprintf(r.out, "Saved %s.\n", v.Name)
+	fmt.Fprintf(r.out, "Saved %s.\n", name)
 	return nil
 }
 
@@ -281,6 +289,12 @@ func integrationEnable(on bool) func(*runner, *flag.FlagSet, []string) error {
 	}
 }
 
+// addedJSON is a new integration in --json output.
+type addedJSON struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
 func runIntegrationsAdd(r *runner, fs *flag.FlagSet, args []string) error {
 	kind := fs.String("kind", "", "`oidc` (OpenID Connect, endpoints from the issuer) or oauth2 (endpoints typed in)")
 	asJSON := fs.Bool("json", false, "print the new integration's id and name as JSON")
@@ -300,10 +314,7 @@ func runIntegrationsAdd(r *runner, fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	if *asJSON {
-		return r.json(struct {
-			ID   string `json:"id"`
-			Name string `json:"name"`
-		}{id, strings.TrimSpace(pos[0])})
+		return r.json(addedJSON{id, strings.TrimSpace(pos[0])})
 	}
 	fmt.Fprintf(r.out, "Added %s with id %s; set it up with '%s integrations set %s'.\n", strings.TrimSpace(pos[0]), id, prog, id)
 	return nil

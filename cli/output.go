@@ -10,12 +10,22 @@ import (
 
 // table prints rows under header, aligned, for people.
 func (r *runner) table(header []string, rows [][]string) error {
-	tw := tabwriter.NewWriter(r.out, 0, 0, 2, ' ', 0)
+	var buf strings.Builder
+	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, strings.Join(header, "\t"))
 	for _, row := range rows {
 		fmt.Fprintln(tw, strings.Join(row, "\t"))
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	// An empty last cell leaves the padding of the one before it.
+	for line := range strings.Lines(buf.String()) {
+		if _, err := fmt.Fprintln(r.out, strings.TrimRight(line, " \n")); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // json prints v as indented JSON, for scripts. The types printed carry the field names that

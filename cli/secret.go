@@ -13,14 +13,21 @@ import (
 	"github.com/medialake/connect/core/vault"
 )
 
+// The safe ways to give a secret.
+const (
+	viaPassphraseFile    = "--passphrase-file FILE (or - for standard input), or leave it out to be asked on the terminal"
+	viaNewPassphraseFile = "--new-passphrase-file FILE (or - for standard input), or leave it out to be asked on the terminal"
+	viaClientSecretFile  = "--client-secret-file FILE, or --client-secret-file - to read it from standard input"
+)
+
 // secretFlags are options someone may try for a secret, with the safe way to pass it instead.
 // A secret in an argument shows in `ps`, in the shell's history and in logs of scripts.
 var secretFlags = map[string]string{
-	"passphrase":     "--passphrase-file FILE (or - for standard input), or leave it out to be asked on the terminal",
-	"password":       "--passphrase-file FILE (or - for standard input), or leave it out to be asked on the terminal",
-	"new-passphrase": "--new-passphrase-file FILE (or - for standard input), or leave it out to be asked on the terminal",
-	"client-secret":  "--client-secret-file FILE, or --client-secret-file - to read it from standard input",
-	"secret":         "--client-secret-file FILE, or --client-secret-file - to read it from standard input",
+	"passphrase":     viaPassphraseFile,
+	"password":       viaPassphraseFile,
+	"new-passphrase": viaNewPassphraseFile,
+	"client-secret":  viaClientSecretFile,
+	"secret":         viaClientSecretFile,
 	"access-token":   "nothing: the token stays in the keychain; 'token SOURCE' prints a fresh one",
 	"refresh-token":  "nothing: the token stays in the keychain; 'sources reconnect' signs in again",
 	"token":          "nothing: the token stays in the keychain; 'token SOURCE' prints a fresh one",
@@ -51,21 +58,40 @@ func (r *runner) readSecretFile(path, what string) (vault.Secret, error) {
 	if path == "-" {
 		line, err := r.in.ReadString('\n')
 		if err != nil && (!errors.Is(err, io.EOF) || line == "") {
-			return vault.Secret{}, fmt.Errorf("read %s from standard input: %w", what, err)
+			return vault.Secret{}, &fileError{what, path, err}
 		}
 		s = line
 	} else {
 		b, err := os.ReadFile(path)
 		if err != nil {
-			return vault.Secret{}, fmt.Errorf("read %s: %w", what, err)
+			return vault.Secret{}, &fileError{what, path, err}
 		}
 		s = string(b)
 	}
 	s = strings.TrimSuffix(strings.TrimSuffix(s, "\n"), "\r")
 	if s == "" {
-		return vault.Secret{}, fmt.Errorf("read %s: %w", what, errEmptySecret)
+		return vault.Secret{}, &fileError{what, path, errEmptySecret}
 	}
 	return vault.NewSecret(s), nil
+}
+
+// fileError is a secret that could not be read from its file or from standard input.
+type fileError struct {
+	what, path string // e.g. "passphrase", "-"
+	err        error
+}
+
+func (e *fileError) Error() string {
+	return fmt.Sprintf("read the %s from %s: %v", e.what, e.from(), e.err)
+}
+func (e *fileError) Unwrap() error { return e.err }
+
+// from names where the secret was read from.
+func (e *fileError) from() string {
+	if e.path == "-" {
+		return "standard input"
+	}
+	return e.path
 }
 
 var (
@@ -77,7 +103,7 @@ var (
 // passphrase is the signing-in user's passphrase: from --passphrase-file, else asked.
 func (r *runner) passphrase(prompt string) (vault.Secret, error) {
 	if r.global.passFile != "" {
-		return r.readSecretFile(r.global.passFile, "the passphrase")
+		return r.readSecretFile(r.global.passFile, "passphrase")
 	}
 	return r.ask(prompt, "--passphrase-file FILE")
 }
@@ -86,7 +112,7 @@ func (r *runner) passphrase(prompt string) (vault.Secret, error) {
 // asked twice on the terminal, so that core can compare them.
 func (r *runner) newPassphrase(file, who, fileFlag string) (pass, confirm vault.Secret, err error) {
 	if file != "" {
-		p, err := r.readSecretFile(file, "the new passphrase")
+		p, err := r.readSecretFile(file, "new passphrase")
 		return p, p, err
 	}
 	if pass, err = r.ask("New passphrase for "+who+": ", fileFlag); err != nil {

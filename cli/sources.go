@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/medialake/connect/core"
+	"github.com/medialake/connect/core/access"
 	"github.com/medialake/connect/core/loopback"
+	"github.com/medialake/connect/core/store"
 )
 
 var sourceCommands = []command{
@@ -117,6 +119,9 @@ func runConnect(r *runner, fs *flag.FlagSet, args []string) error {
 	src, err := r.flow(*noBrowser, func(ctx context.Context, hooks core.FlowHooks) (core.Source, error) {
 		return app.Connect(ctx, s, pos[0], hooks)
 	})
+	if errors.Is(err, store.ErrNotFound) {
+		return r.noSuchIntegration(app, s, err)
+	}
 	if err != nil {
 		return err
 	}
@@ -155,6 +160,23 @@ func runReconnect(r *runner, fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// noSuchIntegration explains Connect's err for an id that names no integration set up, with
+// the ids to choose from, since a writer cannot list the integrations.
+func (r *runner) noSuchIntegration(app *core.App, s *access.Session, err error) error {
+	choices, cerr := app.EnabledIntegrations(r.ctx, s)
+	if cerr != nil {
+		return errors.Join(err, cerr)
+	}
+	if len(choices) == 0 {
+		return &advisedError{"No integration is enabled yet; ask an administrator to set one up and enable it", err}
+	}
+	ids := make([]string, len(choices))
+	for i, c := range choices {
+		ids[i] = c.ID
+	}
+	return &advisedError{"No enabled integration has that id; choose one of: " + strings.Join(ids, ", "), err}
+}
+
 // errNoPaste means standard input ended before a pasted address finished the sign-in.
 var errNoPaste = errors.New("standard input ended before the address was pasted")
 
@@ -177,7 +199,7 @@ func (r *runner) flow(noBrowser bool, run func(context.Context, core.FlowHooks) 
 						"Then paste here the address the browser ended on (it starts with http://127.0.0.1 and the page may not load):\n",
 						wait, ev.AuthURL)
 				} else {
-					fmt.Fprintf(r.errOut, "Sign in in the browser (before %s). If it did not open, open this link:\n\n  %s\n\n", wait, ev.AuthURL)
+					fmt.Fprintf(r.errOut, "Sign in with the browser (before %s). If it did not open, open this link:\n\n  %s\n\n", wait, ev.AuthURL)
 				}
 			case core.FlowBrowserFailed:
 				fmt.Fprintf(r.errOut, "The browser did not open (%v); open the link above yourself.\n", ev.Err)
@@ -378,7 +400,7 @@ func flowAdvice(err error) string {
 	case errors.Is(err, loopback.ErrPortBusy):
 		return "Another program uses the integration's fixed port; close it, or ask an administrator to change the port"
 	case errors.As(err, &already):
-		return fmt.Sprintf("This account is already connected as source %d; use 'sources reconnect %d' to sign in again", already.SourceID, already.SourceID)
+		return fmt.Sprintf("This account is already connected as source %d; run '%s sources reconnect %d' to sign in again", already.SourceID, prog, already.SourceID)
 	case errors.Is(err, core.ErrDifferentAccount):
 		return "Sign in with the account the source belongs to"
 	case errors.Is(err, core.ErrIntegrationDisabled):
@@ -388,7 +410,7 @@ func flowAdvice(err error) string {
 	case errors.Is(err, core.ErrOffline):
 		return "The provider could not be reached; check the network and try again"
 	case errors.Is(err, core.ErrRevocationPending):
-		return fmt.Sprintf("The provider could not be told yet; try 'sources disconnect' again later, or '%s sources forget SOURCE'", prog)
+		return fmt.Sprintf("The provider could not be told yet; run '%s sources disconnect SOURCE' again later, or '%s sources forget SOURCE'", prog, prog)
 	}
 	return ""
 }

@@ -14,19 +14,21 @@ import (
 var userCommands = []command{
 	{name: "init", args: "NAME", summary: "create the first administrator of an empty workspace",
 		about:   "The passphrase is asked twice on the terminal, or read from --passphrase-file.",
-		example: prog + " --home ~/medialake init root", run: runInit},
+		example: prog + " --home ~/medialake init root", secret: viaPassphraseFile, run: runInit},
 	{name: "passphrase", summary: "change your own passphrase",
 		about:   "The current passphrase signs you in (--passphrase-file or the terminal); the new one comes from\n--new-passphrase-file or is asked twice on the terminal.",
-		example: prog + " --user wendy passphrase", run: runPassphrase},
+		example: prog + " --user wendy passphrase", secret: viaNewPassphraseFile, run: runPassphrase},
 	{name: "users list", summary: "list the users of the workspace (admin)",
 		example: prog + " --user root users list --json", run: runUsersList},
 	{name: "users add", args: "NAME", summary: "add a user with a privilege and a first passphrase (admin)",
 		about:   "The new user's passphrase is asked twice on the terminal, or read from --new-passphrase-file.",
-		example: prog + " --user root users add wendy --privilege write --new-passphrase-file wendy.pass", run: runUsersAdd},
+		example: prog + " --user root users add wendy --privilege write --new-passphrase-file wendy.pass",
+		secret:  viaNewPassphraseFile, run: runUsersAdd},
 	{name: "users set-privilege", args: "NAME PRIVILEGE", summary: "make a user admin, write or read (admin)",
 		example: prog + " --user root users set-privilege wendy read", run: runUsersSetPrivilege},
 	{name: "users reset-passphrase", args: "NAME", summary: "give a user a new passphrase and lift a lock-out (admin)",
-		example: prog + " --user root users reset-passphrase wendy --new-passphrase-file -", run: runUsersResetPassphrase},
+		example: prog + " --user root users reset-passphrase wendy --new-passphrase-file -",
+		secret:  viaNewPassphraseFile, run: runUsersResetPassphrase},
 	{name: "users disable", args: "NAME", summary: "keep a user from signing in (admin)",
 		example: prog + " --user root users disable wendy", run: userChange("disable")},
 	{name: "users enable", args: "NAME", summary: "let a disabled user sign in again (admin)",
@@ -270,16 +272,8 @@ func runUsersDelete(r *runner, fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-// userID finds a user's id by name through the users list, which only admins may read.
+// userID finds a user's id by name. Any signed-in user may look a name up, so that the
+// use-case called next is the one that checks the privilege and records a refusal.
 func (r *runner) userID(app *core.App, s *access.Session, name string) (int64, error) {
-	users, err := app.Users(r.ctx, s)
-	if err != nil {
-		return 0, err
-	}
-	for _, u := range users {
-		if strings.EqualFold(u.Name, strings.TrimSpace(name)) {
-			return u.ID, nil
-		}
-	}
-	return 0, fmt.Errorf("user %q: %w", name, access.ErrUnknownUser)
+	return app.UserID(r.ctx, s, name)
 }

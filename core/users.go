@@ -269,6 +269,23 @@ func (a *App) Users(ctx context.Context, s *access.Session) ([]User, error) {
 	return users, nil
 }
 
+// UserID returns the id of the user called name (compared case-insensitively), for any live
+// session: names are no secret (the sign-in screen shows them), and the use-case called with
+// the id checks the privilege and records a refusal under its own action.
+func (a *App) UserID(ctx context.Context, s *access.Session, name string) (int64, error) {
+	if _, err := a.session(ctx, s); err != nil {
+		return 0, fmt.Errorf("look up user %q: %w", name, err)
+	}
+	u, err := store.UserByName(ctx, a.db, strings.TrimSpace(name))
+	if errors.Is(err, store.ErrNotFound) {
+		return 0, fmt.Errorf("user %q: %w", name, access.ErrUnknownUser)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("look up user %q: %w", name, err)
+	}
+	return u.ID, nil
+}
+
 // AddUser adds a user with an initial passphrase, typed twice (admin only), and returns its id.
 func (a *App) AddUser(ctx context.Context, s *access.Session, name string, p access.Privilege, pass, confirm vault.Secret) (int64, error) {
 	admin, err := a.authorize(ctx, s, access.UserAdd, strings.TrimSpace(name), false)

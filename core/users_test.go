@@ -428,6 +428,27 @@ func TestSignInUnknownUser(t *testing.T) {
 	}
 }
 
+// TestUserID: any live session may look a name up; it records nothing, and an ended
+// session is refused.
+func TestUserID(t *testing.T) {
+	ctx := context.Background()
+	tm := newTeam(t)
+	rows := countActivity(t, tm.app)
+	if id, err := tm.app.UserID(ctx, tm.read, " ROOT "); err != nil || id != tm.user(t, "root").ID {
+		t.Errorf("UserID(root) as reader = %d, %v; want %d", id, err, tm.user(t, "root").ID)
+	}
+	if _, err := tm.app.UserID(ctx, tm.read, "nobody"); !errors.Is(err, access.ErrUnknownUser) {
+		t.Errorf("UserID(nobody) = %v, want ErrUnknownUser", err)
+	}
+	if n := countActivity(t, tm.app); n != rows {
+		t.Errorf("activity rows: got %d, want %d (a look-up records nothing)", n, rows)
+	}
+	tm.app.SignOut(ctx, tm.read)
+	if _, err := tm.app.UserID(ctx, tm.read, "root"); !errors.Is(err, access.ErrSessionEnded) {
+		t.Errorf("UserID after sign-out = %v, want ErrSessionEnded", err)
+	}
+}
+
 func TestRehashOnSignIn(t *testing.T) {
 	ctx := context.Background()
 	tm := newTeam(t)

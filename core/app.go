@@ -64,6 +64,8 @@ type App struct {
 	// upkeep is what Maintain remembers between runs (see maintain.go).
 	upkeep upkeep
 
+	integrationLocks integrationLocks // one change at a time per integration (lockIntegration)
+
 	signInMu sync.Mutex // one sign-in at a time, so parallel guesses cannot slip past a lock-out
 	mu       sync.Mutex // guards sessions
 	sessions map[*access.Session]*sessionState

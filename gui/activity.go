@@ -25,13 +25,13 @@ type activityPane struct {
 	action  *widget.Select
 	table   *widget.Table
 	more    *widget.Button
-	status  *widget.Label
+	status  *statusLine
 	entries []core.ActivityEntry
 	content fyne.CanvasObject
 }
 
 func newActivityPane(u *UI) *activityPane {
-	p := &activityPane{u: u, actor: widget.NewEntry(), status: errorLabel()}
+	p := &activityPane{u: u, actor: widget.NewEntry(), status: statusLabel()}
 	p.actor.SetPlaceHolder("Filter by user")
 	p.actor.OnSubmitted = func(string) { p.reload() }
 	actions := []string{"All actions", string(access.SignIn), string(access.SignOut), string(access.FirstAdmin)}

@@ -110,7 +110,7 @@ type flowDialog struct {
 	copy      *dialogButton
 	open      *dialogButton
 	timeLeft  *widget.Label
-	problem   *widget.Label
+	problem   *statusLine
 	cancel    *dialogButton
 	reconnect *dialogButton
 
@@ -164,7 +164,7 @@ func (p *sourcesPane) startFlow(title string, run func(context.Context, *access.
 func newFlowDialog(p *sourcesPane, title string, stop context.CancelFunc) *flowDialog {
 	f := &flowDialog{p: p, stop: stop,
 		steps: wrapLabel("Preparing the sign-in…"), link: widget.NewLabel(""), timeLeft: widget.NewLabel(""),
-		problem: errorLabel()}
+		problem: statusLabel()}
 	f.link.Truncation = fyne.TextTruncateEllipsis
 	f.copy = newDialogButton("Copy link", theme.ContentCopyIcon(), f.close, func() {
 		p.u.fa.Clipboard().SetContent(f.authURL)

@@ -124,7 +124,7 @@ func (u *UI) showChangePassphrase() {
 		return
 	}
 	old, pass, confirm := widget.NewPasswordEntry(), widget.NewPasswordEntry(), widget.NewPasswordEntry()
-	problem := errorLabel()
+	problem := statusLabel()
 	var d dialog.Dialog
 	submit := func() {
 		u.used()

@@ -47,7 +47,7 @@ type integrationsPane struct {
 	items    []core.IntegrationView
 	probe    error // of the keychain, from the last reload
 	selected string
-	status   *widget.Label
+	status   *statusLine
 	add      *widget.Button
 	detail   *fyne.Container
 	form     *integrationForm // the selected integration's, nil when none
@@ -57,7 +57,7 @@ type integrationsPane struct {
 }
 
 func newIntegrationsPane(u *UI) *integrationsPane {
-	p := &integrationsPane{u: u, status: errorLabel()}
+	p := &integrationsPane{u: u, status: statusLabel()}
 	p.list = widget.NewList(
 		func() int { return len(p.items) },
 		func() fyne.CanvasObject {
@@ -150,7 +150,7 @@ func (p *integrationsPane) showAdd() {
 	name := widget.NewEntry()
 	kind := widget.NewSelect([]string{"OpenID Connect", "OAuth 2.0"}, nil)
 	kind.SetSelected("OpenID Connect")
-	problem := errorLabel()
+	problem := statusLabel()
 	var d dialog.Dialog
 	submit := func() {
 		n, k := name.Text, customKinds[kind.Selected]
@@ -210,7 +210,7 @@ type integrationForm struct {
 	revokeURL, userinfoURL *widget.Entry
 	problems               map[string]*widget.Label
 	save, test, remove     *widget.Button
-	status                 *widget.Label
+	status                 *statusLine
 	content                fyne.CanvasObject
 	// The last test authorization's steps and outcome, for tests.
 	testSteps   *fyne.Container
@@ -218,7 +218,7 @@ type integrationForm struct {
 }
 
 func newIntegrationForm(p *integrationsPane, v core.IntegrationView) *integrationForm {
-	f := &integrationForm{p: p, view: v, problems: map[string]*widget.Label{}, status: errorLabel()}
+	f := &integrationForm{p: p, view: v, problems: map[string]*widget.Label{}, status: statusLabel()}
 	prov := v.Provider
 
 	title := widget.NewLabel(v.Name)

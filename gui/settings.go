@@ -22,12 +22,12 @@ type settingsPane struct {
 	idleErr   *widget.Label
 	keepAlive *widget.Check
 	save      *widget.Button
-	status    *widget.Label
+	status    *statusLine
 	content   fyne.CanvasObject
 }
 
 func newSettingsPane(u *UI) *settingsPane {
-	p := &settingsPane{u: u, idle: widget.NewEntry(), idleErr: errorLabel(), status: widget.NewLabel("")}
+	p := &settingsPane{u: u, idle: widget.NewEntry(), idleErr: errorLabel(), status: statusLabel()}
 	p.idle.SetPlaceHolder("15")
 	p.idle.OnSubmitted = func(string) { p.submit() }
 	p.idleErr.Hide()
@@ -98,10 +98,12 @@ func (p *settingsPane) submit() {
 				return
 			}
 			if err != nil {
+				p.status.Importance = widget.DangerImportance
 				p.status.SetText(message(err))
 				return
 			}
 			p.u.idle = d
+			p.status.Importance = widget.SuccessImportance
 			p.status.SetText("Saved.")
 		}
 	})

@@ -22,7 +22,7 @@ import (
 type firstStartScreen struct {
 	name, pass, confirm *widget.Entry
 	create              *widget.Button
-	status              *widget.Label
+	status              *statusLine
 	progress            *widget.ProgressBarInfinite
 }
 
@@ -31,7 +31,7 @@ func (u *UI) showFirstStart() {
 		name:     widget.NewEntry(),
 		pass:     widget.NewPasswordEntry(),
 		confirm:  widget.NewPasswordEntry(),
-		status:   errorLabel(),
+		status:   statusLabel(),
 		progress: widget.NewProgressBarInfinite(),
 	}
 	s.progress.Hide()
@@ -84,7 +84,7 @@ type signInScreen struct {
 	profile  *widget.Select
 	pass     *widget.Entry
 	button   *widget.Button
-	status   *widget.Label
+	status   *statusLine
 	progress *widget.ProgressBarInfinite
 }
 
@@ -92,7 +92,7 @@ func (u *UI) showSignIn(notice, profile string) {
 	s := &signInScreen{
 		profile:  widget.NewSelect(nil, nil),
 		pass:     widget.NewPasswordEntry(),
-		status:   errorLabel(),
+		status:   statusLabel(),
 		progress: widget.NewProgressBarInfinite(),
 	}
 	s.progress.Hide()
@@ -205,6 +205,32 @@ func card(title string, objs ...fyne.CanvasObject) fyne.CanvasObject {
 	width := canvas.NewRectangle(color.Transparent)
 	width.SetMinSize(fyne.NewSize(460, 0))
 	return container.NewCenter(container.NewVBox(append([]fyne.CanvasObject{width, icon, head}, objs...)...))
+}
+
+// statusLine is a one-line message under a form or a list that takes no room while it has
+// nothing to say.
+type statusLine struct {
+	widget.Label
+}
+
+// statusLabel returns an empty, hidden statusLine in the error colour.
+func statusLabel() *statusLine {
+	l := &statusLine{}
+	l.Wrapping = fyne.TextWrapWord
+	l.Importance = widget.DangerImportance
+	l.ExtendBaseWidget(l)
+	l.Hide()
+	return l
+}
+
+// SetText shows the line with text s, or hides it when s is empty.
+func (l *statusLine) SetText(s string) {
+	l.Label.SetText(s)
+	if s == "" {
+		l.Hide()
+	} else {
+		l.Show()
+	}
 }
 
 func errorLabel() *widget.Label {

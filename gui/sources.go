@@ -30,7 +30,7 @@ type sourcesPane struct {
 
 	filter *widget.Entry
 	list   *widget.List
-	status *widget.Label
+	status *statusLine
 	empty  *widget.Label // says why the list is empty
 	notice *widget.Label // tells the owner which of their sources need reconnecting
 
@@ -56,7 +56,7 @@ func newSourcesPane(u *UI) *sourcesPane {
 
 // buildSourcesPane makes the widgets; reload fills them.
 func buildSourcesPane(u *UI) *sourcesPane {
-	p := &sourcesPane{u: u, status: errorLabel(), tick: time.Second}
+	p := &sourcesPane{u: u, status: statusLabel(), tick: time.Second}
 	p.openURL = func(raw string) error {
 		link, err := url.Parse(raw)
 		if err != nil {

@@ -42,14 +42,14 @@ type usersPane struct {
 	list     *widget.List
 	users    []core.User
 	selected int
-	status   *widget.Label
+	status   *statusLine
 
 	add, privilege, reset, disable, remove *widget.Button
 	content                                fyne.CanvasObject
 }
 
 func newUsersPane(u *UI) *usersPane {
-	p := &usersPane{u: u, selected: -1, status: errorLabel()}
+	p := &usersPane{u: u, selected: -1, status: statusLabel()}
 	p.list = widget.NewList(
 		func() int { return len(p.users) },
 		func() fyne.CanvasObject {
@@ -163,7 +163,7 @@ func (p *usersPane) showAdd() {
 	priv := widget.NewSelect(privilegeNames, nil)
 	priv.SetSelected("Write")
 	pass, confirm := widget.NewPasswordEntry(), widget.NewPasswordEntry()
-	problem := errorLabel()
+	problem := statusLabel()
 	var d dialog.Dialog
 	submit := func() {
 		p.do(func(ctx context.Context) error {
@@ -197,7 +197,7 @@ func (p *usersPane) showPrivilege() {
 	}
 	priv := widget.NewSelect(privilegeNames, nil)
 	priv.SetSelected(privilegeLabel(usr.Privilege))
-	problem := errorLabel()
+	problem := statusLabel()
 	var d dialog.Dialog
 	d = formDialog(p.u.win, "Privilege of "+usr.Name, "Save", []*widget.FormItem{widget.NewFormItem("Privilege", priv)}, problem, func() {
 		p.do(func(ctx context.Context) error {
@@ -219,7 +219,7 @@ func (p *usersPane) showReset() {
 		return
 	}
 	pass, confirm := widget.NewPasswordEntry(), widget.NewPasswordEntry()
-	problem := errorLabel()
+	problem := statusLabel()
 	var d dialog.Dialog
 	submit := func() {
 		p.do(func(ctx context.Context) error {
@@ -289,7 +289,7 @@ func (p *usersPane) showDelete() {
 		}
 	}
 	choice.SetSelected("Give them to another user")
-	problem := errorLabel()
+	problem := statusLabel()
 	text := widget.NewLabel(fmt.Sprintf("%s owns %d source(s). What should happen to them?", usr.Name, usr.Sources))
 	text.Wrapping = fyne.TextWrapWord
 	var d dialog.Dialog
@@ -322,7 +322,7 @@ func (p *usersPane) showDelete() {
 // formDialog is a dialog with a form, an error line, Cancel and a confirm button that does
 // not close the dialog by itself: submit closes it once the change has succeeded, so a
 // refused change keeps what the person typed.
-func formDialog(w fyne.Window, title, confirm string, items []*widget.FormItem, problem *widget.Label, submit func()) dialog.Dialog {
+func formDialog(w fyne.Window, title, confirm string, items []*widget.FormItem, problem *statusLine, submit func()) dialog.Dialog {
 	form := widget.NewForm(items...)
 	var d dialog.Dialog
 	ok := widget.NewButtonWithIcon(confirm, theme.ConfirmIcon(), submit)

@@ -13,6 +13,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/medialake/connect/cli/startup"
 	"github.com/medialake/connect/core"
@@ -64,6 +65,8 @@ type runner struct {
 	// openURL opens the system browser; askSecret reads a secret from the terminal without echo.
 	openURL   func(string) error
 	askSecret func(prompt string) (vault.Secret, error)
+	// flowTimeout is how long a browser sign-in waits; 0 is core's default. Tests shorten it.
+	flowTimeout time.Duration
 
 	cmd        command // the command that runs
 	global     globals
@@ -154,7 +157,7 @@ func (r *runner) main(args []string) int {
 		if errors.As(err, &ue) {
 			return r.fail(usagef("%s; run '%s %s --help' for how", ue.msg, prog, cmd.name))
 		}
-		return r.fail(explain(cmd, err))
+		return r.fail(err)
 	}
 	return ExitOK
 }

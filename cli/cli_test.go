@@ -8,12 +8,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/medialake/connect/core/access"
 	"github.com/medialake/connect/core/vault"
@@ -36,6 +38,8 @@ type workspace struct {
 	openURL func(string) error
 	// stderrTee, when set, also receives what a run writes on stderr.
 	stderrTee io.Writer
+	// flowTimeout, when set, is how long a browser sign-in waits.
+	flowTimeout time.Duration
 }
 
 func newWorkspace(t *testing.T) *workspace {
@@ -84,6 +88,7 @@ func (w *workspace) runIn(stdin io.Reader, args ...string) result {
 	}
 	r := newRunner(context.Background(), stdin, &out, stderr)
 	r.askSecret = noTerminal
+	r.flowTimeout = w.flowTimeout
 	r.openURL = func(string) error {
 		w.t.Error("a command opened the browser in a test that gave it none")
 		return errors.New("no browser in this test")
@@ -490,8 +495,18 @@ func TestOptionsAfterArguments(t *testing.T) {
 // TestKeychainUnavailable: a command that needs the keychain exits with code 5 and says what
 // to do. The bus address leads nowhere; it must run before any test that reaches the real
 // Secret Service, whose connection godbus keeps for the process.
+// TestKeychainUnavailable runs in a child process: godbus keeps the session bus it first
+// connected to for the life of the process, so a bad address only shows in a fresh one.
 func TestKeychainUnavailable(t *testing.T) {
-	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path="+filepath.Join(t.TempDir(), "no-bus"))
+	if os.Getenv("MEDIALAKE_CLI_KEYCHAIN_CHILD") != "1" {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestKeychainUnavailable$", "-test.count=1")
+		cmd.Env = append(os.Environ(), "MEDIALAKE_CLI_KEYCHAIN_CHILD=1",
+			"DBUS_SESSION_BUS_ADDRESS=unix:path="+filepath.Join(t.TempDir(), "no-bus"))
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("child: %v\n%s", err, out)
+		}
+		return
+	}
 	w := newWorkspace(t)
 	w.team()
 	r := w.asIn("root", strings.NewReader("a client secret\n"), "integrations", "set", "dropbox",

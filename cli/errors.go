@@ -9,7 +9,6 @@ import (
 
 	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/core/access"
-	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/core/vault"
 )
 
@@ -84,6 +83,8 @@ func message(err error) string {
 		advice = "The user has sources; add --transfer-to NAME or --disconnect"
 	case errors.Is(err, core.ErrBadTransfer):
 		advice = "Sources can go only to another active user with write or admin privilege; choose another"
+	case errors.Is(err, core.ErrUnknownSource):
+		advice = fmt.Sprintf("There is no source with that id; '%s sources list' shows the ids", prog)
 	case errors.Is(err, core.ErrUnknownIntegration):
 		advice = fmt.Sprintf("There is no such integration; '%s integrations list' shows their ids", prog)
 	case errors.Is(err, core.ErrIntegrationInUse):
@@ -127,12 +128,3 @@ type advisedError struct {
 
 func (e *advisedError) Error() string { return e.err.Error() }
 func (e *advisedError) Unwrap() error { return e.err }
-
-// explain adds what to do to an error that core leaves without a sentinel of its own: a
-// source id that names no source.
-func explain(cmd command, err error) error {
-	if cmd.args == "SOURCE" && errors.Is(err, store.ErrNotFound) {
-		return &advisedError{fmt.Sprintf("There is no source with that id; '%s sources list' shows the ids", prog), err}
-	}
-	return err
-}

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/medialake/connect/core/access"
 	"github.com/medialake/connect/internal/authtest"
@@ -105,6 +106,17 @@ func (w *workspace) pasteRun(user string, paste func(link string) string, args .
 	}()
 	w.stderrTee = lw
 	defer func() { w.stderrTee = nil }()
+	return w.asIn(user, pr, args...)
+}
+
+// waitRun runs a --no-browser command as user with stdin held open and nothing typed, and a
+// sign-in that times out at once.
+func (w *workspace) waitRun(user string, args ...string) result {
+	w.t.Helper()
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	w.flowTimeout = time.Millisecond
+	defer func() { w.flowTimeout = 0 }()
 	return w.asIn(user, pr, args...)
 }
 
@@ -242,7 +254,7 @@ func TestPastedAddressRefused(t *testing.T) {
 	}
 	cases := []struct {
 		name  string
-		paste func(link string) string
+		paste func(link string) string // nil: stdin stays open and nothing is pasted
 		want  string
 	}{
 		{"wrong state", func(link string) string {
@@ -260,10 +272,16 @@ func TestPastedAddressRefused(t *testing.T) {
 		}, "The provider refused the sign-in"},
 		{"garbage", func(string) string { return "hello, this is not an address" }, "not the address the browser ended on"},
 		{"nothing", func(string) string { return "\n" }, "No address was pasted"},
+		{"timeout", nil, "The sign-in took too long"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r := w.pasteRun("wendy", c.paste, "sources", "connect", id, "--no-browser")
+			var r result
+			if c.paste != nil {
+				r = w.pasteRun("wendy", c.paste, "sources", "connect", id, "--no-browser")
+			} else {
+				r = w.waitRun("wendy", "sources", "connect", id, "--no-browser")
+			}
 			if r.code != ExitFailed || !strings.Contains(r.stderr, c.want) {
 				t.Errorf("got %v\nwant exit 1 and %q", r, c.want)
 			}

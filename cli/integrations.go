@@ -19,9 +19,13 @@ var integrationCommands = []command{
 		example: prog + " --user root integrations list", run: runIntegrationsList},
 	{name: "integrations show", args: "ID", summary: "show an integration, the redirect URI to register and its setup guide (admin)",
 		example: prog + " --user root integrations show dropbox", run: runIntegrationsShow},
-	{name: "integrations set", args: "ID", summary: "change an integration's client id, client secret, port, scopes, tenant or issuer (admin)",
+	{name: "integrations set", args: "ID", summary: "change an integration's client id, client type, client secret, port, scopes, tenant or issuer (admin)",
 		about: "Options left out keep their saved value. The client secret is read from a file or from\n" +
-			"standard input (--client-secret-file -), never from an argument.",
+			"standard input (--client-secret-file -), never from an argument.\n\n" +
+			"--client-type (Microsoft only) says how the app is registered: public for a \"Mobile and\n" +
+			"desktop applications\" registration, which sends no client secret (a saved one is removed);\n" +
+			"confidential for a \"Web\" registration, which needs its client secret. For example:\n\n" +
+			"  " + prog + " --user root integrations set microsoft --client-id 11112222-aaaa-bbbb-cccc-333344445555 --client-type public",
 		example: "printf '%s\\n' \"$SECRET\" | " + prog + " --user root integrations set dropbox --client-id abc123 --client-secret-file - --port 53682",
 		secret:  viaClientSecretFile, run: runIntegrationsSet},
 	{name: "integrations enable", args: "ID", summary: "let writers connect sources through an integration (admin)",
@@ -132,6 +136,7 @@ func runIntegrationsShow(r *runner, fs *flag.FlagSet, args []string) error {
 	line("Provider", v.Provider.Name)
 	line("State", v.StateGiven(probe).String())
 	line("Client ID", orDash(v.ClientID))
+	line("Client type", string(v.ClientType))
 	secret := "none"
 	if !v.SecretSetAt.IsZero() {
 		secret = "saved " + when(v.SecretSetAt) + " by " + v.SecretSetBy
@@ -160,11 +165,14 @@ func runIntegrationsShow(r *runner, fs *flag.FlagSet, args []string) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	printGuide(r, v.Provider.Guide)
+	printGuide(r, v)
 	return nil
 }
 
-func printGuide(r *runner, g catalog.Guide) {
+// printGuide prints the setup guide of v's provider, with the application type to choose for
+// v's client type and the redirect URI to register.
+func printGuide(r *runner, v core.IntegrationView) {
+	g := v.Provider.Guide
 	if g.ConsoleURL == "" && len(g.Steps) == 0 {
 		return
 	}
@@ -172,8 +180,15 @@ func printGuide(r *runner, g catalog.Guide) {
 	if g.ConsoleURL != "" {
 		fmt.Fprintf(r.out, "  Console: %s\n", g.ConsoleURL)
 	}
-	if g.AppType != "" {
-		fmt.Fprintf(r.out, "  App type: %s\n", g.AppType)
+	appType := g.AppType
+	if t := g.AppTypes[v.ClientType]; t != "" {
+		appType = t
+	}
+	if appType != "" {
+		fmt.Fprintf(r.out, "  App type: %s\n", appType)
+	}
+	if uri := v.RedirectURI(v.Port); uri != "" {
+		fmt.Fprintf(r.out, "  Redirect URI to register: %s\n", uri)
 	}
 	for i, step := range g.Steps {
 		fmt.Fprintf(r.out, "  %d. %s\n", i+1, step)
@@ -188,6 +203,7 @@ func printGuide(r *runner, g catalog.Guide) {
 
 func runIntegrationsSet(r *runner, fs *flag.FlagSet, args []string) error {
 	fs.String("client-id", "", "the client `ID` from the provider's console")
+	clientType := fs.String("client-type", "", "Microsoft's client `TYPE`: public (a desktop registration, no client secret) or confidential (a web one, with its secret)")
 	secretFile := fs.String("client-secret-file", "", "read the client secret from `FILE` (- for standard input)")
 	removeSecret := fs.Bool("remove-secret", false, "delete the saved client secret")
 	fs.String("port", "", "fixed loopback `PORT`, or \"any\"")
@@ -209,12 +225,16 @@ func runIntegrationsSet(r *runner, fs *flag.FlagSet, args []string) error {
 		"token-url": &in.TokenURL, "revoke-url": &in.RevokeURL, "userinfo-url": &in.UserinfoURL}
 	changes := 0
 	fs.Visit(func(f *flag.Flag) {
-		if _, ok := fields[f.Name]; ok || f.Name == "client-secret-file" {
+		if _, ok := fields[f.Name]; ok || f.Name == "client-secret-file" || f.Name == "client-type" {
 			changes++
 		}
 	})
 	if *removeSecret && changes > 0 {
 		return usagef("--remove-secret goes alone: remove the secret, then change the rest")
+	}
+	ct := catalog.ClientType(strings.ToLower(strings.TrimSpace(*clientType)))
+	if *clientType != "" && ct != catalog.ClientPublic && ct != catalog.ClientConfidential {
+		return usagef("--client-type is public or confidential, not %q", *clientType)
 	}
 	app, s, err := r.signIn()
 	if err != nil {
@@ -232,10 +252,14 @@ func runIntegrationsSet(r *runner, fs *flag.FlagSet, args []string) error {
 	// activity log records the refused save, not a refused read.
 	in = core.IntegrationInput{ID: pos[0]}
 	name := pos[0]
+	secretDropped := false // a public client sends no secret, so saving one removes it
 	if access.Allowed(s.Privilege, access.IntegrationView, false) {
 		v, err := app.Integration(r.ctx, s, pos[0])
 		if err != nil {
 			return err
+		}
+		if ct != "" && len(v.Provider.ClientTypes) == 0 {
+			return usagef("--client-type is for Microsoft only: %s has one kind of app, so there is nothing to choose", v.Provider.Name)
 		}
 		in = core.IntegrationInput{ID: v.ID, Name: v.Name, ClientID: v.ClientID, Scopes: strings.Join(v.Scopes, " "),
 			Tenant: v.Tenant, Issuer: v.Issuer, AuthURL: v.AuthURL, TokenURL: v.TokenURL, RevokeURL: v.RevokeURL, UserinfoURL: v.UserinfoURL}
@@ -243,7 +267,9 @@ func runIntegrationsSet(r *runner, fs *flag.FlagSet, args []string) error {
 			in.Port = strconv.Itoa(v.Port)
 		}
 		name = v.Name
+		secretDropped = ct == catalog.ClientPublic && !v.SecretSetAt.IsZero()
 	}
+	in.ClientType = ct
 	fs.Visit(func(f *flag.Flag) {
 		if p, ok := fields[f.Name]; ok {
 			*p = f.Value.String()
@@ -262,6 +288,10 @@ func runIntegrationsSet(r *runner, fs *flag.FlagSet, args []string) error {
 	}
 	if err := app.SaveIntegration(r.ctx, s, in); err != nil {
 		return err
+	}
+	if secretDropped {
+		fmt.Fprintf(r.out, "Saved %s; its client secret was removed, since a public client sends none.\n", name)
+		return nil
 	}
 	fmt.Fprintf(r.out, "Saved %s.\n", name)
 	return nil

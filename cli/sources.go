@@ -13,7 +13,6 @@ import (
 	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/core/access"
 	"github.com/medialake/connect/core/loopback"
-	"github.com/medialake/connect/core/store"
 )
 
 var sourceCommands = []command{
@@ -119,7 +118,7 @@ func runConnect(r *runner, fs *flag.FlagSet, args []string) error {
 	src, err := r.flow(*noBrowser, func(ctx context.Context, hooks core.FlowHooks) (core.Source, error) {
 		return app.Connect(ctx, s, pos[0], hooks)
 	})
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, core.ErrUnknownIntegration) {
 		return r.noSuchIntegration(app, s, err)
 	}
 	if err != nil {
@@ -190,6 +189,7 @@ func (r *runner) flow(noBrowser bool, run func(context.Context, core.FlowHooks) 
 	hooks := core.FlowHooks{
 		OpenURL:   r.openURL,
 		NoBrowser: noBrowser,
+		Timeout:   r.flowTimeout,
 		Progress: func(ev core.FlowEvent) {
 			switch ev.Step {
 			case core.FlowListening:
@@ -214,7 +214,9 @@ func (r *runner) flow(noBrowser bool, run func(context.Context, core.FlowHooks) 
 	if noBrowser {
 		hooks.PastedURL = func(pctx context.Context) (string, error) {
 			line, err := r.readLine(pctx)
-			if err != nil {
+			// Only stdin's end stops the flow: pctx ends when the flow has ended by itself
+			// (a timeout, say), whose error must stay the one reported.
+			if err != nil && pctx.Err() == nil {
 				cancel(errNoPaste)
 			}
 			return line, err

@@ -95,10 +95,14 @@ type FlowHooks struct {
 	// again after a FlowPasteRefused event. It must return when its ctx ends; an error from
 	// it stops the asking, while the listener keeps waiting until the deadline.
 	PastedURL func(ctx context.Context) (string, error)
+	// Timeout is how long the sign-in waits for the browser, which sets the Deadline of the
+	// events; 0 means 5 minutes.
+	Timeout time.Duration
 }
 
 // integration is an integration ready for a sign-in: its row, its provider resolved with the
-// row's settings, and the client secret read from the keychain.
+// row's settings, and the client secret read from the keychain where its client type may
+// send one.
 type integration struct {
 	row       store.Integration
 	base      catalog.Provider // as the catalog has it
@@ -109,9 +113,12 @@ type integration struct {
 
 // loadIntegration reads an integration and everything a sign-in needs: the provider's
 // discovery document (Custom OpenID Connect, so a network call) and the client secret
-// (a keychain read). Only connect, reconnect, refresh, disconnect and the admin's test call it.
+// (a keychain read, skipped for a client type that must send none, such as Microsoft's
+// public client, whatever the keychain holds). Only connect, reconnect, refresh, disconnect
+// and the admin's test call it. An id that names no saved integration is
+// ErrUnknownIntegration.
 func (a *App) loadIntegration(ctx context.Context, id string) (integration, error) {
-	row, err := a.db.Integration(ctx, id)
+	row, err := a.savedIntegration(ctx, id)
 	if err != nil {
 		return integration{}, err
 	}
@@ -120,17 +127,18 @@ func (a *App) loadIntegration(ctx context.Context, id string) (integration, erro
 		return integration{}, fmt.Errorf("integration %s: %w", row.Name, err)
 	}
 	in := integration{row: row, base: base, settings: catalog.Settings{
-		ClientID:  row.ClientID,
-		Tenant:    row.Tenant,
-		Issuer:    row.Issuer,
-		AuthURL:   row.AuthURL,
-		TokenURL:  row.TokenURL,
-		RevokeURL: row.RevokeURL,
-		WhoAmIURL: row.UserinfoURL,
-		Scopes:    row.Scopes,
-		Port:      row.RedirectPort,
+		ClientID:   row.ClientID,
+		Tenant:     row.Tenant,
+		Issuer:     row.Issuer,
+		AuthURL:    row.AuthURL,
+		TokenURL:   row.TokenURL,
+		RevokeURL:  row.RevokeURL,
+		WhoAmIURL:  row.UserinfoURL,
+		Scopes:     row.Scopes,
+		ClientType: clientType(base, row),
+		Port:       row.RedirectPort,
 	}}
-	if base.Secret != catalog.SecretForbidden {
+	if base.SecretFor(in.settings.ClientType) != catalog.SecretForbidden {
 		sec, err := a.keychain.Get(ctx, vault.IntegrationSecretKey(row.ID))
 		switch {
 		case errors.Is(err, vault.ErrNotFound):
@@ -229,6 +237,7 @@ func (a *App) runFlow(ctx context.Context, in integration, hooks FlowHooks) (flo
 		Provider:     in.displayName(),
 		AuthParams:   extra,
 		Issuer:       in.provider.Issuer,
+		Timeout:      hooks.Timeout,
 		HTTPClient:   a.httpClient,
 		Now:          a.now,
 		Progress: func(s loopback.Step) {
@@ -301,6 +310,15 @@ func (a *App) runFlow(ctx context.Context, in integration, hooks FlowHooks) (flo
 		scopes = strings.Fields(granted)
 	}
 	return flowResult{token: tok, account: account, scopes: scopes}, nil
+}
+
+// savedIntegration reads an integration's row; an id that names none is ErrUnknownIntegration.
+func (a *App) savedIntegration(ctx context.Context, id string) (store.Integration, error) {
+	row, err := a.db.Integration(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.Integration{}, fmt.Errorf("integration %q: %w", id, ErrUnknownIntegration)
+	}
+	return row, err
 }
 
 // identify asks the provider which account tok belongs to. An account without a label is

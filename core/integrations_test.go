@@ -1098,3 +1098,46 @@ func TestTestAuthorizationMicrosoftPublicClient(t *testing.T) {
 		t.Errorf("sources after the tests: %v, %v; want none", sources, err)
 	}
 }
+
+// TestPublicClientSendsNoPlantedSecret: a Microsoft public client never sends a client
+// secret, whatever the keychain holds. With an entry planted under the integration's key,
+// the test authorization, a connection and a refresh all succeed at a server that refuses
+// any secret from the client.
+func TestPublicClientSendsNoPlantedSecret(t *testing.T) {
+	ctx := context.Background()
+	srv := authtest.New(t)
+	w := openAdminWorkspace(t, Config{HTTPClient: microsoftAtServer(t, srv)})
+	a := w.app
+	port := freePort(t)
+	srv.AddClient(authtest.Client{ID: "ms-desktop", RedirectURIs: []string{fmt.Sprintf("http://localhost:%d/callback", port)}})
+	err := a.SaveIntegration(ctx, w.admin, IntegrationInput{ID: "microsoft", ClientID: "ms-desktop",
+		ClientType: catalog.ClientPublic, Port: strconv.Itoa(port)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.SetEnabled(ctx, w.admin, "microsoft", true); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.vault.Set(ctx, vault.IntegrationSecretKey("microsoft"), secret("planted-secret")); err != nil {
+		t.Fatal(err)
+	}
+
+	var wg sync.WaitGroup
+	report, err := a.TestAuthorization(ctx, w.admin, "microsoft", FlowHooks{OpenURL: msBrowser(t, srv, &wg)})
+	wg.Wait()
+	if err != nil || !report.OK {
+		t.Fatalf("TestAuthorization with a planted secret = %+v, %v; want success, no secret sent", report, err)
+	}
+	src, err := a.Connect(ctx, w.writer, "microsoft", FlowHooks{OpenURL: msBrowser(t, srv, &wg)})
+	wg.Wait()
+	if err != nil || src.Account != authtest.DefaultUser.Email {
+		t.Fatalf("Connect with a planted secret = %+v, %v; want %s connected", src, err, authtest.DefaultUser.Email)
+	}
+	before := srv.TokenRequests()
+	if _, err := a.Refresh(ctx, w.writer, src.ID); err != nil {
+		t.Fatalf("Refresh with a planted secret: %v", err)
+	}
+	if got := srv.TokenRequests() - before; got != 1 {
+		t.Errorf("token requests of the refresh = %d, want 1", got)
+	}
+}

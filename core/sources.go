@@ -17,6 +17,8 @@ import (
 )
 
 var (
+	// ErrUnknownSource means no source has that id: it may have been disconnected meanwhile.
+	ErrUnknownSource = errors.New("no such source")
 	// ErrAlreadyConnected means the account is already a source of the user at the
 	// integration; the error is an *AlreadyConnectedError naming that source.
 	ErrAlreadyConnected = errors.New("this account is already connected through this integration")
@@ -163,7 +165,8 @@ func (a *App) EnabledIntegrations(ctx context.Context, s *access.Session) ([]Int
 
 // Connect signs the session's user in at the integration's provider through the browser and
 // saves the account as a new source of theirs: the token in the keychain, then the row. The
-// same account twice is an *AlreadyConnectedError; nothing is saved on any failure.
+// same account twice is an *AlreadyConnectedError, an integration nobody set up
+// ErrUnknownIntegration; nothing is saved on any failure.
 func (a *App) Connect(ctx context.Context, s *access.Session, integrationID string, hooks FlowHooks) (Source, error) {
 	u, err := a.authorize(ctx, s, access.SourceConnect, integrationID, true)
 	if err != nil {
@@ -357,7 +360,7 @@ func (a *App) disconnect(ctx context.Context, src store.Source) (string, error) 
 // disconnectOwned disconnects a source of a user being deleted. A revocation that must wait
 // is no error here: the source stays, and DeleteUser refuses with ErrUserHasSources.
 func (a *App) disconnectOwned(ctx context.Context, id int64) error {
-	src, err := a.db.Source(ctx, id)
+	src, err := a.savedSource(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -403,7 +406,7 @@ func (a *App) unreachable(ctx context.Context, src store.Source, err error) erro
 
 // usableIntegration loads an integration that may be used to sign in now: an enabled one.
 func (a *App) usableIntegration(ctx context.Context, id string) (integration, error) {
-	row, err := a.db.Integration(ctx, id)
+	row, err := a.savedIntegration(ctx, id)
 	if err != nil {
 		return integration{}, err
 	}
@@ -415,10 +418,10 @@ func (a *App) usableIntegration(ctx context.Context, id string) (integration, er
 
 // authorizeSource is authorize for an action on one source; the owner decides ownsTarget.
 // A source that does not exist is treated as the user's own, so that only the privilege
-// decides whether its absence is told.
+// decides whether its absence (ErrUnknownSource) is told.
 func (a *App) authorizeSource(ctx context.Context, s *access.Session, action access.Action, id int64) (store.User, store.Source, error) {
-	src, err := a.db.Source(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
+	src, err := a.savedSource(ctx, id)
+	if errors.Is(err, ErrUnknownSource) {
 		if _, aerr := a.authorize(ctx, s, action, fmt.Sprintf("source %d", id), true); aerr != nil {
 			return store.User{}, store.Source{}, aerr
 		}
@@ -448,9 +451,18 @@ func (a *App) sourceOf(ctx context.Context, owner int64, integrationID, subject 
 	return 0, false, nil
 }
 
+// savedSource reads a source's row; an id that names none is ErrUnknownSource.
+func (a *App) savedSource(ctx context.Context, id int64) (store.Source, error) {
+	src, err := a.db.Source(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.Source{}, fmt.Errorf("source %d: %w", id, ErrUnknownSource)
+	}
+	return src, err
+}
+
 // source reads one source as people see it.
 func (a *App) source(ctx context.Context, id int64) (Source, error) {
-	r, err := a.db.Source(ctx, id)
+	r, err := a.savedSource(ctx, id)
 	if err != nil {
 		return Source{}, err
 	}

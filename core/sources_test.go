@@ -321,6 +321,90 @@ func TestConnectDisabledIntegration(t *testing.T) {
 	}
 }
 
+// The flow waits hooks.Timeout for the browser, 5 minutes when 0: the events' Deadline says
+// until when (the GUI counts down to it), and a sign-in nobody finishes fails with
+// loopback.ErrTimeout, recorded, with nothing saved.
+func TestConnectDeadline(t *testing.T) {
+	tm := newConnectTeam(t)
+	tm.addIntegration(t, integrationSpec{id: "idp", provider: "oidc"})
+	cases := []struct {
+		name     string
+		timeout  time.Duration
+		deadline time.Duration // after now
+		cancel   bool          // cancel once listening, rather than wait for the deadline
+		want     error
+	}{
+		{"default", 0, 5 * time.Minute, true, loopback.ErrCanceled},
+		{"short", 50 * time.Millisecond, 50 * time.Millisecond, false, loopback.ErrTimeout},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var deadline time.Time
+			hooks := FlowHooks{NoBrowser: true, Timeout: c.timeout, Progress: func(ev FlowEvent) {
+				if ev.Step == FlowListening {
+					deadline = ev.Deadline // Connect's own goroutine emits this step
+					if c.cancel {
+						cancel()
+					}
+				}
+			}}
+			_, err := tm.app.Connect(ctx, tm.writer, "idp", hooks)
+			if !errors.Is(err, c.want) {
+				t.Fatalf("Connect = %v, want %v", err, c.want)
+			}
+			if want := tm.clk.Now().Add(c.deadline); !deadline.Equal(want) {
+				t.Errorf("Deadline = %v, want %v", deadline, want)
+			}
+			if n := len(tm.rows(t)); n != 0 {
+				t.Errorf("%d sources saved, want none", n)
+			}
+			if e := tm.lastEntry(t); e.Action != string(access.SourceConnect) || e.Outcome != store.OutcomeFailed {
+				t.Errorf("entry = %+v, want a failed source.connect", e)
+			}
+		})
+	}
+}
+
+// An id that names no source is ErrUnknownSource, and one that names no integration set up
+// is ErrUnknownIntegration, never the store's own error. A missing source counts as the
+// user's own, so a reader is refused before its absence is told.
+func TestUnknownSourceOrIntegration(t *testing.T) {
+	ctx := context.Background()
+	tm := newConnectTeam(t)
+	const missing = 4242
+	noBrowser := FlowHooks{OpenURL: func(string) error { t.Error("the browser opened"); return nil }}
+	refresh := func(s *access.Session) error { _, err := tm.app.Refresh(ctx, s, missing); return err }
+	connect := func(id string) func(*access.Session) error {
+		return func(s *access.Session) error { _, err := tm.app.Connect(ctx, s, id, noBrowser); return err }
+	}
+	cases := []struct {
+		name string
+		s    *access.Session
+		call func(*access.Session) error
+		want error
+	}{
+		{"details", tm.writer, func(s *access.Session) error { _, err := tm.app.SourceDetails(ctx, s, missing); return err }, ErrUnknownSource},
+		{"reconnect", tm.writer, func(s *access.Session) error { _, err := tm.app.Reconnect(ctx, s, missing, noBrowser); return err }, ErrUnknownSource},
+		{"refresh", tm.writer, refresh, ErrUnknownSource},
+		{"token", tm.writer, func(s *access.Session) error { _, err := tm.app.AccessToken(ctx, s, missing); return err }, ErrUnknownSource},
+		{"disconnect", tm.writer, func(s *access.Session) error { return tm.app.Disconnect(ctx, s, missing) }, ErrUnknownSource},
+		{"forget", tm.writer, func(s *access.Session) error { return tm.app.Forget(ctx, s, missing) }, ErrUnknownSource},
+		{"refresh as a reader", tm.read, refresh, access.ErrForbidden},
+		{"connect through an unknown id", tm.writer, connect("nope"), ErrUnknownIntegration},
+		{"connect through a preset not set up", tm.writer, connect("google"), ErrUnknownIntegration},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := c.call(c.s)
+			if !errors.Is(err, c.want) || errors.Is(err, store.ErrNotFound) {
+				t.Errorf("got %v, want %v and not store.ErrNotFound", err, c.want)
+			}
+		})
+	}
+}
+
 // Issue 5, test 11: the same account twice; reconnect with another account.
 func TestDuplicateAndReconnect(t *testing.T) {
 	ctx := context.Background()

@@ -55,6 +55,8 @@ func message(err error) string {
 		return "Save the client ID, and the client secret if the provider requires one, first."
 	case errors.Is(err, core.ErrUnknownIntegration):
 		return "This integration no longer exists. Choose another one."
+	case errors.Is(err, core.ErrUnknownSource):
+		return "There is no such source: it may have been disconnected elsewhere."
 	case errors.Is(err, core.ErrBadKind):
 		return "A custom integration is either OpenID Connect or OAuth 2.0."
 	case flowMessage(err) != "": // sources and their sign-in: see connect.go

@@ -221,7 +221,7 @@ func (a *App) runFlow(ctx context.Context, in integration, hooks FlowHooks) (flo
 		hooks.Progress(ev)
 	}
 	fail := func(err error) (flowResult, error) {
-		err = fmt.Errorf("sign in at %s: %w", in.provider.Name, err)
+		err = fmt.Errorf("sign in at %s: %w", in.displayName(), err)
 		emit(FlowEvent{Step: FlowFailed, Err: err})
 		return flowResult{}, err
 	}

@@ -336,5 +336,19 @@ func (r *runner) signIn() (*core.App, *access.Session, error) {
 	return app, s, nil
 }
 
+// parseAndSignIn parses a command's options and its want positional arguments, then signs in,
+// so that a mistake in the command line is reported before a passphrase is asked.
+func (r *runner) parseAndSignIn(fs *flag.FlagSet, args []string, want int) ([]string, *core.App, *access.Session, error) {
+	pos, err := r.parse(fs, args, want, 0)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	app, s, err := r.signIn()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return pos, app, s, nil
+}
+
 // errNoUsers means a command needs a signed-in user in a workspace that has none yet.
 var errNoUsers = errors.New("the workspace has no users yet")

@@ -131,6 +131,18 @@ func authorized(t *testing.T, srv *authtest.Server, link string) *url.URL {
 	return loc
 }
 
+// connect connects an account as user through the integration id, in the browser that
+// w.openURL stands in for, and returns the new source.
+func (w *workspace) connect(user, id string) sourceJSON {
+	w.t.Helper()
+	r := w.must(w.as(user, "sources", "connect", id, "--json"))
+	var src sourceJSON
+	if err := json.Unmarshal([]byte(r.stdout), &src); err != nil {
+		w.t.Fatalf("sources connect --json does not parse: %v\n%s", err, r.stdout)
+	}
+	return src
+}
+
 func sourcesOf(t *testing.T, r result) []sourceJSON {
 	t.Helper()
 	var list []sourceJSON
@@ -302,12 +314,7 @@ func TestPastedAddressRefused(t *testing.T) {
 func TestSourceCommandsRefused(t *testing.T) {
 	w, srv, id := withIntegration(t)
 	w.openURL = browser(srv)
-	r := w.must(w.as("wendy", "sources", "connect", id, "--json"))
-	var src sourceJSON
-	if err := json.Unmarshal([]byte(r.stdout), &src); err != nil {
-		t.Fatal(err)
-	}
-	sid := strconv.FormatInt(src.ID, 10)
+	sid := strconv.FormatInt(w.connect("wendy", id).ID, 10)
 	w.openURL = func(string) error { t.Error("a refused command opened the browser"); return nil }
 
 	for _, c := range sourceRefusals(id, sid) {
@@ -330,16 +337,11 @@ func TestSourceCommandsRefused(t *testing.T) {
 func TestNeedsReconnect(t *testing.T) {
 	w, srv, id := withIntegration(t)
 	w.openURL = browser(srv)
-	r := w.must(w.as("wendy", "sources", "connect", id, "--json"))
-	var src sourceJSON
-	if err := json.Unmarshal([]byte(r.stdout), &src); err != nil {
-		t.Fatal(err)
-	}
-	sid := strconv.FormatInt(src.ID, 10)
+	sid := strconv.FormatInt(w.connect("wendy", id).ID, 10)
 
 	srv.FailNextToken(http.StatusBadRequest, `{"error":"invalid_grant","error_description":"revoked"}`,
 		http.Header{"Content-Type": {"application/json"}})
-	r = w.as("wendy", "sources", "refresh", sid)
+	r := w.as("wendy", "sources", "refresh", sid)
 	if r.code != ExitNeedsReconnect || !strings.Contains(r.stderr, "sources reconnect") {
 		t.Fatalf("refresh with a refused refresh token: got %v, want exit 4 pointing at sources reconnect", r)
 	}

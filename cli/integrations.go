@@ -77,10 +77,7 @@ func integrationOut(v core.IntegrationView, probe error) integrationJSON {
 
 func runIntegrationsList(r *runner, fs *flag.FlagSet, args []string) error {
 	asJSON := fs.Bool("json", false, "print JSON for scripts")
-	if _, err := r.parse(fs, args, 0, 0); err != nil {
-		return err
-	}
-	app, s, err := r.signIn()
+	_, app, s, err := r.parseAndSignIn(fs, args, 0)
 	if err != nil {
 		return err
 	}
@@ -109,11 +106,7 @@ func runIntegrationsList(r *runner, fs *flag.FlagSet, args []string) error {
 
 func runIntegrationsShow(r *runner, fs *flag.FlagSet, args []string) error {
 	asJSON := fs.Bool("json", false, "print JSON for scripts")
-	pos, err := r.parse(fs, args, 1, 0)
-	if err != nil {
-		return err
-	}
-	app, s, err := r.signIn()
+	pos, app, s, err := r.parseAndSignIn(fs, args, 1)
 	if err != nil {
 		return err
 	}
@@ -299,11 +292,7 @@ func runIntegrationsSet(r *runner, fs *flag.FlagSet, args []string) error {
 
 func integrationEnable(on bool) func(*runner, *flag.FlagSet, []string) error {
 	return func(r *runner, fs *flag.FlagSet, args []string) error {
-		pos, err := r.parse(fs, args, 1, 0)
-		if err != nil {
-			return err
-		}
-		app, s, err := r.signIn()
+		pos, app, s, err := r.parseAndSignIn(fs, args, 1)
 		if err != nil {
 			return err
 		}
@@ -352,11 +341,7 @@ func runIntegrationsAdd(r *runner, fs *flag.FlagSet, args []string) error {
 
 func runIntegrationsRemove(r *runner, fs *flag.FlagSet, args []string) error {
 	disconnect := fs.Bool("disconnect", false, "disconnect the integration's sources first")
-	pos, err := r.parse(fs, args, 1, 0)
-	if err != nil {
-		return err
-	}
-	app, s, err := r.signIn()
+	pos, app, s, err := r.parseAndSignIn(fs, args, 1)
 	if err != nil {
 		return err
 	}
@@ -384,11 +369,7 @@ type testStepJSON struct {
 
 func runIntegrationsTest(r *runner, fs *flag.FlagSet, args []string) error {
 	asJSON := fs.Bool("json", false, "print the report as JSON")
-	pos, err := r.parse(fs, args, 1, 0)
-	if err != nil {
-		return err
-	}
-	app, s, err := r.signIn()
+	pos, app, s, err := r.parseAndSignIn(fs, args, 1)
 	if err != nil {
 		return err
 	}

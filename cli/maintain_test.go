@@ -17,17 +17,13 @@ import (
 func TestSourcesMaintain(t *testing.T) {
 	w, srv, id := withIntegration(t)
 	w.openURL = browser(srv)
-	r := w.must(w.as("wendy", "sources", "connect", id, "--json"))
-	var src sourceJSON
-	if err := json.Unmarshal([]byte(r.stdout), &src); err != nil {
-		t.Fatal(err)
-	}
+	src := w.connect("wendy", id)
 	srv.Stop()
 	if r := w.as("wendy", "sources", "disconnect", strconv.FormatInt(src.ID, 10)); r.code != ExitFailed {
 		t.Fatalf("disconnect with the provider down: got %v, want exit 1", r)
 	}
 
-	r = w.must(w.as("rita", "sources", "maintain"))
+	r := w.must(w.as("rita", "sources", "maintain"))
 	if want := "Revoked 0, kept alive 0, back online 0, still offline 0, needs reconnect 0.\n"; r.stdout != want {
 		t.Errorf("maintain with the provider down: got %q, want %q", r.stdout, want)
 	}

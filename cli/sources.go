@@ -72,10 +72,7 @@ func runSourcesList(r *runner, fs *flag.FlagSet, args []string) error {
 	fs.StringVar(&f.IntegrationID, "integration", "", "only the sources of the integration `ID`")
 	fs.StringVar(&f.Text, "filter", "", "only the sources whose account, owner or integration contains `TEXT`")
 	asJSON := fs.Bool("json", false, "print JSON for scripts")
-	if _, err := r.parse(fs, args, 0, 0); err != nil {
-		return err
-	}
-	app, s, err := r.signIn()
+	_, app, s, err := r.parseAndSignIn(fs, args, 0)
 	if err != nil {
 		return err
 	}
@@ -107,11 +104,7 @@ func status(s core.Source) string {
 func runConnect(r *runner, fs *flag.FlagSet, args []string) error {
 	noBrowser := fs.Bool("no-browser", false, "print the link and read the address the browser ended on from standard input")
 	asJSON := fs.Bool("json", false, "print the new source as JSON")
-	pos, err := r.parse(fs, args, 1, 0)
-	if err != nil {
-		return err
-	}
-	app, s, err := r.signIn()
+	pos, app, s, err := r.parseAndSignIn(fs, args, 1)
 	if err != nil {
 		return err
 	}
@@ -134,15 +127,7 @@ func runConnect(r *runner, fs *flag.FlagSet, args []string) error {
 func runReconnect(r *runner, fs *flag.FlagSet, args []string) error {
 	noBrowser := fs.Bool("no-browser", false, "print the link and read the address the browser ended on from standard input")
 	asJSON := fs.Bool("json", false, "print the source as JSON")
-	pos, err := r.parse(fs, args, 1, 0)
-	if err != nil {
-		return err
-	}
-	id, err := sourceID(pos[0])
-	if err != nil {
-		return err
-	}
-	app, s, err := r.signIn()
+	id, app, s, err := r.sourceArg(fs, args)
 	if err != nil {
 		return err
 	}
@@ -262,15 +247,7 @@ func (r *runner) readLine(ctx context.Context) (string, error) {
 
 func runRefresh(r *runner, fs *flag.FlagSet, args []string) error {
 	asJSON := fs.Bool("json", false, "print the source as JSON")
-	pos, err := r.parse(fs, args, 1, 0)
-	if err != nil {
-		return err
-	}
-	id, err := sourceID(pos[0])
-	if err != nil {
-		return err
-	}
-	app, s, err := r.signIn()
+	id, app, s, err := r.sourceArg(fs, args)
 	if err != nil {
 		return err
 	}
@@ -288,15 +265,7 @@ func runRefresh(r *runner, fs *flag.FlagSet, args []string) error {
 // sourceEnd runs sources disconnect, or sources forget.
 func sourceEnd(forget bool) func(*runner, *flag.FlagSet, []string) error {
 	return func(r *runner, fs *flag.FlagSet, args []string) error {
-		pos, err := r.parse(fs, args, 1, 0)
-		if err != nil {
-			return err
-		}
-		id, err := sourceID(pos[0])
-		if err != nil {
-			return err
-		}
-		app, s, err := r.signIn()
+		id, app, s, err := r.sourceArg(fs, args)
 		if err != nil {
 			return err
 		}
@@ -327,10 +296,7 @@ type maintainJSON struct {
 
 func runMaintain(r *runner, fs *flag.FlagSet, args []string) error {
 	asJSON := fs.Bool("json", false, "print the report as JSON")
-	if _, err := r.parse(fs, args, 0, 0); err != nil {
-		return err
-	}
-	app, _, err := r.signIn()
+	_, app, _, err := r.parseAndSignIn(fs, args, 0)
 	if err != nil {
 		return err
 	}
@@ -348,15 +314,7 @@ func runMaintain(r *runner, fs *flag.FlagSet, args []string) error {
 }
 
 func runToken(r *runner, fs *flag.FlagSet, args []string) error {
-	pos, err := r.parse(fs, args, 1, 0)
-	if err != nil {
-		return err
-	}
-	id, err := sourceID(pos[0])
-	if err != nil {
-		return err
-	}
-	app, s, err := r.signIn()
+	id, app, s, err := r.sourceArg(fs, args)
 	if err != nil {
 		return err
 	}
@@ -367,6 +325,23 @@ func runToken(r *runner, fs *flag.FlagSet, args []string) error {
 	// The one place a secret is revealed: the caller asked for it, on stdout, for $(...).
 	_, err = fmt.Fprintln(r.out, tok.Reveal())
 	return err
+}
+
+// sourceArg parses a command whose one argument is a source's id, checks the id, then signs in.
+func (r *runner) sourceArg(fs *flag.FlagSet, args []string) (int64, *core.App, *access.Session, error) {
+	pos, err := r.parse(fs, args, 1, 0)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	id, err := sourceID(pos[0])
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	app, s, err := r.signIn()
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	return id, app, s, nil
 }
 
 func sourceID(arg string) (int64, error) {

@@ -66,10 +66,7 @@ func runInit(r *runner, fs *flag.FlagSet, args []string) error {
 
 func runPassphrase(r *runner, fs *flag.FlagSet, args []string) error {
 	newFile := fs.String("new-passphrase-file", "", "read the new passphrase from `FILE` (- for standard input)")
-	if _, err := r.parse(fs, args, 0, 0); err != nil {
-		return err
-	}
-	app, s, err := r.signIn()
+	_, app, s, err := r.parseAndSignIn(fs, args, 0)
 	if err != nil {
 		return err
 	}
@@ -99,10 +96,7 @@ type userJSON struct {
 
 func runUsersList(r *runner, fs *flag.FlagSet, args []string) error {
 	asJSON := fs.Bool("json", false, "print JSON for scripts")
-	if _, err := r.parse(fs, args, 0, 0); err != nil {
-		return err
-	}
-	app, s, err := r.signIn()
+	_, app, s, err := r.parseAndSignIn(fs, args, 0)
 	if err != nil {
 		return err
 	}
@@ -191,11 +185,7 @@ func runUsersSetPrivilege(r *runner, fs *flag.FlagSet, args []string) error {
 
 func runUsersResetPassphrase(r *runner, fs *flag.FlagSet, args []string) error {
 	newFile := fs.String("new-passphrase-file", "", "read the new passphrase from `FILE` (- for standard input)")
-	pos, err := r.parse(fs, args, 1, 0)
-	if err != nil {
-		return err
-	}
-	app, s, err := r.signIn()
+	pos, app, s, err := r.parseAndSignIn(fs, args, 1)
 	if err != nil {
 		return err
 	}
@@ -217,11 +207,7 @@ func runUsersResetPassphrase(r *runner, fs *flag.FlagSet, args []string) error {
 // userChange runs users disable or users enable.
 func userChange(verb string) func(*runner, *flag.FlagSet, []string) error {
 	return func(r *runner, fs *flag.FlagSet, args []string) error {
-		pos, err := r.parse(fs, args, 1, 0)
-		if err != nil {
-			return err
-		}
-		app, s, err := r.signIn()
+		pos, app, s, err := r.parseAndSignIn(fs, args, 1)
 		if err != nil {
 			return err
 		}

@@ -210,6 +210,21 @@ func (tm *connectTeam) rows(t *testing.T) []store.Source {
 	return rows
 }
 
+// assertDisconnected checks the end of the workspace's one source: revoked once at the
+// provider, and gone from the database and the keychain.
+func (tm *connectTeam) assertDisconnected(t *testing.T) {
+	t.Helper()
+	if n := tm.srv.RevokeRequests(); n != 1 {
+		t.Errorf("revocation requests = %d, want 1", n)
+	}
+	if n := len(tm.rows(t)); n != 0 {
+		t.Errorf("%d sources left, want 0", n)
+	}
+	if keys := tm.sourceKeys(t); len(keys) != 0 {
+		t.Errorf("keychain still holds %v", keys)
+	}
+}
+
 // sourceKeys lists the workspace's source entries in the keychain, as the Secret Service's
 // own client sees them.
 func (tm *connectTeam) sourceKeys(t *testing.T) []string {
@@ -260,8 +275,8 @@ func TestConnect(t *testing.T) {
 				if !errors.As(err, &xe) || xe.Code != c.wantCode {
 					t.Fatalf("Connect = %v, want the provider's %s", err, c.wantCode)
 				}
-				if msg := err.Error(); !strings.Contains(msg, "Custom OpenID Connect") || !strings.Contains(msg, "client secret") {
-					t.Errorf("message %q: want the provider's name and the client secret as the likely cause", msg)
+				if msg := err.Error(); !strings.Contains(msg, "Test wrong") || !strings.Contains(msg, "client secret") {
+					t.Errorf("message %q: want the integration's name and the client secret as the likely cause", msg)
 				}
 				if n := len(tm.rows(t)); n != 0 {
 					t.Errorf("%d sources saved, want none", n)
@@ -570,15 +585,7 @@ func TestDisconnectRevokes(t *testing.T) {
 	if err := tm.app.Disconnect(ctx, tm.writer, src.ID); err != nil {
 		t.Fatalf("Disconnect: %v", err)
 	}
-	if n := tm.srv.RevokeRequests(); n != 1 {
-		t.Errorf("revocation requests = %d, want 1", n)
-	}
-	if n := len(tm.rows(t)); n != 0 {
-		t.Errorf("%d sources left, want 0", n)
-	}
-	if keys := tm.sourceKeys(t); len(keys) != 0 {
-		t.Errorf("keychain still holds %v", keys)
-	}
+	tm.assertDisconnected(t)
 	auth, token, _, _, _ := tm.srv.Endpoints()
 	cfg := &oauth2.Config{ClientID: "idp", ClientSecret: "s3cret", Endpoint: oauth2.Endpoint{AuthURL: auth, TokenURL: token, AuthStyle: oauth2.AuthStyleInHeader}}
 	_, err := cfg.TokenSource(ctx, &oauth2.Token{RefreshToken: tok.RefreshToken}).Token()
@@ -892,21 +899,9 @@ func BenchmarkSources(b *testing.B) {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			ctx := context.Background()
 			clk := newClock()
-			noNetwork := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
-				b.Errorf("network call to %s", r.URL.Redacted())
-				return nil, errors.New("no network in this benchmark")
-			})}
-			a, err := Open(ctx, Config{Home: filepath.Join(b.TempDir(), "ws"), Now: clk.Now, Keychain: offlineKeychain{b}, HTTPClient: noNetwork})
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.Cleanup(func() { a.Close() })
-			admin, err := a.CreateFirstAdmin(ctx, "root", secret(adminPass), secret(adminPass))
-			if err != nil {
-				b.Fatal(err)
-			}
+			a, admin := offlineApp(b, clk)
 			now := clk.Now()
-			err = a.db.Tx(ctx, func(tx *sql.Tx) error {
+			err := a.db.Tx(ctx, func(tx *sql.Tx) error {
 				in := store.Integration{ID: "box", Provider: "box", Name: "Box", ClientID: "c", Enabled: true, CreatedAt: now, UpdatedAt: now}
 				if err := store.PutIntegration(ctx, tx, in); err != nil {
 					return err

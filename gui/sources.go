@@ -332,29 +332,29 @@ func (p *sourcesPane) refreshNow() {
 }
 
 func (p *sourcesPane) askDisconnect() {
-	src, ok := p.current()
-	if !ok {
-		return
-	}
-	text := fmt.Sprintf("%s is disconnected: its access is revoked at %s where the provider allows it, "+
-		"and its token is deleted from this computer's keychain.", src.Account, src.ProviderName)
-	dialog.ShowConfirm("Disconnect "+src.Account+"?", text, func(yes bool) {
-		if yes {
-			p.do(func(ctx context.Context, s *access.Session) error { return p.u.core.Disconnect(ctx, s, src.ID) })
-		}
-	}, p.u.win)
+	p.askThenEnd("Disconnect", func(src core.Source) string {
+		return fmt.Sprintf("%s is disconnected: its access is revoked at %s where the provider allows it, "+
+			"and its token is deleted from this computer's keychain.", src.Account, src.ProviderName)
+	}, p.u.core.Disconnect)
 }
 
 func (p *sourcesPane) askForget() {
+	p.askThenEnd("Forget", func(src core.Source) string {
+		return fmt.Sprintf("%s is deleted from this computer without telling %s: the access it granted stays "+
+			"valid there until it expires or is revoked in the account's own settings.", src.Account, src.ProviderName)
+	}, p.u.core.Forget)
+}
+
+// askThenEnd asks "verb account?", with what explain says will happen, and on yes ends the
+// selected source with end.
+func (p *sourcesPane) askThenEnd(verb string, explain func(core.Source) string, end func(context.Context, *access.Session, int64) error) {
 	src, ok := p.current()
 	if !ok {
 		return
 	}
-	text := fmt.Sprintf("%s is deleted from this computer without telling %s: the access it granted stays "+
-		"valid there until it expires or is revoked in the account's own settings.", src.Account, src.ProviderName)
-	dialog.ShowConfirm("Forget "+src.Account+"?", text, func(yes bool) {
+	dialog.ShowConfirm(verb+" "+src.Account+"?", explain(src), func(yes bool) {
 		if yes {
-			p.do(func(ctx context.Context, s *access.Session) error { return p.u.core.Forget(ctx, s, src.ID) })
+			p.do(func(ctx context.Context, s *access.Session) error { return end(ctx, s, src.ID) })
 		}
 	}, p.u.win)
 }

@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zalando/go-keyring"
 	"golang.org/x/oauth2"
 
 	"github.com/medialake/connect/core/store"
@@ -30,42 +29,9 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// memory is an in-memory vault.Backend with go-keyring's semantics.
-type memory struct {
-	mu sync.Mutex
-	m  map[string]string
-}
-
-func (b *memory) Set(service, user, password string) error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.m[service+"\x00"+user] = password
-	return nil
-}
-
-func (b *memory) Get(service, user string) (string, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	v, ok := b.m[service+"\x00"+user]
-	if !ok {
-		return "", keyring.ErrNotFound
-	}
-	return v, nil
-}
-
-func (b *memory) Delete(service, user string) error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if _, ok := b.m[service+"\x00"+user]; !ok {
-		return keyring.ErrNotFound
-	}
-	delete(b.m, service+"\x00"+user)
-	return nil
-}
-
 // memKeychain is a vault in memory, for tests that need no second process.
 func memKeychain() *vault.Vault {
-	return vault.New("test", vault.WithBackend(&memory{m: map[string]string{}}))
+	return vault.New("test", vault.WithBackend(&keychaintest.Memory{}))
 }
 
 // realKeychain is the vault of a fresh workspace in the real Secret Service, and its id.

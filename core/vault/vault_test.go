@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -13,45 +12,9 @@ import (
 	"github.com/godbus/dbus/v5"
 	"github.com/zalando/go-keyring"
 	"go.uber.org/goleak"
+
+	"github.com/medialake/connect/internal/keychaintest"
 )
-
-// memory is an in-memory Backend with go-keyring's semantics. go-keyring's own mock is
-// installed globally (keyring.MockInit) and is not safe for concurrent use, so it would
-// replace the real keychain under this package's integration tests.
-type memory struct {
-	mu sync.Mutex
-	m  map[string]string
-}
-
-func (b *memory) Set(service, user, password string) error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.m == nil {
-		b.m = map[string]string{}
-	}
-	b.m[service+"\x00"+user] = password
-	return nil
-}
-
-func (b *memory) Get(service, user string) (string, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	v, ok := b.m[service+"\x00"+user]
-	if !ok {
-		return "", keyring.ErrNotFound
-	}
-	return v, nil
-}
-
-func (b *memory) Delete(service, user string) error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if _, ok := b.m[service+"\x00"+user]; !ok {
-		return keyring.ErrNotFound
-	}
-	delete(b.m, service+"\x00"+user)
-	return nil
-}
 
 // failing is a Backend whose every call returns err.
 type failing struct{ err error }
@@ -83,7 +46,7 @@ func (b *blocking) Delete(string, string) error        { b.wait(); return nil }
 
 func TestRoundTripAndNamespacing(t *testing.T) {
 	ctx := context.Background()
-	b := &memory{}
+	b := &keychaintest.Memory{}
 	a, c := New("ws-a", WithBackend(b)), New("ws-c", WithBackend(b))
 	key := IntegrationSecretKey("google-drive")
 
@@ -102,9 +65,9 @@ func TestRoundTripAndNamespacing(t *testing.T) {
 			t.Errorf("%s: Get: got %q, %v; want %q", tc.v.workspace, got.Reveal(), err, tc.want)
 		}
 	}
-	want := Service + "\x00ws-a/integration/google-drive/client-secret"
-	if _, ok := b.m[want]; !ok {
-		t.Errorf("backend entries: got %q, want one named %q", b.m, want)
+	const user = "ws-a/integration/google-drive/client-secret"
+	if _, err := b.Get(Service, user); err != nil {
+		t.Errorf("backend entry %q of service %q: got %v, want it stored", user, Service, err)
 	}
 	if err := a.Delete(ctx, key); err != nil {
 		t.Fatal(err)
@@ -133,14 +96,14 @@ func TestKeys(t *testing.T) {
 }
 
 func TestEmptyKeyIsRefused(t *testing.T) {
-	v := New("ws", WithBackend(&memory{}))
+	v := New("ws", WithBackend(&keychaintest.Memory{}))
 	if err := v.Set(context.Background(), "", NewSecret("x")); err == nil {
 		t.Error("Set with an empty key: got nil error")
 	}
 }
 
 func TestProbe(t *testing.T) {
-	unlocked := New("ws", WithBackend(&memory{}))
+	unlocked := New("ws", WithBackend(&keychaintest.Memory{}))
 	if err := unlocked.Probe(context.Background()); err != nil {
 		t.Errorf("Probe on a reachable keychain: got %v, want nil", err)
 	}

@@ -1,5 +1,6 @@
 // Package keychaintest gates the tests that talk to a real Secret Service: they run only on the
-// throwaway one that scripts/with-secret-service.sh starts, never on a desktop session's.
+// throwaway one that scripts/with-secret-service.sh starts, never on a desktop session's. Its
+// Memory stands in for the keychain in the tests that need none.
 package keychaintest
 
 import (

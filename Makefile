@@ -1,4 +1,5 @@
 # The two commands a person needs: `make run` and `make test`. Each installs what is missing first.
+SHELL   := /bin/bash
 GO      ?= go
 BIN     := bin/medialake-connect
 
@@ -30,8 +31,11 @@ core-deps:
 race unit bench: export LANG = en_US.UTF-8
 
 # The Secret Service tests run in a private D-Bus session with a throwaway gnome-keyring.
+# -v shows what the tests log (the kill tests' seeds and counts, the errors people would read);
+# the filter drops the per-test RUN/PASS lines so that failures still stand out.
 race:
-	scripts/with-secret-service.sh $(GO) test -race ./core/...
+	set -o pipefail; scripts/with-secret-service.sh $(GO) test -race -v ./core/... | \
+		grep -vE '^\s*(=== (RUN|PAUSE|CONT|NAME)|--- (PASS|SKIP)|PASS$$)'
 
 unit:
 	scripts/with-secret-service.sh $(GO) test ./...

@@ -676,12 +676,22 @@ func (f *integrationForm) showTest() {
 	f.testSteps, f.testOutcome = steps, outcome
 	ctx, cancel := context.WithCancel(context.Background())
 	var d dialog.Dialog
-	button := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { cancel(); d.Hide() })
-	body := container.NewBorder(nil, container.NewVBox(outcome, container.NewHBox(layoutSpacer(), button)), nil, nil,
+	stop := func() { cancel(); d.Hide() }
+	button := newDialogButton("Cancel", theme.CancelIcon(), stop, stop)
+	// The link, for when no browser opens: shown once the flow has built it.
+	var authURL string
+	link := widget.NewLabel("")
+	link.Truncation = fyne.TextTruncateEllipsis
+	copyLink := newDialogButton("Copy link", theme.ContentCopyIcon(), stop, func() { u.fa.Clipboard().SetContent(authURL) })
+	linkRow := container.NewBorder(nil, nil, nil, copyLink, link)
+	linkRow.Hide()
+	body := container.NewBorder(nil, container.NewVBox(linkRow, outcome, container.NewHBox(layoutSpacer(), button)), nil, nil,
 		container.NewVScroll(steps))
 	d = dialog.NewCustomWithoutButtons("Test authorization: "+f.view.Name, body, u.win)
 	d.Resize(fyne.NewSize(560, 380))
+	escapeCloses(u.win, d, stop)
 	d.Show()
+	u.win.Canvas().Focus(button)
 
 	start := time.Now()
 	hooks := core.FlowHooks{OpenURL: f.p.openURL, Progress: func(ev core.FlowEvent) {
@@ -694,6 +704,11 @@ func (f *integrationForm) showTest() {
 				steps.RemoveAll()
 			}
 			steps.Add(wrapped(line))
+			if ev.AuthURL != "" && authURL == "" {
+				authURL = ev.AuthURL
+				link.SetText(authURL)
+				linkRow.Show()
+			}
 		})
 	}}
 	id, s := f.view.ID, u.session
@@ -705,6 +720,7 @@ func (f *integrationForm) showTest() {
 				d.Hide()
 				return
 			}
+			linkRow.Hide()
 			button.SetText("Close")
 			button.SetIcon(theme.ConfirmIcon())
 			switch {

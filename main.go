@@ -60,6 +60,7 @@ func main() {
 	if err != nil {
 		log.Error("open workspace", "err", err)
 		fmt.Fprintln(os.Stderr, "medialake-connect:", err)
+		gui.ShowFatal(fa, err)
 		os.Exit(1)
 	}
 	defer c.Close()

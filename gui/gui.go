@@ -10,9 +10,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/core/access"
@@ -264,8 +262,3 @@ func (u *UI) addShortcuts() {
 	}
 }
 
-func fatalScreen(err error) fyne.CanvasObject {
-	l := widget.NewLabel("The workspace could not be opened: " + message(err))
-	l.Wrapping = fyne.TextWrapWord
-	return container.NewCenter(l)
-}

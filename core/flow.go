@@ -298,7 +298,7 @@ func (a *App) runFlow(ctx context.Context, in integration, hooks FlowHooks) (flo
 	if err != nil {
 		return fail(err)
 	}
-	account, err := a.identify(ctx, cfg, tok, in.provider.WhoAmI)
+	account, err := a.identify(ctx, tok, in.provider.WhoAmI)
 	if err != nil {
 		return fail(fmt.Errorf("the provider issued a token but did not say which account signed in; "+
 			"check the integration's scopes and who-am-I address: %w", err))
@@ -323,10 +323,12 @@ func (a *App) savedIntegration(ctx context.Context, id string) (store.Integratio
 
 // identify asks the provider which account tok belongs to. An account without a label is
 // labelled with its subject.
-func (a *App) identify(ctx context.Context, cfg *oauth2.Config, tok *oauth2.Token, w catalog.WhoAmI) (catalog.Account, error) {
+func (a *App) identify(ctx context.Context, tok *oauth2.Token, w catalog.WhoAmI) (catalog.Account, error) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	client := cfg.Client(context.WithValue(ctx, oauth2.HTTPClient, a.httpClient), tok)
+	// A static token source: the token is used as issued. cfg.Client would refresh a
+	// short-lived one, spending the refresh token and keeping the rotated one to itself.
+	client := oauth2.NewClient(context.WithValue(ctx, oauth2.HTTPClient, a.httpClient), oauth2.StaticTokenSource(tok))
 	acct, err := catalog.Identify(ctx, client, w)
 	if err != nil {
 		return catalog.Account{}, err

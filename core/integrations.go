@@ -911,6 +911,9 @@ func endpoint(bad map[string]string, field, typed string, required bool) string 
 	switch {
 	case err != nil || !u.IsAbs() || u.Host == "":
 		bad[field] = "Enter a full URL, starting with https://."
+	case u.User != nil:
+		// The database and the activity log would hold the password.
+		bad[field] = "Leave the user name and password out of the URL: enter the client ID and secret in their fields."
 	case u.Scheme == "https":
 	case u.Scheme == "http" && isLoopback(u.Hostname()):
 	default:

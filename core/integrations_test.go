@@ -374,6 +374,7 @@ func TestSaveValidation(t *testing.T) {
 		{"endpoints missing", "oauth2", with(func(in *IntegrationInput) { in.AuthURL, in.TokenURL = "", "" }), []string{FieldAuthURL, FieldTokenURL}},
 		{"plain http endpoint", "oauth2", with(func(in *IntegrationInput) { in.AuthURL = "http://idp.example/a" }), []string{FieldAuthURL}},
 		{"relative endpoint", "oauth2", with(func(in *IntegrationInput) { in.TokenURL = "/token" }), []string{FieldTokenURL}},
+		{"credentials in an endpoint", "oauth2", with(func(in *IntegrationInput) { in.TokenURL = "https://cid:pa55word@idp.example/t" }), []string{FieldTokenURL}},
 		{"bad optional endpoints", "oauth2", with(func(in *IntegrationInput) { in.RevokeURL, in.UserinfoURL = "ftp://x/r", "me" }), []string{FieldRevokeURL, FieldUserinfoURL}},
 		{"issuer missing", "oidc", IntegrationInput{Name: "C", ClientID: "cid"}, []string{FieldIssuer}},
 		{"plain http issuer", "oidc", IntegrationInput{Name: "C", ClientID: "cid", Issuer: "http://idp.example"}, []string{FieldIssuer}},

@@ -462,7 +462,8 @@ func (a *App) DeleteUser(ctx context.Context, s *access.Session, id int64, polic
 // ChangeOwnPassphrase replaces the session user's passphrase; the old one is required and the
 // new one typed twice.
 func (a *App) ChangeOwnPassphrase(ctx context.Context, s *access.Session, old, pass, confirm vault.Secret) error {
-	u, err := a.authorize(ctx, s, access.PassphraseChangeOwn, s.Name, true)
+	// Not s.Name: s may be nil, which authorize refuses.
+	u, err := a.authorize(ctx, s, access.PassphraseChangeOwn, "own passphrase", true)
 	if err != nil {
 		return err
 	}

@@ -44,6 +44,37 @@ func (e *statusError) Error() string {
 	return s
 }
 
+// retrieveError is an *oauth2.RetrieveError whose message leaves out the response body:
+// an error page without an RFC 6749 error code (a proxy's, a firewall's) may echo the
+// request, refresh token and client secret included, and the message reaches the activity
+// log, the log and the person. errors.As still finds the *oauth2.RetrieveError.
+type retrieveError struct{ re *oauth2.RetrieveError }
+
+func (e *retrieveError) Error() string {
+	s := "oauth2: token endpoint answered"
+	if e.re.Response != nil {
+		s += " " + e.re.Response.Status
+	}
+	if e.re.ErrorCode != "" {
+		s += fmt.Sprintf(": %q", e.re.ErrorCode)
+	}
+	if e.re.ErrorDescription != "" {
+		s += fmt.Sprintf(" %q", e.re.ErrorDescription)
+	}
+	return s
+}
+
+func (e *retrieveError) Unwrap() error { return e.re }
+
+// hideBody returns err with an *oauth2.RetrieveError in it replaced by a *retrieveError.
+func hideBody(err error) error {
+	var re *oauth2.RetrieveError
+	if !errors.As(err, &re) {
+		return err
+	}
+	return &retrieveError{re: re}
+}
+
 // response returns the HTTP response of a provider's error answer, or nil.
 func response(err error) *http.Response {
 	var re *oauth2.RetrieveError

@@ -229,7 +229,7 @@ func (m *Manager) refresh(ctx context.Context, id int64, cfg *oauth2.Config, old
 		rctx := context.WithValue(context.WithoutCancel(ctx), oauth2.HTTPClient, m.client)
 		var err error
 		tok, err = cfg.TokenSource(rctx, &oauth2.Token{RefreshToken: old.RefreshToken}).Token()
-		return err
+		return hideBody(err)
 	})
 	if err != nil {
 		if ctx.Err() != nil {

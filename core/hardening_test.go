@@ -1,0 +1,78 @@
+package core
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/medialake/connect/core/access"
+	"github.com/medialake/connect/core/store"
+	"github.com/medialake/connect/internal/authtest"
+)
+
+// A token endpoint that answers an error without an RFC 6749 error code (a proxy's or a WAF's
+// page) may echo the request, refresh token included. x/oauth2's RetrieveError puts that body
+// in its message; it must reach neither the error shown, the activity log nor the log.
+func TestRefreshErrorBodyNotRecorded(t *testing.T) {
+	ctx := context.Background()
+	tm := newConnectTeam(t)
+	tm.addIntegration(t, integrationSpec{id: "idp", provider: "oidc"})
+	src := tm.connect(t, tm.writer, "idp")
+	tok := tm.token(t, src.ID)
+	body := "<html>bad request: grant_type=refresh_token&refresh_token=" + tok.RefreshToken + "</html>"
+	tm.srv.FailNextToken(http.StatusBadRequest, body, http.Header{"Content-Type": {"text/html"}})
+
+	_, err := tm.app.Refresh(ctx, tm.writer, src.ID)
+	if err == nil {
+		t.Fatal("Refresh succeeded, want the provider's refusal")
+	}
+	if strings.Contains(err.Error(), tok.RefreshToken) {
+		t.Errorf("Refresh error = %q, holds the refresh token", err)
+	}
+	entries, err := tm.app.Activity(ctx, tm.admin, ActivityFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if strings.Contains(e.Detail, tok.RefreshToken) {
+			t.Errorf("activity entry %s %s: detail holds the refresh token: %q", e.Action, e.Outcome, e.Detail)
+		}
+	}
+	row, err := tm.app.db.Source(ctx, src.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(row.StatusDetail, tok.RefreshToken) || row.Status != store.StatusError {
+		t.Errorf("status = %s %q, want error without the refresh token", row.Status, row.StatusDetail)
+	}
+	if bytes.Contains(tm.log.Bytes(), []byte(tok.RefreshToken)) {
+		t.Error("the log holds the refresh token")
+	}
+}
+
+// The "who am I" call uses the token just issued as it is. A client that refreshed a
+// short-lived one on its own would spend the refresh token and throw the rotated one away,
+// so the source would be saved with a dead grant.
+func TestConnectIdentifiesWithoutRefreshing(t *testing.T) {
+	tm := newConnectTeam(t)
+	// x/oauth2 counts a token as expired 10 s before its expiry.
+	tm.srv = authtest.New(t, authtest.WithAccessTokenTTL(5*time.Second))
+	tm.addIntegration(t, integrationSpec{id: "idp", provider: "oidc"})
+	tm.connect(t, tm.writer, "idp")
+	if n := tm.srv.TokenRequests(); n != 1 {
+		t.Errorf("token requests during Connect = %d, want 1 (the code exchange)", n)
+	}
+}
+
+// A nil session is refused like any session that sign-in did not hand out, by every use-case.
+func TestChangeOwnPassphraseNilSession(t *testing.T) {
+	tm := newConnectTeam(t)
+	err := tm.app.ChangeOwnPassphrase(context.Background(), nil, secret(adminPass), secret(adminPass+"x"), secret(adminPass+"x"))
+	if !errors.Is(err, access.ErrSessionEnded) {
+		t.Errorf("ChangeOwnPassphrase(nil session) = %v, want ErrSessionEnded", err)
+	}
+}

@@ -237,6 +237,11 @@ func (a *App) Reconnect(ctx context.Context, s *access.Session, sourceID int64, 
 		a.note(ctx, u.Name, access.SourceReconnect, label, store.OutcomeFailed, err.Error())
 		return Source{}, fmt.Errorf("reconnect %s: %w", label, err)
 	}
+	if src.Status == store.StatusRevocationPending {
+		// Its owner asked to disconnect it: a new grant would leave the old one unrevoked.
+		return failed(fmt.Errorf("%w: it is being disconnected; connect the account anew once the "+
+			"revocation is done, or Forget it on this computer first", ErrRevocationPending))
+	}
 	in, err := a.usableIntegration(ctx, src.IntegrationID)
 	if err != nil {
 		return failed(err)

@@ -616,6 +616,14 @@ func TestDisconnectOfflineThenForget(t *testing.T) {
 	}
 	tm.token(t, src.ID) // kept
 
+	// A new grant now would leave the old one unrevoked: Reconnect waits for the revocation.
+	if _, err := tm.app.Reconnect(ctx, tm.writer, src.ID, tm.hooks(t, &flowSteps{})); !errors.Is(err, ErrRevocationPending) {
+		t.Errorf("Reconnect while the revocation is pending = %v, want ErrRevocationPending", err)
+	}
+	if rows := tm.rows(t); len(rows) != 1 || rows[0].Status != StatusRevocationPending {
+		t.Errorf("after the refused reconnect: %+v, want the source still pending", rows)
+	}
+
 	if err := tm.app.Forget(ctx, tm.writer, src.ID); err != nil {
 		t.Fatalf("Forget: %v", err)
 	}

@@ -76,3 +76,33 @@ func TestChangeOwnPassphraseNilSession(t *testing.T) {
 		t.Errorf("ChangeOwnPassphrase(nil session) = %v, want ErrSessionEnded", err)
 	}
 }
+
+// Guesses at the current passphrase through ChangeOwnPassphrase count like wrong sign-ins: an
+// unattended, unlocked session cannot be used to try passphrases without limit.
+func TestChangeOwnPassphraseGuessesLockOut(t *testing.T) {
+	ctx := context.Background()
+	tm := newTeam(t)
+	a := tm.app
+	newPass := secret("wendy's new passphrase")
+	for i := 1; i <= access.FreeFailures; i++ {
+		err := a.ChangeOwnPassphrase(ctx, tm.writer, secret("guess number "+strings.Repeat("x", i)), newPass, newPass)
+		if !errors.Is(err, access.ErrWrongPassphrase) {
+			t.Fatalf("guess %d: %v, want ErrWrongPassphrase", i, err)
+		}
+	}
+	// Locked now: even the right current passphrase waits, and so does sign-in.
+	var locked *access.LockedError
+	if err := a.ChangeOwnPassphrase(ctx, tm.writer, secret(writerPass), newPass, newPass); !errors.As(err, &locked) {
+		t.Fatalf("after %d guesses: %v, want a LockedError", access.FreeFailures, err)
+	}
+	if _, err := a.SignIn(ctx, "wendy", secret(writerPass)); !errors.As(err, &locked) {
+		t.Errorf("sign-in after the guesses: %v, want a LockedError", err)
+	}
+	tm.clk.Advance(access.FirstDelay)
+	if err := a.ChangeOwnPassphrase(ctx, tm.writer, secret(writerPass), newPass, newPass); err != nil {
+		t.Fatalf("after the wait, with the right passphrase: %v", err)
+	}
+	if u := tm.user(t, "wendy"); u.FailedSignIns != 0 || !u.LockedUntil.IsZero() {
+		t.Errorf("after a successful change: %d failures, locked until %v; want both cleared", u.FailedSignIns, u.LockedUntil)
+	}
+}

@@ -135,7 +135,7 @@ func (a *App) SignIn(ctx context.Context, name string, pass vault.Secret) (*acce
 		return nil, fmt.Errorf("sign in %q: %w", u.Name, err)
 	}
 	if !ok {
-		return nil, a.failSignIn(ctx, u, now)
+		return nil, a.failPassphrase(ctx, u, now, access.SignIn)
 	}
 
 	var rehash string
@@ -159,9 +159,10 @@ func (a *App) SignIn(ctx context.Context, name string, pass vault.Secret) (*acce
 	return a.startSession(u, now), nil
 }
 
-// failSignIn counts a wrong passphrase, closes sign-in when the count calls for it, and
+// failPassphrase counts a wrong passphrase (at sign-in, or as the current one when changing it),
+// closes sign-in when the count calls for it, and
 // records the attempt, all in one transaction.
-func (a *App) failSignIn(ctx context.Context, u store.User, now time.Time) error {
+func (a *App) failPassphrase(ctx context.Context, u store.User, now time.Time, action access.Action) error {
 	var until time.Time
 	var detail string
 	err := a.db.Tx(ctx, func(tx *sql.Tx) error {
@@ -177,16 +178,16 @@ func (a *App) failSignIn(ctx context.Context, u store.User, now time.Time) error
 				return err
 			}
 		}
-		return store.Append(ctx, tx, a.entry(u.Name, access.SignIn, u.Name, store.OutcomeFailed, detail))
+		return store.Append(ctx, tx, a.entry(u.Name, action, u.Name, store.OutcomeFailed, detail))
 	})
 	if err != nil {
-		return fmt.Errorf("sign in %q: %w", u.Name, err)
+		return fmt.Errorf("%s %q: %w", action, u.Name, err)
 	}
-	a.log.Info("activity", "actor", u.Name, "action", string(access.SignIn), "outcome", store.OutcomeFailed, "detail", detail)
+	a.log.Info("activity", "actor", u.Name, "action", string(action), "outcome", store.OutcomeFailed, "detail", detail)
 	if !until.IsZero() {
-		return fmt.Errorf("sign in %q: %w: %w", u.Name, access.ErrWrongPassphrase, &access.LockedError{Until: until})
+		return fmt.Errorf("%s %q: %w: %w", action, u.Name, access.ErrWrongPassphrase, &access.LockedError{Until: until})
 	}
-	return fmt.Errorf("sign in %q: %w", u.Name, access.ErrWrongPassphrase)
+	return fmt.Errorf("%s %q: %w", action, u.Name, access.ErrWrongPassphrase)
 }
 
 // SignOut ends the session; core refuses it from then on with access.ErrSessionEnded.
@@ -467,13 +468,21 @@ func (a *App) ChangeOwnPassphrase(ctx context.Context, s *access.Session, old, p
 	if err != nil {
 		return err
 	}
+	// Guesses at the current passphrase count like wrong sign-ins, so an unlocked, unattended
+	// session cannot be used to try passphrases without limit.
+	a.signInMu.Lock()
+	defer a.signInMu.Unlock()
+	now := a.now()
+	if now.Before(u.LockedUntil) {
+		a.note(ctx, u.Name, access.PassphraseChangeOwn, u.Name, store.OutcomeDenied, "locked out until "+u.LockedUntil.UTC().Format(time.RFC3339))
+		return fmt.Errorf("change passphrase: %w", &access.LockedError{Until: u.LockedUntil})
+	}
 	ok, err := access.Verify(u.PassphraseHash, old)
 	if err != nil {
 		return fmt.Errorf("change passphrase: %w", err)
 	}
 	if !ok {
-		a.note(ctx, u.Name, access.PassphraseChangeOwn, u.Name, store.OutcomeFailed, "wrong current passphrase")
-		return fmt.Errorf("change passphrase: %w", access.ErrWrongPassphrase)
+		return a.failPassphrase(ctx, u, now, access.PassphraseChangeOwn)
 	}
 	if err := access.CheckNew(pass, confirm); err != nil {
 		return fmt.Errorf("change passphrase: %w", err)
@@ -483,7 +492,7 @@ func (a *App) ChangeOwnPassphrase(ctx context.Context, s *access.Session, old, p
 		return fmt.Errorf("change passphrase: %w", err)
 	}
 	err = a.change(ctx, u.Name, access.PassphraseChangeOwn, u.Name, func(tx *sql.Tx) (string, error) {
-		return "", store.SetPassphraseHash(ctx, tx, u.ID, phc, false)
+		return "", store.SetPassphraseHash(ctx, tx, u.ID, phc, true) // the right one: failures reset
 	})
 	if err != nil {
 		return fmt.Errorf("change passphrase: %w", err)

@@ -433,6 +433,7 @@ func TestUsage(t *testing.T) {
 		{[]string{"--help"}, ExitOK, "Exit codes"},
 		{[]string{"help", "users", "add"}, ExitOK, "Example:"},
 		{[]string{"users", "--help"}, ExitOK, "users reset-passphrase"},
+		{[]string{"integrations", "add", "--help"}, ExitOK, "--kind KIND  KIND: oidc"},
 		{[]string{"users"}, ExitUsage, "sub-commands listed above"},
 		{[]string{"users", "frobnicate"}, ExitUsage, `no sub-command "frobnicate"`},
 		{[]string{"frobnicate"}, ExitUsage, `Unknown command "frobnicate"`},

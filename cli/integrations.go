@@ -315,7 +315,7 @@ type addedJSON struct {
 }
 
 func runIntegrationsAdd(r *runner, fs *flag.FlagSet, args []string) error {
-	kind := fs.String("kind", "", "`oidc` (OpenID Connect, endpoints from the issuer) or oauth2 (endpoints typed in)")
+	kind := fs.String("kind", "", "`KIND`: oidc (OpenID Connect, endpoints from the issuer) or oauth2 (endpoints typed in); required")
 	asJSON := fs.Bool("json", false, "print the new integration's id and name as JSON")
 	pos, err := r.parse(fs, args, 1, 0)
 	if err != nil {

@@ -153,7 +153,7 @@ func (p *activityPane) saveCSV() {
 					return
 				}
 				p.status.SetText("")
-				dialog.ShowInformation("Saved", "The activity log was saved to "+w.URI().Path()+".", p.u.win)
+				showInfo(p.u.win, "Saved", "The activity log was saved to "+w.URI().Path()+".")
 			}
 		})
 	}, p.u.win)

@@ -42,8 +42,11 @@ func (p *sourcesPane) showConnect() {
 				return
 			}
 			if len(choices) == 0 {
-				dialog.ShowInformation("Nothing to connect to",
-					"No integration is enabled yet. Ask an administrator to set one up.", p.u.win)
+				msg := "No integration is enabled yet. Ask an administrator to set one up."
+				if s.Privilege == access.Admin {
+					msg = "No integration is enabled yet. Set one up and enable it under Admin → Integrations."
+				}
+				showInfo(p.u.win, "Nothing to connect to", msg)
 				return
 			}
 			p.chooseIntegration(choices)
@@ -217,7 +220,7 @@ func stepText(ev core.FlowEvent) string {
 	case core.FlowListening:
 		return "Ready: waiting for the provider's answer on this computer."
 	case core.FlowBrowserOpened:
-		return "Your browser was opened: sign in there and allow access."
+		return "Your browser is opening: sign in there and allow access."
 	case core.FlowBrowserFailed:
 		return "No browser could be opened: copy the link below into a browser on this computer."
 	case core.FlowCallbackReceived:
@@ -322,7 +325,9 @@ func newDialogButton(label string, icon fyne.Resource, escape, tapped func()) *d
 func (b *dialogButton) TypedKey(ev *fyne.KeyEvent) {
 	switch ev.Name {
 	case fyne.KeyEscape:
-		b.escape()
+		if b.escape != nil {
+			b.escape()
+		}
 	case fyne.KeyReturn, fyne.KeyEnter:
 		if !b.Disabled() && b.OnTapped != nil {
 			b.OnTapped()
@@ -348,11 +353,64 @@ func newDialogSelect(options []string, escape func()) *dialogSelect {
 
 // TypedKey handles Escape and passes the other keys to the select.
 func (s *dialogSelect) TypedKey(ev *fyne.KeyEvent) {
-	if ev.Name == fyne.KeyEscape {
+	if ev.Name == fyne.KeyEscape && s.escape != nil {
 		s.escape()
 		return
 	}
 	s.Select.TypedKey(ev)
+}
+
+// dialogEntry is an entry of a dialog: Escape runs the dialog's cancel while it has the
+// keyboard focus (a plain entry swallows Escape). formDialog sets escape.
+type dialogEntry struct {
+	widget.Entry
+	escape func()
+}
+
+func newDialogEntry() *dialogEntry {
+	e := &dialogEntry{}
+	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// newDialogPasswordEntry is a dialogEntry that hides what is typed; the entry adds its own
+// reveal button when it is first drawn.
+func newDialogPasswordEntry() *dialogEntry {
+	e := newDialogEntry()
+	e.Password = true
+	return e
+}
+
+// TypedKey handles Escape and passes the other keys to the entry.
+func (e *dialogEntry) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyEscape && e.escape != nil {
+		e.escape()
+		return
+	}
+	e.Entry.TypedKey(ev)
+}
+
+// showInfo shows a message with OK; Escape closes it too.
+func showInfo(w fyne.Window, title, msg string) {
+	d := dialog.NewInformation(title, msg, w)
+	escapeCloses(w, d, d.Hide)
+	d.Show()
+}
+
+// showConfirm asks before an action: the confirm button says what happens (verb), Cancel
+// and Escape do nothing, and done runs only on confirm.
+func showConfirm(w fyne.Window, title, msg, verb string, done func()) {
+	d := dialog.NewConfirm(title, msg, func(yes bool) {
+		if yes {
+			done()
+		}
+	}, w)
+	d.SetConfirmText(verb)
+	d.SetDismissText("Cancel")
+	d.SetConfirmImportance(widget.DangerImportance)
+	escapeCloses(w, d, d.Hide)
+	d.Show()
 }
 
 // flowMessage says in words what went wrong with a source or its sign-in, or "" for an error

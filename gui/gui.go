@@ -261,4 +261,3 @@ func (u *UI) addShortcuts() {
 		})
 	}
 }
-

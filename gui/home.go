@@ -107,7 +107,7 @@ func (h *homeScreen) probeKeychain(u *UI) {
 				h.keychain.SetText("Keychain: unavailable")
 				h.keychain.Importance = widget.DangerImportance
 				h.keychainWhy.OnTapped = func() {
-					dialog.ShowInformation("Keychain unavailable", "Secrets cannot be saved or used until the keychain answers.\n\n"+message(err), u.win)
+					showInfo(u.win, "Keychain unavailable", "Secrets cannot be saved or used until the keychain answers.\n\n"+message(err))
 				}
 				h.keychainWhy.Show()
 			} else {
@@ -123,7 +123,7 @@ func (u *UI) showChangePassphrase() {
 	if u.session == nil {
 		return
 	}
-	old, pass, confirm := widget.NewPasswordEntry(), widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	old, pass, confirm := newDialogPasswordEntry(), newDialogPasswordEntry(), newDialogPasswordEntry()
 	problem := statusLabel()
 	var d dialog.Dialog
 	submit := func() {
@@ -142,7 +142,7 @@ func (u *UI) showChangePassphrase() {
 					return
 				}
 				d.Hide()
-				dialog.ShowInformation("Passphrase changed", "Use the new passphrase from now on.", u.win)
+				showInfo(u.win, "Passphrase changed", "Use the new passphrase from now on.")
 			}
 		})
 	}

@@ -147,8 +147,8 @@ func (p *integrationsPane) show(v core.IntegrationView) {
 
 func (p *integrationsPane) showAdd() {
 	p.u.used()
-	name := widget.NewEntry()
-	kind := widget.NewSelect([]string{"OpenID Connect", "OAuth 2.0"}, nil)
+	name := newDialogEntry()
+	kind := newDialogSelect([]string{"OpenID Connect", "OAuth 2.0"}, nil)
 	kind.SetSelected("OpenID Connect")
 	problem := statusLabel()
 	var d dialog.Dialog
@@ -346,7 +346,7 @@ func newIntegrationForm(p *integrationsPane, v core.IntegrationView) *integratio
 
 	// The form and the setup guide side by side, each scrolling on its own; the header and
 	// the buttons stay in view.
-	split := container.NewHSplit(container.NewVScroll(widget.NewForm(items...)), container.NewVScroll(f.guide()))
+	split := container.NewHSplit(container.NewScroll(widget.NewForm(items...)), container.NewVScroll(f.guide()))
 	split.Offset = 0.55
 	f.content = container.NewBorder(header, container.NewVBox(f.status, buttons), nil, nil, split)
 	f.showClientType()
@@ -428,14 +428,16 @@ func (f *integrationForm) secretRow() fyne.CanvasObject {
 	if v.SecretSetAt.IsZero() {
 		return container.NewVBox(f.secret, f.secretNote)
 	}
-	f.secretInfo = widget.NewLabel("Saved on " + v.SecretSetAt.Local().Format("2006-01-02 15:04") + " by " + v.SecretSetBy)
+	f.secretInfo = wrapped("Saved on " + v.SecretSetAt.Local().Format("2006-01-02 15:04") + " by " + v.SecretSetBy)
 	f.secret.Hide()
 	f.replace = widget.NewButton("Replace", func() {
 		f.secret.Show()
 		f.p.u.win.Canvas().Focus(f.secret)
 	})
-	f.removeSecret = widget.NewButton("Remove", f.confirmRemoveSecret)
-	return container.NewVBox(container.NewHBox(f.secretInfo, f.replace, f.removeSecret), f.secret, f.secretNote)
+	f.removeSecret = widget.NewButton("Remove…", f.confirmRemoveSecret)
+	// The note wraps beside the buttons, so a long name cannot make the window wider.
+	row := container.NewBorder(nil, nil, nil, container.NewVBox(container.NewHBox(f.replace, f.removeSecret)), f.secretInfo)
+	return container.NewVBox(row, f.secret, f.secretNote)
 }
 
 // guide is the provider's setup guide: the console, the application type, numbered steps,
@@ -627,16 +629,13 @@ func (f *integrationForm) discover() {
 }
 
 func (f *integrationForm) confirmRemoveSecret() {
-	dialog.ShowConfirm("Remove the client secret?",
+	showConfirm(f.p.u.win, "Remove the client secret?",
 		"The secret is deleted from this computer's keychain. Sources keep working only where the provider needs no secret.",
-		func(yes bool) {
-			if !yes {
-				return
-			}
+		"Remove", func() {
 			f.run(func(ctx context.Context) error {
 				return f.p.u.core.RemoveSecret(ctx, f.p.u.session, f.view.ID)
 			}, func(err error) { f.status.SetText(message(err)) })
-		}, f.p.u.win)
+		})
 }
 
 func (f *integrationForm) confirmRemove() {
@@ -649,10 +648,7 @@ func (f *integrationForm) confirmRemove() {
 	default:
 		msg += fmt.Sprintf(" %d sources will be disconnected, and revoked at the provider where they can be.", v.Sources)
 	}
-	dialog.ShowConfirm("Remove "+v.Name+"?", msg, func(yes bool) {
-		if !yes {
-			return
-		}
+	showConfirm(f.p.u.win, "Remove "+v.Name+"?", msg, "Remove", func() {
 		f.run(func(ctx context.Context) error {
 			return f.p.u.core.RemoveIntegration(ctx, f.p.u.session, v.ID, v.Sources > 0)
 		}, func(err error) {
@@ -664,7 +660,7 @@ func (f *integrationForm) confirmRemove() {
 			}
 			f.status.SetText(message(err))
 		})
-	}, f.p.u.win)
+	})
 }
 
 // showTest runs a test authorization and lists its steps as they happen, with Cancel.

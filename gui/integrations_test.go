@@ -402,14 +402,14 @@ func TestReplaceDisableRemoveThroughTheForm(t *testing.T) {
 	}
 
 	test.Tap(p.form.removeSecret)
-	tapInDialog(t, f, "Yes")
+	tapInDialog(t, f, "Remove")
 	f.ui.Wait()
 	if v := f.integration(t, "google"); stored() != "" || v.State != core.StateSecretMissing || p.form.secretInfo != nil {
 		t.Errorf("after Remove secret: keychain %q, state %v, form shows %v; want none, Secret missing, no saved secret", stored(), v.State, p.form.secretInfo)
 	}
 
 	test.Tap(p.form.remove)
-	tapInDialog(t, f, "Yes")
+	tapInDialog(t, f, "Remove")
 	f.ui.Wait()
 	if v := f.integration(t, "google"); v.Saved || v.State != core.StateNotSetUp {
 		t.Errorf("after Remove: saved %v, state %v; want the preset not set up again; status %q", v.Saved, v.State, p.form.status.Text)

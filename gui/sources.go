@@ -93,7 +93,7 @@ func buildSourcesPane(u *UI) *sourcesPane {
 	p.refresh = widget.NewButtonWithIcon("Refresh now", theme.ViewRefreshIcon(), p.refreshNow)
 	p.disconnect = widget.NewButtonWithIcon("Disconnect…", theme.DeleteIcon(), p.askDisconnect)
 	p.forget = widget.NewButton("Forget on this computer…", p.askForget)
-	p.details = widget.NewButtonWithIcon("Details", theme.InfoIcon(), p.showDetails)
+	p.details = widget.NewButtonWithIcon("Details…", theme.InfoIcon(), p.showDetails)
 
 	if u.session.Privilege == access.Read { // readers see every source and change none
 		for _, b := range []*widget.Button{p.connect, p.reconnect, p.refresh, p.disconnect, p.forget} {
@@ -352,11 +352,9 @@ func (p *sourcesPane) askThenEnd(verb string, explain func(core.Source) string, 
 	if !ok {
 		return
 	}
-	dialog.ShowConfirm(verb+" "+src.Account+"?", explain(src), func(yes bool) {
-		if yes {
-			p.do(func(ctx context.Context, s *access.Session) error { return end(ctx, s, src.ID) })
-		}
-	}, p.u.win)
+	showConfirm(p.u.win, verb+" "+src.Account+"?", explain(src), verb, func() {
+		p.do(func(ctx context.Context, s *access.Session) error { return end(ctx, s, src.ID) })
+	})
 }
 
 func (p *sourcesPane) showDetails() {
@@ -400,6 +398,7 @@ func (p *sourcesPane) showDetails() {
 			)
 			dlg := dialog.NewCustom("Source details", "Close", form, p.u.win)
 			dlg.Resize(fyne.NewSize(520, form.MinSize().Height+100))
+			escapeCloses(p.u.win, dlg, dlg.Hide)
 			dlg.Show()
 		}
 	})

@@ -159,10 +159,10 @@ func (p *usersPane) do(change func(ctx context.Context) error, after func(error)
 }
 
 func (p *usersPane) showAdd() {
-	name := widget.NewEntry()
-	priv := widget.NewSelect(privilegeNames, nil)
+	name := newDialogEntry()
+	priv := newDialogSelect(privilegeNames, nil)
 	priv.SetSelected("Write")
-	pass, confirm := widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	pass, confirm := newDialogPasswordEntry(), newDialogPasswordEntry()
 	problem := statusLabel()
 	var d dialog.Dialog
 	submit := func() {
@@ -195,7 +195,7 @@ func (p *usersPane) showPrivilege() {
 	if !ok {
 		return
 	}
-	priv := widget.NewSelect(privilegeNames, nil)
+	priv := newDialogSelect(privilegeNames, nil)
 	priv.SetSelected(privilegeLabel(usr.Privilege))
 	problem := statusLabel()
 	var d dialog.Dialog
@@ -218,7 +218,7 @@ func (p *usersPane) showReset() {
 	if !ok {
 		return
 	}
-	pass, confirm := widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	pass, confirm := newDialogPasswordEntry(), newDialogPasswordEntry()
 	problem := statusLabel()
 	var d dialog.Dialog
 	submit := func() {
@@ -260,13 +260,11 @@ func (p *usersPane) showDelete() {
 		return
 	}
 	if usr.Sources == 0 {
-		dialog.ShowConfirm("Delete "+usr.Name+"?", "The profile is deleted. This cannot be undone.", func(yes bool) {
-			if yes {
-				p.do(func(ctx context.Context) error {
-					return p.u.core.DeleteUser(ctx, p.u.session, usr.ID, core.SourcePolicy{})
-				}, nil)
-			}
-		}, p.u.win)
+		showConfirm(p.u.win, "Delete "+usr.Name+"?", "The profile is deleted. This cannot be undone.", "Delete", func() {
+			p.do(func(ctx context.Context) error {
+				return p.u.core.DeleteUser(ctx, p.u.session, usr.ID, core.SourcePolicy{})
+			}, nil)
+		})
 		return
 	}
 	// The user has sources: ask what becomes of them.
@@ -279,7 +277,7 @@ func (p *usersPane) showDelete() {
 		}
 	}
 	choice := widget.NewRadioGroup([]string{"Give them to another user", "Disconnect them"}, nil)
-	heir := widget.NewSelect(heirs, nil)
+	heir := newDialogSelect(heirs, nil)
 	heir.PlaceHolder = "Choose a user with Write or Admin privilege"
 	choice.OnChanged = func(s string) {
 		if s == "Give them to another user" {
@@ -321,15 +319,26 @@ func (p *usersPane) showDelete() {
 
 // formDialog is a dialog with a form, an error line, Cancel and a confirm button that does
 // not close the dialog by itself: submit closes it once the change has succeeded, so a
-// refused change keeps what the person typed.
+// refused change keeps what the person typed. Escape cancels, also from a dialogEntry or
+// dialogSelect among the items.
 func formDialog(w fyne.Window, title, confirm string, items []*widget.FormItem, problem *statusLine, submit func()) dialog.Dialog {
-	form := widget.NewForm(items...)
 	var d dialog.Dialog
-	ok := widget.NewButtonWithIcon(confirm, theme.ConfirmIcon(), submit)
+	hide := func() { d.Hide() }
+	for _, it := range items {
+		switch o := it.Widget.(type) {
+		case *dialogEntry:
+			o.escape = hide
+		case *dialogSelect:
+			o.escape = hide
+		}
+	}
+	form := widget.NewForm(items...)
+	ok := newDialogButton(confirm, theme.ConfirmIcon(), hide, submit)
 	ok.Importance = widget.HighImportance
-	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { d.Hide() })
+	cancel := newDialogButton("Cancel", theme.CancelIcon(), hide, hide)
 	body := container.NewVBox(form, problem, container.NewHBox(layoutSpacer(), cancel, ok))
 	d = dialog.NewCustomWithoutButtons(title, body, w)
 	d.Resize(fyne.NewSize(520, body.MinSize().Height+80))
+	escapeCloses(w, d, hide)
 	return d
 }

@@ -1,0 +1,126 @@
+package gui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+// escape sends Escape where the window would: to the focused widget, else to the canvas.
+func escape(w fyne.Window) {
+	ev := &fyne.KeyEvent{Name: fyne.KeyEscape}
+	if f := w.Canvas().Focused(); f != nil {
+		f.TypedKey(ev)
+	} else if h := w.Canvas().OnTypedKey(); h != nil {
+		h(ev)
+	}
+}
+
+// dialogText is every label's text in the top dialog, joined by newlines.
+func dialogText(t *testing.T, w fyne.Window) string {
+	t.Helper()
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no dialog is open")
+	}
+	var texts []string
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch o := o.(type) {
+		case *widget.Label:
+			texts = append(texts, o.Text)
+		case *fyne.Container:
+			for _, c := range o.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(o).Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(top)
+	return strings.Join(texts, "\n")
+}
+
+// Every dialog closes on Escape, whether the focus is in one of its entries or nowhere, and
+// a confirmation closed that way does nothing.
+func TestDialogsCloseOnEscape(t *testing.T) {
+	f := newFixture(t, adminAndWriter(t))
+	f.signIn(t, "Ada", goodPass)
+	users := f.ui.home.users
+	f.ui.Wait()
+	for _, tc := range []struct {
+		name string
+		open func()
+	}{
+		{"add user, typing in Name", func() {
+			test.Tap(users.add)
+			test.Type(f.ui.win.Canvas().Focused(), "Zoe")
+		}},
+		{"change passphrase, focus in Current passphrase", f.ui.showChangePassphrase},
+		{"add custom integration, focus in Name", func() { test.Tap(f.ui.home.integrations.add) }},
+		{"reset passphrase, nothing focused", func() {
+			users.list.Select(1)
+			test.Tap(users.reset)
+			f.ui.win.Canvas().Unfocus()
+		}},
+		{"delete user confirmation", func() {
+			users.list.Select(1)
+			test.Tap(users.remove)
+		}},
+	} {
+		tc.open()
+		if f.ui.win.Canvas().Overlays().Top() == nil {
+			t.Fatalf("%s: no dialog opened", tc.name)
+		}
+		escape(f.ui.win)
+		f.ui.Wait()
+		if top := f.ui.win.Canvas().Overlays().Top(); top != nil {
+			t.Errorf("%s: the dialog is still open after Escape", tc.name)
+			f.ui.win.Canvas().Overlays().Remove(top)
+		}
+	}
+	users.reload()
+	f.ui.Wait()
+	if len(users.users) != 2 {
+		t.Errorf("after Escape in the dialogs there are %d users, want the 2 there were", len(users.users))
+	}
+}
+
+// An administrator with nothing to connect to is told where to enable an integration; a
+// writer is told to ask one.
+func TestNothingToConnectSaysWhatToDo(t *testing.T) {
+	for _, tc := range []struct{ user, want string }{
+		{"Ada", "Admin → Integrations"},
+		{"Wes", "Ask an administrator"},
+	} {
+		f := newFixture(t, adminAndWriter(t))
+		f.signIn(t, tc.user, goodPass)
+		test.Tap(f.ui.home.sources.connect)
+		f.ui.Wait()
+		if got := dialogText(t, f.ui.win); !strings.Contains(got, tc.want) {
+			t.Errorf("%s: dialog says %q, want it to contain %q", tc.user, got, tc.want)
+		}
+	}
+}
+
+// The saved-secret line wraps rather than widening the form, so a long name cannot push the
+// window past its default size.
+func TestSavedSecretLineDoesNotWidenTheForm(t *testing.T) {
+	f := newFixture(t, adminAndWriter(t))
+	p, form := openIntegration(t, f, "google")
+	width := func(by string) float32 {
+		v := form.view
+		v.SecretSetAt, v.SecretSetBy = time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC), by
+		return newIntegrationForm(p, v).secretRow().MinSize().Width
+	}
+	short, long := width("Al"), width(strings.Repeat("Maximilian ", 5))
+	if long > short {
+		t.Errorf("secret row min width: %v with a long name, %v with a short one; want no wider", long, short)
+	}
+}

@@ -100,3 +100,14 @@ func ago(t, now time.Time) string {
 	}
 	return t.Local().Format("2006-01-02")
 }
+
+// sources says how many sources there are, in words: "no sources", "1 source", "3 sources".
+func sources(n int) string {
+	switch n {
+	case 0:
+		return "no sources"
+	case 1:
+		return "1 source"
+	}
+	return fmt.Sprintf("%d sources", n)
+}

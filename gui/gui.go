@@ -185,7 +185,7 @@ func (u *UI) maintained(rep core.MaintainReport, err error) {
 		return
 	}
 	if rep.StillOffline > 0 {
-		u.home.network.SetText(fmt.Sprintf("Offline: %d source(s) cannot reach their provider", rep.StillOffline))
+		u.home.network.SetText(fmt.Sprintf("Offline: %s cannot reach their provider", sources(rep.StillOffline)))
 		u.home.network.Show()
 	} else {
 		u.home.network.Hide()

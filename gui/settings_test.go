@@ -54,7 +54,7 @@ func TestMaintenanceReportReachesStatusLine(t *testing.T) {
 	f := newFixture(t, adminAndWriter(t))
 	f.signIn(t, "Ada", goodPass)
 	f.ui.maintained(core.MaintainReport{StillOffline: 2}, nil)
-	if n := f.ui.home.network; !n.Visible() || !strings.Contains(n.Text, "2 source(s) cannot reach") {
+	if n := f.ui.home.network; !n.Visible() || !strings.Contains(n.Text, "2 sources cannot reach") {
 		t.Errorf("network part = %q (shown %t), want the offline count", n.Text, n.Visible())
 	}
 	f.ui.maintained(core.MaintainReport{BackOnline: 2}, nil)

@@ -86,7 +86,7 @@ func userLine(usr core.User) string {
 	if !usr.LockedUntil.IsZero() {
 		parts = append(parts, "locked out until "+usr.LockedUntil.Local().Format("15:04"))
 	}
-	parts = append(parts, fmt.Sprintf("%d source(s)", usr.Sources))
+	parts = append(parts, sources(usr.Sources))
 	return strings.Join(parts, " · ")
 }
 
@@ -288,7 +288,7 @@ func (p *usersPane) showDelete() {
 	}
 	choice.SetSelected("Give them to another user")
 	problem := statusLabel()
-	text := widget.NewLabel(fmt.Sprintf("%s owns %d source(s). What should happen to them?", usr.Name, usr.Sources))
+	text := widget.NewLabel(fmt.Sprintf("%s owns %s. What should happen to them?", usr.Name, sources(usr.Sources)))
 	text.Wrapping = fyne.TextWrapWord
 	var d dialog.Dialog
 	d = formDialog(p.u.win, "Delete "+usr.Name, "Delete", []*widget.FormItem{

@@ -6,11 +6,13 @@ package gui
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/core/access"
@@ -37,6 +39,7 @@ type UI struct {
 	session *access.Session
 	lastUse time.Time // of the window, for the idle lock; Fyne's goroutine only
 	idle    time.Duration
+	typed   uint64 // hash of the focused entry's text at the last idle check; 0: none
 
 	// The screens, kept so that tests can reach their widgets.
 	first  *firstStartScreen
@@ -134,9 +137,34 @@ func (u *UI) CheckIdle() {
 	if u.session == nil || u.idle <= 0 {
 		return
 	}
+	if u.typedSinceLastCheck() {
+		u.used()
+	}
 	if u.deps.Now().Sub(u.lastUse) >= u.idle {
 		u.lock("Locked after inactivity. Sign in again to go on.")
 	}
+}
+
+// typedSinceLastCheck reports whether the focused entry's text changed since the last call.
+// Fyne tells the window about keys only while nothing has the focus, so typing into a form
+// would otherwise not count as use. Only a hash of the text is kept: it may be a passphrase.
+func (u *UI) typedSinceLastCheck() bool {
+	var text string
+	switch e := u.win.Canvas().Focused().(type) {
+	case *widget.Entry:
+		text = e.Text
+	case *dialogEntry:
+		text = e.Text
+	default:
+		u.typed = 0
+		return false
+	}
+	h := fnv.New64a()
+	h.Write([]byte(text))
+	sum := h.Sum64() | 1 // never 0, which means "no entry focused"
+	changed := u.typed != 0 && sum != u.typed
+	u.typed = sum
+	return changed
 }
 
 // RunIdleTimer checks the idle lock every few seconds until the app quits.

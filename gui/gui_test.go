@@ -253,3 +253,26 @@ func TestTabShortcuts(t *testing.T) {
 		t.Error("Ctrl+L did not lock")
 	}
 }
+
+// Typing in a form counts as use, though Fyne does not tell the window about keys while an
+// entry has the focus.
+func TestTypingPostponesIdleLock(t *testing.T) {
+	f := newFixture(t, adminAndWriter(t))
+	f.signIn(t, "Ada", goodPass)
+	filter := f.ui.home.sources.filter
+	f.ui.win.Canvas().Focus(filter)
+	f.ui.CheckIdle() // notes what the entry holds
+	for range 4 {
+		f.clock.Add(5 * time.Minute)
+		test.Type(filter, "x")
+		f.ui.CheckIdle()
+		if f.ui.home == nil {
+			t.Fatal("locked while the person was typing")
+		}
+	}
+	f.clock.Add(16 * time.Minute) // then nothing
+	f.ui.CheckIdle()
+	if f.ui.home != nil {
+		t.Error("not locked after 16 idle minutes")
+	}
+}

@@ -31,14 +31,15 @@ core-deps:
 race unit bench: export LANG = en_US.UTF-8
 
 # The Secret Service tests run in a private D-Bus session with a throwaway gnome-keyring.
+# -count=1: every run runs every test, never a cached result.
 # -v shows what the tests log (the kill tests' seeds and counts, the errors people would read);
 # the filter drops the per-test RUN/PASS lines so that failures still stand out.
 race:
-	set -o pipefail; scripts/with-secret-service.sh $(GO) test -race -v ./core/... | \
+	set -o pipefail; scripts/with-secret-service.sh $(GO) test -count=1 -race -v ./core/... | \
 		grep -vE '^\s*(=== (RUN|PAUSE|CONT|NAME)|--- (PASS|SKIP)|PASS$$)'
 
 unit:
-	scripts/with-secret-service.sh $(GO) test ./...
+	scripts/with-secret-service.sh $(GO) test -count=1 ./...
 
 bench:
 	scripts/with-secret-service.sh $(GO) test -run '^$$' -bench . -benchmem ./...

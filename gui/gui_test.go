@@ -276,3 +276,25 @@ func TestTypingPostponesIdleLock(t *testing.T) {
 		t.Error("not locked after 16 idle minutes")
 	}
 }
+
+// A second tap while a change runs does nothing: the user is added once, with no
+// "name already taken" for the second tap.
+func TestUserChangeIgnoresDoubleSubmit(t *testing.T) {
+	f := newFixture(t, adminAndWriter(t))
+	f.signIn(t, "Ada", goodPass)
+	p := f.ui.home.users
+	f.ui.Wait()
+	calls := 0
+	change := func(ctx context.Context) error {
+		calls++
+		_, err := f.core.AddUser(ctx, f.ui.session, "Twice", access.Read, vault.NewSecret(goodPass), vault.NewSecret(goodPass))
+		return err
+	}
+	var errs []error
+	p.do(change, func(err error) { errs = append(errs, err) })
+	p.do(change, func(err error) { errs = append(errs, err) })
+	f.ui.Wait()
+	if calls != 1 || len(errs) != 1 || errs[0] != nil {
+		t.Errorf("two quick submits: %d calls, results %v; want one call that succeeded", calls, errs)
+	}
+}

@@ -126,13 +126,19 @@ func (u *UI) showChangePassphrase() {
 	old, pass, confirm := newDialogPasswordEntry(), newDialogPasswordEntry(), newDialogPasswordEntry()
 	problem := statusLabel()
 	var d dialog.Dialog
+	busy := false // hashing takes a moment: a second Enter must not change it twice
 	submit := func() {
 		u.used()
+		if busy {
+			return
+		}
+		busy = true
 		s := u.session
 		oldS, passS, confirmS := vault.NewSecret(old.Text), vault.NewSecret(pass.Text), vault.NewSecret(confirm.Text)
 		u.background(func(ctx context.Context) func() {
 			err := u.core.ChangeOwnPassphrase(ctx, s, oldS, passS, confirmS)
 			return func() {
+				busy = false
 				if u.sessionLost(err) {
 					d.Hide()
 					return

@@ -43,6 +43,7 @@ type usersPane struct {
 	users    []core.User
 	selected int
 	status   *statusLine
+	busy     bool // a change is running: further taps wait for it (no double submit)
 
 	add, privilege, reset, disable, remove *widget.Button
 	content                                fyne.CanvasObject
@@ -138,9 +139,14 @@ func (p *usersPane) reload() {
 // do runs a user change in the background, then shows its error or reloads the list.
 func (p *usersPane) do(change func(ctx context.Context) error, after func(error)) {
 	p.u.used()
+	if p.busy {
+		return
+	}
+	p.busy = true
 	p.u.background(func(ctx context.Context) func() {
 		err := change(ctx)
 		return func() {
+			p.busy = false
 			if p.u.sessionLost(err) {
 				return
 			}

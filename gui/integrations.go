@@ -215,6 +215,7 @@ type integrationForm struct {
 	// The last test authorization's steps and outcome, for tests.
 	testSteps   *fyne.Container
 	testOutcome *widget.Label
+	busy        bool // a change is running (see run)
 }
 
 func newIntegrationForm(p *integrationsPane, v core.IntegrationView) *integrationForm {
@@ -554,9 +555,16 @@ func (f *integrationForm) showProblems(fields map[string]string) {
 func (f *integrationForm) run(change func(ctx context.Context) error, after func(error)) {
 	u := f.p.u
 	u.used()
+	if f.busy {
+		return // one change at a time: a second Save must not race the first
+	}
+	f.busy = true
+	f.save.Disable()
 	u.background(func(ctx context.Context) func() {
 		err := change(ctx)
 		return func() {
+			f.busy = false
+			f.save.Enable()
 			if u.sessionLost(err) {
 				return
 			}

@@ -107,6 +107,9 @@ func TestFirstStartCreatesAdminAndShowsTabs(t *testing.T) {
 	if s.name.Text != "Jane Admin" {
 		t.Errorf("name field = %q after a refused try; what was typed must be kept", s.name.Text)
 	}
+	if f.ui.win.Canvas().Focused() != s.confirm {
+		t.Error("after mismatched passphrases the focus must be on the confirmation")
+	}
 
 	s.confirm.SetText(goodPass)
 	test.Tap(s.create)

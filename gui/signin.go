@@ -72,11 +72,23 @@ func (u *UI) createFirstAdmin(s *firstStartScreen) {
 			s.create.Enable()
 			if err != nil {
 				s.status.SetText(message(err))
+				u.win.Canvas().Focus(s.fieldFor(err))
 				return
 			}
 			u.signedIn(sess)
 		}
 	})
+}
+
+// fieldFor is the field a refused first start points to, so that typing goes on there.
+func (s *firstStartScreen) fieldFor(err error) fyne.Focusable {
+	switch {
+	case errors.Is(err, access.ErrBadName), errors.Is(err, access.ErrNameTaken):
+		return s.name
+	case errors.Is(err, access.ErrMismatch):
+		return s.confirm
+	}
+	return s.pass
 }
 
 // signInScreen lets a person choose a profile and type its passphrase.

@@ -105,7 +105,8 @@ func buildSourcesPane(u *UI) *sourcesPane {
 	p.notice.Importance = widget.WarningImportance
 	p.notice.Wrapping = fyne.TextWrapWord
 	p.notice.Hide()
-	top := container.NewVBox(p.notice, bar, p.filter, p.status)
+	// The bar scrolls sideways in a window too narrow for all its buttons.
+	top := container.NewVBox(p.notice, container.NewHScroll(bar), p.filter, p.status)
 	p.empty = widget.NewLabel("")
 	p.empty.Alignment = fyne.TextAlignCenter
 	p.content = container.NewBorder(top, nil, nil, nil, container.NewStack(p.list, container.NewCenter(p.empty)))

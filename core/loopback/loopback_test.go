@@ -97,11 +97,16 @@ func TestWrongStateKeepsWaiting(t *testing.T) {
 	ts := newTokenServer(t)
 	f := start(t, testConfig(t, ts))
 	state := authParam(t, f, "state")
+	// One character changed: whatever the random state starts with, the first one differs.
+	wrong := "x" + state[1:]
+	if state[0] == 'x' {
+		wrong = "y" + state[1:]
+	}
 
 	bad := map[string]url.Values{
 		"missing state":  {"code": {"code-1"}},
 		"empty state":    {"state": {""}, "code": {"code-1"}},
-		"wrong state":    {"state": {"x" + state[1:]}, "code": {"code-1"}},
+		"wrong state":    {"state": {wrong}, "code": {"code-1"}},
 		"state prefix":   {"state": {state[:len(state)-1]}, "code": {"code-1"}},
 		"state twice":    {"state": {state, "other"}, "code": {"code-1"}},
 		"error no state": {"error": {"access_denied"}},

@@ -106,3 +106,43 @@ func TestChangeOwnPassphraseGuessesLockOut(t *testing.T) {
 		t.Errorf("after a successful change: %d failures, locked until %v; want both cleared", u.FailedSignIns, u.LockedUntil)
 	}
 }
+
+// Two processes (here two Apps on one workspace, each with its own in-process lock) guessing at
+// the same moment get no extra guesses: every check is counted before it is made, so once the
+// count closes sign-in the other checks are refused without looking at the passphrase.
+func TestLockOutHoldsAcrossProcesses(t *testing.T) {
+	ctx := context.Background()
+	tm := newTeam(t)
+	other := openApp(t, tm.home, tm.clk)
+	for i := 1; i < access.FreeFailures; i++ {
+		if _, err := tm.app.SignIn(ctx, "wendy", secret("wrong guess")); !errors.Is(err, access.ErrWrongPassphrase) {
+			t.Fatalf("guess %d: %v", i, err)
+		}
+	}
+	const tries = 8
+	errs := make(chan error, tries)
+	for i := range tries {
+		a := tm.app
+		if i%2 == 1 {
+			a = other
+		}
+		go func() {
+			_, err := a.SignIn(ctx, "wendy", secret("wrong guess"))
+			errs <- err
+		}()
+	}
+	checked := 0
+	for range tries {
+		err := <-errs
+		var locked *access.LockedError
+		if !errors.As(err, &locked) {
+			t.Errorf("a guess got through the lock-out: %v", err)
+		}
+		if errors.Is(err, access.ErrWrongPassphrase) {
+			checked++ // this one was checked, and closed sign-in
+		}
+	}
+	if checked != 1 {
+		t.Errorf("%d of %d simultaneous guesses were checked, want exactly 1", checked, tries)
+	}
+}

@@ -125,9 +125,9 @@ func (a *App) SignIn(ctx context.Context, name string, pass vault.Secret) (*acce
 		a.note(ctx, u.Name, access.SignIn, u.Name, store.OutcomeDenied, "user disabled")
 		return nil, fmt.Errorf("sign in %q: %w", u.Name, access.ErrDisabled)
 	}
-	if now.Before(u.LockedUntil) {
-		a.note(ctx, u.Name, access.SignIn, u.Name, store.OutcomeDenied, "locked out until "+u.LockedUntil.UTC().Format(time.RFC3339))
-		return nil, fmt.Errorf("sign in %q: %w", u.Name, &access.LockedError{Until: u.LockedUntil})
+	at, err := a.countAttempt(ctx, u, now)
+	if err != nil {
+		return nil, a.refusedAttempt(ctx, u, access.SignIn, err)
 	}
 	ok, err := access.Verify(u.PassphraseHash, pass)
 	if err != nil {
@@ -135,7 +135,7 @@ func (a *App) SignIn(ctx context.Context, name string, pass vault.Secret) (*acce
 		return nil, fmt.Errorf("sign in %q: %w", u.Name, err)
 	}
 	if !ok {
-		return nil, a.failPassphrase(ctx, u, now, access.SignIn)
+		return nil, a.wrongPassphrase(ctx, u, access.SignIn, at)
 	}
 
 	var rehash string
@@ -159,33 +159,59 @@ func (a *App) SignIn(ctx context.Context, name string, pass vault.Secret) (*acce
 	return a.startSession(u, now), nil
 }
 
-// failPassphrase counts a wrong passphrase (at sign-in, or as the current one when changing it),
-// closes sign-in when the count calls for it, and
-// records the attempt, all in one transaction.
-func (a *App) failPassphrase(ctx context.Context, u store.User, now time.Time, action access.Action) error {
-	var until time.Time
-	var detail string
+// attempt is a passphrase check, counted before it is made (see countAttempt).
+type attempt struct {
+	n     int       // wrong passphrases in a row, this attempt included
+	until time.Time // sign-in stays closed until then if this attempt proves wrong; zero: open
+}
+
+// countAttempt counts a passphrase check as a failure before it is made, and closes sign-in
+// when the count calls for it, in one immediate transaction; the right passphrase then clears
+// the count (RecordSignIn, or SetPassphraseHash with unlock). Counting first means that
+// processes checking at once, the GUI and a command, each see the others' attempts, and that a
+// crash between the count and the check fails closed. While sign-in is closed it refuses with
+// an *access.LockedError.
+func (a *App) countAttempt(ctx context.Context, u store.User, now time.Time) (attempt, error) {
+	var at attempt
 	err := a.db.Tx(ctx, func(tx *sql.Tx) error {
-		n, err := store.AddFailedSignIn(ctx, tx, u.ID)
+		cur, err := store.UserByID(ctx, tx, u.ID)
 		if err != nil {
 			return err
 		}
-		detail = fmt.Sprintf("wrong passphrase (%d in a row)", n)
-		if d := access.LockDelay(n); d > 0 {
-			until = now.Add(d)
-			detail += fmt.Sprintf("; locked out for %v", d)
-			if err := store.SetLockedUntil(ctx, tx, u.ID, until); err != nil {
-				return err
-			}
+		if now.Before(cur.LockedUntil) {
+			return &access.LockedError{Until: cur.LockedUntil}
 		}
-		return store.Append(ctx, tx, a.entry(u.Name, action, u.Name, store.OutcomeFailed, detail))
+		if at.n, err = store.AddFailedSignIn(ctx, tx, u.ID); err != nil {
+			return err
+		}
+		if d := access.LockDelay(at.n); d > 0 {
+			at.until = now.Add(d)
+			return store.SetLockedUntil(ctx, tx, u.ID, at.until)
+		}
+		return nil
 	})
-	if err != nil {
-		return fmt.Errorf("%s %q: %w", action, u.Name, err)
+	return at, err
+}
+
+// refusedAttempt records a check that countAttempt refused because sign-in is closed.
+func (a *App) refusedAttempt(ctx context.Context, u store.User, action access.Action, err error) error {
+	var locked *access.LockedError
+	if errors.As(err, &locked) {
+		a.note(ctx, u.Name, action, u.Name, store.OutcomeDenied, "locked out until "+locked.Until.UTC().Format(time.RFC3339))
 	}
-	a.log.Info("activity", "actor", u.Name, "action", string(action), "outcome", store.OutcomeFailed, "detail", detail)
-	if !until.IsZero() {
-		return fmt.Errorf("%s %q: %w: %w", action, u.Name, access.ErrWrongPassphrase, &access.LockedError{Until: until})
+	return fmt.Errorf("%s %q: %w", action, u.Name, err)
+}
+
+// wrongPassphrase records a wrong passphrase (at sign-in, or as the current one when changing
+// it) that countAttempt counted, and says whether sign-in is now closed.
+func (a *App) wrongPassphrase(ctx context.Context, u store.User, action access.Action, at attempt) error {
+	detail := fmt.Sprintf("wrong passphrase (%d in a row)", at.n)
+	if !at.until.IsZero() {
+		detail += fmt.Sprintf("; locked out for %v", access.LockDelay(at.n))
+	}
+	a.note(ctx, u.Name, action, u.Name, store.OutcomeFailed, detail)
+	if !at.until.IsZero() {
+		return fmt.Errorf("%s %q: %w: %w", action, u.Name, access.ErrWrongPassphrase, &access.LockedError{Until: at.until})
 	}
 	return fmt.Errorf("%s %q: %w", action, u.Name, access.ErrWrongPassphrase)
 }
@@ -470,22 +496,22 @@ func (a *App) ChangeOwnPassphrase(ctx context.Context, s *access.Session, old, p
 	}
 	// Guesses at the current passphrase count like wrong sign-ins, so an unlocked, unattended
 	// session cannot be used to try passphrases without limit.
+	// The new passphrase is checked first: a refused one must not leave the attempt counted.
+	if err := access.CheckNew(pass, confirm); err != nil {
+		return fmt.Errorf("change passphrase: %w", err)
+	}
 	a.signInMu.Lock()
 	defer a.signInMu.Unlock()
-	now := a.now()
-	if now.Before(u.LockedUntil) {
-		a.note(ctx, u.Name, access.PassphraseChangeOwn, u.Name, store.OutcomeDenied, "locked out until "+u.LockedUntil.UTC().Format(time.RFC3339))
-		return fmt.Errorf("change passphrase: %w", &access.LockedError{Until: u.LockedUntil})
+	at, err := a.countAttempt(ctx, u, a.now())
+	if err != nil {
+		return a.refusedAttempt(ctx, u, access.PassphraseChangeOwn, err)
 	}
 	ok, err := access.Verify(u.PassphraseHash, old)
 	if err != nil {
 		return fmt.Errorf("change passphrase: %w", err)
 	}
 	if !ok {
-		return a.failPassphrase(ctx, u, now, access.PassphraseChangeOwn)
-	}
-	if err := access.CheckNew(pass, confirm); err != nil {
-		return fmt.Errorf("change passphrase: %w", err)
+		return a.wrongPassphrase(ctx, u, access.PassphraseChangeOwn, at)
 	}
 	phc, err := access.Hash(pass)
 	if err != nil {

@@ -112,11 +112,7 @@ func (p *activityPane) load(f core.ActivityFilter) {
 	p.u.background(func(ctx context.Context) func() {
 		page, err := p.u.core.Activity(ctx, p.u.session, f)
 		return func() {
-			if p.u.sessionLost(err) {
-				return
-			}
-			if err != nil {
-				p.status.SetText(message(err))
+			if p.u.failed(err, p.status) {
 				return
 			}
 			p.status.SetText("")

@@ -34,11 +34,7 @@ func (p *sourcesPane) showConnect() {
 	p.u.background(func(ctx context.Context) func() {
 		choices, err := p.u.core.EnabledIntegrations(ctx, s)
 		return func() {
-			if p.u.sessionLost(err) {
-				return
-			}
-			if err != nil {
-				p.status.SetText(message(err))
+			if p.u.failed(err, p.status) {
 				return
 			}
 			if len(choices) == 0 {

@@ -251,6 +251,16 @@ func (u *UI) signOut() {
 	})
 }
 
+// failed reports whether a background call failed, after showing why: a lost session returns
+// to the sign-in screen, any other error goes to status.
+func (u *UI) failed(err error, status *statusLine) bool {
+	if err == nil || u.sessionLost(err) {
+		return err != nil
+	}
+	status.SetText(message(err))
+	return true
+}
+
 // sessionLost handles core refusing the session (idle lock elsewhere, user disabled).
 func (u *UI) sessionLost(err error) bool {
 	if !isSessionError(err) {

@@ -116,11 +116,7 @@ func (p *integrationsPane) reload() {
 			cancel()
 		}
 		return func() {
-			if p.u.sessionLost(err) {
-				return
-			}
-			if err != nil {
-				p.status.SetText(message(err))
+			if p.u.failed(err, p.status) {
 				return
 			}
 			p.status.SetText("")

@@ -52,11 +52,7 @@ func (p *settingsPane) reload() {
 	p.u.background(func(ctx context.Context) func() {
 		set, err := p.u.core.Settings(ctx, s)
 		return func() {
-			if p.u.sessionLost(err) {
-				return
-			}
-			if err != nil {
-				p.status.SetText(message(err))
+			if p.u.failed(err, p.status) {
 				return
 			}
 			p.idle.SetText(strconv.Itoa(int(set.IdleLock.Minutes())))

@@ -190,11 +190,7 @@ func (p *sourcesPane) reload(selectID int64) {
 	p.u.background(func(ctx context.Context) func() {
 		list, err := p.u.core.Sources(ctx, s, core.SourceFilter{})
 		return func() {
-			if p.u.sessionLost(err) {
-				return
-			}
-			if err != nil {
-				p.status.SetText(message(err))
+			if p.u.failed(err, p.status) {
 				return
 			}
 			p.setSources(list)
@@ -367,11 +363,7 @@ func (p *sourcesPane) showDetails() {
 	p.u.background(func(ctx context.Context) func() {
 		d, err := p.u.core.SourceDetails(ctx, s, src.ID)
 		return func() {
-			if p.u.sessionLost(err) {
-				return
-			}
-			if err != nil {
-				p.status.SetText(message(err))
+			if p.u.failed(err, p.status) {
 				return
 			}
 			status, _ := statusText(d)

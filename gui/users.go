@@ -118,11 +118,7 @@ func (p *usersPane) reload() {
 	p.u.background(func(ctx context.Context) func() {
 		users, err := p.u.core.Users(ctx, p.u.session)
 		return func() {
-			if p.u.sessionLost(err) {
-				return
-			}
-			if err != nil {
-				p.status.SetText(message(err))
+			if p.u.failed(err, p.status) {
 				return
 			}
 			p.users = users

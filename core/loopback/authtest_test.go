@@ -104,16 +104,7 @@ func TestConnectAgainstServer(t *testing.T) {
 // issuer, so the code is never exchanged.
 func TestConnectIssuerMismatch(t *testing.T) {
 	srv := authtest.New(t)
-	srv.AddClient(authtest.Client{ID: "desktop", RedirectURIs: []string{"http://127.0.0.1/callback"}})
-	auth, token, _, _, _ := srv.Endpoints()
-	f := start(t, Config{
-		OAuth2: &oauth2.Config{
-			ClientID: "desktop",
-			Endpoint: oauth2.Endpoint{AuthURL: auth, TokenURL: token, AuthStyle: oauth2.AuthStyleInParams},
-		},
-		Issuer:     "https://login.example.com",
-		HTTPClient: noKeepAlive(t),
-	})
+	f := start(t, publicClient(t, srv, "https://login.example.com"))
 	// The browser lands on the failure page, so it is run here rather than as OpenURL.
 	if err := browser(t, srv)(f.AuthURL()); err == nil || !strings.Contains(err.Error(), "400") {
 		t.Errorf("browser step = %v, want the failure page (400)", err)
@@ -131,16 +122,7 @@ func TestConnectIssuerMismatch(t *testing.T) {
 // listener; the user pastes it.
 func TestConnectByPastedURL(t *testing.T) {
 	srv := authtest.New(t)
-	srv.AddClient(authtest.Client{ID: "desktop", RedirectURIs: []string{"http://127.0.0.1/callback"}})
-	auth, token, _, _, _ := srv.Endpoints()
-	f := start(t, Config{
-		OAuth2: &oauth2.Config{
-			ClientID: "desktop",
-			Endpoint: oauth2.Endpoint{AuthURL: auth, TokenURL: token, AuthStyle: oauth2.AuthStyleInParams},
-		},
-		Issuer:     srv.Issuer(),
-		HTTPClient: noKeepAlive(t),
-	})
+	f := start(t, publicClient(t, srv, srv.Issuer()))
 	loc, err := srv.Authorize(context.Background(), f.AuthURL())
 	if err != nil {
 		t.Fatalf("Authorize: %v", err)
@@ -153,4 +135,20 @@ func TestConnectByPastedURL(t *testing.T) {
 		t.Errorf("token requests = %d, want 1", n)
 	}
 	assertClosed(t, f)
+}
+
+// publicClient registers a public client at srv and returns a flow configuration for it that
+// expects issuer in the callback.
+func publicClient(t *testing.T, srv *authtest.Server, issuer string) Config {
+	t.Helper()
+	srv.AddClient(authtest.Client{ID: "desktop", RedirectURIs: []string{"http://127.0.0.1/callback"}})
+	auth, token, _, _, _ := srv.Endpoints()
+	return Config{
+		OAuth2: &oauth2.Config{
+			ClientID: "desktop",
+			Endpoint: oauth2.Endpoint{AuthURL: auth, TokenURL: token, AuthStyle: oauth2.AuthStyleInParams},
+		},
+		Issuer:     issuer,
+		HTTPClient: noKeepAlive(t),
+	}
 }

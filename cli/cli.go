@@ -276,7 +276,8 @@ func flagMessage(err error) string {
 
 // fail prints err as one sentence on stderr and returns its exit code.
 func (r *runner) fail(err error) int {
-	fmt.Fprintf(r.errOut, "%s: %s\n", prog, message(err))
+	// An error may quote a name or a provider's text: escaped, it stays one line.
+	fmt.Fprintf(r.errOut, "%s: %s\n", prog, core.Printable(message(err)))
 	return exitCode(err)
 }
 

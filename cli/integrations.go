@@ -408,9 +408,9 @@ func runIntegrationsTest(r *runner, fs *flag.FlagSet, args []string) error {
 		return terr
 	}
 	if report.OK {
-		fmt.Fprintf(r.out, "The test succeeded: signed in as %s.\n", report.Account)
+		fmt.Fprintf(r.out, "The test succeeded: signed in as %s.\n", core.Printable(report.Account))
 		return nil
 	}
-	fmt.Fprintf(r.out, "The test failed: %s\nLikely cause: %s\n", report.Problem, report.Cause)
+	fmt.Fprintf(r.out, "The test failed: %s\nLikely cause: %s\n", core.Printable(report.Problem), core.Printable(report.Cause))
 	return err
 }

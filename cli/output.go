@@ -6,15 +6,23 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/medialake/connect/core"
 )
 
-// table prints rows under header, aligned, for people.
+// table prints rows under header, aligned, for people. Every cell is escaped (core.Printable):
+// names, accounts and details come from people and providers, and a tab, a line break or an
+// escape sequence in one would forge a row or drive the terminal.
 func (r *runner) table(header []string, rows [][]string) error {
 	var buf strings.Builder
 	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, strings.Join(header, "\t"))
 	for _, row := range rows {
-		fmt.Fprintln(tw, strings.Join(row, "\t"))
+		cells := make([]string, len(row))
+		for i, c := range row {
+			cells[i] = core.Printable(c)
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t"))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

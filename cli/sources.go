@@ -120,7 +120,7 @@ func runConnect(r *runner, fs *flag.FlagSet, args []string) error {
 	if *asJSON {
 		return r.json(sourceOut(src))
 	}
-	fmt.Fprintf(r.out, "Connected %s through %s as source %d.\n", src.Account, src.IntegrationName, src.ID)
+	fmt.Fprintf(r.out, "Connected %s through %s as source %d.\n", core.Printable(src.Account), core.Printable(src.IntegrationName), src.ID)
 	return nil
 }
 
@@ -140,7 +140,7 @@ func runReconnect(r *runner, fs *flag.FlagSet, args []string) error {
 	if *asJSON {
 		return r.json(sourceOut(src))
 	}
-	fmt.Fprintf(r.out, "Reconnected %s through %s.\n", src.Account, src.IntegrationName)
+	fmt.Fprintf(r.out, "Reconnected %s through %s.\n", core.Printable(src.Account), core.Printable(src.IntegrationName))
 	return nil
 }
 
@@ -190,9 +190,9 @@ func (r *runner) flow(noBrowser bool, run func(context.Context, core.FlowHooks) 
 				fmt.Fprintf(r.errOut, "The browser did not open (%v); open the link above yourself.\n", ev.Err)
 			case core.FlowPasteRefused:
 				refused = ev.Err
-				fmt.Fprintf(r.errOut, "%s Paste the address again:\n", message(ev.Err))
+				fmt.Fprintf(r.errOut, "%s Paste the address again:\n", core.Printable(message(ev.Err)))
 			case core.FlowAccountIdentified:
-				fmt.Fprintf(r.errOut, "Signed in as %s.\n", ev.Account)
+				fmt.Fprintf(r.errOut, "Signed in as %s.\n", core.Printable(ev.Account))
 			}
 		},
 	}
@@ -258,7 +258,7 @@ func runRefresh(r *runner, fs *flag.FlagSet, args []string) error {
 	if *asJSON {
 		return r.json(sourceOut(src))
 	}
-	fmt.Fprintf(r.out, "Refreshed %s: %s, token valid until %s.\n", src.Account, status(src), when(src.TokenExpiry))
+	fmt.Fprintf(r.out, "Refreshed %s: %s, token valid until %s.\n", core.Printable(src.Account), core.Printable(status(src)), when(src.TokenExpiry))
 	return nil
 }
 

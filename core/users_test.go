@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -425,6 +426,20 @@ func TestSignInUnknownUser(t *testing.T) {
 	}
 	if s, err := tm.app.SignIn(context.Background(), " WENDY ", secret(writerPass)); err != nil || s.Name != "wendy" {
 		t.Errorf("SignIn with other case = %+v, %v; want wendy's session", s, err)
+	}
+}
+
+// TestSignInUnknownNameCapped: a name nobody chose reaches the log cut to 64 characters, with
+// an ellipsis, and otherwise as typed.
+func TestSignInUnknownNameCapped(t *testing.T) {
+	tm := newTeam(t)
+	typed := "ghost\x1b]0;PWNED\x07\n" + strings.Repeat("é", 200)
+	if _, err := tm.app.SignIn(context.Background(), typed, secret("whatever passphrase")); !errors.Is(err, access.ErrUnknownUser) {
+		t.Fatalf("SignIn = %v, want ErrUnknownUser", err)
+	}
+	want := string([]rune(typed)[:access.MaxNameLen]) + "…"
+	if e := lastEntries(t, tm.app, 1)[0]; e.Actor != want || e.Subject != want {
+		t.Errorf("entry actor %q, subject %q; want both %q", e.Actor, e.Subject, want)
 	}
 }
 

@@ -46,7 +46,7 @@ func newActivityPane(u *UI) *activityPane {
 		func() (int, int) { return len(p.entries), len(activityColumns) },
 		func() fyne.CanvasObject { return widget.NewLabel("2006-01-02 15:04:05") },
 		func(id widget.TableCellID, o fyne.CanvasObject) {
-			o.(*widget.Label).SetText(activityCell(p.entries[id.Row], id.Col))
+			o.(*widget.Label).SetText(core.Printable(activityCell(p.entries[id.Row], id.Col)))
 		},
 	)
 	p.table.ShowHeaderColumn = false

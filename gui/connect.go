@@ -92,7 +92,7 @@ func (p *sourcesPane) startReconnect() {
 }
 
 func (p *sourcesPane) reconnectSource(id int64, account string) {
-	p.startFlow("Reconnect "+account, func(ctx context.Context, s *access.Session, h core.FlowHooks) (core.Source, error) {
+	p.startFlow("Reconnect "+core.Printable(account), func(ctx context.Context, s *access.Session, h core.FlowHooks) (core.Source, error) {
 		return p.u.core.Reconnect(ctx, s, id, h)
 	})
 }
@@ -224,7 +224,7 @@ func stepText(ev core.FlowEvent) string {
 	case core.FlowCodeExchanged:
 		return "Signed in; asking the provider which account it is…"
 	case core.FlowAccountIdentified:
-		return "Signed in as " + ev.Account + "."
+		return "Signed in as " + core.Printable(ev.Account) + "."
 	case core.FlowFailed:
 		return "The sign-in did not succeed."
 	}
@@ -418,10 +418,11 @@ func flowMessage(err error) string {
 	var refused *loopback.ExchangeError
 	switch {
 	case errors.As(err, &dup):
-		return fmt.Sprintf("%s is already connected through this integration. Reconnect it instead to renew its sign-in.", dup.Account)
+		return fmt.Sprintf("%s is already connected through this integration. Reconnect it instead to renew its sign-in.", core.Printable(dup.Account))
 	case errors.As(err, &diff):
 		return fmt.Sprintf("You signed in as %s, but this source belongs to %s. Nothing was changed. "+
-			"Sign out at the provider in your browser, then reconnect and sign in as %s.", diff.Got, diff.Want, diff.Want)
+			"Sign out at the provider in your browser, then reconnect and sign in as %s.",
+			core.Printable(diff.Got), core.Printable(diff.Want), core.Printable(diff.Want))
 	case errors.Is(err, core.ErrIntegrationDisabled):
 		return "This integration is disabled. Ask an administrator to enable it."
 	case errors.Is(err, core.ErrRevocationPending):

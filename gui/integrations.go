@@ -726,7 +726,7 @@ func (f *integrationForm) showTest() {
 			switch {
 			case report.OK:
 				outcome.Importance = widget.SuccessImportance
-				outcome.SetText("Signed in as " + report.Account + ". Nothing was saved.")
+				outcome.SetText("Signed in as " + core.Printable(report.Account) + ". Nothing was saved.")
 			case report.Problem != "":
 				outcome.Importance = widget.DangerImportance
 				outcome.SetText(capitalise(report.Problem) + ".\n" + report.Cause)

@@ -144,11 +144,11 @@ func (r *sourceRow) CreateRenderer() fyne.WidgetRenderer {
 
 func (r *sourceRow) show(src core.Source, now time.Time) {
 	r.icon.SetResource(assets.ProviderIcon(src.Provider))
-	r.account.SetText(src.Account)
-	r.owner.SetText(src.Owner)
+	r.account.SetText(core.Printable(src.Account))
+	r.owner.SetText(core.Printable(src.Owner))
 	text, imp := statusText(src)
 	r.status.Importance = imp
-	r.status.SetText(text)
+	r.status.SetText(core.Printable(text))
 	r.refreshed.SetText(refreshLine(src, now))
 }
 
@@ -331,14 +331,14 @@ func (p *sourcesPane) refreshNow() {
 func (p *sourcesPane) askDisconnect() {
 	p.askThenEnd("Disconnect", func(src core.Source) string {
 		return fmt.Sprintf("%s is disconnected: its access is revoked at %s where the provider allows it, "+
-			"and its token is deleted from this computer's keychain.", src.Account, src.ProviderName)
+			"and its token is deleted from this computer's keychain.", core.Printable(src.Account), src.ProviderName)
 	}, p.u.core.Disconnect)
 }
 
 func (p *sourcesPane) askForget() {
 	p.askThenEnd("Forget", func(src core.Source) string {
 		return fmt.Sprintf("%s is deleted from this computer without telling %s: the access it granted stays "+
-			"valid there until it expires or is revoked in the account's own settings.", src.Account, src.ProviderName)
+			"valid there until it expires or is revoked in the account's own settings.", core.Printable(src.Account), src.ProviderName)
 	}, p.u.core.Forget)
 }
 
@@ -349,7 +349,7 @@ func (p *sourcesPane) askThenEnd(verb string, explain func(core.Source) string, 
 	if !ok {
 		return
 	}
-	showConfirm(p.u.win, verb+" "+src.Account+"?", explain(src), verb, func() {
+	showConfirm(p.u.win, verb+" "+core.Printable(src.Account)+"?", explain(src), verb, func() {
 		p.do(func(ctx context.Context, s *access.Session) error { return end(ctx, s, src.ID) })
 	})
 }
@@ -381,10 +381,10 @@ func (p *sourcesPane) showDetails() {
 				return t.Local().Format("2006-01-02 15:04")
 			}
 			form := widget.NewForm(
-				widget.NewFormItem("Account", widget.NewLabel(d.Account)),
-				widget.NewFormItem("Integration", widget.NewLabel(d.IntegrationName+" ("+d.ProviderName+")")),
-				widget.NewFormItem("Owner", widget.NewLabel(d.Owner)),
-				widget.NewFormItem("Status", wrapLabel(status)),
+				widget.NewFormItem("Account", widget.NewLabel(core.Printable(d.Account))),
+				widget.NewFormItem("Integration", widget.NewLabel(core.Printable(d.IntegrationName+" ("+d.ProviderName+")"))),
+				widget.NewFormItem("Owner", widget.NewLabel(core.Printable(d.Owner))),
+				widget.NewFormItem("Status", wrapLabel(core.Printable(status))),
 				widget.NewFormItem("Scopes granted", widget.NewLabel(scopes)),
 				widget.NewFormItem("Connected", widget.NewLabel(when(d.CreatedAt))),
 				widget.NewFormItem("Last refresh", widget.NewLabel(when(d.LastRefreshAt))),

@@ -59,7 +59,7 @@ func newUsersPane(u *UI) *usersPane {
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			usr := p.users[id]
 			c := o.(*fyne.Container)
-			c.Objects[0].(*widget.Label).SetText(userLine(usr))
+			c.Objects[0].(*widget.Label).SetText(core.Printable(userLine(usr)))
 			c.Objects[2].(*widget.Label).SetText(privilegeLabel(usr.Privilege))
 		},
 	)

@@ -2,6 +2,7 @@ package access
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -120,6 +121,37 @@ func TestVerifyBadHash(t *testing.T) {
 		if !NeedsRehash(phc) {
 			t.Errorf("NeedsRehash(%q) = false, want true", phc)
 		}
+	}
+}
+
+// TestVerifyRefusesCostlyHash: parameters beyond MaxParams are refused before any work; the
+// cheap ones among them would be computed, and the costly one only parsed.
+func TestVerifyRefusesCostlyHash(t *testing.T) {
+	salt, tag := "c2FsdHNhbHRzYWx0c2FsdA", "dGFndGFndGFndGFndGFndGFndGFndGFndGFndGFndGE"
+	long := strings.Repeat("QUFB", 22) // 66 bytes
+	for _, tc := range []struct{ name, phc string }{
+		{"memory", "$argon2id$v=19$m=4194304,t=1,p=1$" + salt + "$" + tag},
+		{"passes", "$argon2id$v=19$m=64,t=200,p=1$" + salt + "$" + tag},
+		{"threads", "$argon2id$v=19$m=1024,t=1,p=100$" + salt + "$" + tag},
+		{"salt", "$argon2id$v=19$m=64,t=1,p=1$" + long + "$" + tag},
+		{"tag", "$argon2id$v=19$m=64,t=1,p=1$" + salt + "$" + long},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := PHCParams(tc.phc); !errors.Is(err, ErrBadHash) || !strings.Contains(fmt.Sprint(err), "exceed") {
+				t.Errorf("PHCParams error = %v, want ErrBadHash saying the parameters exceed the caps", err)
+			}
+			if tc.name == "memory" {
+				return // computing it would take 4 GiB
+			}
+			if _, err := Verify(tc.phc, vault.NewSecret("whatever it is")); !errors.Is(err, ErrBadHash) {
+				t.Errorf("Verify error = %v, want ErrBadHash", err)
+			}
+		})
+	}
+	// What the app writes is within the caps.
+	useParams(t, RFC9106Second)
+	if err := checkCaps(HashParams); err != nil {
+		t.Errorf("the default parameters exceed the caps: %v", err)
 	}
 }
 

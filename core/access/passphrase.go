@@ -36,6 +36,12 @@ type Params struct {
 // t=3, m=64 MiB, p=4, a 16-byte salt and a 32-byte tag.
 var RFC9106Second = Params{Time: 3, Memory: 64 * 1024, Threads: 4, SaltLen: 16, KeyLen: 32}
 
+// MaxParams caps the parameters of a stored hash: whoever can write the database could
+// otherwise make every sign-in ask for gigabytes of memory or hours of passes. The caps sit a
+// little above what this app writes (RFC9106Second: 64 MiB, 3 passes, 4 threads), and a hash
+// beyond them is refused with ErrBadHash before any work is done.
+var MaxParams = Params{Time: 16, Memory: 256 * 1024, Threads: 16, SaltLen: 64, KeyLen: 64}
+
 // HashParams are the parameters new hashes use; a stored hash weaker than these is re-hashed at
 // the next sign-in. Tests lower them to stay fast.
 var HashParams = RFC9106Second
@@ -106,7 +112,21 @@ func parsePHC(phc string) (p Params, salt, tag []byte, err error) {
 		return p, nil, nil, fmt.Errorf("%w: tag", ErrBadHash)
 	}
 	p.SaltLen, p.KeyLen = uint32(len(salt)), uint32(len(tag))
+	if err := checkCaps(p); err != nil {
+		return p, nil, nil, err
+	}
 	return p, salt, tag, nil
+}
+
+// checkCaps refuses parameters beyond MaxParams.
+func checkCaps(p Params) error {
+	m := MaxParams
+	if p.Memory > m.Memory || p.Time > m.Time || p.Threads > m.Threads || p.SaltLen > m.SaltLen || p.KeyLen > m.KeyLen {
+		return fmt.Errorf("%w: parameters m=%d,t=%d,p=%d (salt %d, tag %d bytes) exceed the most this app accepts "+
+			"(m=%d,t=%d,p=%d, salt and tag %d bytes); reset the passphrase",
+			ErrBadHash, p.Memory, p.Time, p.Threads, p.SaltLen, p.KeyLen, m.Memory, m.Time, m.Threads, m.KeyLen)
+	}
+	return nil
 }
 
 // CheckNew applies the rules for a new passphrase: at least MinPassphraseLen characters, and the

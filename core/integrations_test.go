@@ -373,6 +373,8 @@ func TestSaveValidation(t *testing.T) {
 		{"custom name empty", "oauth2", with(func(in *IntegrationInput) { in.Name = " " }), []string{FieldName}},
 		{"endpoints missing", "oauth2", with(func(in *IntegrationInput) { in.AuthURL, in.TokenURL = "", "" }), []string{FieldAuthURL, FieldTokenURL}},
 		{"plain http endpoint", "oauth2", with(func(in *IntegrationInput) { in.AuthURL = "http://idp.example/a" }), []string{FieldAuthURL}},
+		{"authorization url with redirect_uri", "oauth2", with(func(in *IntegrationInput) { in.AuthURL = "https://idp.example/a?redirect_uri=https://evil.example/" }), []string{FieldAuthURL}},
+		{"authorization url with a PKCE challenge", "oauth2", with(func(in *IntegrationInput) { in.AuthURL = "https://idp.example/a?prompt=login&Code_Challenge=abc" }), []string{FieldAuthURL}},
 		{"relative endpoint", "oauth2", with(func(in *IntegrationInput) { in.TokenURL = "/token" }), []string{FieldTokenURL}},
 		{"credentials in an endpoint", "oauth2", with(func(in *IntegrationInput) { in.TokenURL = "https://cid:pa55word@idp.example/t" }), []string{FieldTokenURL}},
 		{"bad optional endpoints", "oauth2", with(func(in *IntegrationInput) { in.RevokeURL, in.UserinfoURL = "ftp://x/r", "me" }), []string{FieldRevokeURL, FieldUserinfoURL}},

@@ -195,6 +195,7 @@ func TestResolveRefusals(t *testing.T) {
 			&catalog.Discovery{Issuer: "https://other.example.com", AuthorizationEndpoint: "https://other.example.com/a", TokenEndpoint: "https://other.example.com/t"},
 			catalog.ErrIssuerMismatch, "other.example.com"},
 		{"oauth2 without token url", catalog.OAuth2, catalog.Settings{ClientID: "c", AuthURL: "https://as.example.com/a"}, nil, catalog.ErrMissingEndpoint, "token endpoint"},
+		{"oauth2 authorization url with a state", catalog.OAuth2, catalog.Settings{ClientID: "c", AuthURL: "https://as.example.com/a?audience=x&state=fixed", TokenURL: "https://as.example.com/t"}, nil, catalog.ErrInvalidSettings, "state"},
 		{"oauth2 over http", catalog.OAuth2, catalog.Settings{ClientID: "c", AuthURL: "https://as.example.com/a", TokenURL: "http://as.example.com/t"}, nil, catalog.ErrInsecureURL, "http://as.example.com/t"},
 	}
 	for _, tt := range tests {
@@ -416,5 +417,22 @@ func TestIdentify(t *testing.T) {
 	}
 	if _, err := lookup(t, catalog.Box).WhoAmI.Account([]byte(`{"login":"x"}`)); !errors.Is(err, catalog.ErrNoAccount) {
 		t.Errorf("answer without id: error = %v, want ErrNoAccount", err)
+	}
+}
+
+func TestReservedAuthParam(t *testing.T) {
+	for _, tt := range []struct{ url, want string }{
+		{"https://as.example.com/authorize", ""},
+		{"https://as.example.com/authorize?audience=api&prompt=consent", ""},
+		{"https://as.example.com/authorize?client_id=x", "client_id"},
+		{"https://as.example.com/authorize?a=1&STATE=fixed", "state"},
+		{"https://as.example.com/authorize?code_challenge_method=plain", "code_challenge_method"},
+		{"https://as.example.com/authorize?redirect_uri=https%3A%2F%2Fevil.example", "redirect_uri"},
+		{"https://as.example.com/authorize?scope=", "scope"},
+		{"https://as.example.com/state/response_type", ""},
+	} {
+		if got := catalog.ReservedAuthParam(tt.url); got != tt.want {
+			t.Errorf("ReservedAuthParam(%q) = %q, want %q", tt.url, got, tt.want)
+		}
 	}
 }

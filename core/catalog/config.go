@@ -114,6 +114,10 @@ func Resolve(p Provider, s Settings, d *Discovery) (Provider, error) {
 				return Provider{}, fmt.Errorf("%s endpoint: %w", p.Name, err)
 			}
 		}
+		if name := ReservedAuthParam(s.AuthURL); name != "" {
+			return Provider{}, fmt.Errorf("%s authorization endpoint carries %s, which the app sets itself: remove it: %w",
+				p.Name, name, ErrInvalidSettings)
+		}
 		p.AuthURL, p.TokenURL = s.AuthURL, s.TokenURL
 		if s.RevokeURL != "" {
 			p.Revocation = Revocation{Kind: RevokeRFC7009, URL: s.RevokeURL}
@@ -193,6 +197,30 @@ func (p Provider) RedirectToRegister(port int) string {
 		return p.RedirectURL(p.Redirect.DefaultPort)
 	}
 	return "http://" + p.Redirect.Host + CallbackPath
+}
+
+// ReservedAuthParams are the authorization request's parameters that the app sets itself for
+// each sign-in. An authorization URL that already carries one would send it twice, and many
+// servers take the first: a fixed state, redirect_uri or code_challenge there would undo the
+// flow's protections.
+var ReservedAuthParams = []string{"client_id", "redirect_uri", "state", "scope", "response_type", "code_challenge", "code_challenge_method"}
+
+// ReservedAuthParam returns the first of ReservedAuthParams that the query of the
+// authorization URL raw carries (compared without regard to case), or "" if none.
+func ReservedAuthParam(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	q, _ := url.ParseQuery(u.RawQuery) // what parses is what a server would read
+	for _, name := range ReservedAuthParams {
+		for k := range q {
+			if strings.EqualFold(k, name) {
+				return name
+			}
+		}
+	}
+	return ""
 }
 
 // checkURL accepts an absolute https URL, or an http one whose host is loopback.

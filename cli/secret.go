@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 
 	"golang.org/x/term"
 
+	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/core/vault"
 )
 
@@ -62,7 +64,7 @@ func (r *runner) readSecretFile(path, what string) (vault.Secret, error) {
 		}
 		s = line
 	} else {
-		b, err := os.ReadFile(path)
+		b, err := r.readPrivateFile(path)
 		if err != nil {
 			return vault.Secret{}, &fileError{what, path, err}
 		}
@@ -73,6 +75,23 @@ func (r *runner) readSecretFile(path, what string) (vault.Secret, error) {
 		return vault.Secret{}, &fileError{what, path, errEmptySecret}
 	}
 	return vault.NewSecret(s), nil
+}
+
+// readPrivateFile reads the file at path and warns on standard error when other users may
+// read or change it: the secret is read all the same (refusing would break a script at its
+// next run), but its owner learns how to close the file.
+func (r *runner) readPrivateFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	// Windows reports no owner-only mode; its files are guarded by ACLs instead.
+	if fi, err := f.Stat(); err == nil && runtime.GOOS != "windows" && fi.Mode().IsRegular() && fi.Mode().Perm()&0o077 != 0 {
+		fmt.Fprintf(r.errOut, "%s: warning: %s is open to other users (mode %04o); make it private with: chmod 600 %s\n",
+			prog, core.Printable(path), fi.Mode().Perm(), core.Printable(path))
+	}
+	return io.ReadAll(f)
 }
 
 // fileError is a secret that could not be read from its file or from standard input.

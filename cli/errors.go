@@ -59,6 +59,8 @@ func message(err error) string {
 		return "Nothing was saved; fix these settings and try again: " + validation(valid) + "."
 	case errors.As(err, &locked):
 		advice = "Too many wrong passphrases: wait until " + locked.Until.Local().Format("15:04:05") + " or ask an administrator to reset the passphrase"
+	case errors.Is(err, access.ErrOwnerOnly):
+		advice = "Only the owner of the source may do this, administrators included; ask its owner"
 	case errors.Is(err, access.ErrForbidden):
 		advice = "Your privilege does not allow this; ask an administrator"
 	case errors.Is(err, access.ErrWrongPassphrase):

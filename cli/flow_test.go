@@ -221,6 +221,10 @@ func TestWriterConnectsAndUsesSource(t *testing.T) {
 		t.Errorf("second token: got %q after %d token requests, want %q and no request", again, srv.TokenRequests()-calls, r.stdout)
 	}
 
+	if h := w.must(w.as("wendy", "token", src, "--header")).stdout; h != "Authorization: Bearer "+r.stdout {
+		t.Errorf("token --header: got %q, want the header line %q", h, "Authorization: Bearer "+r.stdout)
+	}
+
 	w.must(w.as("wendy", "sources", "refresh", src))
 	if fresh := w.must(w.as("wendy", "token", src)).stdout; fresh == r.stdout {
 		t.Errorf("token after refresh is the old one")
@@ -250,7 +254,7 @@ func TestWriterConnectsAndUsesSource(t *testing.T) {
 			count[e.Action]++
 		}
 	}
-	for action, n := range map[access.Action]int{access.SourceConnect: 2, access.SourceToken: 3, access.SourceRefresh: 1, access.SourceDisconnect: 1} {
+	for action, n := range map[access.Action]int{access.SourceConnect: 2, access.SourceToken: 4, access.SourceRefresh: 1, access.SourceDisconnect: 1} {
 		if count[string(action)] != n {
 			t.Errorf("%s entries: got %d, want %d (all: %v)", action, count[string(action)], n, count)
 		}
@@ -326,6 +330,15 @@ func TestSourceCommandsRefused(t *testing.T) {
 				assertRefused(t, w, user, w.as(user, c.args...), c.action)
 			})
 		}
+	}
+	// A token acts as its owner's account: an administrator who is not the owner is refused.
+	r := w.as("root", "token", sid)
+	if r.code != ExitForbidden || r.stdout != "" || !strings.Contains(r.stderr, "Only the owner of the source") {
+		t.Errorf("root takes wendy's token: got %v, want exit 3 saying only the owner may", r)
+	}
+	// The newest is the sign-in of the read itself.
+	if e := w.activity("root", 2); len(e) != 2 || e[1].Action != string(access.SourceToken) || e[1].Outcome != "denied" {
+		t.Errorf("root's entries: got %+v, want a denied source.token before the read's sign-in", e)
 	}
 	if list := sourcesOf(t, w.must(w.as("wendy", "sources", "list", "--json"))); len(list) != 1 {
 		t.Errorf("wendy's source after the refusals: got %+v, want it untouched", list)

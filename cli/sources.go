@@ -40,8 +40,10 @@ var sourceCommands = []command{
 			"own work, recorded in the activity log without a user's name. It calls only the providers\n" +
 			"of the sources that need it.",
 		example: prog + " --user rita --passphrase-file ~/.rita.pass sources maintain --json", run: runMaintain},
-	{name: "token", args: "SOURCE", summary: "print a fresh access token of a source, and nothing else (write, owner)",
-		example: "curl -H \"Authorization: Bearer $(" + prog + " --user wendy --passphrase-file ~/.wendy.pass token 3)\" https://api.example.com/",
+	{name: "token", args: "SOURCE", summary: "print a fresh access token of one of your own sources, and nothing else (owner only)",
+		about: "--header prints it as an HTTP header line, for 'curl -H @-', which reads headers from standard input:\n" +
+			"the token then never appears in a process's arguments, where other users could read it.",
+		example: prog + " --user wendy --passphrase-file ~/.wendy.pass token 3 --header | curl -H @- https://api.example.com/",
 		run:     runToken},
 }
 
@@ -314,6 +316,7 @@ func runMaintain(r *runner, fs *flag.FlagSet, args []string) error {
 }
 
 func runToken(r *runner, fs *flag.FlagSet, args []string) error {
+	header := fs.Bool("header", false, "print \"Authorization: Bearer TOKEN\", a header line for 'curl -H @-'")
 	id, app, s, err := r.sourceArg(fs, args)
 	if err != nil {
 		return err
@@ -322,8 +325,12 @@ func runToken(r *runner, fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
-	// The one place a secret is revealed: the caller asked for it, on stdout, for $(...).
-	_, err = fmt.Fprintln(r.out, tok.Reveal())
+	// The one place a secret is revealed: the caller asked for it, on stdout, for a pipe.
+	prefix := ""
+	if *header {
+		prefix = "Authorization: Bearer "
+	}
+	_, err = fmt.Fprintln(r.out, prefix+tok.Reveal())
 	return err
 }
 

@@ -155,8 +155,12 @@ func (a *App) authorize(ctx context.Context, s *access.Session, action access.Ac
 		return store.User{}, fmt.Errorf("%s: %w", action, err)
 	}
 	if !access.Allowed(u.Privilege, action, ownsTarget) {
-		a.note(ctx, u.Name, action, subject, store.OutcomeDenied, "privilege "+u.Privilege.String())
-		return store.User{}, fmt.Errorf("%s %s: %w", action, subject, access.ErrForbidden)
+		why, err := "privilege "+u.Privilege.String(), access.ErrForbidden
+		if u.Privilege == access.Admin && !ownsTarget && access.Allowed(u.Privilege, action, true) {
+			why, err = "not the owner", access.ErrOwnerOnly
+		}
+		a.note(ctx, u.Name, action, subject, store.OutcomeDenied, why)
+		return store.User{}, fmt.Errorf("%s %s: %w", action, subject, err)
 	}
 	return u, nil
 }

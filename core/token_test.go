@@ -9,6 +9,7 @@ import (
 
 	"github.com/medialake/connect/core/access"
 	"github.com/medialake/connect/core/store"
+	"github.com/medialake/connect/internal/authtest"
 )
 
 func TestAccessToken(t *testing.T) {
@@ -57,6 +58,29 @@ func TestAccessToken(t *testing.T) {
 	}
 	if e := tm.lastEntry(t); e.Action != string(access.SourceToken) || e.Outcome != store.OutcomeDenied || e.Actor != "rita" {
 		t.Errorf("entry = %+v, want rita's denied source.token", e)
+	}
+}
+
+// TestAccessTokenOwnerOnly: a token acts as the account at the provider, so only the source's
+// owner gets one; an administrator who is not the owner is refused, and gets their own.
+func TestAccessTokenOwnerOnly(t *testing.T) {
+	ctx := context.Background()
+	tm := newConnectTeam(t)
+	tm.addIntegration(t, integrationSpec{id: "idp", provider: "oidc"})
+	wendys := tm.connect(t, tm.writer, "idp")
+	if _, err := tm.app.AccessToken(ctx, tm.admin, wendys.ID); !errors.Is(err, access.ErrOwnerOnly) || !errors.Is(err, access.ErrForbidden) {
+		t.Errorf("admin, not the owner: got %v, want ErrOwnerOnly (an ErrForbidden)", err)
+	}
+	if e := tm.lastEntry(t); e.Action != string(access.SourceToken) || e.Outcome != store.OutcomeDenied || e.Actor != "root" {
+		t.Errorf("entry = %+v, want root's denied source.token", e)
+	}
+	if tok, err := tm.app.AccessToken(ctx, tm.writer, wendys.ID); err != nil || tok.Reveal() != tm.token(t, wendys.ID).AccessToken {
+		t.Errorf("owner: got %v, want the source's token", err)
+	}
+	tm.srv.SetUser(authtest.User{Subject: "root-at-idp", Email: "root@example.com", Name: "Root"})
+	roots := tm.connect(t, tm.admin, "idp")
+	if tok, err := tm.app.AccessToken(ctx, tm.admin, roots.ID); err != nil || tok.Reveal() != tm.token(t, roots.ID).AccessToken {
+		t.Errorf("admin, owner: got %v, want the source's token", err)
 	}
 }
 

@@ -10,6 +10,9 @@ import (
 var (
 	// ErrForbidden means the session's privilege does not allow the action.
 	ErrForbidden = errors.New("not allowed")
+	// ErrOwnerOnly means an administrator tried what only the target's owner may do (take a
+	// source's token); it is an ErrForbidden.
+	ErrOwnerOnly = fmt.Errorf("%w: only the owner may do this", ErrForbidden)
 	// ErrSessionLocked means the session was idle too long; the user must sign in again.
 	ErrSessionLocked = errors.New("session locked after inactivity")
 	// ErrSessionEnded means the session was signed out, or never came from sign-in.
@@ -135,8 +138,12 @@ func Allowed(p Privilege, a Action, ownsTarget bool) bool {
 		return p.Valid()
 	case SourceConnect:
 		return p == Admin || p == Write
-	case SourceReconnect, SourceRefresh, SourceDisconnect, SourceForget, SourceToken:
+	case SourceReconnect, SourceRefresh, SourceDisconnect, SourceForget:
 		return p == Admin || (p == Write && ownsTarget)
+	case SourceToken:
+		// A token acts as the account's owner at the provider: an administrator manages the
+		// source but does not get to act as another person's account.
+		return (p == Admin || p == Write) && ownsTarget
 	case UserList, UserAdd, UserSetPrivilege, UserResetPassphrase, UserDisable, UserEnable,
 		UserDelete, ActivityRead, ActivityExport, SettingsChange,
 		IntegrationView, IntegrationAdd, IntegrationSave, IntegrationRemove, IntegrationEnable,

@@ -59,10 +59,8 @@ func message(err error) string {
 		return "Nothing was saved; fix these settings and try again: " + validation(valid) + "."
 	case errors.As(err, &locked):
 		advice = "Too many wrong passphrases: wait until " + locked.Until.Local().Format("15:04:05") + " or ask an administrator to reset the passphrase"
-	case errors.Is(err, access.ErrOwnerOnly):
-		advice = "Only the owner of the source may do this, administrators included; ask its owner"
 	case errors.Is(err, access.ErrForbidden):
-		advice = "Your privilege does not allow this; ask an administrator"
+		advice = forbidden(err)
 	case errors.Is(err, access.ErrWrongPassphrase):
 		advice = "Wrong passphrase; check the passphrase file, or type it again"
 	case errors.Is(err, access.ErrUnknownUser):
@@ -130,3 +128,11 @@ type advisedError struct {
 
 func (e *advisedError) Error() string { return e.err.Error() }
 func (e *advisedError) Unwrap() error { return e.err }
+
+// forbidden is the advice for a refusal: whom to ask.
+func forbidden(err error) string {
+	if errors.Is(err, access.ErrOwnerOnly) {
+		return "Only the owner of the source may do this, administrators included; ask its owner"
+	}
+	return "Your privilege does not allow this; ask an administrator"
+}

@@ -116,9 +116,7 @@ func (a *App) SignIn(ctx context.Context, name string, pass vault.Secret) (*acce
 	now := a.now()
 	u, err := store.UserByName(ctx, a.db, name)
 	if errors.Is(err, store.ErrNotFound) {
-		// Nobody chose this name: anyone at the sign-in screen can type anything, so only a
-		// bounded part of it reaches the log.
-		name = escape.Cut(name, access.MaxNameLen)
+		name = escape.Cut(name, access.MaxNameLen) // nobody chose it: only a bounded part is logged
 		a.note(ctx, name, access.SignIn, name, store.OutcomeFailed, "no such user")
 		return nil, fmt.Errorf("sign in %q: %w", name, access.ErrUnknownUser)
 	}

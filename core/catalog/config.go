@@ -106,17 +106,8 @@ func Resolve(p Provider, s Settings, d *Discovery) (Provider, error) {
 		if s.AuthURL == "" || s.TokenURL == "" {
 			return Provider{}, fmt.Errorf("%s needs an authorization and a token endpoint: %w", p.Name, ErrMissingEndpoint)
 		}
-		for _, u := range []string{s.AuthURL, s.TokenURL, s.RevokeURL, s.WhoAmIURL} {
-			if u == "" {
-				continue
-			}
-			if err := checkURL(u); err != nil {
-				return Provider{}, fmt.Errorf("%s endpoint: %w", p.Name, err)
-			}
-		}
-		if name := ReservedAuthParam(s.AuthURL); name != "" {
-			return Provider{}, fmt.Errorf("%s authorization endpoint carries %s, which the app sets itself: remove it: %w",
-				p.Name, name, ErrInvalidSettings)
+		if err := checkEndpoints(p.Name, s); err != nil {
+			return Provider{}, err
 		}
 		p.AuthURL, p.TokenURL = s.AuthURL, s.TokenURL
 		if s.RevokeURL != "" {
@@ -221,6 +212,23 @@ func ReservedAuthParam(raw string) string {
 		}
 	}
 	return ""
+}
+
+// checkEndpoints checks the endpoints typed for a custom OAuth 2.0 provider: each one https
+// (or loopback http), and the authorization URL without a parameter the app sets itself.
+func checkEndpoints(name string, s Settings) error {
+	for _, u := range []string{s.AuthURL, s.TokenURL, s.RevokeURL, s.WhoAmIURL} {
+		if u == "" {
+			continue
+		}
+		if err := checkURL(u); err != nil {
+			return fmt.Errorf("%s endpoint: %w", name, err)
+		}
+	}
+	if param := ReservedAuthParam(s.AuthURL); param != "" {
+		return fmt.Errorf("%s authorization endpoint carries %s, which the app sets itself: remove it: %w", name, param, ErrInvalidSettings)
+	}
+	return nil
 }
 
 // checkURL accepts an absolute https URL, or an http one whose host is loopback.

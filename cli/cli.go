@@ -333,6 +333,9 @@ func (r *runner) signIn() (*core.App, *access.Session, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	for _, n := range s.Notices {
+		fmt.Fprintf(r.errOut, "%s: notice: %s\n", prog, core.Printable(n))
+	}
 	r.signInPass = pass
 	return app, s, nil
 }

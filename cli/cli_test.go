@@ -40,6 +40,8 @@ type workspace struct {
 	stderrTee io.Writer
 	// flowTimeout, when set, is how long a browser sign-in waits.
 	flowTimeout time.Duration
+	// ask, when set, is the terminal: it answers the prompts for secrets.
+	ask func(prompt string) (vault.Secret, error)
 }
 
 func newWorkspace(t *testing.T) *workspace {
@@ -88,6 +90,9 @@ func (w *workspace) runIn(stdin io.Reader, args ...string) result {
 	}
 	r := newRunner(context.Background(), stdin, &out, stderr)
 	r.askSecret = noTerminal
+	if w.ask != nil {
+		r.askSecret = w.ask
+	}
 	r.flowTimeout = w.flowTimeout
 	r.openURL = func(string) error {
 		w.t.Error("a command opened the browser in a test that gave it none")

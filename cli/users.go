@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/core/access"
+	"github.com/medialake/connect/core/vault"
 )
 
 var userCommands = []command{
@@ -27,6 +29,9 @@ var userCommands = []command{
 	{name: "users set-privilege", args: "NAME PRIVILEGE", summary: "make a user admin, write or read (admin)",
 		example: prog + " --user root users set-privilege wendy read", run: runUsersSetPrivilege},
 	{name: "users reset-passphrase", args: "NAME", summary: "give a user a new passphrase and lift a lock-out (admin)",
+		about: "--local-recovery is the way back in when no administrator knows a passphrase: at a terminal of the OS\n" +
+			"account that owns the workspace, it sets an administrator's passphrase without signing in, after you\n" +
+			"type the name again. It is recorded in the activity log and shown to every administrator at their next sign-in.",
 		example: prog + " --user root users reset-passphrase wendy --new-passphrase-file -",
 		secret:  viaNewPassphraseFile, run: runUsersResetPassphrase},
 	{name: "users disable", args: "NAME", summary: "keep a user from signing in (admin)",
@@ -185,7 +190,18 @@ func runUsersSetPrivilege(r *runner, fs *flag.FlagSet, args []string) error {
 
 func runUsersResetPassphrase(r *runner, fs *flag.FlagSet, args []string) error {
 	newFile := fs.String("new-passphrase-file", "", "read the new passphrase from `FILE` (- for standard input)")
-	pos, app, s, err := r.parseAndSignIn(fs, args, 1)
+	recovery := fs.Bool("local-recovery", false, "without signing in, at this OS account's terminal: an administrator's new passphrase")
+	pos, err := r.parse(fs, args, 1, 0)
+	if err != nil {
+		return err
+	}
+	if *recovery {
+		if *newFile != "" {
+			return usagef("--local-recovery asks the new passphrase on the terminal only; leave out --new-passphrase-file")
+		}
+		return r.localRecovery(pos[0])
+	}
+	app, s, err := r.signIn()
 	if err != nil {
 		return err
 	}
@@ -262,4 +278,42 @@ func runUsersDelete(r *runner, fs *flag.FlagSet, args []string) error {
 // use-case called next is the one that checks the privilege and records a refusal.
 func (r *runner) userID(app *core.App, s *access.Session, name string) (int64, error) {
 	return app.UserID(r.ctx, s, name)
+}
+
+// localRecovery sets the administrator name's passphrase without signing in, only when a
+// person at a terminal confirms it by typing the name again: a script cannot run it by mistake.
+func (r *runner) localRecovery(name string) error {
+	app, err := r.open()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(r.errOut, "Local recovery sets a new passphrase for the administrator %s without signing in.\n"+
+		"It is recorded in the activity log and shown to every administrator at their next sign-in.\n", core.Printable(name))
+	ask := func(prompt string) (vault.Secret, error) {
+		s, err := r.askSecret(prompt)
+		if errors.Is(err, errNoTerminal) {
+			return s, usagef("--local-recovery works only at a terminal: run it yourself, as the OS account that owns the workspace")
+		}
+		return s, err
+	}
+	typed, err := ask("Type the name " + name + " again to confirm (not shown): ")
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(typed.Reveal()) != strings.TrimSpace(name) {
+		return usagef("the name typed is not %s: nothing was changed", name)
+	}
+	pass, err := ask("New passphrase for " + name + ": ")
+	if err != nil {
+		return err
+	}
+	confirm, err := ask("Type it again: ")
+	if err != nil {
+		return err
+	}
+	if err := app.RecoverAdmin(r.ctx, name, pass, confirm); err != nil {
+		return err
+	}
+	fmt.Fprintf(r.out, "New passphrase set for %s by local recovery; every administrator will be told at their next sign-in.\n", core.Printable(name))
+	return nil
 }

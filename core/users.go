@@ -158,7 +158,7 @@ func (a *App) SignIn(ctx context.Context, name string, pass vault.Secret) (*acce
 	if err != nil {
 		return nil, fmt.Errorf("sign in %q: %w", u.Name, err)
 	}
-	return a.startSession(u, now), nil
+	return a.withNotices(ctx, u, a.startSession(u, now)), nil
 }
 
 // attempt is a passphrase check, counted before it is made (see countAttempt).

@@ -34,7 +34,7 @@ func newActivityPane(u *UI) *activityPane {
 	p := &activityPane{u: u, actor: widget.NewEntry(), status: statusLabel()}
 	p.actor.SetPlaceHolder("Filter by user")
 	p.actor.OnSubmitted = func(string) { p.reload() }
-	actions := []string{"All actions", string(access.SignIn), string(access.SignOut), string(access.FirstAdmin)}
+	actions := []string{"All actions", string(access.SignIn), string(access.SignOut), string(access.FirstAdmin), string(access.LocalRecovery)}
 	for _, a := range access.Actions {
 		actions = append(actions, string(a))
 	}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
+	"strings"
 	"sync"
 	"time"
 
@@ -121,6 +122,7 @@ func (u *UI) signedIn(s *access.Session) {
 	u.home = newHomeScreen(u)
 	u.win.SetMainMenu(u.mainMenu())
 	u.win.SetContent(u.home.content)
+	u.showNotices(s.Notices)
 	u.background(func(ctx context.Context) func() {
 		d, err := u.core.IdleLock(ctx, s)
 		return func() {
@@ -129,6 +131,19 @@ func (u *UI) signedIn(s *access.Session) {
 			}
 		}
 	})
+}
+
+// showNotices shows what core says must be read at once after signing in (a passphrase reset
+// by local recovery), in one dialog.
+func (u *UI) showNotices(notices []string) {
+	if len(notices) == 0 {
+		return
+	}
+	shown := make([]string, len(notices))
+	for i, n := range notices {
+		shown[i] = core.Printable(n)
+	}
+	showInfo(u.win, "Please read", strings.Join(shown, "\n\n"))
 }
 
 // CheckIdle locks the session when the window has been idle for the workspace's idle-lock

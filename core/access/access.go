@@ -114,6 +114,9 @@ const (
 // outside one.
 const (
 	FirstAdmin Action = "user.first-admin"
+	// LocalRecovery is an administrator's passphrase set at the workspace's OS account's
+	// terminal, without signing in (core.App.RecoverAdmin).
+	LocalRecovery Action = "user.local-recovery"
 	SignIn     Action = "signin"
 	SignOut    Action = "signout"
 )

@@ -9,4 +9,8 @@ type Session struct {
 	Name       string
 	Privilege  Privilege
 	SignedInAt time.Time
+	// Notices are what the person must read at once after signing in: for an administrator,
+	// each passphrase reset by local recovery since their previous sign-in. Core writes them;
+	// the front ends show them (escaped, as any text from the log).
+	Notices []string
 }

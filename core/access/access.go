@@ -114,11 +114,12 @@ const (
 // outside one.
 const (
 	FirstAdmin Action = "user.first-admin"
+	SignIn     Action = "signin"
+	SignOut    Action = "signout"
+
 	// LocalRecovery is an administrator's passphrase set at the workspace's OS account's
 	// terminal, without signing in (core.App.RecoverAdmin).
 	LocalRecovery Action = "user.local-recovery"
-	SignIn     Action = "signin"
-	SignOut    Action = "signout"
 )
 
 // Actions lists every action that Allowed decides, for tables and tests.

@@ -818,7 +818,7 @@ func (a *App) checkInput(ctx context.Context, p catalog.Provider, old store.Inte
 			bad[FieldTenant] = "A tenant is common, organizations, consumers, a domain or a directory ID."
 		}
 	case catalog.OAuth2:
-		next.AuthURL = authEndpoint(bad, in.AuthURL)
+		next.AuthURL = endpoint(bad, FieldAuthURL, in.AuthURL, true)
 		next.TokenURL = endpoint(bad, FieldTokenURL, in.TokenURL, true)
 		next.RevokeURL = endpoint(bad, FieldRevokeURL, in.RevokeURL, false)
 		next.UserinfoURL = endpoint(bad, FieldUserinfoURL, in.UserinfoURL, false)
@@ -898,7 +898,7 @@ func parseScopes(typed string) ([]string, string) {
 }
 
 // endpoint trims and checks a URL field, noting its problem in bad: https, or http on a
-// loopback host for testing.
+// loopback host for testing; an authorization URL without the parameters the app sets itself.
 func endpoint(bad map[string]string, field, typed string, required bool) string {
 	raw := strings.TrimSpace(typed)
 	if raw == "" {
@@ -914,20 +914,12 @@ func endpoint(bad map[string]string, field, typed string, required bool) string 
 	case u.User != nil:
 		// The database and the activity log would hold the password.
 		bad[field] = "Leave the user name and password out of the URL: enter the client ID and secret in their fields."
+	case field == FieldAuthURL && catalog.ReservedAuthParam(raw) != "": // the app sets these at each sign-in
+		bad[field] = "Remove the parameter " + catalog.ReservedAuthParam(raw) + " from the URL: the app sets it itself at each sign-in."
 	case u.Scheme == "https":
 	case u.Scheme == "http" && isLoopback(u.Hostname()):
 	default:
 		bad[field] = "The URL must start with https:// (http:// only for localhost or 127.0.0.1, for testing)."
-	}
-	return raw
-}
-
-// authEndpoint is endpoint for the custom authorization URL, which also may not carry a
-// parameter the app sets itself (catalog.ReservedAuthParams).
-func authEndpoint(bad map[string]string, typed string) string {
-	raw := endpoint(bad, FieldAuthURL, typed, true)
-	if name := catalog.ReservedAuthParam(raw); name != "" && bad[FieldAuthURL] == "" {
-		bad[FieldAuthURL] = "Remove the parameter " + name + " from the URL: the app sets it itself at each sign-in."
 	}
 	return raw
 }

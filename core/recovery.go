@@ -6,10 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"os/user"
-	"strings"
 
 	"github.com/medialake/connect/core/access"
-	"github.com/medialake/connect/core/escape"
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/core/vault"
 )
@@ -32,7 +30,7 @@ const maxNotices = 20
 // attempt is recorded in the activity log, and every administrator is told of a recovery at
 // their next sign-in (access.Session.Notices).
 func (a *App) RecoverAdmin(ctx context.Context, name string, pass, confirm vault.Secret) error {
-	name = escape.Cut(strings.TrimSpace(name), access.MaxNameLen)
+	name = typedName(name)
 	err := access.CheckNew(pass, confirm)
 	var phc string
 	if err == nil {

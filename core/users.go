@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/medialake/connect/core/access"
-	"github.com/medialake/connect/core/escape"
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/core/vault"
 )
@@ -112,11 +111,10 @@ func (a *App) SignIn(ctx context.Context, name string, pass vault.Secret) (*acce
 	a.signInMu.Lock()
 	defer a.signInMu.Unlock()
 
-	name = strings.TrimSpace(name)
+	name = typedName(name) // what was typed goes to the log, bounded
 	now := a.now()
 	u, err := store.UserByName(ctx, a.db, name)
 	if errors.Is(err, store.ErrNotFound) {
-		name = escape.Cut(name, access.MaxNameLen) // nobody chose it: only a bounded part is logged
 		a.note(ctx, name, access.SignIn, name, store.OutcomeFailed, "no such user")
 		return nil, fmt.Errorf("sign in %q: %w", name, access.ErrUnknownUser)
 	}

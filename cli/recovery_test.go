@@ -28,6 +28,11 @@ func terminal(answers ...string) func(string) (vault.Secret, error) {
 // next sign-in of each administrator prints a notice.
 func TestLocalRecovery(t *testing.T) {
 	w := newWorkspace(t)
+	w.ask = terminal("root", "root's recovered passphrase", "root's recovered passphrase")
+	if r := w.run("users", "reset-passphrase", "root", "--local-recovery"); r.code != ExitFailed || !strings.Contains(r.stderr, "init NAME") {
+		t.Errorf("recovery in an empty workspace: got %v, want exit 1 and the hint to run init", r)
+	}
+	w.ask = nil
 	w.team()
 	w.must(w.as("root", "users", "add", "ada", "--privilege", "admin", "--new-passphrase-file", w.passFile("ada")))
 	const fresh = "root's recovered passphrase"

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
@@ -286,6 +287,9 @@ func (r *runner) localRecovery(name string) error {
 	app, err := r.open()
 	if err != nil {
 		return err
+	}
+	if empty, err := app.NeedsFirstAdmin(r.ctx); err != nil || empty {
+		return cmp.Or(err, errNoUsers)
 	}
 	fmt.Fprintf(r.errOut, "Local recovery sets a new passphrase for the administrator %s without signing in.\n"+
 		"It is recorded in the activity log and shown to every administrator at their next sign-in.\n", core.Printable(name))

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/medialake/connect/core/access"
+	"github.com/medialake/connect/core/egress"
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/core/tokens"
 	"github.com/medialake/connect/core/vault"
@@ -40,7 +41,9 @@ type Config struct {
 	Now func() time.Time
 	// Keychain holds secrets; nil means the OS keychain (vault.New with the workspace's id).
 	Keychain Keychain
-	// HTTPClient talks to providers; nil means http.DefaultClient.
+	// HTTPClient makes every call to a provider; nil means egress.New(), which follows no
+	// redirect and bounds each call's time and answer. A test that points it elsewhere makes
+	// it with egress.New(egress.WithTransport(...)) to keep those rules.
 	HTTPClient *http.Client
 	// OpenURL opens the system browser.
 	OpenURL func(string) error
@@ -113,13 +116,9 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		a.now = time.Now
 	}
 	if a.httpClient == nil {
-		a.httpClient = http.DefaultClient
+		a.httpClient = egress.New()
 	}
-	opts := []tokens.Option{tokens.WithClock(a.now), tokens.WithLogger(a.log)}
-	if cfg.HTTPClient != nil {
-		opts = append(opts, tokens.WithHTTPClient(cfg.HTTPClient))
-	}
-	a.tokens = tokens.New(db, a.keychain, opts...)
+	a.tokens = tokens.New(db, a.keychain, tokens.WithClock(a.now), tokens.WithLogger(a.log), tokens.WithHTTPClient(a.httpClient))
 	a.disconnectSource = a.disconnectOwned
 	return a, nil
 }

@@ -66,6 +66,9 @@ type App struct {
 	disconnectSource func(ctx context.Context, sourceID int64) error
 	// upkeep is what Maintain remembers between runs (see maintain.go).
 	upkeep upkeep
+	// upkeepTimeout bounds each source's upkeep in Maintain; 0 means the constant
+	// upkeepTimeout. Tests shorten it.
+	upkeepTimeout time.Duration
 
 	integrationLocks integrationLocks // one change at a time per integration (lockIntegration)
 

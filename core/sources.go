@@ -402,7 +402,8 @@ func (a *App) unreachable(ctx context.Context, src store.Source, err error) erro
 				detail = "cannot reach " + u.Host
 			}
 		}
-		if serr := store.UpdateSourceStatus(ctx, a.db, src.ID, store.StatusOffline, detail, a.now()); serr != nil {
+		// Written even when ctx's deadline is what cut the call (Maintain's per source).
+		if serr := store.UpdateSourceStatus(context.WithoutCancel(ctx), a.db, src.ID, store.StatusOffline, detail, a.now()); serr != nil {
 			return errors.Join(fmt.Errorf("%w: %w", ErrOffline, err), serr)
 		}
 	}

@@ -93,22 +93,7 @@ func (a *App) Maintain(ctx context.Context) (MaintainReport, error) {
 	}
 	a.upkeep.keepOnly(rows)
 
-	// An integration is resolved (client secret, maybe discovery) once per run, and only
-	// for a source that needs it.
-	type resolution struct {
-		in  tokens.Integration
-		err error
-	}
-	resolved := map[string]resolution{}
-	resolve := func(ctx context.Context, id string) (tokens.Integration, error) {
-		r, ok := resolved[id]
-		if !ok {
-			r.in, r.err = a.lifecycleOf(ctx, id)
-			resolved[id] = r
-		}
-		return r.in, r.err
-	}
-
+	resolve := a.resolveOnce()
 	var errs []error
 	for _, src := range rows {
 		now := a.now()
@@ -141,6 +126,25 @@ func (a *App) Maintain(ctx context.Context) (MaintainReport, error) {
 		}
 	}
 	return rep, errors.Join(errs...)
+}
+
+// resolveOnce returns a resolver for one run of Maintain: an integration is resolved
+// (client secret, maybe discovery) once per run, and only for a source that needs it. A
+// discovery that its first source's deadline cut is not tried again for the next source.
+func (a *App) resolveOnce() tokens.Resolver {
+	type resolution struct {
+		in  tokens.Integration
+		err error
+	}
+	resolved := map[string]resolution{}
+	return func(ctx context.Context, id string) (tokens.Integration, error) {
+		r, ok := resolved[id]
+		if !ok {
+			r.in, r.err = a.lifecycleOf(ctx, id)
+			resolved[id] = r
+		}
+		return r.in, r.err
+	}
 }
 
 // upkeepSource does one source's upkeep under its own deadline, upkeepTimeout, so that a

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"golang.org/x/oauth2"
 )
@@ -185,5 +186,20 @@ func TestCheckBearer(t *testing.T) {
 		if (err == nil) != tc.ok || (err != nil && !errors.Is(err, ErrNotBearer)) {
 			t.Errorf("CheckBearer(token_type %q) = %v, want ok %v", tc.typ, err, tc.ok)
 		}
+	}
+}
+
+// A server that accepts the request and never answers ends in a timeout error, even for a
+// caller whose context has no deadline.
+func TestSilentServerTimesOut(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-release }))
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(release) })
+
+	_, err := get(New(WithTimeout(50*time.Millisecond)), context.Background(), srv.URL)
+	var ue *url.Error
+	if !errors.As(err, &ue) || !ue.Timeout() {
+		t.Fatalf("Do = %v, want a timeout", err)
 	}
 }

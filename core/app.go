@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/medialake/connect/core/access"
+	"github.com/medialake/connect/core/egress"
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/core/tokens"
 	"github.com/medialake/connect/core/vault"
@@ -40,7 +41,9 @@ type Config struct {
 	Now func() time.Time
 	// Keychain holds secrets; nil means the OS keychain (vault.New with the workspace's id).
 	Keychain Keychain
-	// HTTPClient talks to providers; nil means http.DefaultClient.
+	// HTTPClient makes every call to a provider; nil means egress.New(), which follows no
+	// redirect and bounds each call's time and answer. A test that points it elsewhere makes
+	// it with egress.New(egress.WithTransport(...)) to keep those rules.
 	HTTPClient *http.Client
 	// OpenURL opens the system browser.
 	OpenURL func(string) error
@@ -63,6 +66,9 @@ type App struct {
 	disconnectSource func(ctx context.Context, sourceID int64) error
 	// upkeep is what Maintain remembers between runs (see maintain.go).
 	upkeep upkeep
+	// upkeepTimeout bounds each source's upkeep in Maintain; 0 means the constant
+	// upkeepTimeout. Tests shorten it.
+	upkeepTimeout time.Duration
 
 	integrationLocks integrationLocks // one change at a time per integration (lockIntegration)
 
@@ -113,13 +119,9 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		a.now = time.Now
 	}
 	if a.httpClient == nil {
-		a.httpClient = http.DefaultClient
+		a.httpClient = egress.New()
 	}
-	opts := []tokens.Option{tokens.WithClock(a.now), tokens.WithLogger(a.log)}
-	if cfg.HTTPClient != nil {
-		opts = append(opts, tokens.WithHTTPClient(cfg.HTTPClient))
-	}
-	a.tokens = tokens.New(db, a.keychain, opts...)
+	a.tokens = tokens.New(db, a.keychain, tokens.WithClock(a.now), tokens.WithLogger(a.log), tokens.WithHTTPClient(a.httpClient))
 	a.disconnectSource = a.disconnectOwned
 	return a, nil
 }

@@ -24,6 +24,7 @@ import (
 
 	"github.com/medialake/connect/core/access"
 	"github.com/medialake/connect/core/catalog"
+	"github.com/medialake/connect/core/egress"
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/core/vault"
 	"github.com/medialake/connect/internal/authtest"
@@ -997,7 +998,7 @@ func microsoftAtServer(t *testing.T, srv *authtest.Server) *http.Client {
 	}
 	tr := &http.Transport{DisableKeepAlives: true}
 	t.Cleanup(tr.CloseIdleConnections)
-	return &http.Client{Timeout: 30 * time.Second, Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+	return egress.New(egress.WithTransport(roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		var path string
 		switch {
 		case r.URL.Host == "login.microsoftonline.com" && strings.HasSuffix(r.URL.Path, "/oauth2/v2.0/token"):
@@ -1022,7 +1023,7 @@ func microsoftAtServer(t *testing.T, srv *authtest.Server) *http.Client {
 		resp.Body, resp.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
 		resp.Header.Del("Content-Length")
 		return resp, nil
-	})}
+	})))
 }
 
 // msBrowser plays the browser for Microsoft: it sends the authorization request to the test

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -19,6 +20,11 @@ const (
 	retryFirst = time.Minute
 	retryMax   = 30 * time.Minute
 )
+
+// upkeepTimeout bounds one source's upkeep in Maintain: discovery, a refresh with its
+// retries, a revocation. Each call is bounded by the provider client already (egress); this
+// also bounds their sum and the waits between them.
+const upkeepTimeout = 2 * time.Minute
 
 // MaintainReport says what one run of Maintain did.
 type MaintainReport struct {
@@ -58,6 +64,9 @@ type backoff struct {
 // never with a token.
 //
 // It makes network calls only for the sources that need one, each at most once per run.
+// Each source's upkeep has its own deadline (upkeepTimeout): a provider that accepts the
+// connection and never answers costs that source an offline mark and a wait, and holds up
+// no other source.
 // A source whose attempt failed is skipped until its wait is over: 1 minute after the first
 // failure, doubling up to 30 minutes, forgotten on success. The waits live in this App's
 // memory, so calling Maintain every minute costs nothing while a provider stays unreachable.
@@ -84,22 +93,7 @@ func (a *App) Maintain(ctx context.Context) (MaintainReport, error) {
 	}
 	a.upkeep.keepOnly(rows)
 
-	// An integration is resolved (client secret, maybe discovery) once per run, and only
-	// for a source that needs it.
-	type resolution struct {
-		in  tokens.Integration
-		err error
-	}
-	resolved := map[string]resolution{}
-	resolve := func(ctx context.Context, id string) (tokens.Integration, error) {
-		r, ok := resolved[id]
-		if !ok {
-			r.in, r.err = a.lifecycleOf(ctx, id)
-			resolved[id] = r
-		}
-		return r.in, r.err
-	}
-
+	resolve := a.resolveOnce()
 	var errs []error
 	for _, src := range rows {
 		now := a.now()
@@ -118,12 +112,7 @@ func (a *App) Maintain(ctx context.Context) (MaintainReport, error) {
 			errs = append(errs, fmt.Errorf("maintain: %w", err))
 			break
 		}
-		var err error
-		if src.Status == store.StatusRevocationPending {
-			err = a.retryRevocation(ctx, src, &rep)
-		} else {
-			err = a.upkeepRefresh(ctx, src, names[src.IntegrationID].idle, resolve, &rep)
-		}
+		err := a.upkeepSource(ctx, src, names[src.IntegrationID].idle, resolve, &rep)
 		switch {
 		case err == nil || errors.Is(err, ErrNeedsReconnect):
 			a.upkeep.forget(src.ID) // nothing left to retry
@@ -137,6 +126,58 @@ func (a *App) Maintain(ctx context.Context) (MaintainReport, error) {
 		}
 	}
 	return rep, errors.Join(errs...)
+}
+
+// resolveOnce returns a resolver for one run of Maintain: an integration is resolved
+// (client secret, maybe discovery) once per run, and only for a source that needs it. A
+// discovery that its first source's deadline cut is not tried again for the next source.
+func (a *App) resolveOnce() tokens.Resolver {
+	type resolution struct {
+		in  tokens.Integration
+		err error
+	}
+	resolved := map[string]resolution{}
+	return func(ctx context.Context, id string) (tokens.Integration, error) {
+		r, ok := resolved[id]
+		if !ok {
+			r.in, r.err = a.lifecycleOf(ctx, id)
+			resolved[id] = r
+		}
+		return r.in, r.err
+	}
+}
+
+// upkeepSource does one source's upkeep under its own deadline, upkeepTimeout, so that a
+// provider that accepts a connection and never answers holds up no other source. A source
+// whose deadline passed is the provider's silence: ErrOffline, tried again after its wait.
+func (a *App) upkeepSource(ctx context.Context, src store.Source, idle time.Duration, resolve tokens.Resolver, rep *MaintainReport) error {
+	sctx, cancel := context.WithTimeout(ctx, a.upkeepDeadline())
+	defer cancel()
+	if src.Status == store.StatusRevocationPending {
+		return a.silent(sctx, src, a.retryRevocation(sctx, src, rep))
+	}
+	return a.upkeepRefresh(sctx, src, idle, resolve, rep)
+}
+
+// silent turns err, the failure of src's upkeep, into ErrOffline when the upkeep's deadline
+// (ctx's) passed first, and records why in the source's status: still waiting for its
+// revocation, else offline. An err that already says offline is returned as it is.
+func (a *App) silent(ctx context.Context, src store.Source, err error) error {
+	if err == nil || !errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(err, ErrOffline) {
+		return err
+	}
+	status, detail := store.StatusOffline, fmt.Sprintf("the provider did not answer within %s", a.upkeepDeadline())
+	switch src.Status {
+	case store.StatusNeedsReconnect:
+		return err
+	case store.StatusRevocationPending:
+		status, detail = store.StatusRevocationPending, "the provider has not confirmed the revocation yet: "+detail
+	}
+	// The deadline has passed: the status is written without it.
+	if serr := store.UpdateSourceStatus(context.WithoutCancel(ctx), a.db, src.ID, status, detail, a.now()); serr != nil {
+		return errors.Join(fmt.Errorf("%w: %s: %w", ErrOffline, detail, err), serr)
+	}
+	return fmt.Errorf("%w: %s: %w", ErrOffline, detail, err)
 }
 
 // retryRevocation tries again to revoke a source whose revocation is pending, and deletes it
@@ -162,6 +203,7 @@ func (a *App) upkeepRefresh(ctx context.Context, src store.Source, idle time.Dur
 	} else {
 		_, err = a.tokens.Refresh(ctx, src.ID, in.Config)
 	}
+	err = a.silent(ctx, src, err)
 	switch {
 	case err == nil && src.Status == store.StatusOffline:
 		rep.BackOnline++
@@ -185,6 +227,9 @@ func (a *App) upkeepRefresh(ctx context.Context, src store.Source, idle time.Dur
 	}
 	return fmt.Errorf("maintain: refresh %s: %w", label, err)
 }
+
+// upkeepDeadline is how long one source's upkeep may take.
+func (a *App) upkeepDeadline() time.Duration { return cmp.Or(a.upkeepTimeout, upkeepTimeout) }
 
 // atProvider reports whether err is the provider's answer, or its silence, which the source's
 // status records, rather than a failure of this computer's own.

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/medialake/connect/core/access"
+	"github.com/medialake/connect/core/egress"
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/core/tokens"
 	"github.com/medialake/connect/core/vault"
@@ -106,7 +107,7 @@ func boxAtServer(t *testing.T, srv *authtest.Server) *http.Client {
 	tr := &http.Transport{DisableKeepAlives: true}
 	t.Cleanup(tr.CloseIdleConnections)
 	paths := map[string]string{"/oauth2/token": authtest.TokenPath, "/oauth2/revoke": authtest.RevokePath}
-	return &http.Client{Timeout: 30 * time.Second, Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+	return egress.New(egress.WithTransport(roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		path, ok := paths[r.URL.Path]
 		if r.URL.Host != "api.box.com" || !ok {
 			return nil, fmt.Errorf("unexpected request to %s", r.URL.Redacted())
@@ -114,7 +115,7 @@ func boxAtServer(t *testing.T, srv *authtest.Server) *http.Client {
 		r = r.Clone(r.Context())
 		r.URL.Scheme, r.URL.Host, r.URL.Path, r.Host = "http", base.Host, path, ""
 		return tr.RoundTrip(r)
-	})}
+	})))
 }
 
 // addBoxSource registers a Box integration whose client is at the test server, gets a token

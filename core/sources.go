@@ -386,10 +386,10 @@ func (a *App) lifecycleOf(ctx context.Context, integrationID string) (tokens.Int
 }
 
 // unreachable turns err, the failure to prepare src's integration for a refresh, into
-// ErrOffline when it means the provider could not be reached (the discovery document of a
-// custom OpenID Connect integration), and marks the source offline, as a refresh that
-// cannot reach the token endpoint does. A source that needs reconnecting or waits for its
-// revocation keeps that status, which says more. Other errors are returned as they are.
+// ErrOffline when it means the provider could not be reached (a custom OpenID Connect
+// integration's discovery), and marks the source offline, even once ctx's deadline passed, as
+// a refresh that cannot reach the token endpoint does. A source that needs reconnecting or
+// waits for its revocation keeps that status. Other errors are returned as they are.
 func (a *App) unreachable(ctx context.Context, src store.Source, err error) error {
 	if !tokens.Unreachable(err) {
 		return err
@@ -402,7 +402,7 @@ func (a *App) unreachable(ctx context.Context, src store.Source, err error) erro
 				detail = "cannot reach " + u.Host
 			}
 		}
-		if serr := store.UpdateSourceStatus(ctx, a.db, src.ID, store.StatusOffline, detail, a.now()); serr != nil {
+		if serr := store.UpdateSourceStatus(context.WithoutCancel(ctx), a.db, src.ID, store.StatusOffline, detail, a.now()); serr != nil {
 			return errors.Join(fmt.Errorf("%w: %w", ErrOffline, err), serr)
 		}
 	}

@@ -24,6 +24,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/medialake/connect/core/access"
+	"github.com/medialake/connect/core/egress"
 	"github.com/medialake/connect/core/loopback"
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/core/tokens"
@@ -848,7 +849,7 @@ func TestTokensNeverInDatabaseOrLog(t *testing.T) {
 	var verifiers []string
 	tr := &http.Transport{DisableKeepAlives: true}
 	t.Cleanup(tr.CloseIdleConnections)
-	tm.app.httpClient = &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+	tm.app.httpClient = egress.New(egress.WithTransport(roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		if r.Body != nil && r.Method == http.MethodPost {
 			body, err := io.ReadAll(r.Body)
 			if err != nil {
@@ -860,7 +861,7 @@ func TestTokensNeverInDatabaseOrLog(t *testing.T) {
 			r.Body = io.NopCloser(bytes.NewReader(body))
 		}
 		return tr.RoundTrip(r)
-	})}
+	})))
 	src, err := tm.app.Connect(ctx, tm.writer, "idp", hooks)
 	if err != nil {
 		t.Fatalf("Connect: %v", err)

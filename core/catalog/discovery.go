@@ -7,10 +7,17 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
+
+	"github.com/medialake/connect/core/egress"
 )
 
 // maxDocument bounds what Discover and Identify read from a server.
 const maxDocument = 1 << 20
+
+// DiscoverTimeout bounds fetching a discovery document, even with a client without a
+// timeout: a sign-in, a refresh and the background upkeep all wait for it.
+const DiscoverTimeout = 30 * time.Second
 
 // Discovery is the part of an OpenID Connect discovery document that the app uses.
 type Discovery struct {
@@ -29,14 +36,16 @@ type Discovery struct {
 // The issuer must be https, or http on a loopback host, before anything is sent; the
 // document must name exactly the issuer asked for (§4.3), have authorization and token
 // endpoints, and every endpoint must pass the same https rule. A nil client means
-// http.DefaultClient.
+// egress.New(). It gives up after DiscoverTimeout, whatever ctx allows.
 func Discover(ctx context.Context, client *http.Client, issuer string) (Discovery, error) {
 	if err := checkURL(issuer); err != nil {
 		return Discovery{}, fmt.Errorf("discover: issuer %w", err)
 	}
 	if client == nil {
-		client = http.DefaultClient
+		client = egress.New()
 	}
+	ctx, cancel := context.WithTimeout(ctx, DiscoverTimeout)
+	defer cancel()
 	where := strings.TrimSuffix(issuer, "/") + "/.well-known/openid-configuration"
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, where, nil)
 	if err != nil {

@@ -7,6 +7,7 @@
 package loopback
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
@@ -25,6 +26,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/medialake/connect/core/egress"
 )
 
 // CallbackPath is the path of the redirect URI; the full URI is http://127.0.0.1:PORT/callback.
@@ -99,7 +102,7 @@ type Config struct {
 	Issuer string
 	// Timeout is how long the flow waits for the browser; 0 means 5 minutes.
 	Timeout time.Duration
-	// HTTPClient makes the token request; nil means http.DefaultClient.
+	// HTTPClient makes the token request; nil means egress.New().
 	HTTPClient *http.Client
 	// OpenURL opens the authorization URL in the system browser; nil opens nothing and the
 	// caller shows AuthURL. Its error does not end the flow: the user can still copy the link.
@@ -446,9 +449,7 @@ func (f *Flow) exchange(ctx context.Context, code string) (*oauth2.Token, error)
 	}
 	xctx, cancel := context.WithTimeout(ctx, exchangeTimeout)
 	defer cancel()
-	if f.httpClient != nil {
-		xctx = context.WithValue(xctx, oauth2.HTTPClient, f.httpClient)
-	}
+	xctx = context.WithValue(xctx, oauth2.HTTPClient, cmp.Or(f.httpClient, egress.New()))
 	tok, err := f.oauth.Exchange(xctx, code, oauth2.VerifierOption(f.verifier))
 	if err != nil {
 		var re *oauth2.RetrieveError
@@ -458,6 +459,9 @@ func (f *Flow) exchange(ctx context.Context, code string) (*oauth2.Token, error)
 		case ctx.Err() != nil:
 			return nil, fmt.Errorf("%w: %w", ErrCanceled, ctx.Err())
 		}
+		return nil, fmt.Errorf("exchange code: %w", err)
+	}
+	if err := egress.CheckBearer(tok); err != nil {
 		return nil, fmt.Errorf("exchange code: %w", err)
 	}
 	return tok, nil

@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/medialake/connect/core/egress"
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/core/vault"
 )
@@ -20,9 +21,6 @@ import (
 // ExpiryMargin is how long before its expiry an access token counts as expired, so that a
 // token handed out still works for the request it is meant for.
 const ExpiryMargin = time.Minute
-
-// DefaultHTTPTimeout bounds one call to the provider when no client is given.
-const DefaultHTTPTimeout = 30 * time.Second
 
 // Manager hands out the tokens of the workspace's sources and keeps them alive. It is safe
 // for concurrent use, and several processes may each run one on the same workspace.
@@ -49,8 +47,8 @@ func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
 	return func(m *Manager) { m.sleep = sleep }
 }
 
-// WithHTTPClient makes the manager call providers through c. Its Timeout should be set: a
-// refresh, once sent, is not cancelled with the caller's ctx.
+// WithHTTPClient makes the manager call providers through c instead of egress.New(). Its
+// Timeout must be set: a refresh, once sent, is not cancelled with the caller's ctx.
 func WithHTTPClient(c *http.Client) Option { return func(m *Manager) { m.client = c } }
 
 // WithLogger makes the manager log refresh outcomes (never a token) to l.
@@ -67,7 +65,7 @@ func New(db *store.DB, kc Keychain, opts ...Option) *Manager {
 		keychain: kc,
 		now:      time.Now,
 		sleep:    sleep,
-		client:   &http.Client{Timeout: DefaultHTTPTimeout},
+		client:   egress.New(),
 		log:      slog.New(slog.NewTextHandler(io.Discard, nil)),
 		lockDir:  filepath.Join(filepath.Dir(db.Path()), "locks"),
 	}
@@ -226,9 +224,13 @@ func (m *Manager) refresh(ctx context.Context, id int64, cfg *oauth2.Config, old
 	err := m.retry(ctx, func() error {
 		// Once sent, a refresh runs to its end even if the caller gives up: the provider
 		// may already have retired the old refresh token, and the answer must be saved.
+		// The client's own timeout bounds it (egress.RequestTimeout).
 		rctx := context.WithValue(context.WithoutCancel(ctx), oauth2.HTTPClient, m.client)
 		var err error
 		tok, err = cfg.TokenSource(rctx, &oauth2.Token{RefreshToken: old.RefreshToken}).Token()
+		if err == nil {
+			err = egress.CheckBearer(tok)
+		}
 		return hideBody(err)
 	})
 	if err != nil {

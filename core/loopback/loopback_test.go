@@ -567,20 +567,27 @@ func TestProgressAndOpenURL(t *testing.T) {
 	}
 }
 
-// The token endpoint's refusal becomes an *ExchangeError that says what usually causes it.
+// The token endpoint's refusal becomes an *ExchangeError that says what usually causes it. The
+// redirect URI is blamed only for an error code or a documented provider code that says so,
+// never for the word "redirect" in free text.
 func TestExchangeErrors(t *testing.T) {
 	cases := []struct {
-		name, body string
-		status     int
-		wantCode   string
-		wantText   string
+		name, body   string
+		status       int
+		wantCode     string
+		wantText     string
+		wantRedirect bool // errors.Is(err, ErrRedirectNotRegistered)
 	}{
-		{"wrong secret", `{"error":"invalid_client","error_description":"Client authentication failed"}`, 401, "invalid_client", "client id or client secret"},
-		{"redirect not registered", `{"error":"invalid_grant","error_description":"The redirect_uri does not match"}`, 400, "invalid_grant", "redirect URI is not registered"},
-		{"redirect_uri_mismatch", `{"error":"redirect_uri_mismatch"}`, 400, "redirect_uri_mismatch", "redirect URI is not registered"},
-		{"expired code", `{"error":"invalid_grant","error_description":"code expired"}`, 400, "invalid_grant", "expired or was already used"},
-		{"missing scope", `{"error":"invalid_scope"}`, 400, "invalid_scope", "scope is missing"},
-		{"server down", `<html>Bad Gateway</html>`, 502, "", "answered 502 Bad Gateway"},
+		{"wrong secret", `{"error":"invalid_client","error_description":"Client authentication failed"}`, 401, "invalid_client", "client id or client secret", false},
+		{"invalid_grant naming the redirect URI", `{"error":"invalid_grant","error_description":"The redirect_uri does not match"}`, 400, "invalid_grant", "did not match this sign-in", false},
+		{"redirect_uri_mismatch", `{"error":"redirect_uri_mismatch","error_description":"Bad Request"}`, 400, "redirect_uri_mismatch", "redirect URI is not registered", true},
+		{"Microsoft AADSTS50011", `{"error":"invalid_request","error_description":"AADSTS50011: The redirect URI 'http://localhost:1/callback' specified in the request does not match the redirect URIs configured for the application."}`, 400, "invalid_request", "redirect URI is not registered", true},
+		{"Microsoft AADSTS500113", `{"error":"invalid_request","error_description":"AADSTS500113: No reply address is registered for the application."}`, 400, "invalid_request", "redirect URI is not registered", true},
+		{"Microsoft AADSTS70000 on the redirect_uri", `{"error":"invalid_grant","error_description":"AADSTS70000: The provided value for the 'redirect_uri' is not valid."}`, 400, "invalid_grant", "did not match this sign-in", false},
+		{"AADSTS50011 not at the head", `{"error":"invalid_grant","error_description":"see AADSTS50011: redirect"}`, 400, "invalid_grant", "expired, was already used", false},
+		{"expired code", `{"error":"invalid_grant","error_description":"code expired"}`, 400, "invalid_grant", "expired, was already used", false},
+		{"missing scope", `{"error":"invalid_scope"}`, 400, "invalid_scope", "scope is missing", false},
+		{"server down", `<html>Bad Gateway</html>`, 502, "", "answered 502 Bad Gateway", false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -598,6 +605,9 @@ func TestExchangeErrors(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), c.wantText) {
 				t.Errorf("message = %q, want it to contain %q", err.Error(), c.wantText)
+			}
+			if got := errors.Is(err, ErrRedirectNotRegistered); got != c.wantRedirect {
+				t.Errorf("errors.Is(err, ErrRedirectNotRegistered) = %t, want %t", got, c.wantRedirect)
 			}
 			if n := len(ts.requests()); n != 1 {
 				t.Errorf("token requests = %d, want 1", n)

@@ -300,8 +300,8 @@ func TestHostAndPath(t *testing.T) {
 	}
 }
 
-// RedirectHost "localhost" makes localhost:PORT the only accepted Host; the listener stays on
-// 127.0.0.1.
+// RedirectHost "localhost" makes localhost:PORT the only accepted Host; the first listener is on
+// 127.0.0.1 (::1 is held as well: see TestLocalhostHoldsIPv6).
 func TestRedirectHostLocalhost(t *testing.T) {
 	ts := newTokenServer(t)
 	cfg := testConfig(t, ts)
@@ -343,28 +343,34 @@ func TestRedirectHostLocalhost(t *testing.T) {
 	}
 }
 
-// Test 7: an iss that differs from the issuer is refused with no token request (RFC 9207).
+// Test 7: an iss that differs from the issuer is refused with no token request (RFC 9207), and
+// so is a missing iss where the provider says it always sends one.
 func TestIssuer(t *testing.T) {
 	const issuer = "https://issuer.example"
 	cases := []struct {
 		name, issuer string
+		require      bool     // RequireIssuer: the discovery document promises iss
 		iss          []string // nil: no iss parameter
 		error        bool     // the provider answers error= instead of a code
 		want         error
 	}{
-		{"matching iss", issuer, []string{issuer}, false, nil},
-		{"no iss sent", issuer, nil, false, nil},
-		{"other iss", issuer, []string{"https://evil.example"}, false, ErrIssuerMismatch},
-		{"empty iss", issuer, []string{""}, false, ErrIssuerMismatch},
-		{"iss with trailing slash", issuer, []string{issuer + "/"}, false, ErrIssuerMismatch},
-		{"other iss on an error answer", issuer, []string{"https://evil.example"}, true, ErrIssuerMismatch},
-		{"no issuer configured", "", []string{"https://anything.example"}, false, nil},
+		{"matching iss", issuer, false, []string{issuer}, false, nil},
+		{"no iss sent", issuer, false, nil, false, nil},
+		{"other iss", issuer, false, []string{"https://evil.example"}, false, ErrIssuerMismatch},
+		{"empty iss", issuer, false, []string{""}, false, ErrIssuerMismatch},
+		{"iss with trailing slash", issuer, false, []string{issuer + "/"}, false, ErrIssuerMismatch},
+		{"other iss on an error answer", issuer, false, []string{"https://evil.example"}, true, ErrIssuerMismatch},
+		{"no issuer configured", "", false, []string{"https://anything.example"}, false, nil},
+		{"iss promised and sent", issuer, true, []string{issuer}, false, nil},
+		{"iss promised, none sent", issuer, true, nil, false, ErrIssuerMissing},
+		{"iss promised, none sent on an error answer", issuer, true, nil, true, ErrIssuerMissing},
+		{"iss promised, other sent", issuer, true, []string{"https://evil.example"}, false, ErrIssuerMismatch},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			ts := newTokenServer(t)
 			cfg := testConfig(t, ts)
-			cfg.Issuer = c.issuer
+			cfg.Issuer, cfg.RequireIssuer = c.issuer, c.require
 			f := start(t, cfg)
 			q := valid(t, f)
 			if c.error {
@@ -373,7 +379,13 @@ func TestIssuer(t *testing.T) {
 			if c.iss != nil {
 				q["iss"] = c.iss
 			}
-			callback(t, f, q)
+			wantStatus := http.StatusOK
+			if c.want != nil || c.error {
+				wantStatus = http.StatusBadRequest // the failure page
+			}
+			if resp, _ := callback(t, f, q); resp.StatusCode != wantStatus {
+				t.Errorf("callback: status %d, want %d", resp.StatusCode, wantStatus)
+			}
 			_, err := wait(t, f)
 			switch {
 			case c.want == nil && err != nil:
@@ -723,10 +735,11 @@ func TestCompleteFromURLWhileWaiting(t *testing.T) {
 func TestStartRefusesBadConfig(t *testing.T) {
 	ts := newTokenServer(t)
 	cases := map[string]func(*Config){
-		"no oauth2":      func(c *Config) { c.OAuth2 = nil },
-		"no token url":   func(c *Config) { c.OAuth2.Endpoint.TokenURL = "" },
-		"negative port":  func(c *Config) { c.Port = -1 },
-		"port too large": func(c *Config) { c.Port = 70000 },
+		"no oauth2":                      func(c *Config) { c.OAuth2 = nil },
+		"no token url":                   func(c *Config) { c.OAuth2.Endpoint.TokenURL = "" },
+		"negative port":                  func(c *Config) { c.Port = -1 },
+		"port too large":                 func(c *Config) { c.Port = 70000 },
+		"iss required without an issuer": func(c *Config) { c.RequireIssuer = true },
 	}
 	for name, change := range cases {
 		cfg := testConfig(t, ts)

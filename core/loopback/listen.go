@@ -16,8 +16,13 @@ const ipv6Loopback = "::1"
 // 127.0.0.1 gave: by chance that happens rarely, so a second port practically always fits.
 const anyPortTries = 8
 
-// wsaeaddrinuse is Windows' "address already in use"; syscall.EADDRINUSE does not match it there.
-const wsaeaddrinuse = syscall.Errno(10048)
+// Windows' own numbers for "address already in use", "cannot assign requested address" and
+// "address family not supported": the syscall names do not match them there.
+const (
+	wsaeaddrinuse    = syscall.Errno(10048)
+	wsaeaddrnotavail = syscall.Errno(10049)
+	wsaeafnosupport  = syscall.Errno(10047)
+)
 
 // listenFunc binds one address; net.ListenConfig.Listen, or a stand-in in tests.
 type listenFunc func(ctx context.Context, network, address string) (net.Listener, error)
@@ -69,7 +74,7 @@ func listen(ctx context.Context, cfg Config, host string) (listeners, error) {
 		switch {
 		case err == nil:
 			return l, nil
-		case errors.Is(err, syscall.EADDRNOTAVAIL), errors.Is(err, syscall.EAFNOSUPPORT):
+		case noIPv6(err):
 			l.noIPv6 = true
 			return l, nil
 		case cfg.Port == 0 && isBusy(err) && try < anyPortTries:
@@ -83,6 +88,16 @@ func listen(ctx context.Context, cfg Config, host string) (listeners, error) {
 
 func isBusy(err error) bool {
 	return errors.Is(err, syscall.EADDRINUSE) || errors.Is(err, wsaeaddrinuse)
+}
+
+// noIPv6 tells a machine without an IPv6 loopback from a ::1 that cannot be bound otherwise.
+func noIPv6(err error) bool {
+	for _, e := range []error{syscall.EADDRNOTAVAIL, syscall.EAFNOSUPPORT, wsaeaddrnotavail, wsaeafnosupport} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // listenError names the address that could not be bound; a busy one is ErrPortBusy.

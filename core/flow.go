@@ -230,25 +230,7 @@ func (a *App) runFlow(ctx context.Context, in integration, hooks FlowHooks) (flo
 	if err != nil {
 		return fail(err)
 	}
-	f, err := loopback.Start(ctx, loopback.Config{
-		OAuth2:       cfg,
-		Port:         in.provider.ListenPort(in.settings),
-		RedirectHost: in.provider.Redirect.Host,
-		Provider:     in.displayName(),
-		AuthParams:   extra,
-		Issuer:       in.provider.Issuer,
-		Timeout:      hooks.Timeout,
-		HTTPClient:   a.httpClient,
-		Now:          a.now,
-		Progress: func(s loopback.Step) {
-			switch s {
-			case loopback.StepCallbackReceived:
-				emit(FlowEvent{Step: FlowCallbackReceived})
-			case loopback.StepCodeExchanged:
-				emit(FlowEvent{Step: FlowCodeExchanged})
-			}
-		},
-	})
+	f, err := loopback.Start(ctx, a.loopbackConfig(in, cfg, extra, hooks.Timeout, emit))
 	if err != nil {
 		return fail(err)
 	}
@@ -310,6 +292,37 @@ func (a *App) runFlow(ctx context.Context, in integration, hooks FlowHooks) (flo
 		scopes = strings.Fields(granted)
 	}
 	return flowResult{token: tok, account: account, scopes: scopes}, nil
+}
+
+// loopbackConfig is the browser flow's configuration for the integration; emit is told the
+// flow's steps that a person sees.
+func (a *App) loopbackConfig(in integration, cfg *oauth2.Config, extra []oauth2.AuthCodeOption,
+	timeout time.Duration, emit func(FlowEvent)) loopback.Config {
+	return loopback.Config{
+		OAuth2:       cfg,
+		Port:         in.provider.ListenPort(in.settings),
+		RedirectHost: in.provider.Redirect.Host,
+		Provider:     in.displayName(),
+		AuthParams:   extra,
+		Issuer:       in.provider.Issuer,
+		// RFC 9207 section 2.4: where the discovery document promises iss, its absence is
+		// refused, or a mix-up attack could simply leave it out.
+		RequireIssuer: in.discovery != nil && in.discovery.AuthorizationResponseIssParameterSupported,
+		Timeout:       timeout,
+		HTTPClient:    a.httpClient,
+		Now:           a.now,
+		Progress: func(s loopback.Step) {
+			switch s {
+			case loopback.StepIPv6Unavailable:
+				a.log.Warn("sign-in: this computer has no IPv6 loopback; the callback port is held on 127.0.0.1 only",
+					"integration", in.row.ID)
+			case loopback.StepCallbackReceived:
+				emit(FlowEvent{Step: FlowCallbackReceived})
+			case loopback.StepCodeExchanged:
+				emit(FlowEvent{Step: FlowCodeExchanged})
+			}
+		},
+	}
 }
 
 // savedIntegration reads an integration's row; an id that names none is ErrUnknownIntegration.

@@ -573,19 +573,19 @@ func testCause(err error, redirectURI string) string {
 	}
 	var ex *loopback.ExchangeError
 	var pe *loopback.ProviderError
-	code, desc := "", ""
+	code := ""
 	switch {
 	case errors.As(err, &ex):
-		code, desc = ex.Code, strings.ToLower(ex.Description)
+		code = ex.Code
 	case errors.As(err, &pe):
-		code, desc = pe.Code, strings.ToLower(pe.Description)
+		code = pe.Code
 	}
 	switch {
+	case errors.Is(err, loopback.ErrRedirectNotRegistered): // from error codes, never from free text
+		return "Redirect URI not registered. " + register
 	case code == "invalid_client" || (ex != nil && code == "unauthorized_client"):
 		return "Wrong client secret or client ID: copy both again from the provider's console and save. " +
 			"A public (desktop) registration must have no secret at all."
-	case code == "redirect_uri_mismatch" || strings.Contains(desc, "redirect"):
-		return "Redirect URI not registered. " + register
 	case code == "invalid_scope":
 		return "A scope is missing from the app's registration: add the scopes of the setup guide in the provider's console."
 	case code == "access_denied":
@@ -602,8 +602,8 @@ func testCause(err error, redirectURI string) string {
 		return "Nobody finished the sign-in in the browser in time. If the provider showed an error about the redirect URI: " + register
 	case errors.Is(err, loopback.ErrCanceled), errors.Is(err, context.Canceled):
 		return "The test was canceled."
-	case errors.Is(err, loopback.ErrIssuerMismatch), errors.Is(err, catalog.ErrIssuerMismatch):
-		return "The answer came from another issuer than the one saved: check the issuer URL."
+	case errors.Is(err, loopback.ErrIssuerMismatch), errors.Is(err, loopback.ErrIssuerMissing), errors.Is(err, catalog.ErrIssuerMismatch):
+		return "The answer came from another issuer than the one saved, or did not name its issuer: check the issuer URL."
 	case errors.Is(err, catalog.ErrNoAccount):
 		return "The provider did not say which account signed in: add the scopes the setup guide names (they allow the \"who am I\" call)."
 	case errors.Is(err, catalog.ErrBadDiscovery), errors.Is(err, catalog.ErrMissingEndpoint):

@@ -524,7 +524,8 @@ func TestConnectAccessDenied(t *testing.T) {
 			return err
 		}
 		redirect = u.Query().Get("redirect_uri")
-		q := url.Values{"state": {u.Query().Get("state")}, "error": {"access_denied"}}
+		// The server's discovery document promises iss (RFC 9207), on error answers too.
+		q := url.Values{"state": {u.Query().Get("state")}, "error": {"access_denied"}, "iss": {tm.srv.Issuer()}}
 		resp, err := http.Get(redirect + "?" + q.Encode())
 		if err != nil {
 			return err

@@ -152,3 +152,29 @@ func publicClient(t *testing.T, srv *authtest.Server, issuer string) Config {
 		HTTPClient: noKeepAlive(t),
 	}
 }
+
+// A wrong PKCE verifier at a real server is an invalid_grant whose description speaks of "the
+// redirection URI" among other causes; it is not taken for an unregistered redirect URI.
+func TestWrongVerifierIsNotRedirectMismatch(t *testing.T) {
+	srv := authtest.New(t)
+	f := start(t, publicClient(t, srv, srv.Issuer()))
+	f.verifier = oauth2.GenerateVerifier() // not the one whose challenge the AuthURL carries
+	if err := browser(t, srv)(f.AuthURL()); err != nil {
+		t.Fatalf("browser step: %v", err)
+	}
+	_, err := wait(t, f)
+	var xe *ExchangeError
+	if !errors.As(err, &xe) || xe.Code != "invalid_grant" {
+		t.Fatalf("Wait = %v, want the server's invalid_grant", err)
+	}
+	t.Logf("description: %q", xe.Description)
+	if !strings.Contains(strings.ToLower(xe.Description), "redirect") {
+		t.Logf("the server's description no longer says redirect: %q", xe.Description)
+	}
+	if errors.Is(err, ErrRedirectNotRegistered) || strings.Contains(err.Error(), "redirect URI is not registered") {
+		t.Errorf("Wait = %v, want no redirect-URI advice for a wrong verifier", err)
+	}
+	if n := srv.TokenRequests(); n != 1 {
+		t.Errorf("token requests = %d, want 1", n)
+	}
+}

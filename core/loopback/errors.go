@@ -24,6 +24,14 @@ var (
 	// ErrIssuerMismatch means the callback named another authorization server in iss (RFC 9207),
 	// the mark of a mix-up attack; the code is never exchanged.
 	ErrIssuerMismatch = errors.New("the answer came from another authorization server (issuer mismatch)")
+	// ErrIssuerMissing means the callback did not name its authorization server (no iss),
+	// although the provider's discovery document says it always does (RFC 9207); the code is
+	// never exchanged.
+	ErrIssuerMissing = errors.New("the answer did not say which authorization server sent it (no iss), " +
+		"though the provider's discovery document promises it: check the integration's issuer")
+	// ErrRedirectNotRegistered matches a *ProviderError or *ExchangeError whose code or
+	// documented text says the redirect URI is not registered at the provider.
+	ErrRedirectNotRegistered = errors.New("the redirect URI is not registered at the provider")
 	// ErrNotCallback means a pasted address is not this flow's callback address, or a callback
 	// is malformed (no code, repeated parameters); the flow keeps waiting.
 	ErrNotCallback = errors.New("not a callback address of this sign-in")
@@ -51,8 +59,22 @@ func (e *ProviderError) Error() string {
 	if at == "" {
 		at = "the provider"
 	}
+	msg := providerText(e.Code, at)
+	if redirectNotRegistered(e.Code, e.Description) {
+		msg = redirectText
+	}
+	return msg + detail(e.Code, e.Description)
+}
+
+// Is makes errors.Is(err, ErrRedirectNotRegistered) true for a refused redirect URI.
+func (e *ProviderError) Is(target error) bool {
+	return target == ErrRedirectNotRegistered && redirectNotRegistered(e.Code, e.Description)
+}
+
+// providerText says what an error code of the authorization endpoint means.
+func providerText(code, at string) string {
 	var msg string
-	switch e.Code {
+	switch code {
 	case "access_denied":
 		msg = "access was denied at " + at
 	case "invalid_scope":
@@ -70,7 +92,7 @@ func (e *ProviderError) Error() string {
 	default:
 		msg = "the provider refused the sign-in"
 	}
-	return msg + detail(e.Code, e.Description)
+	return msg
 }
 
 // ExchangeError is the token endpoint's refusal of the authorization code, converted from
@@ -94,25 +116,61 @@ func newExchangeError(re *oauth2.RetrieveError) *ExchangeError {
 // integration (invalid_client)".
 func (e *ExchangeError) Error() string {
 	var msg string
-	switch e.Code {
-	case "invalid_client", "unauthorized_client":
+	switch {
+	case redirectNotRegistered(e.Code, e.Description):
+		msg = redirectText
+	case e.Code == "invalid_client", e.Code == "unauthorized_client":
 		msg = "the provider refused the client id or client secret: check both in the integration"
-	case "redirect_uri_mismatch":
-		msg = "the redirect URI is not registered at the provider: register it in the provider's app settings"
-	case "invalid_grant":
-		if strings.Contains(strings.ToLower(e.Description), "redirect") {
-			msg = "the redirect URI is not registered at the provider: register it in the provider's app settings"
-		} else {
-			msg = "the provider refused the authorization code: it expired or was already used; try again"
-		}
-	case "invalid_scope":
+	case e.Code == "invalid_grant":
+		// Also a wrong PKCE verifier or a redirect URI that differs from the authorization
+		// request's: neither is the person's doing, and trying again starts a fresh code.
+		msg = "the provider refused the authorization code: it expired, was already used or did not match this sign-in; try again"
+	case e.Code == "invalid_scope":
 		msg = "a requested scope is missing from the app's registration at the provider"
-	case "":
+	case e.Code == "":
 		msg = fmt.Sprintf("the provider's token endpoint answered %d %s", e.Status, http.StatusText(e.Status))
 	default:
 		msg = "the provider refused the token request"
 	}
 	return msg + detail(e.Code, e.Description)
+}
+
+// Is makes errors.Is(err, ErrRedirectNotRegistered) true for a refused redirect URI.
+func (e *ExchangeError) Is(target error) bool {
+	return target == ErrRedirectNotRegistered && redirectNotRegistered(e.Code, e.Description)
+}
+
+const redirectText = "the redirect URI is not registered at the provider: register it in the provider's app settings"
+
+// redirectNotRegistered reports whether an error answer says that the redirect URI is not
+// registered, from its error code or from the code a provider documents at the head of its
+// description, never from a word of free text: fosite's ordinary invalid_grant text, for one,
+// speaks of "the redirection URI" whatever went wrong.
+//   - redirect_uri_mismatch: Google's code, on its token endpoint and its error page; Box's too.
+//   - AADSTS50011 (the redirect URI does not match a registered one) and AADSTS500113 (none
+//     registered): Microsoft Entra ID, whose descriptions begin "AADSTSnnnnn: ".
+//
+// Dropbox shows a wrong redirect URI on its own page and documents no code for it.
+func redirectNotRegistered(code, description string) bool {
+	if code == "redirect_uri_mismatch" {
+		return true
+	}
+	switch entraCode(description) {
+	case "AADSTS50011", "AADSTS500113":
+		return true
+	}
+	return false
+}
+
+// entraCode returns the Microsoft Entra code that begins description ("AADSTS50011: The
+// redirect URI ..."), or "".
+func entraCode(description string) string {
+	head, _, ok := strings.Cut(description, ":")
+	digits, isEntra := strings.CutPrefix(head, "AADSTS")
+	if !ok || !isEntra || digits == "" || strings.Trim(digits, "0123456789") != "" {
+		return ""
+	}
+	return head
 }
 
 // detail formats " (code: description)" with the provider's text made printable and short.

@@ -1,6 +1,7 @@
 // Package loopback runs the OAuth 2.0 authorization code flow for a native app through the
-// system browser and a one-shot HTTP listener on 127.0.0.1 (RFC 8252), with PKCE (RFC 7636),
-// a fresh state and the iss check of RFC 9207.
+// system browser and a one-shot HTTP listener on 127.0.0.1, and on ::1 as well where the
+// redirect URI says localhost (RFC 8252), with PKCE (RFC 7636), a fresh state and the iss check
+// of RFC 9207.
 //
 // Nothing here logs: the code, the state, the verifier and the token never leave the flow
 // except as the returned token.
@@ -10,7 +11,6 @@ import (
 	"cmp"
 	"context"
 	"crypto/rand"
-	"crypto/subtle"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -22,7 +22,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -45,9 +44,6 @@ const (
 	stateBytes     = 32 // 256 bits
 )
 
-// wsaeaddrinuse is Windows' "address already in use"; syscall.EADDRINUSE does not match it there.
-const wsaeaddrinuse = syscall.Errno(10048)
-
 // Step is a stage of the flow, reported through Config.Progress for the connect dialog.
 type Step int
 
@@ -62,6 +58,9 @@ const (
 	StepCallbackReceived
 	// StepCodeExchanged: the token endpoint returned a token.
 	StepCodeExchanged
+	// StepIPv6Unavailable: the redirect host is localhost but this machine has no IPv6, so
+	// only 127.0.0.1 is held. Reported once, before StepListening.
+	StepIPv6Unavailable
 )
 
 // String names the step for logs and tests.
@@ -77,6 +76,8 @@ func (s Step) String() string {
 		return "callback received"
 	case StepCodeExchanged:
 		return "code exchanged"
+	case StepIPv6Unavailable:
+		return "no IPv6 loopback"
 	}
 	return "step " + strconv.Itoa(int(s))
 }
@@ -90,7 +91,8 @@ type Config struct {
 	// any free port.
 	Port int
 	// RedirectHost is the host of the redirect URI: "127.0.0.1" (the default) or "localhost"
-	// for providers that only accept that. The listener is bound to 127.0.0.1 either way.
+	// for providers that only accept that. The listener is bound to 127.0.0.1 either way, and
+	// for localhost to ::1 on the same port as well, since a browser may send it there.
 	RedirectHost string
 	// AuthParams are the provider's extra authorization parameters (access_type=offline, ...).
 	AuthParams []oauth2.AuthCodeOption
@@ -98,8 +100,13 @@ type Config struct {
 	// Google Drive"; "" reads "the provider".
 	Provider string
 	// Issuer is the expected iss of the callback (RFC 9207). When set, a callback that carries
-	// another iss is refused; a callback without iss is accepted, since not every server sends it.
+	// another iss is refused; a callback without iss is accepted unless RequireIssuer is set,
+	// since not every server sends it.
 	Issuer string
+	// RequireIssuer refuses a callback without iss, for a provider whose discovery document
+	// says it sends one (authorization_response_iss_parameter_supported, RFC 9207 section 2.4).
+	// It needs Issuer.
+	RequireIssuer bool
 	// Timeout is how long the flow waits for the browser; 0 means 5 minutes.
 	Timeout time.Duration
 	// HTTPClient makes the token request; nil means egress.New().
@@ -111,6 +118,10 @@ type Config struct {
 	Progress func(Step)
 	// Now is the clock for Deadline; nil means time.Now.
 	Now func() time.Time
+
+	// listen binds the listeners; nil means net.ListenConfig.Listen. Tests set it to play a
+	// machine without IPv6.
+	listen listenFunc
 }
 
 func (c Config) timeout() time.Duration {
@@ -127,6 +138,7 @@ type Flow struct {
 	httpClient *http.Client
 	provider   string
 	issuer     string
+	requireIss bool
 	progress   func(Step)
 
 	hostPort    string // the Host the callback must carry, e.g. 127.0.0.1:51234
@@ -136,17 +148,18 @@ type Flow struct {
 	verifier    string
 	deadline    time.Time
 
-	srv       *http.Server
-	ln        net.Listener
-	serveDone chan struct{}
-	conns     sync.WaitGroup
-	stopOnce  sync.Once
+	srv      *http.Server
+	ln       net.Listener // on 127.0.0.1
+	ln6      net.Listener // on ::1 where the redirect host is localhost and IPv6 exists; else nil
+	serving  sync.WaitGroup
+	conns    sync.WaitGroup
+	stopOnce sync.Once
 
 	mu    sync.Mutex
 	timer *time.Timer
-	ended bool
+	ended bool // the flow's outcome is decided: it accepts no other callback
 	res   result
-	done  chan struct{} // closed when the flow stops accepting callbacks
+	done  chan struct{} // closed once the outcome is decided and its page, if any, is sent
 
 	finishOnce sync.Once
 	token      *oauth2.Token
@@ -160,40 +173,72 @@ type result struct {
 	callback bool // an answer came from the provider (code or error=)
 }
 
-// Start binds the callback listener on 127.0.0.1, prepares the authorization URL with PKCE and a
-// fresh state, starts the deadline and opens the browser through cfg.OpenURL. A busy fixed port
-// returns ErrPortBusy before the browser opens.
+// Start binds the callback listener on 127.0.0.1 (and on ::1 where the redirect host is
+// localhost), prepares the authorization URL with PKCE and a fresh state, starts the deadline
+// and opens the browser through cfg.OpenURL. A port that another program holds returns
+// ErrPortBusy before the browser opens.
 func Start(ctx context.Context, cfg Config) (*Flow, error) {
-	if cfg.OAuth2 == nil || cfg.OAuth2.Endpoint.AuthURL == "" || cfg.OAuth2.Endpoint.TokenURL == "" {
-		return nil, errors.New("start sign-in: oauth2 config with authorization and token endpoints required")
+	host, err := cfg.redirectHost()
+	if err != nil {
+		return nil, err
 	}
-	host := cfg.RedirectHost
+	lns, err := listen(ctx, cfg, host)
+	if err != nil {
+		return nil, err
+	}
+	f, err := newFlow(cfg, host, lns.port())
+	if err != nil {
+		lns.close()
+		return nil, err
+	}
+	f.serve(lns)
+	// The lock keeps the timer's own stop from reading f.timer before it is set.
+	f.mu.Lock()
+	f.timer = time.AfterFunc(cfg.timeout(), func() {
+		f.end(result{err: ErrTimeout})
+		f.stop()
+	})
+	f.mu.Unlock()
+	if lns.noIPv6 {
+		f.report(StepIPv6Unavailable)
+	}
+	f.report(StepListening)
+
+	if cfg.OpenURL != nil {
+		if err := cfg.OpenURL(f.authURL); err != nil {
+			f.report(StepBrowserFailed)
+		} else {
+			f.report(StepBrowserOpened)
+		}
+	}
+	return f, nil
+}
+
+// redirectHost checks the configuration and returns the redirect URI's host.
+func (c Config) redirectHost() (string, error) {
+	if c.OAuth2 == nil || c.OAuth2.Endpoint.AuthURL == "" || c.OAuth2.Endpoint.TokenURL == "" {
+		return "", errors.New("start sign-in: oauth2 config with authorization and token endpoints required")
+	}
+	host := c.RedirectHost
 	if host == "" {
 		host = defaultHost
 	}
 	if host != defaultHost && host != "localhost" {
-		return nil, fmt.Errorf("start sign-in: redirect host %q: want 127.0.0.1 or localhost", host)
+		return "", fmt.Errorf("start sign-in: redirect host %q: want 127.0.0.1 or localhost", host)
 	}
-	if cfg.Port < 0 || cfg.Port > 65535 {
-		return nil, fmt.Errorf("start sign-in: port %d out of range", cfg.Port)
+	if c.Port < 0 || c.Port > 65535 {
+		return "", fmt.Errorf("start sign-in: port %d out of range", c.Port)
 	}
+	if c.RequireIssuer && c.Issuer == "" {
+		return "", errors.New("start sign-in: an issuer is required to check the callback's iss")
+	}
+	return host, nil
+}
 
-	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, "tcp4", net.JoinHostPort(defaultHost, strconv.Itoa(cfg.Port)))
-	if err != nil {
-		if errors.Is(err, syscall.EADDRINUSE) || errors.Is(err, wsaeaddrinuse) {
-			return nil, fmt.Errorf("listen on 127.0.0.1:%d: %w", cfg.Port, ErrPortBusy)
-		}
-		return nil, fmt.Errorf("listen on 127.0.0.1:%d: %w", cfg.Port, err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-
-	f, err := newFlow(cfg, host, port)
-	if err != nil {
-		ln.Close()
-		return nil, err
-	}
-	f.ln = ln
+// serve answers callbacks on every listener with one server, so both addresses get the same
+// checks and close together.
+func (f *Flow) serve(lns listeners) {
+	f.ln, f.ln6 = lns.v4, lns.v6
 	f.srv = &http.Server{
 		Handler:           http.HandlerFunc(f.serveHTTP),
 		ReadHeaderTimeout: connTimeout,
@@ -215,28 +260,13 @@ func Start(ctx context.Context, cfg Config) (*Flow, error) {
 			f.conns.Done()
 		}
 	}
-	f.serveDone = make(chan struct{})
-	go func() {
-		defer close(f.serveDone)
-		_ = f.srv.Serve(ln)
-	}()
-	// The lock keeps the timer's own stop from reading f.timer before it is set.
-	f.mu.Lock()
-	f.timer = time.AfterFunc(cfg.timeout(), func() {
-		f.end(result{err: ErrTimeout})
-		f.stop()
-	})
-	f.mu.Unlock()
-	f.report(StepListening)
-
-	if cfg.OpenURL != nil {
-		if err := cfg.OpenURL(f.authURL); err != nil {
-			f.report(StepBrowserFailed)
-		} else {
-			f.report(StepBrowserOpened)
-		}
+	for _, ln := range lns.all() {
+		f.serving.Add(1)
+		go func() {
+			defer f.serving.Done()
+			_ = f.srv.Serve(ln)
+		}()
 	}
-	return f, nil
 }
 
 // newFlow builds the flow's secrets and URLs for a listener on port; it starts nothing.
@@ -254,6 +284,7 @@ func newFlow(cfg Config, host string, port int) (*Flow, error) {
 		httpClient: cfg.HTTPClient,
 		provider:   cfg.Provider,
 		issuer:     cfg.Issuer,
+		requireIss: cfg.RequireIssuer,
 		progress:   cfg.Progress,
 		hostPort:   net.JoinHostPort(host, strconv.Itoa(port)),
 		state:      state,
@@ -325,85 +356,33 @@ func (f *Flow) Close() error {
 	return nil
 }
 
-// serveHTTP is the callback handler. Only GET /callback with the redirect URI's Host and this
-// flow's state ends the flow; anything else gets a static refusal and the flow keeps waiting.
-func (f *Flow) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	// The Host check stops DNS rebinding: a web page that points its own name at 127.0.0.1
-	// reaches this port, but with its name in Host.
-	if !strings.EqualFold(r.Host, f.hostPort) {
-		writeText(w, http.StatusBadRequest, badRequestText)
-		return
-	}
-	if r.URL.Path != CallbackPath {
-		writeText(w, http.StatusNotFound, notFoundText)
-		return
-	}
-	if r.Method != http.MethodGet {
-		w.Header().Set("Allow", http.MethodGet)
-		writeText(w, http.StatusMethodNotAllowed, methodText)
-		return
-	}
-	ended, err := f.deliver(r.URL.RawQuery)
-	switch {
-	case ended && err == nil:
-		writeHTML(w, http.StatusOK, successPage)
-	case ended:
-		writeHTML(w, http.StatusBadRequest, failurePage)
-	case errors.Is(err, errFinished):
-		writeText(w, http.StatusGone, finishedText)
-	default:
-		writeText(w, http.StatusBadRequest, badRequestText)
-	}
-}
-
-// deliver checks a callback's query. With this flow's state it ends the flow (ended is true)
-// with the code, or with the provider's error or an issuer mismatch as err. Otherwise the flow
-// keeps waiting and err says why the query was refused.
-func (f *Flow) deliver(rawQuery string) (ended bool, err error) {
-	q, err := url.ParseQuery(rawQuery)
-	if err != nil {
-		return false, ErrNotCallback
-	}
-	if s := q["state"]; len(s) != 1 || subtle.ConstantTimeCompare([]byte(s[0]), []byte(f.state)) != 1 {
-		return false, ErrStateMismatch
-	}
-	for _, k := range []string{"code", "error", "error_description", "error_uri", "iss"} {
-		if len(q[k]) > 1 { // RFC 6749 section 3.1: no parameter more than once
-			return false, ErrNotCallback
-		}
-	}
-
-	res := result{callback: true}
-	switch {
-	case q.Has("iss") && f.issuer != "" && q.Get("iss") != f.issuer:
-		res.err = ErrIssuerMismatch
-	case q.Get("error") != "":
-		res.err = &ProviderError{Provider: f.provider, Code: q.Get("error"), Description: q.Get("error_description"), URI: q.Get("error_uri")}
-	case q.Get("code") != "":
-		res.code = q.Get("code")
-	default:
-		return false, ErrNotCallback
-	}
-	if !f.end(res) {
-		return false, errFinished
-	}
-	return true, res.err
-}
-
-// end records how the flow ended and stops it accepting callbacks; only the first call counts.
+// end decides the flow's outcome and releases it at once; only the first call counts.
 func (f *Flow) end(res result) bool {
+	if !f.claim(res) {
+		return false
+	}
+	f.release()
+	return true
+}
+
+// claim records res as the flow's outcome unless another one was recorded first; from then on
+// the flow accepts no callback. The caller that claimed must call release.
+func (f *Flow) claim(res result) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.ended {
 		return false
 	}
 	f.ended, f.res = true, res
-	close(f.done)
 	return true
 }
 
-// stop closes the listener and every connection, and waits for the server and the
-// connections' goroutines to finish.
+// release lets Wait and stop go on with the claimed outcome.
+func (f *Flow) release() { close(f.done) }
+
+// stop closes the listeners and every connection, and waits for the server and the
+// connections' goroutines to finish. Every caller has ended the flow first, so done is
+// closed, or is about to be once the handler that claimed the outcome has sent its page.
 func (f *Flow) stop() {
 	f.stopOnce.Do(func() {
 		f.mu.Lock()
@@ -411,9 +390,10 @@ func (f *Flow) stop() {
 			f.timer.Stop()
 		}
 		f.mu.Unlock()
+		<-f.done
 		if f.srv != nil {
 			_ = f.srv.Close()
-			<-f.serveDone
+			f.serving.Wait()
 			f.conns.Wait()
 		}
 	})

@@ -300,8 +300,8 @@ func TestHostAndPath(t *testing.T) {
 	}
 }
 
-// RedirectHost "localhost" makes localhost:PORT the only accepted Host; the listener stays on
-// 127.0.0.1.
+// RedirectHost "localhost" makes localhost:PORT the only accepted Host; the first listener is on
+// 127.0.0.1 (::1 is held as well: see TestLocalhostHoldsIPv6).
 func TestRedirectHostLocalhost(t *testing.T) {
 	ts := newTokenServer(t)
 	cfg := testConfig(t, ts)
@@ -343,28 +343,34 @@ func TestRedirectHostLocalhost(t *testing.T) {
 	}
 }
 
-// Test 7: an iss that differs from the issuer is refused with no token request (RFC 9207).
+// Test 7: an iss that differs from the issuer is refused with no token request (RFC 9207), and
+// so is a missing iss where the provider says it always sends one.
 func TestIssuer(t *testing.T) {
 	const issuer = "https://issuer.example"
 	cases := []struct {
 		name, issuer string
+		require      bool     // RequireIssuer: the discovery document promises iss
 		iss          []string // nil: no iss parameter
 		error        bool     // the provider answers error= instead of a code
 		want         error
 	}{
-		{"matching iss", issuer, []string{issuer}, false, nil},
-		{"no iss sent", issuer, nil, false, nil},
-		{"other iss", issuer, []string{"https://evil.example"}, false, ErrIssuerMismatch},
-		{"empty iss", issuer, []string{""}, false, ErrIssuerMismatch},
-		{"iss with trailing slash", issuer, []string{issuer + "/"}, false, ErrIssuerMismatch},
-		{"other iss on an error answer", issuer, []string{"https://evil.example"}, true, ErrIssuerMismatch},
-		{"no issuer configured", "", []string{"https://anything.example"}, false, nil},
+		{"matching iss", issuer, false, []string{issuer}, false, nil},
+		{"no iss sent", issuer, false, nil, false, nil},
+		{"other iss", issuer, false, []string{"https://evil.example"}, false, ErrIssuerMismatch},
+		{"empty iss", issuer, false, []string{""}, false, ErrIssuerMismatch},
+		{"iss with trailing slash", issuer, false, []string{issuer + "/"}, false, ErrIssuerMismatch},
+		{"other iss on an error answer", issuer, false, []string{"https://evil.example"}, true, ErrIssuerMismatch},
+		{"no issuer configured", "", false, []string{"https://anything.example"}, false, nil},
+		{"iss promised and sent", issuer, true, []string{issuer}, false, nil},
+		{"iss promised, none sent", issuer, true, nil, false, ErrIssuerMissing},
+		{"iss promised, none sent on an error answer", issuer, true, nil, true, ErrIssuerMissing},
+		{"iss promised, other sent", issuer, true, []string{"https://evil.example"}, false, ErrIssuerMismatch},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			ts := newTokenServer(t)
 			cfg := testConfig(t, ts)
-			cfg.Issuer = c.issuer
+			cfg.Issuer, cfg.RequireIssuer = c.issuer, c.require
 			f := start(t, cfg)
 			q := valid(t, f)
 			if c.error {
@@ -373,7 +379,13 @@ func TestIssuer(t *testing.T) {
 			if c.iss != nil {
 				q["iss"] = c.iss
 			}
-			callback(t, f, q)
+			wantStatus := http.StatusOK
+			if c.want != nil || c.error {
+				wantStatus = http.StatusBadRequest // the failure page
+			}
+			if resp, _ := callback(t, f, q); resp.StatusCode != wantStatus {
+				t.Errorf("callback: status %d, want %d", resp.StatusCode, wantStatus)
+			}
 			_, err := wait(t, f)
 			switch {
 			case c.want == nil && err != nil:
@@ -567,20 +579,27 @@ func TestProgressAndOpenURL(t *testing.T) {
 	}
 }
 
-// The token endpoint's refusal becomes an *ExchangeError that says what usually causes it.
+// The token endpoint's refusal becomes an *ExchangeError that says what usually causes it. The
+// redirect URI is blamed only for an error code or a documented provider code that says so,
+// never for the word "redirect" in free text.
 func TestExchangeErrors(t *testing.T) {
 	cases := []struct {
-		name, body string
-		status     int
-		wantCode   string
-		wantText   string
+		name, body   string
+		status       int
+		wantCode     string
+		wantText     string
+		wantRedirect bool // errors.Is(err, ErrRedirectNotRegistered)
 	}{
-		{"wrong secret", `{"error":"invalid_client","error_description":"Client authentication failed"}`, 401, "invalid_client", "client id or client secret"},
-		{"redirect not registered", `{"error":"invalid_grant","error_description":"The redirect_uri does not match"}`, 400, "invalid_grant", "redirect URI is not registered"},
-		{"redirect_uri_mismatch", `{"error":"redirect_uri_mismatch"}`, 400, "redirect_uri_mismatch", "redirect URI is not registered"},
-		{"expired code", `{"error":"invalid_grant","error_description":"code expired"}`, 400, "invalid_grant", "expired or was already used"},
-		{"missing scope", `{"error":"invalid_scope"}`, 400, "invalid_scope", "scope is missing"},
-		{"server down", `<html>Bad Gateway</html>`, 502, "", "answered 502 Bad Gateway"},
+		{"wrong secret", `{"error":"invalid_client","error_description":"Client authentication failed"}`, 401, "invalid_client", "client id or client secret", false},
+		{"invalid_grant naming the redirect URI", `{"error":"invalid_grant","error_description":"The redirect_uri does not match"}`, 400, "invalid_grant", "did not match this sign-in", false},
+		{"redirect_uri_mismatch", `{"error":"redirect_uri_mismatch","error_description":"Bad Request"}`, 400, "redirect_uri_mismatch", "redirect URI is not registered", true},
+		{"Microsoft AADSTS50011", `{"error":"invalid_request","error_description":"AADSTS50011: The redirect URI 'http://localhost:1/callback' specified in the request does not match the redirect URIs configured for the application."}`, 400, "invalid_request", "redirect URI is not registered", true},
+		{"Microsoft AADSTS500113", `{"error":"invalid_request","error_description":"AADSTS500113: No reply address is registered for the application."}`, 400, "invalid_request", "redirect URI is not registered", true},
+		{"Microsoft AADSTS70000 on the redirect_uri", `{"error":"invalid_grant","error_description":"AADSTS70000: The provided value for the 'redirect_uri' is not valid."}`, 400, "invalid_grant", "did not match this sign-in", false},
+		{"AADSTS50011 not at the head", `{"error":"invalid_grant","error_description":"see AADSTS50011: redirect"}`, 400, "invalid_grant", "expired, was already used", false},
+		{"expired code", `{"error":"invalid_grant","error_description":"code expired"}`, 400, "invalid_grant", "expired, was already used", false},
+		{"missing scope", `{"error":"invalid_scope"}`, 400, "invalid_scope", "scope is missing", false},
+		{"server down", `<html>Bad Gateway</html>`, 502, "", "answered 502 Bad Gateway", false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -598,6 +617,9 @@ func TestExchangeErrors(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), c.wantText) {
 				t.Errorf("message = %q, want it to contain %q", err.Error(), c.wantText)
+			}
+			if got := errors.Is(err, ErrRedirectNotRegistered); got != c.wantRedirect {
+				t.Errorf("errors.Is(err, ErrRedirectNotRegistered) = %t, want %t", got, c.wantRedirect)
 			}
 			if n := len(ts.requests()); n != 1 {
 				t.Errorf("token requests = %d, want 1", n)
@@ -713,10 +735,11 @@ func TestCompleteFromURLWhileWaiting(t *testing.T) {
 func TestStartRefusesBadConfig(t *testing.T) {
 	ts := newTokenServer(t)
 	cases := map[string]func(*Config){
-		"no oauth2":      func(c *Config) { c.OAuth2 = nil },
-		"no token url":   func(c *Config) { c.OAuth2.Endpoint.TokenURL = "" },
-		"negative port":  func(c *Config) { c.Port = -1 },
-		"port too large": func(c *Config) { c.Port = 70000 },
+		"no oauth2":                      func(c *Config) { c.OAuth2 = nil },
+		"no token url":                   func(c *Config) { c.OAuth2.Endpoint.TokenURL = "" },
+		"negative port":                  func(c *Config) { c.Port = -1 },
+		"port too large":                 func(c *Config) { c.Port = 70000 },
+		"iss required without an issuer": func(c *Config) { c.RequireIssuer = true },
 	}
 	for name, change := range cases {
 		cfg := testConfig(t, ts)

@@ -31,10 +31,14 @@ type Options struct {
 	Rotate bool
 	// AccessTokenTTL is the lifetime of issued access tokens.
 	AccessTokenTTL time.Duration
+	// OmitIss leaves iss out of the authorization response, as a server without RFC 9207 does.
+	OmitIss bool
+	// AdvertiseIss is the discovery document's authorization_response_iss_parameter_supported.
+	AdvertiseIss bool
 }
 
 // DefaultOptions are the options New applies before any Option.
-var DefaultOptions = Options{Rotate: true, AccessTokenTTL: time.Hour}
+var DefaultOptions = Options{Rotate: true, AccessTokenTTL: time.Hour, AdvertiseIss: true}
 
 // Option changes Options.
 type Option func(*Options)
@@ -44,6 +48,13 @@ func WithRotation(on bool) Option { return func(o *Options) { o.Rotate = on } }
 
 // WithAccessTokenTTL sets the lifetime of issued access tokens.
 func WithAccessTokenTTL(d time.Duration) Option { return func(o *Options) { o.AccessTokenTTL = d } }
+
+// WithoutIss makes the authorization response carry no iss; the discovery document still
+// says what WithIssAdvertised set (by default that iss is sent).
+func WithoutIss() Option { return func(o *Options) { o.OmitIss = true } }
+
+// WithIssAdvertised sets whether the discovery document says the server sends iss (RFC 9207).
+func WithIssAdvertised(on bool) Option { return func(o *Options) { o.AdvertiseIss = on } }
 
 // Client is an OAuth client registered at the server.
 type Client struct {
@@ -273,7 +284,7 @@ func (s *Server) discovery(w http.ResponseWriter, r *http.Request) {
 		"subject_types_supported":                        []string{"public"},
 		"code_challenge_methods_supported":               []string{"S256"},
 		"token_endpoint_auth_methods_supported":          []string{"client_secret_basic", "client_secret_post", "none"},
-		"authorization_response_iss_parameter_supported": true,
+		"authorization_response_iss_parameter_supported": s.opts.AdvertiseIss,
 	})
 }
 
@@ -301,7 +312,9 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		s.provider.WriteAuthorizeError(ctx, w, ar, err)
 		return
 	}
-	resp.AddParameter("iss", s.Issuer()) // RFC 9207
+	if !s.opts.OmitIss {
+		resp.AddParameter("iss", s.Issuer()) // RFC 9207
+	}
 	s.provider.WriteAuthorizeResponse(ctx, w, ar, resp)
 }
 

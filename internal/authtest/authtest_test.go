@@ -325,3 +325,46 @@ func TestStopStart(t *testing.T) {
 		t.Errorf("code_challenge_methods_supported = %v, want [S256]", got)
 	}
 }
+
+// The iss options: WithoutIss leaves iss out of the callback, WithIssAdvertised sets what the
+// discovery document promises; the code works either way.
+func TestIssOptions(t *testing.T) {
+	cases := []struct {
+		name          string
+		opts          []authtest.Option
+		wantIss       bool
+		wantAdvertise bool
+	}{
+		{"default", nil, true, true},
+		{"without iss", []authtest.Option{authtest.WithoutIss()}, false, true},
+		{"without iss, not advertised", []authtest.Option{authtest.WithoutIss(), authtest.WithIssAdvertised(false)}, false, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := authtest.New(t, c.opts...)
+			s.AddClient(authtest.Client{ID: "pub", RedirectURIs: []string{redirect}})
+			cfg := newConfig(s, "pub", "", oauth2.AuthStyleInParams, "5000")
+			v := oauth2.GenerateVerifier()
+			q := login(t, s, cfg, oauth2.S256ChallengeOption(v))
+			if got := q.Has("iss"); got != c.wantIss {
+				t.Errorf("callback has iss: %t, want %t", got, c.wantIss)
+			}
+			if _, err := cfg.Exchange(t.Context(), q.Get("code"), oauth2.VerifierOption(v)); err != nil {
+				t.Errorf("exchange: %v", err)
+			}
+			_, _, _, _, discovery := s.Endpoints()
+			resp, err := http.Get(discovery)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var doc map[string]any
+			if err := json.NewDecoder(resp.Body).Decode(&doc); err != nil {
+				t.Fatal(err)
+			}
+			if got := doc["authorization_response_iss_parameter_supported"]; got != c.wantAdvertise {
+				t.Errorf("authorization_response_iss_parameter_supported = %v, want %t", got, c.wantAdvertise)
+			}
+		})
+	}
+}

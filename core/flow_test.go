@@ -1,0 +1,78 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/medialake/connect/core/loopback"
+	"github.com/medialake/connect/core/store"
+	"github.com/medialake/connect/internal/authtest"
+)
+
+// RFC 9207: where the issuer's discovery document promises iss in every answer, a callback
+// without it is refused before the code is exchanged, with an error that says so; where the
+// document promises nothing, a callback without iss is fine.
+func TestConnectRequiresPromisedIss(t *testing.T) {
+	cases := []struct {
+		name string
+		opts []authtest.Option
+		want error // nil: connected
+	}{
+		{"iss promised and sent", nil, nil},
+		{"iss promised, none sent", []authtest.Option{authtest.WithoutIss()}, loopback.ErrIssuerMissing},
+		{"iss not promised, none sent", []authtest.Option{authtest.WithoutIss(), authtest.WithIssAdvertised(false)}, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := context.Background()
+			tm := newConnectTeam(t)
+			tm.srv = authtest.New(t, c.opts...)
+			tm.addIntegration(t, integrationSpec{id: "idp", provider: "oidc", atServer: "s3cret", sent: "s3cret"})
+			src, err := tm.app.Connect(ctx, tm.writer, "idp", tm.hooks(t, nil))
+			if c.want == nil {
+				if err != nil || src.Account != authtest.DefaultUser.Email {
+					t.Fatalf("Connect = %+v, %v; want %s connected", src, err, authtest.DefaultUser.Email)
+				}
+				return
+			}
+			if !errors.Is(err, c.want) || !strings.Contains(err.Error(), "no iss") {
+				t.Fatalf("Connect = %v, want %v", err, c.want)
+			}
+			if n := tm.srv.TokenRequests(); n != 0 {
+				t.Errorf("token requests = %d, want 0: the code must not be exchanged", n)
+			}
+			if sources, err := tm.app.db.Sources(ctx, store.SourceFilter{}); err != nil || len(sources) != 0 {
+				t.Errorf("sources = %v, %v; want none", sources, err)
+			}
+		})
+	}
+}
+
+// The test authorization's advice blames the redirect URI only for a provider's code that says
+// so, not for fosite's ordinary invalid_grant text, which speaks of "the redirection URI".
+func TestTestCauseRedirect(t *testing.T) {
+	const fositeGrant = "The provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token " +
+		"is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued " +
+		"to another client. The PKCE code challenge did not match the code verifier."
+	cases := []struct {
+		name string
+		err  error
+		want bool // the cause says the redirect URI is not registered
+	}{
+		{"wrong PKCE verifier", &loopback.ExchangeError{Status: 400, Code: "invalid_grant", Description: fositeGrant}, false},
+		{"redirect_uri_mismatch", &loopback.ExchangeError{Status: 400, Code: "redirect_uri_mismatch"}, true},
+		{"Microsoft AADSTS50011", &loopback.ExchangeError{Status: 400, Code: "invalid_request",
+			Description: "AADSTS50011: The redirect URI 'http://localhost:1/callback' specified in the request does not match " +
+				"the redirect URIs configured for the application."}, true},
+		{"redirect_uri_mismatch on the callback", &loopback.ProviderError{Code: "redirect_uri_mismatch"}, true},
+		{"access denied naming a redirect", &loopback.ProviderError{Code: "access_denied", Description: "redirect refused"}, false},
+	}
+	for _, c := range cases {
+		cause := testCause(c.err, "http://127.0.0.1/callback")
+		if got := strings.HasPrefix(cause, "Redirect URI not registered"); got != c.want {
+			t.Errorf("%s: cause %q; redirect advice %t, want %t", c.name, cause, got, c.want)
+		}
+	}
+}

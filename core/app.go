@@ -9,13 +9,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"os"
 	"path/filepath"
 	"sync"
 	"time"
 
 	"github.com/medialake/connect/core/access"
 	"github.com/medialake/connect/core/egress"
+	"github.com/medialake/connect/core/private"
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/core/tokens"
 	"github.com/medialake/connect/core/vault"
@@ -33,7 +33,8 @@ type Keychain interface {
 
 // Config is what App needs from its surroundings. Only Home is required.
 type Config struct {
-	// Home is the workspace folder; it is created (mode 0700) if missing.
+	// Home is the workspace folder; it is created if missing, made 0700 if it is not, and
+	// refused (private.ErrNotOwner) if another user owns it.
 	Home string
 	// Logger receives the log; nil discards it.
 	Logger *slog.Logger
@@ -87,7 +88,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.Home == "" {
 		return nil, errors.New("open workspace: no folder given")
 	}
-	if err := os.MkdirAll(cfg.Home, 0o700); err != nil {
+	if err := private.Dir(cfg.Home); err != nil {
 		return nil, fmt.Errorf("open workspace: %w", err)
 	}
 	db, err := store.Open(ctx, filepath.Join(cfg.Home, DBFile))

@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+
+	"github.com/medialake/connect/core/private"
 )
 
 // HomeEnv names the environment variable that chooses the workspace folder.
@@ -33,11 +35,16 @@ func HomeDir(flagValue string) (string, error) {
 // OpenLog returns a logger that appends to the log file in home and, when verbose, also writes
 // to stderr. Secrets reach it only as vault.Secret, which logs as [redacted].
 func OpenLog(home string, verbose bool) (*slog.Logger, io.Closer, error) {
-	if err := os.MkdirAll(home, 0o700); err != nil {
-		return nil, nil, fmt.Errorf("create workspace folder: %w", err)
+	if err := private.Dir(home); err != nil {
+		return nil, nil, fmt.Errorf("open log: %w", err)
 	}
-	f, err := os.OpenFile(filepath.Join(home, LogFile), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	path := filepath.Join(home, LogFile)
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, private.FileMode)
 	if err != nil {
+		return nil, nil, fmt.Errorf("open log: %w", err)
+	}
+	if err := private.File(path); err != nil { // a log made before, by hand or by an older version
+		f.Close()
 		return nil, nil, fmt.Errorf("open log: %w", err)
 	}
 	var h slog.Handler = slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelInfo})

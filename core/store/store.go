@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"github.com/mattn/go-sqlite3"
+
+	"github.com/medialake/connect/core/private"
 )
 
 // ApplicationID marks a SQLite file as a Medialake Connect workspace ("MLC1").
@@ -91,6 +93,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err := inspect(ctx, path, len(migs)); err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	if err := privateFiles(path); err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	sdb, err := sql.Open("sqlite3", dsn(path))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -101,6 +106,22 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	return db, nil
+}
+
+// privateFiles makes the database file and the files SQLite keeps beside it 0600, creating
+// the database file first if missing: SQLite gives the -wal, -shm and -journal files it
+// creates the database file's mode, so a 0600 database keeps them private whatever the umask.
+// It runs after inspect, so that a file that is not ours is left as it was.
+func privateFiles(path string) error {
+	if err := private.Create(path); err != nil {
+		return err
+	}
+	for _, suffix := range []string{"-wal", "-shm", "-journal"} {
+		if err := private.File(path + suffix); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Path is the database file's path.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/medialake/connect/core/access"
 	"github.com/medialake/connect/core/egress"
+	"github.com/medialake/connect/core/filelock"
 	"github.com/medialake/connect/core/private"
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/core/tokens"
@@ -23,6 +24,11 @@ import (
 
 // DBFile is the workspace database's name inside the workspace folder.
 const DBFile = "connect.db"
+
+// LocksDir is the folder, inside the workspace folder, of the lock files that keep two
+// processes from changing the same thing at once. core/tokens keeps its per-source refresh
+// locks there too (its default: "locks" beside the database).
+const LocksDir = "locks"
 
 // Keychain keeps the workspace's secrets; *vault.Vault satisfies it.
 type Keychain interface {
@@ -71,7 +77,9 @@ type App struct {
 	// upkeepTimeout. Tests shorten it.
 	upkeepTimeout time.Duration
 
-	integrationLocks integrationLocks // one change at a time per integration (lockIntegration)
+	// locks are the workspace's locks across processes: one change at a time per
+	// integration (lockIntegration), one connect per reserved source id.
+	locks *filelock.Dir
 
 	signInMu sync.Mutex // one sign-in at a time, so parallel guesses cannot slip past a lock-out
 	mu       sync.Mutex // guards sessions
@@ -108,6 +116,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		httpClient:  cfg.HTTPClient,
 		openURL:     cfg.OpenURL,
 		workspaceID: ws.ID,
+		locks:       filelock.New(filepath.Join(cfg.Home, LocksDir)),
 		sessions:    map[*access.Session]*sessionState{},
 	}
 	if a.log == nil {

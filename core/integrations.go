@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
@@ -270,7 +271,11 @@ func (a *App) DiscoverIssuer(ctx context.Context, s *access.Session, issuer stri
 // Saving a public client removes the secret saved before.
 func (a *App) SaveIntegration(ctx context.Context, s *access.Session, in IntegrationInput) error {
 	in.ID = strings.TrimSpace(in.ID)
-	defer a.lockIntegration(in.ID)()
+	unlock, err := a.lockIntegration(ctx, in.ID)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	p, old, saved, err := a.integrationRow(ctx, in.ID)
 	if err != nil {
 		// Authorize first all the same, so a refusal is recorded as one.
@@ -336,7 +341,11 @@ func (a *App) SaveIntegration(ctx context.Context, s *access.Session, in Integra
 // RemoveSecret deletes an integration's client secret from the keychain (admin only). Where
 // the provider requires a secret, the integration is disabled with it.
 func (a *App) RemoveSecret(ctx context.Context, s *access.Session, id string) error {
-	defer a.lockIntegration(id)()
+	unlock, err := a.lockIntegration(ctx, id)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	p, r, saved, err := a.integrationRow(ctx, id)
 	if err == nil && !saved {
 		err = ErrUnknownIntegration
@@ -378,7 +387,11 @@ func (a *App) SetEnabled(ctx context.Context, s *access.Session, id string, on b
 		action = access.IntegrationEnable
 	}
 	// The whole row is written back: no save may change it meanwhile.
-	defer a.lockIntegration(id)()
+	unlock, err := a.lockIntegration(ctx, id)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	p, r, saved, err := a.integrationRow(ctx, id)
 	label := id
 	if err == nil {
@@ -442,7 +455,11 @@ func (a *App) AddCustomIntegration(ctx context.Context, s *access.Session, name 
 // confirmDisconnect is set: then each source is disconnected first, revoked at the provider
 // where it can be.
 func (a *App) RemoveIntegration(ctx context.Context, s *access.Session, id string, confirmDisconnect bool) error {
-	defer a.lockIntegration(id)()
+	unlock, err := a.lockIntegration(ctx, id)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	_, r, saved, err := a.integrationRow(ctx, id)
 	if err == nil && !saved {
 		err = ErrUnknownIntegration
@@ -616,38 +633,17 @@ func testCause(err error, redirectURI string) string {
 	return "Check the client ID, the client secret, the redirect URI and the scopes against the setup guide."
 }
 
-// integrationLocks serializes the changes to each integration: a keychain-then-database save
-// must not interleave with another admin's, or one's restore after a failed database write
-// could undo the other's secret. Its zero value is ready to use.
-type integrationLocks struct {
-	mu   sync.Mutex
-	byID map[string]*sync.Mutex
-	// waiting, if set, is told that a change to id waits for another one (tests).
-	waiting func(id string)
-}
-
-// lockIntegration waits until no other change to integration id runs, and returns the
-// function that lets the next one go.
-func (a *App) lockIntegration(id string) (unlock func()) {
-	l := &a.integrationLocks
-	l.mu.Lock()
-	if l.byID == nil {
-		l.byID = map[string]*sync.Mutex{}
+// lockIntegration waits until no other change to integration id runs, in this process or
+// another (the GUI and a command at once), and returns the function that lets the next one
+// go. A keychain-then-database save must not interleave with another's, or one's restore
+// after a failed database write could undo the other's secret. The id is hex-encoded into
+// the lock's name, so that any id is one plain file name.
+func (a *App) lockIntegration(ctx context.Context, id string) (unlock func(), err error) {
+	unlock, err = a.locks.Lock(ctx, "integration-"+hex.EncodeToString([]byte(id)))
+	if err != nil {
+		return nil, fmt.Errorf("wait for another change to integration %s: %w", id, err)
 	}
-	m := l.byID[id]
-	if m == nil {
-		m = new(sync.Mutex)
-		l.byID[id] = m
-	}
-	waiting := l.waiting
-	l.mu.Unlock()
-	if !m.TryLock() {
-		if waiting != nil {
-			waiting(id)
-		}
-		m.Lock()
-	}
-	return m.Unlock
+	return unlock, nil
 }
 
 // withSecret puts next under key in the keychain (removes the entry when next is nil), then

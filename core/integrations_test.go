@@ -946,7 +946,7 @@ func TestConcurrentSavesOfOneIntegrationTakeTurns(t *testing.T) {
 	w := newAdminWorkspace(t, k)
 	a := w.app
 	waiting := make(chan string, 1)
-	a.integrationLocks.waiting = func(id string) { waiting <- id }
+	a.locks.OnWait(func(name string) { waiting <- name })
 	if _, err := a.AddUser(ctx, w.admin, "ada", access.Admin, secret(adminPass), secret(adminPass)); err != nil {
 		t.Fatal(err)
 	}
@@ -963,9 +963,9 @@ func TestConcurrentSavesOfOneIntegrationTakeTurns(t *testing.T) {
 	}
 	go func() { done <- a.SaveIntegration(ctx, ada, googleInput("cid", "second-secret")) }()
 	select {
-	case id := <-waiting:
-		if id != "google" {
-			t.Errorf("a save waited for %q, want google", id)
+	case name := <-waiting:
+		if want := googleLock; name != want {
+			t.Errorf("a save waited for %q, want %s (google's)", name, want)
 		}
 	case call := <-k.calls:
 		t.Fatalf("the second save called the keychain (%s) while the first one was writing", call)

@@ -71,6 +71,9 @@ type App struct {
 	// disconnectSource ends one source when its owner is deleted (see disconnect); tests
 	// replace it.
 	disconnectSource func(ctx context.Context, sourceID int64) error
+	// tokenSaved, if set, is told each new source's id once its token is in the keychain and
+	// before its row is saved (tests kill the process there).
+	tokenSaved func(id int64)
 	// upkeep is what Maintain remembers between runs (see maintain.go).
 	upkeep upkeep
 	// upkeepTimeout bounds each source's upkeep in Maintain; 0 means the constant
@@ -133,6 +136,13 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	}
 	a.tokens = tokens.New(db, a.keychain, tokens.WithClock(a.now), tokens.WithLogger(a.log), tokens.WithHTTPClient(a.httpClient))
 	a.disconnectSource = a.disconnectOwned
+	// A connect killed between the keychain and the database left a token without a row.
+	// The workspace opens all the same (the keychain may be locked now); the next start tries again.
+	if n, err := a.sweepPending(ctx); err != nil {
+		a.log.Error("delete the tokens of connects that did not finish", "deleted", n, "err", err)
+	} else if n > 0 {
+		a.log.Info("deleted the tokens of connects that did not finish", "deleted", n)
+	}
 	return a, nil
 }
 

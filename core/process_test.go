@@ -6,8 +6,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
+	"syscall"
 	"testing"
 
 	"github.com/medialake/connect/core/vault"
@@ -23,7 +25,8 @@ const (
 // childModes are what a child process may be asked to do; each reports on stdout, one line
 // at a time, and reads its go-aheads from stdin.
 var childModes = map[string]func(ctx context.Context, a *App) error{
-	"save-held": childSaveHeld,
+	"save-held":      childSaveHeld,
+	"connect-killed": childConnectKilled,
 }
 
 // runChild is the child process's main function.
@@ -137,4 +140,31 @@ func childSaveHeld(ctx context.Context, a *App) error {
 		return err
 	}
 	return a.SaveIntegration(ctx, s, googleInput("child-id", "child-secret"))
+}
+
+// childConnectKilled connects an account as wendy through the integration "idp" and kills
+// itself (SIGKILL) once the token is in the keychain, before the source's row is saved. It
+// says "saved <id>" first. The browser is a plain HTTP client: the test server approves at
+// once and redirects to the app's callback.
+func childConnectKilled(ctx context.Context, a *App) error {
+	a.tokenSaved = func(id int64) {
+		fmt.Println("saved", id)
+		syscall.Kill(os.Getpid(), syscall.SIGKILL)
+		select {} // the signal is on its way
+	}
+	s, err := a.SignIn(ctx, "wendy", secret(writerPass))
+	if err != nil {
+		return err
+	}
+	browse := func(authURL string) error {
+		resp, err := http.Get(authURL)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		_, err = io.Copy(io.Discard, resp.Body)
+		return err
+	}
+	_, err = a.Connect(ctx, s, "idp", FlowHooks{OpenURL: browse})
+	return err
 }

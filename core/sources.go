@@ -164,9 +164,10 @@ func (a *App) EnabledIntegrations(ctx context.Context, s *access.Session) ([]Int
 }
 
 // Connect signs the session's user in at the integration's provider through the browser and
-// saves the account as a new source of theirs: the token in the keychain, then the row. The
-// same account twice is an *AlreadyConnectedError, an integration nobody set up
-// ErrUnknownIntegration; nothing is saved on any failure.
+// saves the account as a new source of theirs: the token in the keychain, then the row (see
+// pending.go for why no token outlives a row that was never saved). The same account twice
+// is an *AlreadyConnectedError, an integration nobody set up ErrUnknownIntegration; nothing
+// is saved on any failure.
 func (a *App) Connect(ctx context.Context, s *access.Session, integrationID string, hooks FlowHooks) (Source, error) {
 	u, err := a.authorize(ctx, s, access.SourceConnect, integrationID, true)
 	if err != nil {
@@ -191,37 +192,48 @@ func (a *App) Connect(ctx context.Context, s *access.Session, integrationID stri
 		return failed(label, &AlreadyConnectedError{SourceID: id, Account: res.account.Label})
 	}
 
-	now := a.now()
-	row := store.Source{IntegrationID: in.row.ID, OwnerID: u.ID, Account: res.account.Label,
-		AccountSubject: res.account.Subject, Scopes: res.scopes, Status: store.StatusConnected,
-		TokenVersion: 1, TokenExpiry: res.token.Expiry, LastRefreshAt: now, CreatedAt: now, UpdatedAt: now}
-	var id int64
-	saved := false
-	// The row commits only once the keychain holds the token; if it does not commit, the
-	// token goes again.
-	err = a.change(ctx, u.Name, access.SourceConnect, label, func(tx *sql.Tx) (string, error) {
-		var err error
-		if id, err = store.InsertSource(ctx, tx, row); err != nil {
-			if errors.Is(err, store.ErrDuplicate) {
-				err = fmt.Errorf("%w: %w", ErrAlreadyConnected, err)
-			}
-			return "", err
-		}
-		if err := tokens.Save(ctx, a.keychain, id, res.token); err != nil {
-			return "", err
-		}
-		saved = true
-		return "scopes granted: " + strings.Join(res.scopes, " "), nil
-	})
+	id, err := a.saveSource(ctx, u.Name, label, in, res, u.ID)
 	if err != nil {
-		if saved {
-			if derr := a.keychain.Delete(context.WithoutCancel(ctx), vault.SourceTokenKey(id)); derr != nil && !errors.Is(derr, vault.ErrNotFound) {
-				a.log.Error("token of an unsaved source left in the keychain", "source", id, "err", derr)
-			}
-		}
 		return failed(label, err)
 	}
 	return a.source(ctx, id)
+}
+
+// saveSource saves a signed-in account as a new source of owner: it reserves the id, writes
+// the token to the keychain under it, then saves the row with its activity entry. On any
+// failure the token goes again, and the reservation with it.
+func (a *App) saveSource(ctx context.Context, actor, label string, in integration, res flowResult, owner int64) (int64, error) {
+	id, unlock, err := a.reserveSource(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer unlock()
+	now := a.now()
+	row := store.Source{ID: id, IntegrationID: in.row.ID, OwnerID: owner, Account: res.account.Label,
+		AccountSubject: res.account.Subject, Scopes: res.scopes, Status: store.StatusConnected,
+		TokenVersion: 1, TokenExpiry: res.token.Expiry, LastRefreshAt: now, CreatedAt: now, UpdatedAt: now}
+	err = tokens.Save(ctx, a.keychain, id, res.token)
+	if err == nil && a.tokenSaved != nil {
+		a.tokenSaved(id)
+	}
+	if err == nil {
+		err = a.change(ctx, actor, access.SourceConnect, label, func(tx *sql.Tx) (string, error) {
+			if err := store.SaveReservedSource(ctx, tx, row); err != nil {
+				if errors.Is(err, store.ErrDuplicate) {
+					err = fmt.Errorf("%w: %w", ErrAlreadyConnected, err)
+				}
+				return "", err
+			}
+			return "scopes granted: " + strings.Join(res.scopes, " "), nil
+		})
+	}
+	if err != nil {
+		if derr := a.dropReserved(context.WithoutCancel(ctx), id); derr != nil {
+			a.log.Error("token of an unsaved source left in the keychain until the next start", "source", id, "err", derr)
+		}
+		return 0, err
+	}
+	return id, nil
 }
 
 // Reconnect signs in again for a source, whose token it replaces; the status becomes

@@ -104,3 +104,50 @@ func TestMigrationKeepsSourceIDs(t *testing.T) {
 		t.Errorf("foreign key check after migration: %d problems, %v", fkErrors, err)
 	}
 }
+
+// A reserved id is taken from the same sequence as the sources' own ids, becomes a row once,
+// and is never handed out again, even when the reservation is dropped.
+func TestReserveSourceID(t *testing.T) {
+	db := openTemp(t)
+	ctx := t.Context()
+	putIntegration(t, db, testIntegration("box"))
+	alice := addUser(t, db, "alice")
+	src := func(sub string) Source {
+		return Source{IntegrationID: "box", OwnerID: alice, Account: sub, AccountSubject: sub, CreatedAt: at(1), UpdatedAt: at(1)}
+	}
+	reserve := func() int64 {
+		t.Helper()
+		id, err := ReserveSourceID(ctx, db, at(1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	first := insertSource(t, db, src("one"))
+	kept, dropped := reserve(), reserve()
+	next := insertSource(t, db, src("two"))
+	if !(first < kept && kept < dropped && dropped < next) {
+		t.Fatalf("ids: source %d, reserved %d and %d, then source %d; want them increasing", first, kept, dropped, next)
+	}
+	if err := DropPendingSource(ctx, db, dropped); err != nil {
+		t.Fatal(err)
+	}
+	row := src("three")
+	row.ID = kept
+	if err := SaveReservedSource(ctx, db, row); err != nil {
+		t.Fatalf("SaveReservedSource: %v", err)
+	}
+	if got, err := db.Source(ctx, kept); err != nil || got.Account != "three" || got.Status != StatusConnected {
+		t.Errorf("saved reserved source = %+v, %v", got, err)
+	}
+	row.ID, row.AccountSubject = dropped, "four"
+	if err := SaveReservedSource(ctx, db, row); !errors.Is(err, ErrNotFound) {
+		t.Errorf("SaveReservedSource of a dropped reservation = %v, want ErrNotFound", err)
+	}
+	if ids, err := PendingSources(ctx, db); err != nil || len(ids) != 0 {
+		t.Errorf("pending after saving and dropping = %v, %v; want none", ids, err)
+	}
+	if last := insertSource(t, db, src("five")); last <= next {
+		t.Errorf("source after the reservations got id %d, want more than %d", last, next)
+	}
+}

@@ -310,20 +310,7 @@ func (a *App) SaveIntegration(ctx context.Context, s *access.Session, in Integra
 		next.SecretSetAt, next.SecretSetBy = time.Time{}, ""
 	}
 
-	write := func() error {
-		return a.change(ctx, admin.Name, access.IntegrationSave, next.Name, func(tx *sql.Tx) (string, error) {
-			// BEGIN IMMEDIATE holds the write lock, so the committed rows read here are the
-			// ones this change lands on: no other integration takes the port meanwhile.
-			others, err := a.otherPorts(ctx, in.ID)
-			if err != nil {
-				return "", err
-			}
-			if other, taken := others[next.RedirectPort]; taken && next.RedirectPort != 0 {
-				return "", &ValidationError{Fields: map[string]string{FieldPort: portTaken(next.RedirectPort, other)}}
-			}
-			return saveDetail(old, next, saved, !secret.IsZero()), store.PutIntegration(ctx, tx, next)
-		})
-	}
+	write := func() error { return a.putIntegration(ctx, admin.Name, old, next, saved, !secret.IsZero()) }
 	switch {
 	case !secret.IsZero():
 		err = a.withSecret(ctx, vault.IntegrationSecretKey(next.ID), &secret, write)
@@ -336,6 +323,23 @@ func (a *App) SaveIntegration(ctx context.Context, s *access.Session, in Integra
 		return fmt.Errorf("save integration %s: %w", next.Name, err)
 	}
 	return nil
+}
+
+// putIntegration writes next over old (saved tells whether old was in the database) with its
+// activity entry; newSecret says whether the keychain just got a new client secret.
+func (a *App) putIntegration(ctx context.Context, actor string, old, next store.Integration, saved, newSecret bool) error {
+	return a.change(ctx, actor, access.IntegrationSave, next.Name, func(tx *sql.Tx) (string, error) {
+		// BEGIN IMMEDIATE holds the write lock, so the committed rows read here are the
+		// ones this change lands on: no other integration takes the port meanwhile.
+		others, err := a.otherPorts(ctx, next.ID)
+		if err != nil {
+			return "", err
+		}
+		if other, taken := others[next.RedirectPort]; taken && next.RedirectPort != 0 {
+			return "", &ValidationError{Fields: map[string]string{FieldPort: portTaken(next.RedirectPort, other)}}
+		}
+		return saveDetail(old, next, saved, newSecret), store.PutIntegration(ctx, tx, next)
+	})
 }
 
 // RemoveSecret deletes an integration's client secret from the keychain (admin only). Where

@@ -199,43 +199,6 @@ func (a *App) Connect(ctx context.Context, s *access.Session, integrationID stri
 	return a.source(ctx, id)
 }
 
-// saveSource saves a signed-in account as a new source of owner: it reserves the id, writes
-// the token to the keychain under it, then saves the row with its activity entry. On any
-// failure the token goes again, and the reservation with it.
-func (a *App) saveSource(ctx context.Context, actor, label string, in integration, res flowResult, owner int64) (int64, error) {
-	id, unlock, err := a.reserveSource(ctx)
-	if err != nil {
-		return 0, err
-	}
-	defer unlock()
-	now := a.now()
-	row := store.Source{ID: id, IntegrationID: in.row.ID, OwnerID: owner, Account: res.account.Label,
-		AccountSubject: res.account.Subject, Scopes: res.scopes, Status: store.StatusConnected,
-		TokenVersion: 1, TokenExpiry: res.token.Expiry, LastRefreshAt: now, CreatedAt: now, UpdatedAt: now}
-	err = tokens.Save(ctx, a.keychain, id, res.token)
-	if err == nil && a.tokenSaved != nil {
-		a.tokenSaved(id)
-	}
-	if err == nil {
-		err = a.change(ctx, actor, access.SourceConnect, label, func(tx *sql.Tx) (string, error) {
-			if err := store.SaveReservedSource(ctx, tx, row); err != nil {
-				if errors.Is(err, store.ErrDuplicate) {
-					err = fmt.Errorf("%w: %w", ErrAlreadyConnected, err)
-				}
-				return "", err
-			}
-			return "scopes granted: " + strings.Join(res.scopes, " "), nil
-		})
-	}
-	if err != nil {
-		if derr := a.dropReserved(context.WithoutCancel(ctx), id); derr != nil {
-			a.log.Error("token of an unsaved source left in the keychain until the next start", "source", id, "err", derr)
-		}
-		return 0, err
-	}
-	return id, nil
-}
-
 // Reconnect signs in again for a source, whose token it replaces; the status becomes
 // connected, and the account's label and the granted scopes become what the provider says
 // now. Another account than the source's is a *DifferentAccountError and changes nothing.

@@ -36,7 +36,7 @@ func HomeDir(flagValue string) (string, error) {
 // to stderr. Secrets reach it only as vault.Secret, which logs as [redacted].
 func OpenLog(home string, verbose bool) (*slog.Logger, io.Closer, error) {
 	if err := private.Dir(home); err != nil {
-		return nil, nil, fmt.Errorf("open log: %w", err)
+		return nil, nil, fmt.Errorf("open workspace: %w", err)
 	}
 	path := filepath.Join(home, LogFile)
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, private.FileMode)

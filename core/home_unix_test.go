@@ -47,8 +47,8 @@ func assertPrivate(t *testing.T, home string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if files < 3 {
-		t.Errorf("found %d files in %s, want at least the database, its WAL and the log", files, home)
+	if files < 5 {
+		t.Errorf("found %d files in %s, want at least the database, its -wal and -shm, the log and a lock", files, home)
 	}
 }
 
@@ -89,6 +89,11 @@ func TestWorkspaceFilesPrivateWhateverTheUmask(t *testing.T) {
 		if _, err := a.SignIn(ctx, "root", secret(adminPass)); err != nil { // a write: the sign-in is logged
 			t.Fatalf("SignIn: %v", err)
 		}
+		unlock, err := a.lockIntegration(ctx, "google") // a lock file, as a save takes
+		if err != nil {
+			t.Fatal(err)
+		}
+		unlock()
 		assertPrivate(t, home) // the -wal and -shm exist while the database is open
 	}
 	open()

@@ -10,7 +10,7 @@
 // that rotates refresh tokens the loser would send a refresh token the winner already spent,
 // and the provider would revoke the whole grant. So a refresh runs under the source's lock:
 // a per-source channel within the process, then an exclusive OS file lock (flock, LockFileEx)
-// on a small file per source beside the database. Under the lock the keychain is read again,
+// on a small file per source beside the database (core/filelock). Under the lock the keychain is read again,
 // and if another process refreshed meanwhile its token is used as it is.
 //
 // The lock is a file and not a SQLite write transaction on purpose. SQLite has no row locks:

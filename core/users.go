@@ -216,35 +216,6 @@ func (a *App) wrongPassphrase(ctx context.Context, u store.User, action access.A
 	return fmt.Errorf("%s %q: %w", action, u.Name, access.ErrWrongPassphrase)
 }
 
-// SignOut ends the session; core refuses it from then on with access.ErrSessionEnded.
-func (a *App) SignOut(ctx context.Context, s *access.Session) {
-	a.mu.Lock()
-	_, ok := a.sessions[s]
-	delete(a.sessions, s)
-	a.mu.Unlock()
-	if ok {
-		a.note(ctx, s.Name, access.SignOut, s.Name, store.OutcomeOK, "")
-	}
-}
-
-// Lock locks the session at once, as the idle lock would: core refuses it with
-// access.ErrSessionLocked, and the user signs in again.
-func (a *App) Lock(s *access.Session) {
-	a.mu.Lock()
-	if st, ok := a.sessions[s]; ok {
-		st.locked = true
-	}
-	a.mu.Unlock()
-}
-
-// Touch counts as use of the session, postponing its idle lock, and reports whether it is
-// still usable: access.ErrSessionLocked, access.ErrSessionEnded (with access.ErrDisabled when
-// the user was disabled) otherwise.
-func (a *App) Touch(ctx context.Context, s *access.Session) error {
-	_, err := a.session(ctx, s)
-	return err
-}
-
 // IdleLock returns how long a session may stay idle before it locks.
 func (a *App) IdleLock(ctx context.Context, s *access.Session) (time.Duration, error) {
 	if _, err := a.session(ctx, s); err != nil {

@@ -73,8 +73,9 @@ type App struct {
 	integrationLocks integrationLocks // one change at a time per integration (lockIntegration)
 
 	signInMu sync.Mutex // one sign-in at a time, so parallel guesses cannot slip past a lock-out
-	mu       sync.Mutex // guards sessions
+	mu       sync.Mutex // guards sessions and idleLock
 	sessions map[*access.Session]*sessionState
+	idleLock time.Duration // the workspace's idle-lock time as last read (see live); 0: not yet
 }
 
 type sessionState struct {

@@ -85,8 +85,9 @@ type App struct {
 	locks *filelock.Dir
 
 	signInMu sync.Mutex // one sign-in at a time, so parallel guesses cannot slip past a lock-out
-	mu       sync.Mutex // guards sessions
+	mu       sync.Mutex // guards sessions and idleLock
 	sessions map[*access.Session]*sessionState
+	idleLock time.Duration // the workspace's idle-lock time as last read (see live); 0: not yet
 }
 
 type sessionState struct {
@@ -185,60 +186,6 @@ func (a *App) authorize(ctx context.Context, s *access.Session, action access.Ac
 		return store.User{}, fmt.Errorf("%s %s: %w", action, subject, err)
 	}
 	return u, nil
-}
-
-// session checks that s is live and counts this call as use of it.
-func (a *App) session(ctx context.Context, s *access.Session) (store.User, error) {
-	ws, err := a.db.Workspace(ctx)
-	if err != nil {
-		return store.User{}, err
-	}
-	now := a.now()
-	a.mu.Lock()
-	st, ok := a.sessions[s]
-	switch {
-	case !ok:
-		a.mu.Unlock()
-		return store.User{}, access.ErrSessionEnded
-	case st.locked || now.Sub(st.lastUse) > ws.IdleLock:
-		st.locked = true
-		a.mu.Unlock()
-		return store.User{}, access.ErrSessionLocked
-	}
-	a.mu.Unlock()
-
-	u, err := store.UserByID(ctx, a.db, s.UserID)
-	if errors.Is(err, store.ErrNotFound) {
-		a.endSession(s)
-		return store.User{}, access.ErrSessionEnded
-	}
-	if err != nil {
-		return store.User{}, err
-	}
-	if u.Disabled {
-		a.endSession(s)
-		return store.User{}, fmt.Errorf("%w: %w", access.ErrSessionEnded, access.ErrDisabled)
-	}
-	a.mu.Lock()
-	if st.lastUse.Before(now) {
-		st.lastUse = now
-	}
-	a.mu.Unlock()
-	return u, nil
-}
-
-func (a *App) startSession(u store.User, now time.Time) *access.Session {
-	s := &access.Session{UserID: u.ID, Name: u.Name, Privilege: u.Privilege, SignedInAt: now}
-	a.mu.Lock()
-	a.sessions[s] = &sessionState{lastUse: now}
-	a.mu.Unlock()
-	return s
-}
-
-func (a *App) endSession(s *access.Session) {
-	a.mu.Lock()
-	delete(a.sessions, s)
-	a.mu.Unlock()
 }
 
 // change runs fn, which makes a change, and appends the change's "ok" entry to the activity

@@ -125,23 +125,34 @@ func (a *App) SignIn(ctx context.Context, name string, pass vault.Secret) (*acce
 		a.note(ctx, u.Name, access.SignIn, u.Name, store.OutcomeDenied, "user disabled")
 		return nil, fmt.Errorf("sign in %q: %w", u.Name, access.ErrDisabled)
 	}
+	if err := a.checkSignIn(ctx, u, pass, now, ""); err != nil {
+		return nil, err
+	}
+	return a.withNotices(ctx, u, a.startSession(u, now)), nil
+}
+
+// checkSignIn checks u's passphrase as sign-in does, for SignIn and Unlock alike: counted
+// against the lock-out first (countAttempt), recorded in the activity log either way, and on
+// success the failure count cleared and the hash brought up to the current parameters. detail
+// describes the success in the log.
+func (a *App) checkSignIn(ctx context.Context, u store.User, pass vault.Secret, now time.Time, detail string) error {
 	at, err := a.countAttempt(ctx, u, now)
 	if err != nil {
-		return nil, a.refusedAttempt(ctx, u, access.SignIn, err)
+		return a.refusedAttempt(ctx, u, access.SignIn, err)
 	}
 	ok, err := access.Verify(u.PassphraseHash, pass)
 	if err != nil {
 		a.note(ctx, u.Name, access.SignIn, u.Name, store.OutcomeFailed, "stored passphrase hash unreadable")
-		return nil, fmt.Errorf("sign in %q: %w", u.Name, err)
+		return fmt.Errorf("sign in %q: %w", u.Name, err)
 	}
 	if !ok {
-		return nil, a.wrongPassphrase(ctx, u, access.SignIn, at)
+		return a.wrongPassphrase(ctx, u, access.SignIn, at)
 	}
 
 	var rehash string
 	if access.NeedsRehash(u.PassphraseHash) {
 		if rehash, err = access.Hash(pass); err != nil {
-			return nil, fmt.Errorf("sign in %q: %w", u.Name, err)
+			return fmt.Errorf("sign in %q: %w", u.Name, err)
 		}
 	}
 	err = a.change(ctx, u.Name, access.SignIn, u.Name, func(tx *sql.Tx) (string, error) {
@@ -149,14 +160,17 @@ func (a *App) SignIn(ctx context.Context, name string, pass vault.Secret) (*acce
 			return "", err
 		}
 		if rehash == "" {
-			return "", nil
+			return detail, nil
 		}
-		return "passphrase re-hashed with current parameters", store.SetPassphraseHash(ctx, tx, u.ID, rehash, false)
+		if detail != "" {
+			detail += "; "
+		}
+		return detail + "passphrase re-hashed with current parameters", store.SetPassphraseHash(ctx, tx, u.ID, rehash, false)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("sign in %q: %w", u.Name, err)
+		return fmt.Errorf("sign in %q: %w", u.Name, err)
 	}
-	return a.withNotices(ctx, u, a.startSession(u, now)), nil
+	return nil
 }
 
 // attempt is a passphrase check, counted before it is made (see countAttempt).
@@ -214,35 +228,6 @@ func (a *App) wrongPassphrase(ctx context.Context, u store.User, action access.A
 		return fmt.Errorf("%s %q: %w: %w", action, u.Name, access.ErrWrongPassphrase, &access.LockedError{Until: at.until})
 	}
 	return fmt.Errorf("%s %q: %w", action, u.Name, access.ErrWrongPassphrase)
-}
-
-// SignOut ends the session; core refuses it from then on with access.ErrSessionEnded.
-func (a *App) SignOut(ctx context.Context, s *access.Session) {
-	a.mu.Lock()
-	_, ok := a.sessions[s]
-	delete(a.sessions, s)
-	a.mu.Unlock()
-	if ok {
-		a.note(ctx, s.Name, access.SignOut, s.Name, store.OutcomeOK, "")
-	}
-}
-
-// Lock locks the session at once, as the idle lock would: core refuses it with
-// access.ErrSessionLocked, and the user signs in again.
-func (a *App) Lock(s *access.Session) {
-	a.mu.Lock()
-	if st, ok := a.sessions[s]; ok {
-		st.locked = true
-	}
-	a.mu.Unlock()
-}
-
-// Touch counts as use of the session, postponing its idle lock, and reports whether it is
-// still usable: access.ErrSessionLocked, access.ErrSessionEnded (with access.ErrDisabled when
-// the user was disabled) otherwise.
-func (a *App) Touch(ctx context.Context, s *access.Session) error {
-	_, err := a.session(ctx, s)
-	return err
 }
 
 // IdleLock returns how long a session may stay idle before it locks.

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -26,7 +27,8 @@ const Title = "Medialake Connect"
 type Deps struct {
 	// Probe tells whether the keychain answers, for the status line; nil hides that part.
 	Probe func(ctx context.Context) error
-	// Now is the clock for the idle lock; nil means time.Now.
+	// Now is the clock for the countdowns shown (a sign-in lock-out); nil means time.Now. The
+	// idle lock runs on core's clock: core alone decides it.
 	Now func() time.Time
 }
 
@@ -38,9 +40,8 @@ type UI struct {
 	deps Deps
 
 	session *access.Session
-	lastUse time.Time // of the window, for the idle lock; Fyne's goroutine only
-	idle    time.Duration
-	typed   uint64 // hash of the focused entry's text at the last idle check; 0: none
+	held    *heldScreen // the screen of a locked session, while the sign-in screen shows
+	typed   uint64      // hash of the focused entry's text at the last idle check; 0: none
 
 	// The screens, kept so that tests can reach their widgets.
 	first  *firstStartScreen
@@ -111,26 +112,24 @@ func (u *UI) Close() { close(u.quit) }
 // Tests call it after a tap.
 func (u *UI) Wait() { u.pending.Wait() }
 
-// used records activity in the window, which postpones the idle lock.
-func (u *UI) used() { u.lastUse = u.deps.Now() }
+// used tells core of activity in the window, which postpones the idle lock. It costs no I/O,
+// so every key and tap may call it.
+func (u *UI) used() {
+	if u.session != nil {
+		u.core.Used(u.session)
+	}
+}
 
-// signedIn switches to the tabs for a fresh session.
+// signedIn switches to the tabs for a fresh session. A locked session left behind (another
+// user signed in at the lock screen) ends, and nothing of its screen is kept.
 func (u *UI) signedIn(s *access.Session) {
+	u.dropHeld()
 	u.session = s
-	u.used()
 	u.first, u.signIn = nil, nil
 	u.home = newHomeScreen(u)
 	u.win.SetMainMenu(u.mainMenu())
 	u.win.SetContent(u.home.content)
 	u.showNotices(s.Notices)
-	u.background(func(ctx context.Context) func() {
-		d, err := u.core.IdleLock(ctx, s)
-		return func() {
-			if err == nil {
-				u.idle = d
-			}
-		}
-	})
 }
 
 // showNotices shows what core says must be read at once after signing in (a passphrase reset
@@ -146,18 +145,25 @@ func (u *UI) showNotices(notices []string) {
 	showInfo(u.win, "Please read", strings.Join(shown, "\n\n"))
 }
 
-// CheckIdle locks the session when the window has been idle for the workspace's idle-lock
-// time. A ticker calls it; tests call it with a clock of their own.
+// CheckIdle reports typing to core and asks core whether the session is still open; once core
+// has locked it (idle for the workspace's idle-lock time), the window shows the lock screen.
+// A ticker calls it; tests call it after moving core's clock.
 func (u *UI) CheckIdle() {
-	if u.session == nil || u.idle <= 0 {
+	s := u.session
+	if s == nil {
 		return
 	}
 	if u.typedSinceLastCheck() {
 		u.used()
 	}
-	if u.deps.Now().Sub(u.lastUse) >= u.idle {
-		u.lock("Locked after inactivity. Sign in again to go on.")
-	}
+	u.background(func(ctx context.Context) func() {
+		_, err := u.core.IdleLeft(ctx, s)
+		return func() {
+			if u.session == s {
+				u.sessionLost(err)
+			}
+		}
+	})
 }
 
 // typedSinceLastCheck reports whether the focused entry's text changed since the last call.
@@ -238,26 +244,79 @@ func (u *UI) maintained(rep core.MaintainReport, err error) {
 	}
 }
 
-// lock ends the session in core and returns to the sign-in screen with a message.
+// heldScreen is what a locked session's user was doing: kept out of sight while the sign-in
+// screen shows, and put back when the same user signs in again, so that a lock loses nothing.
+type heldScreen struct {
+	session *access.Session
+	home    *homeScreen
+	dialogs []fyne.CanvasObject // the window's overlays at the lock, bottom first
+	focused fyne.Focusable
+}
+
+// lock locks the session in core and shows the sign-in screen with a message, keeping the
+// screen it covers for resume.
 func (u *UI) lock(msg string) {
 	if u.session == nil {
 		return
 	}
 	u.core.Lock(u.session)
-	name := u.session.Name
-	u.session = nil
-	u.home = nil
+	focused := u.win.Canvas().Focused() // before the dialogs go, as it may be in one
+	u.held = &heldScreen{session: u.session, home: u.home, focused: focused, dialogs: u.hideDialogs()}
+	u.session, u.home = nil, nil
 	u.win.SetMainMenu(nil)
-	u.showSignIn(msg, name)
+	u.showSignIn(msg, u.held.session.Name)
 }
 
-func (u *UI) signOut() {
-	if u.session == nil {
+// resume puts back the screen held at the lock, once core has unlocked its session.
+func (u *UI) resume() {
+	h := u.held
+	u.held, u.signIn = nil, nil
+	u.session, u.home = h.session, h.home
+	u.win.SetMainMenu(u.mainMenu())
+	u.win.SetContent(h.home.content)
+	for _, d := range h.dialogs {
+		u.win.Canvas().Overlays().Add(d)
+	}
+	if h.focused != nil {
+		u.win.Canvas().Focus(h.focused)
+	}
+}
+
+// dropHeld forgets the screen held at a lock and ends its session.
+func (u *UI) dropHeld() {
+	h := u.held
+	if h == nil {
 		return
 	}
+	u.held = nil
+	u.background(func(ctx context.Context) func() {
+		u.core.SignOut(ctx, h.session)
+		return nil
+	})
+}
+
+// hideDialogs takes the dialogs off the window, which keeps them over whatever content it is
+// given, and returns them.
+func (u *UI) hideDialogs() []fyne.CanvasObject {
+	o := u.win.Canvas().Overlays()
+	dialogs := slices.Clone(o.List())
+	if len(dialogs) > 0 {
+		o.Remove(dialogs[0]) // and every one above it
+	}
+	return dialogs
+}
+
+// signOut ends the session, or the locked one whose screen is held, and shows sign-in.
+func (u *UI) signOut() {
 	s := u.session
-	u.session = nil
-	u.home = nil
+	if s == nil && u.held != nil {
+		s = u.held.session
+	}
+	if s == nil {
+		return
+	}
+	u.session, u.home, u.held = nil, nil, nil
+	u.hideDialogs()
 	u.win.SetMainMenu(nil)
 	u.showSignIn("Signed out.", "")
 	u.background(func(ctx context.Context) func() {

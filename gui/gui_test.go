@@ -177,6 +177,7 @@ func TestIdleLockReturnsToSignIn(t *testing.T) {
 	old := f.ui.session
 	f.clock.Add(14 * time.Minute)
 	f.ui.CheckIdle()
+	f.ui.Wait()
 	if f.ui.home == nil {
 		t.Fatal("locked before the idle time was up")
 	}
@@ -265,16 +266,19 @@ func TestTypingPostponesIdleLock(t *testing.T) {
 	filter := f.ui.home.sources.filter
 	f.ui.win.Canvas().Focus(filter)
 	f.ui.CheckIdle() // notes what the entry holds
+	f.ui.Wait()
 	for range 4 {
 		f.clock.Add(5 * time.Minute)
 		test.Type(filter, "x")
 		f.ui.CheckIdle()
+		f.ui.Wait()
 		if f.ui.home == nil {
 			t.Fatal("locked while the person was typing")
 		}
 	}
 	f.clock.Add(16 * time.Minute) // then nothing
 	f.ui.CheckIdle()
+	f.ui.Wait()
 	if f.ui.home != nil {
 		t.Error("not locked after 16 idle minutes")
 	}

@@ -561,11 +561,11 @@ func (f *integrationForm) run(change func(ctx context.Context) error, after func
 		return func() {
 			f.busy = false
 			f.save.Enable()
-			if u.sessionLost(err) {
-				return
-			}
 			if after != nil {
-				after(err)
+				after(err) // a refusal undoes what the form shows, the lock's too
+			}
+			if u.sessionLost(err) {
+				f.status.SetText("Nothing was changed: the window locked first. Do it again.")
 			}
 			if err != nil {
 				return
@@ -618,12 +618,11 @@ func (f *integrationForm) discover() {
 	u.background(func(ctx context.Context) func() {
 		d, err := u.core.DiscoverIssuer(ctx, u.session, issuer)
 		return func() {
-			if u.sessionLost(err) {
-				return
-			}
 			if err != nil {
 				f.discovered.SetText(endpointsText(f.view.AuthURL, f.view.TokenURL, f.view.RevokeURL, f.view.UserinfoURL))
-				f.showProblems(map[string]string{core.FieldIssuer: message(err)})
+				if !u.sessionLost(err) {
+					f.showProblems(map[string]string{core.FieldIssuer: message(err)})
+				}
 				return
 			}
 			f.showProblems(nil)

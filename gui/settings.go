@@ -98,7 +98,6 @@ func (p *settingsPane) submit() {
 				p.status.SetText(message(err))
 				return
 			}
-			p.u.idle = d
 			p.status.Importance = widget.SuccessImportance
 			p.status.SetText("Saved.")
 		}

@@ -42,9 +42,10 @@ func TestSettingsPaneValidatesAndSaves(t *testing.T) {
 	if err != nil || set.IdleLock != 30*time.Minute || set.KeepAlive {
 		t.Errorf("stored settings = %+v, %v; want 30m and keep-alive off", set, err)
 	}
-	// The window's own idle lock follows at once.
+	// The idle lock follows at once.
 	f.clock.Add(20 * time.Minute)
 	f.ui.CheckIdle()
+	f.ui.Wait()
 	if f.ui.home == nil {
 		t.Error("locked after 20 minutes with a 30-minute idle lock")
 	}

@@ -146,16 +146,20 @@ func (u *UI) doSignIn(s *signInScreen) {
 		s.status.SetText("Choose your profile first.")
 		return
 	}
-	name, pass := s.profile.Selected, vault.NewSecret(s.pass.Text)
+	name, pass, held := s.profile.Selected, vault.NewSecret(s.pass.Text), u.held
 	s.button.Disable()
 	s.progress.Show()
 	s.status.SetText("")
 	u.background(func(ctx context.Context) func() {
-		sess, err := u.core.SignIn(ctx, name, pass)
+		sess, unlocked, err := u.signInOrUnlock(ctx, held, name, pass)
 		return func() {
 			s.progress.Hide()
 			s.button.Enable()
-			if err == nil {
+			switch {
+			case err == nil && unlocked && u.held == held:
+				u.resume()
+				return
+			case err == nil:
 				u.signedIn(sess)
 				return
 			}
@@ -167,6 +171,22 @@ func (u *UI) doSignIn(s *signInScreen) {
 			}
 		}
 	})
+}
+
+// signInOrUnlock unlocks the held session when its user signs in again, so that their screen
+// comes back as it was; anyone else, or a session that has ended meanwhile, gets a new one.
+func (u *UI) signInOrUnlock(ctx context.Context, held *heldScreen, name string, pass vault.Secret) (*access.Session, bool, error) {
+	if held != nil && held.session.Name == name {
+		err := u.core.Unlock(ctx, held.session, pass)
+		if err == nil {
+			return held.session, true, nil
+		}
+		if !errors.Is(err, access.ErrSessionEnded) {
+			return nil, false, err
+		}
+	}
+	sess, err := u.core.SignIn(ctx, name, pass)
+	return sess, false, err
 }
 
 // holdSignIn keeps the button disabled and counts down while sign-in is locked out, so the

@@ -3,12 +3,8 @@ package core
 import (
 	"context"
 	"fmt"
-	"net"
-	"net/url"
-	"regexp"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"unicode"
 
@@ -20,26 +16,26 @@ import (
 // Bounds of an integration's fixed loopback port: the ports that need no privilege.
 const (
 	MinFixedPort = catalog.MinPort
-	MaxFixedPort = 65535
+	MaxFixedPort = catalog.MaxPort
 )
 
 // maxNameLen bounds a custom integration's name, as access.CleanName bounds a user's.
 const maxNameLen = 64
 
-// Fields of an IntegrationInput, as ValidationError names them.
+// Fields of an IntegrationInput, as ValidationError names them: catalog's rule book names them.
 const (
-	FieldName        = "name"
-	FieldClientID    = "client_id"
-	FieldClientType  = "client_type"
-	FieldSecret      = "secret"
-	FieldPort        = "port"
-	FieldScopes      = "scopes"
-	FieldTenant      = "tenant"
-	FieldIssuer      = "issuer"
-	FieldAuthURL     = "auth_url"
-	FieldTokenURL    = "token_url"
-	FieldRevokeURL   = "revoke_url"
-	FieldUserinfoURL = "userinfo_url"
+	FieldName        = catalog.FieldName
+	FieldClientID    = catalog.FieldClientID
+	FieldClientType  = catalog.FieldClientType
+	FieldSecret      = catalog.FieldSecret
+	FieldPort        = catalog.FieldPort
+	FieldScopes      = catalog.FieldScopes
+	FieldTenant      = catalog.FieldTenant
+	FieldIssuer      = catalog.FieldIssuer
+	FieldAuthURL     = catalog.FieldAuthURL
+	FieldTokenURL    = catalog.FieldTokenURL
+	FieldRevokeURL   = catalog.FieldRevokeURL
+	FieldUserinfoURL = catalog.FieldUserinfoURL
 )
 
 // ValidationError lists every field of an IntegrationInput that is wrong, each with a
@@ -90,116 +86,75 @@ type IntegrationInput struct {
 
 // checkInput validates in against provider p and the integration's saved row old, and
 // returns the row to save and the new secret (zero if none). Every wrong field is reported
-// at once, in a *ValidationError. For custom OpenID Connect it fetches the issuer's
-// discovery document and keeps its endpoints.
+// at once, in a *ValidationError. The rules are catalog's (Provider.Check, the same that
+// Resolve applies at each sign-in); core adds what needs the database or the network: the
+// name, a port another integration holds, and for custom OpenID Connect the issuer's
+// discovery document, whose endpoints it keeps.
 func (a *App) checkInput(ctx context.Context, p catalog.Provider, old store.Integration, in IntegrationInput, otherPorts map[int]string) (store.Integration, vault.Secret, error) {
-	bad := map[string]string{}
+	s := inputSettings(p, old, in)
+	port, portErr := p.ParsePort(in.Port)
+	s.Port = port
+	bad := p.Check(s)
+	if portErr != nil {
+		bad = append(bad, *portErr)
+	}
+	if other, taken := otherPorts[port]; taken && !bad.Has(FieldPort) {
+		bad = append(bad, catalog.FieldError{Field: FieldPort, Message: portTaken(port, other)})
+	}
 	next := old
-	next.Provider = string(p.ID)
-
+	next.Provider, next.ClientID, next.ClientType, next.RedirectPort = string(p.ID), s.ClientID, string(s.ClientType), port
+	next.Scopes = s.Scopes
+	if slices.Equal(s.Scopes, p.Scopes) {
+		next.Scopes = nil // the defaults: they follow the catalog when it changes
+	}
+	next.Tenant, next.Issuer = s.Tenant, s.Issuer
+	next.AuthURL, next.TokenURL, next.RevokeURL, next.UserinfoURL = s.AuthURL, s.TokenURL, s.RevokeURL, s.WhoAmIURL
 	if isCustomKind(p.ID) {
 		next.Name = strings.TrimSpace(in.Name)
 		if msg := checkName(next.Name); msg != "" {
-			bad[FieldName] = msg
+			bad = append(bad, catalog.FieldError{Field: FieldName, Message: msg})
 		}
 	}
-
-	next.ClientID = strings.TrimSpace(in.ClientID)
-	switch {
-	case next.ClientID == "":
-		bad[FieldClientID] = "Enter the client ID from the provider's console."
-	case strings.IndexFunc(next.ClientID, unicode.IsSpace) >= 0:
-		bad[FieldClientID] = "A client ID has no spaces or line breaks inside; copy it again from the console."
-	case strings.IndexFunc(next.ClientID, unicode.IsControl) >= 0:
-		bad[FieldClientID] = "The client ID holds control characters; copy it again from the console."
-	}
-
-	secret := vault.NewSecret(strings.TrimSpace(in.Secret.Reveal()))
-	hasSecret := !secret.IsZero() || !old.SecretSetAt.IsZero()
-	next.ClientType = ""
-	if len(p.ClientTypes) > 0 {
-		ct := catalog.ClientType(strings.TrimSpace(string(in.ClientType)))
-		switch {
-		case ct == "" && old.ClientType != "":
-			ct = catalog.ClientType(old.ClientType)
-		case ct == "" && hasSecret:
-			ct = catalog.ClientConfidential
-		case ct == "":
-			ct = catalog.ClientPublic
-		case !slices.Contains(p.ClientTypes, ct):
-			bad[FieldClientType] = "Choose Public or Confidential, as the app is registered at " + p.Name + "."
-		}
-		next.ClientType = string(ct)
-	}
-	switch p.SecretFor(catalog.ClientType(next.ClientType)) {
-	case catalog.SecretRequired:
-		switch {
-		case hasSecret:
-		case len(p.ClientTypes) > 0:
-			bad[FieldSecret] = "A confidential client needs its client secret: enter the one the console shows, or choose Public for a desktop registration."
-		default:
-			bad[FieldSecret] = p.Name + " requires a client secret: enter the one the console shows."
-		}
-	case catalog.SecretForbidden:
-		switch {
-		case secret.IsZero():
-		case len(p.ClientTypes) > 0:
-			bad[FieldSecret] = "A public client sends no client secret (" + p.Name + " would refuse the sign-in): leave it empty, or choose Confidential for a web registration."
-		default:
-			bad[FieldSecret] = p.Name + " refuses a client secret for this kind of app: leave it empty."
+	if p.ID == catalog.OIDC && !bad.Has(FieldIssuer) {
+		d, err := catalog.Discover(ctx, a.httpClient, next.Issuer)
+		if err != nil {
+			bad = append(bad, catalog.FieldError{Field: FieldIssuer, Message: "The discovery document could not be used: " + err.Error()})
+		} else {
+			next.AuthURL, next.TokenURL = d.AuthorizationEndpoint, d.TokenEndpoint
+			next.RevokeURL, next.UserinfoURL = d.RevocationEndpoint, d.UserinfoEndpoint
 		}
 	}
-
-	port, msg := checkPort(p, in.Port, otherPorts)
-	if msg != "" {
-		bad[FieldPort] = msg
-	}
-	next.RedirectPort = port
-
-	scopes, msg := parseScopes(in.Scopes)
-	if msg != "" {
-		bad[FieldScopes] = msg
-	}
-	if slices.Equal(scopes, p.Scopes) {
-		scopes = nil // the defaults: they follow the catalog when it changes
-	}
-	next.Scopes = scopes
-
-	next.Tenant, next.Issuer = "", ""
-	next.AuthURL, next.TokenURL, next.RevokeURL, next.UserinfoURL = "", "", "", ""
-	switch p.ID {
-	case catalog.Microsoft:
-		next.Tenant = strings.TrimSpace(in.Tenant)
-		if next.Tenant != "" && !tenantPattern.MatchString(next.Tenant) {
-			bad[FieldTenant] = "A tenant is common, organizations, consumers, a domain or a directory ID."
-		}
-	case catalog.OAuth2:
-		next.AuthURL = endpoint(bad, FieldAuthURL, in.AuthURL, true)
-		next.TokenURL = endpoint(bad, FieldTokenURL, in.TokenURL, true)
-		next.RevokeURL = endpoint(bad, FieldRevokeURL, in.RevokeURL, false)
-		next.UserinfoURL = endpoint(bad, FieldUserinfoURL, in.UserinfoURL, false)
-	case catalog.OIDC:
-		next.Issuer = endpoint(bad, FieldIssuer, in.Issuer, true)
-		if _, wrong := bad[FieldIssuer]; !wrong {
-			d, err := catalog.Discover(ctx, a.httpClient, next.Issuer)
-			if err != nil {
-				bad[FieldIssuer] = "The discovery document could not be used: " + err.Error()
-			} else {
-				next.AuthURL, next.TokenURL = d.AuthorizationEndpoint, d.TokenEndpoint
-				next.RevokeURL, next.UserinfoURL = d.RevocationEndpoint, d.UserinfoEndpoint
-			}
-		}
-	}
-
 	if len(bad) > 0 {
-		return store.Integration{}, vault.Secret{}, &ValidationError{Fields: bad}
+		return store.Integration{}, vault.Secret{}, &ValidationError{Fields: bad.Map()}
 	}
-	return next, secret, nil
+	return next, s.ClientSecret, nil
 }
 
-// tenantPattern is the tenant rule of catalog.Resolve: the names and IDs Microsoft uses, and
-// nothing that could change the endpoint's path.
-var tenantPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9.-]*$`)
+// inputSettings is in as catalog.Settings, trimmed, for the rules to check: only the fields
+// p's kind has, a client type not chosen as saved (see defaultClientType), and the saved
+// secret counted where no new one is typed.
+func inputSettings(p catalog.Provider, old store.Integration, in IntegrationInput) catalog.Settings {
+	s := catalog.Settings{
+		ClientID:     strings.TrimSpace(in.ClientID),
+		ClientSecret: vault.NewSecret(strings.TrimSpace(in.Secret.Reveal())),
+		SecretSaved:  !old.SecretSetAt.IsZero(),
+		ClientType:   catalog.ClientType(strings.TrimSpace(string(in.ClientType))),
+		Scopes:       catalog.ParseScopes(in.Scopes),
+	}
+	if s.ClientType == "" {
+		s.ClientType = defaultClientType(p, old.ClientType, !s.ClientSecret.IsZero() || s.SecretSaved)
+	}
+	switch p.ID {
+	case catalog.Microsoft:
+		s.Tenant = strings.TrimSpace(in.Tenant)
+	case catalog.OAuth2:
+		s.AuthURL, s.TokenURL = strings.TrimSpace(in.AuthURL), strings.TrimSpace(in.TokenURL)
+		s.RevokeURL, s.WhoAmIURL = strings.TrimSpace(in.RevokeURL), strings.TrimSpace(in.UserinfoURL)
+	case catalog.OIDC:
+		s.Issuer = strings.TrimSpace(in.Issuer)
+	}
+	return s
+}
 
 func checkName(name string) string {
 	switch {
@@ -213,77 +168,6 @@ func checkName(name string) string {
 	return ""
 }
 
-// checkPort reads the fixed port as typed: "" is any port, where the provider allows it.
-func checkPort(p catalog.Provider, typed string, others map[int]string) (int, string) {
-	typed = strings.TrimSpace(typed)
-	if typed == "" {
-		if p.Redirect.Policy == catalog.ExactMatch {
-			return 0, p.Name + " compares the redirect URI exactly, port included: enter the port of the URI you registered."
-		}
-		return 0, ""
-	}
-	port, err := strconv.Atoi(typed)
-	if err != nil || port < MinFixedPort || port > MaxFixedPort {
-		return 0, fmt.Sprintf("A fixed port is a number from %d to %d.", MinFixedPort, MaxFixedPort)
-	}
-	if other, taken := others[port]; taken {
-		return 0, portTaken(port, other)
-	}
-	return port, ""
-}
-
 func portTaken(port int, other string) string {
 	return fmt.Sprintf("Port %d is already the fixed port of %s; choose another.", port, other)
-}
-
-// parseScopes splits scopes typed with spaces, commas or line breaks, dropping repeats, and
-// checks each against RFC 6749 §3.3.
-func parseScopes(typed string) ([]string, string) {
-	var scopes []string
-	for _, sc := range strings.FieldsFunc(typed, func(r rune) bool { return r == ',' || unicode.IsSpace(r) }) {
-		for _, r := range sc {
-			if r < 0x21 || r > 0x7e || r == '"' || r == '\\' {
-				return nil, fmt.Sprintf("The scope %q holds a character scopes cannot hold (quotes, backslashes, non-ASCII).", sc)
-			}
-		}
-		if !slices.Contains(scopes, sc) {
-			scopes = append(scopes, sc)
-		}
-	}
-	return scopes, ""
-}
-
-// endpoint trims and checks a URL field, noting its problem in bad: https, or http on a
-// loopback host for testing; an authorization URL without the parameters the app sets itself.
-func endpoint(bad map[string]string, field, typed string, required bool) string {
-	raw := strings.TrimSpace(typed)
-	if raw == "" {
-		if required {
-			bad[field] = "Enter the URL."
-		}
-		return ""
-	}
-	u, err := url.Parse(raw)
-	switch {
-	case err != nil || !u.IsAbs() || u.Host == "":
-		bad[field] = "Enter a full URL, starting with https://."
-	case u.User != nil:
-		// The database and the activity log would hold the password.
-		bad[field] = "Leave the user name and password out of the URL: enter the client ID and secret in their fields."
-	case field == FieldAuthURL && catalog.ReservedAuthParam(raw) != "": // the app sets these at each sign-in
-		bad[field] = "Remove the parameter " + catalog.ReservedAuthParam(raw) + " from the URL: the app sets it itself at each sign-in."
-	case u.Scheme == "https":
-	case u.Scheme == "http" && isLoopback(u.Hostname()):
-	default:
-		bad[field] = "The URL must start with https:// (http:// only for localhost or 127.0.0.1, for testing)."
-	}
-	return raw
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

@@ -78,16 +78,22 @@ func state(p catalog.Provider, r store.Integration) IntegrationState {
 }
 
 // clientType is how the integration's app is registered where the provider offers the
-// choice: as saved, else (a row saved before the choice existed, or none saved) confidential
-// if it has a secret, public otherwise.
+// choice: see defaultClientType.
 func clientType(p catalog.Provider, r store.Integration) catalog.ClientType {
-	ct := catalog.ClientType(r.ClientType)
+	return defaultClientType(p, r.ClientType, !r.SecretSetAt.IsZero())
+}
+
+// defaultClientType is the client type of an integration whose form chose none: as saved,
+// else (a row saved before the choice existed, or none saved) confidential if it has a
+// secret, public otherwise; "" where p offers no choice.
+func defaultClientType(p catalog.Provider, saved string, hasSecret bool) catalog.ClientType {
+	ct := catalog.ClientType(saved)
 	switch {
 	case len(p.ClientTypes) == 0:
 		return ""
 	case slices.Contains(p.ClientTypes, ct):
 		return ct
-	case !r.SecretSetAt.IsZero():
+	case hasSecret:
 		return catalog.ClientConfidential
 	}
 	return catalog.ClientPublic

@@ -371,6 +371,8 @@ func TestSaveValidation(t *testing.T) {
 		{"microsoft public client with a secret", "microsoft", IntegrationInput{ClientID: "cid", ClientType: catalog.ClientPublic, Secret: secret("s")}, []string{FieldSecret}},
 		{"microsoft confidential client without one", "microsoft", IntegrationInput{ClientID: "cid", ClientType: catalog.ClientConfidential}, []string{FieldSecret}},
 		{"microsoft unknown client type", "microsoft", IntegrationInput{ClientID: "cid", ClientType: "web"}, []string{FieldClientType}},
+		// Resolve refuses a client type where the provider offers no choice; so does a save.
+		{"client type of a provider without the choice", "google", IntegrationInput{ClientID: "cid", ClientType: catalog.ClientPublic, Secret: secret("s")}, []string{FieldClientType}},
 		{"custom name empty", "oauth2", with(func(in *IntegrationInput) { in.Name = " " }), []string{FieldName}},
 		{"endpoints missing", "oauth2", with(func(in *IntegrationInput) { in.AuthURL, in.TokenURL = "", "" }), []string{FieldAuthURL, FieldTokenURL}},
 		{"plain http endpoint", "oauth2", with(func(in *IntegrationInput) { in.AuthURL = "http://idp.example/a" }), []string{FieldAuthURL}},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/medialake/connect/core/catalog"
 	"github.com/medialake/connect/core/store"
@@ -97,6 +98,12 @@ func defaultClientType(p catalog.Provider, saved string, hasSecret bool) catalog
 		return catalog.ClientConfidential
 	}
 	return catalog.ClientPublic
+}
+
+// dropsSecret reports whether a save under secret policy policy removes the secret saved at
+// savedAt: a client that must send none (a public one) keeps none to be sent.
+func dropsSecret(policy catalog.SecretPolicy, savedAt time.Time) bool {
+	return policy == catalog.SecretForbidden && !savedAt.IsZero()
 }
 
 // secretPolicy is whether the integration needs, may have or must not have a client secret.

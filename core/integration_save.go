@@ -57,7 +57,7 @@ func (a *App) SaveIntegration(ctx context.Context, s *access.Session, in Integra
 		next.CreatedAt = now
 	}
 	// A public client sends no secret, so none may stay behind to be sent.
-	drop := p.SecretFor(catalog.ClientType(next.ClientType)) == catalog.SecretForbidden && !old.SecretSetAt.IsZero()
+	drop := dropsSecret(p.SecretFor(catalog.ClientType(next.ClientType)), old.SecretSetAt)
 	switch {
 	case !secret.IsZero():
 		next.SecretSetAt, next.SecretSetBy = now, admin.Name

@@ -114,6 +114,34 @@ func (v IntegrationView) StateGiven(probe error) IntegrationState {
 // port), or "" where the provider wants none registered.
 func (v IntegrationView) RedirectURI(port int) string { return v.Provider.RedirectToRegister(port) }
 
+// SecretPolicyFor is the secret policy the integration has once saved as client type t
+// ("" keeps the saved type), for a form to fit its secret field to the type chosen.
+func (v IntegrationView) SecretPolicyFor(t catalog.ClientType) catalog.SecretPolicy {
+	if t == "" {
+		return v.SecretPolicy
+	}
+	return v.Provider.SecretFor(t)
+}
+
+// DropsSecret reports whether saving the integration as client type t ("" keeps the saved
+// type) removes its saved client secret: a public client keeps none. SaveIntegration
+// decides by the same rule.
+func (v IntegrationView) DropsSecret(t catalog.ClientType) bool {
+	return dropsSecret(v.SecretPolicyFor(t), v.SecretSetAt)
+}
+
+// Input is the form's starting point: the input that saves the integration as it is saved,
+// every field as saved and no new secret. A front end changes only what the person changed.
+func (v IntegrationView) Input() IntegrationInput {
+	in := IntegrationInput{ID: v.ID, Name: v.Name, ClientID: v.ClientID, ClientType: v.ClientType,
+		Scopes: strings.Join(v.Scopes, " "), Tenant: v.Tenant, Issuer: v.Issuer,
+		AuthURL: v.AuthURL, TokenURL: v.TokenURL, RevokeURL: v.RevokeURL, UserinfoURL: v.UserinfoURL}
+	if v.Port != 0 {
+		in.Port = strconv.Itoa(v.Port)
+	}
+	return in
+}
+
 // Integrations lists every preset of the catalog, saved or not, then the custom integrations
 // by name, each with its state and source count (admin only).
 func (a *App) Integrations(ctx context.Context, s *access.Session) ([]IntegrationView, error) {

@@ -23,13 +23,10 @@ const (
 	fixedPort = "Fixed port"
 )
 
-// Client types, as the form offers them where the provider has the choice (Microsoft).
-var clientTypeChoices = []struct {
-	label string
-	typ   catalog.ClientType
-}{
-	{"Public (Mobile and desktop)", catalog.ClientPublic},
-	{"Confidential (Web)", catalog.ClientConfidential},
+// clientTypeLabels are the words of the client types core offers (Provider.ClientTypes).
+var clientTypeLabels = map[catalog.ClientType]string{
+	catalog.ClientPublic:       "Public (Mobile and desktop)",
+	catalog.ClientConfidential: "Confidential (Web)",
 }
 
 // integrationForm is one integration's setup guide and form; it keeps the widgets its
@@ -67,14 +64,29 @@ type integrationForm struct {
 
 func newIntegrationForm(p *integrationsPane, v core.IntegrationView) *integrationForm {
 	f := &integrationForm{p: p, view: v, problems: map[string]*widget.Label{}, status: statusLabel()}
-	prov := v.Provider
-
 	title := widget.NewLabel(v.Name)
 	title.TextStyle.Bold = true
 	state := widget.NewLabel(listLine(v, p.probe))
-	header := container.NewHBox(widget.NewIcon(assets.ProviderIcon(string(prov.ID))), title, state)
+	header := container.NewHBox(widget.NewIcon(assets.ProviderIcon(string(v.Provider.ID))), title, state)
 
-	// The form.
+	items := f.credentialItems()
+	items = append(items, f.enabledItem(), f.redirectItem(), f.scopesItem())
+	items = append(items, f.providerItems()...)
+	buttons := f.buttons()
+
+	// The form and the setup guide side by side, each scrolling on its own; the header and
+	// the buttons stay in view.
+	split := container.NewHSplit(container.NewScroll(widget.NewForm(items...)), container.NewVScroll(f.guide()))
+	split.Offset = 0.55
+	f.content = container.NewBorder(header, container.NewVBox(f.status, buttons), nil, nil, split)
+	f.showClientType()
+	return f
+}
+
+// credentialItems are the name of a custom integration, the client ID, the client type where
+// core offers a choice, and the client secret.
+func (f *integrationForm) credentialItems() []*widget.FormItem {
+	v := f.view
 	var items []*widget.FormItem
 	if v.Custom {
 		f.name = widget.NewEntry()
@@ -84,39 +96,42 @@ func newIntegrationForm(p *integrationsPane, v core.IntegrationView) *integratio
 	f.clientID = widget.NewEntry()
 	f.clientID.SetText(v.ClientID)
 	items = append(items, widget.NewFormItem("Client ID", f.field(core.FieldClientID, f.clientID)))
-	if len(prov.ClientTypes) > 0 {
+	if len(v.Provider.ClientTypes) > 0 {
 		var labels []string
-		for _, c := range clientTypeChoices {
-			labels = append(labels, c.label)
+		for _, t := range v.Provider.ClientTypes {
+			labels = append(labels, clientTypeLabels[t])
 		}
 		f.clientType = widget.NewRadioGroup(labels, func(string) { f.showClientType() })
 		f.clientType.Required = true
-		for _, c := range clientTypeChoices {
-			if c.typ == v.ClientType {
-				f.clientType.Selected = c.label
-			}
-		}
+		f.clientType.Selected = clientTypeLabels[v.ClientType]
 		items = append(items, widget.NewFormItem("Client type", f.field(core.FieldClientType, f.clientType)))
 	}
-	items = append(items, widget.NewFormItem("Client secret", f.field(core.FieldSecret, f.secretRow())))
+	return append(items, widget.NewFormItem("Client secret", f.field(core.FieldSecret, f.secretRow())))
+}
 
+func (f *integrationForm) enabledItem() *widget.FormItem {
 	f.enabled = widget.NewCheck("Enabled", nil)
-	f.enabled.SetChecked(v.Enabled)
+	f.enabled.SetChecked(f.view.Enabled)
 	f.enabled.OnChanged = f.setEnabled
-	if !v.Saved {
+	if !f.view.Saved {
 		f.enabled.Disable()
 	}
-	enabledItem := widget.NewFormItem("", f.enabled)
-	enabledItem.HintText = "Writers may connect sources through it"
-	items = append(items, enabledItem)
+	item := widget.NewFormItem("", f.enabled)
+	item.HintText = "Writers may connect sources through it"
+	return item
+}
 
+// redirectItem is the choice of any port or a fixed one, with the redirect URI to register
+// following it.
+func (f *integrationForm) redirectItem() *widget.FormItem {
+	v := f.view
 	f.port = widget.NewEntry()
 	f.port.SetPlaceHolder(fmt.Sprintf("%d to %d", core.MinFixedPort, core.MaxFixedPort))
 	f.redirect = widget.NewLabel("")
 	f.redirect.Wrapping = fyne.TextWrapBreak
 	f.redirect.TextStyle.Monospace = true
 	f.copyRedirect = widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {
-		p.u.fa.Clipboard().SetContent(f.redirect.Text)
+		f.p.u.fa.Clipboard().SetContent(f.redirect.Text)
 	})
 	f.portMode = widget.NewRadioGroup([]string{anyPort, fixedPort}, func(mode string) {
 		if mode == fixedPort {
@@ -134,23 +149,31 @@ func newIntegrationForm(p *integrationsPane, v core.IntegrationView) *integratio
 	} else {
 		f.portMode.SetSelected(anyPort)
 	}
-	if prov.Redirect.Policy == catalog.ExactMatch {
+	if v.Provider.Redirect.Policy == catalog.ExactMatch {
 		f.portMode.Disable() // the port is part of the registered URI
 	}
 	f.port.OnChanged = func(string) { f.showRedirect() }
 	f.showRedirect()
-	items = append(items, widget.NewFormItem("Redirect", f.field(core.FieldPort, container.NewVBox(f.portMode, f.port))))
+	return widget.NewFormItem("Redirect", f.field(core.FieldPort, container.NewVBox(f.portMode, f.port)))
+}
 
+func (f *integrationForm) scopesItem() *widget.FormItem {
 	f.scopes = widget.NewEntry()
-	f.scopes.SetText(strings.Join(v.Scopes, " "))
-	if len(v.DefaultScopes) > 0 {
-		f.scopes.SetPlaceHolder(strings.Join(v.DefaultScopes, " "))
+	f.scopes.SetText(strings.Join(f.view.Scopes, " "))
+	if len(f.view.DefaultScopes) > 0 {
+		f.scopes.SetPlaceHolder(strings.Join(f.view.DefaultScopes, " "))
 	}
-	scopesItem := widget.NewFormItem("Scopes", f.field(core.FieldScopes, f.scopes))
-	scopesItem.HintText = "Separated by spaces; empty means the defaults"
-	items = append(items, scopesItem)
+	item := widget.NewFormItem("Scopes", f.field(core.FieldScopes, f.scopes))
+	item.HintText = "Separated by spaces; empty means the defaults"
+	return item
+}
 
-	switch prov.ID {
+// providerItems are the fields only some providers have: Microsoft's tenant, the custom
+// OpenID Connect issuer, the custom OAuth 2.0 endpoints.
+func (f *integrationForm) providerItems() []*widget.FormItem {
+	v := f.view
+	var items []*widget.FormItem
+	switch v.Provider.ID {
 	case catalog.Microsoft:
 		f.tenant = widget.NewEntry()
 		f.tenant.SetText(v.Tenant)
@@ -180,25 +203,20 @@ func newIntegrationForm(p *integrationsPane, v core.IntegrationView) *integratio
 		f.revokeURL = entry("Revocation endpoint", core.FieldRevokeURL, v.RevokeURL, "optional")
 		f.userinfoURL = entry("Who-am-I URL", core.FieldUserinfoURL, v.UserinfoURL, "optional, returns JSON")
 	}
+	return items
+}
 
+func (f *integrationForm) buttons() fyne.CanvasObject {
 	f.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), f.submit)
 	f.save.Importance = widget.HighImportance
 	f.test = widget.NewButtonWithIcon("Test authorization…", theme.MediaPlayIcon(), f.showTest)
 	f.remove = widget.NewButtonWithIcon("Remove…", theme.DeleteIcon(), f.confirmRemove)
 	f.remove.Importance = widget.DangerImportance
-	if !v.Saved {
+	if !f.view.Saved {
 		f.test.Disable()
 		f.remove.Disable()
 	}
-	buttons := container.NewHBox(f.save, f.test, layoutSpacer(), f.remove)
-
-	// The form and the setup guide side by side, each scrolling on its own; the header and
-	// the buttons stay in view.
-	split := container.NewHSplit(container.NewScroll(widget.NewForm(items...)), container.NewVScroll(f.guide()))
-	split.Offset = 0.55
-	f.content = container.NewBorder(header, container.NewVBox(f.status, buttons), nil, nil, split)
-	f.showClientType()
-	return f
+	return container.NewHBox(f.save, f.test, layoutSpacer(), f.remove)
 }
 
 // chosenType is the client type the form shows, "" where the provider offers no choice.
@@ -206,26 +224,23 @@ func (f *integrationForm) chosenType() catalog.ClientType {
 	if f.clientType == nil {
 		return ""
 	}
-	for _, c := range clientTypeChoices {
-		if c.label == f.clientType.Selected {
-			return c.typ
+	for _, t := range f.view.Provider.ClientTypes {
+		if clientTypeLabels[t] == f.clientType.Selected {
+			return t
 		}
 	}
 	return ""
 }
 
-// showClientType fits the secret field and the guide to the client type chosen: a public
-// client has no secret to enter, and one saved before is removed on saving.
+// showClientType fits the secret field and the guide to the client type chosen, as core
+// says: a public client has no secret to enter, and one saved before is removed on saving.
 func (f *integrationForm) showClientType() {
 	if f.secret == nil || f.secretNote == nil {
 		return // still being built
 	}
-	policy := f.view.SecretPolicy
-	if f.clientType != nil {
-		policy = f.view.Provider.SecretFor(f.chosenType())
-		if t := f.view.Provider.Guide.AppTypes[f.chosenType()]; t != "" && f.appType != nil {
-			f.appType.SetText("Application type: " + t)
-		}
+	policy := f.view.SecretPolicyFor(f.chosenType())
+	if t := f.view.Provider.Guide.AppTypes[f.chosenType()]; t != "" && f.appType != nil {
+		f.appType.SetText("Application type: " + t)
 	}
 	note := ""
 	switch policy {
@@ -236,7 +251,7 @@ func (f *integrationForm) showClientType() {
 		if f.replace != nil {
 			f.replace.Disable()
 		}
-		if !f.view.SecretSetAt.IsZero() {
+		if f.view.DropsSecret(f.chosenType()) {
 			note = "Saving removes the saved secret: a public client sends none."
 		}
 	case catalog.SecretOptional:

@@ -70,17 +70,22 @@ func (f *integrationForm) showTest() {
 			linkRow.Hide()
 			button.SetText("Close")
 			button.SetIcon(theme.ConfirmIcon())
-			switch {
-			case report.OK:
-				outcome.Importance = widget.SuccessImportance
-				outcome.SetText("Signed in as " + core.Printable(report.Account) + ". Nothing was saved.")
-			case report.Problem != "":
-				outcome.Importance = widget.DangerImportance
-				outcome.SetText(capitalise(report.Problem) + ".\n" + report.Cause)
-			default:
-				outcome.Importance = widget.DangerImportance
-				outcome.SetText(message(err))
-			}
+			showOutcome(outcome, report, err)
 		}
 	})
+}
+
+// showOutcome says in outcome how the test authorization ended.
+func showOutcome(outcome *widget.Label, report core.TestReport, err error) {
+	switch {
+	case report.OK:
+		outcome.Importance = widget.SuccessImportance
+		outcome.SetText("Signed in as " + core.Printable(report.Account) + ". Nothing was saved.")
+	case report.Problem != "":
+		outcome.Importance = widget.DangerImportance
+		outcome.SetText(capitalise(report.Problem) + ".\n" + report.Cause)
+	default:
+		outcome.Importance = widget.DangerImportance
+		outcome.SetText(message(err))
+	}
 }

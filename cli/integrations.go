@@ -194,11 +194,20 @@ func printGuide(r *runner, v core.IntegrationView) {
 	}
 }
 
-func runIntegrationsSet(r *runner, fs *flag.FlagSet, args []string) error {
+// setFields maps the options of integrations set that change a field of the form to the
+// field of in.
+func setFields(in *core.IntegrationInput) map[string]*string {
+	return map[string]*string{"client-id": &in.ClientID, "port": &in.Port, "scopes": &in.Scopes,
+		"tenant": &in.Tenant, "issuer": &in.Issuer, "name": &in.Name, "auth-url": &in.AuthURL,
+		"token-url": &in.TokenURL, "revoke-url": &in.RevokeURL, "userinfo-url": &in.UserinfoURL}
+}
+
+// setOptions defines the options of integrations set; those that do more than fill a field.
+func setOptions(fs *flag.FlagSet) (clientType, secretFile *string, removeSecret *bool) {
 	fs.String("client-id", "", "the client `ID` from the provider's console")
-	clientType := fs.String("client-type", "", "Microsoft's client `TYPE`: public (a desktop registration, no client secret) or confidential (a web one, with its secret)")
-	secretFile := fs.String("client-secret-file", "", "read the client secret from `FILE` (- for standard input)")
-	removeSecret := fs.Bool("remove-secret", false, "delete the saved client secret")
+	clientType = fs.String("client-type", "", "Microsoft's client `TYPE`: public (a desktop registration, no client secret) or confidential (a web one, with its secret)")
+	secretFile = fs.String("client-secret-file", "", "read the client secret from `FILE` (- for standard input)")
+	removeSecret = fs.Bool("remove-secret", false, "delete the saved client secret")
 	fs.String("port", "", "fixed loopback `PORT`, or \"any\"")
 	fs.String("scopes", "", "the `SCOPES` to request, separated by spaces or commas; \"default\" for the provider's")
 	fs.String("tenant", "", "Microsoft `TENANT`: common, organizations, consumers, a domain or a directory id")
@@ -208,26 +217,23 @@ func runIntegrationsSet(r *runner, fs *flag.FlagSet, args []string) error {
 	fs.String("token-url", "", "custom OAuth 2.0 token endpoint `URL`")
 	fs.String("revoke-url", "", "custom OAuth 2.0 revocation endpoint `URL`")
 	fs.String("userinfo-url", "", "custom OAuth 2.0 userinfo (who am I) endpoint `URL`")
+	return clientType, secretFile, removeSecret
+}
+
+func runIntegrationsSet(r *runner, fs *flag.FlagSet, args []string) error {
+	clientType, secretFile, removeSecret := setOptions(fs)
 	pos, err := r.parse(fs, args, 1, 0)
 	if err != nil {
 		return err
 	}
-	var in core.IntegrationInput
-	fields := map[string]*string{"client-id": &in.ClientID, "port": &in.Port, "scopes": &in.Scopes,
-		"tenant": &in.Tenant, "issuer": &in.Issuer, "name": &in.Name, "auth-url": &in.AuthURL,
-		"token-url": &in.TokenURL, "revoke-url": &in.RevokeURL, "userinfo-url": &in.UserinfoURL}
 	changes := 0
 	fs.Visit(func(f *flag.Flag) {
-		if _, ok := fields[f.Name]; ok || f.Name == "client-secret-file" || f.Name == "client-type" {
+		if _, ok := setFields(&core.IntegrationInput{})[f.Name]; ok || f.Name == "client-secret-file" || f.Name == "client-type" {
 			changes++
 		}
 	})
 	if *removeSecret && changes > 0 {
 		return usagef("--remove-secret goes alone: remove the secret, then change the rest")
-	}
-	ct := catalog.ClientType(strings.ToLower(strings.TrimSpace(*clientType)))
-	if *clientType != "" && ct != catalog.ClientPublic && ct != catalog.ClientConfidential {
-		return usagef("--client-type is public or confidential, not %q", *clientType)
 	}
 	app, s, err := r.signIn()
 	if err != nil {
@@ -240,29 +246,48 @@ func runIntegrationsSet(r *runner, fs *flag.FlagSet, args []string) error {
 		fmt.Fprintf(r.out, "Client secret of %s removed.\n", pos[0])
 		return nil
 	}
-	// The form starts from what is saved, as the GUI's does; options change their fields.
-	// Only those who may read it get it: for anyone else the save is refused, and the
-	// activity log records the refused save, not a refused read.
-	in = core.IntegrationInput{ID: pos[0]}
-	name := pos[0]
-	secretDropped := false // a public client sends no secret, so saving one removes it
-	if access.Allowed(s.Privilege, access.IntegrationView, false) {
-		v, err := app.Integration(r.ctx, s, pos[0])
-		if err != nil {
-			return err
-		}
-		if ct != "" && len(v.Provider.ClientTypes) == 0 {
-			return usagef("--client-type is for Microsoft only: %s has one kind of app, so there is nothing to choose", v.Provider.Name)
-		}
-		in = core.IntegrationInput{ID: v.ID, Name: v.Name, ClientID: v.ClientID, Scopes: strings.Join(v.Scopes, " "),
-			Tenant: v.Tenant, Issuer: v.Issuer, AuthURL: v.AuthURL, TokenURL: v.TokenURL, RevokeURL: v.RevokeURL, UserinfoURL: v.UserinfoURL}
-		if v.Port != 0 {
-			in.Port = strconv.Itoa(v.Port)
-		}
-		name = v.Name
-		secretDropped = ct == catalog.ClientPublic && !v.SecretSetAt.IsZero()
+	v, in, err := savedInput(r, app, s, pos[0])
+	if err != nil {
+		return err
 	}
-	in.ClientType = ct
+	// Core checks the client type, as every other field: a choice it does not offer is refused.
+	in.ClientType = catalog.ClientType(strings.ToLower(strings.TrimSpace(*clientType)))
+	if err := applySetOptions(r, fs, &in, *secretFile); err != nil {
+		return err
+	}
+	if err := app.SaveIntegration(r.ctx, s, in); err != nil {
+		return err
+	}
+	name := v.Name
+	if name == "" {
+		name = pos[0]
+	}
+	if v.DropsSecret(in.ClientType) {
+		fmt.Fprintf(r.out, "Saved %s; its client secret was removed, since a public client sends none.\n", name)
+		return nil
+	}
+	fmt.Fprintf(r.out, "Saved %s.\n", name)
+	return nil
+}
+
+// savedInput is the form as saved, which the options then change, as the GUI's form does.
+// Only those who may read it get it: for anyone else the save is refused, and the activity
+// log records the refused save, not a refused read.
+func savedInput(r *runner, app *core.App, s *access.Session, id string) (core.IntegrationView, core.IntegrationInput, error) {
+	if !access.Allowed(s.Privilege, access.IntegrationView, false) {
+		return core.IntegrationView{}, core.IntegrationInput{ID: id}, nil
+	}
+	v, err := app.Integration(r.ctx, s, id)
+	if err != nil {
+		return core.IntegrationView{}, core.IntegrationInput{}, err
+	}
+	return v, v.Input(), nil
+}
+
+// applySetOptions puts the options given into in: "any" port and "default" scopes are the
+// form's empty fields; the client secret is read from its file.
+func applySetOptions(r *runner, fs *flag.FlagSet, in *core.IntegrationInput, secretFile string) error {
+	fields := setFields(in)
 	fs.Visit(func(f *flag.Flag) {
 		if p, ok := fields[f.Name]; ok {
 			*p = f.Value.String()
@@ -274,20 +299,12 @@ func runIntegrationsSet(r *runner, fs *flag.FlagSet, args []string) error {
 	if strings.EqualFold(in.Scopes, "default") {
 		in.Scopes = ""
 	}
-	if *secretFile != "" {
-		if in.Secret, err = r.readSecretFile(*secretFile, "client secret"); err != nil {
-			return err
-		}
-	}
-	if err := app.SaveIntegration(r.ctx, s, in); err != nil {
-		return err
-	}
-	if secretDropped {
-		fmt.Fprintf(r.out, "Saved %s; its client secret was removed, since a public client sends none.\n", name)
+	if secretFile == "" {
 		return nil
 	}
-	fmt.Fprintf(r.out, "Saved %s.\n", name)
-	return nil
+	var err error
+	in.Secret, err = r.readSecretFile(secretFile, "client secret")
+	return err
 }
 
 func integrationEnable(on bool) func(*runner, *flag.FlagSet, []string) error {

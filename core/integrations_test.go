@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -371,6 +372,8 @@ func TestSaveValidation(t *testing.T) {
 		{"microsoft public client with a secret", "microsoft", IntegrationInput{ClientID: "cid", ClientType: catalog.ClientPublic, Secret: secret("s")}, []string{FieldSecret}},
 		{"microsoft confidential client without one", "microsoft", IntegrationInput{ClientID: "cid", ClientType: catalog.ClientConfidential}, []string{FieldSecret}},
 		{"microsoft unknown client type", "microsoft", IntegrationInput{ClientID: "cid", ClientType: "web"}, []string{FieldClientType}},
+		// Resolve refuses a client type where the provider offers no choice; so does a save.
+		{"client type of a provider without the choice", "google", IntegrationInput{ClientID: "cid", ClientType: catalog.ClientPublic, Secret: secret("s")}, []string{FieldClientType}},
 		{"custom name empty", "oauth2", with(func(in *IntegrationInput) { in.Name = " " }), []string{FieldName}},
 		{"endpoints missing", "oauth2", with(func(in *IntegrationInput) { in.AuthURL, in.TokenURL = "", "" }), []string{FieldAuthURL, FieldTokenURL}},
 		{"plain http endpoint", "oauth2", with(func(in *IntegrationInput) { in.AuthURL = "http://idp.example/a" }), []string{FieldAuthURL}},
@@ -1143,5 +1146,61 @@ func TestPublicClientSendsNoPlantedSecret(t *testing.T) {
 	}
 	if got := srv.TokenRequests() - before; got != 1 {
 		t.Errorf("token requests of the refresh = %d, want 1", got)
+	}
+}
+
+// TestViewAsksTheSaveRules: a front end starts its form from IntegrationView.Input, which
+// saves the integration unchanged, and learns from the view what the save will do with the
+// secret for the client type chosen, so it restates no rule of its own.
+func TestViewAsksTheSaveRules(t *testing.T) {
+	ctx := context.Background()
+	w := newAdminWorkspace(t, nil)
+	a := w.app
+	if err := a.SaveIntegration(ctx, w.admin, IntegrationInput{ID: "microsoft", ClientID: "ms-app",
+		ClientType: catalog.ClientConfidential, Secret: secret("web-secret"), Tenant: "contoso.com", Scopes: "User.Read offline_access"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.SaveIntegration(ctx, w.admin, IntegrationInput{ID: "dropbox", ClientID: "key", Port: "53682"}); err != nil {
+		t.Fatal(err)
+	}
+	ms := w.view(t, "microsoft")
+	for _, c := range []struct {
+		typ    catalog.ClientType
+		policy catalog.SecretPolicy
+		drops  bool
+	}{
+		{"", catalog.SecretRequired, false},
+		{catalog.ClientConfidential, catalog.SecretRequired, false},
+		{catalog.ClientPublic, catalog.SecretForbidden, true},
+	} {
+		if got := ms.SecretPolicyFor(c.typ); got != c.policy {
+			t.Errorf("SecretPolicyFor(%q) = %v, want %v", c.typ, got, c.policy)
+		}
+		if got := ms.DropsSecret(c.typ); got != c.drops {
+			t.Errorf("DropsSecret(%q) = %v, want %v", c.typ, got, c.drops)
+		}
+	}
+	if w.view(t, "google").DropsSecret(catalog.ClientPublic) {
+		t.Error("Google drops a secret it has not got")
+	}
+
+	for _, id := range []string{"microsoft", "dropbox", "box"} {
+		before := w.view(t, id)
+		if err := a.SaveIntegration(ctx, w.admin, before.Input()); err != nil && before.Saved {
+			t.Fatalf("save %s's Input: %v", id, err)
+		}
+		if !before.Saved {
+			continue // Box needs a secret: its unsaved Input is refused, and nothing changes
+		}
+		if e := lastEntries(t, a, 1)[0]; e.Detail != "no change" {
+			t.Errorf("saving %s's Input changed %q", id, e.Detail)
+		}
+		after := w.view(t, id)
+		if !reflect.DeepEqual(after, before) {
+			t.Errorf("saving %s's Input: %+v → %+v", id, before, after)
+		}
+	}
+	if got := w.stored(t, "microsoft"); got != "web-secret" {
+		t.Errorf("keychain holds %q after saving the Input, want the secret kept", got)
 	}
 }

@@ -181,22 +181,29 @@ func TestResolveRefusals(t *testing.T) {
 		want error
 		msg  string
 	}{
-		{"no client id", catalog.Dropbox, catalog.Settings{}, nil, catalog.ErrInvalidSettings, "client id"},
-		{"google without secret", catalog.Google, catalog.Settings{ClientID: "c"}, nil, catalog.ErrInvalidSettings, "requires a client secret"},
-		{"tenant with a path", catalog.Microsoft, catalog.Settings{ClientID: "c", Tenant: "common/../evil"}, nil, catalog.ErrInvalidSettings, "tenant"},
-		{"low port", catalog.Box, catalog.Settings{ClientID: "c", ClientSecret: secret, Port: 80}, nil, catalog.ErrInvalidSettings, "port 80"},
-		{"port below 1024", catalog.Box, catalog.Settings{ClientID: "c", ClientSecret: secret, Port: 1023}, nil, catalog.ErrInvalidSettings, "between 1024 and 65535"},
-		{"port above 65535", catalog.Box, catalog.Settings{ClientID: "c", ClientSecret: secret, Port: 65536}, nil, catalog.ErrInvalidSettings, "port 65536"},
-		{"microsoft public client with a secret", catalog.Microsoft, catalog.Settings{ClientID: "c", ClientSecret: secret, ClientType: catalog.ClientPublic}, nil, catalog.ErrInvalidSettings, "refuses a client secret"},
-		{"microsoft confidential client without one", catalog.Microsoft, catalog.Settings{ClientID: "c", ClientType: catalog.ClientConfidential}, nil, catalog.ErrInvalidSettings, "requires a client secret"},
-		{"client type of a provider without the choice", catalog.Google, catalog.Settings{ClientID: "c", ClientSecret: secret, ClientType: catalog.ClientPublic}, nil, catalog.ErrInvalidSettings, "no client type"},
+		{"no client id", catalog.Dropbox, catalog.Settings{}, nil, catalog.ErrInvalidSettings, "client_id: Enter the client ID"},
+		{"google without secret", catalog.Google, catalog.Settings{ClientID: "c"}, nil, catalog.ErrInvalidSettings, "secret: Google Drive requires a client secret"},
+		{"tenant with a path", catalog.Microsoft, catalog.Settings{ClientID: "c", Tenant: "common/../evil"}, nil, catalog.ErrInvalidSettings, "tenant: A tenant is"},
+		{"low port", catalog.Box, catalog.Settings{ClientID: "c", ClientSecret: secret, Port: 80}, nil, catalog.ErrInvalidSettings, "port: A fixed port is a number from 1024 to 65535"},
+		{"port below 1024", catalog.Box, catalog.Settings{ClientID: "c", ClientSecret: secret, Port: 1023}, nil, catalog.ErrInvalidSettings, "port: A fixed port is a number from 1024 to 65535"},
+		{"port above 65535", catalog.Box, catalog.Settings{ClientID: "c", ClientSecret: secret, Port: 65536}, nil, catalog.ErrInvalidSettings, "port: A fixed port is a number from 1024 to 65535"},
+		{"microsoft public client with a secret", catalog.Microsoft, catalog.Settings{ClientID: "c", ClientSecret: secret, ClientType: catalog.ClientPublic}, nil, catalog.ErrInvalidSettings, "secret: A public client sends no client secret"},
+		{"microsoft confidential client without one", catalog.Microsoft, catalog.Settings{ClientID: "c", ClientType: catalog.ClientConfidential}, nil, catalog.ErrInvalidSettings, "secret: A confidential client needs its client secret"},
+		{"client type of a provider without the choice", catalog.Google, catalog.Settings{ClientID: "c", ClientSecret: secret, ClientType: catalog.ClientPublic}, nil, catalog.ErrInvalidSettings, "client_type: Google Drive has one kind of app, so there is no client type"},
 		{"oidc without discovery", catalog.OIDC, catalog.Settings{ClientID: "c", Issuer: "https://id.example.com"}, nil, catalog.ErrInvalidSettings, "discovery"},
 		{"oidc document of another issuer", catalog.OIDC, catalog.Settings{ClientID: "c", Issuer: "https://id.example.com"},
 			&catalog.Discovery{Issuer: "https://other.example.com", AuthorizationEndpoint: "https://other.example.com/a", TokenEndpoint: "https://other.example.com/t"},
 			catalog.ErrIssuerMismatch, "other.example.com"},
-		{"oauth2 without token url", catalog.OAuth2, catalog.Settings{ClientID: "c", AuthURL: "https://as.example.com/a"}, nil, catalog.ErrMissingEndpoint, "token endpoint"},
-		{"oauth2 authorization url with a state", catalog.OAuth2, catalog.Settings{ClientID: "c", AuthURL: "https://as.example.com/a?audience=x&state=fixed", TokenURL: "https://as.example.com/t"}, nil, catalog.ErrInvalidSettings, "state"},
-		{"oauth2 over http", catalog.OAuth2, catalog.Settings{ClientID: "c", AuthURL: "https://as.example.com/a", TokenURL: "http://as.example.com/t"}, nil, catalog.ErrInsecureURL, "http://as.example.com/t"},
+		{"oauth2 without token url", catalog.OAuth2, catalog.Settings{ClientID: "c", AuthURL: "https://as.example.com/a"}, nil, catalog.ErrMissingEndpoint, "token_url: Enter the URL"},
+		{"oauth2 authorization url with a state", catalog.OAuth2, catalog.Settings{ClientID: "c", AuthURL: "https://as.example.com/a?audience=x&state=fixed", TokenURL: "https://as.example.com/t"}, nil, catalog.ErrInvalidSettings, "auth_url: Remove the parameter state"},
+		{"oauth2 over http", catalog.OAuth2, catalog.Settings{ClientID: "c", AuthURL: "https://as.example.com/a", TokenURL: "http://as.example.com/t"}, nil, catalog.ErrInsecureURL, "token_url: The URL must start with https://"},
+		// What a save refuses, Resolve refuses too: one rule book.
+		{"client id with a space inside", catalog.Dropbox, catalog.Settings{ClientID: "a b"}, nil, catalog.ErrInvalidSettings, "client_id: A client ID has no spaces"},
+		{"scope with a quote", catalog.Dropbox, catalog.Settings{ClientID: "c", Scopes: []string{`files"`}}, nil, catalog.ErrInvalidSettings, "scopes: The scope"},
+		{"oauth2 endpoint with a password", catalog.OAuth2, catalog.Settings{ClientID: "c", AuthURL: "https://as.example.com/a", TokenURL: "https://c:pw@as.example.com/t"}, nil, catalog.ErrInvalidURL, "token_url: Leave the user name and password out"},
+		{"oidc issuer over http", catalog.OIDC, catalog.Settings{ClientID: "c", Issuer: "http://id.example.com"},
+			&catalog.Discovery{Issuer: "http://id.example.com", AuthorizationEndpoint: "https://id.example.com/a", TokenEndpoint: "https://id.example.com/t"},
+			catalog.ErrInsecureURL, "issuer: The URL must start with https://"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

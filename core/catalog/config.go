@@ -4,18 +4,18 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"golang.org/x/oauth2"
 
+	"github.com/medialake/connect/core/loopback"
 	"github.com/medialake/connect/core/vault"
 )
 
-// CallbackPath is the path of every loopback redirect URI.
-const CallbackPath = "/callback"
+// CallbackPath is the path of every loopback redirect URI: the one the listener serves.
+const CallbackPath = loopback.CallbackPath
 
 // Settings are what an administrator enters for one integration.
 type Settings struct {
@@ -36,79 +36,41 @@ type Settings struct {
 	// ClientType is how the app is registered where the provider offers the choice
 	// (Provider.ClientTypes); "" leaves the provider's own Secret policy in force.
 	ClientType ClientType
-	// Port pins the loopback port (MinPort to 65535); 0 keeps the provider's policy.
+	// Port pins the loopback port (MinPort to MaxPort); 0 keeps the provider's policy.
 	Port int
+	// SecretSaved says a client secret is saved apart from ClientSecret (in the keychain) and
+	// stays: Check counts it as present where one is required. Only a save's check sets it.
+	SecretSaved bool
 }
 
 // MinPort is the lowest fixed loopback port: 1024 is the first port that needs no privilege.
 const MinPort = 1024
 
-// tenantPattern admits the names and IDs Microsoft uses, and nothing that could change the
-// endpoint's path.
-var tenantPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9.-]*$`)
-
 // Resolve returns p with everything that depends on s filled in: Microsoft's tenant, the
 // custom OpenID Connect endpoints from d (its discovery document, from Discover), the custom
-// OAuth 2.0 endpoints, the scopes override. It checks s against p's policies.
+// OAuth 2.0 endpoints, the scopes override. It checks s with Check, and d against s's
+// issuer, and refuses settings that break a rule with their FieldErrors.
 func Resolve(p Provider, s Settings, d *Discovery) (Provider, error) {
-	if strings.TrimSpace(s.ClientID) == "" {
-		return Provider{}, fmt.Errorf("%s: client id is empty: %w", p.Name, ErrInvalidSettings)
-	}
-	if s.ClientType != "" && !slices.Contains(p.ClientTypes, s.ClientType) {
-		return Provider{}, fmt.Errorf("%s has no client type %q: %w", p.Name, s.ClientType, ErrInvalidSettings)
-	}
-	switch p.SecretFor(s.ClientType) {
-	case SecretRequired:
-		if s.ClientSecret.IsZero() {
-			return Provider{}, fmt.Errorf("%s requires a client secret: %w", p.Name, ErrInvalidSettings)
-		}
-	case SecretForbidden:
-		if !s.ClientSecret.IsZero() {
-			return Provider{}, fmt.Errorf("%s refuses a client secret from this kind of app: %w", p.Name, ErrInvalidSettings)
+	bad := p.Check(s)
+	if p.ID == OIDC {
+		if fe := discovered(s, d); fe != nil {
+			bad.add(fe.Field, fe.Message, fe.Err)
 		}
 	}
-	if s.Port != 0 && (s.Port < MinPort || s.Port > 65535) {
-		return Provider{}, fmt.Errorf("port %d is not between %d and 65535: %w", s.Port, MinPort, ErrInvalidSettings)
+	if len(bad) > 0 {
+		return Provider{}, fmt.Errorf("%s: %w", p.Name, bad)
 	}
-
 	switch p.ID {
 	case Microsoft:
 		tenant := s.Tenant
 		if tenant == "" {
 			tenant = "common"
 		}
-		if !tenantPattern.MatchString(tenant) {
-			return Provider{}, fmt.Errorf("tenant %q: %w", tenant, ErrInvalidSettings)
-		}
 		p.AuthURL = strings.Replace(p.AuthURL, "{tenant}", tenant, 1)
 		p.TokenURL = strings.Replace(p.TokenURL, "{tenant}", tenant, 1)
 	case OIDC:
-		if d == nil {
-			return Provider{}, fmt.Errorf("%s: no discovery document: %w", p.Name, ErrInvalidSettings)
-		}
-		if d.Issuer != s.Issuer {
-			return Provider{}, fmt.Errorf("discovery document of %q is for %q: %w", s.Issuer, d.Issuer, ErrIssuerMismatch)
-		}
-		p.Issuer = d.Issuer
-		p.AuthURL, p.TokenURL = d.AuthorizationEndpoint, d.TokenEndpoint
-		if d.RevocationEndpoint != "" {
-			p.Revocation = Revocation{Kind: RevokeRFC7009, URL: d.RevocationEndpoint}
-		}
-		p.WhoAmI.URL = d.UserinfoEndpoint
-		// Discovery §3: client_secret_basic is the default when the list is absent.
-		if m := d.TokenEndpointAuthMethodsSupported; len(m) > 0 && !slices.Contains(m, "client_secret_basic") && slices.Contains(m, "client_secret_post") {
-			p.AuthStyle = oauth2.AuthStyleInParams
-		}
-		if slices.Contains(d.ScopesSupported, "offline_access") {
-			p.Scopes = append(slices.Clip(p.Scopes), "offline_access")
-		}
+		p = p.withDiscovery(*d)
 	case OAuth2:
-		if s.AuthURL == "" || s.TokenURL == "" {
-			return Provider{}, fmt.Errorf("%s needs an authorization and a token endpoint: %w", p.Name, ErrMissingEndpoint)
-		}
-		if err := checkEndpoints(p.Name, s); err != nil {
-			return Provider{}, err
-		}
 		p.AuthURL, p.TokenURL = s.AuthURL, s.TokenURL
 		if s.RevokeURL != "" {
 			p.Revocation = Revocation{Kind: RevokeRFC7009, URL: s.RevokeURL}
@@ -126,6 +88,24 @@ func Resolve(p Provider, s Settings, d *Discovery) (Provider, error) {
 		p.AuthStyle = oauth2.AuthStyleInParams
 	}
 	return p, nil
+}
+
+// withDiscovery is p with the endpoints and the issuer of its discovery document d.
+func (p Provider) withDiscovery(d Discovery) Provider {
+	p.Issuer = d.Issuer
+	p.AuthURL, p.TokenURL = d.AuthorizationEndpoint, d.TokenEndpoint
+	if d.RevocationEndpoint != "" {
+		p.Revocation = Revocation{Kind: RevokeRFC7009, URL: d.RevocationEndpoint}
+	}
+	p.WhoAmI.URL = d.UserinfoEndpoint
+	// Discovery §3: client_secret_basic is the default when the list is absent.
+	if m := d.TokenEndpointAuthMethodsSupported; len(m) > 0 && !slices.Contains(m, "client_secret_basic") && slices.Contains(m, "client_secret_post") {
+		p.AuthStyle = oauth2.AuthStyleInParams
+	}
+	if slices.Contains(d.ScopesSupported, "offline_access") {
+		p.Scopes = append(slices.Clip(p.Scopes), "offline_access")
+	}
+	return p
 }
 
 // Config resolves p with s and d (see Resolve) and returns the x/oauth2 configuration for the
@@ -212,44 +192,4 @@ func ReservedAuthParam(raw string) string {
 		}
 	}
 	return ""
-}
-
-// checkEndpoints checks the endpoints typed for a custom OAuth 2.0 provider: each one https
-// (or loopback http), and the authorization URL without a parameter the app sets itself.
-func checkEndpoints(name string, s Settings) error {
-	for _, u := range []string{s.AuthURL, s.TokenURL, s.RevokeURL, s.WhoAmIURL} {
-		if u == "" {
-			continue
-		}
-		if err := checkURL(u); err != nil {
-			return fmt.Errorf("%s endpoint: %w", name, err)
-		}
-	}
-	if param := ReservedAuthParam(s.AuthURL); param != "" {
-		return fmt.Errorf("%s authorization endpoint carries %s, which the app sets itself: remove it: %w", name, param, ErrInvalidSettings)
-	}
-	return nil
-}
-
-// checkURL accepts an absolute https URL, or an http one whose host is loopback.
-func checkURL(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil || !u.IsAbs() || u.Host == "" {
-		return fmt.Errorf("%q: %w", raw, ErrInvalidURL)
-	}
-	switch {
-	case u.Scheme == "https":
-		return nil
-	case u.Scheme == "http" && isLoopback(u.Hostname()):
-		return nil
-	}
-	return fmt.Errorf("%q: %w", raw, ErrInsecureURL)
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

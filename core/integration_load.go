@@ -1,0 +1,128 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/medialake/connect/core/catalog"
+	"github.com/medialake/connect/core/store"
+)
+
+// integrationRow returns an integration's provider and row; a preset nobody saved yet comes
+// with the row it would start from, and saved unset.
+func (a *App) integrationRow(ctx context.Context, id string) (catalog.Provider, store.Integration, bool, error) {
+	r, err := a.db.Integration(ctx, id)
+	switch {
+	case err == nil:
+		p, err := catalog.Lookup(catalog.ID(r.Provider))
+		if err != nil {
+			return catalog.Provider{}, store.Integration{}, false, fmt.Errorf("integration %s: %w", id, err)
+		}
+		return p, r, true, nil
+	case !errors.Is(err, store.ErrNotFound):
+		return catalog.Provider{}, store.Integration{}, false, err
+	}
+	p, err := catalog.Lookup(catalog.ID(id))
+	if err != nil || isCustomKind(p.ID) {
+		return catalog.Provider{}, store.Integration{}, false, fmt.Errorf("integration %q: %w", id, ErrUnknownIntegration)
+	}
+	return p, presetRow(p), false, nil
+}
+
+// otherPorts maps the fixed ports that integrations other than id listen on to their names.
+func (a *App) otherPorts(ctx context.Context, id string) (map[int]string, error) {
+	rows, err := a.db.Integrations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ports := map[int]string{}
+	for _, r := range rows {
+		if r.ID == id {
+			continue
+		}
+		p, err := catalog.Lookup(catalog.ID(r.Provider))
+		if err != nil {
+			continue
+		}
+		if port := p.ListenPort(catalog.Settings{Port: r.RedirectPort}); port != 0 {
+			ports[port] = r.Name
+		}
+	}
+	return ports, nil
+}
+
+func isCustomKind(id catalog.ID) bool { return id == catalog.OIDC || id == catalog.OAuth2 }
+
+// presetRow is the row a preset starts from before its first save.
+func presetRow(p catalog.Provider) store.Integration {
+	r := store.Integration{ID: string(p.ID), Provider: string(p.ID), Name: p.Name}
+	if p.Redirect.Policy == catalog.ExactMatch {
+		r.RedirectPort = p.Redirect.DefaultPort
+	}
+	return r
+}
+
+// state is an integration's state as its row tells it, without the keychain.
+func state(p catalog.Provider, r store.Integration) IntegrationState {
+	switch {
+	case r.ClientID == "":
+		return StateNotSetUp
+	case secretPolicy(p, r) == catalog.SecretRequired && r.SecretSetAt.IsZero():
+		return StateSecretMissing
+	case r.Enabled:
+		return StateEnabled
+	}
+	return StateDisabled
+}
+
+// clientType is how the integration's app is registered where the provider offers the
+// choice: see defaultClientType.
+func clientType(p catalog.Provider, r store.Integration) catalog.ClientType {
+	return defaultClientType(p, r.ClientType, !r.SecretSetAt.IsZero())
+}
+
+// defaultClientType is the client type of an integration whose form chose none: as saved,
+// else (a row saved before the choice existed, or none saved) confidential if it has a
+// secret, public otherwise; "" where p offers no choice.
+func defaultClientType(p catalog.Provider, saved string, hasSecret bool) catalog.ClientType {
+	ct := catalog.ClientType(saved)
+	switch {
+	case len(p.ClientTypes) == 0:
+		return ""
+	case slices.Contains(p.ClientTypes, ct):
+		return ct
+	case hasSecret:
+		return catalog.ClientConfidential
+	}
+	return catalog.ClientPublic
+}
+
+// dropsSecret reports whether a save under secret policy policy removes the secret saved at
+// savedAt: a client that must send none (a public one) keeps none to be sent.
+func dropsSecret(policy catalog.SecretPolicy, savedAt time.Time) bool {
+	return policy == catalog.SecretForbidden && !savedAt.IsZero()
+}
+
+// secretPolicy is whether the integration needs, may have or must not have a client secret.
+func secretPolicy(p catalog.Provider, r store.Integration) catalog.SecretPolicy {
+	return p.SecretFor(clientType(p, r))
+}
+
+func view(p catalog.Provider, r store.Integration, saved bool, sources int) IntegrationView {
+	v := IntegrationView{
+		ID: r.ID, Provider: p, Name: r.Name, Custom: isCustomKind(p.ID), Saved: saved,
+		ClientID: r.ClientID, ClientType: clientType(p, r), SecretPolicy: secretPolicy(p, r),
+		SecretSetAt: r.SecretSetAt, SecretSetBy: r.SecretSetBy,
+		Enabled: r.Enabled, Port: r.RedirectPort, Scopes: r.Scopes, DefaultScopes: p.Scopes,
+		Tenant: r.Tenant, Issuer: r.Issuer, AuthURL: r.AuthURL, TokenURL: r.TokenURL,
+		RevokeURL: r.RevokeURL, UserinfoURL: r.UserinfoURL,
+		State: state(p, r), Sources: sources,
+	}
+	if v.Scopes == nil {
+		v.Scopes = p.Scopes
+	}
+	return v
+}

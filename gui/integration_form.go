@@ -1,0 +1,413 @@
+package gui
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/medialake/connect/assets"
+	"github.com/medialake/connect/core"
+	"github.com/medialake/connect/core/catalog"
+	"github.com/medialake/connect/core/vault"
+)
+
+// Choices of the redirect settings.
+const (
+	anyPort   = "Any loopback port"
+	fixedPort = "Fixed port"
+)
+
+// clientTypeLabels are the words of the client types core offers (Provider.ClientTypes).
+var clientTypeLabels = map[catalog.ClientType]string{
+	catalog.ClientPublic:       "Public (Mobile and desktop)",
+	catalog.ClientConfidential: "Confidential (Web)",
+}
+
+// integrationForm is one integration's setup guide and form; it keeps the widgets its
+// tests touch.
+type integrationForm struct {
+	p    *integrationsPane
+	view core.IntegrationView
+
+	name, clientID, secret *widget.Entry
+	clientType             *widget.RadioGroup // nil where the provider offers no choice
+	secretInfo             *widget.Label
+	secretNote             *widget.Label // what the chosen client type means for the secret
+	appType                *widget.Label // the guide's application type, as the client type says
+	replace, removeSecret  *widget.Button
+	enabled                *widget.Check
+	portMode               *widget.RadioGroup
+	port                   *widget.Entry
+	redirect               *widget.Label
+	copyRedirect           *widget.Button
+	scopes                 *widget.Entry
+	tenant, issuer         *widget.Entry
+	fetch                  *widget.Button
+	discovered             *widget.Label
+	authURL, tokenURL      *widget.Entry
+	revokeURL, userinfoURL *widget.Entry
+	problems               map[string]*widget.Label
+	save, test, remove     *widget.Button
+	status                 *statusLine
+	content                fyne.CanvasObject
+	// The last test authorization's steps and outcome, for tests.
+	testSteps   *fyne.Container
+	testOutcome *widget.Label
+	busy        bool // a change is running (see run)
+}
+
+func newIntegrationForm(p *integrationsPane, v core.IntegrationView) *integrationForm {
+	f := &integrationForm{p: p, view: v, problems: map[string]*widget.Label{}, status: statusLabel()}
+	title := widget.NewLabel(v.Name)
+	title.TextStyle.Bold = true
+	state := widget.NewLabel(listLine(v, p.probe))
+	header := container.NewHBox(widget.NewIcon(assets.ProviderIcon(string(v.Provider.ID))), title, state)
+
+	items := f.credentialItems()
+	items = append(items, f.enabledItem(), f.redirectItem(), f.scopesItem())
+	items = append(items, f.providerItems()...)
+	buttons := f.buttons()
+
+	// The form and the setup guide side by side, each scrolling on its own; the header and
+	// the buttons stay in view.
+	split := container.NewHSplit(container.NewScroll(widget.NewForm(items...)), container.NewVScroll(f.guide()))
+	split.Offset = 0.55
+	f.content = container.NewBorder(header, container.NewVBox(f.status, buttons), nil, nil, split)
+	f.showClientType()
+	return f
+}
+
+// credentialItems are the name of a custom integration, the client ID, the client type where
+// core offers a choice, and the client secret.
+func (f *integrationForm) credentialItems() []*widget.FormItem {
+	v := f.view
+	var items []*widget.FormItem
+	if v.Custom {
+		f.name = widget.NewEntry()
+		f.name.SetText(v.Name)
+		items = append(items, widget.NewFormItem("Name", f.field(core.FieldName, f.name)))
+	}
+	f.clientID = widget.NewEntry()
+	f.clientID.SetText(v.ClientID)
+	items = append(items, widget.NewFormItem("Client ID", f.field(core.FieldClientID, f.clientID)))
+	if len(v.Provider.ClientTypes) > 0 {
+		var labels []string
+		for _, t := range v.Provider.ClientTypes {
+			labels = append(labels, clientTypeLabels[t])
+		}
+		f.clientType = widget.NewRadioGroup(labels, func(string) { f.showClientType() })
+		f.clientType.Required = true
+		f.clientType.Selected = clientTypeLabels[v.ClientType]
+		items = append(items, widget.NewFormItem("Client type", f.field(core.FieldClientType, f.clientType)))
+	}
+	return append(items, widget.NewFormItem("Client secret", f.field(core.FieldSecret, f.secretRow())))
+}
+
+func (f *integrationForm) enabledItem() *widget.FormItem {
+	f.enabled = widget.NewCheck("Enabled", nil)
+	f.enabled.SetChecked(f.view.Enabled)
+	f.enabled.OnChanged = f.setEnabled
+	if !f.view.Saved {
+		f.enabled.Disable()
+	}
+	item := widget.NewFormItem("", f.enabled)
+	item.HintText = "Writers may connect sources through it"
+	return item
+}
+
+// redirectItem is the choice of any port or a fixed one, with the redirect URI to register
+// following it.
+func (f *integrationForm) redirectItem() *widget.FormItem {
+	v := f.view
+	f.port = widget.NewEntry()
+	f.port.SetPlaceHolder(fmt.Sprintf("%d to %d", core.MinFixedPort, core.MaxFixedPort))
+	f.redirect = widget.NewLabel("")
+	f.redirect.Wrapping = fyne.TextWrapBreak
+	f.redirect.TextStyle.Monospace = true
+	f.copyRedirect = widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {
+		f.p.u.fa.Clipboard().SetContent(f.redirect.Text)
+	})
+	f.portMode = widget.NewRadioGroup([]string{anyPort, fixedPort}, func(mode string) {
+		if mode == fixedPort {
+			f.port.Enable()
+		} else {
+			f.port.Disable()
+		}
+		f.showRedirect()
+	})
+	f.portMode.Horizontal = true
+	f.portMode.Required = true
+	if v.Port != 0 {
+		f.port.SetText(strconv.Itoa(v.Port))
+		f.portMode.SetSelected(fixedPort)
+	} else {
+		f.portMode.SetSelected(anyPort)
+	}
+	if v.Provider.Redirect.Policy == catalog.ExactMatch {
+		f.portMode.Disable() // the port is part of the registered URI
+	}
+	f.port.OnChanged = func(string) { f.showRedirect() }
+	f.showRedirect()
+	return widget.NewFormItem("Redirect", f.field(core.FieldPort, container.NewVBox(f.portMode, f.port)))
+}
+
+func (f *integrationForm) scopesItem() *widget.FormItem {
+	f.scopes = widget.NewEntry()
+	f.scopes.SetText(strings.Join(f.view.Scopes, " "))
+	if len(f.view.DefaultScopes) > 0 {
+		f.scopes.SetPlaceHolder(strings.Join(f.view.DefaultScopes, " "))
+	}
+	item := widget.NewFormItem("Scopes", f.field(core.FieldScopes, f.scopes))
+	item.HintText = "Separated by spaces; empty means the defaults"
+	return item
+}
+
+// providerItems are the fields only some providers have: Microsoft's tenant, the custom
+// OpenID Connect issuer, the custom OAuth 2.0 endpoints.
+func (f *integrationForm) providerItems() []*widget.FormItem {
+	v := f.view
+	var items []*widget.FormItem
+	switch v.Provider.ID {
+	case catalog.Microsoft:
+		f.tenant = widget.NewEntry()
+		f.tenant.SetText(v.Tenant)
+		f.tenant.SetPlaceHolder("common")
+		t := widget.NewFormItem("Tenant", f.field(core.FieldTenant, f.tenant))
+		t.HintText = "common, organizations, consumers or a tenant ID"
+		items = append(items, t)
+	case catalog.OIDC:
+		f.issuer = widget.NewEntry()
+		f.issuer.SetText(v.Issuer)
+		f.issuer.SetPlaceHolder("https://idp.example.com")
+		f.fetch = widget.NewButtonWithIcon("Fetch", theme.DownloadIcon(), f.discover)
+		f.discovered = widget.NewLabel(endpointsText(v.AuthURL, v.TokenURL, v.RevokeURL, v.UserinfoURL))
+		f.discovered.Wrapping = fyne.TextWrapBreak
+		issuerRow := container.NewBorder(nil, nil, nil, f.fetch, f.issuer)
+		items = append(items, widget.NewFormItem("Issuer", f.field(core.FieldIssuer, container.NewVBox(issuerRow, f.discovered))))
+	case catalog.OAuth2:
+		entry := func(label, key, value, placeholder string) *widget.Entry {
+			e := widget.NewEntry()
+			e.SetText(value)
+			e.SetPlaceHolder(placeholder)
+			items = append(items, widget.NewFormItem(label, f.field(key, e)))
+			return e
+		}
+		f.authURL = entry("Authorization endpoint", core.FieldAuthURL, v.AuthURL, "https://…/authorize")
+		f.tokenURL = entry("Token endpoint", core.FieldTokenURL, v.TokenURL, "https://…/token")
+		f.revokeURL = entry("Revocation endpoint", core.FieldRevokeURL, v.RevokeURL, "optional")
+		f.userinfoURL = entry("Who-am-I URL", core.FieldUserinfoURL, v.UserinfoURL, "optional, returns JSON")
+	}
+	return items
+}
+
+func (f *integrationForm) buttons() fyne.CanvasObject {
+	f.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), f.submit)
+	f.save.Importance = widget.HighImportance
+	f.test = widget.NewButtonWithIcon("Test authorization…", theme.MediaPlayIcon(), f.showTest)
+	f.remove = widget.NewButtonWithIcon("Remove…", theme.DeleteIcon(), f.confirmRemove)
+	f.remove.Importance = widget.DangerImportance
+	if !f.view.Saved {
+		f.test.Disable()
+		f.remove.Disable()
+	}
+	return container.NewHBox(f.save, f.test, layoutSpacer(), f.remove)
+}
+
+// chosenType is the client type the form shows, "" where the provider offers no choice.
+func (f *integrationForm) chosenType() catalog.ClientType {
+	if f.clientType == nil {
+		return ""
+	}
+	for _, t := range f.view.Provider.ClientTypes {
+		if clientTypeLabels[t] == f.clientType.Selected {
+			return t
+		}
+	}
+	return ""
+}
+
+// showClientType fits the secret field and the guide to the client type chosen, as core
+// says: a public client has no secret to enter, and one saved before is removed on saving.
+func (f *integrationForm) showClientType() {
+	if f.secret == nil || f.secretNote == nil {
+		return // still being built
+	}
+	policy := f.view.SecretPolicyFor(f.chosenType())
+	if t := f.view.Provider.Guide.AppTypes[f.chosenType()]; t != "" && f.appType != nil {
+		f.appType.SetText("Application type: " + t)
+	}
+	note := ""
+	switch policy {
+	case catalog.SecretForbidden:
+		f.secret.SetText("")
+		f.secret.SetPlaceHolder("None: a public client sends no secret")
+		f.secret.Disable()
+		if f.replace != nil {
+			f.replace.Disable()
+		}
+		if f.view.DropsSecret(f.chosenType()) {
+			note = "Saving removes the saved secret: a public client sends none."
+		}
+	case catalog.SecretOptional:
+		f.secret.SetPlaceHolder("Optional")
+		f.secret.Enable()
+	case catalog.SecretRequired:
+		f.secret.SetPlaceHolder("Required")
+		if !f.view.SecretSetAt.IsZero() {
+			f.secret.SetPlaceHolder("The new client secret")
+		}
+		f.secret.Enable()
+	}
+	if policy != catalog.SecretForbidden && f.replace != nil {
+		f.replace.Enable()
+	}
+	f.secretNote.SetText(note)
+	f.secretNote.Hidden = note == ""
+	f.secretNote.Refresh()
+}
+
+// field puts a validation message under w, hidden until there is one.
+func (f *integrationForm) field(key string, w fyne.CanvasObject) fyne.CanvasObject {
+	l := errorLabel()
+	l.Hide()
+	f.problems[key] = l
+	return container.NewVBox(w, l)
+}
+
+// secretRow is the client secret: a password field, or "saved on … by …" with Replace and
+// Remove. The saved secret is never read back.
+func (f *integrationForm) secretRow() fyne.CanvasObject {
+	v := f.view
+	f.secret = widget.NewPasswordEntry()
+	f.secretNote = wrapped("")
+	f.secretNote.Importance = widget.WarningImportance
+	f.secretNote.Hide()
+	if v.SecretSetAt.IsZero() {
+		return container.NewVBox(f.secret, f.secretNote)
+	}
+	f.secretInfo = wrapped("Saved on " + v.SecretSetAt.Local().Format("2006-01-02 15:04") + " by " + v.SecretSetBy)
+	f.secret.Hide()
+	f.replace = widget.NewButton("Replace", func() {
+		f.secret.Show()
+		f.p.u.win.Canvas().Focus(f.secret)
+	})
+	f.removeSecret = widget.NewButton("Remove…", f.confirmRemoveSecret)
+	// The note wraps beside the buttons, so a long name cannot make the window wider.
+	row := container.NewBorder(nil, nil, nil, container.NewVBox(container.NewHBox(f.replace, f.removeSecret)), f.secretInfo)
+	return container.NewVBox(row, f.secret, f.secretNote)
+}
+
+// guide is the provider's setup guide: the console, the application type, numbered steps,
+// the scopes to add and the redirect URI to register.
+func (f *integrationForm) guide() fyne.CanvasObject {
+	g := f.view.Provider.Guide
+	box := container.NewVBox()
+	if u, err := url.Parse(g.ConsoleURL); err == nil && g.ConsoleURL != "" {
+		box.Add(widget.NewHyperlink("Open the provider's console", u))
+	}
+	if g.AppType != "" {
+		f.appType = wrapped("Application type: " + g.AppType)
+		box.Add(f.appType)
+	}
+	// The redirect URI comes first: it is what an admin copies, and it follows the port.
+	box.Add(container.NewBorder(nil, nil, widget.NewLabel("Redirect URI to register:"), f.copyRedirect))
+	box.Add(f.redirect)
+	for i, s := range g.Steps {
+		box.Add(wrapped(fmt.Sprintf("%d. %s", i+1, s)))
+	}
+	if len(g.Scopes) > 0 {
+		box.Add(wrapped("Scopes to add: " + strings.Join(g.Scopes, ", ")))
+	}
+	for _, n := range g.Notes {
+		l := wrapped(n)
+		l.Importance = widget.LowImportance
+		box.Add(l)
+	}
+	return widget.NewCard("Setup guide", "", box)
+}
+
+func wrapped(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// typedPort is the fixed port the form asks for, 0 for any port or one not readable yet.
+func (f *integrationForm) typedPort() int {
+	if f.portMode.Selected != fixedPort {
+		return 0
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(f.port.Text))
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+// showRedirect shows the redirect URI to register for the port as typed.
+func (f *integrationForm) showRedirect() {
+	if f.redirect == nil {
+		return
+	}
+	uri := f.view.RedirectURI(f.typedPort())
+	if uri == "" {
+		f.redirect.SetText("none: " + f.view.Provider.Name + " accepts any loopback port without registration")
+		f.copyRedirect.Disable()
+		return
+	}
+	f.redirect.SetText(uri)
+	f.copyRedirect.Enable()
+}
+
+func endpointsText(auth, token, revoke, userinfo string) string {
+	if auth == "" {
+		return "Endpoints: press Fetch to read them from the issuer."
+	}
+	lines := []string{"Authorization: " + auth, "Token: " + token}
+	if revoke != "" {
+		lines = append(lines, "Revocation: "+revoke)
+	}
+	if userinfo != "" {
+		lines = append(lines, "Userinfo: "+userinfo)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func text(e *widget.Entry) string {
+	if e == nil {
+		return ""
+	}
+	return e.Text
+}
+
+// input is what the form holds, for core to check and save.
+func (f *integrationForm) input() core.IntegrationInput {
+	in := core.IntegrationInput{
+		ID: f.view.ID, Name: text(f.name), ClientID: f.clientID.Text, ClientType: f.chosenType(), Secret: vault.NewSecret(f.secret.Text),
+		Scopes: f.scopes.Text, Tenant: text(f.tenant), Issuer: text(f.issuer),
+		AuthURL: text(f.authURL), TokenURL: text(f.tokenURL), RevokeURL: text(f.revokeURL), UserinfoURL: text(f.userinfoURL),
+	}
+	if f.portMode.Selected == fixedPort {
+		in.Port = f.port.Text
+	}
+	return in
+}
+
+// showProblems puts each field's message under it and clears the others.
+func (f *integrationForm) showProblems(fields map[string]string) {
+	for key, l := range f.problems {
+		if msg := fields[key]; msg != "" {
+			l.SetText(msg)
+			l.Show()
+		} else {
+			l.SetText("")
+			l.Hide()
+		}
+	}
+}

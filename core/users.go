@@ -46,6 +46,16 @@ type User struct {
 	Sources int
 }
 
+// MayInherit reports whether u may receive the sources of the deleted user from: another
+// active user with write or admin privilege. DeleteUser refuses any other with ErrBadTransfer.
+func (u User) MayInherit(from int64) bool {
+	return mayInherit(u.ID, u.Disabled, u.Privilege, from)
+}
+
+func mayInherit(id int64, disabled bool, p access.Privilege, from int64) bool {
+	return id != from && !disabled && p != access.Read
+}
+
 // SourcePolicy says what becomes of a deleted user's sources: given to the user TransferTo,
 // or disconnected. Exactly one applies when the user has sources.
 type SourcePolicy struct {
@@ -241,24 +251,8 @@ func (a *App) DeleteUser(ctx context.Context, s *access.Session, id int64, polic
 		return fmt.Errorf("delete user %s: both transfer and disconnect chosen: %w", label, ErrUserHasSources)
 	}
 	if policy.Disconnect {
-		// Nothing is disconnected for a deletion that would be refused anyway.
-		u, err := store.UserByID(ctx, a.db, id)
-		if err != nil {
+		if err := a.disconnectAllOf(ctx, id); err != nil {
 			return fmt.Errorf("delete user %s: %w", label, err)
-		}
-		if err := a.keepAnAdmin(ctx, a.db, u); err != nil {
-			return fmt.Errorf("delete user %s: %w", label, err)
-		}
-		// Disconnecting revokes at the provider and clears the keychain: it cannot run inside
-		// a database transaction, so it runs first and the deletion checks what is left.
-		ids, err := store.SourceIDsOf(ctx, a.db, id)
-		if err != nil {
-			return fmt.Errorf("delete user %s: %w", label, err)
-		}
-		for _, sid := range ids {
-			if err := a.disconnectSource(ctx, sid); err != nil {
-				return fmt.Errorf("delete user %s: disconnect source %d: %w", label, sid, err)
-			}
 		}
 	}
 	return a.changeUser(ctx, admin, access.UserDelete, id, label, func(tx *sql.Tx, u store.User) (string, error) {
@@ -268,7 +262,7 @@ func (a *App) DeleteUser(ctx context.Context, s *access.Session, id int64, polic
 		detail := ""
 		if policy.TransferTo != 0 {
 			to, err := store.UserByID(ctx, tx, policy.TransferTo)
-			if errors.Is(err, store.ErrNotFound) || (err == nil && (to.ID == u.ID || to.Disabled || to.Privilege == access.Read)) {
+			if errors.Is(err, store.ErrNotFound) || (err == nil && !mayInherit(to.ID, to.Disabled, to.Privilege, u.ID)) {
 				return "", ErrBadTransfer
 			}
 			if err != nil {
@@ -292,6 +286,30 @@ func (a *App) DeleteUser(ctx context.Context, s *access.Session, id int64, polic
 		}
 		return detail, store.DeleteUser(ctx, tx, u.ID)
 	})
+}
+
+// disconnectAllOf disconnects every source of the user id before that user is deleted.
+// Disconnecting revokes at the provider and clears the keychain: it cannot run inside a
+// database transaction, so it runs first and the deletion checks what is left. Nothing is
+// disconnected for a deletion that would be refused anyway (the last administrator).
+func (a *App) disconnectAllOf(ctx context.Context, id int64) error {
+	u, err := store.UserByID(ctx, a.db, id)
+	if err != nil {
+		return err
+	}
+	if err := a.keepAnAdmin(ctx, a.db, u); err != nil {
+		return err
+	}
+	ids, err := store.SourceIDsOf(ctx, a.db, id)
+	if err != nil {
+		return err
+	}
+	for _, sid := range ids {
+		if err := a.disconnectSource(ctx, sid); err != nil {
+			return fmt.Errorf("disconnect source %d: %w", sid, err)
+		}
+	}
+	return nil
 }
 
 // ChangeOwnPassphrase replaces the session user's passphrase; the old one is required and the

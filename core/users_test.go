@@ -580,3 +580,23 @@ func TestPassphraseNeverStored(t *testing.T) {
 		}
 	}
 }
+
+// The GUI offers as heirs exactly the users DeleteUser accepts: MayInherit is that rule.
+func TestMayInherit(t *testing.T) {
+	const from = 7
+	for _, c := range []struct {
+		name string
+		u    User
+		want bool
+	}{
+		{"writer", User{ID: 8, Privilege: access.Write}, true},
+		{"admin", User{ID: 9, Privilege: access.Admin}, true},
+		{"reader", User{ID: 10, Privilege: access.Read}, false},
+		{"disabled writer", User{ID: 11, Privilege: access.Write, Disabled: true}, false},
+		{"the deleted user", User{ID: from, Privilege: access.Admin}, false},
+	} {
+		if got := c.u.MayInherit(from); got != c.want {
+			t.Errorf("%s: MayInherit = %v, want %v", c.name, got, c.want)
+		}
+	}
+}

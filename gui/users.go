@@ -269,11 +269,15 @@ func (p *usersPane) showDelete() {
 		})
 		return
 	}
-	// The user has sources: ask what becomes of them.
+	p.showDeleteWithSources(usr)
+}
+
+// showDeleteWithSources asks what becomes of the sources of usr, who is to be deleted.
+func (p *usersPane) showDeleteWithSources(usr core.User) {
 	var heirs []string
 	heirIDs := map[string]int64{}
 	for _, other := range p.users {
-		if other.ID != usr.ID && !other.Disabled && other.Privilege != access.Read {
+		if other.MayInherit(usr.ID) {
 			heirs = append(heirs, other.Name)
 			heirIDs[other.Name] = other.ID
 		}

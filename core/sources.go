@@ -114,7 +114,7 @@ func (a *App) Sources(ctx context.Context, s *access.Session, f SourceFilter) ([
 	if err != nil {
 		return nil, err
 	}
-	if u.Privilege == access.Write {
+	if !access.SeesEverySource(u.Privilege) {
 		f.OwnerID = u.ID
 	}
 	rows, err := a.db.Sources(ctx, f)
@@ -138,7 +138,7 @@ func (a *App) SourceDetails(ctx context.Context, s *access.Session, id int64) (S
 	if err != nil {
 		return Source{}, err
 	}
-	if u.Privilege == access.Write && src.OwnerID != u.ID {
+	if !access.SeesEverySource(u.Privilege) && src.OwnerID != u.ID {
 		a.note(ctx, u.Name, access.SourceList, sourceLabel(src), store.OutcomeDenied, "not the owner")
 		return Source{}, fmt.Errorf("details of source %d: %w", id, access.ErrForbidden)
 	}

@@ -39,7 +39,7 @@ func (p *sourcesPane) showConnect() {
 			}
 			if len(choices) == 0 {
 				msg := "No integration is enabled yet. Ask an administrator to set one up."
-				if s.Privilege == access.Admin {
+				if access.Allowed(s.Privilege, access.IntegrationEnable, false) {
 					msg = "No integration is enabled yet. Set one up and enable it under Admin → Integrations."
 				}
 				showInfo(p.u.win, "Nothing to connect to", msg)

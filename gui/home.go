@@ -41,7 +41,7 @@ func newHomeScreen(u *UI) *homeScreen {
 	h.who.SetText("Signed in as " + u.session.Name + " (" + privilegeLabel(u.session.Privilege) + ")")
 	h.sources = newSourcesPane(u)
 	h.tabs = container.NewAppTabs(container.NewTabItemWithIcon("Sources", theme.StorageIcon(), h.sources.content))
-	if u.session.Privilege == access.Admin {
+	if access.Allowed(u.session.Privilege, access.IntegrationView, false) { // the Admin tab
 		h.integrations = newIntegrationsPane(u)
 		h.users = newUsersPane(u)
 		h.activity = newActivityPane(u)

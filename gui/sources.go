@@ -65,7 +65,7 @@ func buildSourcesPane(u *UI) *sourcesPane {
 		fyne.DoAndWait(func() { err = u.fa.OpenURL(link) })
 		return err
 	}
-	showOwner := u.session.Privilege != access.Write // writers see only their own
+	showOwner := access.SeesEverySource(u.session.Privilege)
 	p.list = widget.NewList(
 		func() int { return len(p.shown) },
 		func() fyne.CanvasObject { return newSourceRow(showOwner) },
@@ -95,8 +95,11 @@ func buildSourcesPane(u *UI) *sourcesPane {
 	p.forget = widget.NewButton("Forget on this computer…", p.askForget)
 	p.details = widget.NewButtonWithIcon("Details…", theme.InfoIcon(), p.showDetails)
 
-	if u.session.Privilege == access.Read { // readers see every source and change none
-		for _, b := range []*widget.Button{p.connect, p.reconnect, p.refresh, p.disconnect, p.forget} {
+	// A button for what the session may never do, even on its own sources, is not shown.
+	for b, action := range map[*widget.Button]access.Action{p.connect: access.SourceConnect,
+		p.reconnect: access.SourceReconnect, p.refresh: access.SourceRefresh,
+		p.disconnect: access.SourceDisconnect, p.forget: access.SourceForget} {
+		if !access.Allowed(u.session.Privilege, action, true) {
 			b.Hide()
 		}
 	}
@@ -264,7 +267,7 @@ func (p *sourcesPane) showEmpty(filtered bool) {
 		return
 	case filtered:
 		p.empty.SetText("No source matches the filter.")
-	case p.u.session.Privilege == access.Read:
+	case !access.Allowed(p.u.session.Privilege, access.SourceConnect, true):
 		p.empty.SetText("No sources yet.")
 	default:
 		p.empty.SetText("No sources yet. Press Connect… to connect an account through your browser.")

@@ -122,6 +122,10 @@ const (
 	LocalRecovery Action = "user.local-recovery"
 )
 
+// SeesEverySource reports whether a listing of sources shows every source to privilege p
+// (administrators and readers) or only the user's own (writers).
+func SeesEverySource(p Privilege) bool { return p == Admin || p == Read }
+
 // Actions lists every action that Allowed decides, for tables and tests.
 var Actions = []Action{
 	UserList, UserAdd, UserSetPrivilege, UserResetPassphrase, UserDisable, UserEnable, UserDelete,

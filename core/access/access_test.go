@@ -271,3 +271,12 @@ func TestLockDelay(t *testing.T) {
 		}
 	}
 }
+
+// Writers list their own sources; administrators and readers every source.
+func TestSeesEverySource(t *testing.T) {
+	for p, want := range map[Privilege]bool{Admin: true, Write: false, Read: true} {
+		if got := SeesEverySource(p); got != want {
+			t.Errorf("SeesEverySource(%v) = %v, want %v", p, got, want)
+		}
+	}
+}

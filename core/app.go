@@ -68,17 +68,11 @@ type App struct {
 	// tokens refreshes, saves and revokes the sources' tokens.
 	tokens *tokens.Manager
 
-	// disconnectSource ends one source when its owner is deleted (see disconnect); tests
-	// replace it.
-	disconnectSource func(ctx context.Context, sourceID int64) error
 	// tokenSaved, if set, is told each new source's id once its token is in the keychain and
 	// before its row is saved (tests kill the process there).
 	tokenSaved func(id int64)
 	// upkeep is what Maintain remembers between runs (see maintain.go).
 	upkeep upkeep
-	// upkeepTimeout bounds each source's upkeep in Maintain; 0 means the constant
-	// upkeepTimeout. Tests shorten it.
-	upkeepTimeout time.Duration
 
 	// locks are the workspace's locks across processes: one change at a time per
 	// integration (lockIntegration), one connect per reserved source id.
@@ -136,7 +130,6 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		a.httpClient = egress.New()
 	}
 	a.tokens = tokens.New(db, a.keychain, tokens.WithClock(a.now), tokens.WithLogger(a.log), tokens.WithHTTPClient(a.httpClient))
-	a.disconnectSource = a.disconnectOwned
 	// A connect killed between the keychain and the database left a token without a row.
 	// The workspace opens all the same (the keychain may be locked now); the next start tries again.
 	if n, err := a.sweepPending(ctx); err != nil {

@@ -1,7 +1,6 @@
 package core
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -23,8 +22,9 @@ const (
 
 // upkeepTimeout bounds one source's upkeep in Maintain: discovery, a refresh with its
 // retries, a revocation. Each call is bounded by the provider client already (egress); this
-// also bounds their sum and the waits between them.
-const upkeepTimeout = 2 * time.Minute
+// also bounds their sum and the waits between them. A variable only so that this package's
+// tests can shorten it.
+var upkeepTimeout = 2 * time.Minute
 
 // MaintainReport says what one run of Maintain did.
 type MaintainReport struct {
@@ -151,7 +151,7 @@ func (a *App) resolveOnce() tokens.Resolver {
 // provider that accepts a connection and never answers holds up no other source. A source
 // whose deadline passed is the provider's silence: ErrOffline, tried again after its wait.
 func (a *App) upkeepSource(ctx context.Context, src store.Source, idle time.Duration, resolve tokens.Resolver, rep *MaintainReport) error {
-	sctx, cancel := context.WithTimeout(ctx, a.upkeepDeadline())
+	sctx, cancel := context.WithTimeout(ctx, upkeepTimeout)
 	defer cancel()
 	if src.Status == store.StatusRevocationPending {
 		return a.silent(sctx, src, a.retryRevocation(sctx, src, rep))
@@ -166,7 +166,7 @@ func (a *App) silent(ctx context.Context, src store.Source, err error) error {
 	if err == nil || !errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(err, ErrOffline) {
 		return err
 	}
-	status, detail := store.StatusOffline, fmt.Sprintf("the provider did not answer within %s", a.upkeepDeadline())
+	status, detail := store.StatusOffline, fmt.Sprintf("the provider did not answer within %s", upkeepTimeout)
 	switch src.Status {
 	case store.StatusNeedsReconnect:
 		return err
@@ -227,9 +227,6 @@ func (a *App) upkeepRefresh(ctx context.Context, src store.Source, idle time.Dur
 	}
 	return fmt.Errorf("maintain: refresh %s: %w", label, err)
 }
-
-// upkeepDeadline is how long one source's upkeep may take.
-func (a *App) upkeepDeadline() time.Duration { return cmp.Or(a.upkeepTimeout, upkeepTimeout) }
 
 // atProvider reports whether err is the provider's answer, or its silence, which the source's
 // status records, rather than a failure of this computer's own.

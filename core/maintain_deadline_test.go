@@ -67,7 +67,8 @@ func TestMaintainStuckProviderHoldsUpNoOther(t *testing.T) {
 	tm := newConnectTeam(t)
 	silent := newSilentServer(t)
 	const deadline = 2 * time.Second // long enough for a healthy refresh under -race
-	tm.app.upkeepTimeout = deadline
+	defer func(d time.Duration) { upkeepTimeout = d }(upkeepTimeout)
+	upkeepTimeout = deadline
 
 	// Sources are handled in id order: the stuck ones come first.
 	tm.addIntegration(t, integrationSpec{id: "stuckrev", provider: "oauth2"})

@@ -307,10 +307,10 @@ func TestDeleteUserWithSources(t *testing.T) {
 		addSources(t, a, wendy, 2)
 		addSources(t, a, rita, 1)
 		var disconnected []int64
-		deleteRow := a.disconnectSource
-		a.disconnectSource = func(ctx context.Context, id int64) error {
+		t.Cleanup(func() { disconnectHook = nil })
+		disconnectHook = func(a *App, ctx context.Context, id int64) error {
 			disconnected = append(disconnected, id)
-			return deleteRow(ctx, id)
+			return a.disconnectOwned(ctx, id)
 		}
 		if err := a.DeleteUser(ctx, tm.admin, wendy, SourcePolicy{Disconnect: true}); err != nil {
 			t.Fatalf("DeleteUser with disconnect: %v", err)
@@ -326,7 +326,7 @@ func TestDeleteUserWithSources(t *testing.T) {
 		}
 
 		// A disconnect that leaves the row (revocation pending) keeps the user.
-		a.disconnectSource = func(context.Context, int64) error { return nil }
+		disconnectHook = func(*App, context.Context, int64) error { return nil }
 		if err := a.DeleteUser(ctx, tm.admin, rita, SourcePolicy{Disconnect: true}); !errors.Is(err, ErrUserHasSources) {
 			t.Errorf("DeleteUser whose sources stay: %v, want ErrUserHasSources", err)
 		}

@@ -1,0 +1,19 @@
+package core
+
+import "context"
+
+// Seams for this package's tests, kept out of App so that no production type carries one.
+// Nil in production; a test sets one and puts it back (core's tests do not run in parallel).
+var (
+	// disconnectHook, if set, stands in for disconnecting one source of a user being deleted
+	// or of an integration being removed.
+	disconnectHook func(a *App, ctx context.Context, sourceID int64) error
+)
+
+// disconnectSource ends one source when its owner is deleted or its integration removed.
+func (a *App) disconnectSource(ctx context.Context, sourceID int64) error {
+	if disconnectHook != nil {
+		return disconnectHook(a, ctx, sourceID)
+	}
+	return a.disconnectOwned(ctx, sourceID)
+}

@@ -628,7 +628,8 @@ func TestExchangeErrors(t *testing.T) {
 	}
 }
 
-// Provider and exchange errors keep the provider's text printable and short.
+// Provider and exchange errors keep the provider's text printable and short: controls are
+// shown as escapes (escape.Text), not obeyed and not silently dropped.
 func TestErrorTextSanitized(t *testing.T) {
 	long := strings.Repeat("x", 1000)
 	e := &ProviderError{Code: "server_error", Description: "line1\r\nline2\x00\x1b[31m" + long}
@@ -639,7 +640,7 @@ func TestErrorTextSanitized(t *testing.T) {
 	if len(msg) > 400 {
 		t.Errorf("message is %d bytes, want it cut to about %d", len(msg), maxDescription)
 	}
-	if !strings.HasPrefix(msg, "the provider had an internal error (server_error: line1line2") {
+	if !strings.HasPrefix(msg, `the provider had an internal error (server_error: line1\r\nline2\x00\x1b[31m`) {
 		t.Errorf("message = %.80q..., want the internal-error text first", msg)
 	}
 }

@@ -84,7 +84,8 @@ type FlowEvent struct {
 
 // FlowHooks are the UI's part of a sign-in. All fields are optional.
 type FlowHooks struct {
-	// OpenURL opens the system browser; nil falls back to Config.OpenURL.
+	// OpenURL opens the system browser: the one way a front end gives core its browser, so
+	// that the GUI can run it on its UI goroutine. nil opens none (FlowBrowserFailed).
 	OpenURL func(string) error
 	// Progress is told each step. It is called from the flow's goroutines, one call at a time.
 	Progress func(FlowEvent)
@@ -209,73 +210,29 @@ type flowResult struct {
 // runFlow signs in at the integration's provider through the browser (RFC 8252 loopback
 // redirect, PKCE) and identifies the account. It saves nothing. Errors name the provider.
 func (a *App) runFlow(ctx context.Context, in integration, hooks FlowHooks) (flowResult, error) {
-	var mu sync.Mutex
-	var base FlowEvent // AuthURL and Deadline, once listening
-	emit := func(ev FlowEvent) {
-		if hooks.Progress == nil {
-			return
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		ev.At, ev.AuthURL, ev.Deadline = a.now(), base.AuthURL, base.Deadline
-		hooks.Progress(ev)
-	}
+	ev := &flowEvents{now: a.now, progress: hooks.Progress}
 	fail := func(err error) (flowResult, error) {
 		err = fmt.Errorf("sign in at %s: %w", in.displayName(), err)
-		emit(FlowEvent{Step: FlowFailed, Err: err})
+		ev.emit(FlowEvent{Step: FlowFailed, Err: err})
 		return flowResult{}, err
 	}
-
 	cfg, extra, err := in.config("")
 	if err != nil {
 		return fail(err)
 	}
-	f, err := loopback.Start(ctx, a.loopbackConfig(in, cfg, extra, hooks.Timeout, emit))
+	f, err := loopback.Start(ctx, a.loopbackConfig(in, cfg, extra, hooks.Timeout, ev.emit))
 	if err != nil {
 		return fail(err)
 	}
 	defer f.Close()
-	mu.Lock()
-	base = FlowEvent{AuthURL: f.AuthURL(), Deadline: f.Deadline()}
-	mu.Unlock()
-	emit(FlowEvent{Step: FlowListening})
-
-	open := hooks.OpenURL
-	if open == nil {
-		open = a.openURL
+	ev.listening(f.AuthURL(), f.Deadline())
+	if !hooks.NoBrowser {
+		openBrowser(hooks.OpenURL, f.AuthURL(), ev.emit)
 	}
-	switch {
-	case hooks.NoBrowser:
-	case open == nil:
-		emit(FlowEvent{Step: FlowBrowserFailed, Err: errors.New("no browser configured")})
-	default:
-		if err := open(f.AuthURL()); err != nil {
-			emit(FlowEvent{Step: FlowBrowserFailed, Err: err})
-		} else {
-			emit(FlowEvent{Step: FlowBrowserOpened})
-		}
-	}
-
 	if hooks.PastedURL != nil {
-		pctx, stop := context.WithCancel(ctx)
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			for {
-				pasted, err := hooks.PastedURL(pctx)
-				if err != nil {
-					return
-				}
-				_, err = f.CompleteFromURL(ctx, pasted)
-				if !errors.Is(err, loopback.ErrNotCallback) && !errors.Is(err, loopback.ErrStateMismatch) {
-					return // the flow ended; Wait returns the same outcome
-				}
-				emit(FlowEvent{Step: FlowPasteRefused, Err: err})
-			}
-		}()
-		defer func() { stop(); <-done }()
+		stop := readPastes(ctx, f, hooks.PastedURL, ev.emit)
+		defer stop()
 	}
-
 	tok, err := f.Wait(ctx)
 	if err != nil {
 		return fail(err)
@@ -285,13 +242,76 @@ func (a *App) runFlow(ctx context.Context, in integration, hooks FlowHooks) (flo
 		return fail(fmt.Errorf("the provider issued a token but did not say which account signed in; "+
 			"check the integration's scopes and who-am-I address: %w", err))
 	}
-	emit(FlowEvent{Step: FlowAccountIdentified, Account: account.Label})
-
+	ev.emit(FlowEvent{Step: FlowAccountIdentified, Account: account.Label})
 	scopes := cfg.Scopes
 	if granted, _ := tok.Extra("scope").(string); granted != "" {
 		scopes = strings.Fields(granted)
 	}
 	return flowResult{token: tok, account: account, scopes: scopes}, nil
+}
+
+// flowEvents tells a sign-in's steps to FlowHooks.Progress, one call at a time, each with
+// the time and, once listening, the authorization URL and the deadline.
+type flowEvents struct {
+	now      func() time.Time
+	progress func(FlowEvent)
+	mu       sync.Mutex
+	base     FlowEvent // AuthURL and Deadline, once listening
+}
+
+func (e *flowEvents) emit(ev FlowEvent) {
+	if e.progress == nil {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	ev.At, ev.AuthURL, ev.Deadline = e.now(), e.base.AuthURL, e.base.Deadline
+	e.progress(ev)
+}
+
+// listening records the flow's authorization URL and deadline, and tells FlowListening.
+func (e *flowEvents) listening(authURL string, deadline time.Time) {
+	e.mu.Lock()
+	e.base = FlowEvent{AuthURL: authURL, Deadline: deadline}
+	e.mu.Unlock()
+	e.emit(FlowEvent{Step: FlowListening})
+}
+
+// openBrowser opens authURL with open, the front end's browser, and tells how it went; a
+// browser that does not open leaves the person the link to open by hand.
+func openBrowser(open func(string) error, authURL string, emit func(FlowEvent)) {
+	if open == nil {
+		emit(FlowEvent{Step: FlowBrowserFailed, Err: errors.New("no browser configured")})
+		return
+	}
+	if err := open(authURL); err != nil {
+		emit(FlowEvent{Step: FlowBrowserFailed, Err: err})
+		return
+	}
+	emit(FlowEvent{Step: FlowBrowserOpened})
+}
+
+// readPastes asks pasted for the address the browser ended on until one ends the flow,
+// telling each refused one; stop ends the asking and waits for it.
+func readPastes(ctx context.Context, f *loopback.Flow, pasted func(context.Context) (string, error),
+	emit func(FlowEvent)) (stop func()) {
+	pctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			addr, err := pasted(pctx)
+			if err != nil {
+				return
+			}
+			_, err = f.CompleteFromURL(ctx, addr)
+			if !errors.Is(err, loopback.ErrNotCallback) && !errors.Is(err, loopback.ErrStateMismatch) {
+				return // the flow ended; Wait returns the same outcome
+			}
+			emit(FlowEvent{Step: FlowPasteRefused, Err: err})
+		}
+	}()
+	return func() { cancel(); <-done }
 }
 
 // loopbackConfig is the browser flow's configuration for the integration; emit is told the

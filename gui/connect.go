@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -405,4 +406,19 @@ func showConfirm(w fyne.Window, title, msg, verb string, done func()) {
 	d.SetConfirmImportance(widget.DangerImportance)
 	escapeCloses(w, d, d.Hide)
 	d.Show()
+}
+
+// browser is the GUI's one way to open the system browser, given to core with every sign-in
+// (core.FlowHooks.OpenURL) and used by the dialog's Open browser button. Core calls it from
+// the flow's goroutine, and Fyne's OpenURL belongs to the UI goroutine: fyne.DoAndWait runs it
+// there and hands its error back.
+func browser(fa fyne.App) func(string) error {
+	return func(raw string) error {
+		link, err := url.Parse(raw)
+		if err != nil {
+			return err
+		}
+		fyne.DoAndWait(func() { err = fa.OpenURL(link) })
+		return err
+	}
 }

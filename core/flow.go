@@ -123,6 +123,12 @@ func (a *App) loadIntegration(ctx context.Context, id string) (integration, erro
 	if err != nil {
 		return integration{}, err
 	}
+	return a.prepareIntegration(ctx, row)
+}
+
+// prepareIntegration is loadIntegration for a row already read, so that a use-case that
+// checked the row (enabled, set up) signs in with that very row, read once.
+func (a *App) prepareIntegration(ctx context.Context, row store.Integration) (integration, error) {
 	base, err := catalog.Lookup(catalog.ID(row.Provider))
 	if err != nil {
 		return integration{}, fmt.Errorf("integration %s: %w", row.Name, err)
@@ -164,9 +170,10 @@ func (a *App) loadIntegration(ctx context.Context, id string) (integration, erro
 }
 
 // config is the integration's x/oauth2 configuration for redirectURL ("" to refresh or
-// revoke) and the provider's extra authorization parameters.
-func (in integration) config(redirectURL string) (*oauth2.Config, []oauth2.AuthCodeOption, error) {
-	return catalog.Config(in.base, in.settings, in.discovery, redirectURL)
+// revoke) and the provider's extra authorization parameters, from the provider that
+// prepareIntegration resolved: a flow resolves its integration once.
+func (in integration) config(redirectURL string) (*oauth2.Config, []oauth2.AuthCodeOption) {
+	return in.provider.OAuth2(in.settings, redirectURL)
 }
 
 // displayName names the provider for people: the preset's name (Google Drive), or for a
@@ -181,10 +188,7 @@ func (in integration) displayName() string {
 
 // lifecycle is the integration as core/tokens needs it to refresh and revoke.
 func (in integration) lifecycle() (tokens.Integration, error) {
-	cfg, _, err := in.config("")
-	if err != nil {
-		return tokens.Integration{}, err
-	}
+	cfg, _ := in.config("")
 	kind := tokens.RevokeNone
 	switch in.provider.Revocation.Kind {
 	case catalog.RevokeRFC7009:
@@ -216,10 +220,7 @@ func (a *App) runFlow(ctx context.Context, in integration, hooks FlowHooks) (flo
 		ev.emit(FlowEvent{Step: FlowFailed, Err: err})
 		return flowResult{}, err
 	}
-	cfg, extra, err := in.config("")
-	if err != nil {
-		return fail(err)
-	}
+	cfg, extra := in.config("")
 	f, err := loopback.Start(ctx, a.loopbackConfig(in, cfg, extra, hooks.Timeout, ev.emit))
 	if err != nil {
 		return fail(err)

@@ -568,7 +568,7 @@ func (a *App) TestAuthorization(ctx context.Context, s *access.Session, id strin
 			progress(ev)
 		}
 	}
-	in, err := a.loadIntegration(ctx, id)
+	in, err := a.prepareIntegration(ctx, r)
 	var res flowResult
 	if err == nil {
 		res, err = a.runFlow(ctx, in, hooks)

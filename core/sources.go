@@ -393,7 +393,7 @@ func (a *App) usableIntegration(ctx context.Context, id string) (integration, er
 	if !row.Enabled {
 		return integration{}, fmt.Errorf("%s: %w", row.Name, ErrIntegrationDisabled)
 	}
-	return a.loadIntegration(ctx, id)
+	return a.prepareIntegration(ctx, row)
 }
 
 // authorizeSource is authorize for an action on one source; the owner decides ownsTarget.

@@ -21,53 +21,31 @@ import (
 // it, so nobody can connect through it.
 var ErrIntegrationDisabled = errors.New("the integration is disabled")
 
-// FlowStep is a stage of the browser sign-in that connects an account.
-type FlowStep int
+// FlowStep is a stage of the browser sign-in that connects an account: loopback's one list
+// of steps, re-exported so that the front ends need only core.
+type FlowStep = loopback.Step
 
 // The stages of a sign-in, in the order they happen. FlowBrowserFailed and FlowPasteRefused
 // do not end the flow; FlowAccountIdentified and FlowFailed do.
 const (
 	// FlowListening: the callback listener is up; the event carries AuthURL and Deadline.
-	FlowListening FlowStep = iota
+	FlowListening = loopback.StepListening
 	// FlowBrowserOpened: the browser was asked to open AuthURL.
-	FlowBrowserOpened
+	FlowBrowserOpened = loopback.StepBrowserOpened
 	// FlowBrowserFailed: no browser opened (Err says why); the person opens AuthURL by hand.
-	FlowBrowserFailed
+	FlowBrowserFailed = loopback.StepBrowserFailed
 	// FlowPasteRefused: a pasted address is not this sign-in's callback (Err says why); the
 	// flow asks for another.
-	FlowPasteRefused
+	FlowPasteRefused = loopback.StepPasteRefused
 	// FlowCallbackReceived: the provider's answer reached the listener.
-	FlowCallbackReceived
+	FlowCallbackReceived = loopback.StepCallbackReceived
 	// FlowCodeExchanged: the provider issued a token.
-	FlowCodeExchanged
+	FlowCodeExchanged = loopback.StepCodeExchanged
 	// FlowAccountIdentified: the provider said which account signed in (Account).
-	FlowAccountIdentified
+	FlowAccountIdentified = loopback.StepAccountIdentified
 	// FlowFailed: the sign-in ended without a token; Err says why.
-	FlowFailed
+	FlowFailed = loopback.StepFailed
 )
-
-// String names the step for logs and tests.
-func (s FlowStep) String() string {
-	switch s {
-	case FlowListening:
-		return "listening"
-	case FlowBrowserOpened:
-		return "browser opened"
-	case FlowBrowserFailed:
-		return "browser failed"
-	case FlowPasteRefused:
-		return "paste refused"
-	case FlowCallbackReceived:
-		return "callback received"
-	case FlowCodeExchanged:
-		return "code exchanged"
-	case FlowAccountIdentified:
-		return "account identified"
-	case FlowFailed:
-		return "failed"
-	}
-	return fmt.Sprintf("step %d", int(s))
-}
 
 // FlowEvent reports a step of the sign-in. AuthURL carries the state and the PKCE challenge:
 // no secret, fine to show and copy, but never log it.
@@ -332,15 +310,13 @@ func (a *App) loopbackConfig(in integration, cfg *oauth2.Config, extra []oauth2.
 		Timeout:       timeout,
 		HTTPClient:    a.httpClient,
 		Now:           a.now,
-		Progress: func(s loopback.Step) {
+		Progress: func(s FlowStep) {
 			switch s {
 			case loopback.StepIPv6Unavailable:
 				a.log.Warn("sign-in: this computer has no IPv6 loopback; the callback port is held on 127.0.0.1 only",
 					"integration", in.row.ID)
-			case loopback.StepCallbackReceived:
-				emit(FlowEvent{Step: FlowCallbackReceived})
-			case loopback.StepCodeExchanged:
-				emit(FlowEvent{Step: FlowCodeExchanged})
+			case FlowCallbackReceived, FlowCodeExchanged:
+				emit(FlowEvent{Step: s})
 			}
 		},
 	}

@@ -44,40 +44,53 @@ const (
 	stateBytes     = 32 // 256 bits
 )
 
-// Step is a stage of the flow, reported through Config.Progress for the connect dialog.
+// Step is a stage of a browser sign-in, the one list of them: the flow reports the stages of
+// its listener and its token request through Config.Progress, and core, which re-exports the
+// type as core.FlowStep, reports the others (the browser, pasted addresses, the account, the
+// end) to the front ends.
 type Step int
 
+// The stages, in the order they happen. StepBrowserFailed and StepPasteRefused do not end the
+// sign-in; StepAccountIdentified and StepFailed do.
 const (
 	// StepListening: the callback listener is bound; AuthURL and RedirectURL are valid.
 	StepListening Step = iota
-	// StepBrowserOpened: Config.OpenURL returned without error.
+	// StepBrowserOpened: the browser was asked to open AuthURL.
 	StepBrowserOpened
-	// StepBrowserFailed: Config.OpenURL failed; the user must open AuthURL by hand.
+	// StepBrowserFailed: no browser opened; the user must open AuthURL by hand.
 	StepBrowserFailed
+	// StepPasteRefused: a pasted address is not this sign-in's callback; another is asked for.
+	StepPasteRefused
 	// StepCallbackReceived: the provider's answer arrived (a code or an error).
 	StepCallbackReceived
 	// StepCodeExchanged: the token endpoint returned a token.
 	StepCodeExchanged
+	// StepAccountIdentified: the provider said which account signed in (core's step).
+	StepAccountIdentified
+	// StepFailed: the sign-in ended without a token (core's step).
+	StepFailed
 	// StepIPv6Unavailable: the redirect host is localhost but this machine has no IPv6, so
 	// only 127.0.0.1 is held. Reported once, before StepListening.
 	StepIPv6Unavailable
 )
 
+// stepNames names the steps for logs, tests and the test report.
+var stepNames = map[Step]string{
+	StepListening:         "listening",
+	StepBrowserOpened:     "browser opened",
+	StepBrowserFailed:     "browser failed",
+	StepPasteRefused:      "paste refused",
+	StepCallbackReceived:  "callback received",
+	StepCodeExchanged:     "code exchanged",
+	StepAccountIdentified: "account identified",
+	StepFailed:            "failed",
+	StepIPv6Unavailable:   "no IPv6 loopback",
+}
+
 // String names the step for logs and tests.
 func (s Step) String() string {
-	switch s {
-	case StepListening:
-		return "listening"
-	case StepBrowserOpened:
-		return "browser opened"
-	case StepBrowserFailed:
-		return "browser failed"
-	case StepCallbackReceived:
-		return "callback received"
-	case StepCodeExchanged:
-		return "code exchanged"
-	case StepIPv6Unavailable:
-		return "no IPv6 loopback"
+	if name, ok := stepNames[s]; ok {
+		return name
 	}
 	return "step " + strconv.Itoa(int(s))
 }

@@ -566,6 +566,13 @@ func (k cancelAfterSet) Set(ctx context.Context, key string, s vault.Secret) err
 	return err
 }
 
+// swapKeychain puts k in the place of the app's keychain, for the use-cases and for the token
+// manager, through which a sign-in writes its token.
+func swapKeychain(a *App, k Keychain) {
+	a.keychain = k
+	a.tokens = tokens.New(a.db, k, tokens.WithClock(a.now), tokens.WithLogger(a.log), tokens.WithHTTPClient(a.httpClient))
+}
+
 // The token goes to the keychain before the row commits; when the row then fails, the
 // keychain entry goes too and nothing is left behind.
 func TestConnectRowFailsTokenRemoved(t *testing.T) {
@@ -573,7 +580,7 @@ func TestConnectRowFailsTokenRemoved(t *testing.T) {
 	tm.addIntegration(t, integrationSpec{id: "idp", provider: "oidc"})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	tm.app.keychain = cancelAfterSet{Keychain: tm.app.keychain, cancel: cancel}
+	swapKeychain(tm.app, cancelAfterSet{Keychain: tm.app.keychain, cancel: cancel})
 	if _, err := tm.app.Connect(ctx, tm.writer, "idp", tm.hooks(t, nil)); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Connect = %v, want the row to fail with context.Canceled", err)
 	}

@@ -322,6 +322,18 @@ func (a *App) loopbackConfig(in integration, cfg *oauth2.Config, extra []oauth2.
 	}
 }
 
+// usableIntegration loads an integration that may be used to sign in now: an enabled one.
+func (a *App) usableIntegration(ctx context.Context, id string) (integration, error) {
+	row, err := a.savedIntegration(ctx, id)
+	if err != nil {
+		return integration{}, err
+	}
+	if !row.Enabled {
+		return integration{}, fmt.Errorf("%s: %w", row.Name, ErrIntegrationDisabled)
+	}
+	return a.prepareIntegration(ctx, row)
+}
+
 // savedIntegration reads an integration's row; an id that names none is ErrUnknownIntegration.
 func (a *App) savedIntegration(ctx context.Context, id string) (store.Integration, error) {
 	row, err := a.db.Integration(ctx, id)

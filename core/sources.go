@@ -388,18 +388,6 @@ func (a *App) unreachable(ctx context.Context, src store.Source, err error) erro
 	return fmt.Errorf("%w: %w", ErrOffline, err)
 }
 
-// usableIntegration loads an integration that may be used to sign in now: an enabled one.
-func (a *App) usableIntegration(ctx context.Context, id string) (integration, error) {
-	row, err := a.savedIntegration(ctx, id)
-	if err != nil {
-		return integration{}, err
-	}
-	if !row.Enabled {
-		return integration{}, fmt.Errorf("%s: %w", row.Name, ErrIntegrationDisabled)
-	}
-	return a.prepareIntegration(ctx, row)
-}
-
 // authorizeSource is authorize for an action on one source; the owner decides ownsTarget.
 // A source that does not exist is treated as the user's own, so that only the privilege
 // decides whether its absence (ErrUnknownSource) is told.

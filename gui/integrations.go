@@ -52,8 +52,7 @@ type integrationsPane struct {
 	detail   *fyne.Container
 	form     *integrationForm // the selected integration's, nil when none
 	content  fyne.CanvasObject
-	// openURL opens the browser for a test authorization; tests replace it with a browser of
-	// their own.
+	// openURL opens the browser for a test authorization; tests put in a browser of their own.
 	openURL func(string) error
 }
 

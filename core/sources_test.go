@@ -103,6 +103,7 @@ type integrationSpec struct {
 	atServer string // the client secret registered at the server; "" is a public client
 	sent     string // the client secret in the keychain; "" for none
 	disabled bool
+	port     int // the fixed callback port; 0 for any
 }
 
 // addIntegration registers a client at the server and writes the integration's row and
@@ -113,7 +114,7 @@ func (tm *connectTeam) addIntegration(t *testing.T, spec integrationSpec) {
 	tm.srv.AddClient(authtest.Client{ID: spec.id, Secret: spec.atServer, RedirectURIs: []string{"http://127.0.0.1/callback"}})
 	now := tm.clk.Now()
 	in := store.Integration{ID: spec.id, Provider: spec.provider, Name: "Test " + spec.id, ClientID: spec.id,
-		Enabled: !spec.disabled, CreatedAt: now, UpdatedAt: now}
+		Enabled: !spec.disabled, RedirectPort: spec.port, CreatedAt: now, UpdatedAt: now}
 	if spec.provider == "oidc" {
 		in.Issuer = tm.srv.Issuer()
 	} else {

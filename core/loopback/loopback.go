@@ -55,7 +55,8 @@ type Step int
 const (
 	// StepListening: the callback listener is bound; AuthURL and RedirectURL are valid.
 	StepListening Step = iota
-	// StepBrowserOpened: the browser was asked to open AuthURL.
+	// StepBrowserOpened: the browser was asked to open AuthURL (core's step, as the browser
+	// is core's to open).
 	StepBrowserOpened
 	// StepBrowserFailed: no browser opened; the user must open AuthURL by hand.
 	StepBrowserFailed
@@ -124,9 +125,6 @@ type Config struct {
 	Timeout time.Duration
 	// HTTPClient makes the token request; nil means egress.New().
 	HTTPClient *http.Client
-	// OpenURL opens the authorization URL in the system browser; nil opens nothing and the
-	// caller shows AuthURL. Its error does not end the flow: the user can still copy the link.
-	OpenURL func(string) error
 	// Progress, if set, is told each step. It is called from Start's and Wait's goroutines.
 	Progress func(Step)
 	// Now is the clock for Deadline; nil means time.Now.
@@ -187,9 +185,10 @@ type result struct {
 }
 
 // Start binds the callback listener on 127.0.0.1 (and on ::1 where the redirect host is
-// localhost), prepares the authorization URL with PKCE and a fresh state, starts the deadline
-// and opens the browser through cfg.OpenURL. A port that another program holds returns
-// ErrPortBusy before the browser opens.
+// localhost), prepares the authorization URL with PKCE and a fresh state and starts the
+// deadline. It opens no browser: the caller (core, the one place that does) opens AuthURL once
+// Start has returned, so a port that another program holds (ErrPortBusy) fails before any
+// browser opens.
 func Start(ctx context.Context, cfg Config) (*Flow, error) {
 	host, err := cfg.redirectHost()
 	if err != nil {
@@ -216,14 +215,6 @@ func Start(ctx context.Context, cfg Config) (*Flow, error) {
 		f.report(StepIPv6Unavailable)
 	}
 	f.report(StepListening)
-
-	if cfg.OpenURL != nil {
-		if err := cfg.OpenURL(f.authURL); err != nil {
-			f.report(StepBrowserFailed)
-		} else {
-			f.report(StepBrowserOpened)
-		}
-	}
 	return f, nil
 }
 

@@ -5,7 +5,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"net/url"
 	"os"
 	"os/signal"
 	"time"
@@ -49,14 +48,7 @@ func main() {
 
 	fa := app.NewWithID(appID)
 	fa.SetIcon(assets.AppIcon)
-	openURL := func(s string) error {
-		u, err := url.Parse(s)
-		if err != nil {
-			return err
-		}
-		return fa.OpenURL(u)
-	}
-	c, err := core.Open(context.Background(), core.Config{Home: dir, Logger: log, OpenURL: openURL})
+	c, err := core.Open(context.Background(), core.Config{Home: dir, Logger: log})
 	if err != nil {
 		log.Error("open workspace", "err", err)
 		fmt.Fprintln(os.Stderr, "medialake-connect:", err)

@@ -301,7 +301,7 @@ func (r *runner) open() (*core.App, error) {
 		return nil, err
 	}
 	r.closers = append(r.closers, logFile)
-	app, err := core.Open(r.ctx, core.Config{Home: dir, Logger: log, OpenURL: r.openURL})
+	app, err := core.Open(r.ctx, core.Config{Home: dir, Logger: log})
 	if err != nil {
 		return nil, err
 	}

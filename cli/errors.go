@@ -9,22 +9,23 @@ import (
 
 	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/core/access"
-	"github.com/medialake/connect/core/vault"
 )
 
 // exitCode is the process's exit code for err; README.md documents them.
 func exitCode(err error) int {
 	var ue *usageError
-	switch {
-	case err == nil:
+	if err == nil {
 		return ExitOK
-	case errors.As(err, &ue):
+	}
+	if errors.As(err, &ue) {
 		return ExitUsage
-	case errors.Is(err, access.ErrForbidden):
+	}
+	switch core.ReasonOf(err) {
+	case core.ReasonForbidden, core.ReasonOwnerOnly:
 		return ExitForbidden
-	case needsReconnect(err):
+	case core.ReasonNeedsReconnect:
 		return ExitNeedsReconnect
-	case errors.Is(err, vault.ErrUnavailable):
+	case core.ReasonKeychain:
 		return ExitKeychain
 	}
 	return ExitFailed
@@ -35,75 +36,103 @@ func exitCode(err error) int {
 // redacted.
 func message(err error) string {
 	var (
-		ue     *usageError
-		locked *access.LockedError
-		valid  *core.ValidationError
+		ue    *usageError
+		valid *core.ValidationError
 	)
-	var (
-		adv  *advisedError
-		file *fileError
-	)
-	advice := ""
 	switch {
 	case errors.As(err, &ue):
 		return capitalise(ue.msg) + "."
-	case errors.As(err, &adv):
-		advice = adv.advice
-	case errors.As(err, &file) && errors.Is(err, errEmptySecret):
-		advice = fmt.Sprintf("The %s is empty; put it on the first line of %s", file.what, file.from())
-	case errors.As(err, &file):
-		advice = fmt.Sprintf("Could not read the %s from %s; check the file's name and permissions", file.what, file.from())
 	case errors.Is(err, errNoUsers):
 		return fmt.Sprintf("The workspace has no users yet: create the first administrator with '%s init NAME'.", prog)
 	case errors.As(err, &valid):
 		return "Nothing was saved; fix these settings and try again: " + validation(valid) + "."
-	case errors.As(err, &locked):
-		advice = "Too many wrong passphrases: wait until " + locked.Until.Local().Format("15:04:05") + " or ask an administrator to reset the passphrase"
-	case errors.Is(err, access.ErrForbidden):
-		advice = forbidden(err)
-	case errors.Is(err, access.ErrWrongPassphrase):
-		advice = "Wrong passphrase; check the passphrase file, or type it again"
-	case errors.Is(err, access.ErrUnknownUser):
-		advice = "There is no user of that name; check the spelling"
-	case errors.Is(err, access.ErrDisabled):
-		advice = "This user is disabled; ask an administrator to enable it"
-	case errors.Is(err, access.ErrLastAdmin):
-		advice = "The workspace must keep an active administrator; make another user admin first"
-	case errors.Is(err, access.ErrNameTaken):
-		advice = "Another user already has that name; choose another"
-	case errors.Is(err, access.ErrBadName):
-		advice = "A name needs 1 to 64 printable characters"
-	case errors.Is(err, access.ErrTooShort):
-		advice = fmt.Sprintf("Choose a passphrase of at least %d characters", access.MinPassphraseLen)
-	case errors.Is(err, access.ErrMismatch):
-		advice = "The two passphrases differ; type the same passphrase twice"
-	case errors.Is(err, core.ErrAlreadySetUp):
-		advice = "The workspace already has an administrator; sign in with --user NAME instead"
-	case errors.Is(err, core.ErrUserHasSources):
-		advice = "The user has sources; add --transfer-to NAME or --disconnect"
-	case errors.Is(err, core.ErrBadTransfer):
-		advice = "Sources can go only to another active user with write or admin privilege; choose another"
-	case errors.Is(err, core.ErrUnknownSource):
-		advice = fmt.Sprintf("There is no source with that id; '%s sources list' shows the ids", prog)
-	case errors.Is(err, core.ErrUnknownIntegration):
-		advice = fmt.Sprintf("There is no such integration; '%s integrations list' shows their ids", prog)
-	case errors.Is(err, core.ErrIntegrationInUse):
-		advice = "The integration has sources; add --disconnect to disconnect them and remove it"
-	case errors.Is(err, core.ErrCredentialsMissing):
-		advice = fmt.Sprintf("Save the client id (and the client secret, where the provider requires one) first, with '%s integrations set'", prog)
-	case errors.Is(err, vault.ErrUnavailable):
-		advice = "The keychain is not available; unlock or start it and try again"
-	case errors.Is(err, vault.ErrTooLarge):
-		advice = "The value is too large for this system's keychain"
-	default:
-		if a := flowAdvice(err); a != "" {
-			advice = a
-		}
+	}
+	advice := ownAdvice(err)
+	if advice == "" {
+		advice = reasonAdvice(err)
 	}
 	if advice == "" {
 		return capitalise(err.Error()) + "."
 	}
 	return advice + " (" + err.Error() + ")."
+}
+
+// ownAdvice says what to do about an error of the command itself, or "".
+func ownAdvice(err error) string {
+	var (
+		adv  *advisedError
+		file *fileError
+	)
+	switch {
+	case errors.As(err, &adv):
+		return adv.advice
+	case errors.As(err, &file) && errors.Is(err, errEmptySecret):
+		return fmt.Sprintf("The %s is empty; put it on the first line of %s", file.what, file.from())
+	case errors.As(err, &file):
+		return fmt.Sprintf("Could not read the %s from %s; check the file's name and permissions", file.what, file.from())
+	case errors.Is(err, errNoPaste):
+		return "No address was pasted; run the command again and paste the address the browser ended on"
+	}
+	return ""
+}
+
+// reasonAdvice says what to do about an error of core, from its reason, or "".
+func reasonAdvice(err error) string {
+	var (
+		locked  *access.LockedError
+		already *core.AlreadyConnectedError
+	)
+	switch {
+	case errors.As(err, &locked):
+		return "Too many wrong passphrases: wait until " + locked.Until.Local().Format("15:04:05") + " or ask an administrator to reset the passphrase"
+	case errors.As(err, &already):
+		return fmt.Sprintf("This account is already connected as source %d; run '%s sources reconnect %d' to sign in again", already.SourceID, prog, already.SourceID)
+	}
+	return advice[core.ReasonOf(err)]
+}
+
+const providerRefused = "The provider refused the sign-in; check the integration's settings and the account, then try again"
+
+// advice is the command line's one table from a reason to what to do; the reasons whose
+// advice names something the error carries are in reasonAdvice.
+var advice = map[core.Reason]string{
+	core.ReasonForbidden:           "Your privilege does not allow this; ask an administrator",
+	core.ReasonOwnerOnly:           "Only the owner of the source may do this, administrators included; ask its owner",
+	core.ReasonWrongPassphrase:     "Wrong passphrase; check the passphrase file, or type it again",
+	core.ReasonUnknownUser:         "There is no user of that name; check the spelling",
+	core.ReasonUserDisabled:        "This user is disabled; ask an administrator to enable it",
+	core.ReasonLastAdmin:           "The workspace must keep an active administrator; make another user admin first",
+	core.ReasonNameTaken:           "Another user already has that name; choose another",
+	core.ReasonBadName:             "A name needs 1 to 64 printable characters",
+	core.ReasonTooShort:            fmt.Sprintf("Choose a passphrase of at least %d characters", access.MinPassphraseLen),
+	core.ReasonMismatch:            "The two passphrases differ; type the same passphrase twice",
+	core.ReasonAlreadySetUp:        "The workspace already has an administrator; sign in with --user NAME instead",
+	core.ReasonUserHasSources:      "The user has sources; add --transfer-to NAME or --disconnect",
+	core.ReasonBadTransfer:         "Sources can go only to another active user with write or admin privilege; choose another",
+	core.ReasonUnknownSource:       fmt.Sprintf("There is no source with that id; '%s sources list' shows the ids", prog),
+	core.ReasonUnknownIntegration:  fmt.Sprintf("There is no such integration; '%s integrations list' shows their ids", prog),
+	core.ReasonIntegrationInUse:    "The integration has sources; add --disconnect to disconnect them and remove it",
+	core.ReasonCredentialsMissing:  fmt.Sprintf("Save the client id (and the client secret, where the provider requires one) first, with '%s integrations set'", prog),
+	core.ReasonKeychain:            "The keychain is not available; unlock or start it and try again",
+	core.ReasonSecretTooLarge:      "The value is too large for this system's keychain",
+	core.ReasonStateMismatch:       "The pasted address belongs to another sign-in; paste the address from the link this command printed",
+	core.ReasonNotCallback:         "That is not the address the browser ended on; paste the whole address, starting with http://127.0.0.1",
+	core.ReasonIssuerMismatch:      "The answer came from another server than the integration's; check the integration's issuer and try again",
+	core.ReasonIssuerMissing:       "The answer did not name its server, though the provider promises to; check the integration's issuer and try again",
+	core.ReasonDenied:              providerRefused,
+	core.ReasonScope:               providerRefused,
+	core.ReasonWrongAppType:        providerRefused,
+	core.ReasonProviderRefused:     providerRefused,
+	core.ReasonBadClient:           "Check the client id and the client secret in the integration",
+	core.ReasonRedirectMismatch:    "Register the redirect URI in the provider's app settings",
+	core.ReasonExchangeRefused:     "Run the command again",
+	core.ReasonTimeout:             "The sign-in took too long; run the command again and finish signing in before the time shown",
+	core.ReasonPortBusy:            "Another program uses the integration's fixed port; close it, or ask an administrator to change the port",
+	core.ReasonDifferentAccount:    "Sign in with the account the source belongs to",
+	core.ReasonIntegrationDisabled: "The integration is disabled; ask an administrator to enable it",
+	core.ReasonNeedsReconnect:      fmt.Sprintf("The provider no longer accepts this source's sign-in; run '%s sources reconnect SOURCE'", prog),
+	core.ReasonOffline:             "The provider could not be reached; check the network and try again",
+	core.ReasonRevocationPending:   fmt.Sprintf("The provider could not be told yet; run '%s sources disconnect SOURCE' again later, or '%s sources forget SOURCE'", prog, prog),
 }
 
 // validation lists a ValidationError's fields as the command line's option names.
@@ -128,11 +157,3 @@ type advisedError struct {
 
 func (e *advisedError) Error() string { return e.err.Error() }
 func (e *advisedError) Unwrap() error { return e.err }
-
-// forbidden is the advice for a refusal: whom to ask.
-func forbidden(err error) string {
-	if errors.Is(err, access.ErrOwnerOnly) {
-		return "Only the owner of the source may do this, administrators included; ask its owner"
-	}
-	return "Your privilege does not allow this; ask an administrator"
-}

@@ -12,7 +12,6 @@ import (
 
 	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/core/access"
-	"github.com/medialake/connect/core/loopback"
 )
 
 var sourceCommands = []command{
@@ -357,44 +356,4 @@ func sourceID(arg string) (int64, error) {
 		return 0, usagef("SOURCE is a source's id, a number that 'sources list' shows, not %q", arg)
 	}
 	return id, nil
-}
-
-// needsReconnect reports whether err means only connecting the account again can help.
-func needsReconnect(err error) bool { return errors.Is(err, core.ErrNeedsReconnect) }
-
-// flowAdvice says what to do about an error of the sign-in or of a source, or "".
-func flowAdvice(err error) string {
-	var (
-		provider *loopback.ProviderError
-		already  *core.AlreadyConnectedError
-	)
-	switch {
-	case errors.Is(err, errNoPaste):
-		return "No address was pasted; run the command again and paste the address the browser ended on"
-	case errors.Is(err, loopback.ErrStateMismatch):
-		return "The pasted address belongs to another sign-in; paste the address from the link this command printed"
-	case errors.Is(err, loopback.ErrNotCallback):
-		return "That is not the address the browser ended on; paste the whole address, starting with http://127.0.0.1"
-	case errors.Is(err, loopback.ErrIssuerMismatch):
-		return "The answer came from another server than the integration's; check the integration's issuer and try again"
-	case errors.As(err, &provider):
-		return "The provider refused the sign-in; check the integration's settings and the account, then try again"
-	case errors.Is(err, loopback.ErrTimeout):
-		return "The sign-in took too long; run the command again and finish signing in before the time shown"
-	case errors.Is(err, loopback.ErrPortBusy):
-		return "Another program uses the integration's fixed port; close it, or ask an administrator to change the port"
-	case errors.As(err, &already):
-		return fmt.Sprintf("This account is already connected as source %d; run '%s sources reconnect %d' to sign in again", already.SourceID, prog, already.SourceID)
-	case errors.Is(err, core.ErrDifferentAccount):
-		return "Sign in with the account the source belongs to"
-	case errors.Is(err, core.ErrIntegrationDisabled):
-		return "The integration is disabled; ask an administrator to enable it"
-	case errors.Is(err, core.ErrNeedsReconnect):
-		return fmt.Sprintf("The provider no longer accepts this source's sign-in; run '%s sources reconnect SOURCE'", prog)
-	case errors.Is(err, core.ErrOffline):
-		return "The provider could not be reached; check the network and try again"
-	case errors.Is(err, core.ErrRevocationPending):
-		return fmt.Sprintf("The provider could not be told yet; run '%s sources disconnect SOURCE' again later, or '%s sources forget SOURCE'", prog, prog)
-	}
-	return ""
 }

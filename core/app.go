@@ -52,8 +52,6 @@ type Config struct {
 	// redirect and bounds each call's time and answer. A test that points it elsewhere makes
 	// it with egress.New(egress.WithTransport(...)) to keep those rules.
 	HTTPClient *http.Client
-	// OpenURL opens the system browser.
-	OpenURL func(string) error
 }
 
 // App is an open workspace and the use-cases on it. It is safe for concurrent use.
@@ -63,7 +61,6 @@ type App struct {
 	now         func() time.Time
 	keychain    Keychain
 	httpClient  *http.Client
-	openURL     func(string) error
 	workspaceID string
 	// tokens refreshes, saves and revokes the sources' tokens.
 	tokens *tokens.Manager
@@ -112,7 +109,6 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		now:         cfg.Now,
 		keychain:    cfg.Keychain,
 		httpClient:  cfg.HTTPClient,
-		openURL:     cfg.OpenURL,
 		workspaceID: ws.ID,
 		locks:       filelock.New(filepath.Join(cfg.Home, LocksDir)),
 		sessions:    map[*access.Session]*sessionState{},

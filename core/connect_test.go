@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -103,5 +104,44 @@ func TestSweepLeavesLiveConnectAlone(t *testing.T) {
 	open()
 	if got := pending(); len(got) != 0 {
 		t.Errorf("reservations after an open once the connect is gone = %v, want none", got)
+	}
+}
+
+// dbWritableOnSet is a keychain that, at each write, begins and ends a write transaction of
+// its own on the workspace: it fails if the use-case holds SQLite's write lock while it calls
+// the keychain.
+type dbWritableOnSet struct {
+	Keychain
+	db   *store.DB
+	errs *[]error
+}
+
+func (k dbWritableOnSet) Set(ctx context.Context, key string, s vault.Secret) error {
+	*k.errs = append(*k.errs, k.db.Tx(ctx, func(*sql.Tx) error { return nil }))
+	return k.Keychain.Set(ctx, key, s)
+}
+
+// Issue 11: connect and reconnect write their token through one path, the keychain first and
+// never while the database's write lock is held, since a keychain call may wait on an unlock
+// prompt and every other writer of the workspace would wait with it.
+func TestTokenWriteOutsideDatabaseLock(t *testing.T) {
+	tm := newConnectTeam(t)
+	tm.addIntegration(t, integrationSpec{id: "idp", provider: "oidc"})
+	var errs []error
+	swapKeychain(tm.app, dbWritableOnSet{Keychain: tm.app.keychain, db: tm.app.db, errs: &errs})
+	src := tm.connect(t, tm.writer, "idp")
+	if _, err := tm.app.Reconnect(context.Background(), tm.writer, src.ID, tm.hooks(t, nil)); err != nil {
+		t.Fatalf("Reconnect: %v", err)
+	}
+	if len(errs) < 2 {
+		t.Fatalf("keychain writes = %d, want the connect's and the reconnect's", len(errs))
+	}
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("keychain write %d: the database could not be written meanwhile: %v", i+1, err)
+		}
+	}
+	if got := tm.rows(t)[0]; got.TokenVersion != 2 || got.Status != store.StatusConnected {
+		t.Errorf("after the reconnect: token version %d, status %s; want 2, connected", got.TokenVersion, got.Status)
 	}
 }

@@ -21,53 +21,31 @@ import (
 // it, so nobody can connect through it.
 var ErrIntegrationDisabled = errors.New("the integration is disabled")
 
-// FlowStep is a stage of the browser sign-in that connects an account.
-type FlowStep int
+// FlowStep is a stage of the browser sign-in that connects an account: loopback's one list
+// of steps, re-exported so that the front ends need only core.
+type FlowStep = loopback.Step
 
 // The stages of a sign-in, in the order they happen. FlowBrowserFailed and FlowPasteRefused
 // do not end the flow; FlowAccountIdentified and FlowFailed do.
 const (
 	// FlowListening: the callback listener is up; the event carries AuthURL and Deadline.
-	FlowListening FlowStep = iota
+	FlowListening = loopback.StepListening
 	// FlowBrowserOpened: the browser was asked to open AuthURL.
-	FlowBrowserOpened
+	FlowBrowserOpened = loopback.StepBrowserOpened
 	// FlowBrowserFailed: no browser opened (Err says why); the person opens AuthURL by hand.
-	FlowBrowserFailed
+	FlowBrowserFailed = loopback.StepBrowserFailed
 	// FlowPasteRefused: a pasted address is not this sign-in's callback (Err says why); the
 	// flow asks for another.
-	FlowPasteRefused
+	FlowPasteRefused = loopback.StepPasteRefused
 	// FlowCallbackReceived: the provider's answer reached the listener.
-	FlowCallbackReceived
+	FlowCallbackReceived = loopback.StepCallbackReceived
 	// FlowCodeExchanged: the provider issued a token.
-	FlowCodeExchanged
+	FlowCodeExchanged = loopback.StepCodeExchanged
 	// FlowAccountIdentified: the provider said which account signed in (Account).
-	FlowAccountIdentified
+	FlowAccountIdentified = loopback.StepAccountIdentified
 	// FlowFailed: the sign-in ended without a token; Err says why.
-	FlowFailed
+	FlowFailed = loopback.StepFailed
 )
-
-// String names the step for logs and tests.
-func (s FlowStep) String() string {
-	switch s {
-	case FlowListening:
-		return "listening"
-	case FlowBrowserOpened:
-		return "browser opened"
-	case FlowBrowserFailed:
-		return "browser failed"
-	case FlowPasteRefused:
-		return "paste refused"
-	case FlowCallbackReceived:
-		return "callback received"
-	case FlowCodeExchanged:
-		return "code exchanged"
-	case FlowAccountIdentified:
-		return "account identified"
-	case FlowFailed:
-		return "failed"
-	}
-	return fmt.Sprintf("step %d", int(s))
-}
 
 // FlowEvent reports a step of the sign-in. AuthURL carries the state and the PKCE challenge:
 // no secret, fine to show and copy, but never log it.
@@ -84,7 +62,8 @@ type FlowEvent struct {
 
 // FlowHooks are the UI's part of a sign-in. All fields are optional.
 type FlowHooks struct {
-	// OpenURL opens the system browser; nil falls back to Config.OpenURL.
+	// OpenURL opens the system browser: the one way a front end gives core its browser, so
+	// that the GUI can run it on its UI goroutine. nil opens none (FlowBrowserFailed).
 	OpenURL func(string) error
 	// Progress is told each step. It is called from the flow's goroutines, one call at a time.
 	Progress func(FlowEvent)
@@ -122,6 +101,12 @@ func (a *App) loadIntegration(ctx context.Context, id string) (integration, erro
 	if err != nil {
 		return integration{}, err
 	}
+	return a.prepareIntegration(ctx, row)
+}
+
+// prepareIntegration is loadIntegration for a row already read, so that a use-case that
+// checked the row (enabled, set up) signs in with that very row, read once.
+func (a *App) prepareIntegration(ctx context.Context, row store.Integration) (integration, error) {
 	base, err := catalog.Lookup(catalog.ID(row.Provider))
 	if err != nil {
 		return integration{}, fmt.Errorf("integration %s: %w", row.Name, err)
@@ -163,9 +148,10 @@ func (a *App) loadIntegration(ctx context.Context, id string) (integration, erro
 }
 
 // config is the integration's x/oauth2 configuration for redirectURL ("" to refresh or
-// revoke) and the provider's extra authorization parameters.
-func (in integration) config(redirectURL string) (*oauth2.Config, []oauth2.AuthCodeOption, error) {
-	return catalog.Config(in.base, in.settings, in.discovery, redirectURL)
+// revoke) and the provider's extra authorization parameters, from the provider that
+// prepareIntegration resolved: a flow resolves its integration once.
+func (in integration) config(redirectURL string) (*oauth2.Config, []oauth2.AuthCodeOption) {
+	return in.provider.OAuth2(in.settings, redirectURL)
 }
 
 // displayName names the provider for people: the preset's name (Google Drive), or for a
@@ -180,10 +166,7 @@ func (in integration) displayName() string {
 
 // lifecycle is the integration as core/tokens needs it to refresh and revoke.
 func (in integration) lifecycle() (tokens.Integration, error) {
-	cfg, _, err := in.config("")
-	if err != nil {
-		return tokens.Integration{}, err
-	}
+	cfg, _ := in.config("")
 	kind := tokens.RevokeNone
 	switch in.provider.Revocation.Kind {
 	case catalog.RevokeRFC7009:
@@ -209,73 +192,26 @@ type flowResult struct {
 // runFlow signs in at the integration's provider through the browser (RFC 8252 loopback
 // redirect, PKCE) and identifies the account. It saves nothing. Errors name the provider.
 func (a *App) runFlow(ctx context.Context, in integration, hooks FlowHooks) (flowResult, error) {
-	var mu sync.Mutex
-	var base FlowEvent // AuthURL and Deadline, once listening
-	emit := func(ev FlowEvent) {
-		if hooks.Progress == nil {
-			return
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		ev.At, ev.AuthURL, ev.Deadline = a.now(), base.AuthURL, base.Deadline
-		hooks.Progress(ev)
-	}
+	ev := &flowEvents{now: a.now, progress: hooks.Progress}
 	fail := func(err error) (flowResult, error) {
 		err = fmt.Errorf("sign in at %s: %w", in.displayName(), err)
-		emit(FlowEvent{Step: FlowFailed, Err: err})
+		ev.emit(FlowEvent{Step: FlowFailed, Err: err})
 		return flowResult{}, err
 	}
-
-	cfg, extra, err := in.config("")
-	if err != nil {
-		return fail(err)
-	}
-	f, err := loopback.Start(ctx, a.loopbackConfig(in, cfg, extra, hooks.Timeout, emit))
+	cfg, extra := in.config("")
+	f, err := loopback.Start(ctx, a.loopbackConfig(in, cfg, extra, hooks.Timeout, ev.emit))
 	if err != nil {
 		return fail(err)
 	}
 	defer f.Close()
-	mu.Lock()
-	base = FlowEvent{AuthURL: f.AuthURL(), Deadline: f.Deadline()}
-	mu.Unlock()
-	emit(FlowEvent{Step: FlowListening})
-
-	open := hooks.OpenURL
-	if open == nil {
-		open = a.openURL
+	ev.listening(f.AuthURL(), f.Deadline())
+	if !hooks.NoBrowser {
+		openBrowser(hooks.OpenURL, f.AuthURL(), ev.emit)
 	}
-	switch {
-	case hooks.NoBrowser:
-	case open == nil:
-		emit(FlowEvent{Step: FlowBrowserFailed, Err: errors.New("no browser configured")})
-	default:
-		if err := open(f.AuthURL()); err != nil {
-			emit(FlowEvent{Step: FlowBrowserFailed, Err: err})
-		} else {
-			emit(FlowEvent{Step: FlowBrowserOpened})
-		}
-	}
-
 	if hooks.PastedURL != nil {
-		pctx, stop := context.WithCancel(ctx)
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			for {
-				pasted, err := hooks.PastedURL(pctx)
-				if err != nil {
-					return
-				}
-				_, err = f.CompleteFromURL(ctx, pasted)
-				if !errors.Is(err, loopback.ErrNotCallback) && !errors.Is(err, loopback.ErrStateMismatch) {
-					return // the flow ended; Wait returns the same outcome
-				}
-				emit(FlowEvent{Step: FlowPasteRefused, Err: err})
-			}
-		}()
-		defer func() { stop(); <-done }()
+		stop := readPastes(ctx, f, hooks.PastedURL, ev.emit)
+		defer stop()
 	}
-
 	tok, err := f.Wait(ctx)
 	if err != nil {
 		return fail(err)
@@ -285,13 +221,76 @@ func (a *App) runFlow(ctx context.Context, in integration, hooks FlowHooks) (flo
 		return fail(fmt.Errorf("the provider issued a token but did not say which account signed in; "+
 			"check the integration's scopes and who-am-I address: %w", err))
 	}
-	emit(FlowEvent{Step: FlowAccountIdentified, Account: account.Label})
-
+	ev.emit(FlowEvent{Step: FlowAccountIdentified, Account: account.Label})
 	scopes := cfg.Scopes
 	if granted, _ := tok.Extra("scope").(string); granted != "" {
 		scopes = strings.Fields(granted)
 	}
 	return flowResult{token: tok, account: account, scopes: scopes}, nil
+}
+
+// flowEvents tells a sign-in's steps to FlowHooks.Progress, one call at a time, each with
+// the time and, once listening, the authorization URL and the deadline.
+type flowEvents struct {
+	now      func() time.Time
+	progress func(FlowEvent)
+	mu       sync.Mutex
+	base     FlowEvent // AuthURL and Deadline, once listening
+}
+
+func (e *flowEvents) emit(ev FlowEvent) {
+	if e.progress == nil {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	ev.At, ev.AuthURL, ev.Deadline = e.now(), e.base.AuthURL, e.base.Deadline
+	e.progress(ev)
+}
+
+// listening records the flow's authorization URL and deadline, and tells FlowListening.
+func (e *flowEvents) listening(authURL string, deadline time.Time) {
+	e.mu.Lock()
+	e.base = FlowEvent{AuthURL: authURL, Deadline: deadline}
+	e.mu.Unlock()
+	e.emit(FlowEvent{Step: FlowListening})
+}
+
+// openBrowser opens authURL with open, the front end's browser, and tells how it went; a
+// browser that does not open leaves the person the link to open by hand.
+func openBrowser(open func(string) error, authURL string, emit func(FlowEvent)) {
+	if open == nil {
+		emit(FlowEvent{Step: FlowBrowserFailed, Err: errors.New("no browser configured")})
+		return
+	}
+	if err := open(authURL); err != nil {
+		emit(FlowEvent{Step: FlowBrowserFailed, Err: err})
+		return
+	}
+	emit(FlowEvent{Step: FlowBrowserOpened})
+}
+
+// readPastes asks pasted for the address the browser ended on until one ends the flow,
+// telling each refused one; stop ends the asking and waits for it.
+func readPastes(ctx context.Context, f *loopback.Flow, pasted func(context.Context) (string, error),
+	emit func(FlowEvent)) (stop func()) {
+	pctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			addr, err := pasted(pctx)
+			if err != nil {
+				return
+			}
+			_, err = f.CompleteFromURL(ctx, addr)
+			if !errors.Is(err, loopback.ErrNotCallback) && !errors.Is(err, loopback.ErrStateMismatch) {
+				return // the flow ended; Wait returns the same outcome
+			}
+			emit(FlowEvent{Step: FlowPasteRefused, Err: err})
+		}
+	}()
+	return func() { cancel(); <-done }
 }
 
 // loopbackConfig is the browser flow's configuration for the integration; emit is told the
@@ -311,18 +310,28 @@ func (a *App) loopbackConfig(in integration, cfg *oauth2.Config, extra []oauth2.
 		Timeout:       timeout,
 		HTTPClient:    a.httpClient,
 		Now:           a.now,
-		Progress: func(s loopback.Step) {
+		Progress: func(s FlowStep) {
 			switch s {
 			case loopback.StepIPv6Unavailable:
 				a.log.Warn("sign-in: this computer has no IPv6 loopback; the callback port is held on 127.0.0.1 only",
 					"integration", in.row.ID)
-			case loopback.StepCallbackReceived:
-				emit(FlowEvent{Step: FlowCallbackReceived})
-			case loopback.StepCodeExchanged:
-				emit(FlowEvent{Step: FlowCodeExchanged})
+			case FlowCallbackReceived, FlowCodeExchanged:
+				emit(FlowEvent{Step: s})
 			}
 		},
 	}
+}
+
+// usableIntegration loads an integration that may be used to sign in now: an enabled one.
+func (a *App) usableIntegration(ctx context.Context, id string) (integration, error) {
+	row, err := a.savedIntegration(ctx, id)
+	if err != nil {
+		return integration{}, err
+	}
+	if !row.Enabled {
+		return integration{}, fmt.Errorf("%s: %w", row.Name, ErrIntegrationDisabled)
+	}
+	return a.prepareIntegration(ctx, row)
 }
 
 // savedIntegration reads an integration's row; an id that names none is ErrUnknownIntegration.

@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"errors"
+	"net"
 	"strings"
 	"testing"
 
@@ -74,5 +75,25 @@ func TestTestCauseRedirect(t *testing.T) {
 		if got := strings.HasPrefix(cause, "Redirect URI not registered"); got != c.want {
 			t.Errorf("%s: cause %q; redirect advice %t, want %t", c.name, cause, got, c.want)
 		}
+	}
+}
+
+// A fixed port another program holds fails the sign-in before the browser opens: core opens
+// it, and only once the listener is up (moved here from loopback, which opens none).
+func TestConnectBusyPortOpensNoBrowser(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	tm := newConnectTeam(t)
+	tm.addIntegration(t, integrationSpec{id: "idp", provider: "oauth2", port: busy.Addr().(*net.TCPAddr).Port})
+	opened := false
+	_, err = tm.app.Connect(context.Background(), tm.writer, "idp", FlowHooks{OpenURL: func(string) error { opened = true; return nil }})
+	if ReasonOf(err) != ReasonPortBusy {
+		t.Errorf("Connect on a busy port = %v, want ReasonPortBusy", err)
+	}
+	if opened {
+		t.Error("the browser opened although the port was busy")
 	}
 }

@@ -8,9 +8,10 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/oauth2"
+
 	"github.com/medialake/connect/core/access"
 	"github.com/medialake/connect/core/store"
-	"github.com/medialake/connect/core/tokens"
 	"github.com/medialake/connect/core/vault"
 )
 
@@ -45,12 +46,8 @@ func (a *App) saveSource(ctx context.Context, actor, label string, in integratio
 	row := store.Source{ID: id, IntegrationID: in.row.ID, OwnerID: owner, Account: res.account.Label,
 		AccountSubject: res.account.Subject, Scopes: res.scopes, Status: store.StatusConnected,
 		TokenVersion: 1, TokenExpiry: res.token.Expiry, LastRefreshAt: now, CreatedAt: now, UpdatedAt: now}
-	err = tokens.Save(ctx, a.keychain, id, res.token)
-	if err == nil && a.tokenSaved != nil {
-		a.tokenSaved(id)
-	}
-	if err == nil {
-		err = a.change(ctx, actor, access.SourceConnect, label, func(tx *sql.Tx) (string, error) {
+	err = a.writeToken(ctx, id, res.token, func(ctx context.Context) error {
+		return a.change(ctx, actor, access.SourceConnect, label, func(tx *sql.Tx) (string, error) {
 			if err := store.SaveReservedSource(ctx, tx, row); err != nil {
 				if errors.Is(err, store.ErrDuplicate) {
 					err = fmt.Errorf("%w: %w", ErrAlreadyConnected, err)
@@ -59,7 +56,7 @@ func (a *App) saveSource(ctx context.Context, actor, label string, in integratio
 			}
 			return "scopes granted: " + strings.Join(res.scopes, " "), nil
 		})
-	}
+	})
 	if err != nil {
 		if derr := a.dropReserved(context.WithoutCancel(ctx), id); derr != nil {
 			a.log.Error("token of an unsaved source left in the keychain until the next start", "source", id, "err", derr)
@@ -129,4 +126,15 @@ func (a *App) sweepPending(ctx context.Context) (int, error) {
 		n++
 	}
 	return n, errors.Join(errs...)
+}
+
+// writeToken is the token write of connect and reconnect alike (tokens.Manager.Write): the
+// keychain under the source's lock, then commit's transaction, never the keychain inside it.
+func (a *App) writeToken(ctx context.Context, id int64, tok *oauth2.Token, commit func(context.Context) error) error {
+	return a.tokens.Write(ctx, id, tok, func(ctx context.Context) error {
+		if a.tokenSaved != nil {
+			a.tokenSaved(id)
+		}
+		return commit(ctx)
+	})
 }

@@ -228,19 +228,23 @@ func (a *App) Reconnect(ctx context.Context, s *access.Session, sourceID int64, 
 	if res.account.Subject != src.AccountSubject {
 		return failed(&DifferentAccountError{Want: src.Account, Got: res.account.Label})
 	}
-	if err := a.tokens.Replace(ctx, src.ID, res.token); err != nil {
-		return failed(err)
-	}
-	// The token is saved; the account's label and the scopes follow what this sign-in said.
-	err = a.change(ctx, u.Name, access.SourceReconnect, label, func(tx *sql.Tx) (string, error) {
-		if err := store.UpdateSourceAccount(ctx, tx, src.ID, res.account.Label, res.scopes, a.now()); err != nil {
-			return "", err
-		}
-		detail := "token replaced; scopes granted: " + strings.Join(res.scopes, " ")
-		if res.account.Label != src.Account {
-			detail += "; the account is now labelled " + res.account.Label
-		}
-		return detail, nil
+	// The token is saved; the row records it, and the account's label and the scopes follow
+	// what this sign-in said, with the activity entry in the same transaction.
+	err = a.writeToken(ctx, src.ID, res.token, func(ctx context.Context) error {
+		return a.change(ctx, u.Name, access.SourceReconnect, label, func(tx *sql.Tx) (string, error) {
+			now := a.now()
+			if err := tokens.RecordWrite(ctx, tx, src.ID, res.token, now); err != nil {
+				return "", err
+			}
+			if err := store.UpdateSourceAccount(ctx, tx, src.ID, res.account.Label, res.scopes, now); err != nil {
+				return "", err
+			}
+			detail := "token replaced; scopes granted: " + strings.Join(res.scopes, " ")
+			if res.account.Label != src.Account {
+				detail += "; the account is now labelled " + res.account.Label
+			}
+			return detail, nil
+		})
 	})
 	if err != nil {
 		return failed(err)
@@ -382,18 +386,6 @@ func (a *App) unreachable(ctx context.Context, src store.Source, err error) erro
 		}
 	}
 	return fmt.Errorf("%w: %w", ErrOffline, err)
-}
-
-// usableIntegration loads an integration that may be used to sign in now: an enabled one.
-func (a *App) usableIntegration(ctx context.Context, id string) (integration, error) {
-	row, err := a.savedIntegration(ctx, id)
-	if err != nil {
-		return integration{}, err
-	}
-	if !row.Enabled {
-		return integration{}, fmt.Errorf("%s: %w", row.Name, ErrIntegrationDisabled)
-	}
-	return a.loadIntegration(ctx, id)
 }
 
 // authorizeSource is authorize for an action on one source; the owner decides ownsTarget.

@@ -103,6 +103,7 @@ type integrationSpec struct {
 	atServer string // the client secret registered at the server; "" is a public client
 	sent     string // the client secret in the keychain; "" for none
 	disabled bool
+	port     int // the fixed callback port; 0 for any
 }
 
 // addIntegration registers a client at the server and writes the integration's row and
@@ -113,7 +114,7 @@ func (tm *connectTeam) addIntegration(t *testing.T, spec integrationSpec) {
 	tm.srv.AddClient(authtest.Client{ID: spec.id, Secret: spec.atServer, RedirectURIs: []string{"http://127.0.0.1/callback"}})
 	now := tm.clk.Now()
 	in := store.Integration{ID: spec.id, Provider: spec.provider, Name: "Test " + spec.id, ClientID: spec.id,
-		Enabled: !spec.disabled, CreatedAt: now, UpdatedAt: now}
+		Enabled: !spec.disabled, RedirectPort: spec.port, CreatedAt: now, UpdatedAt: now}
 	if spec.provider == "oidc" {
 		in.Issuer = tm.srv.Issuer()
 	} else {
@@ -566,6 +567,13 @@ func (k cancelAfterSet) Set(ctx context.Context, key string, s vault.Secret) err
 	return err
 }
 
+// swapKeychain puts k in the place of the app's keychain, for the use-cases and for the token
+// manager, through which a sign-in writes its token.
+func swapKeychain(a *App, k Keychain) {
+	a.keychain = k
+	a.tokens = tokens.New(a.db, k, tokens.WithClock(a.now), tokens.WithLogger(a.log), tokens.WithHTTPClient(a.httpClient))
+}
+
 // The token goes to the keychain before the row commits; when the row then fails, the
 // keychain entry goes too and nothing is left behind.
 func TestConnectRowFailsTokenRemoved(t *testing.T) {
@@ -573,7 +581,7 @@ func TestConnectRowFailsTokenRemoved(t *testing.T) {
 	tm.addIntegration(t, integrationSpec{id: "idp", provider: "oidc"})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	tm.app.keychain = cancelAfterSet{Keychain: tm.app.keychain, cancel: cancel}
+	swapKeychain(tm.app, cancelAfterSet{Keychain: tm.app.keychain, cancel: cancel})
 	if _, err := tm.app.Connect(ctx, tm.writer, "idp", tm.hooks(t, nil)); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Connect = %v, want the row to fail with context.Canceled", err)
 	}

@@ -2,17 +2,12 @@ package core
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net"
 	"sync"
 	"time"
 
 	"github.com/medialake/connect/core/access"
-	"github.com/medialake/connect/core/catalog"
-	"github.com/medialake/connect/core/loopback"
 	"github.com/medialake/connect/core/store"
-	"github.com/medialake/connect/core/vault"
 )
 
 // TestStep is one step of a test authorization, as it happened.
@@ -72,7 +67,7 @@ func (a *App) TestAuthorization(ctx context.Context, s *access.Session, id strin
 			progress(ev)
 		}
 	}
-	in, err := a.loadIntegration(ctx, id)
+	in, err := a.prepareIntegration(ctx, r)
 	var res flowResult
 	if err == nil {
 		res, err = a.runFlow(ctx, in, hooks)
@@ -95,46 +90,35 @@ func testCause(err error, redirectURI string) string {
 	if redirectURI != "" {
 		register = "Register the redirect URI " + redirectURI + " at the provider, exactly."
 	}
-	var ex *loopback.ExchangeError
-	var pe *loopback.ProviderError
-	code := ""
-	switch {
-	case errors.As(err, &ex):
-		code = ex.Code
-	case errors.As(err, &pe):
-		code = pe.Code
-	}
-	switch {
-	case errors.Is(err, loopback.ErrRedirectNotRegistered): // from error codes, never from free text
+	switch ReasonOf(err) {
+	case ReasonRedirectMismatch:
 		return "Redirect URI not registered. " + register
-	case code == "invalid_client" || (ex != nil && code == "unauthorized_client"):
+	case ReasonBadClient:
 		return "Wrong client secret or client ID: copy both again from the provider's console and save. " +
 			"A public (desktop) registration must have no secret at all."
-	case code == "invalid_scope":
+	case ReasonScope:
 		return "A scope is missing from the app's registration: add the scopes of the setup guide in the provider's console."
-	case code == "access_denied":
+	case ReasonDenied:
 		return "The sign-in was declined in the browser, or this account may not use the app yet (for example, not a listed test user)."
-	case code == "unauthorized_client", code == "unsupported_response_type":
+	case ReasonWrongAppType:
 		return "The app was registered with the wrong application type: choose the type the setup guide names."
-	case errors.Is(err, vault.ErrNotFound):
+	case ReasonSecretMissing:
 		return "The client secret is not in this computer's keychain: enter it again and save."
-	case errors.Is(err, vault.ErrUnavailable):
+	case ReasonKeychain:
 		return "The keychain is unavailable: unlock it, or start the Secret Service, and try again."
-	case errors.Is(err, loopback.ErrPortBusy):
+	case ReasonPortBusy:
 		return "Another program uses the fixed port: close it, or choose another port and register the new redirect URI."
-	case errors.Is(err, loopback.ErrTimeout):
+	case ReasonTimeout:
 		return "Nobody finished the sign-in in the browser in time. If the provider showed an error about the redirect URI: " + register
-	case errors.Is(err, loopback.ErrCanceled), errors.Is(err, context.Canceled):
+	case ReasonCancelled:
 		return "The test was canceled."
-	case errors.Is(err, loopback.ErrIssuerMismatch), errors.Is(err, loopback.ErrIssuerMissing), errors.Is(err, catalog.ErrIssuerMismatch):
+	case ReasonIssuerMismatch, ReasonIssuerMissing:
 		return "The answer came from another issuer than the one saved, or did not name its issuer: check the issuer URL."
-	case errors.Is(err, catalog.ErrNoAccount):
+	case ReasonNoAccount:
 		return "The provider did not say which account signed in: add the scopes the setup guide names (they allow the \"who am I\" call)."
-	case errors.Is(err, catalog.ErrBadDiscovery), errors.Is(err, catalog.ErrMissingEndpoint):
+	case ReasonBadDiscovery, ReasonMissingEndpoint:
 		return "The issuer's discovery document could not be used: check the issuer URL."
-	}
-	var ne net.Error
-	if errors.As(err, &ne) {
+	case ReasonOffline:
 		return "The provider could not be reached: check the network and the endpoints."
 	}
 	return "Check the client ID, the client secret, the redirect URI and the scopes against the setup guide."

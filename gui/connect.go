@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -16,8 +17,6 @@ import (
 
 	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/core/access"
-	"github.com/medialake/connect/core/catalog"
-	"github.com/medialake/connect/core/loopback"
 )
 
 // integrationChooser asks which enabled integration to connect through.
@@ -409,45 +408,17 @@ func showConfirm(w fyne.Window, title, msg, verb string, done func()) {
 	d.Show()
 }
 
-// flowMessage says in words what went wrong with a source or its sign-in, or "" for an error
-// that is none of theirs. message calls it.
-func flowMessage(err error) string {
-	var dup *core.AlreadyConnectedError
-	var diff *core.DifferentAccountError
-	var denied *loopback.ProviderError
-	var refused *loopback.ExchangeError
-	switch {
-	case errors.As(err, &dup):
-		return fmt.Sprintf("%s is already connected through this integration. Reconnect it instead to renew its sign-in.", core.Printable(dup.Account))
-	case errors.As(err, &diff):
-		return fmt.Sprintf("You signed in as %s, but this source belongs to %s. Nothing was changed. "+
-			"Sign out at the provider in your browser, then reconnect and sign in as %s.",
-			core.Printable(diff.Got), core.Printable(diff.Want), core.Printable(diff.Want))
-	case errors.Is(err, core.ErrIntegrationDisabled):
-		return "This integration is disabled. Ask an administrator to enable it."
-	case errors.Is(err, core.ErrRevocationPending):
-		return "The provider could not confirm that access was revoked, so the source stays, marked \"Revocation pending\", " +
-			"and is tried again later. To delete it here anyway, use Forget on this computer."
-	case errors.Is(err, core.ErrNeedsReconnect):
-		return "The provider no longer accepts this source's sign-in. Use Reconnect to sign in again."
-	case errors.Is(err, core.ErrOffline):
-		return "The provider cannot be reached. Check the network connection and try again."
-	case errors.Is(err, loopback.ErrCanceled):
-		return "The sign-in was canceled."
-	case errors.Is(err, loopback.ErrTimeout):
-		return "Nobody finished the sign-in in the browser in time. Try again; if the provider showed an error, tell an administrator what it said."
-	case errors.Is(err, loopback.ErrPortBusy):
-		return "Another program uses the port this integration needs for the sign-in. Close it and try again, or ask an administrator to choose another port."
-	case errors.Is(err, loopback.ErrIssuerMismatch):
-		return "The answer came from another sign-in server than this integration's, so it was refused. Ask an administrator to check the integration's issuer."
-	case errors.As(err, &denied):
-		return capitalise(denied.Error()) + "."
-	case errors.As(err, &refused):
-		return capitalise(refused.Error()) + ". Ask an administrator to check the integration."
-	case errors.Is(err, catalog.ErrNoAccount), errors.Is(err, catalog.ErrMissingEndpoint):
-		return "The provider did not say which account signed in. Ask an administrator to check the integration's scopes and who-am-I address."
-	case errors.Is(err, catalog.ErrInvalidSettings):
-		return "The integration is not completely set up. Ask an administrator to finish it."
+// browser is the GUI's one way to open the system browser, given to core with every sign-in
+// (core.FlowHooks.OpenURL) and used by the dialog's Open browser button. Core calls it from
+// the flow's goroutine, and Fyne's OpenURL belongs to the UI goroutine: fyne.DoAndWait runs it
+// there and hands its error back.
+func browser(fa fyne.App) func(string) error {
+	return func(raw string) error {
+		link, err := url.Parse(raw)
+		if err != nil {
+			return err
+		}
+		fyne.DoAndWait(func() { err = fa.OpenURL(link) })
+		return err
 	}
-	return ""
 }

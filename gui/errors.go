@@ -7,70 +7,88 @@ import (
 
 	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/core/access"
-	"github.com/medialake/connect/core/vault"
 )
+
+// words is the GUI's one table from a reason to the sentence a person reads; the reasons
+// whose sentence names something the error carries are in message.
+var words = map[core.Reason]string{
+	core.ReasonWrongPassphrase:     "Wrong passphrase. Check Caps Lock and try again.",
+	core.ReasonUnknownUser:         "There is no profile with that name.",
+	core.ReasonUserDisabled:        "This profile is disabled. Ask an administrator to enable it.",
+	core.ReasonSessionLocked:       "Locked after inactivity. Sign in again to go on.",
+	core.ReasonSessionEnded:        "Your session has ended. Sign in again.",
+	core.ReasonForbidden:           "Your privilege does not allow this. Ask an administrator.",
+	core.ReasonOwnerOnly:           "Your privilege does not allow this. Ask an administrator.",
+	core.ReasonLastAdmin:           "The workspace must keep at least one active administrator. Make someone else an administrator first.",
+	core.ReasonNameTaken:           "Another profile already has that name. Choose another.",
+	core.ReasonBadName:             "A name needs 1 to 64 printable characters.",
+	core.ReasonTooShort:            fmt.Sprintf("The passphrase needs at least %d characters.", access.MinPassphraseLen),
+	core.ReasonMismatch:            "The two passphrases differ. Type the same passphrase twice.",
+	core.ReasonUserHasSources:      "This user has sources. Choose whether to give them to another user or to disconnect them.",
+	core.ReasonBadTransfer:         "Sources can go only to another active user with Write or Admin privilege.",
+	core.ReasonInvalid:             "Some fields need attention: see the messages next to them. Nothing was saved.",
+	core.ReasonIntegrationInUse:    "Sources still use this integration. Removing it disconnects them: confirm to go on.",
+	core.ReasonCredentialsMissing:  "Save the client ID, and the client secret if the provider requires one, first.",
+	core.ReasonUnknownIntegration:  "This integration no longer exists. Choose another one.",
+	core.ReasonUnknownSource:       "There is no such source: it may have been disconnected elsewhere.",
+	core.ReasonBadKind:             "A custom integration is either OpenID Connect or OAuth 2.0.",
+	core.ReasonIntegrationDisabled: "This integration is disabled. Ask an administrator to enable it.",
+	core.ReasonRevocationPending: "The provider could not confirm that access was revoked, so the source stays, marked \"Revocation pending\", " +
+		"and is tried again later. To delete it here anyway, use Forget on this computer.",
+	core.ReasonNeedsReconnect: "The provider no longer accepts this source's sign-in. Use Reconnect to sign in again.",
+	core.ReasonOffline:        "The provider cannot be reached. Check the network connection and try again.",
+	core.ReasonCancelled:      "The sign-in was canceled.",
+	core.ReasonTimeout:        "Nobody finished the sign-in in the browser in time. Try again; if the provider showed an error, tell an administrator what it said.",
+	core.ReasonPortBusy:       "Another program uses the port this integration needs for the sign-in. Close it and try again, or ask an administrator to choose another port.",
+	core.ReasonIssuerMismatch: "The answer came from another sign-in server than this integration's, so it was refused. Ask an administrator to check the integration's issuer.",
+	core.ReasonIssuerMissing: "The answer did not say which sign-in server sent it, though the provider promises to, so it was refused. " +
+		"Ask an administrator to check the integration's issuer.",
+	core.ReasonNoAccount:       "The provider did not say which account signed in. Ask an administrator to check the integration's scopes and who-am-I address.",
+	core.ReasonMissingEndpoint: "The provider did not say which account signed in. Ask an administrator to check the integration's scopes and who-am-I address.",
+	core.ReasonNotSetUp:        "The integration is not completely set up. Ask an administrator to finish it.",
+	core.ReasonSecretTooLarge:  "The value is too large for this system's keychain.",
+}
 
 // message turns an error from core into a sentence a person can act on. The full error goes
 // to the log; it never carries a secret (secrets are vault.Secret, which prints redacted).
 func message(err error) string {
-	var locked *access.LockedError
-	var invalid *core.ValidationError
+	reason := core.ReasonOf(err)
+	if w, ok := words[reason]; ok {
+		return w
+	}
+	var (
+		locked  *access.LockedError
+		dup     *core.AlreadyConnectedError
+		diff    *core.DifferentAccountError
+		denied  *core.ProviderError
+		refused *core.ExchangeError
+	)
 	switch {
-	case err == nil:
+	case reason == core.ReasonNone:
 		return ""
 	case errors.As(err, &locked):
 		return "Too many wrong passphrases. Sign-in for this profile reopens at " +
 			locked.Until.Local().Format("15:04:05") + "."
-	case errors.Is(err, access.ErrWrongPassphrase):
-		return "Wrong passphrase. Check Caps Lock and try again."
-	case errors.Is(err, access.ErrUnknownUser):
-		return "There is no profile with that name."
-	case errors.Is(err, access.ErrDisabled):
-		return "This profile is disabled. Ask an administrator to enable it."
-	case errors.Is(err, access.ErrSessionLocked):
-		return "Locked after inactivity. Sign in again to go on."
-	case errors.Is(err, access.ErrSessionEnded):
-		return "Your session has ended. Sign in again."
-	case errors.Is(err, access.ErrForbidden):
-		return "Your privilege does not allow this. Ask an administrator."
-	case errors.Is(err, access.ErrLastAdmin):
-		return "The workspace must keep at least one active administrator. Make someone else an administrator first."
-	case errors.Is(err, access.ErrNameTaken):
-		return "Another profile already has that name. Choose another."
-	case errors.Is(err, access.ErrBadName):
-		return "A name needs 1 to 64 printable characters."
-	case errors.Is(err, access.ErrTooShort):
-		return fmt.Sprintf("The passphrase needs at least %d characters.", access.MinPassphraseLen)
-	case errors.Is(err, access.ErrMismatch):
-		return "The two passphrases differ. Type the same passphrase twice."
-	case errors.Is(err, core.ErrUserHasSources):
-		return "This user has sources. Choose whether to give them to another user or to disconnect them."
-	case errors.Is(err, core.ErrBadTransfer):
-		return "Sources can go only to another active user with Write or Admin privilege."
-	case errors.As(err, &invalid):
-		return "Some fields need attention: see the messages next to them. Nothing was saved."
-	case errors.Is(err, core.ErrIntegrationInUse):
-		return "Sources still use this integration. Removing it disconnects them: confirm to go on."
-	case errors.Is(err, core.ErrCredentialsMissing):
-		return "Save the client ID, and the client secret if the provider requires one, first."
-	case errors.Is(err, core.ErrUnknownIntegration):
-		return "This integration no longer exists. Choose another one."
-	case errors.Is(err, core.ErrUnknownSource):
-		return "There is no such source: it may have been disconnected elsewhere."
-	case errors.Is(err, core.ErrBadKind):
-		return "A custom integration is either OpenID Connect or OAuth 2.0."
-	case flowMessage(err) != "": // sources and their sign-in: see connect.go
-		return flowMessage(err)
-	case errors.Is(err, vault.ErrUnavailable):
+	case errors.As(err, &dup):
+		return fmt.Sprintf("%s is already connected through this integration. Reconnect it instead to renew its sign-in.", core.Printable(dup.Account))
+	case errors.As(err, &diff):
+		return fmt.Sprintf("You signed in as %s, but this source belongs to %s. Nothing was changed. "+
+			"Sign out at the provider in your browser, then reconnect and sign in as %s.",
+			core.Printable(diff.Got), core.Printable(diff.Want), core.Printable(diff.Want))
+	case errors.As(err, &denied): // the provider's refusal, in its own words (made printable)
+		return capitalise(denied.Error()) + "."
+	case errors.As(err, &refused):
+		return capitalise(refused.Error()) + ". Ask an administrator to check the integration."
+	case reason == core.ReasonKeychain:
 		return "The keychain is not available: " + err.Error()
-	case errors.Is(err, vault.ErrTooLarge):
-		return "The value is too large for this system's keychain."
 	}
 	return capitalise(err.Error()) + "."
 }
 
+// isSessionError reports whether err means the person must sign in again.
 func isSessionError(err error) bool {
-	return errors.Is(err, access.ErrSessionLocked) || errors.Is(err, access.ErrSessionEnded)
+	r := core.ReasonOf(err)
+	return r == core.ReasonSessionLocked || r == core.ReasonSessionEnded
 }
 
 func capitalise(s string) string {

@@ -33,12 +33,12 @@ type integrationsPane struct {
 	detail   *fyne.Container
 	form     *integrationForm // the selected integration's, nil when none
 	content  fyne.CanvasObject
-	// openURL opens the browser for a test authorization; nil leaves it to core (tests set it).
+	// openURL opens the browser for a test authorization; tests put in a browser of their own.
 	openURL func(string) error
 }
 
 func newIntegrationsPane(u *UI) *integrationsPane {
-	p := &integrationsPane{u: u, status: statusLabel()}
+	p := &integrationsPane{u: u, status: statusLabel(), openURL: browser(u.fa)}
 	p.list = widget.NewList(
 		func() int { return len(p.items) },
 		func() fyne.CanvasObject {

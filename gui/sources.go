@@ -3,7 +3,7 @@ package gui
 import (
 	"context"
 	"fmt"
-	"net/url"
+
 	"strings"
 	"time"
 
@@ -57,14 +57,7 @@ func newSourcesPane(u *UI) *sourcesPane {
 // buildSourcesPane makes the widgets; reload fills them.
 func buildSourcesPane(u *UI) *sourcesPane {
 	p := &sourcesPane{u: u, status: statusLabel(), tick: time.Second}
-	p.openURL = func(raw string) error {
-		link, err := url.Parse(raw)
-		if err != nil {
-			return err
-		}
-		fyne.DoAndWait(func() { err = u.fa.OpenURL(link) })
-		return err
-	}
+	p.openURL = browser(u.fa)
 	showOwner := access.SeesEverySource(u.session.Privilege)
 	p.list = widget.NewList(
 		func() int { return len(p.shown) },

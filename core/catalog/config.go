@@ -115,6 +115,13 @@ func Config(p Provider, s Settings, d *Discovery, redirectURL string) (*oauth2.C
 	if err != nil {
 		return nil, nil, err
 	}
+	cfg, extra := r.OAuth2(s, redirectURL)
+	return cfg, extra, nil
+}
+
+// OAuth2 is Config for a provider that Resolve already returned, so that a sign-in resolves
+// its integration once: the x/oauth2 configuration and the extra authorization parameters.
+func (r Provider) OAuth2(s Settings, redirectURL string) (*oauth2.Config, []oauth2.AuthCodeOption) {
 	cfg := &oauth2.Config{
 		ClientID:     s.ClientID,
 		ClientSecret: s.ClientSecret.Reveal(),
@@ -126,7 +133,7 @@ func Config(p Provider, s Settings, d *Discovery, redirectURL string) (*oauth2.C
 	for _, kv := range r.AuthParams {
 		extra = append(extra, oauth2.SetAuthURLParam(kv[0], kv[1]))
 	}
-	return cfg, extra, nil
+	return cfg, extra
 }
 
 // AuthCodeURL is the authorization URL for state: the provider's extra parameters and the

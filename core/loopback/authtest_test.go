@@ -68,11 +68,13 @@ func TestConnectAgainstServer(t *testing.T) {
 				Issuer:     srv.Issuer(),
 				AuthParams: []oauth2.AuthCodeOption{oauth2.AccessTypeOffline},
 				HTTPClient: noKeepAlive(t),
-				OpenURL:    browser(t, srv),
 				Progress:   func(s Step) { steps = append(steps, s) },
 			})
-			if len(steps) < 2 || steps[1] != StepBrowserOpened {
-				t.Fatalf("steps after Start = %v, want the browser to have reached the callback", steps)
+			if len(steps) != 1 || steps[0] != StepListening {
+				t.Fatalf("steps after Start = %v, want listening", steps)
+			}
+			if err := browser(t, srv)(f.AuthURL()); err != nil {
+				t.Fatalf("the browser did not reach the callback: %v", err)
 			}
 
 			tok, err := wait(t, f)

@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"unicode"
 
 	"golang.org/x/oauth2"
+
+	"github.com/medialake/connect/core/escape"
 )
 
 var (
@@ -28,7 +29,7 @@ var (
 	// although the provider's discovery document says it always does (RFC 9207); the code is
 	// never exchanged.
 	ErrIssuerMissing = errors.New("the answer did not say which authorization server sent it (no iss), " +
-		"though the provider's discovery document promises it: check the integration's issuer")
+		"though the provider's discovery document promises it")
 	// ErrRedirectNotRegistered matches a *ProviderError or *ExchangeError whose code or
 	// documented text says the redirect URI is not registered at the provider.
 	ErrRedirectNotRegistered = errors.New("the redirect URI is not registered at the provider")
@@ -96,7 +97,8 @@ func providerText(code, at string) string {
 }
 
 // ExchangeError is the token endpoint's refusal of the authorization code, converted from
-// *oauth2.RetrieveError. Its message says what usually causes it.
+// *oauth2.RetrieveError. Its message says what the provider refused; what to do about it is
+// the front end's to say, from core.ReasonOf.
 type ExchangeError struct {
 	Status      int    // HTTP status of the token response
 	Code        string // RFC 6749 "error", e.g. invalid_client
@@ -112,19 +114,18 @@ func newExchangeError(re *oauth2.RetrieveError) *ExchangeError {
 	return e
 }
 
-// Error reads, e.g., "the provider refused the client id or client secret: check both in the
-// integration (invalid_client)".
+// Error reads, e.g., "the provider refused the client id or client secret (invalid_client)".
 func (e *ExchangeError) Error() string {
 	var msg string
 	switch {
 	case redirectNotRegistered(e.Code, e.Description):
 		msg = redirectText
 	case e.Code == "invalid_client", e.Code == "unauthorized_client":
-		msg = "the provider refused the client id or client secret: check both in the integration"
+		msg = "the provider refused the client id or client secret"
 	case e.Code == "invalid_grant":
 		// Also a wrong PKCE verifier or a redirect URI that differs from the authorization
-		// request's: neither is the person's doing, and trying again starts a fresh code.
-		msg = "the provider refused the authorization code: it expired, was already used or did not match this sign-in; try again"
+		// request's: neither is the person's doing.
+		msg = "the provider refused the authorization code: it expired, was already used or did not match this sign-in"
 	case e.Code == "invalid_scope":
 		msg = "a requested scope is missing from the app's registration at the provider"
 	case e.Code == "":
@@ -140,7 +141,7 @@ func (e *ExchangeError) Is(target error) bool {
 	return target == ErrRedirectNotRegistered && redirectNotRegistered(e.Code, e.Description)
 }
 
-const redirectText = "the redirect URI is not registered at the provider: register it in the provider's app settings"
+const redirectText = "the redirect URI is not registered at the provider"
 
 // redirectNotRegistered reports whether an error answer says that the redirect URI is not
 // registered, from its error code or from the code a provider documents at the head of its
@@ -187,20 +188,10 @@ func detail(code, description string) string {
 	return " (" + code + ": " + description + ")"
 }
 
-// printable drops control characters and cuts s to at most n runes: the text comes from the
-// network and ends up in a dialog and a log line.
+// printable escapes controls and bidirectional marks (escape.Text, the rule every other text
+// a provider sends follows) and cuts s to at most n characters: the text comes from the
+// network and ends up in a dialog, a terminal and a log line. It is escaped before it is cut,
+// so an escape cannot push the text past its bound.
 func printable(s string, n int) string {
-	var b strings.Builder
-	for _, r := range s {
-		if n == 0 {
-			b.WriteString("…")
-			break
-		}
-		if unicode.IsControl(r) || r == unicode.ReplacementChar {
-			continue
-		}
-		b.WriteRune(r)
-		n--
-	}
-	return strings.TrimSpace(b.String())
+	return escape.Cut(escape.Text(strings.TrimSpace(s)), n)
 }

@@ -44,40 +44,54 @@ const (
 	stateBytes     = 32 // 256 bits
 )
 
-// Step is a stage of the flow, reported through Config.Progress for the connect dialog.
+// Step is a stage of a browser sign-in, the one list of them: the flow reports the stages of
+// its listener and its token request through Config.Progress, and core, which re-exports the
+// type as core.FlowStep, reports the others (the browser, pasted addresses, the account, the
+// end) to the front ends.
 type Step int
 
+// The stages, in the order they happen. StepBrowserFailed and StepPasteRefused do not end the
+// sign-in; StepAccountIdentified and StepFailed do.
 const (
 	// StepListening: the callback listener is bound; AuthURL and RedirectURL are valid.
 	StepListening Step = iota
-	// StepBrowserOpened: Config.OpenURL returned without error.
+	// StepBrowserOpened: the browser was asked to open AuthURL (core's step, as the browser
+	// is core's to open).
 	StepBrowserOpened
-	// StepBrowserFailed: Config.OpenURL failed; the user must open AuthURL by hand.
+	// StepBrowserFailed: no browser opened; the user must open AuthURL by hand.
 	StepBrowserFailed
+	// StepPasteRefused: a pasted address is not this sign-in's callback; another is asked for.
+	StepPasteRefused
 	// StepCallbackReceived: the provider's answer arrived (a code or an error).
 	StepCallbackReceived
 	// StepCodeExchanged: the token endpoint returned a token.
 	StepCodeExchanged
+	// StepAccountIdentified: the provider said which account signed in (core's step).
+	StepAccountIdentified
+	// StepFailed: the sign-in ended without a token (core's step).
+	StepFailed
 	// StepIPv6Unavailable: the redirect host is localhost but this machine has no IPv6, so
 	// only 127.0.0.1 is held. Reported once, before StepListening.
 	StepIPv6Unavailable
 )
 
+// stepNames names the steps for logs, tests and the test report.
+var stepNames = map[Step]string{
+	StepListening:         "listening",
+	StepBrowserOpened:     "browser opened",
+	StepBrowserFailed:     "browser failed",
+	StepPasteRefused:      "paste refused",
+	StepCallbackReceived:  "callback received",
+	StepCodeExchanged:     "code exchanged",
+	StepAccountIdentified: "account identified",
+	StepFailed:            "failed",
+	StepIPv6Unavailable:   "no IPv6 loopback",
+}
+
 // String names the step for logs and tests.
 func (s Step) String() string {
-	switch s {
-	case StepListening:
-		return "listening"
-	case StepBrowserOpened:
-		return "browser opened"
-	case StepBrowserFailed:
-		return "browser failed"
-	case StepCallbackReceived:
-		return "callback received"
-	case StepCodeExchanged:
-		return "code exchanged"
-	case StepIPv6Unavailable:
-		return "no IPv6 loopback"
+	if name, ok := stepNames[s]; ok {
+		return name
 	}
 	return "step " + strconv.Itoa(int(s))
 }
@@ -111,9 +125,6 @@ type Config struct {
 	Timeout time.Duration
 	// HTTPClient makes the token request; nil means egress.New().
 	HTTPClient *http.Client
-	// OpenURL opens the authorization URL in the system browser; nil opens nothing and the
-	// caller shows AuthURL. Its error does not end the flow: the user can still copy the link.
-	OpenURL func(string) error
 	// Progress, if set, is told each step. It is called from Start's and Wait's goroutines.
 	Progress func(Step)
 	// Now is the clock for Deadline; nil means time.Now.
@@ -174,9 +185,10 @@ type result struct {
 }
 
 // Start binds the callback listener on 127.0.0.1 (and on ::1 where the redirect host is
-// localhost), prepares the authorization URL with PKCE and a fresh state, starts the deadline
-// and opens the browser through cfg.OpenURL. A port that another program holds returns
-// ErrPortBusy before the browser opens.
+// localhost), prepares the authorization URL with PKCE and a fresh state and starts the
+// deadline. It opens no browser: the caller (core, the one place that does) opens AuthURL once
+// Start has returned, so a port that another program holds (ErrPortBusy) fails before any
+// browser opens.
 func Start(ctx context.Context, cfg Config) (*Flow, error) {
 	host, err := cfg.redirectHost()
 	if err != nil {
@@ -203,14 +215,6 @@ func Start(ctx context.Context, cfg Config) (*Flow, error) {
 		f.report(StepIPv6Unavailable)
 	}
 	f.report(StepListening)
-
-	if cfg.OpenURL != nil {
-		if err := cfg.OpenURL(f.authURL); err != nil {
-			f.report(StepBrowserFailed)
-		} else {
-			f.report(StepBrowserOpened)
-		}
-	}
 	return f, nil
 }
 

@@ -3,6 +3,7 @@ package tokens_test
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"errors"
 	"fmt"
 	"net/http"
@@ -225,4 +226,12 @@ func retrieveCode(err error) string {
 		return re.ErrorCode
 	}
 	return ""
+}
+
+// reconnect writes tok for the source as a reconnect does: Manager.Write, with RecordWrite as
+// the commit.
+func reconnect(ctx context.Context, m *tokens.Manager, db *store.DB, id int64, tok *oauth2.Token) error {
+	return m.Write(ctx, id, tok, func(ctx context.Context) error {
+		return db.Tx(ctx, func(tx *sql.Tx) error { return tokens.RecordWrite(ctx, tx, id, tok, time.Now()) })
+	})
 }

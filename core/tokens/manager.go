@@ -116,15 +116,35 @@ type tokenSource struct {
 
 func (s tokenSource) Token() (*oauth2.Token, error) { return s.m.Token(s.ctx, s.id, s.cfg) }
 
-// Replace saves a new token of the source, as a reconnect obtains it: keychain first, then
-// the row, whose status becomes connected.
-func (m *Manager) Replace(ctx context.Context, sourceID int64, tok *oauth2.Token) error {
+// Write is the one way a sign-in's token reaches the keychain, for a new source (connect) and
+// an existing one (reconnect) alike. Under the source's lock, so that no refresh interleaves,
+// the token goes to the keychain first and outside any database transaction: a keychain call
+// may wait on an unlock prompt, and SQLite's write lock held meanwhile would stop every other
+// writer of the workspace. Then commit writes the row in one transaction: a new source's row,
+// or RecordWrite and whatever the caller records with it. If commit fails, the keychain keeps
+// the token and the caller decides: a new source drops it with its reservation (a row never
+// looks connected without its token), a reconnected source keeps it, the keychain being the
+// truth about a token.
+func (m *Manager) Write(ctx context.Context, sourceID int64, tok *oauth2.Token, commit func(context.Context) error) error {
 	unlock, err := m.lock(ctx, sourceID)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	return m.save(ctx, sourceID, tok)
+	if err := Save(ctx, m.keychain, sourceID, tok); err != nil {
+		return err
+	}
+	return commit(ctx)
+}
+
+// RecordWrite notes in the row of an existing source that its token was just written to the
+// keychain (token version, expiry, last refresh) and marks it connected, as of at. A refresh
+// and a reconnect record their writes through it, inside their own transaction.
+func RecordWrite(ctx context.Context, q store.Querier, sourceID int64, tok *oauth2.Token, at time.Time) error {
+	if _, err := store.RecordTokenWrite(ctx, q, sourceID, tok.Expiry, at); err != nil {
+		return err
+	}
+	return store.UpdateSourceStatus(ctx, q, sourceID, store.StatusConnected, "", at)
 }
 
 // valid reports whether tok can be used for ExpiryMargin more; a token without expiry is
@@ -267,12 +287,7 @@ func (m *Manager) save(ctx context.Context, id int64, tok *oauth2.Token) error {
 		return err
 	}
 	now := m.now()
-	err := m.db.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := store.RecordTokenWrite(ctx, tx, id, tok.Expiry, now); err != nil {
-			return err
-		}
-		return store.UpdateSourceStatus(ctx, tx, id, store.StatusConnected, "", now)
-	})
+	err := m.db.Tx(ctx, func(tx *sql.Tx) error { return RecordWrite(ctx, tx, id, tok, now) })
 	if err != nil {
 		// The keychain holds the token, which is what matters: the next refresher reads it
 		// there and finds it valid. Only the row's bookkeeping is late.

@@ -387,7 +387,7 @@ func TestKillDuringRefresh(t *testing.T) {
 			if src := f.source(t, id); src.Status != store.StatusNeedsReconnect {
 				t.Fatalf("kill %d: status = %s, want needs_reconnect", i+1, src.Status)
 			}
-			if err := m.Replace(ctx, id, f.authorize(t)); err != nil {
+			if err := reconnect(ctx, m, f.db, id, f.authorize(t)); err != nil {
 				t.Fatalf("kill %d: reconnect: %v", i+1, err)
 			}
 		default:

@@ -304,14 +304,14 @@ func TestNeedsReconnect(t *testing.T) {
 		t.Errorf("token requests after invalid_grant = %d, want 0", got)
 	}
 
-	if err := f.m.Replace(ctx, id, f.authorize(t)); err != nil {
+	if err := reconnect(ctx, f.m, f.db, id, f.authorize(t)); err != nil {
 		t.Fatal(err)
 	}
 	if src := f.source(t, id); src.Status != store.StatusConnected || src.StatusDetail != "" {
-		t.Errorf("after Replace: status %s %q, want connected", src.Status, src.StatusDetail)
+		t.Errorf("after a reconnect: status %s %q, want connected", src.Status, src.StatusDetail)
 	}
 	if _, err := f.m.Refresh(ctx, id, f.cfg); err != nil {
-		t.Errorf("Refresh after Replace: %v", err)
+		t.Errorf("Refresh after a reconnect: %v", err)
 	}
 }
 

@@ -76,8 +76,8 @@ type stored struct {
 	Scope        string    `json:"scope,omitempty"`
 }
 
-// Save writes a source's token to the keychain, replacing the one there. The connect flow
-// calls it before it commits the source's row; later writes go through a Manager.
+// Save writes a source's token to the keychain, replacing the one there: the one keychain
+// write of a token, which Manager.Write (a sign-in) and a refresh go through.
 func Save(ctx context.Context, kc Keychain, sourceID int64, tok *oauth2.Token) error {
 	b, err := json.Marshal(stored{
 		AccessToken:  tok.AccessToken,

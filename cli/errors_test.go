@@ -1,0 +1,31 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/medialake/connect/core"
+)
+
+// A token endpoint's refusal once carried the advice in loopback's own text; now that text
+// says only what happened, so the command's one table says what to do, next to it.
+func TestMessageAdvisesOnTokenRefusals(t *testing.T) {
+	cases := []struct {
+		err        *core.ExchangeError
+		wantAdvice string
+	}{
+		{&core.ExchangeError{Status: 401, Code: "invalid_client"}, "Check the client id and the client secret in the integration ("},
+		{&core.ExchangeError{Status: 400, Code: "redirect_uri_mismatch"}, "Register the redirect URI in the provider's app settings ("},
+		{&core.ExchangeError{Status: 400, Code: "invalid_grant"}, "Run the command again ("},
+	}
+	for _, c := range cases {
+		msg := message(fmt.Errorf("connect: %w", c.err))
+		if !strings.HasPrefix(msg, c.wantAdvice) || !strings.Contains(msg, c.err.Code) {
+			t.Errorf("message(%s) = %q, want it to begin %q and name the code", c.err.Code, msg, c.wantAdvice)
+		}
+		if code := exitCode(c.err); code != ExitFailed {
+			t.Errorf("exitCode(%s) = %d, want %d", c.err.Code, code, ExitFailed)
+		}
+	}
+}

@@ -1,0 +1,198 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"net"
+
+	"github.com/medialake/connect/core/access"
+	"github.com/medialake/connect/core/catalog"
+	"github.com/medialake/connect/core/loopback"
+	"github.com/medialake/connect/core/vault"
+)
+
+// Reason is what went wrong, in the few kinds the front ends tell apart: core is the one place
+// that reads the lower packages' sentinels and typed errors, and each front end keeps one
+// table from a Reason to its own words.
+type Reason int
+
+// The reasons, from ReasonOf. ReasonUnknown is an error that none of them describes: a front
+// end shows its text.
+const (
+	ReasonNone Reason = iota // no error
+	ReasonUnknown
+
+	// Profiles and sessions.
+	ReasonLockedOut // too many wrong passphrases: an *access.LockedError says until when
+	ReasonWrongPassphrase
+	ReasonUnknownUser
+	ReasonUserDisabled
+	ReasonSessionLocked
+	ReasonSessionEnded
+	ReasonOwnerOnly // a refusal that no privilege lifts: only the owner may
+	ReasonForbidden
+	ReasonLastAdmin
+	ReasonNameTaken
+	ReasonBadName
+	ReasonTooShort
+	ReasonMismatch
+	ReasonAlreadySetUp
+	ReasonUserHasSources
+	ReasonBadTransfer
+
+	// Integrations.
+	ReasonInvalid // a *ValidationError names the fields
+	ReasonIntegrationInUse
+	ReasonCredentialsMissing
+	ReasonUnknownIntegration
+	ReasonBadKind
+	ReasonIntegrationDisabled
+	ReasonNotSetUp // the saved settings do not make a usable provider
+
+	// Sources and the sign-in.
+	ReasonUnknownSource
+	ReasonAlreadyConnected // an *AlreadyConnectedError names the source
+	ReasonDifferentAccount // a *DifferentAccountError names both accounts
+	ReasonRevocationPending
+	ReasonNeedsReconnect
+	ReasonCancelled
+	ReasonTimeout
+	ReasonPortBusy
+	ReasonStateMismatch // a pasted address of another sign-in
+	ReasonNotCallback   // a pasted address that is not a callback
+	ReasonIssuerMismatch
+	ReasonIssuerMissing
+	ReasonRedirectMismatch // the redirect URI is not registered at the provider
+	ReasonBadClient        // the token endpoint refused the client id or secret
+	ReasonScope
+	ReasonDenied
+	ReasonWrongAppType    // the authorization endpoint refused this kind of app
+	ReasonProviderRefused // another refusal on the callback: a *ProviderError
+	ReasonExchangeRefused // another refusal at the token endpoint: an *ExchangeError
+	ReasonNoAccount       // the provider did not say who signed in
+	ReasonMissingEndpoint // no who-am-I address, or a discovery document without endpoints
+	ReasonBadDiscovery
+	ReasonOffline
+
+	// The keychain.
+	ReasonKeychain
+	ReasonSecretMissing
+	ReasonSecretTooLarge
+)
+
+// ProviderError is the provider's error= answer on the callback; errors.As finds it in an
+// error of ReasonDenied, ReasonScope, ReasonWrongAppType or ReasonProviderRefused.
+type ProviderError = loopback.ProviderError
+
+// ExchangeError is the token endpoint's refusal of the authorization code; errors.As finds it
+// in an error of ReasonBadClient or ReasonExchangeRefused.
+type ExchangeError = loopback.ExchangeError
+
+// sentinels lists, in the order they are tried, the errors a Reason stands for. The order
+// settles an error that wraps two: the more specific first (owner-only is also forbidden).
+var sentinels = []struct {
+	err    error
+	reason Reason
+}{
+	{access.ErrWrongPassphrase, ReasonWrongPassphrase},
+	{access.ErrUnknownUser, ReasonUnknownUser},
+	{access.ErrDisabled, ReasonUserDisabled},
+	{access.ErrSessionLocked, ReasonSessionLocked},
+	{access.ErrSessionEnded, ReasonSessionEnded},
+	{access.ErrOwnerOnly, ReasonOwnerOnly},
+	{access.ErrForbidden, ReasonForbidden},
+	{access.ErrLastAdmin, ReasonLastAdmin},
+	{access.ErrNameTaken, ReasonNameTaken},
+	{access.ErrBadName, ReasonBadName},
+	{access.ErrTooShort, ReasonTooShort},
+	{access.ErrMismatch, ReasonMismatch},
+	{ErrAlreadySetUp, ReasonAlreadySetUp},
+	{ErrUserHasSources, ReasonUserHasSources},
+	{ErrBadTransfer, ReasonBadTransfer},
+	{ErrIntegrationInUse, ReasonIntegrationInUse},
+	{ErrCredentialsMissing, ReasonCredentialsMissing},
+	{ErrUnknownIntegration, ReasonUnknownIntegration},
+	{ErrUnknownSource, ReasonUnknownSource},
+	{ErrBadKind, ReasonBadKind},
+	{ErrAlreadyConnected, ReasonAlreadyConnected},
+	{ErrDifferentAccount, ReasonDifferentAccount},
+	{ErrIntegrationDisabled, ReasonIntegrationDisabled},
+	{ErrRevocationPending, ReasonRevocationPending},
+	{ErrNeedsReconnect, ReasonNeedsReconnect},
+	{ErrOffline, ReasonOffline},
+	{loopback.ErrCanceled, ReasonCancelled},
+	{context.Canceled, ReasonCancelled},
+	{loopback.ErrTimeout, ReasonTimeout},
+	{loopback.ErrPortBusy, ReasonPortBusy},
+	{loopback.ErrStateMismatch, ReasonStateMismatch},
+	{loopback.ErrNotCallback, ReasonNotCallback},
+	{loopback.ErrIssuerMismatch, ReasonIssuerMismatch},
+	{catalog.ErrIssuerMismatch, ReasonIssuerMismatch},
+	{loopback.ErrIssuerMissing, ReasonIssuerMissing},
+	{loopback.ErrRedirectNotRegistered, ReasonRedirectMismatch}, // from error codes, never free text
+	{catalog.ErrNoAccount, ReasonNoAccount},
+	{catalog.ErrMissingEndpoint, ReasonMissingEndpoint},
+	{catalog.ErrBadDiscovery, ReasonBadDiscovery},
+	{catalog.ErrInvalidSettings, ReasonNotSetUp},
+	{vault.ErrUnavailable, ReasonKeychain},
+	{vault.ErrNotFound, ReasonSecretMissing},
+	{vault.ErrTooLarge, ReasonSecretTooLarge},
+}
+
+// ReasonOf classifies err for the front ends: ReasonNone for nil, ReasonUnknown for an error
+// no reason describes.
+func ReasonOf(err error) Reason {
+	if err == nil {
+		return ReasonNone
+	}
+	var locked *access.LockedError
+	var invalid *ValidationError
+	switch {
+	case errors.As(err, &locked):
+		return ReasonLockedOut
+	case errors.As(err, &invalid):
+		return ReasonInvalid
+	}
+	for _, s := range sentinels {
+		if errors.Is(err, s.err) {
+			return s.reason
+		}
+	}
+	if r := refusal(err); r != ReasonUnknown {
+		return r
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return ReasonOffline
+	}
+	return ReasonUnknown
+}
+
+// refusal classifies a provider's refusal by its RFC 6749 error code.
+func refusal(err error) Reason {
+	var pe *ProviderError
+	var xe *ExchangeError
+	switch {
+	case errors.As(err, &xe):
+		switch xe.Code {
+		case "invalid_client", "unauthorized_client":
+			return ReasonBadClient
+		case "invalid_scope":
+			return ReasonScope
+		}
+		return ReasonExchangeRefused
+	case errors.As(err, &pe):
+		switch pe.Code {
+		case "invalid_client":
+			return ReasonBadClient
+		case "invalid_scope":
+			return ReasonScope
+		case "access_denied":
+			return ReasonDenied
+		case "unauthorized_client", "unsupported_response_type":
+			return ReasonWrongAppType
+		}
+		return ReasonProviderRefused
+	}
+	return ReasonUnknown
+}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/core/access"
-	"github.com/medialake/connect/core/catalog"
 )
 
 var integrationCommands = []command{
@@ -251,7 +250,7 @@ func runIntegrationsSet(r *runner, fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	// Core checks the client type, as every other field: a choice it does not offer is refused.
-	in.ClientType = catalog.ClientType(strings.ToLower(strings.TrimSpace(*clientType)))
+	in.ClientType = core.ClientType(strings.ToLower(strings.TrimSpace(*clientType)))
 	if err := applySetOptions(r, fs, &in, *secretFile); err != nil {
 		return err
 	}
@@ -338,14 +337,14 @@ func runIntegrationsAdd(r *runner, fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *kind != string(catalog.OIDC) && *kind != string(catalog.OAuth2) {
+	if !core.IsCustomKind(core.ProviderID(*kind)) {
 		return usagef("--kind must be oidc or oauth2")
 	}
 	app, s, err := r.signIn()
 	if err != nil {
 		return err
 	}
-	id, err := app.AddCustomIntegration(r.ctx, s, pos[0], catalog.ID(*kind))
+	id, err := app.AddCustomIntegration(r.ctx, s, pos[0], core.ProviderID(*kind))
 	if err != nil {
 		return err
 	}

@@ -109,7 +109,7 @@ func (a *App) checkInput(ctx context.Context, p catalog.Provider, old store.Inte
 	}
 	next.Tenant, next.Issuer = s.Tenant, s.Issuer
 	next.AuthURL, next.TokenURL, next.RevokeURL, next.UserinfoURL = s.AuthURL, s.TokenURL, s.RevokeURL, s.WhoAmIURL
-	if isCustomKind(p.ID) {
+	if IsCustomKind(p.ID) {
 		next.Name = strings.TrimSpace(in.Name)
 		if msg := checkName(next.Name); msg != "" {
 			bad = append(bad, catalog.FieldError{Field: FieldName, Message: msg})

@@ -26,7 +26,7 @@ func (a *App) integrationRow(ctx context.Context, id string) (catalog.Provider, 
 		return catalog.Provider{}, store.Integration{}, false, err
 	}
 	p, err := catalog.Lookup(catalog.ID(id))
-	if err != nil || isCustomKind(p.ID) {
+	if err != nil || IsCustomKind(p.ID) {
 		return catalog.Provider{}, store.Integration{}, false, fmt.Errorf("integration %q: %w", id, ErrUnknownIntegration)
 	}
 	return p, presetRow(p), false, nil
@@ -53,8 +53,6 @@ func (a *App) otherPorts(ctx context.Context, id string) (map[int]string, error)
 	}
 	return ports, nil
 }
-
-func isCustomKind(id catalog.ID) bool { return id == catalog.OIDC || id == catalog.OAuth2 }
 
 // presetRow is the row a preset starts from before its first save.
 func presetRow(p catalog.Provider) store.Integration {
@@ -113,7 +111,7 @@ func secretPolicy(p catalog.Provider, r store.Integration) catalog.SecretPolicy 
 
 func view(p catalog.Provider, r store.Integration, saved bool, sources int) IntegrationView {
 	v := IntegrationView{
-		ID: r.ID, Provider: p, Name: r.Name, Custom: isCustomKind(p.ID), Saved: saved,
+		ID: r.ID, Provider: p, Name: r.Name, Custom: IsCustomKind(p.ID), Saved: saved,
 		ClientID: r.ClientID, ClientType: clientType(p, r), SecretPolicy: secretPolicy(p, r),
 		SecretSetAt: r.SecretSetAt, SecretSetBy: r.SecretSetBy,
 		Enabled: r.Enabled, Port: r.RedirectPort, Scopes: r.Scopes, DefaultScopes: p.Scopes,

@@ -187,7 +187,7 @@ func (a *App) AddCustomIntegration(ctx context.Context, s *access.Session, name 
 	if err != nil {
 		return "", err
 	}
-	if !isCustomKind(kind) {
+	if !IsCustomKind(kind) {
 		return "", fmt.Errorf("add integration %q of kind %q: %w", name, kind, ErrBadKind)
 	}
 	if msg := checkName(name); msg != "" {

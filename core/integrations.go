@@ -162,7 +162,7 @@ func (a *App) Integrations(ctx context.Context, s *access.Session) ([]Integratio
 	}
 	var list []IntegrationView
 	for _, p := range catalog.All() {
-		if isCustomKind(p.ID) {
+		if IsCustomKind(p.ID) {
 			continue
 		}
 		r, ok := saved[string(p.ID)]
@@ -173,7 +173,7 @@ func (a *App) Integrations(ctx context.Context, s *access.Session) ([]Integratio
 	}
 	for _, r := range rows {
 		p, err := catalog.Lookup(catalog.ID(r.Provider))
-		if err != nil || !isCustomKind(p.ID) {
+		if err != nil || !IsCustomKind(p.ID) {
 			continue // presets are listed above; a row of an unknown provider cannot be used
 		}
 		list = append(list, view(p, r, true, counts[r.ID]))

@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/medialake/connect/core"
-	"github.com/medialake/connect/core/store"
 )
 
 // ShowFatal shows a window that says why the app cannot start, for people who started it from
@@ -27,10 +26,10 @@ func fatalScreen(err error) fyne.CanvasObject {
 	what.Wrapping = fyne.TextWrapWord
 	hint := "Check that the workspace folder is yours and readable, then start the app again."
 	switch {
-	case errors.Is(err, store.ErrNotOurs):
+	case errors.Is(err, core.ErrNotOurs):
 		hint = "The file is not a Medialake Connect workspace; nothing was changed in it. Start the app with " +
 			"--home DIR (or $" + core.HomeEnv + ") pointing to another folder, or move the file away."
-	case errors.Is(err, store.ErrTooNew):
+	case errors.Is(err, core.ErrTooNew):
 		hint = "A newer version of Medialake Connect wrote this workspace; nothing was changed in it. " +
 			"Install that version to open it."
 	}

@@ -13,7 +13,6 @@ import (
 
 	"github.com/medialake/connect/assets"
 	"github.com/medialake/connect/core"
-	"github.com/medialake/connect/core/catalog"
 	"github.com/medialake/connect/core/vault"
 )
 
@@ -24,9 +23,9 @@ const (
 )
 
 // clientTypeLabels are the words of the client types core offers (Provider.ClientTypes).
-var clientTypeLabels = map[catalog.ClientType]string{
-	catalog.ClientPublic:       "Public (Mobile and desktop)",
-	catalog.ClientConfidential: "Confidential (Web)",
+var clientTypeLabels = map[core.ClientType]string{
+	core.ClientPublic:       "Public (Mobile and desktop)",
+	core.ClientConfidential: "Confidential (Web)",
 }
 
 // integrationForm is one integration's setup guide and form; it keeps the widgets its
@@ -149,7 +148,7 @@ func (f *integrationForm) redirectItem() *widget.FormItem {
 	} else {
 		f.portMode.SetSelected(anyPort)
 	}
-	if v.Provider.Redirect.Policy == catalog.ExactMatch {
+	if v.Provider.Redirect.Policy == core.ExactMatch {
 		f.portMode.Disable() // the port is part of the registered URI
 	}
 	f.port.OnChanged = func(string) { f.showRedirect() }
@@ -174,14 +173,14 @@ func (f *integrationForm) providerItems() []*widget.FormItem {
 	v := f.view
 	var items []*widget.FormItem
 	switch v.Provider.ID {
-	case catalog.Microsoft:
+	case core.Microsoft:
 		f.tenant = widget.NewEntry()
 		f.tenant.SetText(v.Tenant)
 		f.tenant.SetPlaceHolder("common")
 		t := widget.NewFormItem("Tenant", f.field(core.FieldTenant, f.tenant))
 		t.HintText = "common, organizations, consumers or a tenant ID"
 		items = append(items, t)
-	case catalog.OIDC:
+	case core.OIDC:
 		f.issuer = widget.NewEntry()
 		f.issuer.SetText(v.Issuer)
 		f.issuer.SetPlaceHolder("https://idp.example.com")
@@ -190,7 +189,7 @@ func (f *integrationForm) providerItems() []*widget.FormItem {
 		f.discovered.Wrapping = fyne.TextWrapBreak
 		issuerRow := container.NewBorder(nil, nil, nil, f.fetch, f.issuer)
 		items = append(items, widget.NewFormItem("Issuer", f.field(core.FieldIssuer, container.NewVBox(issuerRow, f.discovered))))
-	case catalog.OAuth2:
+	case core.OAuth2:
 		entry := func(label, key, value, placeholder string) *widget.Entry {
 			e := widget.NewEntry()
 			e.SetText(value)
@@ -220,7 +219,7 @@ func (f *integrationForm) buttons() fyne.CanvasObject {
 }
 
 // chosenType is the client type the form shows, "" where the provider offers no choice.
-func (f *integrationForm) chosenType() catalog.ClientType {
+func (f *integrationForm) chosenType() core.ClientType {
 	if f.clientType == nil {
 		return ""
 	}
@@ -244,7 +243,7 @@ func (f *integrationForm) showClientType() {
 	}
 	note := ""
 	switch policy {
-	case catalog.SecretForbidden:
+	case core.SecretForbidden:
 		f.secret.SetText("")
 		f.secret.SetPlaceHolder("None: a public client sends no secret")
 		f.secret.Disable()
@@ -254,17 +253,17 @@ func (f *integrationForm) showClientType() {
 		if f.view.DropsSecret(f.chosenType()) {
 			note = "Saving removes the saved secret: a public client sends none."
 		}
-	case catalog.SecretOptional:
+	case core.SecretOptional:
 		f.secret.SetPlaceHolder("Optional")
 		f.secret.Enable()
-	case catalog.SecretRequired:
+	case core.SecretRequired:
 		f.secret.SetPlaceHolder("Required")
 		if !f.view.SecretSetAt.IsZero() {
 			f.secret.SetPlaceHolder("The new client secret")
 		}
 		f.secret.Enable()
 	}
-	if policy != catalog.SecretForbidden && f.replace != nil {
+	if policy != core.SecretForbidden && f.replace != nil {
 		f.replace.Enable()
 	}
 	f.secretNote.SetText(note)

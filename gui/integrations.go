@@ -14,11 +14,10 @@ import (
 
 	"github.com/medialake/connect/assets"
 	"github.com/medialake/connect/core"
-	"github.com/medialake/connect/core/catalog"
 )
 
 // Kinds of a custom integration, as the Add dialog offers them.
-var customKinds = map[string]catalog.ID{"OpenID Connect": catalog.OIDC, "OAuth 2.0": catalog.OAuth2}
+var customKinds = map[string]core.ProviderID{"OpenID Connect": core.OIDC, "OAuth 2.0": core.OAuth2}
 
 // integrationsPane is the Admin tab's integrations, laid out as a settings app: the list on
 // the left, the selected integration's setup guide and form on the right.

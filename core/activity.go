@@ -21,7 +21,7 @@ func (a *App) Activity(ctx context.Context, s *access.Session, f ActivityFilter)
 	if _, err := a.authorize(ctx, s, access.ActivityRead, "", false); err != nil {
 		return nil, err
 	}
-	return a.db.Activity(ctx, f)
+	return store.Activity(ctx, a.db, f)
 }
 
 // ExportActivityCSV writes the entries that f keeps, all of them, newest first, as CSV to w
@@ -32,7 +32,7 @@ func (a *App) ExportActivityCSV(ctx context.Context, s *access.Session, w io.Wri
 	if err != nil {
 		return err
 	}
-	n, err := a.db.WriteActivityCSV(ctx, w, f)
+	n, err := store.WriteActivityCSV(ctx, a.db, w, f)
 	if err != nil {
 		a.note(ctx, u.Name, access.ActivityExport, subject, store.OutcomeFailed, fmt.Sprintf("stopped after %d entries", n))
 		return fmt.Errorf("export activity: %w", err)

@@ -98,7 +98,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open workspace: %w", err)
 	}
-	ws, err := db.Workspace(ctx)
+	ws, err := store.ReadWorkspace(ctx, db)
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open workspace: %w", err)

@@ -121,7 +121,7 @@ func (tm *team) user(t *testing.T, name string) store.User {
 // lastEntries returns the newest n activity entries, newest first.
 func lastEntries(t *testing.T, a *App, n int) []store.Entry {
 	t.Helper()
-	page, err := a.db.Activity(context.Background(), store.ActivityFilter{Limit: n})
+	page, err := store.Activity(context.Background(), a.db, store.ActivityFilter{Limit: n})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -83,7 +83,7 @@ func redirector(t *testing.T, status int, to string) *httptest.Server {
 func (tm *connectTeam) editIntegration(t *testing.T, id string, edit func(*store.Integration)) {
 	t.Helper()
 	ctx := context.Background()
-	in, err := tm.app.db.Integration(ctx, id)
+	in, err := store.IntegrationByID(ctx, tm.app.db, id)
 	if err != nil {
 		t.Fatal(err)
 	}

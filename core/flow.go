@@ -336,7 +336,7 @@ func (a *App) usableIntegration(ctx context.Context, id string) (integration, er
 
 // savedIntegration reads an integration's row; an id that names none is ErrUnknownIntegration.
 func (a *App) savedIntegration(ctx context.Context, id string) (store.Integration, error) {
-	row, err := a.db.Integration(ctx, id)
+	row, err := store.IntegrationByID(ctx, a.db, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return store.Integration{}, fmt.Errorf("integration %q: %w", id, ErrUnknownIntegration)
 	}

@@ -44,7 +44,7 @@ func TestConnectRequiresPromisedIss(t *testing.T) {
 			if n := tm.srv.TokenRequests(); n != 0 {
 				t.Errorf("token requests = %d, want 0: the code must not be exchanged", n)
 			}
-			if sources, err := tm.app.db.Sources(ctx, store.SourceFilter{}); err != nil || len(sources) != 0 {
+			if sources, err := store.Sources(ctx, tm.app.db, store.SourceFilter{}); err != nil || len(sources) != 0 {
 				t.Errorf("sources = %v, %v; want none", sources, err)
 			}
 		})

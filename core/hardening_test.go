@@ -42,7 +42,7 @@ func TestRefreshErrorBodyNotRecorded(t *testing.T) {
 			t.Errorf("activity entry %s %s: detail holds the refresh token: %q", e.Action, e.Outcome, e.Detail)
 		}
 	}
-	row, err := tm.app.db.Source(ctx, src.ID)
+	row, err := store.SourceByID(ctx, tm.app.db, src.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

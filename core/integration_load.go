@@ -14,7 +14,7 @@ import (
 // integrationRow returns an integration's provider and row; a preset nobody saved yet comes
 // with the row it would start from, and saved unset.
 func (a *App) integrationRow(ctx context.Context, id string) (catalog.Provider, store.Integration, bool, error) {
-	r, err := a.db.Integration(ctx, id)
+	r, err := store.IntegrationByID(ctx, a.db, id)
 	switch {
 	case err == nil:
 		p, err := catalog.Lookup(catalog.ID(r.Provider))
@@ -34,7 +34,7 @@ func (a *App) integrationRow(ctx context.Context, id string) (catalog.Provider, 
 
 // otherPorts maps the fixed ports that integrations other than id listen on to their names.
 func (a *App) otherPorts(ctx context.Context, id string) (map[int]string, error) {
-	rows, err := a.db.Integrations(ctx)
+	rows, err := store.Integrations(ctx, a.db)
 	if err != nil {
 		return nil, err
 	}

@@ -234,7 +234,7 @@ func (a *App) RemoveIntegration(ctx context.Context, s *access.Session, id strin
 	if err != nil {
 		return fmt.Errorf("remove integration %s: %w", label, err)
 	}
-	sources, err := a.db.Sources(ctx, store.SourceFilter{IntegrationID: id})
+	sources, err := store.Sources(ctx, a.db, store.SourceFilter{IntegrationID: id})
 	if err != nil {
 		return fmt.Errorf("remove integration %s: %w", label, err)
 	}

@@ -148,11 +148,11 @@ func (a *App) Integrations(ctx context.Context, s *access.Session) ([]Integratio
 	if _, err := a.authorize(ctx, s, access.IntegrationView, "", false); err != nil {
 		return nil, err
 	}
-	rows, err := a.db.Integrations(ctx)
+	rows, err := store.Integrations(ctx, a.db)
 	if err != nil {
 		return nil, err
 	}
-	counts, err := a.db.IntegrationSourceCounts(ctx)
+	counts, err := store.IntegrationSourceCounts(ctx, a.db)
 	if err != nil {
 		return nil, err
 	}
@@ -190,7 +190,7 @@ func (a *App) Integration(ctx context.Context, s *access.Session, id string) (In
 	if err != nil {
 		return IntegrationView{}, err
 	}
-	counts, err := a.db.IntegrationSourceCounts(ctx)
+	counts, err := store.IntegrationSourceCounts(ctx, a.db)
 	if err != nil {
 		return IntegrationView{}, err
 	}

@@ -294,7 +294,7 @@ func TestIntegrationSaveReplaceDisableRemove(t *testing.T) {
 	if err := a.RemoveIntegration(ctx, w.admin, "google", true); err != nil {
 		t.Fatalf("confirmed removal: %v", err)
 	}
-	if _, err := a.db.Source(ctx, sourceID); !errors.Is(err, store.ErrNotFound) {
+	if _, err := store.SourceByID(ctx, a.db, sourceID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("source after confirmed removal: %v, want not found", err)
 	}
 	if got := w.stored(t, "google"); got != "" {
@@ -656,7 +656,7 @@ func failingKeychain() *vault.Vault {
 
 func (w *adminWorkspace) rows(t *testing.T) []store.Integration {
 	t.Helper()
-	r, err := w.app.db.Integrations(context.Background())
+	r, err := store.Integrations(context.Background(), w.app.db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -851,7 +851,7 @@ func TestTestAuthorization(t *testing.T) {
 		t.Errorf("last activity = %+v, want a failed integration.test without the secret", e)
 	}
 
-	sources, err := a.db.Sources(ctx, store.SourceFilter{})
+	sources, err := store.Sources(ctx, a.db, store.SourceFilter{})
 	if err != nil || len(sources) != 0 {
 		t.Errorf("sources after two tests: %v, %v; want none", sources, err)
 	}
@@ -1101,7 +1101,7 @@ func TestTestAuthorizationMicrosoftPublicClient(t *testing.T) {
 	if !strings.Contains(report.Problem, "invalid_client") || !strings.Contains(report.Cause, "public (desktop) registration must have no secret") {
 		t.Errorf("problem %q, cause %q; want invalid_client and the public-registration cause", report.Problem, report.Cause)
 	}
-	if sources, err := a.db.Sources(ctx, store.SourceFilter{}); err != nil || len(sources) != 0 {
+	if sources, err := store.Sources(ctx, a.db, store.SourceFilter{}); err != nil || len(sources) != 0 {
 		t.Errorf("sources after the tests: %v, %v; want none", sources, err)
 	}
 }

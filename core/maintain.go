@@ -79,11 +79,11 @@ func (a *App) Maintain(ctx context.Context) (MaintainReport, error) {
 	a.upkeep.mu.Lock()
 	defer a.upkeep.mu.Unlock()
 	var rep MaintainReport
-	ws, err := a.db.Workspace(ctx)
+	ws, err := store.ReadWorkspace(ctx, a.db)
 	if err != nil {
 		return rep, fmt.Errorf("maintain: %w", err)
 	}
-	rows, err := a.db.Sources(ctx, store.SourceFilter{})
+	rows, err := store.Sources(ctx, a.db, store.SourceFilter{})
 	if err != nil {
 		return rep, fmt.Errorf("maintain: %w", err)
 	}
@@ -218,7 +218,7 @@ func (a *App) upkeepRefresh(ctx context.Context, src store.Source, idle time.Dur
 	case errors.Is(err, ErrNeedsReconnect):
 		rep.NeedsReconnect++
 		detail := err.Error()
-		if r, rerr := a.db.Source(ctx, src.ID); rerr == nil && r.StatusDetail != "" {
+		if r, rerr := store.SourceByID(ctx, a.db, src.ID); rerr == nil && r.StatusDetail != "" {
 			detail = r.StatusDetail // the provider's own words, without the error's wrapping
 		}
 		a.note(ctx, "", access.SourceRefresh, label, store.OutcomeFailed, "needs reconnect: "+detail)

@@ -36,7 +36,7 @@ func (tm *connectTeam) maintain(t *testing.T, a *App) MaintainReport {
 
 func (tm *connectTeam) row(t *testing.T, id int64) store.Source {
 	t.Helper()
-	r, err := tm.app.db.Source(context.Background(), id)
+	r, err := store.SourceByID(context.Background(), tm.app.db, id)
 	if err != nil {
 		t.Fatalf("source %d: %v", id, err)
 	}

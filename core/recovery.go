@@ -72,7 +72,7 @@ func (a *App) withNotices(ctx context.Context, u store.User, s *access.Session) 
 	if since.Before(u.CreatedAt) {
 		since = u.CreatedAt
 	}
-	entries, err := a.db.Activity(ctx, store.ActivityFilter{Action: string(access.LocalRecovery), Limit: maxNotices})
+	entries, err := store.Activity(ctx, a.db, store.ActivityFilter{Action: string(access.LocalRecovery), Limit: maxNotices})
 	if err != nil {
 		a.log.Error("read local recoveries for the sign-in notice", "err", err)
 		return s

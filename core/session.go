@@ -26,7 +26,7 @@ func (a *App) session(ctx context.Context, s *access.Session) (store.User, error
 // call counts as use of s. It returns the user as stored now and the time left before the
 // idle lock.
 func (a *App) live(ctx context.Context, s *access.Session, use bool) (store.User, time.Duration, error) {
-	ws, err := a.db.Workspace(ctx)
+	ws, err := store.ReadWorkspace(ctx, a.db)
 	if err != nil {
 		return store.User{}, 0, err
 	}

@@ -22,7 +22,7 @@ func (a *App) Settings(ctx context.Context, s *access.Session) (Settings, error)
 	if _, err := a.session(ctx, s); err != nil {
 		return Settings{}, fmt.Errorf("read settings: %w", err)
 	}
-	ws, err := a.db.Workspace(ctx)
+	ws, err := store.ReadWorkspace(ctx, a.db)
 	if err != nil {
 		return Settings{}, fmt.Errorf("read settings: %w", err)
 	}
@@ -38,7 +38,7 @@ func (a *App) SetKeepAlive(ctx context.Context, s *access.Session, on bool) erro
 		return err
 	}
 	// store.SetKeepAlive runs on its own, not in a transaction of ours, so the entry follows it.
-	if err := a.db.SetKeepAlive(ctx, on); err != nil {
+	if err := store.SetKeepAlive(ctx, a.db, on); err != nil {
 		return fmt.Errorf("set keep-alive: %w", err)
 	}
 	detail := "turned off"

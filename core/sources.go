@@ -117,7 +117,7 @@ func (a *App) Sources(ctx context.Context, s *access.Session, f SourceFilter) ([
 	if !access.SeesEverySource(u.Privilege) {
 		f.OwnerID = u.ID
 	}
-	rows, err := a.db.Sources(ctx, f)
+	rows, err := store.Sources(ctx, a.db, f)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +150,7 @@ func (a *App) EnabledIntegrations(ctx context.Context, s *access.Session) ([]Int
 	if _, err := a.authorize(ctx, s, access.SourceConnect, "", true); err != nil {
 		return nil, err
 	}
-	all, err := a.db.Integrations(ctx)
+	all, err := store.Integrations(ctx, a.db)
 	if err != nil {
 		return nil, err
 	}
@@ -411,7 +411,7 @@ func (a *App) authorizeSource(ctx context.Context, s *access.Session, action acc
 
 // sourceOf finds the user's source of the account at the integration.
 func (a *App) sourceOf(ctx context.Context, owner int64, integrationID, subject string) (int64, bool, error) {
-	rows, err := a.db.Sources(ctx, store.SourceFilter{OwnerID: owner, IntegrationID: integrationID})
+	rows, err := store.Sources(ctx, a.db, store.SourceFilter{OwnerID: owner, IntegrationID: integrationID})
 	if err != nil {
 		return 0, false, err
 	}
@@ -425,7 +425,7 @@ func (a *App) sourceOf(ctx context.Context, owner int64, integrationID, subject 
 
 // savedSource reads a source's row; an id that names none is ErrUnknownSource.
 func (a *App) savedSource(ctx context.Context, id int64) (store.Source, error) {
-	src, err := a.db.Source(ctx, id)
+	src, err := store.SourceByID(ctx, a.db, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return store.Source{}, fmt.Errorf("source %d: %w", id, ErrUnknownSource)
 	}
@@ -453,7 +453,7 @@ type integrationNames map[string]struct {
 }
 
 func (a *App) integrationNames(ctx context.Context) (integrationNames, error) {
-	all, err := a.db.Integrations(ctx)
+	all, err := store.Integrations(ctx, a.db)
 	if err != nil {
 		return nil, err
 	}

@@ -205,7 +205,7 @@ func (tm *connectTeam) token(t *testing.T, id int64) *oauth2.Token {
 
 func (tm *connectTeam) rows(t *testing.T) []store.Source {
 	t.Helper()
-	rows, err := tm.app.db.Sources(context.Background(), store.SourceFilter{})
+	rows, err := store.Sources(context.Background(), tm.app.db, store.SourceFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -487,7 +487,7 @@ func TestReconnectUpdatesAccountAndScopes(t *testing.T) {
 	if !slices.Equal(src.Scopes, []string{"files.read"}) {
 		t.Fatalf("scopes after Connect = %v, want [files.read]", src.Scopes)
 	}
-	in, err := tm.app.db.Integration(ctx, "typed")
+	in, err := store.IntegrationByID(ctx, tm.app.db, "typed")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -68,7 +68,7 @@ func (a *App) IdleLock(ctx context.Context, s *access.Session) (time.Duration, e
 	if _, err := a.session(ctx, s); err != nil {
 		return 0, err
 	}
-	ws, err := a.db.Workspace(ctx)
+	ws, err := store.ReadWorkspace(ctx, a.db)
 	if err != nil {
 		return 0, err
 	}
@@ -86,7 +86,7 @@ func (a *App) SetIdleLock(ctx context.Context, s *access.Session, d time.Duratio
 		return fmt.Errorf("set idle lock to %v: %w", d, ErrIdleLockRange)
 	}
 	// store.SetIdleLock runs on its own, not in a transaction of ours, so the entry follows it.
-	if err := a.db.SetIdleLock(ctx, d); err != nil {
+	if err := store.SetIdleLock(ctx, a.db, d); err != nil {
 		return err
 	}
 	a.note(ctx, u.Name, access.SettingsChange, subject, store.OutcomeOK, "set to "+d.String())

@@ -34,7 +34,7 @@ func takeSnapshot(t *testing.T, a *App) snapshot {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ws, err := a.db.Workspace(ctx)
+	ws, err := store.ReadWorkspace(ctx, a.db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -404,7 +404,7 @@ func TestLockOut(t *testing.T) {
 
 	// Every attempt is in the log: the refusals while locked as denied, failures as failed.
 	counts := map[string]int{}
-	page, err := a.db.Activity(ctx, store.ActivityFilter{Actor: "wendy", Action: string(access.SignIn), Limit: 1000})
+	page, err := store.Activity(ctx, a.db, store.ActivityFilter{Actor: "wendy", Action: string(access.SignIn), Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,13 +58,13 @@ type ActivityFilter struct {
 
 // Activity returns one page of the log, newest first. Paging by id instead of OFFSET keeps the
 // thousandth page as quick as the first; the actor and action indexes serve the filters.
-func (db *DB) Activity(ctx context.Context, f ActivityFilter) ([]Entry, error) {
+func Activity(ctx context.Context, q Querier, f ActivityFilter) ([]Entry, error) {
 	limit := f.Limit
 	if limit <= 0 {
 		limit = DefaultActivityPage
 	}
 	limit = min(limit, MaxActivityPage)
-	return activityPage(ctx, db, f, limit)
+	return activityPage(ctx, q, f, limit)
 }
 
 func activityPage(ctx context.Context, q Querier, f ActivityFilter, limit int) ([]Entry, error) {
@@ -112,14 +112,14 @@ func activityPage(ctx context.Context, q Querier, f ActivityFilter, limit int) (
 
 // WriteActivityCSV writes every entry that f keeps (its BeforeID included, its Limit ignored),
 // newest first, as CSV with a header row, and returns how many entries it wrote.
-func (db *DB) WriteActivityCSV(ctx context.Context, w io.Writer, f ActivityFilter) (int, error) {
+func WriteActivityCSV(ctx context.Context, q Querier, w io.Writer, f ActivityFilter) (int, error) {
 	cw := csv.NewWriter(w)
 	if err := cw.Write([]string{"id", "time", "actor", "action", "subject", "outcome", "detail"}); err != nil {
 		return 0, fmt.Errorf("write activity csv: %w", err)
 	}
 	n := 0
 	for {
-		page, err := activityPage(ctx, db, f, MaxActivityPage)
+		page, err := activityPage(ctx, q, f, MaxActivityPage)
 		if err != nil {
 			return n, err
 		}

@@ -50,7 +50,7 @@ func TestActivityKeysetPages(t *testing.T) {
 			seen := map[int64]bool{}
 			last := int64(1 << 62)
 			for {
-				page, err := db.Activity(ctx, f)
+				page, err := Activity(ctx, db, f)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -74,7 +74,7 @@ func TestActivityKeysetPages(t *testing.T) {
 		})
 	}
 
-	page, err := db.Activity(ctx, ActivityFilter{})
+	page, err := Activity(ctx, db, ActivityFilter{})
 	if err != nil || len(page) != DefaultActivityPage {
 		t.Errorf("default page = %d entries, %v; want %d", len(page), err, DefaultActivityPage)
 	}
@@ -86,7 +86,7 @@ func TestActivityKeysetPages(t *testing.T) {
 func TestActivityLimitCapped(t *testing.T) {
 	db := openTemp(t)
 	fillActivity(t, db, MaxActivityPage+5)
-	page, err := db.Activity(t.Context(), ActivityFilter{Limit: 1 << 30})
+	page, err := Activity(t.Context(), db, ActivityFilter{Limit: 1 << 30})
 	if err != nil || len(page) != MaxActivityPage {
 		t.Errorf("huge limit gave %d entries, %v; want %d", len(page), err, MaxActivityPage)
 	}
@@ -119,7 +119,7 @@ func TestWriteActivityCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	got, err := db.WriteActivityCSV(ctx, &buf, ActivityFilter{Limit: 5})
+	got, err := WriteActivityCSV(ctx, db, &buf, ActivityFilter{Limit: 5})
 	if err != nil || got != n+1 {
 		t.Fatalf("WriteActivityCSV = %d, %v; want %d", got, err, n+1)
 	}
@@ -139,7 +139,7 @@ func TestWriteActivityCSV(t *testing.T) {
 	}
 
 	buf.Reset()
-	if got, err := db.WriteActivityCSV(ctx, &buf, ActivityFilter{Actor: "user7"}); err != nil || got != n/10 {
+	if got, err := WriteActivityCSV(ctx, db, &buf, ActivityFilter{Actor: "user7"}); err != nil || got != n/10 {
 		t.Errorf("WriteActivityCSV(user7) = %d, %v; want %d", got, err, n/10)
 	}
 }
@@ -166,7 +166,7 @@ func BenchmarkActivityPage(b *testing.B) {
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			for b.Loop() {
-				page, err := db.Activity(context.Background(), bc.f)
+				page, err := Activity(context.Background(), db, bc.f)
 				if err != nil || len(page) != DefaultActivityPage {
 					b.Fatalf("page = %d entries, %v", len(page), err)
 				}

@@ -58,8 +58,8 @@ func scanIntegration(row scanner) (Integration, error) {
 }
 
 // Integrations lists every integration, ordered by name.
-func (db *DB) Integrations(ctx context.Context) ([]Integration, error) {
-	rows, err := db.QueryContext(ctx, `SELECT `+integrationColumns+` FROM integrations ORDER BY name COLLATE NOCASE, id`)
+func Integrations(ctx context.Context, q Querier) ([]Integration, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+integrationColumns+` FROM integrations ORDER BY name COLLATE NOCASE, id`)
 	if err != nil {
 		return nil, fmt.Errorf("list integrations: %w", err)
 	}
@@ -78,9 +78,9 @@ func (db *DB) Integrations(ctx context.Context) ([]Integration, error) {
 	return list, nil
 }
 
-// Integration returns the integration with this id, or ErrNotFound.
-func (db *DB) Integration(ctx context.Context, id string) (Integration, error) {
-	in, err := scanIntegration(db.QueryRowContext(ctx, `SELECT `+integrationColumns+` FROM integrations WHERE id = ?`, id))
+// IntegrationByID returns the integration with this id, or ErrNotFound.
+func IntegrationByID(ctx context.Context, q Querier, id string) (Integration, error) {
+	in, err := scanIntegration(q.QueryRowContext(ctx, `SELECT `+integrationColumns+` FROM integrations WHERE id = ?`, id))
 	if err != nil {
 		return Integration{}, fmt.Errorf("integration %s: %w", id, notFound(err))
 	}
@@ -124,8 +124,8 @@ func DeleteIntegration(ctx context.Context, q Querier, id string) error {
 
 // IntegrationSourceCounts returns how many sources use each integration; an integration
 // without sources is absent from the map.
-func (db *DB) IntegrationSourceCounts(ctx context.Context) (map[string]int, error) {
-	rows, err := db.QueryContext(ctx, `SELECT integration_id, count(*) FROM sources GROUP BY integration_id`)
+func IntegrationSourceCounts(ctx context.Context, q Querier) (map[string]int, error) {
+	rows, err := q.QueryContext(ctx, `SELECT integration_id, count(*) FROM sources GROUP BY integration_id`)
 	if err != nil {
 		return nil, fmt.Errorf("count sources: %w", err)
 	}

@@ -34,7 +34,7 @@ func TestIntegrationRoundTrip(t *testing.T) {
 	ctx := t.Context()
 	box := testIntegration("box")
 	putIntegration(t, db, box)
-	got, err := db.Integration(ctx, "box")
+	got, err := IntegrationByID(ctx, db, "box")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func TestIntegrationRoundTrip(t *testing.T) {
 	// An update keeps CreatedAt and changes the rest, down to clearing fields.
 	upd := Integration{ID: "box", Provider: "box", Name: "Box (team)", CreatedAt: at(100), UpdatedAt: at(101)}
 	putIntegration(t, db, upd)
-	got, err = db.Integration(ctx, "box")
+	got, err = IntegrationByID(ctx, db, "box")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +56,7 @@ func TestIntegrationRoundTrip(t *testing.T) {
 	}
 
 	putIntegration(t, db, testIntegration("aaa"))
-	list, err := db.Integrations(ctx)
+	list, err := Integrations(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func TestIntegrationRoundTrip(t *testing.T) {
 
 func TestIntegrationNotFound(t *testing.T) {
 	db := openTemp(t)
-	if _, err := db.Integration(t.Context(), "nope"); !errors.Is(err, ErrNotFound) {
+	if _, err := IntegrationByID(t.Context(), db, "nope"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("Integration(nope): err = %v, want ErrNotFound", err)
 	}
 	if err := DeleteIntegration(t.Context(), db, "nope"); !errors.Is(err, ErrNotFound) {
@@ -88,7 +88,7 @@ func TestDeleteIntegrationInUse(t *testing.T) {
 	insertSource(t, db, Source{IntegrationID: "box", OwnerID: alice, Account: "a@x", AccountSubject: "1"})
 	insertSource(t, db, Source{IntegrationID: "box", OwnerID: alice, Account: "b@x", AccountSubject: "2"})
 
-	counts, err := db.IntegrationSourceCounts(ctx)
+	counts, err := IntegrationSourceCounts(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestDeleteIntegrationInUse(t *testing.T) {
 	if err := DeleteIntegration(ctx, db, "dropbox"); err != nil {
 		t.Errorf("DeleteIntegration(dropbox): %v", err)
 	}
-	if _, err := db.Integration(ctx, "dropbox"); !errors.Is(err, ErrNotFound) {
+	if _, err := IntegrationByID(ctx, db, "dropbox"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("after delete: err = %v, want ErrNotFound", err)
 	}
 }
@@ -119,7 +119,7 @@ func TestTxRollsBack(t *testing.T) {
 	if !errors.Is(err, boom) {
 		t.Errorf("Tx: err = %v, want %v", err, boom)
 	}
-	if _, err := db.Integration(ctx, "box"); !errors.Is(err, ErrNotFound) {
+	if _, err := IntegrationByID(ctx, db, "box"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("after rollback: err = %v, want ErrNotFound", err)
 	}
 
@@ -132,7 +132,7 @@ func TestTxRollsBack(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Tx: %v", err)
 	}
-	if list, err := db.Integrations(ctx); err != nil || len(list) != 2 {
+	if list, err := Integrations(ctx, db); err != nil || len(list) != 2 {
 		t.Errorf("after commit: %d integrations (err %v), want 2", len(list), err)
 	}
 
@@ -143,7 +143,7 @@ func TestTxRollsBack(t *testing.T) {
 			panic("boom")
 		})
 	}()
-	if _, err := db.Integration(ctx, "gdrive"); !errors.Is(err, ErrNotFound) {
+	if _, err := IntegrationByID(ctx, db, "gdrive"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("after panic: err = %v, want ErrNotFound", err)
 	}
 }

@@ -66,7 +66,7 @@ func TestMigrationKeepsSourceIDs(t *testing.T) {
 		t.Fatalf("Open of a version 2 database: %v", err)
 	}
 	defer db.Close()
-	list, err := db.Sources(ctx, SourceFilter{})
+	list, err := Sources(ctx, db, SourceFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func TestReserveSourceID(t *testing.T) {
 	if err := SaveReservedSource(ctx, db, row); err != nil {
 		t.Fatalf("SaveReservedSource: %v", err)
 	}
-	if got, err := db.Source(ctx, kept); err != nil || got.Account != "three" || got.Status != StatusConnected {
+	if got, err := SourceByID(ctx, db, kept); err != nil || got.Account != "three" || got.Status != StatusConnected {
 		t.Errorf("saved reserved source = %+v, %v", got, err)
 	}
 	row.ID, row.AccountSubject = dropped, "four"

@@ -72,7 +72,7 @@ func scanSource(row scanner) (Source, error) {
 }
 
 // Sources lists the sources that f keeps, ordered by account.
-func (db *DB) Sources(ctx context.Context, f SourceFilter) ([]Source, error) {
+func Sources(ctx context.Context, q Querier, f SourceFilter) ([]Source, error) {
 	var where []string
 	var args []any
 	if f.OwnerID != 0 {
@@ -92,7 +92,7 @@ func (db *DB) Sources(ctx context.Context, f SourceFilter) ([]Source, error) {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
 	query += " ORDER BY s.account COLLATE NOCASE, s.id"
-	rows, err := db.QueryContext(ctx, query, args...)
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list sources: %w", err)
 	}
@@ -111,9 +111,9 @@ func (db *DB) Sources(ctx context.Context, f SourceFilter) ([]Source, error) {
 	return list, nil
 }
 
-// Source returns the source with this id, or ErrNotFound.
-func (db *DB) Source(ctx context.Context, id int64) (Source, error) {
-	s, err := scanSource(db.QueryRowContext(ctx, sourceSelect+` WHERE s.id = ?`, id))
+// SourceByID returns the source with this id, or ErrNotFound.
+func SourceByID(ctx context.Context, q Querier, id int64) (Source, error) {
+	s, err := scanSource(q.QueryRowContext(ctx, sourceSelect+` WHERE s.id = ?`, id))
 	if err != nil {
 		return Source{}, fmt.Errorf("source %d: %w", id, notFound(err))
 	}

@@ -42,14 +42,14 @@ func TestSourceRoundTrip(t *testing.T) {
 		CreatedAt: at(12), UpdatedAt: at(13),
 	}
 	want.ID = insertSource(t, db, want)
-	got, err := db.Source(ctx, want.ID)
+	got, err := SourceByID(ctx, db, want.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Source:\n got %+v\nwant %+v", got, want)
 	}
-	if _, err := db.Source(ctx, want.ID+1); !errors.Is(err, ErrNotFound) {
+	if _, err := SourceByID(ctx, db, want.ID+1); !errors.Is(err, ErrNotFound) {
 		t.Errorf("Source(missing): err = %v, want ErrNotFound", err)
 	}
 }
@@ -119,7 +119,7 @@ func TestSourcesFilter(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			list, err := db.Sources(ctx, tt.f)
+			list, err := Sources(ctx, db, tt.f)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -157,7 +157,7 @@ func TestSourceUpdates(t *testing.T) {
 	if _, err := RecordTokenWrite(ctx, db, id+1, at(0), at(0)); !errors.Is(err, ErrNotFound) {
 		t.Errorf("RecordTokenWrite(missing): err = %v, want ErrNotFound", err)
 	}
-	s, err := db.Source(ctx, id)
+	s, err := SourceByID(ctx, db, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +170,7 @@ func TestSourceUpdates(t *testing.T) {
 	if err := DeleteSource(ctx, db, id); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Source(ctx, id); !errors.Is(err, ErrNotFound) {
+	if _, err := SourceByID(ctx, db, id); !errors.Is(err, ErrNotFound) {
 		t.Errorf("after delete: err = %v, want ErrNotFound", err)
 	}
 	if err := DeleteSource(ctx, db, id); !errors.Is(err, ErrNotFound) {
@@ -188,7 +188,7 @@ func TestTransferSources(t *testing.T) {
 	insertSource(t, db, Source{IntegrationID: "box", OwnerID: carol, Account: "b@x", AccountSubject: "2"})
 
 	owners := func() map[string]int {
-		list, err := db.Sources(ctx, SourceFilter{})
+		list, err := Sources(ctx, db, SourceFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -217,7 +217,7 @@ func TestTransferSources(t *testing.T) {
 	if got, want := owners(), map[string]int{"bob": 2, "carol": 1}; !reflect.DeepEqual(got, want) {
 		t.Errorf("after transfer: owners %v, want %v", got, want)
 	}
-	list, err := db.Sources(ctx, SourceFilter{OwnerID: bob})
+	list, err := Sources(ctx, db, SourceFilter{OwnerID: bob})
 	if err != nil {
 		t.Fatal(err)
 	}

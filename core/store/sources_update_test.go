@@ -19,7 +19,7 @@ func TestUpdateSourceAccount(t *testing.T) {
 	if err := UpdateSourceAccount(ctx, db, id, "alice@new.example", []string{"a", "b"}, at); err != nil {
 		t.Fatalf("UpdateSourceAccount: %v", err)
 	}
-	got, err := db.Source(ctx, id)
+	got, err := SourceByID(ctx, db, id)
 	if err != nil {
 		t.Fatal(err)
 	}

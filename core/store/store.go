@@ -1,5 +1,9 @@
 // Package store is the workspace database: one SQLite file opened with the pragmas the app
 // relies on, migrated from embedded, numbered SQL files.
+//
+// One idiom: every read and write is a function over a Querier (the *DB, or a *sql.Tx inside
+// DB.Tx), so the same query serves a plain read and a change in a transaction. *DB's own
+// methods are its life cycle only: Open, Tx, Path, Close.
 package store
 
 import (

@@ -114,7 +114,7 @@ func TestBeginTakesWriteLock(t *testing.T) {
 func TestConcurrentReadModifyWrite(t *testing.T) {
 	db := openTemp(t)
 	ctx := t.Context()
-	if err := db.SetIdleLock(ctx, 0); err != nil {
+	if err := SetIdleLock(ctx, db, 0); err != nil {
 		t.Fatal(err)
 	}
 	const n = 8
@@ -139,7 +139,7 @@ func TestConcurrentReadModifyWrite(t *testing.T) {
 			t.Errorf("transaction: %v", err)
 		}
 	}
-	w, err := db.Workspace(ctx)
+	w, err := ReadWorkspace(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +169,7 @@ func TestMigrateTwiceIsNoOp(t *testing.T) {
 			t.Fatal(err)
 		}
 		var err error
-		if s.ws, err = db.Workspace(ctx); err != nil {
+		if s.ws, err = ReadWorkspace(ctx, db); err != nil {
 			t.Fatal(err)
 		}
 		return s

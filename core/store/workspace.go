@@ -19,15 +19,15 @@ type Workspace struct {
 	KeepAlive bool
 }
 
-// Workspace returns the workspace row, creating it with a new random id on first call. Two
+// ReadWorkspace returns the workspace row, creating it with a new random id on first call. Two
 // processes that race here end up with the same row.
-func (db *DB) Workspace(ctx context.Context) (Workspace, error) {
-	w, err := db.readWorkspace(ctx)
+func ReadWorkspace(ctx context.Context, q Querier) (Workspace, error) {
+	w, err := selectWorkspace(ctx, q)
 	if errors.Is(err, ErrNotFound) {
-		if err := db.ensureWorkspace(ctx); err != nil {
+		if err := ensureWorkspace(ctx, q); err != nil {
 			return Workspace{}, err
 		}
-		w, err = db.readWorkspace(ctx)
+		w, err = selectWorkspace(ctx, q)
 	}
 	if err != nil {
 		return Workspace{}, fmt.Errorf("read workspace: %w", err)
@@ -35,10 +35,10 @@ func (db *DB) Workspace(ctx context.Context) (Workspace, error) {
 	return w, nil
 }
 
-func (db *DB) readWorkspace(ctx context.Context) (Workspace, error) {
+func selectWorkspace(ctx context.Context, q Querier) (Workspace, error) {
 	var w Workspace
 	var created, idle int64
-	err := db.QueryRowContext(ctx,
+	err := q.QueryRowContext(ctx,
 		`SELECT id, created_at, idle_lock_seconds, keepalive FROM workspace WHERE singleton = 1`).
 		Scan(&w.ID, &created, &idle, &w.KeepAlive)
 	if err != nil {
@@ -50,24 +50,24 @@ func (db *DB) readWorkspace(ctx context.Context) (Workspace, error) {
 }
 
 // SetIdleLock sets how long a signed-in session may stay idle, rounded to whole seconds.
-func (db *DB) SetIdleLock(ctx context.Context, d time.Duration) error {
+func SetIdleLock(ctx context.Context, q Querier, d time.Duration) error {
 	if d < 0 {
 		return fmt.Errorf("set idle lock: negative duration %v", d)
 	}
-	return db.setWorkspace(ctx, "idle_lock_seconds", int64(d.Round(time.Second)/time.Second))
+	return setWorkspace(ctx, q, "idle_lock_seconds", int64(d.Round(time.Second)/time.Second))
 }
 
 // SetKeepAlive sets whether tokens are refreshed before they idle out at the provider.
-func (db *DB) SetKeepAlive(ctx context.Context, on bool) error {
-	return db.setWorkspace(ctx, "keepalive", on)
+func SetKeepAlive(ctx context.Context, q Querier, on bool) error {
+	return setWorkspace(ctx, q, "keepalive", on)
 }
 
 // setWorkspace sets one column; column is one of this file's constants, never input.
-func (db *DB) setWorkspace(ctx context.Context, column string, v any) error {
-	if err := db.ensureWorkspace(ctx); err != nil {
+func setWorkspace(ctx context.Context, q Querier, column string, v any) error {
+	if err := ensureWorkspace(ctx, q); err != nil {
 		return err
 	}
-	if _, err := db.ExecContext(ctx, "UPDATE workspace SET "+column+" = ? WHERE singleton = 1", v); err != nil {
+	if _, err := q.ExecContext(ctx, "UPDATE workspace SET "+column+" = ? WHERE singleton = 1", v); err != nil {
 		return fmt.Errorf("set workspace %s: %w", column, err)
 	}
 	return nil
@@ -75,9 +75,9 @@ func (db *DB) setWorkspace(ctx context.Context, column string, v any) error {
 
 // ensureWorkspace inserts the row unless it exists; the singleton key makes a second insert,
 // from this process or another, a no-op.
-func (db *DB) ensureWorkspace(ctx context.Context) error {
+func ensureWorkspace(ctx context.Context, q Querier) error {
 	// rand.Text gives 26 base32 characters: at least 128 random bits.
-	_, err := db.ExecContext(ctx,
+	_, err := q.ExecContext(ctx,
 		`INSERT OR IGNORE INTO workspace (singleton, id, created_at) VALUES (1, ?, ?)`,
 		rand.Text(), millis(time.Now()))
 	if err != nil {

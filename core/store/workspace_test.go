@@ -10,7 +10,7 @@ import (
 func TestWorkspaceCreatedOnce(t *testing.T) {
 	db := openTemp(t)
 	ctx := t.Context()
-	first, err := db.Workspace(ctx)
+	first, err := ReadWorkspace(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -21,14 +21,14 @@ func TestWorkspaceCreatedOnce(t *testing.T) {
 	if first.CreatedAt.IsZero() || first.IdleLock != 15*time.Minute || !first.KeepAlive {
 		t.Errorf("new workspace = %+v, want a creation time, idle lock 15m, keep-alive on", first)
 	}
-	again, err := db.Workspace(ctx)
+	again, err := ReadWorkspace(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if again != first {
 		t.Errorf("second call = %+v, want %+v", again, first)
 	}
-	other, err := openTemp(t).Workspace(ctx)
+	other, err := ReadWorkspace(ctx, openTemp(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func TestWorkspaceRace(t *testing.T) {
 		}
 		defer db.Close()
 		wg.Go(func() {
-			w, err := db.Workspace(ctx)
+			w, err := ReadWorkspace(ctx, db)
 			if err != nil {
 				t.Error(err)
 			}
@@ -70,16 +70,16 @@ func TestWorkspaceRace(t *testing.T) {
 func TestWorkspaceSettings(t *testing.T) {
 	db := openTemp(t)
 	ctx := t.Context()
-	if err := db.SetIdleLock(ctx, 90*time.Second+400*time.Millisecond); err != nil {
+	if err := SetIdleLock(ctx, db, 90*time.Second+400*time.Millisecond); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.SetKeepAlive(ctx, false); err != nil {
+	if err := SetKeepAlive(ctx, db, false); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.SetIdleLock(ctx, -time.Second); err == nil {
+	if err := SetIdleLock(ctx, db, -time.Second); err == nil {
 		t.Error("SetIdleLock(-1s): no error")
 	}
-	w, err := db.Workspace(ctx)
+	w, err := ReadWorkspace(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}

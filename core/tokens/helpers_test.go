@@ -181,7 +181,7 @@ func (f *fixture) connect(t *testing.T) int64 {
 
 func (f *fixture) source(t *testing.T, id int64) store.Source {
 	t.Helper()
-	src, err := f.db.Source(t.Context(), id)
+	src, err := store.SourceByID(t.Context(), f.db, id)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -71,7 +71,7 @@ func TestDisconnect(t *testing.T) {
 
 	gone := func(t *testing.T, id int64) {
 		t.Helper()
-		if _, err := f.db.Source(ctx, id); !errors.Is(err, store.ErrNotFound) {
+		if _, err := store.SourceByID(ctx, f.db, id); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("source row: %v, want ErrNotFound", err)
 		}
 		if _, err := tokens.Load(ctx, f.kc, id); !errors.Is(err, vault.ErrNotFound) {

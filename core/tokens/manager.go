@@ -162,7 +162,7 @@ func (m *Manager) valid(tok *oauth2.Token) bool {
 // refuses it. Callers use it to skip preparing a refresh (a keychain read of the client
 // secret, perhaps a network call) that is not needed.
 func (m *Manager) Current(ctx context.Context, sourceID int64) (tok *oauth2.Token, ok bool, err error) {
-	src, err := m.db.Source(ctx, sourceID)
+	src, err := store.SourceByID(ctx, m.db, sourceID)
 	if err != nil {
 		return nil, false, fmt.Errorf("token of source %d: %w", sourceID, err)
 	}
@@ -185,7 +185,7 @@ func (m *Manager) token(ctx context.Context, id int64, cfg *oauth2.Config, force
 	var before store.Source
 	if force {
 		var err error
-		if before, err = m.db.Source(ctx, id); err != nil {
+		if before, err = store.SourceByID(ctx, m.db, id); err != nil {
 			return nil, fmt.Errorf("token of source %d: %w", id, err)
 		}
 		if err := usable(before); err != nil {
@@ -201,7 +201,7 @@ func (m *Manager) token(ctx context.Context, id int64, cfg *oauth2.Config, force
 	}
 	defer unlock()
 	// Whoever held the lock before may have refreshed, or found the grant dead.
-	src, err := m.db.Source(ctx, id)
+	src, err := store.SourceByID(ctx, m.db, id)
 	if err != nil {
 		return nil, fmt.Errorf("token of source %d: %w", id, err)
 	}

@@ -127,7 +127,7 @@ func (m *Manager) Disconnect(ctx context.Context, sourceID int64, in Integration
 		return err
 	}
 	defer unlock()
-	src, err := m.db.Source(ctx, sourceID)
+	src, err := store.SourceByID(ctx, m.db, sourceID)
 	if err != nil {
 		return fmt.Errorf("disconnect source %d: %w", sourceID, err)
 	}

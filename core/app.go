@@ -65,9 +65,6 @@ type App struct {
 	// tokens refreshes, saves and revokes the sources' tokens.
 	tokens *tokens.Manager
 
-	// tokenSaved, if set, is told each new source's id once its token is in the keychain and
-	// before its row is saved (tests kill the process there).
-	tokenSaved func(id int64)
 	// upkeep is what Maintain remembers between runs (see maintain.go).
 	upkeep upkeep
 

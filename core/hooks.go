@@ -8,6 +8,9 @@ var (
 	// disconnectHook, if set, stands in for disconnecting one source of a user being deleted
 	// or of an integration being removed.
 	disconnectHook func(a *App, ctx context.Context, sourceID int64) error
+	// afterTokenSaved is told each new source's id once its token is in the keychain and
+	// before its row is saved (the kill test ends its process there).
+	afterTokenSaved func(id int64)
 )
 
 // disconnectSource ends one source when its owner is deleted or its integration removed.

@@ -132,8 +132,8 @@ func (a *App) sweepPending(ctx context.Context) (int, error) {
 // keychain under the source's lock, then commit's transaction, never the keychain inside it.
 func (a *App) writeToken(ctx context.Context, id int64, tok *oauth2.Token, commit func(context.Context) error) error {
 	return a.tokens.Write(ctx, id, tok, func(ctx context.Context) error {
-		if a.tokenSaved != nil {
-			a.tokenSaved(id)
+		if afterTokenSaved != nil {
+			afterTokenSaved(id)
 		}
 		return commit(ctx)
 	})

@@ -147,7 +147,7 @@ func childSaveHeld(ctx context.Context, a *App) error {
 // says "saved <id>" first. The browser is a plain HTTP client: the test server approves at
 // once and redirects to the app's callback.
 func childConnectKilled(ctx context.Context, a *App) error {
-	a.tokenSaved = func(id int64) {
+	afterTokenSaved = func(id int64) {
 		fmt.Println("saved", id)
 		syscall.Kill(os.Getpid(), syscall.SIGKILL)
 		select {} // the signal is on its way

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/medialake/connect/gui"
 )
 
 // FyneApp.toml's ID is what packaging uses; app.NewWithID must get the very same string, or
@@ -19,8 +21,8 @@ func TestAppIDMatchesFyneAppToml(t *testing.T) {
 	if m == nil {
 		t.Fatal("FyneApp.toml has no Details.ID")
 	}
-	if got := string(m[1]); got != appID {
-		t.Errorf("FyneApp.toml ID = %q, main's appID = %q", got, appID)
+	if got := string(m[1]); got != gui.AppID {
+		t.Errorf("FyneApp.toml ID = %q, gui.AppID = %q", got, gui.AppID)
 	}
 	if !regexp.MustCompile(`(?m)^\s*fyneDo\s*=\s*true`).Match(b) {
 		t.Error("FyneApp.toml must say [Migrations] fyneDo = true: only Fyne's goroutine touches widgets")

@@ -292,16 +292,7 @@ func (r *runner) open() (*core.App, error) {
 	if r.app != nil {
 		return r.app, nil
 	}
-	dir, err := core.HomeDir(r.global.home)
-	if err != nil {
-		return nil, err
-	}
-	log, logFile, err := core.OpenLog(dir, r.global.verbose)
-	if err != nil {
-		return nil, err
-	}
-	r.closers = append(r.closers, logFile)
-	app, err := core.Open(r.ctx, core.Config{Home: dir, Logger: log})
+	app, err := core.OpenWorkspace(r.ctx, r.global.home, r.global.verbose)
 	if err != nil {
 		return nil, err
 	}

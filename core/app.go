@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"path/filepath"
@@ -58,6 +59,7 @@ type Config struct {
 type App struct {
 	db          *store.DB
 	log         *slog.Logger
+	logFile     io.Closer // the log file OpenWorkspace opened, closed with the App; nil otherwise
 	now         func() time.Time
 	keychain    Keychain
 	httpClient  *http.Client
@@ -138,7 +140,11 @@ func (a *App) Close() error {
 	a.mu.Lock()
 	clear(a.sessions)
 	a.mu.Unlock()
-	return a.db.Close()
+	err := a.db.Close()
+	if a.logFile != nil {
+		err = errors.Join(err, a.logFile.Close())
+	}
+	return err
 }
 
 // WorkspaceID is the workspace's random id, which namespaces its keychain entries.

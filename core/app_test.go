@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -282,5 +283,33 @@ func TestDemotionTakesEffectAtOnce(t *testing.T) {
 	}
 	if _, err := a.Users(ctx, ada); !errors.Is(err, access.ErrForbidden) {
 		t.Errorf("Users by a demoted admin's old session: %v, want ErrForbidden", err)
+	}
+}
+
+// Both front ends open a workspace through OpenWorkspace: the folder from the flag, else the
+// environment; its log records the opening; Close closes the log with the database.
+func TestOpenWorkspace(t *testing.T) {
+	ctx := context.Background()
+	env := t.TempDir()
+	t.Setenv(HomeEnv, env)
+	flagged := filepath.Join(t.TempDir(), "ws")
+	for _, c := range []struct{ flag, want string }{{"", env}, {flagged, flagged}} {
+		a, err := OpenWorkspace(ctx, c.flag, false)
+		if err != nil {
+			t.Fatalf("OpenWorkspace(%q): %v", c.flag, err)
+		}
+		if err := a.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+		if err := a.logFile.(*os.File).Close(); err == nil {
+			t.Errorf("the log of %s was still open after Close", c.want)
+		}
+		log, err := os.ReadFile(filepath.Join(c.want, LogFile))
+		if err != nil || !strings.Contains(string(log), "msg=opened") {
+			t.Errorf("log in %s = %q, %v; want the opening recorded", c.want, log, err)
+		}
+		if _, err := os.Stat(filepath.Join(c.want, DBFile)); err != nil {
+			t.Errorf("no database in %s: %v", c.want, err)
+		}
 	}
 }

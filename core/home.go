@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -52,4 +53,28 @@ func OpenLog(home string, verbose bool) (*slog.Logger, io.Closer, error) {
 		h = slog.NewMultiHandler(h, slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	return slog.New(h), f, nil
+}
+
+// OpenWorkspace opens the workspace the way both front ends do: the folder from home (the
+// --home flag), else $MEDIALAKE_CONNECT_HOME, else the user's configuration folder; its log
+// file, also on standard error when verbose; then Open. Closing the App closes the log. A
+// workspace that cannot be opened is recorded in its log first, where there is one.
+func OpenWorkspace(ctx context.Context, home string, verbose bool) (*App, error) {
+	dir, err := HomeDir(home)
+	if err != nil {
+		return nil, err
+	}
+	log, logFile, err := OpenLog(dir, verbose)
+	if err != nil {
+		return nil, err
+	}
+	a, err := Open(ctx, Config{Home: dir, Logger: log})
+	if err != nil {
+		log.Error("open workspace", "err", err)
+		logFile.Close()
+		return nil, err
+	}
+	a.logFile = logFile
+	log.Info("opened", "home", dir, "workspace", a.WorkspaceID())
+	return a, nil
 }

@@ -1,0 +1,50 @@
+package gui
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"fyne.io/fyne/v2/app"
+
+	"github.com/medialake/connect/assets"
+	"github.com/medialake/connect/core"
+)
+
+// AppID is FyneApp.toml's Details.ID: packaging and app.NewWithID must use the same string.
+const AppID = "io.medialake.connect"
+
+// Run starts the desktop app with the options args (--home DIR, -v) and returns the process's
+// exit code once its window is closed: 0, 1 when the workspace could not be opened (a window
+// says why), 2 for a wrong option.
+func Run(args []string, stderr io.Writer) int {
+	fs := flag.NewFlagSet("medialake-connect", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	home := fs.String("home", "", "workspace folder (default $"+core.HomeEnv+", else the user's config folder)")
+	verbose := fs.Bool("v", false, "also log to the terminal")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "medialake-connect: unknown command %q; run without a command to open the app\n", core.Printable(fs.Arg(0)))
+		return 2
+	}
+	fa := app.NewWithID(AppID)
+	fa.SetIcon(assets.AppIcon)
+	c, err := core.OpenWorkspace(context.Background(), *home, *verbose)
+	if err != nil {
+		fmt.Fprintln(stderr, "medialake-connect:", core.Printable(err.Error()))
+		ShowFatal(fa, err)
+		return 1
+	}
+	defer c.Close()
+
+	ui := New(fa, c, Deps{Probe: c.ProbeKeychain})
+	ui.Start()
+	ui.RunIdleTimer()
+	ui.RunMaintenance(time.Minute)
+	ui.Window().ShowAndRun()
+	return 0
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/medialake/connect/core/egress"
 	"github.com/medialake/connect/core/filelock"
 	"github.com/medialake/connect/core/private"
+	"github.com/medialake/connect/core/redact"
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/core/tokens"
 	"github.com/medialake/connect/core/vault"
@@ -32,8 +33,8 @@ const LocksDir = "locks"
 
 // Keychain keeps the workspace's secrets; *vault.Vault satisfies it.
 type Keychain interface {
-	Set(ctx context.Context, key string, s vault.Secret) error
-	Get(ctx context.Context, key string) (vault.Secret, error)
+	Set(ctx context.Context, key string, s redact.Secret) error
+	Get(ctx context.Context, key string) (redact.Secret, error)
 	Delete(ctx context.Context, key string) error
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/medialake/connect/core/redact"
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/core/vault"
 	"github.com/medialake/connect/internal/keychaintest"
@@ -116,7 +117,7 @@ type dbWritableOnSet struct {
 	errs *[]error
 }
 
-func (k dbWritableOnSet) Set(ctx context.Context, key string, s vault.Secret) error {
+func (k dbWritableOnSet) Set(ctx context.Context, key string, s redact.Secret) error {
 	*k.errs = append(*k.errs, k.db.Tx(ctx, func(*sql.Tx) error { return nil }))
 	return k.Keychain.Set(ctx, key, s)
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/medialake/connect/core/access"
 	"github.com/medialake/connect/core/egress"
+	"github.com/medialake/connect/core/redact"
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/core/tokens"
 	"github.com/medialake/connect/core/vault"
@@ -305,14 +306,14 @@ func TestMaintainFindsRefusedGrant(t *testing.T) {
 // offlineKeychain fails the test on any use: listing sources must read no secret.
 type offlineKeychain struct{ t testing.TB }
 
-func (k offlineKeychain) Set(context.Context, string, vault.Secret) error {
+func (k offlineKeychain) Set(context.Context, string, redact.Secret) error {
 	k.t.Error("the keychain was written")
 	return errors.New("no keychain in this test")
 }
 
-func (k offlineKeychain) Get(context.Context, string) (vault.Secret, error) {
+func (k offlineKeychain) Get(context.Context, string) (redact.Secret, error) {
 	k.t.Error("the keychain was read")
-	return vault.Secret{}, errors.New("no keychain in this test")
+	return redact.Secret{}, errors.New("no keychain in this test")
 }
 
 func (k offlineKeychain) Delete(context.Context, string) error {

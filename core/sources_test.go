@@ -26,6 +26,7 @@ import (
 	"github.com/medialake/connect/core/access"
 	"github.com/medialake/connect/core/egress"
 	"github.com/medialake/connect/core/loopback"
+	"github.com/medialake/connect/core/redact"
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/core/tokens"
 	"github.com/medialake/connect/core/vault"
@@ -561,7 +562,7 @@ type cancelAfterSet struct {
 	cancel context.CancelFunc
 }
 
-func (k cancelAfterSet) Set(ctx context.Context, key string, s vault.Secret) error {
+func (k cancelAfterSet) Set(ctx context.Context, key string, s redact.Secret) error {
 	err := k.Keychain.Set(ctx, key, s)
 	k.cancel()
 	return err

@@ -21,6 +21,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/medialake/connect/core/redact"
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/core/tokens"
 	"github.com/medialake/connect/core/vault"
@@ -95,7 +96,7 @@ func runChild(mode string) int {
 // reporting is a keychain that prints "saved" after every write that succeeded.
 type reporting struct{ tokens.Keychain }
 
-func (r reporting) Set(ctx context.Context, key string, s vault.Secret) error {
+func (r reporting) Set(ctx context.Context, key string, s redact.Secret) error {
 	err := r.Keychain.Set(ctx, key, s)
 	if err == nil {
 		fmt.Println("saved")

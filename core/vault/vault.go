@@ -1,4 +1,4 @@
-// Package vault keeps secrets in the OS keychain (the Secret Service on Linux, Keychain on
+// Package vault keeps secrets in the OS keychain (the redact.Secret Service on Linux, Keychain on
 // macOS, Credential Manager on Windows) through go-keyring, with a timeout on every call and
 // errors a person can act on. There is no fallback: when the keychain cannot be reached, the
 // vault fails with ErrUnavailable and nothing is written anywhere else.
@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/zalando/go-keyring"
+
+	"github.com/medialake/connect/core/redact"
 )
 
 // Service is the keychain service name every entry of the app is stored under.
@@ -28,7 +30,7 @@ const probeKey = ".probe"
 var (
 	// ErrNotFound means the keychain holds no entry for the key.
 	ErrNotFound = errors.New("secret not found in keychain")
-	// ErrUnavailable means the keychain could not be used: no D-Bus session, no Secret Service,
+	// ErrUnavailable means the keychain could not be used: no D-Bus session, no redact.Secret Service,
 	// a locked collection, a refused prompt or no answer in time. The wrapped cause says which
 	// and how to fix it.
 	ErrUnavailable = errors.New("keychain unavailable")
@@ -82,14 +84,14 @@ func IntegrationSecretKey(id string) string { return "integration/" + id + "/cli
 func SourceTokenKey(id int64) string { return "source/" + strconv.FormatInt(id, 10) + "/token" }
 
 // Set stores s under key, replacing any previous value.
-func (v *Vault) Set(ctx context.Context, key string, s Secret) error {
+func (v *Vault) Set(ctx context.Context, key string, s redact.Secret) error {
 	return v.call(ctx, "set", key, func(account string) error {
 		return v.backend.Set(Service, account, s.Reveal())
 	})
 }
 
 // Get returns the secret stored under key, or ErrNotFound.
-func (v *Vault) Get(ctx context.Context, key string) (Secret, error) {
+func (v *Vault) Get(ctx context.Context, key string) (redact.Secret, error) {
 	var value string
 	err := v.call(ctx, "get", key, func(account string) error {
 		var err error
@@ -97,9 +99,9 @@ func (v *Vault) Get(ctx context.Context, key string) (Secret, error) {
 		return err
 	})
 	if err != nil {
-		return Secret{}, err
+		return redact.Secret{}, err
 	}
-	return NewSecret(value), nil
+	return redact.NewSecret(value), nil
 }
 
 // Delete removes the secret stored under key. It returns ErrNotFound when there was none,

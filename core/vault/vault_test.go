@@ -13,6 +13,7 @@ import (
 	"github.com/zalando/go-keyring"
 	"go.uber.org/goleak"
 
+	"github.com/medialake/connect/core/redact"
 	"github.com/medialake/connect/internal/keychaintest"
 )
 
@@ -50,10 +51,10 @@ func TestRoundTripAndNamespacing(t *testing.T) {
 	a, c := New("ws-a", WithBackend(b)), New("ws-c", WithBackend(b))
 	key := IntegrationSecretKey("google-drive")
 
-	if err := a.Set(ctx, key, NewSecret("secret A")); err != nil {
+	if err := a.Set(ctx, key, redact.NewSecret("secret A")); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Set(ctx, key, NewSecret("secret C")); err != nil {
+	if err := c.Set(ctx, key, redact.NewSecret("secret C")); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
@@ -97,7 +98,7 @@ func TestKeys(t *testing.T) {
 
 func TestEmptyKeyIsRefused(t *testing.T) {
 	v := New("ws", WithBackend(&keychaintest.Memory{}))
-	if err := v.Set(context.Background(), "", NewSecret("x")); err == nil {
+	if err := v.Set(context.Background(), "", redact.NewSecret("x")); err == nil {
 		t.Error("Set with an empty key: got nil error")
 	}
 }
@@ -115,7 +116,7 @@ func TestProbe(t *testing.T) {
 
 func TestTimeoutReturnsUnavailable(t *testing.T) {
 	ops := map[string]func(v *Vault) error{
-		"set":    func(v *Vault) error { return v.Set(context.Background(), "k", NewSecret("x")) },
+		"set":    func(v *Vault) error { return v.Set(context.Background(), "k", redact.NewSecret("x")) },
 		"get":    func(v *Vault) error { _, err := v.Get(context.Background(), "k"); return err },
 		"delete": func(v *Vault) error { return v.Delete(context.Background(), "k") },
 		"probe":  func(v *Vault) error { return v.Probe(context.Background()) },
@@ -152,7 +153,7 @@ func TestCancelReturnsContextError(t *testing.T) {
 	}
 
 	// A context that is already done does not reach the keychain at all.
-	if err := v.Set(ctx, "k", NewSecret("x")); !errors.Is(err, context.Canceled) {
+	if err := v.Set(ctx, "k", redact.NewSecret("x")); !errors.Is(err, context.Canceled) {
 		t.Errorf("Set with a cancelled context: got %v, want context.Canceled", err)
 	}
 	if n := len(b.entered); n != 0 {

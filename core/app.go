@@ -49,9 +49,9 @@ type Config struct {
 	Now func() time.Time
 	// Keychain holds secrets; nil means the OS keychain (vault.New with the workspace's id).
 	Keychain Keychain
-	// HTTPClient makes every call to a provider; nil means egress.New(), which follows no
-	// redirect and bounds each call's time and answer. A test that points it elsewhere makes
-	// it with egress.New(egress.WithTransport(...)) to keep those rules.
+	// HTTPClient makes every call to a provider; nil means egress.New(egress.Config{}), which
+	// follows no redirect and bounds each call's time and answer. A test that points it
+	// elsewhere makes it with egress.New(egress.Config{Transport: ...}) to keep those rules.
 	HTTPClient *http.Client
 }
 
@@ -124,7 +124,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		a.now = time.Now
 	}
 	if a.httpClient == nil {
-		a.httpClient = egress.New()
+		a.httpClient = egress.New(egress.Config{})
 	}
 	a.tokens = tokens.New(db, a.keychain, tokens.WithClock(a.now), tokens.WithLogger(a.log), tokens.WithHTTPClient(a.httpClient))
 	// A connect killed between the keychain and the database left a token without a row.

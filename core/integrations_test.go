@@ -1002,7 +1002,7 @@ func microsoftAtServer(t *testing.T, srv *authtest.Server) *http.Client {
 	}
 	tr := &http.Transport{DisableKeepAlives: true}
 	t.Cleanup(tr.CloseIdleConnections)
-	return egress.New(egress.WithTransport(roundTripFunc(func(r *http.Request) (*http.Response, error) {
+	return egress.New(egress.Config{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		var path string
 		switch {
 		case r.URL.Host == "login.microsoftonline.com" && strings.HasSuffix(r.URL.Path, "/oauth2/v2.0/token"):
@@ -1027,7 +1027,7 @@ func microsoftAtServer(t *testing.T, srv *authtest.Server) *http.Client {
 		resp.Body, resp.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
 		resp.Header.Del("Content-Length")
 		return resp, nil
-	})))
+	})})
 }
 
 // msBrowser plays the browser for Microsoft: it sends the authorization request to the test

@@ -108,7 +108,7 @@ func boxAtServer(t *testing.T, srv *authtest.Server) *http.Client {
 	tr := &http.Transport{DisableKeepAlives: true}
 	t.Cleanup(tr.CloseIdleConnections)
 	paths := map[string]string{"/oauth2/token": authtest.TokenPath, "/oauth2/revoke": authtest.RevokePath}
-	return egress.New(egress.WithTransport(roundTripFunc(func(r *http.Request) (*http.Response, error) {
+	return egress.New(egress.Config{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		path, ok := paths[r.URL.Path]
 		if r.URL.Host != "api.box.com" || !ok {
 			return nil, fmt.Errorf("unexpected request to %s", r.URL.Redacted())
@@ -116,7 +116,7 @@ func boxAtServer(t *testing.T, srv *authtest.Server) *http.Client {
 		r = r.Clone(r.Context())
 		r.URL.Scheme, r.URL.Host, r.URL.Path, r.Host = "http", base.Host, path, ""
 		return tr.RoundTrip(r)
-	})))
+	})})
 }
 
 // addBoxSource registers a Box integration whose client is at the test server, gets a token

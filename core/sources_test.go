@@ -859,7 +859,7 @@ func TestTokensNeverInDatabaseOrLog(t *testing.T) {
 	var verifiers []string
 	tr := &http.Transport{DisableKeepAlives: true}
 	t.Cleanup(tr.CloseIdleConnections)
-	tm.app.httpClient = egress.New(egress.WithTransport(roundTripFunc(func(r *http.Request) (*http.Response, error) {
+	tm.app.httpClient = egress.New(egress.Config{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		if r.Body != nil && r.Method == http.MethodPost {
 			body, err := io.ReadAll(r.Body)
 			if err != nil {
@@ -871,7 +871,7 @@ func TestTokensNeverInDatabaseOrLog(t *testing.T) {
 			r.Body = io.NopCloser(bytes.NewReader(body))
 		}
 		return tr.RoundTrip(r)
-	})))
+	})})
 	src, err := tm.app.Connect(ctx, tm.writer, "idp", hooks)
 	if err != nil {
 		t.Fatalf("Connect: %v", err)

@@ -47,7 +47,7 @@ func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
 	return func(m *Manager) { m.sleep = sleep }
 }
 
-// WithHTTPClient makes the manager call providers through c instead of egress.New(). Its
+// WithHTTPClient makes the manager call providers through c instead of egress.New(egress.Config{}). Its
 // Timeout must be set: a refresh, once sent, is not cancelled with the caller's ctx.
 func WithHTTPClient(c *http.Client) Option { return func(m *Manager) { m.client = c } }
 
@@ -65,7 +65,7 @@ func New(db *store.DB, kc Keychain, opts ...Option) *Manager {
 		keychain: kc,
 		now:      time.Now,
 		sleep:    sleep,
-		client:   egress.New(),
+		client:   egress.New(egress.Config{}),
 		log:      slog.New(slog.NewTextHandler(io.Discard, nil)),
 		lockDir:  filepath.Join(filepath.Dir(db.Path()), "locks"),
 	}

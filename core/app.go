@@ -126,7 +126,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	if a.httpClient == nil {
 		a.httpClient = egress.New(egress.Config{})
 	}
-	a.tokens = tokens.New(db, a.keychain, tokens.WithClock(a.now), tokens.WithLogger(a.log), tokens.WithHTTPClient(a.httpClient))
+	a.tokens = tokens.New(db, a.keychain, tokens.Config{Now: a.now, Logger: a.log, HTTPClient: a.httpClient})
 	// A connect killed between the keychain and the database left a token without a row.
 	// The workspace opens all the same (the keychain may be locked now); the next start tries again.
 	if n, err := a.sweepPending(ctx); err != nil {

@@ -572,7 +572,7 @@ func (k cancelAfterSet) Set(ctx context.Context, key string, s redact.Secret) er
 // manager, through which a sign-in writes its token.
 func swapKeychain(a *App, k Keychain) {
 	a.keychain = k
-	a.tokens = tokens.New(a.db, k, tokens.WithClock(a.now), tokens.WithLogger(a.log), tokens.WithHTTPClient(a.httpClient))
+	a.tokens = tokens.New(a.db, k, tokens.Config{Now: a.now, Logger: a.log, HTTPClient: a.httpClient})
 }
 
 // The token goes to the keychain before the row commits; when the row then fails, the

@@ -138,7 +138,7 @@ func newFixture(t *testing.T, kc tokens.Keychain, opts ...authtest.Option) *fixt
 	s := &sleeps{}
 	return &fixture{
 		srv: srv, db: db, kc: kc, cfg: cfg, clock: c, sleeps: s, owner: owner,
-		m: tokens.New(db, kc, tokens.WithClock(c.Now), tokens.WithSleep(s.Sleep)),
+		m: tokens.New(db, kc, tokens.Config{Now: c.Now, Sleep: s.Sleep}),
 	}
 }
 

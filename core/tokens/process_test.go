@@ -66,7 +66,7 @@ func runChild(mode string) int {
 
 	switch mode {
 	case childToken:
-		m := tokens.New(db, kc)
+		m := tokens.New(db, kc, tokens.Config{})
 		fmt.Println("ready")
 		if _, err := bufio.NewReader(os.Stdin).ReadString('\n'); err != nil {
 			fmt.Println("error", err)
@@ -79,7 +79,7 @@ func runChild(mode string) int {
 		}
 		fmt.Println("token", fingerprint(tok.AccessToken))
 	case childRefreshLoop:
-		m := tokens.New(db, reporting{kc})
+		m := tokens.New(db, reporting{kc}, tokens.Config{})
 		for {
 			if _, err := m.Refresh(ctx, id, cfg); err != nil {
 				fmt.Println("error", err)
@@ -265,7 +265,7 @@ func TestConcurrentRefreshOnce(t *testing.T) {
 			if err := tokens.Save(ctx, kc, id, expired); err != nil {
 				t.Fatal(err)
 			}
-			m := tokens.New(f.db, kc) // the real clock, as the child's
+			m := tokens.New(f.db, kc, tokens.Config{}) // the real clock, as the child's
 			before := f.srv.TokenRequests()
 
 			var c *child
@@ -333,7 +333,7 @@ func TestKillDuringRefresh(t *testing.T) {
 	kc, ws := realKeychain(t)
 	f := newFixture(t, kc)
 	id := f.connect(t)
-	m := tokens.New(f.db, kc)
+	m := tokens.New(f.db, kc, tokens.Config{})
 	ctx := t.Context()
 
 	seed := uint64(time.Now().UnixNano())

@@ -118,7 +118,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		a.log = slog.New(slog.DiscardHandler)
 	}
 	if a.keychain == nil {
-		a.keychain = vault.New(ws.ID)
+		a.keychain = vault.New(ws.ID, vault.Config{})
 	}
 	if a.now == nil {
 		a.now = time.Now

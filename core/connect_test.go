@@ -73,7 +73,7 @@ func TestConnectKilledBeforeCommitLeavesNoToken(t *testing.T) {
 func TestSweepLeavesLiveConnectAlone(t *testing.T) {
 	ctx := context.Background()
 	home := filepath.Join(t.TempDir(), "ws")
-	kc := vault.New("ws", vault.WithBackend(&keychaintest.Memory{}))
+	kc := vault.New("ws", vault.Config{Backend: &keychaintest.Memory{}})
 	open := func() *App {
 		t.Helper()
 		a, err := Open(ctx, Config{Home: home, Keychain: kc})

@@ -70,7 +70,7 @@ func openAdminWorkspace(t *testing.T, cfg Config) *adminWorkspace {
 		t.Fatalf("Open: %v", err)
 	}
 	t.Cleanup(func() { w.app.Close() })
-	w.vault = vault.New(w.app.WorkspaceID())
+	w.vault = vault.New(w.app.WorkspaceID(), vault.Config{})
 	if w.admin, err = w.app.CreateFirstAdmin(ctx, "root", secret(adminPass), secret(adminPass)); err != nil {
 		t.Fatal(err)
 	}
@@ -652,7 +652,7 @@ func (unreachableBackend) Delete(string, string) error        { return errDial }
 
 // failingKeychain is a vault whose every call fails as an unreachable keychain does.
 func failingKeychain() *vault.Vault {
-	return vault.New("dead", vault.WithBackend(unreachableBackend{}))
+	return vault.New("dead", vault.Config{Backend: unreachableBackend{}})
 }
 
 func (w *adminWorkspace) rows(t *testing.T) []store.Integration {

@@ -365,7 +365,7 @@ func TestReplaceDisableRemoveThroughTheForm(t *testing.T) {
 	keychaintest.Require(t)
 	ctx := context.Background()
 	f := newFixture(t, adminAndWriter(t))
-	keychain := vault.New(f.core.WorkspaceID())
+	keychain := vault.New(f.core.WorkspaceID(), vault.Config{})
 	stored := func() string {
 		s, err := keychain.Get(ctx, vault.IntegrationSecretKey("google"))
 		if err != nil {

@@ -62,7 +62,7 @@ func runChild(mode string) int {
 	}
 	cfg := &oauth2.Config{ClientID: clientID, ClientSecret: clientSecret,
 		Endpoint: oauth2.Endpoint{TokenURL: os.Getenv(childTokenURLEnv), AuthStyle: oauth2.AuthStyleInHeader}}
-	kc := vault.New(os.Getenv(childWorkspaceEnv))
+	kc := vault.New(os.Getenv(childWorkspaceEnv), vault.Config{})
 
 	switch mode {
 	case childToken:

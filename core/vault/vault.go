@@ -47,14 +47,14 @@ type Backend interface {
 	Delete(service, user string) error
 }
 
-// Option configures a Vault.
-type Option func(*Vault)
-
-// WithTimeout bounds every keychain call by d instead of DefaultTimeout.
-func WithTimeout(d time.Duration) Option { return func(v *Vault) { v.timeout = d } }
-
-// WithBackend makes the vault use b instead of the OS keychain.
-func WithBackend(b Backend) Option { return func(v *Vault) { v.backend = b } }
+// Config changes the Vault New returns. The zero Config is the OS keychain with
+// DefaultTimeout; a zero field keeps its default.
+type Config struct {
+	// Timeout bounds every keychain call; zero means DefaultTimeout.
+	Timeout time.Duration
+	// Backend stores the entries; nil means the OS keychain. Tests inject one.
+	Backend Backend
+}
 
 // Vault stores one workspace's secrets. Its entries are named "<workspace>/<key>" under
 // Service, so two workspaces never see each other's secrets. It is safe for concurrent use.
@@ -66,13 +66,16 @@ type Vault struct {
 
 // New returns the vault of the workspace with the given id. It panics on an empty id, which
 // would mix the secrets of every workspace.
-func New(workspaceID string, opts ...Option) *Vault {
+func New(workspaceID string, cfg Config) *Vault {
 	if workspaceID == "" {
 		panic("vault: empty workspace id")
 	}
-	v := &Vault{workspace: workspaceID, timeout: DefaultTimeout, backend: osKeychain{}}
-	for _, opt := range opts {
-		opt(v)
+	v := &Vault{workspace: workspaceID, timeout: cfg.Timeout, backend: cfg.Backend}
+	if v.timeout == 0 {
+		v.timeout = DefaultTimeout
+	}
+	if v.backend == nil {
+		v.backend = osKeychain{}
 	}
 	return v
 }

@@ -27,7 +27,7 @@ func newVault(t *testing.T) (*vault.Vault, string) {
 	t.Helper()
 	keychaintest.Require(t)
 	ws := "test-" + rand.Text()[:12]
-	return vault.New(ws), ws
+	return vault.New(ws, vault.Config{}), ws
 }
 
 // secretTool runs secret-tool, the Secret Service's own client, to look at the keychain from
@@ -244,7 +244,7 @@ func TestSecretServiceLocked(t *testing.T) {
 // take effect here. The child needs no Secret Service and touches no keychain.
 func TestUnreachableBus(t *testing.T) {
 	if os.Getenv("VAULT_TEST_CHILD") == "unreachable" {
-		v := vault.New("ws")
+		v := vault.New("ws", vault.Config{})
 		err := v.Set(context.Background(), "k", redact.NewSecret("x"))
 		if !errors.Is(err, vault.ErrUnavailable) || !strings.Contains(err.Error(), os.Getenv("VAULT_TEST_WANT")) {
 			t.Fatalf("Set: got %v, want ErrUnavailable saying %q", err, os.Getenv("VAULT_TEST_WANT"))

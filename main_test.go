@@ -42,3 +42,17 @@ func TestCoreAndCLIDoNotImportFyne(t *testing.T) {
 		}
 	}
 }
+
+// access (passphrases) and catalog (client secrets) need the Secret type, not the keychain:
+// neither may pull in go-keyring or D-Bus, which is why Secret lives in core/redact, a leaf.
+func TestAccessAndCatalogDoNotImportKeychain(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "./core/redact", "./core/access", "./core/catalog").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	for _, pkg := range strings.Fields(string(out)) {
+		if strings.HasPrefix(pkg, "github.com/zalando/go-keyring") || strings.HasPrefix(pkg, "github.com/godbus/dbus") {
+			t.Errorf("core/redact, core/access or core/catalog depends on %s", pkg)
+		}
+	}
+}

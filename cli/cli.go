@@ -18,7 +18,6 @@ import (
 	"github.com/medialake/connect/cli/startup"
 	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/core/access"
-	"github.com/medialake/connect/core/vault"
 )
 
 const prog = "medialake-connect"
@@ -64,7 +63,7 @@ type runner struct {
 
 	// openURL opens the system browser; askSecret reads a secret from the terminal without echo.
 	openURL   func(string) error
-	askSecret func(prompt string) (vault.Secret, error)
+	askSecret func(prompt string) (core.Secret, error)
 	// flowTimeout is how long a browser sign-in waits; 0 is core's default. Tests shorten it.
 	flowTimeout time.Duration
 
@@ -72,7 +71,7 @@ type runner struct {
 	global     globals
 	isGlobal   map[*flag.Flag]bool // the global options' flags, left out of a command's own help
 	app        *core.App
-	signInPass vault.Secret // for the commands that check it again (passphrase)
+	signInPass core.Secret // for the commands that check it again (passphrase)
 	closers    []io.Closer
 }
 

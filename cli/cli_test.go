@@ -17,8 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/core/access"
-	"github.com/medialake/connect/core/vault"
 )
 
 // cheapHash keeps the suite fast; core/access checks the real parameters.
@@ -41,7 +41,7 @@ type workspace struct {
 	// flowTimeout, when set, is how long a browser sign-in waits.
 	flowTimeout time.Duration
 	// ask, when set, is the terminal: it answers the prompts for secrets.
-	ask func(prompt string) (vault.Secret, error)
+	ask func(prompt string) (core.Secret, error)
 }
 
 func newWorkspace(t *testing.T) *workspace {
@@ -151,7 +151,7 @@ func (w *workspace) team() {
 	}
 }
 
-func noTerminal(string) (vault.Secret, error) { return vault.Secret{}, errNoTerminal }
+func noTerminal(string) (core.Secret, error) { return core.Secret{}, errNoTerminal }
 
 // activity returns the newest activity entries of actor, read by root as JSON.
 func (w *workspace) activity(actor string, limit int) []entryJSON {

@@ -32,7 +32,7 @@ func exitCode(err error) int {
 }
 
 // message turns err into one sentence that says what to do, with the error's own words in
-// brackets for the detail. No error carries a secret: secrets are vault.Secret, which prints
+// brackets for the detail. No error carries a secret: secrets are core.Secret, which prints
 // redacted.
 func message(err error) string {
 	var (

@@ -7,19 +7,19 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/core/access"
-	"github.com/medialake/connect/core/vault"
 )
 
 // terminal answers the prompts for secrets in turn, as a person at the terminal would.
-func terminal(answers ...string) func(string) (vault.Secret, error) {
-	return func(string) (vault.Secret, error) {
+func terminal(answers ...string) func(string) (core.Secret, error) {
+	return func(string) (core.Secret, error) {
 		if len(answers) == 0 {
-			return vault.Secret{}, errors.New("no more answers")
+			return core.Secret{}, errors.New("no more answers")
 		}
 		a := answers[0]
 		answers = answers[1:]
-		return vault.NewSecret(a), nil
+		return core.NewSecret(a), nil
 	}
 }
 

@@ -12,7 +12,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/medialake/connect/core"
-	"github.com/medialake/connect/core/vault"
 )
 
 // The safe ways to give a secret.
@@ -55,26 +54,26 @@ func refuseSecretArgs(args []string) error {
 
 // readSecretFile reads a secret from path, or its first line from standard input for "-".
 // One trailing line break is dropped; an empty secret is refused.
-func (r *runner) readSecretFile(path, what string) (vault.Secret, error) {
+func (r *runner) readSecretFile(path, what string) (core.Secret, error) {
 	var s string
 	if path == "-" {
 		line, err := r.in.ReadString('\n')
 		if err != nil && (!errors.Is(err, io.EOF) || line == "") {
-			return vault.Secret{}, &fileError{what, path, err}
+			return core.Secret{}, &fileError{what, path, err}
 		}
 		s = line
 	} else {
 		b, err := r.readPrivateFile(path)
 		if err != nil {
-			return vault.Secret{}, &fileError{what, path, err}
+			return core.Secret{}, &fileError{what, path, err}
 		}
 		s = string(b)
 	}
 	s = strings.TrimSuffix(strings.TrimSuffix(s, "\n"), "\r")
 	if s == "" {
-		return vault.Secret{}, &fileError{what, path, errEmptySecret}
+		return core.Secret{}, &fileError{what, path, errEmptySecret}
 	}
-	return vault.NewSecret(s), nil
+	return core.NewSecret(s), nil
 }
 
 // readPrivateFile reads the file at path and warns on standard error when other users may
@@ -120,7 +119,7 @@ var (
 )
 
 // passphrase is the signing-in user's passphrase: from --passphrase-file, else asked.
-func (r *runner) passphrase(prompt string) (vault.Secret, error) {
+func (r *runner) passphrase(prompt string) (core.Secret, error) {
 	if r.global.passFile != "" {
 		return r.readSecretFile(r.global.passFile, "passphrase")
 	}
@@ -129,7 +128,7 @@ func (r *runner) passphrase(prompt string) (vault.Secret, error) {
 
 // newPassphrase is a passphrase to set and its confirmation: from file (the same twice), else
 // asked twice on the terminal, so that core can compare them.
-func (r *runner) newPassphrase(file, who, fileFlag string) (pass, confirm vault.Secret, err error) {
+func (r *runner) newPassphrase(file, who, fileFlag string) (pass, confirm core.Secret, err error) {
 	if file != "" {
 		p, err := r.readSecretFile(file, "new passphrase")
 		return p, p, err
@@ -141,7 +140,7 @@ func (r *runner) newPassphrase(file, who, fileFlag string) (pass, confirm vault.
 	return pass, confirm, err
 }
 
-func (r *runner) ask(prompt, fileFlag string) (vault.Secret, error) {
+func (r *runner) ask(prompt, fileFlag string) (core.Secret, error) {
 	s, err := r.askSecret(prompt)
 	if errors.Is(err, errNoTerminal) {
 		return s, usagef("there is no terminal to ask for the passphrase on: pass %s (- for standard input)", fileFlag)
@@ -152,8 +151,8 @@ func (r *runner) ask(prompt, fileFlag string) (vault.Secret, error) {
 // askTerminal reads a secret without echo from stdin when it is a terminal, else from the
 // controlling terminal, so that a secret piped on stdin and a typed passphrase can go together.
 // When ctx ends (Ctrl-C) it gives up and turns the echo back on.
-func askTerminal(ctx context.Context, stdin io.Reader, stderr io.Writer) func(string) (vault.Secret, error) {
-	return func(prompt string) (vault.Secret, error) {
+func askTerminal(ctx context.Context, stdin io.Reader, stderr io.Writer) func(string) (core.Secret, error) {
+	return func(prompt string) (core.Secret, error) {
 		f, ok := stdin.(*os.File)
 		if !ok || !term.IsTerminal(int(f.Fd())) {
 			tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
@@ -161,7 +160,7 @@ func askTerminal(ctx context.Context, stdin io.Reader, stderr io.Writer) func(st
 				if tty != nil {
 					tty.Close()
 				}
-				return vault.Secret{}, errNoTerminal
+				return core.Secret{}, errNoTerminal
 			}
 			defer tty.Close()
 			f = tty
@@ -169,7 +168,7 @@ func askTerminal(ctx context.Context, stdin io.Reader, stderr io.Writer) func(st
 		fd := int(f.Fd())
 		state, err := term.GetState(fd)
 		if err != nil {
-			return vault.Secret{}, fmt.Errorf("read from the terminal: %w", err)
+			return core.Secret{}, fmt.Errorf("read from the terminal: %w", err)
 		}
 		fmt.Fprint(stderr, prompt)
 		type result struct {
@@ -190,11 +189,11 @@ func askTerminal(ctx context.Context, stdin io.Reader, stderr io.Writer) func(st
 		}
 		fmt.Fprintln(stderr)
 		if res.err != nil {
-			return vault.Secret{}, fmt.Errorf("read from the terminal: %w", res.err)
+			return core.Secret{}, fmt.Errorf("read from the terminal: %w", res.err)
 		}
 		if len(res.b) == 0 {
-			return vault.Secret{}, fmt.Errorf("read from the terminal: %w", errEmptySecret)
+			return core.Secret{}, fmt.Errorf("read from the terminal: %w", errEmptySecret)
 		}
-		return vault.NewSecret(string(res.b)), nil
+		return core.NewSecret(string(res.b)), nil
 	}
 }

@@ -11,7 +11,6 @@ import (
 
 	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/core/access"
-	"github.com/medialake/connect/core/vault"
 )
 
 var userCommands = []command{
@@ -293,7 +292,7 @@ func (r *runner) localRecovery(name string) error {
 	}
 	fmt.Fprintf(r.errOut, "Local recovery sets a new passphrase for the administrator %s without signing in.\n"+
 		"It is recorded in the activity log and shown to every administrator at their next sign-in.\n", core.Printable(name))
-	ask := func(prompt string) (vault.Secret, error) {
+	ask := func(prompt string) (core.Secret, error) {
 		s, err := r.askSecret(prompt)
 		if errors.Is(err, errNoTerminal) {
 			return s, usagef("--local-recovery works only at a terminal: run it yourself, as the OS account that owns the workspace")

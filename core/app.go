@@ -18,6 +18,7 @@ import (
 	"github.com/medialake/connect/core/egress"
 	"github.com/medialake/connect/core/filelock"
 	"github.com/medialake/connect/core/private"
+	"github.com/medialake/connect/core/redact"
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/core/tokens"
 	"github.com/medialake/connect/core/vault"
@@ -33,8 +34,8 @@ const LocksDir = "locks"
 
 // Keychain keeps the workspace's secrets; *vault.Vault satisfies it.
 type Keychain interface {
-	Set(ctx context.Context, key string, s vault.Secret) error
-	Get(ctx context.Context, key string) (vault.Secret, error)
+	Set(ctx context.Context, key string, s redact.Secret) error
+	Get(ctx context.Context, key string) (redact.Secret, error)
 	Delete(ctx context.Context, key string) error
 }
 
@@ -49,9 +50,9 @@ type Config struct {
 	Now func() time.Time
 	// Keychain holds secrets; nil means the OS keychain (vault.New with the workspace's id).
 	Keychain Keychain
-	// HTTPClient makes every call to a provider; nil means egress.New(), which follows no
-	// redirect and bounds each call's time and answer. A test that points it elsewhere makes
-	// it with egress.New(egress.WithTransport(...)) to keep those rules.
+	// HTTPClient makes every call to a provider; nil means egress.New(egress.Config{}), which
+	// follows no redirect and bounds each call's time and answer. A test that points it
+	// elsewhere makes it with egress.New(egress.Config{Transport: ...}) to keep those rules.
 	HTTPClient *http.Client
 }
 
@@ -116,15 +117,15 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		a.log = slog.New(slog.DiscardHandler)
 	}
 	if a.keychain == nil {
-		a.keychain = vault.New(ws.ID)
+		a.keychain = vault.New(ws.ID, vault.Config{})
 	}
 	if a.now == nil {
 		a.now = time.Now
 	}
 	if a.httpClient == nil {
-		a.httpClient = egress.New()
+		a.httpClient = egress.New(egress.Config{})
 	}
-	a.tokens = tokens.New(db, a.keychain, tokens.WithClock(a.now), tokens.WithLogger(a.log), tokens.WithHTTPClient(a.httpClient))
+	a.tokens = tokens.New(db, a.keychain, tokens.Config{Now: a.now, Logger: a.log, HTTPClient: a.httpClient})
 	// A connect killed between the keychain and the database left a token without a row.
 	// The workspace opens all the same (the keychain may be locked now); the next start tries again.
 	if n, err := a.sweepPending(ctx); err != nil {

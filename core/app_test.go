@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/medialake/connect/core/access"
+	"github.com/medialake/connect/core/redact"
 	"github.com/medialake/connect/core/store"
-	"github.com/medialake/connect/core/vault"
 )
 
 // cheapHash keeps the suite fast; core/access checks the real parameters.
@@ -46,7 +46,7 @@ func (c *clock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-func secret(s string) vault.Secret { return vault.NewSecret(s) }
+func secret(s string) redact.Secret { return redact.NewSecret(s) }
 
 // openApp opens a workspace in home with the given clock and closes it when the test ends.
 func openApp(t *testing.T, home string, clk *clock) *App {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/medialake/connect/core/redact"
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/core/vault"
 	"github.com/medialake/connect/internal/keychaintest"
@@ -72,7 +73,7 @@ func TestConnectKilledBeforeCommitLeavesNoToken(t *testing.T) {
 func TestSweepLeavesLiveConnectAlone(t *testing.T) {
 	ctx := context.Background()
 	home := filepath.Join(t.TempDir(), "ws")
-	kc := vault.New("ws", vault.WithBackend(&keychaintest.Memory{}))
+	kc := vault.New("ws", vault.Config{Backend: &keychaintest.Memory{}})
 	open := func() *App {
 		t.Helper()
 		a, err := Open(ctx, Config{Home: home, Keychain: kc})
@@ -116,7 +117,7 @@ type dbWritableOnSet struct {
 	errs *[]error
 }
 
-func (k dbWritableOnSet) Set(ctx context.Context, key string, s vault.Secret) error {
+func (k dbWritableOnSet) Set(ctx context.Context, key string, s redact.Secret) error {
 	*k.errs = append(*k.errs, k.db.Tx(ctx, func(*sql.Tx) error { return nil }))
 	return k.Keychain.Set(ctx, key, s)
 }

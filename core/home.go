@@ -34,7 +34,7 @@ func HomeDir(flagValue string) (string, error) {
 }
 
 // OpenLog returns a logger that appends to the log file in home and, when verbose, also writes
-// to stderr. Secrets reach it only as vault.Secret, which logs as [redacted].
+// to stderr. Secrets reach it only as redact.Secret, which logs as [redacted].
 func OpenLog(home string, verbose bool) (*slog.Logger, io.Closer, error) {
 	if err := private.Dir(home); err != nil {
 		return nil, nil, fmt.Errorf("open workspace: %w", err)

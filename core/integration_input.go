@@ -9,8 +9,8 @@ import (
 	"unicode"
 
 	"github.com/medialake/connect/core/catalog"
+	"github.com/medialake/connect/core/redact"
 	"github.com/medialake/connect/core/store"
-	"github.com/medialake/connect/core/vault"
 )
 
 // Bounds of an integration's fixed loopback port: the ports that need no privilege.
@@ -71,7 +71,7 @@ type IntegrationInput struct {
 	// has a secret, public otherwise.
 	ClientType catalog.ClientType
 	// Secret is a new client secret; the zero Secret keeps the saved one.
-	Secret vault.Secret
+	Secret redact.Secret
 	// Port is the fixed loopback port as typed; "" means any port.
 	Port string
 	// Scopes as typed, separated by spaces, commas or new lines; "" means the defaults.
@@ -90,7 +90,7 @@ type IntegrationInput struct {
 // Resolve applies at each sign-in); core adds what needs the database or the network: the
 // name, a port another integration holds, and for custom OpenID Connect the issuer's
 // discovery document, whose endpoints it keeps.
-func (a *App) checkInput(ctx context.Context, p catalog.Provider, old store.Integration, in IntegrationInput, otherPorts map[int]string) (store.Integration, vault.Secret, error) {
+func (a *App) checkInput(ctx context.Context, p catalog.Provider, old store.Integration, in IntegrationInput, otherPorts map[int]string) (store.Integration, redact.Secret, error) {
 	s := inputSettings(p, old, in)
 	port, portErr := p.ParsePort(in.Port)
 	s.Port = port
@@ -125,7 +125,7 @@ func (a *App) checkInput(ctx context.Context, p catalog.Provider, old store.Inte
 		}
 	}
 	if len(bad) > 0 {
-		return store.Integration{}, vault.Secret{}, &ValidationError{Fields: bad.Map()}
+		return store.Integration{}, redact.Secret{}, &ValidationError{Fields: bad.Map()}
 	}
 	return next, s.ClientSecret, nil
 }
@@ -136,7 +136,7 @@ func (a *App) checkInput(ctx context.Context, p catalog.Provider, old store.Inte
 func inputSettings(p catalog.Provider, old store.Integration, in IntegrationInput) catalog.Settings {
 	s := catalog.Settings{
 		ClientID:     strings.TrimSpace(in.ClientID),
-		ClientSecret: vault.NewSecret(strings.TrimSpace(in.Secret.Reveal())),
+		ClientSecret: redact.NewSecret(strings.TrimSpace(in.Secret.Reveal())),
 		SecretSaved:  !old.SecretSetAt.IsZero(),
 		ClientType:   catalog.ClientType(strings.TrimSpace(string(in.ClientType))),
 		Scopes:       catalog.ParseScopes(in.Scopes),

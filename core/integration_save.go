@@ -14,6 +14,7 @@ import (
 
 	"github.com/medialake/connect/core/access"
 	"github.com/medialake/connect/core/catalog"
+	"github.com/medialake/connect/core/redact"
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/core/vault"
 )
@@ -284,7 +285,7 @@ func (a *App) lockIntegration(ctx context.Context, id string) (unlock func(), er
 // runs write. If write fails, the keychain gets back what it held before: the previous
 // secret, or no entry. The previous secret is read first, so a keychain that is unavailable
 // stops everything before anything is written.
-func (a *App) withSecret(ctx context.Context, key string, next *vault.Secret, write func() error) error {
+func (a *App) withSecret(ctx context.Context, key string, next *redact.Secret, write func() error) error {
 	prev, err := a.keychain.Get(ctx, key)
 	had := err == nil
 	if err != nil && !errors.Is(err, vault.ErrNotFound) {

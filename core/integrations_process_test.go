@@ -5,7 +5,7 @@ import (
 	"encoding/hex"
 	"testing"
 
-	"github.com/medialake/connect/core/vault"
+	"github.com/medialake/connect/core/redact"
 )
 
 // googleLock is the name of the lock that guards changes to Google's integration.
@@ -17,12 +17,12 @@ type calledKeychain struct {
 	calls chan<- string
 }
 
-func (k calledKeychain) Get(ctx context.Context, key string) (vault.Secret, error) {
+func (k calledKeychain) Get(ctx context.Context, key string) (redact.Secret, error) {
 	k.calls <- "get"
 	return k.Keychain.Get(ctx, key)
 }
 
-func (k calledKeychain) Set(ctx context.Context, key string, s vault.Secret) error {
+func (k calledKeychain) Set(ctx context.Context, key string, s redact.Secret) error {
 	k.calls <- "set"
 	return k.Keychain.Set(ctx, key, s)
 }

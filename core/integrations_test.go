@@ -26,6 +26,7 @@ import (
 	"github.com/medialake/connect/core/access"
 	"github.com/medialake/connect/core/catalog"
 	"github.com/medialake/connect/core/egress"
+	"github.com/medialake/connect/core/redact"
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/core/vault"
 	"github.com/medialake/connect/internal/authtest"
@@ -69,7 +70,7 @@ func openAdminWorkspace(t *testing.T, cfg Config) *adminWorkspace {
 		t.Fatalf("Open: %v", err)
 	}
 	t.Cleanup(func() { w.app.Close() })
-	w.vault = vault.New(w.app.WorkspaceID())
+	w.vault = vault.New(w.app.WorkspaceID(), vault.Config{})
 	if w.admin, err = w.app.CreateFirstAdmin(ctx, "root", secret(adminPass), secret(adminPass)); err != nil {
 		t.Fatal(err)
 	}
@@ -651,7 +652,7 @@ func (unreachableBackend) Delete(string, string) error        { return errDial }
 
 // failingKeychain is a vault whose every call fails as an unreachable keychain does.
 func failingKeychain() *vault.Vault {
-	return vault.New("dead", vault.WithBackend(unreachableBackend{}))
+	return vault.New("dead", vault.Config{Backend: unreachableBackend{}})
 }
 
 func (w *adminWorkspace) rows(t *testing.T) []store.Integration {
@@ -900,25 +901,25 @@ func TestRemoveIntegrationRevokesSources(t *testing.T) {
 // test can hold one save in the middle of its keychain-then-database write.
 type gatedKeychain struct {
 	mu      sync.Mutex
-	entries map[string]vault.Secret
+	entries map[string]redact.Secret
 	gate    string        // the value whose Set waits
 	inSet   chan struct{} // closed when the gated Set has begun
 	release chan struct{} // close to let it finish
 	calls   chan string   // every call but the gated Set, as "get", "set" or "delete"
 }
 
-func (k *gatedKeychain) Get(_ context.Context, key string) (vault.Secret, error) {
+func (k *gatedKeychain) Get(_ context.Context, key string) (redact.Secret, error) {
 	k.calls <- "get"
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	s, ok := k.entries[key]
 	if !ok {
-		return vault.Secret{}, vault.ErrNotFound
+		return redact.Secret{}, vault.ErrNotFound
 	}
 	return s, nil
 }
 
-func (k *gatedKeychain) Set(_ context.Context, key string, s vault.Secret) error {
+func (k *gatedKeychain) Set(_ context.Context, key string, s redact.Secret) error {
 	if s.Reveal() == k.gate {
 		close(k.inSet)
 		<-k.release
@@ -944,7 +945,7 @@ func (k *gatedKeychain) Delete(_ context.Context, key string) error {
 // touches the keychain; a save of another integration does not wait.
 func TestConcurrentSavesOfOneIntegrationTakeTurns(t *testing.T) {
 	ctx := context.Background()
-	k := &gatedKeychain{entries: map[string]vault.Secret{}, gate: "first-secret",
+	k := &gatedKeychain{entries: map[string]redact.Secret{}, gate: "first-secret",
 		inSet: make(chan struct{}), release: make(chan struct{}), calls: make(chan string, 100)}
 	w := newAdminWorkspace(t, k)
 	a := w.app
@@ -1001,7 +1002,7 @@ func microsoftAtServer(t *testing.T, srv *authtest.Server) *http.Client {
 	}
 	tr := &http.Transport{DisableKeepAlives: true}
 	t.Cleanup(tr.CloseIdleConnections)
-	return egress.New(egress.WithTransport(roundTripFunc(func(r *http.Request) (*http.Response, error) {
+	return egress.New(egress.Config{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		var path string
 		switch {
 		case r.URL.Host == "login.microsoftonline.com" && strings.HasSuffix(r.URL.Path, "/oauth2/v2.0/token"):
@@ -1026,7 +1027,7 @@ func microsoftAtServer(t *testing.T, srv *authtest.Server) *http.Client {
 		resp.Body, resp.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
 		resp.Header.Del("Content-Length")
 		return resp, nil
-	})))
+	})})
 }
 
 // msBrowser plays the browser for Microsoft: it sends the authorization request to the test

@@ -16,6 +16,7 @@ import (
 
 	"github.com/medialake/connect/core/access"
 	"github.com/medialake/connect/core/egress"
+	"github.com/medialake/connect/core/redact"
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/core/tokens"
 	"github.com/medialake/connect/core/vault"
@@ -107,7 +108,7 @@ func boxAtServer(t *testing.T, srv *authtest.Server) *http.Client {
 	tr := &http.Transport{DisableKeepAlives: true}
 	t.Cleanup(tr.CloseIdleConnections)
 	paths := map[string]string{"/oauth2/token": authtest.TokenPath, "/oauth2/revoke": authtest.RevokePath}
-	return egress.New(egress.WithTransport(roundTripFunc(func(r *http.Request) (*http.Response, error) {
+	return egress.New(egress.Config{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		path, ok := paths[r.URL.Path]
 		if r.URL.Host != "api.box.com" || !ok {
 			return nil, fmt.Errorf("unexpected request to %s", r.URL.Redacted())
@@ -115,7 +116,7 @@ func boxAtServer(t *testing.T, srv *authtest.Server) *http.Client {
 		r = r.Clone(r.Context())
 		r.URL.Scheme, r.URL.Host, r.URL.Path, r.Host = "http", base.Host, path, ""
 		return tr.RoundTrip(r)
-	})))
+	})})
 }
 
 // addBoxSource registers a Box integration whose client is at the test server, gets a token
@@ -305,14 +306,14 @@ func TestMaintainFindsRefusedGrant(t *testing.T) {
 // offlineKeychain fails the test on any use: listing sources must read no secret.
 type offlineKeychain struct{ t testing.TB }
 
-func (k offlineKeychain) Set(context.Context, string, vault.Secret) error {
+func (k offlineKeychain) Set(context.Context, string, redact.Secret) error {
 	k.t.Error("the keychain was written")
 	return errors.New("no keychain in this test")
 }
 
-func (k offlineKeychain) Get(context.Context, string) (vault.Secret, error) {
+func (k offlineKeychain) Get(context.Context, string) (redact.Secret, error) {
 	k.t.Error("the keychain was read")
-	return vault.Secret{}, errors.New("no keychain in this test")
+	return redact.Secret{}, errors.New("no keychain in this test")
 }
 
 func (k offlineKeychain) Delete(context.Context, string) error {

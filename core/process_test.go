@@ -12,7 +12,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/medialake/connect/core/vault"
+	"github.com/medialake/connect/core/redact"
 )
 
 // Some tests run this test binary again as a second process on the same workspace, as the
@@ -123,7 +123,7 @@ func waitForGoAhead() error {
 // child then holds its change between the keychain and the database.
 type heldSet struct{ Keychain }
 
-func (k heldSet) Set(ctx context.Context, key string, s vault.Secret) error {
+func (k heldSet) Set(ctx context.Context, key string, s redact.Secret) error {
 	if err := k.Keychain.Set(ctx, key, s); err != nil {
 		return err
 	}

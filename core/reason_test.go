@@ -181,11 +181,11 @@ func TestReasonOf(t *testing.T) {
 	_, err = catalog.Discover(ctx, empty.Client(), empty.URL+"/broken")
 	add("bad discovery", err, ReasonBadDiscovery)
 
-	_, err = vault.New("ws", vault.WithBackend(keyringAnswer{keyring.ErrNotFound})).Get(ctx, "k")
+	_, err = vault.New("ws", vault.Config{Backend: keyringAnswer{keyring.ErrNotFound}}).Get(ctx, "k")
 	add("secret missing", err, ReasonSecretMissing)
 	_, err = failingKeychain().Get(ctx, "k") // unreachable over D-Bus: a net error, but the keychain's
 	add("keychain unavailable", err, ReasonKeychain)
-	err = vault.New("ws", vault.WithBackend(keyringAnswer{keyring.ErrSetDataTooBig})).Set(ctx, "k", secret("x"))
+	err = vault.New("ws", vault.Config{Backend: keyringAnswer{keyring.ErrSetDataTooBig}}).Set(ctx, "k", secret("x"))
 	add("secret too large", err, ReasonSecretTooLarge)
 	add("something else", errors.New("disk on fire"), ReasonUnknown)
 

@@ -8,8 +8,8 @@ import (
 	"os/user"
 
 	"github.com/medialake/connect/core/access"
+	"github.com/medialake/connect/core/redact"
 	"github.com/medialake/connect/core/store"
-	"github.com/medialake/connect/core/vault"
 )
 
 // ErrRecoveryNotAdmin means local recovery was asked for a user who is not an administrator:
@@ -29,7 +29,7 @@ const maxNotices = 20
 // front end offers it only at an interactive terminal, after an explicit confirmation. Every
 // attempt is recorded in the activity log, and every administrator is told of a recovery at
 // their next sign-in (access.Session.Notices).
-func (a *App) RecoverAdmin(ctx context.Context, name string, pass, confirm vault.Secret) error {
+func (a *App) RecoverAdmin(ctx context.Context, name string, pass, confirm redact.Secret) error {
 	name = typedName(name)
 	err := access.CheckNew(pass, confirm)
 	var phc string

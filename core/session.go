@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/medialake/connect/core/access"
+	"github.com/medialake/connect/core/redact"
 	"github.com/medialake/connect/core/store"
-	"github.com/medialake/connect/core/vault"
 )
 
 // session checks that s is live and counts this call as use of it.
@@ -118,7 +118,7 @@ func (a *App) Lock(s *access.Session) {
 // end can go on where the lock stopped it. The passphrase is checked exactly as SignIn checks
 // it, lock-out included. A session that has ended (signed out, user deleted or disabled) is
 // refused with access.ErrSessionEnded: sign in instead.
-func (a *App) Unlock(ctx context.Context, s *access.Session, pass vault.Secret) error {
+func (a *App) Unlock(ctx context.Context, s *access.Session, pass redact.Secret) error {
 	a.signInMu.Lock()
 	defer a.signInMu.Unlock()
 

@@ -8,13 +8,13 @@ import (
 	"time"
 
 	"github.com/medialake/connect/core/access"
+	"github.com/medialake/connect/core/redact"
 	"github.com/medialake/connect/core/store"
-	"github.com/medialake/connect/core/vault"
 )
 
 // CreateFirstAdmin creates the administrator of an empty workspace and signs them in. It fails
 // with ErrAlreadySetUp once any user exists.
-func (a *App) CreateFirstAdmin(ctx context.Context, name string, pass, confirm vault.Secret) (*access.Session, error) {
+func (a *App) CreateFirstAdmin(ctx context.Context, name string, pass, confirm redact.Secret) (*access.Session, error) {
 	name, err := access.CleanName(name)
 	if err != nil {
 		return nil, fmt.Errorf("create administrator: %w", err)
@@ -66,7 +66,7 @@ func (a *App) Profiles(ctx context.Context) ([]string, error) {
 // passphrases in a row, sign-in closes for a while: the error is then an *access.LockedError
 // that says until when (alongside access.ErrWrongPassphrase for the failure that closed it).
 // Every attempt is recorded in the activity log.
-func (a *App) SignIn(ctx context.Context, name string, pass vault.Secret) (*access.Session, error) {
+func (a *App) SignIn(ctx context.Context, name string, pass redact.Secret) (*access.Session, error) {
 	a.signInMu.Lock()
 	defer a.signInMu.Unlock()
 
@@ -94,7 +94,7 @@ func (a *App) SignIn(ctx context.Context, name string, pass vault.Secret) (*acce
 // against the lock-out first (countAttempt), recorded in the activity log either way, and on
 // success the failure count cleared and the hash brought up to the current parameters. detail
 // describes the success in the log.
-func (a *App) checkSignIn(ctx context.Context, u store.User, pass vault.Secret, now time.Time, detail string) error {
+func (a *App) checkSignIn(ctx context.Context, u store.User, pass redact.Secret, now time.Time, detail string) error {
 	at, err := a.countAttempt(ctx, u, now)
 	if err != nil {
 		return a.refusedAttempt(ctx, u, access.SignIn, err)

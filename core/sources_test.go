@@ -26,6 +26,7 @@ import (
 	"github.com/medialake/connect/core/access"
 	"github.com/medialake/connect/core/egress"
 	"github.com/medialake/connect/core/loopback"
+	"github.com/medialake/connect/core/redact"
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/core/tokens"
 	"github.com/medialake/connect/core/vault"
@@ -561,7 +562,7 @@ type cancelAfterSet struct {
 	cancel context.CancelFunc
 }
 
-func (k cancelAfterSet) Set(ctx context.Context, key string, s vault.Secret) error {
+func (k cancelAfterSet) Set(ctx context.Context, key string, s redact.Secret) error {
 	err := k.Keychain.Set(ctx, key, s)
 	k.cancel()
 	return err
@@ -571,7 +572,7 @@ func (k cancelAfterSet) Set(ctx context.Context, key string, s vault.Secret) err
 // manager, through which a sign-in writes its token.
 func swapKeychain(a *App, k Keychain) {
 	a.keychain = k
-	a.tokens = tokens.New(a.db, k, tokens.WithClock(a.now), tokens.WithLogger(a.log), tokens.WithHTTPClient(a.httpClient))
+	a.tokens = tokens.New(a.db, k, tokens.Config{Now: a.now, Logger: a.log, HTTPClient: a.httpClient})
 }
 
 // The token goes to the keychain before the row commits; when the row then fails, the
@@ -858,7 +859,7 @@ func TestTokensNeverInDatabaseOrLog(t *testing.T) {
 	var verifiers []string
 	tr := &http.Transport{DisableKeepAlives: true}
 	t.Cleanup(tr.CloseIdleConnections)
-	tm.app.httpClient = egress.New(egress.WithTransport(roundTripFunc(func(r *http.Request) (*http.Response, error) {
+	tm.app.httpClient = egress.New(egress.Config{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		if r.Body != nil && r.Method == http.MethodPost {
 			body, err := io.ReadAll(r.Body)
 			if err != nil {
@@ -870,7 +871,7 @@ func TestTokensNeverInDatabaseOrLog(t *testing.T) {
 			r.Body = io.NopCloser(bytes.NewReader(body))
 		}
 		return tr.RoundTrip(r)
-	})))
+	})})
 	src, err := tm.app.Connect(ctx, tm.writer, "idp", hooks)
 	if err != nil {
 		t.Fatalf("Connect: %v", err)

@@ -6,9 +6,9 @@ import (
 	"time"
 
 	"github.com/medialake/connect/core/access"
+	"github.com/medialake/connect/core/redact"
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/core/tokens"
-	"github.com/medialake/connect/core/vault"
 )
 
 // AccessToken returns a valid access token of the source for a script, refreshed first when
@@ -18,10 +18,10 @@ import (
 // unreachable provider is ErrOffline and marks the source offline. The activity log records
 // that a token was handed out, never the token. It works through a disabled integration
 // too: disabling refuses new connections only.
-func (a *App) AccessToken(ctx context.Context, s *access.Session, sourceID int64) (vault.Secret, error) {
+func (a *App) AccessToken(ctx context.Context, s *access.Session, sourceID int64) (redact.Secret, error) {
 	u, src, err := a.authorizeSource(ctx, s, access.SourceToken, sourceID)
 	if err != nil {
-		return vault.Secret{}, err
+		return redact.Secret{}, err
 	}
 	label := sourceLabel(src)
 	// A valid token is handed out as it is; only a refresh needs the integration prepared
@@ -37,12 +37,12 @@ func (a *App) AccessToken(ctx context.Context, s *access.Session, sourceID int64
 	}
 	if err != nil {
 		a.note(ctx, u.Name, access.SourceToken, label, store.OutcomeFailed, err.Error())
-		return vault.Secret{}, fmt.Errorf("access token of %s: %w", label, err)
+		return redact.Secret{}, fmt.Errorf("access token of %s: %w", label, err)
 	}
 	detail := "access token handed out"
 	if !tok.Expiry.IsZero() {
 		detail += ", valid until " + tok.Expiry.UTC().Format(time.RFC3339)
 	}
 	a.note(ctx, u.Name, access.SourceToken, label, store.OutcomeOK, detail)
-	return vault.NewSecret(tok.AccessToken), nil
+	return redact.NewSecret(tok.AccessToken), nil
 }

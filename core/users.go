@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/medialake/connect/core/access"
+	"github.com/medialake/connect/core/redact"
 	"github.com/medialake/connect/core/store"
-	"github.com/medialake/connect/core/vault"
 )
 
 var (
@@ -132,7 +132,7 @@ func (a *App) UserID(ctx context.Context, s *access.Session, name string) (int64
 }
 
 // AddUser adds a user with an initial passphrase, typed twice (admin only), and returns its id.
-func (a *App) AddUser(ctx context.Context, s *access.Session, name string, p access.Privilege, pass, confirm vault.Secret) (int64, error) {
+func (a *App) AddUser(ctx context.Context, s *access.Session, name string, p access.Privilege, pass, confirm redact.Secret) (int64, error) {
 	admin, err := a.authorize(ctx, s, access.UserAdd, strings.TrimSpace(name), false)
 	if err != nil {
 		return 0, err
@@ -192,7 +192,7 @@ func (a *App) SetPrivilege(ctx context.Context, s *access.Session, id int64, p a
 
 // ResetPassphrase gives a user a new passphrase, typed twice, and lifts any lock-out
 // (admin only).
-func (a *App) ResetPassphrase(ctx context.Context, s *access.Session, id int64, pass, confirm vault.Secret) error {
+func (a *App) ResetPassphrase(ctx context.Context, s *access.Session, id int64, pass, confirm redact.Secret) error {
 	label := a.userLabel(ctx, id)
 	admin, err := a.authorize(ctx, s, access.UserResetPassphrase, label, false)
 	if err != nil {
@@ -314,7 +314,7 @@ func (a *App) disconnectAllOf(ctx context.Context, id int64) error {
 
 // ChangeOwnPassphrase replaces the session user's passphrase; the old one is required and the
 // new one typed twice.
-func (a *App) ChangeOwnPassphrase(ctx context.Context, s *access.Session, old, pass, confirm vault.Secret) error {
+func (a *App) ChangeOwnPassphrase(ctx context.Context, s *access.Session, old, pass, confirm redact.Secret) error {
 	// Not s.Name: s may be nil, which authorize refuses.
 	u, err := a.authorize(ctx, s, access.PassphraseChangeOwn, "own passphrase", true)
 	if err != nil {

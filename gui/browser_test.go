@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/medialake/connect/core"
-	"github.com/medialake/connect/core/vault"
 )
 
 // markingDriver marks the functions run through fyne.Do and fyne.DoAndWait.
@@ -53,7 +52,7 @@ func TestBrowserOpensOnUIGoroutine(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	s, err := c.CreateFirstAdmin(context.Background(), "Ada", vault.NewSecret(goodPass), vault.NewSecret(goodPass))
+	s, err := c.CreateFirstAdmin(context.Background(), "Ada", core.NewSecret(goodPass), core.NewSecret(goodPass))
 	if err != nil {
 		t.Fatal(err)
 	}

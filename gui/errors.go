@@ -50,7 +50,7 @@ var words = map[core.Reason]string{
 }
 
 // message turns an error from core into a sentence a person can act on. The full error goes
-// to the log; it never carries a secret (secrets are vault.Secret, which prints redacted).
+// to the log; it never carries a secret (secrets are core.Secret, which prints redacted).
 func message(err error) string {
 	reason := core.ReasonOf(err)
 	if w, ok := words[reason]; ok {

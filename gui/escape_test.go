@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/medialake/connect/core"
-	"github.com/medialake/connect/core/vault"
 )
 
 // A name typed at the sign-in screen reaches the activity table as escapes: a line break or a
@@ -17,7 +16,7 @@ func TestActivityLabelsEscapeNames(t *testing.T) {
 	const forged = "ghost\x1b]0;PWNED\x07\n42 root ok \u202egnp.exe"
 	f := newFixture(t, func(c *core.App) {
 		adminAndWriter(t)(c)
-		if _, err := c.SignIn(context.Background(), forged, vault.NewSecret(goodPass)); err == nil {
+		if _, err := c.SignIn(context.Background(), forged, core.NewSecret(goodPass)); err == nil {
 			t.Fatal("a sign-in with an unknown name succeeded")
 		}
 	})

@@ -15,7 +15,6 @@ import (
 
 	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/core/access"
-	"github.com/medialake/connect/core/vault"
 )
 
 const goodPass = "correct horse battery"
@@ -64,11 +63,11 @@ func newFixture(t *testing.T, setup func(c *core.App)) *fixture {
 func adminAndWriter(t *testing.T) func(c *core.App) {
 	return func(c *core.App) {
 		ctx := context.Background()
-		s, err := c.CreateFirstAdmin(ctx, "Ada", vault.NewSecret(goodPass), vault.NewSecret(goodPass))
+		s, err := c.CreateFirstAdmin(ctx, "Ada", core.NewSecret(goodPass), core.NewSecret(goodPass))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := c.AddUser(ctx, s, "Wes", access.Write, vault.NewSecret(goodPass), vault.NewSecret(goodPass)); err != nil {
+		if _, err := c.AddUser(ctx, s, "Wes", access.Write, core.NewSecret(goodPass), core.NewSecret(goodPass)); err != nil {
 			t.Fatal(err)
 		}
 		c.SignOut(ctx, s)
@@ -163,7 +162,7 @@ func TestWrongPassphraseShowsErrorAndWait(t *testing.T) {
 		t.Error("the sign-in button must stay disabled while locked out")
 	}
 	// The right passphrase is refused too until the wait is over.
-	if _, err := f.core.SignIn(context.Background(), "Wes", vault.NewSecret(goodPass)); err == nil {
+	if _, err := f.core.SignIn(context.Background(), "Wes", core.NewSecret(goodPass)); err == nil {
 		t.Error("core accepted a sign-in during the lock-out")
 	}
 }
@@ -294,7 +293,7 @@ func TestUserChangeIgnoresDoubleSubmit(t *testing.T) {
 	calls := 0
 	change := func(ctx context.Context) error {
 		calls++
-		_, err := f.core.AddUser(ctx, f.ui.session, "Twice", access.Read, vault.NewSecret(goodPass), vault.NewSecret(goodPass))
+		_, err := f.core.AddUser(ctx, f.ui.session, "Twice", access.Read, core.NewSecret(goodPass), core.NewSecret(goodPass))
 		return err
 	}
 	var errs []error

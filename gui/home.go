@@ -11,8 +11,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/core/access"
-	"github.com/medialake/connect/core/vault"
 )
 
 // homeScreen is what a signed-in person sees: the Sources tab for everyone, the Admin tab
@@ -134,7 +134,7 @@ func (u *UI) showChangePassphrase() {
 		}
 		busy = true
 		s := u.session
-		oldS, passS, confirmS := vault.NewSecret(old.Text), vault.NewSecret(pass.Text), vault.NewSecret(confirm.Text)
+		oldS, passS, confirmS := core.NewSecret(old.Text), core.NewSecret(pass.Text), core.NewSecret(confirm.Text)
 		u.background(func(ctx context.Context) func() {
 			err := u.core.ChangeOwnPassphrase(ctx, s, oldS, passS, confirmS)
 			return func() {

@@ -13,7 +13,6 @@ import (
 
 	"github.com/medialake/connect/assets"
 	"github.com/medialake/connect/core"
-	"github.com/medialake/connect/core/vault"
 )
 
 // Choices of the redirect settings.
@@ -388,7 +387,7 @@ func text(e *widget.Entry) string {
 // input is what the form holds, for core to check and save.
 func (f *integrationForm) input() core.IntegrationInput {
 	in := core.IntegrationInput{
-		ID: f.view.ID, Name: text(f.name), ClientID: f.clientID.Text, ClientType: f.chosenType(), Secret: vault.NewSecret(f.secret.Text),
+		ID: f.view.ID, Name: text(f.name), ClientID: f.clientID.Text, ClientType: f.chosenType(), Secret: core.NewSecret(f.secret.Text),
 		Scopes: f.scopes.Text, Tenant: text(f.tenant), Issuer: text(f.issuer),
 		AuthURL: text(f.authURL), TokenURL: text(f.tokenURL), RevokeURL: text(f.revokeURL), UserinfoURL: text(f.userinfoURL),
 	}

@@ -47,7 +47,7 @@ func selectIntegration(t *testing.T, f *fixture, id string) (*integrationsPane, 
 func (f *fixture) integration(t *testing.T, id string) core.IntegrationView {
 	t.Helper()
 	ctx := context.Background()
-	s, err := f.core.SignIn(ctx, "Ada", vault.NewSecret(goodPass))
+	s, err := f.core.SignIn(ctx, "Ada", core.NewSecret(goodPass))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +178,7 @@ func withCustomAndDropbox(t *testing.T) func(c *core.App) {
 	return func(c *core.App) {
 		adminAndWriter(t)(c)
 		ctx := context.Background()
-		s, err := c.SignIn(ctx, "Ada", vault.NewSecret(goodPass))
+		s, err := c.SignIn(ctx, "Ada", core.NewSecret(goodPass))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -365,7 +365,7 @@ func TestReplaceDisableRemoveThroughTheForm(t *testing.T) {
 	keychaintest.Require(t)
 	ctx := context.Background()
 	f := newFixture(t, adminAndWriter(t))
-	keychain := vault.New(f.core.WorkspaceID())
+	keychain := vault.New(f.core.WorkspaceID(), vault.Config{})
 	stored := func() string {
 		s, err := keychain.Get(ctx, vault.IntegrationSecretKey("google"))
 		if err != nil {
@@ -426,7 +426,7 @@ func TestTestAuthorizationThroughTheForm(t *testing.T) {
 	f := newFixture(t, func(c *core.App) {
 		adminAndWriter(t)(c)
 		ctx := context.Background()
-		s, err := c.SignIn(ctx, "Ada", vault.NewSecret(goodPass))
+		s, err := c.SignIn(ctx, "Ada", core.NewSecret(goodPass))
 		if err != nil {
 			t.Fatal(err)
 		}

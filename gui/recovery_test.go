@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/medialake/connect/core"
-	"github.com/medialake/connect/core/vault"
 )
 
 // After a local recovery, each administrator's next sign-in opens a dialog that says so; a
@@ -16,7 +15,7 @@ func TestLocalRecoveryNoticeAtSignIn(t *testing.T) {
 	const fresh = "recovered passphrase"
 	f := newFixture(t, func(c *core.App) {
 		adminAndWriter(t)(c)
-		if err := c.RecoverAdmin(context.Background(), "Ada", vault.NewSecret(fresh), vault.NewSecret(fresh)); err != nil {
+		if err := c.RecoverAdmin(context.Background(), "Ada", core.NewSecret(fresh), core.NewSecret(fresh)); err != nil {
 			t.Fatal(err)
 		}
 	})

@@ -14,8 +14,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/medialake/connect/assets"
+	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/core/access"
-	"github.com/medialake/connect/core/vault"
 )
 
 // firstStartScreen creates the first administrator of an empty workspace.
@@ -61,7 +61,7 @@ func (u *UI) createFirstAdmin(s *firstStartScreen) {
 		return
 	}
 	name := s.name.Text
-	pass, confirm := vault.NewSecret(s.pass.Text), vault.NewSecret(s.confirm.Text)
+	pass, confirm := core.NewSecret(s.pass.Text), core.NewSecret(s.confirm.Text)
 	s.create.Disable()
 	s.progress.Show()
 	s.status.SetText("")
@@ -146,7 +146,7 @@ func (u *UI) doSignIn(s *signInScreen) {
 		s.status.SetText("Choose your profile first.")
 		return
 	}
-	name, pass, held := s.profile.Selected, vault.NewSecret(s.pass.Text), u.held
+	name, pass, held := s.profile.Selected, core.NewSecret(s.pass.Text), u.held
 	s.button.Disable()
 	s.progress.Show()
 	s.status.SetText("")
@@ -175,7 +175,7 @@ func (u *UI) doSignIn(s *signInScreen) {
 
 // signInOrUnlock unlocks the held session when its user signs in again, so that their screen
 // comes back as it was; anyone else, or a session that has ended meanwhile, gets a new one.
-func (u *UI) signInOrUnlock(ctx context.Context, held *heldScreen, name string, pass vault.Secret) (*access.Session, bool, error) {
+func (u *UI) signInOrUnlock(ctx context.Context, held *heldScreen, name string, pass core.Secret) (*access.Session, bool, error) {
 	if held != nil && held.session.Name == name {
 		err := u.core.Unlock(ctx, held.session, pass)
 		if err == nil {

@@ -18,7 +18,6 @@ import (
 	"github.com/medialake/connect/core/access"
 	"github.com/medialake/connect/core/loopback"
 	"github.com/medialake/connect/core/store"
-	"github.com/medialake/connect/core/vault"
 	"github.com/medialake/connect/internal/keychaintest"
 )
 
@@ -39,12 +38,12 @@ func newSourcesWorkspace(t testing.TB) *sourcesWorkspace {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	s, err := c.CreateFirstAdmin(ctx, "Ada", vault.NewSecret(goodPass), vault.NewSecret(goodPass))
+	s, err := c.CreateFirstAdmin(ctx, "Ada", core.NewSecret(goodPass), core.NewSecret(goodPass))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for name, p := range map[string]access.Privilege{"Wes": access.Write, "Rhea": access.Read} {
-		if _, err := c.AddUser(ctx, s, name, p, vault.NewSecret(goodPass), vault.NewSecret(goodPass)); err != nil {
+		if _, err := c.AddUser(ctx, s, name, p, core.NewSecret(goodPass), core.NewSecret(goodPass)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -257,7 +256,7 @@ func BenchmarkSourcesList(b *testing.B) {
 			w := newSourcesWorkspace(b)
 			w.addIntegration(b, "files", "https://idp.example/authorize", "https://idp.example/token", "https://idp.example/me")
 			w.addSources(b, "files", "Wes", n, core.StatusConnected, "")
-			s, err := w.core.SignIn(context.Background(), "Ada", vault.NewSecret(goodPass))
+			s, err := w.core.SignIn(context.Background(), "Ada", core.NewSecret(goodPass))
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -13,7 +13,6 @@ import (
 
 	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/core/access"
-	"github.com/medialake/connect/core/vault"
 )
 
 var privilegeNames = []string{"Admin", "Write", "Read"}
@@ -170,7 +169,7 @@ func (p *usersPane) showAdd() {
 	submit := func() {
 		p.do(func(ctx context.Context) error {
 			_, err := p.u.core.AddUser(ctx, p.u.session, name.Text, parsePrivilegeLabel(priv.Selected),
-				vault.NewSecret(pass.Text), vault.NewSecret(confirm.Text))
+				core.NewSecret(pass.Text), core.NewSecret(confirm.Text))
 			return err
 		}, func(err error) {
 			if err != nil {
@@ -225,7 +224,7 @@ func (p *usersPane) showReset() {
 	var d dialog.Dialog
 	submit := func() {
 		p.do(func(ctx context.Context) error {
-			return p.u.core.ResetPassphrase(ctx, p.u.session, usr.ID, vault.NewSecret(pass.Text), vault.NewSecret(confirm.Text))
+			return p.u.core.ResetPassphrase(ctx, p.u.session, usr.ID, core.NewSecret(pass.Text), core.NewSecret(confirm.Text))
 		}, func(err error) {
 			if err != nil {
 				problem.SetText(message(err))

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/medialake/connect/core/vault"
+	"github.com/medialake/connect/core/redact"
 )
 
 // cheap keeps the suite fast; TestDefaultParams checks the real ones.
@@ -79,7 +79,7 @@ func TestPrivilegeStrings(t *testing.T) {
 
 func TestHashVerify(t *testing.T) {
 	useParams(t, cheap)
-	pass := vault.NewSecret("correct horse battery")
+	pass := redact.NewSecret("correct horse battery")
 	phc, err := Hash(pass)
 	if err != nil {
 		t.Fatal(err)
@@ -102,7 +102,7 @@ func TestHashVerify(t *testing.T) {
 		{"correct horse batterY", false},
 		{"", false},
 	} {
-		got, err := Verify(phc, vault.NewSecret(tc.pass))
+		got, err := Verify(phc, redact.NewSecret(tc.pass))
 		if err != nil || got != tc.want {
 			t.Errorf("Verify(%q) = %v, %v; want %v", tc.pass, got, err, tc.want)
 		}
@@ -119,7 +119,7 @@ func TestVerifyBadHash(t *testing.T) {
 		"$argon2id$v=19$m=64,t=1,p=1$!!$dGFndGFndGFn",
 		"$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$",
 	} {
-		if _, err := Verify(phc, vault.NewSecret("whatever it is")); !errors.Is(err, ErrBadHash) {
+		if _, err := Verify(phc, redact.NewSecret("whatever it is")); !errors.Is(err, ErrBadHash) {
 			t.Errorf("Verify(%q) error = %v, want ErrBadHash", phc, err)
 		}
 		if !NeedsRehash(phc) {
@@ -147,7 +147,7 @@ func TestVerifyRefusesCostlyHash(t *testing.T) {
 			if tc.name == "memory" {
 				return // computing it would take 4 GiB
 			}
-			if _, err := Verify(tc.phc, vault.NewSecret("whatever it is")); !errors.Is(err, ErrBadHash) {
+			if _, err := Verify(tc.phc, redact.NewSecret("whatever it is")); !errors.Is(err, ErrBadHash) {
 				t.Errorf("Verify error = %v, want ErrBadHash", err)
 			}
 		})
@@ -164,7 +164,7 @@ func TestDefaultParams(t *testing.T) {
 	if HashParams != RFC9106Second {
 		t.Fatalf("HashParams = %+v, want RFC9106Second %+v", HashParams, RFC9106Second)
 	}
-	phc, err := Hash(vault.NewSecret("a passphrase of some length"))
+	phc, err := Hash(redact.NewSecret("a passphrase of some length"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +197,7 @@ func TestNeedsRehash(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			useParams(t, tc.p)
-			phc, err := Hash(vault.NewSecret("some passphrase here"))
+			phc, err := Hash(redact.NewSecret("some passphrase here"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -221,7 +221,7 @@ func TestCheckNew(t *testing.T) {
 		{"twelve chars", "twelve charz", ErrMismatch},
 		{"twelve chars", "", ErrMismatch},
 	} {
-		if got := CheckNew(vault.NewSecret(tc.pass), vault.NewSecret(tc.confirm)); !errors.Is(got, tc.want) {
+		if got := CheckNew(redact.NewSecret(tc.pass), redact.NewSecret(tc.confirm)); !errors.Is(got, tc.want) {
 			t.Errorf("CheckNew(%q, %q) = %v, want %v", tc.pass, tc.confirm, got, tc.want)
 		}
 	}

@@ -10,7 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/medialake/connect/core/vault"
+	"github.com/medialake/connect/core/redact"
 	"golang.org/x/crypto/argon2"
 )
 
@@ -48,7 +48,7 @@ var HashParams = RFC9106Second
 
 // Hash returns pass hashed with HashParams as a PHC string:
 // $argon2id$v=19$m=65536,t=3,p=4$<salt>$<tag>, both in unpadded standard base64.
-func Hash(pass vault.Secret) (string, error) {
+func Hash(pass redact.Secret) (string, error) {
 	p := HashParams
 	salt := make([]byte, p.SaltLen)
 	if _, err := rand.Read(salt); err != nil {
@@ -61,7 +61,7 @@ func Hash(pass vault.Secret) (string, error) {
 }
 
 // Verify reports whether pass matches the PHC string phc, comparing in constant time.
-func Verify(phc string, pass vault.Secret) (bool, error) {
+func Verify(phc string, pass redact.Secret) (bool, error) {
 	p, salt, tag, err := parsePHC(phc)
 	if err != nil {
 		return false, err
@@ -131,7 +131,7 @@ func checkCaps(p Params) error {
 
 // CheckNew applies the rules for a new passphrase: at least MinPassphraseLen characters, and the
 // confirmation typed the same.
-func CheckNew(pass, confirm vault.Secret) error {
+func CheckNew(pass, confirm redact.Secret) error {
 	if utf8.RuneCountInString(pass.Reveal()) < MinPassphraseLen {
 		return ErrTooShort
 	}

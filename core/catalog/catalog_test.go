@@ -14,7 +14,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/medialake/connect/core/catalog"
-	"github.com/medialake/connect/core/vault"
+	"github.com/medialake/connect/core/redact"
 	"github.com/medialake/connect/internal/authtest"
 )
 
@@ -61,7 +61,7 @@ func TestAuthCodeURL(t *testing.T) {
 	)
 	verifier := oauth2.GenerateVerifier()
 	challenge := oauth2.S256ChallengeFromVerifier(verifier)
-	secret := vault.NewSecret("shh")
+	secret := redact.NewSecret("shh")
 	oidcDoc := &catalog.Discovery{
 		Issuer:                "https://id.example.com",
 		AuthorizationEndpoint: "https://id.example.com/auth",
@@ -172,7 +172,7 @@ func TestRedirect(t *testing.T) {
 }
 
 func TestResolveRefusals(t *testing.T) {
-	secret := vault.NewSecret("shh")
+	secret := redact.NewSecret("shh")
 	tests := []struct {
 		name string
 		id   catalog.ID
@@ -246,7 +246,7 @@ func TestConfigOfMicrosoftClientTypes(t *testing.T) {
 	if pub.ClientSecret != "" || pub.Endpoint.AuthStyle != oauth2.AuthStyleInParams {
 		t.Errorf("public client: secret %q, auth style %v; want none, in params", pub.ClientSecret, pub.Endpoint.AuthStyle)
 	}
-	conf, _, err := catalog.Config(p, catalog.Settings{ClientID: "c", ClientSecret: vault.NewSecret("shh"), ClientType: catalog.ClientConfidential}, nil, "http://localhost:5000/callback")
+	conf, _, err := catalog.Config(p, catalog.Settings{ClientID: "c", ClientSecret: redact.NewSecret("shh"), ClientType: catalog.ClientConfidential}, nil, "http://localhost:5000/callback")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,7 +285,7 @@ func TestDiscoverAndConnect(t *testing.T) {
 	}
 
 	p := lookup(t, catalog.OIDC)
-	settings := catalog.Settings{ClientID: "medialake", ClientSecret: vault.NewSecret("s3cret"), Issuer: s.Issuer()}
+	settings := catalog.Settings{ClientID: "medialake", ClientSecret: redact.NewSecret("s3cret"), Issuer: s.Issuer()}
 	resolved, err := catalog.Resolve(p, settings, &d)
 	if err != nil {
 		t.Fatal(err)

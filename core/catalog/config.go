@@ -11,7 +11,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/medialake/connect/core/loopback"
-	"github.com/medialake/connect/core/vault"
+	"github.com/medialake/connect/core/redact"
 )
 
 // CallbackPath is the path of every loopback redirect URI: the one the listener serves.
@@ -20,7 +20,7 @@ const CallbackPath = loopback.CallbackPath
 // Settings are what an administrator enters for one integration.
 type Settings struct {
 	ClientID     string
-	ClientSecret vault.Secret
+	ClientSecret redact.Secret
 	// Tenant is Microsoft's tenant: common (the default), organizations, consumers, a
 	// domain or a directory ID.
 	Tenant string

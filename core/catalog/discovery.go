@@ -36,13 +36,13 @@ type Discovery struct {
 // The issuer must be https, or http on a loopback host, before anything is sent; the
 // document must name exactly the issuer asked for (§4.3), have authorization and token
 // endpoints, and every endpoint must pass the same https rule. A nil client means
-// egress.New(). It gives up after DiscoverTimeout, whatever ctx allows.
+// egress.New(egress.Config{}). It gives up after DiscoverTimeout, whatever ctx allows.
 func Discover(ctx context.Context, client *http.Client, issuer string) (Discovery, error) {
 	if err := checkURL(issuer); err != nil {
 		return Discovery{}, fmt.Errorf("discover: issuer %w", err)
 	}
 	if client == nil {
-		client = egress.New()
+		client = egress.New(egress.Config{})
 	}
 	ctx, cancel := context.WithTimeout(ctx, DiscoverTimeout)
 	defer cancel()

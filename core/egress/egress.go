@@ -21,7 +21,7 @@ import (
 	"time"
 )
 
-// Limits of the client New returns, unless an Option changes them.
+// Limits of the client New returns, unless its Config changes them.
 const (
 	// ConnectTimeout bounds opening a TCP connection to a provider.
 	ConnectTimeout = 10 * time.Second
@@ -48,41 +48,36 @@ var (
 	ErrTooLarge = errors.New("the provider's answer is larger than the app accepts")
 )
 
-type options struct {
-	transport http.RoundTripper
-	timeout   time.Duration
-	maxBody   int64
+// Config changes the client New returns. The zero Config is the client for providers, with
+// every limit above; a zero field keeps its default.
+type Config struct {
+	// Transport sends the requests instead of the client's own bounded transport; the
+	// redirect refusal, the size limit and the request timeout still apply. Tests point it at
+	// a test server.
+	Transport http.RoundTripper
+	// Timeout bounds a whole call; zero means RequestTimeout.
+	Timeout time.Duration
+	// MaxBody is the largest answer read, in bytes; zero means MaxBody.
+	MaxBody int64
 }
-
-// Option changes the client New returns.
-type Option func(*options)
-
-// WithTransport sends the requests through rt instead of the client's own bounded
-// transport; the redirect refusal, the size limit and the request timeout still apply.
-// Tests point it at a test server.
-func WithTransport(rt http.RoundTripper) Option { return func(o *options) { o.transport = rt } }
-
-// WithTimeout bounds a whole call by d instead of RequestTimeout.
-func WithTimeout(d time.Duration) Option { return func(o *options) { o.timeout = d } }
-
-// WithMaxBody makes n bytes the largest answer read instead of MaxBody.
-func WithMaxBody(n int64) Option { return func(o *options) { o.maxBody = n } }
 
 // New returns the client for calls to providers. Make each request with the caller's
 // context (http.NewRequestWithContext, or x/oauth2's oauth2.HTTPClient context value): a
 // cancel or deadline ends the call at once.
-func New(opts ...Option) *http.Client {
-	o := options{timeout: RequestTimeout, maxBody: MaxBody}
-	for _, opt := range opts {
-		opt(&o)
+func New(cfg Config) *http.Client {
+	if cfg.Timeout == 0 {
+		cfg.Timeout = RequestTimeout
 	}
-	if o.transport == nil {
-		o.transport = transport()
+	if cfg.MaxBody == 0 {
+		cfg.MaxBody = MaxBody
+	}
+	if cfg.Transport == nil {
+		cfg.Transport = transport()
 	}
 	return &http.Client{
-		Transport:     limited{next: o.transport, max: o.maxBody},
+		Transport:     limited{next: cfg.Transport, max: cfg.MaxBody},
 		CheckRedirect: refuseRedirect,
-		Timeout:       o.timeout,
+		Timeout:       cfg.Timeout,
 	}
 }
 

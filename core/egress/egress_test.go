@@ -48,11 +48,11 @@ func TestRedirectNotFollowed(t *testing.T) {
 		method string
 		client *http.Client
 	}{
-		{"token endpoint 307", http.StatusTemporaryRedirect, http.MethodPost, New()},
-		{"token endpoint 308", http.StatusPermanentRedirect, http.MethodPost, New()},
-		{"discovery 302", http.StatusFound, http.MethodGet, New()},
+		{"token endpoint 307", http.StatusTemporaryRedirect, http.MethodPost, New(Config{})},
+		{"token endpoint 308", http.StatusPermanentRedirect, http.MethodPost, New(Config{})},
+		{"discovery 302", http.StatusFound, http.MethodGet, New(Config{})},
 		{"who-am-I 301, test transport", http.StatusMovedPermanently, http.MethodGet,
-			New(WithTransport(&http.Transport{DisableKeepAlives: true}))},
+			New(Config{Transport: &http.Transport{DisableKeepAlives: true}})},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			front := redirecting(t, tc.status, other.URL+"/steal?x=1")
@@ -101,7 +101,7 @@ func serving(t *testing.T, body string, chunked bool) string {
 // announced; an answer of exactly the limit is read whole.
 func TestResponseSizeLimit(t *testing.T) {
 	const limit = 1000
-	client := New(WithMaxBody(limit))
+	client := New(Config{MaxBody: limit})
 	for _, tc := range []struct {
 		name    string
 		size    int
@@ -135,7 +135,7 @@ func TestResponseSizeLimit(t *testing.T) {
 // The default limit refuses an answer one byte larger.
 func TestDefaultSizeLimit(t *testing.T) {
 	where := serving(t, strings.Repeat("x", MaxBody+1), true)
-	if _, err := get(New(), context.Background(), where); !errors.Is(err, ErrTooLarge) {
+	if _, err := get(New(Config{}), context.Background(), where); !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("read %d+1 bytes: %v, want ErrTooLarge", MaxBody, err)
 	}
 }
@@ -167,7 +167,7 @@ func TestContextCancelHonoured(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { <-arrived; cancel() }()
-	_, err := get(New(), ctx, srv.URL)
+	_, err := get(New(Config{}), ctx, srv.URL)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Do = %v, want context.Canceled", err)
 	}
@@ -197,9 +197,28 @@ func TestSilentServerTimesOut(t *testing.T) {
 	t.Cleanup(srv.Close)
 	t.Cleanup(func() { close(release) })
 
-	_, err := get(New(WithTimeout(50*time.Millisecond)), context.Background(), srv.URL)
+	_, err := get(New(Config{Timeout: 50 * time.Millisecond}), context.Background(), srv.URL)
 	var ue *url.Error
 	if !errors.As(err, &ue) || !ue.Timeout() {
 		t.Fatalf("Do = %v, want a timeout", err)
+	}
+}
+
+// The zero Config is the client for providers: a field left zero keeps its limit, so that a
+// caller setting only Transport (every test) still gets the timeout and the size bound.
+func TestZeroConfigFieldsKeepTheLimits(t *testing.T) {
+	rt := &http.Transport{}
+	for name, cfg := range map[string]Config{"zero": {}, "transport only": {Transport: rt}} {
+		c := New(cfg)
+		l, ok := c.Transport.(limited)
+		if c.Timeout != RequestTimeout || !ok || l.max != MaxBody || c.CheckRedirect == nil {
+			t.Errorf("%s: timeout %v, transport %T, want %v, a limited transport of %d bytes and redirects refused",
+				name, c.Timeout, c.Transport, RequestTimeout, MaxBody)
+		}
+	}
+	if l := New(Config{}).Transport.(limited); l.next == nil {
+		t.Error("zero Config: no transport under the size limit, want the bounded one")
+	} else if tr, ok := l.next.(*http.Transport); !ok || tr.ResponseHeaderTimeout != ResponseHeaderTimeout {
+		t.Errorf("zero Config: transport %T, want the bounded *http.Transport", l.next)
 	}
 }

@@ -123,7 +123,7 @@ type Config struct {
 	RequireIssuer bool
 	// Timeout is how long the flow waits for the browser; 0 means 5 minutes.
 	Timeout time.Duration
-	// HTTPClient makes the token request; nil means egress.New().
+	// HTTPClient makes the token request; nil means egress.New(egress.Config{}).
 	HTTPClient *http.Client
 	// Progress, if set, is told each step. It is called from Start's and Wait's goroutines.
 	Progress func(Step)
@@ -433,7 +433,7 @@ func (f *Flow) exchange(ctx context.Context, code string) (*oauth2.Token, error)
 	}
 	xctx, cancel := context.WithTimeout(ctx, exchangeTimeout)
 	defer cancel()
-	xctx = context.WithValue(xctx, oauth2.HTTPClient, cmp.Or(f.httpClient, egress.New()))
+	xctx = context.WithValue(xctx, oauth2.HTTPClient, cmp.Or(f.httpClient, egress.New(egress.Config{})))
 	tok, err := f.oauth.Exchange(xctx, code, oauth2.VerifierOption(f.verifier))
 	if err != nil {
 		var re *oauth2.RetrieveError

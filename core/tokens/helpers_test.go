@@ -32,7 +32,7 @@ func TestMain(m *testing.M) {
 
 // memKeychain is a vault in memory, for tests that need no second process.
 func memKeychain() *vault.Vault {
-	return vault.New("test", vault.WithBackend(&keychaintest.Memory{}))
+	return vault.New("test", vault.Config{Backend: &keychaintest.Memory{}})
 }
 
 // realKeychain is the vault of a fresh workspace in the real Secret Service, and its id.
@@ -40,7 +40,7 @@ func realKeychain(t *testing.T) (*vault.Vault, string) {
 	t.Helper()
 	keychaintest.Require(t)
 	ws := "test-" + rand.Text()[:12]
-	return vault.New(ws), ws
+	return vault.New(ws, vault.Config{}), ws
 }
 
 // clock is a settable clock.
@@ -138,7 +138,7 @@ func newFixture(t *testing.T, kc tokens.Keychain, opts ...authtest.Option) *fixt
 	s := &sleeps{}
 	return &fixture{
 		srv: srv, db: db, kc: kc, cfg: cfg, clock: c, sleeps: s, owner: owner,
-		m: tokens.New(db, kc, tokens.WithClock(c.Now), tokens.WithSleep(s.Sleep)),
+		m: tokens.New(db, kc, tokens.Config{Now: c.Now, Sleep: s.Sleep}),
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/medialake/connect/core/egress"
+	"github.com/medialake/connect/core/filelock"
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/core/vault"
 )
@@ -31,47 +32,54 @@ type Manager struct {
 	sleep    func(context.Context, time.Duration) error
 	client   *http.Client
 	log      *slog.Logger
-	lockDir  string
-	locks    sourceLocks
+	locks    *filelock.Dir // the per-source lock files
 }
 
-// Option configures a Manager.
-type Option func(*Manager)
-
-// WithClock makes the manager read the time from now instead of time.Now.
-func WithClock(now func() time.Time) Option { return func(m *Manager) { m.now = now } }
-
-// WithSleep makes the manager wait between retries with sleep, which returns early with
-// ctx's error when ctx ends.
-func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
-	return func(m *Manager) { m.sleep = sleep }
+// Config changes the Manager New returns. The zero Config is the one the app runs with; a
+// zero field keeps its default, so that a test sets only what it replaces.
+type Config struct {
+	// Now reads the time; nil means time.Now.
+	Now func() time.Time
+	// Sleep waits between retries, returning early with ctx's error when ctx ends; nil means
+	// a timer.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// HTTPClient calls providers; nil means egress.New(egress.Config{}). Its Timeout must be
+	// set: a refresh, once sent, is not cancelled with the caller's ctx.
+	HTTPClient *http.Client
+	// Logger receives refresh outcomes (never a token); nil means they are not logged.
+	Logger *slog.Logger
+	// LockDir holds the per-source lock files; "" means the "locks" folder beside the
+	// database. Every process using the workspace must use the same folder.
+	LockDir string
 }
-
-// WithHTTPClient makes the manager call providers through c instead of egress.New(). Its
-// Timeout must be set: a refresh, once sent, is not cancelled with the caller's ctx.
-func WithHTTPClient(c *http.Client) Option { return func(m *Manager) { m.client = c } }
-
-// WithLogger makes the manager log refresh outcomes (never a token) to l.
-func WithLogger(l *slog.Logger) Option { return func(m *Manager) { m.log = l } }
-
-// WithLockDir keeps the per-source lock files in dir instead of the "locks" folder beside
-// the database. Every process using the workspace must use the same folder.
-func WithLockDir(dir string) Option { return func(m *Manager) { m.lockDir = dir } }
 
 // New returns a manager of the sources in db whose tokens are in kc.
-func New(db *store.DB, kc Keychain, opts ...Option) *Manager {
+func New(db *store.DB, kc Keychain, cfg Config) *Manager {
 	m := &Manager{
 		db:       db,
 		keychain: kc,
-		now:      time.Now,
-		sleep:    sleep,
-		client:   egress.New(),
-		log:      slog.New(slog.NewTextHandler(io.Discard, nil)),
-		lockDir:  filepath.Join(filepath.Dir(db.Path()), "locks"),
+		now:      cfg.Now,
+		sleep:    cfg.Sleep,
+		client:   cfg.HTTPClient,
+		log:      cfg.Logger,
 	}
-	for _, opt := range opts {
-		opt(m)
+	if m.now == nil {
+		m.now = time.Now
 	}
+	if m.sleep == nil {
+		m.sleep = sleep
+	}
+	if m.client == nil {
+		m.client = egress.New(egress.Config{})
+	}
+	if m.log == nil {
+		m.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	dir := cfg.LockDir
+	if dir == "" {
+		dir = filepath.Join(filepath.Dir(db.Path()), "locks")
+	}
+	m.locks = filelock.New(dir)
 	return m
 }
 

@@ -21,6 +21,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/medialake/connect/core/redact"
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/core/tokens"
 	"github.com/medialake/connect/core/vault"
@@ -61,11 +62,11 @@ func runChild(mode string) int {
 	}
 	cfg := &oauth2.Config{ClientID: clientID, ClientSecret: clientSecret,
 		Endpoint: oauth2.Endpoint{TokenURL: os.Getenv(childTokenURLEnv), AuthStyle: oauth2.AuthStyleInHeader}}
-	kc := vault.New(os.Getenv(childWorkspaceEnv))
+	kc := vault.New(os.Getenv(childWorkspaceEnv), vault.Config{})
 
 	switch mode {
 	case childToken:
-		m := tokens.New(db, kc)
+		m := tokens.New(db, kc, tokens.Config{})
 		fmt.Println("ready")
 		if _, err := bufio.NewReader(os.Stdin).ReadString('\n'); err != nil {
 			fmt.Println("error", err)
@@ -78,7 +79,7 @@ func runChild(mode string) int {
 		}
 		fmt.Println("token", fingerprint(tok.AccessToken))
 	case childRefreshLoop:
-		m := tokens.New(db, reporting{kc})
+		m := tokens.New(db, reporting{kc}, tokens.Config{})
 		for {
 			if _, err := m.Refresh(ctx, id, cfg); err != nil {
 				fmt.Println("error", err)
@@ -95,7 +96,7 @@ func runChild(mode string) int {
 // reporting is a keychain that prints "saved" after every write that succeeded.
 type reporting struct{ tokens.Keychain }
 
-func (r reporting) Set(ctx context.Context, key string, s vault.Secret) error {
+func (r reporting) Set(ctx context.Context, key string, s redact.Secret) error {
 	err := r.Keychain.Set(ctx, key, s)
 	if err == nil {
 		fmt.Println("saved")
@@ -264,7 +265,7 @@ func TestConcurrentRefreshOnce(t *testing.T) {
 			if err := tokens.Save(ctx, kc, id, expired); err != nil {
 				t.Fatal(err)
 			}
-			m := tokens.New(f.db, kc) // the real clock, as the child's
+			m := tokens.New(f.db, kc, tokens.Config{}) // the real clock, as the child's
 			before := f.srv.TokenRequests()
 
 			var c *child
@@ -332,7 +333,7 @@ func TestKillDuringRefresh(t *testing.T) {
 	kc, ws := realKeychain(t)
 	f := newFixture(t, kc)
 	id := f.connect(t)
-	m := tokens.New(f.db, kc)
+	m := tokens.New(f.db, kc, tokens.Config{})
 	ctx := t.Context()
 
 	seed := uint64(time.Now().UnixNano())

@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/medialake/connect/core/redact"
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/core/tokens"
 	"github.com/medialake/connect/core/vault"
@@ -37,7 +38,7 @@ func TestSaveLoad(t *testing.T) {
 	if _, err := tokens.Load(ctx, kc, 8); !errors.Is(err, vault.ErrNotFound) {
 		t.Errorf("Load(missing): %v, want vault.ErrNotFound", err)
 	}
-	if err := kc.Set(ctx, vault.SourceTokenKey(9), vault.NewSecret("not json at all")); err != nil {
+	if err := kc.Set(ctx, vault.SourceTokenKey(9), redact.NewSecret("not json at all")); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := tokens.Load(ctx, kc, 9); err == nil || strings.Contains(err.Error(), "not json") {

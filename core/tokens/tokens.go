@@ -42,6 +42,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/medialake/connect/core/redact"
 	"github.com/medialake/connect/core/vault"
 )
 
@@ -62,8 +63,8 @@ var (
 // Keychain stores secrets by key; *vault.Vault satisfies it. Get and Delete return an error
 // wrapping vault.ErrNotFound when there is no entry.
 type Keychain interface {
-	Get(ctx context.Context, key string) (vault.Secret, error)
-	Set(ctx context.Context, key string, s vault.Secret) error
+	Get(ctx context.Context, key string) (redact.Secret, error)
+	Set(ctx context.Context, key string, s redact.Secret) error
 	Delete(ctx context.Context, key string) error
 }
 
@@ -89,7 +90,7 @@ func Save(ctx context.Context, kc Keychain, sourceID int64, tok *oauth2.Token) e
 	if err != nil {
 		return fmt.Errorf("save token of source %d: %w", sourceID, err)
 	}
-	if err := kc.Set(ctx, vault.SourceTokenKey(sourceID), vault.NewSecret(string(b))); err != nil {
+	if err := kc.Set(ctx, vault.SourceTokenKey(sourceID), redact.NewSecret(string(b))); err != nil {
 		return fmt.Errorf("save token of source %d: %w", sourceID, err)
 	}
 	return nil

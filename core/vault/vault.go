@@ -1,4 +1,4 @@
-// Package vault keeps secrets in the OS keychain (the Secret Service on Linux, Keychain on
+// Package vault keeps secrets in the OS keychain (the redact.Secret Service on Linux, Keychain on
 // macOS, Credential Manager on Windows) through go-keyring, with a timeout on every call and
 // errors a person can act on. There is no fallback: when the keychain cannot be reached, the
 // vault fails with ErrUnavailable and nothing is written anywhere else.
@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/zalando/go-keyring"
+
+	"github.com/medialake/connect/core/redact"
 )
 
 // Service is the keychain service name every entry of the app is stored under.
@@ -28,7 +30,7 @@ const probeKey = ".probe"
 var (
 	// ErrNotFound means the keychain holds no entry for the key.
 	ErrNotFound = errors.New("secret not found in keychain")
-	// ErrUnavailable means the keychain could not be used: no D-Bus session, no Secret Service,
+	// ErrUnavailable means the keychain could not be used: no D-Bus session, no redact.Secret Service,
 	// a locked collection, a refused prompt or no answer in time. The wrapped cause says which
 	// and how to fix it.
 	ErrUnavailable = errors.New("keychain unavailable")
@@ -45,14 +47,14 @@ type Backend interface {
 	Delete(service, user string) error
 }
 
-// Option configures a Vault.
-type Option func(*Vault)
-
-// WithTimeout bounds every keychain call by d instead of DefaultTimeout.
-func WithTimeout(d time.Duration) Option { return func(v *Vault) { v.timeout = d } }
-
-// WithBackend makes the vault use b instead of the OS keychain.
-func WithBackend(b Backend) Option { return func(v *Vault) { v.backend = b } }
+// Config changes the Vault New returns. The zero Config is the OS keychain with
+// DefaultTimeout; a zero field keeps its default.
+type Config struct {
+	// Timeout bounds every keychain call; zero means DefaultTimeout.
+	Timeout time.Duration
+	// Backend stores the entries; nil means the OS keychain. Tests inject one.
+	Backend Backend
+}
 
 // Vault stores one workspace's secrets. Its entries are named "<workspace>/<key>" under
 // Service, so two workspaces never see each other's secrets. It is safe for concurrent use.
@@ -64,13 +66,16 @@ type Vault struct {
 
 // New returns the vault of the workspace with the given id. It panics on an empty id, which
 // would mix the secrets of every workspace.
-func New(workspaceID string, opts ...Option) *Vault {
+func New(workspaceID string, cfg Config) *Vault {
 	if workspaceID == "" {
 		panic("vault: empty workspace id")
 	}
-	v := &Vault{workspace: workspaceID, timeout: DefaultTimeout, backend: osKeychain{}}
-	for _, opt := range opts {
-		opt(v)
+	v := &Vault{workspace: workspaceID, timeout: cfg.Timeout, backend: cfg.Backend}
+	if v.timeout == 0 {
+		v.timeout = DefaultTimeout
+	}
+	if v.backend == nil {
+		v.backend = osKeychain{}
 	}
 	return v
 }
@@ -82,14 +87,14 @@ func IntegrationSecretKey(id string) string { return "integration/" + id + "/cli
 func SourceTokenKey(id int64) string { return "source/" + strconv.FormatInt(id, 10) + "/token" }
 
 // Set stores s under key, replacing any previous value.
-func (v *Vault) Set(ctx context.Context, key string, s Secret) error {
+func (v *Vault) Set(ctx context.Context, key string, s redact.Secret) error {
 	return v.call(ctx, "set", key, func(account string) error {
 		return v.backend.Set(Service, account, s.Reveal())
 	})
 }
 
 // Get returns the secret stored under key, or ErrNotFound.
-func (v *Vault) Get(ctx context.Context, key string) (Secret, error) {
+func (v *Vault) Get(ctx context.Context, key string) (redact.Secret, error) {
 	var value string
 	err := v.call(ctx, "get", key, func(account string) error {
 		var err error
@@ -97,9 +102,9 @@ func (v *Vault) Get(ctx context.Context, key string) (Secret, error) {
 		return err
 	})
 	if err != nil {
-		return Secret{}, err
+		return redact.Secret{}, err
 	}
-	return NewSecret(value), nil
+	return redact.NewSecret(value), nil
 }
 
 // Delete removes the secret stored under key. It returns ErrNotFound when there was none,

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/medialake/connect/core/redact"
 	"github.com/medialake/connect/core/vault"
 	"github.com/medialake/connect/internal/keychaintest"
 )
@@ -26,7 +27,7 @@ func newVault(t *testing.T) (*vault.Vault, string) {
 	t.Helper()
 	keychaintest.Require(t)
 	ws := "test-" + rand.Text()[:12]
-	return vault.New(ws), ws
+	return vault.New(ws, vault.Config{}), ws
 }
 
 // secretTool runs secret-tool, the Secret Service's own client, to look at the keychain from
@@ -68,7 +69,7 @@ func TestSecretServiceRoundTrip(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			key := vault.IntegrationSecretKey(tc.name)
-			if err := v.Set(ctx, key, vault.NewSecret(tc.value)); err != nil {
+			if err := v.Set(ctx, key, redact.NewSecret(tc.value)); err != nil {
 				t.Fatalf("Set: %v", err)
 			}
 			got, err := v.Get(ctx, key)
@@ -87,7 +88,7 @@ func TestSecretServiceOverwriteAndDelete(t *testing.T) {
 	ctx := context.Background()
 	key := vault.SourceTokenKey(7)
 	for _, value := range []string{"first", "second"} {
-		if err := v.Set(ctx, key, vault.NewSecret(value)); err != nil {
+		if err := v.Set(ctx, key, redact.NewSecret(value)); err != nil {
 			t.Fatalf("Set %s: %v", value, err)
 		}
 	}
@@ -119,7 +120,7 @@ func TestSecretServiceConcurrent(t *testing.T) {
 		for i := range n {
 			wg.Go(func() {
 				key, want := vault.SourceTokenKey(int64(i)), fmt.Sprintf("token %d", i)
-				if err := v.Set(ctx, key, vault.NewSecret(want)); err != nil {
+				if err := v.Set(ctx, key, redact.NewSecret(want)); err != nil {
 					errs <- fmt.Errorf("Set %s: %w", key, err)
 					return
 				}
@@ -142,7 +143,7 @@ func TestSecretServiceConcurrent(t *testing.T) {
 		var wg sync.WaitGroup
 		for i := range n {
 			wg.Go(func() {
-				if err := v.Set(ctx, key, vault.NewSecret(fmt.Sprintf("value %d", i))); err != nil {
+				if err := v.Set(ctx, key, redact.NewSecret(fmt.Sprintf("value %d", i))); err != nil {
 					errs <- err
 				}
 			})
@@ -168,10 +169,10 @@ func TestSecretServiceWorkspacesDoNotCollide(t *testing.T) {
 	b, _ := newVault(t)
 	ctx := context.Background()
 	key := vault.IntegrationSecretKey("dropbox")
-	if err := a.Set(ctx, key, vault.NewSecret("secret of a")); err != nil {
+	if err := a.Set(ctx, key, redact.NewSecret("secret of a")); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.Set(ctx, key, vault.NewSecret("secret of b")); err != nil {
+	if err := b.Set(ctx, key, redact.NewSecret("secret of b")); err != nil {
 		t.Fatal(err)
 	}
 	if err := a.Delete(ctx, key); err != nil {
@@ -187,7 +188,7 @@ func TestSecretServiceAccountNames(t *testing.T) {
 	v, ws := newVault(t)
 	ctx := context.Background()
 	key := vault.IntegrationSecretKey("box")
-	if err := v.Set(ctx, key, vault.NewSecret("box secret")); err != nil {
+	if err := v.Set(ctx, key, redact.NewSecret("box secret")); err != nil {
 		t.Fatal(err)
 	}
 	account := ws + "/integration/box/client-secret"
@@ -213,7 +214,7 @@ func TestSecretServiceLocked(t *testing.T) {
 	if os.Getenv("VAULT_TEST_CHILD") == "locked" {
 		v, _ := newVault(t)
 		ctx := context.Background()
-		if err := v.Set(ctx, "k", vault.NewSecret("x")); err != nil {
+		if err := v.Set(ctx, "k", redact.NewSecret("x")); err != nil {
 			t.Fatal(err)
 		}
 		out, err := exec.CommandContext(ctx, "dbus-send", "--session", "--print-reply",
@@ -243,8 +244,8 @@ func TestSecretServiceLocked(t *testing.T) {
 // take effect here. The child needs no Secret Service and touches no keychain.
 func TestUnreachableBus(t *testing.T) {
 	if os.Getenv("VAULT_TEST_CHILD") == "unreachable" {
-		v := vault.New("ws")
-		err := v.Set(context.Background(), "k", vault.NewSecret("x"))
+		v := vault.New("ws", vault.Config{})
+		err := v.Set(context.Background(), "k", redact.NewSecret("x"))
 		if !errors.Is(err, vault.ErrUnavailable) || !strings.Contains(err.Error(), os.Getenv("VAULT_TEST_WANT")) {
 			t.Fatalf("Set: got %v, want ErrUnavailable saying %q", err, os.Getenv("VAULT_TEST_WANT"))
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/zalando/go-keyring"
 	"go.uber.org/goleak"
 
+	"github.com/medialake/connect/core/redact"
 	"github.com/medialake/connect/internal/keychaintest"
 )
 
@@ -47,13 +48,13 @@ func (b *blocking) Delete(string, string) error        { b.wait(); return nil }
 func TestRoundTripAndNamespacing(t *testing.T) {
 	ctx := context.Background()
 	b := &keychaintest.Memory{}
-	a, c := New("ws-a", WithBackend(b)), New("ws-c", WithBackend(b))
+	a, c := New("ws-a", Config{Backend: b}), New("ws-c", Config{Backend: b})
 	key := IntegrationSecretKey("google-drive")
 
-	if err := a.Set(ctx, key, NewSecret("secret A")); err != nil {
+	if err := a.Set(ctx, key, redact.NewSecret("secret A")); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Set(ctx, key, NewSecret("secret C")); err != nil {
+	if err := c.Set(ctx, key, redact.NewSecret("secret C")); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
@@ -96,18 +97,18 @@ func TestKeys(t *testing.T) {
 }
 
 func TestEmptyKeyIsRefused(t *testing.T) {
-	v := New("ws", WithBackend(&keychaintest.Memory{}))
-	if err := v.Set(context.Background(), "", NewSecret("x")); err == nil {
+	v := New("ws", Config{Backend: &keychaintest.Memory{}})
+	if err := v.Set(context.Background(), "", redact.NewSecret("x")); err == nil {
 		t.Error("Set with an empty key: got nil error")
 	}
 }
 
 func TestProbe(t *testing.T) {
-	unlocked := New("ws", WithBackend(&keychaintest.Memory{}))
+	unlocked := New("ws", Config{Backend: &keychaintest.Memory{}})
 	if err := unlocked.Probe(context.Background()); err != nil {
 		t.Errorf("Probe on a reachable keychain: got %v, want nil", err)
 	}
-	locked := New("ws", WithBackend(failing{dbus.Error{Name: "org.freedesktop.Secret.Error.IsLocked"}}))
+	locked := New("ws", Config{Backend: failing{dbus.Error{Name: "org.freedesktop.Secret.Error.IsLocked"}}})
 	if err := locked.Probe(context.Background()); !errors.Is(err, ErrUnavailable) {
 		t.Errorf("Probe on a locked keychain: got %v, want ErrUnavailable", err)
 	}
@@ -115,7 +116,7 @@ func TestProbe(t *testing.T) {
 
 func TestTimeoutReturnsUnavailable(t *testing.T) {
 	ops := map[string]func(v *Vault) error{
-		"set":    func(v *Vault) error { return v.Set(context.Background(), "k", NewSecret("x")) },
+		"set":    func(v *Vault) error { return v.Set(context.Background(), "k", redact.NewSecret("x")) },
 		"get":    func(v *Vault) error { _, err := v.Get(context.Background(), "k"); return err },
 		"delete": func(v *Vault) error { return v.Delete(context.Background(), "k") },
 		"probe":  func(v *Vault) error { return v.Probe(context.Background()) },
@@ -126,7 +127,7 @@ func TestTimeoutReturnsUnavailable(t *testing.T) {
 			b := newBlocking()
 			// Released before goleak looks: the stuck call then ends on its own.
 			defer b.unblock()
-			err := op(New("ws", WithBackend(b), WithTimeout(time.Millisecond)))
+			err := op(New("ws", Config{Backend: b, Timeout: time.Millisecond}))
 			if !errors.Is(err, ErrUnavailable) || !errors.Is(err, context.DeadlineExceeded) {
 				t.Errorf("got %v, want ErrUnavailable wrapping context.DeadlineExceeded", err)
 			}
@@ -140,7 +141,7 @@ func TestTimeoutReturnsUnavailable(t *testing.T) {
 func TestCancelReturnsContextError(t *testing.T) {
 	b := newBlocking()
 	defer b.unblock()
-	v := New("ws", WithBackend(b), WithTimeout(time.Hour))
+	v := New("ws", Config{Backend: b, Timeout: time.Hour})
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
 		<-b.entered
@@ -152,7 +153,7 @@ func TestCancelReturnsContextError(t *testing.T) {
 	}
 
 	// A context that is already done does not reach the keychain at all.
-	if err := v.Set(ctx, "k", NewSecret("x")); !errors.Is(err, context.Canceled) {
+	if err := v.Set(ctx, "k", redact.NewSecret("x")); !errors.Is(err, context.Canceled) {
 		t.Errorf("Set with a cancelled context: got %v, want context.Canceled", err)
 	}
 	if n := len(b.entered); n != 0 {
@@ -181,7 +182,7 @@ func TestErrorMapping(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := New("ws", WithBackend(failing{tc.cause})).Get(context.Background(), "k")
+			_, err := New("ws", Config{Backend: failing{tc.cause}}).Get(context.Background(), "k")
 			if !errors.Is(err, tc.want) {
 				t.Errorf("got %v, want %v", err, tc.want)
 			}
@@ -220,4 +221,15 @@ func wraps(err, cause error) bool {
 		return errors.As(err, &got) && got.Name == c.Name
 	}
 	return errors.Is(err, cause)
+}
+
+// A Config field left zero keeps its default: a test that injects only a Backend still gets
+// DefaultTimeout, and the zero Config is the OS keychain.
+func TestZeroConfigFieldsKeepTheDefaults(t *testing.T) {
+	if v := New("ws", Config{}); v.timeout != DefaultTimeout || v.backend != (osKeychain{}) {
+		t.Errorf("zero Config: timeout %v, backend %T; want %v and the OS keychain", v.timeout, v.backend, DefaultTimeout)
+	}
+	if v := New("ws", Config{Backend: &keychaintest.Memory{}}); v.timeout != DefaultTimeout {
+		t.Errorf("Backend only: timeout %v, want %v", v.timeout, DefaultTimeout)
+	}
 }

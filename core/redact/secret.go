@@ -1,4 +1,11 @@
-package vault
+// Package redact holds Secret, the type every client secret, token and passphrase travels in, so
+// that it cannot reach a log line, an error message or a file by accident.
+//
+// It is a leaf (standard library only) and apart from vault on purpose: access (passphrases) and
+// catalog (client secrets) need the type but not the keychain, and importing vault for it pulled
+// go-keyring and D-Bus into them. The name says what the package does to a value; "secret.Secret"
+// would stutter, and core's tests already have a helper called secret.
+package redact
 
 import (
 	"encoding/json"

@@ -22,13 +22,17 @@ fmt-check:
 vet:
 	$(GO) vet ./...
 
-# core/ must never depend on the UI toolkit; redact, access and catalog not on the keychain.
+# core/ must never depend on the UI toolkit; redact, access and catalog not on the keychain;
+# the front ends speak to core alone (and core/access for the privilege words).
 core-deps:
 	@if $(GO) list -deps ./core/... | grep '^fyne.io/'; then \
 		echo "core/ imports fyne.io (above): move that code to gui/"; exit 1; fi
 	@if $(GO) list -deps ./core/redact ./core/access ./core/catalog | \
 		grep -E '^github.com/(zalando/go-keyring|godbus/dbus)'; then \
 		echo "redact, access or catalog imports the keychain (above): they need only core/redact"; exit 1; fi
+	@if $(GO) list -f '{{join .Imports "\n"}}' ./gui/... ./cli/... | grep '^github.com/medialake/connect/core/' | \
+		grep -v '^github.com/medialake/connect/core/access$$'; then \
+		echo "gui/ or cli/ imports a core sub-package (above): re-export what they need from core"; exit 1; fi
 
 # Fyne refuses the C locale's name; tests run in a fixed one.
 race unit bench: export LANG = en_US.UTF-8

@@ -56,3 +56,21 @@ func TestAccessAndCatalogDoNotImportKeychain(t *testing.T) {
 		}
 	}
 }
+
+// The facade stands alone: the front ends import core, and core/access for the privilege
+// words, never another part of core.
+func TestFrontEndsImportOnlyCore(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}}:{{join .Imports " "}}`, "./gui/...", "./cli/...").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	const core = "github.com/medialake/connect/core"
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		pkg, imports, _ := strings.Cut(line, ":")
+		for _, imp := range strings.Fields(imports) {
+			if strings.HasPrefix(imp, core+"/") && imp != core+"/access" {
+				t.Errorf("%s imports %s: re-export what it needs from core", pkg, imp)
+			}
+		}
+	}
+}

@@ -163,7 +163,7 @@ func TestLocalhostAnyPortRetries(t *testing.T) {
 	requireIPv6(t)
 	ts := newTokenServer(t)
 	cfg := localhostConfig(t, ts)
-	cfg.listen = fakeListen(syscall.EADDRINUSE, syscall.EADDRINUSE)
+	useListen(t, fakeListen(syscall.EADDRINUSE, syscall.EADDRINUSE))
 	f := start(t, cfg)
 	if f.ln6 == nil || f.ln6.Addr().(*net.TCPAddr).Port != port(f) {
 		t.Fatalf("listeners %v and %v, want 127.0.0.1 and ::1 on one port", f.ln.Addr(), f.ln6)
@@ -173,7 +173,7 @@ func TestLocalhostAnyPortRetries(t *testing.T) {
 		t.Fatalf("Wait: %v", err)
 	}
 
-	cfg.listen = fakeListen(slices.Repeat([]error{syscall.EADDRINUSE}, anyPortTries)...)
+	useListen(t, fakeListen(slices.Repeat([]error{syscall.EADDRINUSE}, anyPortTries)...))
 	if f, err := Start(context.Background(), cfg); !errors.Is(err, ErrPortBusy) {
 		if f != nil {
 			f.Close()
@@ -188,7 +188,7 @@ func TestLocalhostWithoutIPv6(t *testing.T) {
 		t.Run(errno.Error(), func(t *testing.T) {
 			ts := newTokenServer(t)
 			cfg := localhostConfig(t, ts)
-			cfg.listen = fakeListen(errno)
+			useListen(t, fakeListen(errno))
 			var (
 				mu    sync.Mutex
 				steps []Step
@@ -210,4 +210,10 @@ func TestLocalhostWithoutIPv6(t *testing.T) {
 			}
 		})
 	}
+}
+
+// useListen makes the flows of this test bind through bind, until the test ends.
+func useListen(t *testing.T, bind listenFunc) {
+	t.Cleanup(func() { listenHook = nil })
+	listenHook = bind
 }

@@ -50,13 +50,18 @@ func (l listeners) close() {
 	}
 }
 
+// listenHook, if set, binds the listeners instead of net.ListenConfig.Listen: this package's
+// tests set it (and put it back) to play a machine without IPv6 or a busy ::1. Nil in
+// production, and kept out of Config so that no production type carries a test seam.
+var listenHook listenFunc
+
 // listen binds the callback port on 127.0.0.1 and, where the redirect URI says localhost, the
 // same port on ::1. A browser may resolve localhost to either address: whoever holds the other
 // one would receive the code. Both are bound before the browser opens, so a port that another
 // program holds on either address fails Start with ErrPortBusy; a machine without IPv6 goes on
 // with 127.0.0.1 alone and says so in noIPv6.
 func listen(ctx context.Context, cfg Config, host string) (listeners, error) {
-	bind := cfg.listen
+	bind := listenHook
 	if bind == nil {
 		var lc net.ListenConfig
 		bind = lc.Listen

@@ -129,10 +129,6 @@ type Config struct {
 	Progress func(Step)
 	// Now is the clock for Deadline; nil means time.Now.
 	Now func() time.Time
-
-	// listen binds the listeners; nil means net.ListenConfig.Listen. Tests set it to play a
-	// machine without IPv6.
-	listen listenFunc
 }
 
 func (c Config) timeout() time.Duration {

@@ -37,14 +37,12 @@ func TestConnectKilledBeforeCommitLeavesNoToken(t *testing.T) {
 	tm := newConnectTeam(t)
 	tm.addIntegration(t, integrationSpec{id: "idp", provider: "oidc"})
 	c := startChild(t, tm.home, "connect-killed")
-	line, ok := <-c.lines
+	line := c.Next()
 	id, err := strconv.ParseInt(strings.TrimPrefix(line, "saved "), 10, 64)
-	if !ok || err != nil {
-		t.Fatalf("child said %q (%v), want saved <id>; stderr:\n%s", line, err, c.stderr.String())
+	if err != nil {
+		t.Fatalf("child said %q (%v), want saved <id>; stderr:\n%s", line, err, c.Stderr())
 	}
-	for range c.lines {
-	}
-	if err := c.cmd.Wait(); err == nil || !strings.Contains(err.Error(), "killed") {
+	if _, err := c.End(); err == nil || !strings.Contains(err.Error(), "killed") {
 		t.Fatalf("child ended with %v, want killed", err)
 	}
 	key := "attribute.username = " + tm.app.WorkspaceID() + "/" + vault.SourceTokenKey(id)

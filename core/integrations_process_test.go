@@ -44,7 +44,7 @@ func TestSavesOfOneIntegrationTakeTurnsAcrossProcesses(t *testing.T) {
 	w.app.locks.OnWait(func(name string) { waiting <- name })
 
 	c := startChild(t, w.home, "save-held")
-	c.expect("in-set") // the child wrote its secret and holds its save there
+	c.Expect("in-set") // the child wrote its secret and holds its save there
 	done := make(chan error, 1)
 	go func() { done <- w.app.SaveIntegration(ctx, w.admin, googleInput("parent-id", "parent-secret")) }()
 	select {
@@ -57,8 +57,8 @@ func TestSavesOfOneIntegrationTakeTurnsAcrossProcesses(t *testing.T) {
 	case err := <-done:
 		t.Fatalf("the save ended (%v) while another process was saving the same integration", err)
 	}
-	c.goAhead()
-	c.expect("done")
+	c.GoAhead()
+	c.Expect("done")
 	if err := <-done; err != nil {
 		t.Fatalf("SaveIntegration: %v", err)
 	}

@@ -1,18 +1,16 @@
 package core
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"syscall"
 	"testing"
 
 	"github.com/medialake/connect/core/redact"
+	"github.com/medialake/connect/internal/childproc"
 )
 
 // Some tests run this test binary again as a second process on the same workspace, as the
@@ -50,73 +48,9 @@ func runChild(mode string) int {
 	return 0
 }
 
-// child is a running child process and the lines it printed.
-type child struct {
-	t      *testing.T
-	cmd    *exec.Cmd
-	stdin  io.WriteCloser
-	lines  chan string
-	stderr bytes.Buffer
-}
-
 // startChild runs this test binary again in mode on the workspace in home.
-func startChild(t *testing.T, home, mode string) *child {
-	t.Helper()
-	c := &child{t: t, lines: make(chan string, 64)}
-	c.cmd = exec.Command(os.Args[0], "-test.run=^$")
-	c.cmd.Env = append(os.Environ(), childModeEnv+"="+mode, childHomeEnv+"="+home)
-	c.cmd.Stderr = &c.stderr
-	stdout, err := c.cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c.stdin, err = c.cmd.StdinPipe(); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		c.cmd.Process.Kill()
-		c.cmd.Wait()
-	})
-	go func() {
-		defer close(c.lines)
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			c.lines <- sc.Text()
-		}
-	}()
-	return c
-}
-
-// expect reads the child's next line and fails the test unless it is want.
-func (c *child) expect(want string) {
-	c.t.Helper()
-	got, ok := <-c.lines
-	if !ok {
-		err := c.cmd.Wait()
-		c.t.Fatalf("child ended (%v) before saying %q; stderr:\n%s", err, want, c.stderr.String())
-	}
-	if got != want {
-		c.t.Fatalf("child said %q, want %q; stderr:\n%s", got, want, c.stderr.String())
-	}
-}
-
-// goAhead lets the child go on past its current wait.
-func (c *child) goAhead() {
-	c.t.Helper()
-	if _, err := io.WriteString(c.stdin, "go\n"); err != nil {
-		c.t.Fatal(err)
-	}
-}
-
-// waitForGoAhead is the child's side of goAhead.
-var stdinLines = bufio.NewReader(os.Stdin)
-
-func waitForGoAhead() error {
-	_, err := stdinLines.ReadString('\n')
-	return err
+func startChild(t *testing.T, home, mode string) *childproc.Child {
+	return childproc.Start(t, childModeEnv+"="+mode, childHomeEnv+"="+home)
 }
 
 // heldSet is a keychain that, after each write, says "in-set" and waits for a go-ahead: the
@@ -128,7 +62,7 @@ func (k heldSet) Set(ctx context.Context, key string, s redact.Secret) error {
 		return err
 	}
 	fmt.Println("in-set")
-	return waitForGoAhead()
+	return childproc.WaitForGoAhead()
 }
 
 // childSaveHeld saves Google's integration as the first administrator, stopping between the

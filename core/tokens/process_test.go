@@ -1,7 +1,6 @@
 package tokens_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -13,7 +12,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"strconv"
 	"sync"
 	"testing"
@@ -26,6 +24,7 @@ import (
 	"github.com/medialake/connect/core/tokens"
 	"github.com/medialake/connect/core/vault"
 	"github.com/medialake/connect/internal/authtest"
+	"github.com/medialake/connect/internal/childproc"
 )
 
 // The environment of a child process: what it does, and where the workspace is.
@@ -68,7 +67,7 @@ func runChild(mode string) int {
 	case childToken:
 		m := tokens.New(db, kc, tokens.Config{})
 		fmt.Println("ready")
-		if _, err := bufio.NewReader(os.Stdin).ReadString('\n'); err != nil {
+		if err := childproc.WaitForGoAhead(); err != nil {
 			fmt.Println("error", err)
 			return 1
 		}
@@ -110,80 +109,17 @@ func fingerprint(token string) string {
 	return hex.EncodeToString(sum[:8])
 }
 
-// child is a running child process and the lines it printed.
-type child struct {
-	t      *testing.T
-	cmd    *exec.Cmd
-	stdin  io.WriteCloser
-	lines  chan string
-	stderr bytes.Buffer
-}
-
 // startChild runs this test binary again in mode, on f's database and the keychain of
 // workspace ws, for source id, refreshing at tokenURL.
-func startChild(t *testing.T, f *fixture, ws string, id int64, mode, tokenURL string) *child {
+func startChild(t *testing.T, f *fixture, ws string, id int64, mode, tokenURL string) *childproc.Child {
 	t.Helper()
-	c := &child{t: t, lines: make(chan string, 64)}
-	c.cmd = exec.Command(os.Args[0], "-test.run=^$")
-	c.cmd.Env = append(os.Environ(),
+	return childproc.Start(t,
 		childModeEnv+"="+mode,
 		childDBEnv+"="+f.db.Path(),
 		childWorkspaceEnv+"="+ws,
 		childSourceEnv+"="+strconv.FormatInt(id, 10),
 		childTokenURLEnv+"="+tokenURL,
 	)
-	c.cmd.Stderr = &c.stderr
-	stdout, err := c.cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c.stdin, err = c.cmd.StdinPipe(); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		defer close(c.lines)
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			c.lines <- sc.Text()
-		}
-	}()
-	return c
-}
-
-// next returns the child's next line; a child that ended fails the test.
-func (c *child) next() string {
-	c.t.Helper()
-	line, ok := <-c.lines
-	if !ok {
-		err := c.cmd.Wait()
-		c.t.Fatalf("child ended (%v) without the expected line; stderr:\n%s", err, c.stderr.String())
-	}
-	return line
-}
-
-// expect reads the child's next line and fails the test unless it is want.
-func (c *child) expect(want string) {
-	c.t.Helper()
-	if got := c.next(); got != want {
-		c.t.Fatalf("child said %q, want %q; stderr:\n%s", got, want, c.stderr.String())
-	}
-}
-
-// kill kills the child with SIGKILL and returns the lines it printed that were not read.
-func (c *child) kill() []string {
-	c.t.Helper()
-	if err := c.cmd.Process.Kill(); err != nil {
-		c.t.Fatal(err)
-	}
-	var rest []string
-	for line := range c.lines {
-		rest = append(rest, line)
-	}
-	_ = c.cmd.Wait() // "signal: killed"
-	return rest
 }
 
 // relay forwards requests to the authorization server. It finishes every request it took,
@@ -268,10 +204,10 @@ func TestConcurrentRefreshOnce(t *testing.T) {
 			m := tokens.New(f.db, kc, tokens.Config{}) // the real clock, as the child's
 			before := f.srv.TokenRequests()
 
-			var c *child
+			var c *childproc.Child
 			if tt.child {
 				c = startChild(t, f, ws, id, childToken, f.cfg.Endpoint.TokenURL)
-				c.expect("ready")
+				c.Expect("ready")
 			}
 			start := make(chan struct{})
 			got := make([]string, 16)
@@ -289,9 +225,7 @@ func TestConcurrentRefreshOnce(t *testing.T) {
 			}
 			close(start)
 			if c != nil {
-				if _, err := io.WriteString(c.stdin, "go\n"); err != nil {
-					t.Fatal(err)
-				}
+				c.GoAhead()
 			}
 			wg.Wait()
 			if t.Failed() {
@@ -305,11 +239,11 @@ func TestConcurrentRefreshOnce(t *testing.T) {
 				}
 			}
 			if c != nil {
-				if line, wantLine := c.next(), "token "+fingerprint(want); line != wantLine {
+				if line, wantLine := c.Next(), "token "+fingerprint(want); line != wantLine {
 					t.Errorf("child: %q, want %q", line, wantLine)
 				}
-				if err := c.cmd.Wait(); err != nil {
-					t.Errorf("child: %v; stderr:\n%s", err, c.stderr.String())
+				if _, err := c.End(); err != nil {
+					t.Errorf("child: %v; stderr:\n%s", err, c.Stderr())
 				}
 			}
 			if n := f.srv.TokenRequests() - before; n != 1 {
@@ -350,19 +284,19 @@ func TestKillDuringRefresh(t *testing.T) {
 	for i := range kills {
 		r := newRelay(t, f.srv.URL())
 		c := startChild(t, f, ws, id, childRefreshLoop, r.URL+authtest.TokenPath)
-		c.expect("saved")
+		c.Expect("saved")
 		t0 := time.Now()
-		c.expect("saved")
+		c.Expect("saved")
 		cycle := time.Since(t0)
 		// Not a wait for anything: this picks the moment of the kill, anywhere in a cycle.
 		time.Sleep(time.Duration(rng.Int64N(int64(cycle) + 1)))
 		saves := 2
-		for _, line := range c.kill() {
+		for _, line := range c.Kill() {
 			switch {
 			case line == "saved":
 				saves++
 			default:
-				t.Fatalf("kill %d: child said %q; stderr:\n%s", i+1, line, c.stderr.String())
+				t.Fatalf("kill %d: child said %q; stderr:\n%s", i+1, line, c.Stderr())
 			}
 		}
 		r.Close() // waits for the server's answer to the killed child's last request

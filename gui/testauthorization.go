@@ -67,6 +67,9 @@ func (f *integrationForm) showTest() {
 				d.Hide()
 				return
 			}
+			if len(steps.Objects) == 1 && steps.Objects[0].(*widget.Label).Text == "Starting…" {
+				steps.RemoveAll() // it ended before its first step: the outcome says why
+			}
 			linkRow.Hide()
 			button.SetText("Close")
 			button.SetIcon(theme.ConfirmIcon())

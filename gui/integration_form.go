@@ -342,7 +342,7 @@ func (f *integrationForm) guide() fyne.CanvasObject {
 		l.Importance = widget.WarningImportance
 		f.notes = append(f.notes, l)
 		icon := widget.NewIcon(theme.NewWarningThemedResource(theme.WarningIcon()))
-		box.Add(container.NewBorder(nil, nil, container.NewCenter(icon), nil, l))
+		box.Add(container.NewBorder(nil, nil, container.NewVBox(icon), nil, l)) // the icon by the first line
 	}
 	return widget.NewCard("Setup guide", "", box)
 }

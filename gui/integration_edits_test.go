@@ -154,6 +154,11 @@ func TestIntegrationFormFitsTheWindow(t *testing.T) {
 					t.Errorf("%v %s: a field %.0f wide (%q), too narrow to use", size, id, r.w, e.PlaceHolder)
 				}
 			}
+			// Everything can be scrolled to: the scroll knows how tall its content is.
+			content := form.body.Content
+			if need := form.guideCard.Position().Y + form.guideCard.Size().Height; content.MinSize().Height < need {
+				t.Errorf("%v %s: the scroll reaches %.0f down, the guide ends at %.0f", size, id, content.MinSize().Height, need)
+			}
 			box := place(t, f.ui.win, form.formBox)
 			switch size.Width {
 			case 1040:

@@ -227,7 +227,8 @@ func (f *integrationForm) buttons() fyne.CanvasObject {
 	if !f.view.Saved {
 		f.remove.Disable()
 	}
-	return container.NewBorder(nil, nil, container.NewHBox(f.save, f.test), f.remove, f.testHint)
+	// Centred, the buttons keep their height when the hint takes two lines.
+	return container.NewBorder(nil, nil, container.NewCenter(container.NewHBox(f.save, f.test)), container.NewCenter(f.remove), f.testHint)
 }
 
 // chosenType is the client type the form shows, "" where the provider offers no choice.

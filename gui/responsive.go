@@ -15,8 +15,14 @@ const minGuideWidth = 300
 // and the companion under the main one otherwise. It sits in a vertical scroll and decides
 // by the scroll's width: the scroll asks for the minimum size before it lays the content
 // out, so the decision must not wait for Layout, or the height would lag one resize behind.
+//
+// The guide's wrapped text is as tall as its width makes it, and that width is known only
+// once laid out: when the height then outgrows what the scroll was told, Layout asks the
+// scroll to measure again, or the end of the guide could not be scrolled to.
 type sideOrStacked struct {
-	width func() float32 // the width the layout is given, known before MinSize is asked
+	width     func() float32 // the width the layout is given, known before MinSize is asked
+	remeasure func()
+	measuring bool // within remeasure: once is enough
 }
 
 // newSideOrStacked is a vertical scroll holding main and companion, side by side when wide,
@@ -25,6 +31,7 @@ func newSideOrStacked(main, companion fyne.CanvasObject) *container.Scroll {
 	l := &sideOrStacked{}
 	scroll := container.NewVScroll(container.New(l, main, companion))
 	l.width = func() float32 { return scroll.Size().Width }
+	l.remeasure = scroll.Refresh
 	return scroll
 }
 
@@ -43,17 +50,25 @@ func (l *sideOrStacked) mainWidth(objects []fyne.CanvasObject, w float32) float3
 func (l *sideOrStacked) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 	pad := theme.Padding()
 	main, companion := objects[0], objects[1]
-	if mw := l.mainWidth(objects, size.Width); mw > 0 {
-		main.Move(fyne.NewPos(0, 0))
-		main.Resize(fyne.NewSize(mw, main.MinSize().Height))
-		companion.Move(fyne.NewPos(mw+pad, 0))
-		companion.Resize(fyne.NewSize(size.Width-mw-pad, companion.MinSize().Height))
-		return
+	// Each gets its width first, then the height its text wraps to at that width.
+	fit := func(o fyne.CanvasObject, pos fyne.Position, w float32) {
+		o.Move(pos)
+		o.Resize(fyne.NewSize(w, o.Size().Height))
+		o.Resize(fyne.NewSize(w, o.MinSize().Height))
 	}
-	main.Move(fyne.NewPos(0, 0))
-	main.Resize(fyne.NewSize(size.Width, main.MinSize().Height))
-	companion.Move(fyne.NewPos(0, main.MinSize().Height+pad))
-	companion.Resize(fyne.NewSize(size.Width, companion.MinSize().Height))
+	if mw := l.mainWidth(objects, size.Width); mw > 0 {
+		fit(main, fyne.NewPos(0, 0), mw)
+		fit(companion, fyne.NewPos(mw+pad, 0), size.Width-mw-pad)
+	} else {
+		fit(main, fyne.NewPos(0, 0), size.Width)
+		fit(companion, fyne.NewPos(0, main.Size().Height+pad), size.Width)
+	}
+	bottom := fyne.Max(main.Position().Y+main.Size().Height, companion.Position().Y+companion.Size().Height)
+	if bottom > size.Height+1 && l.remeasure != nil && !l.measuring {
+		l.measuring = true
+		l.remeasure()
+		l.measuring = false
+	}
 }
 
 // MinSize is as narrow as the wider object (never wider: the window must not widen to fit

@@ -136,9 +136,27 @@ func (f *integrationForm) testBlocker() string {
 	return ""
 }
 
-// askBeforeLeaving asks what to do with the form's unsaved edits before another integration
-// is shown: save them (then go), discard them (and go), or stay with the edits.
-func (p *integrationsPane) askBeforeLeaving(next core.IntegrationView) {
+// askBeforeSwitching asks about the form's unsaved edits before next is shown.
+func (p *integrationsPane) askBeforeSwitching(next core.IntegrationView) {
+	p.askBeforeLeaving("before you open "+core.Printable(next.Name),
+		func() { p.selected = next.ID }, func() { p.show(next) })
+}
+
+// askBeforeAdding asks about the form's unsaved edits before a new integration is added
+// and shown in its place.
+func (p *integrationsPane) askBeforeAdding() {
+	p.askBeforeLeaving("before you add another integration", p.showAddDialog, func() {
+		v := p.form.view
+		p.form = nil // so that show starts afresh rather than keep the edits
+		p.show(v)
+		p.showAddDialog()
+	})
+}
+
+// askBeforeLeaving asks what to do with the form's unsaved edits before the pane shows
+// something else: save them (then afterSave, before the list reloads), discard them
+// (discard goes on), or stay with the edits. when ends the question.
+func (p *integrationsPane) askBeforeLeaving(when string, afterSave, discard func()) {
 	f := p.form
 	stay := func() {
 		for i, v := range p.items {
@@ -152,14 +170,13 @@ func (p *integrationsPane) askBeforeLeaving(next core.IntegrationView) {
 	save := newDialogButton("Save", theme.DocumentSaveIcon(), cancel, func() {
 		d.Hide()
 		stay()
-		f.submitThen(func() { p.selected = next.ID })
+		f.submitThen(afterSave)
 	})
 	save.Importance = widget.HighImportance
-	discard := newDialogButton("Discard", theme.DeleteIcon(), cancel, func() { d.Hide(); p.show(next) })
+	drop := newDialogButton("Discard", theme.DeleteIcon(), cancel, func() { d.Hide(); discard() })
 	stayButton := newDialogButton("Cancel", theme.CancelIcon(), cancel, cancel)
-	msg := wrapped("Your changes to " + core.Printable(f.view.Name) + " are not saved. Save them before you open " +
-		core.Printable(next.Name) + "?")
-	body := container.NewVBox(msg, container.NewHBox(layoutSpacer(), stayButton, discard, save))
+	msg := wrapped("Your changes to " + core.Printable(f.view.Name) + " are not saved. Save them " + when + "?")
+	body := container.NewVBox(msg, container.NewHBox(layoutSpacer(), stayButton, drop, save))
 	d = dialog.NewCustomWithoutButtons("Save your changes?", body, p.u.win)
 	d.Resize(fyne.NewSize(460, body.MinSize().Height+80))
 	escapeCloses(p.u.win, d, cancel)

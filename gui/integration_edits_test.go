@@ -79,6 +79,17 @@ func TestSwitchingWithUnsavedEditsAsks(t *testing.T) {
 	if v := f.integration(t, "google"); v.Saved {
 		t.Errorf("Discard saved Google: %+v", v)
 	}
+
+	// Adding an integration shows it in place of the form: that asks too.
+	p.form.clientID.SetText("ms-app")
+	test.Tap(p.add)
+	if got := dialogText(t, f.ui.win); !strings.Contains(got, "not saved") {
+		t.Fatalf("Add with unsaved edits shows %q, want the question", got)
+	}
+	tapInDialog(t, f, "Cancel")
+	if p.form.view.ID != "microsoft" || p.form.clientID.Text != "ms-app" {
+		t.Errorf("after Cancel: form of %s holding %q, want Microsoft with the edit", p.form.view.ID, p.form.clientID.Text)
+	}
 }
 
 // rect is an object's place in the window.

@@ -62,7 +62,7 @@ func newIntegrationsPane(u *UI) *integrationsPane {
 			return
 		}
 		if p.form != nil && p.form.dirty() {
-			p.askBeforeLeaving(p.items[id])
+			p.askBeforeSwitching(p.items[id])
 			return
 		}
 		p.show(p.items[id])
@@ -129,8 +129,19 @@ func (p *integrationsPane) show(v core.IntegrationView) {
 	p.detail.Refresh()
 }
 
+// showAdd asks for a new custom integration's name and kind, after asking about the unsaved
+// edits of the form on show, which the new integration replaces.
 func (p *integrationsPane) showAdd() {
 	p.u.used()
+	if p.form != nil && p.form.dirty() {
+		p.askBeforeAdding()
+		return
+	}
+	p.showAddDialog()
+}
+
+// showAddDialog is the Add dialog itself: a name and a kind.
+func (p *integrationsPane) showAddDialog() {
 	name := newDialogEntry()
 	kind := newDialogSelect([]string{"OpenID Connect", "OAuth 2.0"}, nil)
 	kind.SetSelected("OpenID Connect")

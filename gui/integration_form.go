@@ -33,31 +33,39 @@ type integrationForm struct {
 	p    *integrationsPane
 	view core.IntegrationView
 
-	name, clientID, secret *widget.Entry
-	clientType             *widget.RadioGroup // nil where the provider offers no choice
-	secretInfo             *widget.Label
-	secretNote             *widget.Label // what the chosen client type means for the secret
-	appType                *widget.Label // the guide's application type, as the client type says
-	replace, removeSecret  *widget.Button
-	enabled                *widget.Check
-	portMode               *widget.RadioGroup
-	port                   *widget.Entry
-	redirect               *widget.Label
-	copyRedirect           *widget.Button
-	scopes                 *widget.Entry
-	tenant, issuer         *widget.Entry
-	fetch                  *widget.Button
-	discovered             *widget.Label
-	authURL, tokenURL      *widget.Entry
-	revokeURL, userinfoURL *widget.Entry
-	problems               map[string]*widget.Label
-	save, test, remove     *widget.Button
-	status                 *statusLine
-	content                fyne.CanvasObject
+	name, clientID, secret  *widget.Entry
+	clientType              *widget.RadioGroup // nil where the provider offers no choice
+	secretInfo              *widget.Label
+	secretNote              *widget.Label // what the chosen client type means for the secret
+	appType                 *widget.Label // the guide's application type, as the client type says
+	replace, removeSecret   *widget.Button
+	enabled                 *widget.Check
+	portMode                *widget.RadioGroup
+	port                    *widget.Entry
+	redirect, redirectTitle *widget.Label
+	notes                   []*widget.Label // the guide's notes, shown as warnings
+	copyRedirect            *widget.Button
+	scopes                  *widget.Entry
+	tenant, issuer          *widget.Entry
+	fetch                   *widget.Button
+	discovered              *widget.Label
+	authURL, tokenURL       *widget.Entry
+	revokeURL, userinfoURL  *widget.Entry
+	problems                map[string]*widget.Label
+	save, test, remove      *widget.Button
+	status                  *statusLine
+	content                 fyne.CanvasObject
+	formBox, guideCard      fyne.CanvasObject // the form and its guide, for the layout tests
+	body                    *container.Scroll // holding both
 	// The last test authorization's steps and outcome, for tests.
 	testSteps   *fyne.Container
 	testOutcome *widget.Label
 	busy        bool // a change is running (see run)
+	testHint    *widget.Label
+	// initial holds the fields' values as the form started (see track); saved is set once
+	// a save succeeded, so the rebuilt form starts from what was saved, not from the edits.
+	initial map[string]string
+	saved   bool
 }
 
 func newIntegrationForm(p *integrationsPane, v core.IntegrationView) *integrationForm {
@@ -72,12 +80,14 @@ func newIntegrationForm(p *integrationsPane, v core.IntegrationView) *integratio
 	items = append(items, f.providerItems()...)
 	buttons := f.buttons()
 
-	// The form and the setup guide side by side, each scrolling on its own; the header and
+	// The form and the setup guide side by side when the window is wide, the guide under
+	// the form when it is narrow; one vertical scroll, never a sideways one. The header and
 	// the buttons stay in view.
-	split := container.NewHSplit(container.NewScroll(widget.NewForm(items...)), container.NewVScroll(f.guide()))
-	split.Offset = 0.55
-	f.content = container.NewBorder(header, container.NewVBox(f.status, buttons), nil, nil, split)
+	f.formBox, f.guideCard = widget.NewForm(items...), f.guide()
+	f.body = newSideOrStacked(f.formBox, f.guideCard)
+	f.content = container.NewBorder(header, container.NewVBox(f.status, buttons), nil, nil, f.body)
 	f.showClientType()
+	f.track()
 	return f
 }
 
@@ -125,9 +135,8 @@ func (f *integrationForm) redirectItem() *widget.FormItem {
 	v := f.view
 	f.port = widget.NewEntry()
 	f.port.SetPlaceHolder(fmt.Sprintf("%d to %d", core.MinFixedPort, core.MaxFixedPort))
-	f.redirect = widget.NewLabel("")
-	f.redirect.Wrapping = fyne.TextWrapBreak
-	f.redirect.TextStyle.Monospace = true
+	f.redirect = wrapped("")
+	f.redirectTitle = widget.NewLabel("Redirect URI to register:")
 	f.copyRedirect = widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {
 		f.p.u.fa.Clipboard().SetContent(f.redirect.Text)
 	})
@@ -139,7 +148,7 @@ func (f *integrationForm) redirectItem() *widget.FormItem {
 		}
 		f.showRedirect()
 	})
-	f.portMode.Horizontal = true
+	// One choice a line: side by side they made the form too wide for a 640-pixel window.
 	f.portMode.Required = true
 	if v.Port != 0 {
 		f.port.SetText(strconv.Itoa(v.Port))
@@ -185,9 +194,10 @@ func (f *integrationForm) providerItems() []*widget.FormItem {
 		f.issuer.SetPlaceHolder("https://idp.example.com")
 		f.fetch = widget.NewButtonWithIcon("Fetch", theme.DownloadIcon(), f.discover)
 		f.discovered = widget.NewLabel(endpointsText(v.AuthURL, v.TokenURL, v.RevokeURL, v.UserinfoURL))
-		f.discovered.Wrapping = fyne.TextWrapBreak
-		issuerRow := container.NewBorder(nil, nil, nil, f.fetch, f.issuer)
-		items = append(items, widget.NewFormItem("Issuer", f.field(core.FieldIssuer, container.NewVBox(issuerRow, f.discovered))))
+		f.discovered.Wrapping = fyne.TextWrapWord
+		// A Fetch error shows right under the issuer it is about, above the endpoints.
+		issuerRow := f.field(core.FieldIssuer, container.NewBorder(nil, nil, nil, f.fetch, f.issuer))
+		items = append(items, widget.NewFormItem("Issuer", container.NewVBox(issuerRow, f.discovered)))
 	case core.OAuth2:
 		entry := func(label, key, value, placeholder string) *widget.Entry {
 			e := widget.NewEntry()
@@ -210,11 +220,15 @@ func (f *integrationForm) buttons() fyne.CanvasObject {
 	f.test = widget.NewButtonWithIcon("Test authorization…", theme.MediaPlayIcon(), f.showTest)
 	f.remove = widget.NewButtonWithIcon("Remove…", theme.DeleteIcon(), f.confirmRemove)
 	f.remove.Importance = widget.DangerImportance
+	// Why Test authorization is off, beside it; it wraps so that it cannot widen the window.
+	f.testHint = wrapped("")
+	f.testHint.TextStyle.Italic = true
+	f.testHint.Hide()
 	if !f.view.Saved {
-		f.test.Disable()
 		f.remove.Disable()
 	}
-	return container.NewHBox(f.save, f.test, layoutSpacer(), f.remove)
+	// Centred, the buttons keep their height when the hint takes two lines.
+	return container.NewBorder(nil, nil, container.NewCenter(container.NewHBox(f.save, f.test)), container.NewCenter(f.remove), f.testHint)
 }
 
 // chosenType is the client type the form shows, "" where the provider offers no choice.
@@ -314,7 +328,7 @@ func (f *integrationForm) guide() fyne.CanvasObject {
 		box.Add(f.appType)
 	}
 	// The redirect URI comes first: it is what an admin copies, and it follows the port.
-	box.Add(container.NewBorder(nil, nil, widget.NewLabel("Redirect URI to register:"), f.copyRedirect))
+	box.Add(container.NewBorder(nil, nil, f.redirectTitle, f.copyRedirect))
 	box.Add(f.redirect)
 	for i, s := range g.Steps {
 		box.Add(wrapped(fmt.Sprintf("%d. %s", i+1, s)))
@@ -322,10 +336,14 @@ func (f *integrationForm) guide() fyne.CanvasObject {
 	if len(g.Scopes) > 0 {
 		box.Add(wrapped("Scopes to add: " + strings.Join(g.Scopes, ", ")))
 	}
+	// The notes are what goes wrong later (expiring tokens, a busy port, a review to pass):
+	// they read as warnings, not as the grey of something disabled.
 	for _, n := range g.Notes {
 		l := wrapped(n)
-		l.Importance = widget.LowImportance
-		box.Add(l)
+		l.Importance = widget.WarningImportance
+		f.notes = append(f.notes, l)
+		icon := widget.NewIcon(theme.NewWarningThemedResource(theme.WarningIcon()))
+		box.Add(container.NewBorder(nil, nil, container.NewVBox(icon), nil, l)) // the icon by the first line
 	}
 	return widget.NewCard("Setup guide", "", box)
 }
@@ -355,12 +373,17 @@ func (f *integrationForm) showRedirect() {
 	}
 	uri := f.view.RedirectURI(f.typedPort())
 	if uri == "" {
-		f.redirect.SetText("none: " + f.view.Provider.Name + " accepts any loopback port without registration")
-		f.copyRedirect.Disable()
+		// Nothing to copy: a sentence, without the Copy button or the URI's typewriter face.
+		f.redirectTitle.Hide()
+		f.copyRedirect.Hide()
+		f.redirect.TextStyle.Monospace = false
+		f.redirect.SetText("No redirect URI to register: " + f.view.Provider.Name + " accepts any loopback port.")
 		return
 	}
+	f.redirectTitle.Show()
+	f.copyRedirect.Show()
+	f.redirect.TextStyle.Monospace = true
 	f.redirect.SetText(uri)
-	f.copyRedirect.Enable()
 }
 
 func endpointsText(auth, token, revoke, userinfo string) string {

@@ -58,9 +58,14 @@ func newIntegrationsPane(u *UI) *integrationsPane {
 	p.list.OnSelected = func(id widget.ListItemID) {
 		p.u.used()
 		// reload selects the integration it has just shown again.
-		if id < len(p.items) && (p.form == nil || p.items[id].ID != p.selected) {
-			p.show(p.items[id])
+		if id >= len(p.items) || (p.form != nil && p.items[id].ID == p.selected) {
+			return
 		}
+		if p.form != nil && p.form.dirty() {
+			p.askBeforeSwitching(p.items[id])
+			return
+		}
+		p.show(p.items[id])
 	}
 	p.add = widget.NewButtonWithIcon("Add custom integration…", theme.ContentAddIcon(), p.showAdd)
 	p.detail = container.NewStack(container.NewCenter(widget.NewLabel("Choose an integration on the left.")))
@@ -113,16 +118,30 @@ func (p *integrationsPane) reload() {
 	})
 }
 
-// show puts the integration's guide and form on the right.
+// show puts the integration's guide and form on the right; the unsaved edits of the form it
+// replaces stay when it is the same integration's (reloaded after Enabled was ticked, say).
 func (p *integrationsPane) show(v core.IntegrationView) {
 	p.selected = v.ID
+	old := p.form
 	p.form = newIntegrationForm(p, v)
+	p.form.keepEdits(old)
 	p.detail.Objects = []fyne.CanvasObject{p.form.content}
 	p.detail.Refresh()
 }
 
+// showAdd asks for a new custom integration's name and kind, after asking about the unsaved
+// edits of the form on show, which the new integration replaces.
 func (p *integrationsPane) showAdd() {
 	p.u.used()
+	if p.form != nil && p.form.dirty() {
+		p.askBeforeAdding()
+		return
+	}
+	p.showAddDialog()
+}
+
+// showAddDialog is the Add dialog itself: a name and a kind.
+func (p *integrationsPane) showAddDialog() {
 	name := newDialogEntry()
 	kind := newDialogSelect([]string{"OpenID Connect", "OAuth 2.0"}, nil)
 	kind.SetSelected("OpenID Connect")
@@ -190,7 +209,11 @@ func (f *integrationForm) run(change func(ctx context.Context) error, after func
 	})
 }
 
-func (f *integrationForm) submit() {
+func (f *integrationForm) submit() { f.submitThen(nil) }
+
+// submitThen saves the form; then, if given, runs once the save succeeded, before the list
+// reloads.
+func (f *integrationForm) submitThen(then func()) {
 	in := f.input()
 	f.status.SetText("Saving…")
 	f.run(func(ctx context.Context) error {
@@ -207,6 +230,10 @@ func (f *integrationForm) submit() {
 		default:
 			f.showProblems(nil)
 			f.status.SetText("")
+			f.saved = true
+			if then != nil {
+				then()
+			}
 		}
 	})
 }
@@ -271,7 +298,7 @@ func (f *integrationForm) confirmRemove() {
 			return f.p.u.core.RemoveIntegration(ctx, f.p.u.session, v.ID, v.Sources > 0)
 		}, func(err error) {
 			if err == nil && v.Custom {
-				f.p.selected = ""
+				f.p.selected, f.p.form = "", nil
 				f.p.list.UnselectAll()
 				f.p.detail.Objects = []fyne.CanvasObject{container.NewCenter(widget.NewLabel("Choose an integration on the left."))}
 				f.p.detail.Refresh()

@@ -47,9 +47,7 @@ func (f *integrationForm) showTest() {
 			line += ": " + message(ev.Err)
 		}
 		fyne.Do(func() {
-			if len(steps.Objects) == 1 && steps.Objects[0].(*widget.Label).Text == "Starting…" {
-				steps.RemoveAll()
-			}
+			dropStarting(steps)
 			steps.Add(wrapped(line))
 			if ev.AuthURL != "" && authURL == "" {
 				authURL = ev.AuthURL
@@ -67,6 +65,7 @@ func (f *integrationForm) showTest() {
 				d.Hide()
 				return
 			}
+			dropStarting(steps) // where it ended before its first step, the outcome says why
 			linkRow.Hide()
 			button.SetText("Close")
 			button.SetIcon(theme.ConfirmIcon())
@@ -87,5 +86,12 @@ func showOutcome(outcome *widget.Label, report core.TestReport, err error) {
 	default:
 		outcome.Importance = widget.DangerImportance
 		outcome.SetText(message(err))
+	}
+}
+
+// dropStarting removes the "Starting…" placeholder from steps, once there is more to say.
+func dropStarting(steps *fyne.Container) {
+	if len(steps.Objects) == 1 && steps.Objects[0].(*widget.Label).Text == "Starting…" {
+		steps.RemoveAll()
 	}
 }

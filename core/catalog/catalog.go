@@ -230,6 +230,7 @@ func google() Provider {
 			Notes: []string{
 				"Google accepts any loopback port for Desktop clients; there is no redirect URI to register.",
 				"While the app's publishing status is \"Testing\", only listed test users can connect and their refresh tokens expire after 7 days; publish the app to lift both limits.",
+				"The drive.readonly scope is restricted: until Google has verified the app, people see an \"unverified app\" warning and at most 100 of them can connect.",
 				"A refresh token unused for about six months expires.",
 			},
 		},
@@ -345,6 +346,7 @@ func box() Provider {
 			Notes: []string{
 				"Box accepts any port for a loopback redirect URI.",
 				"Each refresh token works once and expires after 60 days unused.",
+				"In a company's Box account, an administrator may have to authorize or enable the app in the Admin Console before anyone else can connect.",
 			},
 		},
 	}

@@ -1,0 +1,260 @@
+package gui
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/medialake/connect/core"
+)
+
+// itemIndex is the list row of the integration with id.
+func itemIndex(t *testing.T, p *integrationsPane, id string) int {
+	t.Helper()
+	for i, v := range p.items {
+		if v.ID == id {
+			return i
+		}
+	}
+	t.Fatalf("%s is not in the list", id)
+	return -1
+}
+
+// Ticking Enabled saves the tick at once, and keeps what was typed but not saved.
+func TestEnabledKeepsUnsavedEdits(t *testing.T) {
+	f := newFixture(t, withCustomAndDropbox(t))
+	p, form := openIntegration(t, f, "dropbox")
+	form.scopes.SetText("sharing.read")
+	form.enabled.SetChecked(true)
+	f.ui.Wait()
+
+	v := f.integration(t, "dropbox")
+	if !v.Enabled {
+		t.Fatalf("ticking Enabled did not enable Dropbox; status %q", p.form.status.Text)
+	}
+	if got := strings.Join(v.Scopes, " "); strings.Contains(got, "sharing.read") {
+		t.Errorf("ticking Enabled saved the typed scopes too: %q", got)
+	}
+	if got := p.form.scopes.Text; got != "sharing.read" {
+		t.Errorf("scopes field = %q after ticking Enabled, want the unsaved edit kept", got)
+	}
+	if !p.form.enabled.Checked {
+		t.Error("the Enabled box is unticked again")
+	}
+}
+
+// Choosing another integration with unsaved edits asks: Cancel stays with the edits, Save
+// saves them and goes on, Discard drops them and goes on.
+func TestSwitchingWithUnsavedEditsAsks(t *testing.T) {
+	f := newFixture(t, withCustomAndDropbox(t))
+	p, form := openIntegration(t, f, "dropbox")
+	form.clientID.SetText("dbx-new")
+
+	p.list.Select(itemIndex(t, p, "google"))
+	tapInDialog(t, f, "Cancel")
+	if p.form.view.ID != "dropbox" || p.form.clientID.Text != "dbx-new" || p.selected != "dropbox" {
+		t.Fatalf("after Cancel: form of %s holding %q, selected %s; want Dropbox with the edit", p.form.view.ID, p.form.clientID.Text, p.selected)
+	}
+
+	p.list.Select(itemIndex(t, p, "google"))
+	tapInDialog(t, f, "Save")
+	f.ui.Wait()
+	if v := f.integration(t, "dropbox"); v.ClientID != "dbx-new" {
+		t.Errorf("Save saved client id %q, want dbx-new", v.ClientID)
+	}
+	if p.form.view.ID != "google" {
+		t.Fatalf("after Save the form shows %s, want google", p.form.view.ID)
+	}
+
+	p.form.clientID.SetText("123.apps.googleusercontent.com")
+	p.list.Select(itemIndex(t, p, "microsoft"))
+	tapInDialog(t, f, "Discard")
+	f.ui.Wait()
+	if p.form.view.ID != "microsoft" {
+		t.Errorf("after Discard the form shows %s, want microsoft", p.form.view.ID)
+	}
+	if v := f.integration(t, "google"); v.Saved {
+		t.Errorf("Discard saved Google: %+v", v)
+	}
+
+	// Adding an integration shows it in place of the form: that asks too.
+	p.form.clientID.SetText("ms-app")
+	test.Tap(p.add)
+	if got := dialogText(t, f.ui.win); !strings.Contains(got, "not saved") {
+		t.Fatalf("Add with unsaved edits shows %q, want the question", got)
+	}
+	tapInDialog(t, f, "Cancel")
+	if p.form.view.ID != "microsoft" || p.form.clientID.Text != "ms-app" {
+		t.Errorf("after Cancel: form of %s holding %q, want Microsoft with the edit", p.form.view.ID, p.form.clientID.Text)
+	}
+}
+
+// rect is an object's place in the window.
+type rect struct{ x, y, w, h float32 }
+
+// place finds o under the window's content, adding up the positions on the way; an object
+// not in the window is far off, so that it overlaps nothing and fits nowhere.
+func place(t *testing.T, w fyne.Window, o fyne.CanvasObject) rect {
+	t.Helper()
+	var find func(at fyne.Position, c fyne.CanvasObject) (fyne.Position, bool)
+	find = func(at fyne.Position, c fyne.CanvasObject) (fyne.Position, bool) {
+		at = at.Add(c.Position())
+		if c == o {
+			return at, true
+		}
+		var children []fyne.CanvasObject
+		switch c := c.(type) {
+		case *fyne.Container:
+			children = c.Objects
+		case fyne.Widget:
+			children = test.WidgetRenderer(c).Objects()
+		}
+		for _, child := range children {
+			if child.Visible() {
+				if p, ok := find(at, child); ok {
+					return p, true
+				}
+			}
+		}
+		return at, false
+	}
+	p, ok := find(fyne.Position{}, w.Content())
+	if !ok {
+		t.Fatalf("%T is not shown in the window", o)
+	}
+	return rect{p.X, p.Y, o.Size().Width, o.Size().Height}
+}
+
+// within is the part of r that shows through the scroll s.
+func (r rect) within(s rect) rect {
+	top, bottom := fyne.Max(r.y, s.y), fyne.Min(r.y+r.h, s.y+s.h)
+	return rect{r.x, top, r.w, fyne.Max(0, bottom-top)}
+}
+
+func (r rect) overlaps(o rect) bool {
+	return r.w > 0 && r.h > 0 && o.w > 0 && o.h > 0 && r.x < o.x+o.w && o.x < r.x+r.w && r.y < o.y+o.h && o.y < r.y+r.h
+}
+
+// The form fits the window at the default size and smaller: no field runs under the guide or
+// past the window, the fields stay wide enough to use, the guide goes under the form when
+// narrow, and a Fetch error shows right under the issuer.
+func TestIntegrationFormFitsTheWindow(t *testing.T) {
+	f := newFixture(t, withCustomAndDropbox(t))
+	p, _ := openIntegration(t, f, "google")
+	f.ui.home.tabs.Select(f.ui.home.adminTab) // on screen, Integrations first
+	oidc := customID(t, p, "Corporate SSO")
+	for _, size := range []fyne.Size{{Width: 1040, Height: 700}, {Width: 800, Height: 600}, {Width: 640, Height: 480}} {
+		f.ui.win.Resize(size)
+		for _, id := range []string{"google", "dropbox", "microsoft", oidc} {
+			form := freshForm(t, p, id)
+			guide := place(t, f.ui.win, form.guideCard).within(place(t, f.ui.win, form.body))
+			width := f.ui.win.Canvas().Size().Width // the window's, as wide as its content needs
+			fields := []fyne.CanvasObject{form.clientID, form.scopes, form.port, form.save, form.remove}
+			if form.fetch != nil {
+				fields = append(fields, form.fetch, form.issuer)
+			}
+			for _, o := range fields {
+				r := place(t, f.ui.win, o)
+				if r.overlaps(guide) || r.x+r.w > width {
+					t.Errorf("%v %s: a field at %+v runs under the guide at %+v or past the window", size, id, r, guide)
+				}
+				if e, ok := o.(*widget.Entry); ok && r.w < 200 {
+					t.Errorf("%v %s: a field %.0f wide (%q), too narrow to use", size, id, r.w, e.PlaceHolder)
+				}
+			}
+			// Everything can be scrolled to: the scroll knows how tall its content is.
+			content := form.body.Content
+			if need := form.guideCard.Position().Y + form.guideCard.Size().Height; content.MinSize().Height < need {
+				t.Errorf("%v %s: the scroll reaches %.0f down, the guide ends at %.0f", size, id, content.MinSize().Height, need)
+			}
+			box := place(t, f.ui.win, form.formBox)
+			switch size.Width {
+			case 1040:
+				if guide.x < box.x+box.w {
+					t.Errorf("%v %s: the guide at %+v is not beside the form at %+v", size, id, guide, box)
+				}
+			case 640:
+				if guide.y < box.y+box.h {
+					t.Errorf("%v %s: the guide at %+v is not under the form at %+v", size, id, guide, box)
+				}
+			}
+		}
+	}
+
+	form := freshForm(t, p, oidc)
+	form.issuer.SetText("https://127.0.0.1:1")
+	form.fetch.Tapped(nil)
+	f.ui.Wait()
+	form.content.Refresh() // the real window lays out on its next frame
+	problem := form.problems[core.FieldIssuer]
+	if !problem.Visible() {
+		t.Fatal("a failed Fetch shows no message next to the issuer")
+	}
+	issuer, msg, endpoints := place(t, f.ui.win, form.issuer), place(t, f.ui.win, problem), place(t, f.ui.win, form.discovered)
+	if msg.y < issuer.y+issuer.h || msg.y > endpoints.y {
+		t.Errorf("the Fetch error at %+v is not between the issuer at %+v and the endpoints at %+v", msg, issuer, endpoints)
+	}
+}
+
+// The guide's redirect line reads as a sentence where there is nothing to register, and the
+// notes read as warnings, not as disabled grey.
+func TestGuideRedirectSentenceAndWarnings(t *testing.T) {
+	f := newFixture(t, withCustomAndDropbox(t))
+	_, form := openIntegration(t, f, "google")
+	if form.copyRedirect.Visible() || form.redirect.TextStyle.Monospace || form.redirect.Wrapping != fyne.TextWrapWord {
+		t.Errorf("Google: Copy shown %v, monospace %v, wrapping %v; want no Copy, plain words wrapped at word ends",
+			form.copyRedirect.Visible(), form.redirect.TextStyle.Monospace, form.redirect.Wrapping)
+	}
+	if !strings.HasPrefix(form.redirect.Text, "No redirect URI to register") {
+		t.Errorf("Google's redirect line = %q, want a sentence", form.redirect.Text)
+	}
+	for _, id := range []string{"google", "dropbox", "box"} {
+		_, form = selectIntegration(t, f, id)
+		if len(form.notes) == 0 {
+			t.Errorf("%s: no notes in the guide", id)
+		}
+		for _, n := range form.notes {
+			if n.Importance != widget.WarningImportance {
+				t.Errorf("%s: note %q has importance %v, want a warning", id, n.Text, n.Importance)
+			}
+		}
+	}
+	_, form = selectIntegration(t, f, "dropbox")
+	if !form.copyRedirect.Visible() || form.copyRedirect.Disabled() || !form.redirect.TextStyle.Monospace {
+		t.Errorf("Dropbox: Copy shown %v disabled %v, monospace %v; want the URI to copy", form.copyRedirect.Visible(), form.copyRedirect.Disabled(), form.redirect.TextStyle.Monospace)
+	}
+}
+
+// Test authorization is off until it can work, and says what it waits for.
+func TestTestAuthorizationSaysWhatItWaitsFor(t *testing.T) {
+	f := newFixture(t, withCustomAndDropbox(t))
+	p, _ := openIntegration(t, f, "google")
+	oidc := customID(t, p, "Corporate SSO")
+	for _, c := range []struct {
+		name, id string
+		edit     func(form *integrationForm)
+		want     string // in the hint; "" for a test that can run
+	}{
+		{"custom, nothing entered", oidc, func(*integrationForm) {}, "client ID"},
+		{"custom, client ID typed", oidc, func(form *integrationForm) { form.clientID.SetText("cid") }, "Save the integration"},
+		{"preset never saved", "google", func(*integrationForm) {}, "client ID"},
+		{"saved and whole", "dropbox", func(*integrationForm) {}, ""},
+		{"saved, then edited", "dropbox", func(form *integrationForm) { form.scopes.SetText("x") }, "Save your changes"},
+	} {
+		form := freshForm(t, p, c.id)
+		c.edit(form)
+		hint := form.testHint.Text
+		if !form.testHint.Visible() {
+			hint = ""
+		}
+		switch {
+		case c.want == "" && (form.test.Disabled() || hint != ""):
+			t.Errorf("%s: Test disabled %v, hint %q; want it ready, no hint", c.name, form.test.Disabled(), hint)
+		case c.want != "" && (!form.test.Disabled() || !strings.Contains(hint, c.want)):
+			t.Errorf("%s: Test disabled %v, hint %q; want disabled, a hint with %q", c.name, form.test.Disabled(), hint, c.want)
+		}
+	}
+}

@@ -192,7 +192,8 @@ func (f *integrationForm) run(change func(ctx context.Context) error, after func
 
 func (f *integrationForm) submit() {
 	in := f.input()
-	f.status.SetText("Saving…")
+	f.showProblems(nil) // the last try's messages no longer hold while this one runs
+	f.status.Say(toneInfo, "Saving…")
 	f.run(func(ctx context.Context) error {
 		return f.p.u.core.SaveIntegration(ctx, f.p.u.session, in)
 	}, func(err error) {

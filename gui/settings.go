@@ -73,6 +73,7 @@ func parseMinutes(text string) (time.Duration, error) {
 
 func (p *settingsPane) submit() {
 	p.u.used()
+	p.status.SetText("") // the last try's message no longer holds while this one runs
 	d, err := parseMinutes(p.idle.Text)
 	if err != nil {
 		p.idleErr.SetText(capitalise(err.Error()) + ".")
@@ -94,12 +95,10 @@ func (p *settingsPane) submit() {
 				return
 			}
 			if err != nil {
-				p.status.Importance = widget.DangerImportance
 				p.status.SetText(message(err))
 				return
 			}
-			p.status.Importance = widget.SuccessImportance
-			p.status.SetText("Saved.")
+			p.status.Say(toneSuccess, "Saved.")
 		}
 	})
 }

@@ -1,0 +1,78 @@
+package gui
+
+import (
+	"slices"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+)
+
+// What the app remembers between runs, in Fyne's preferences (kept per app ID). A profile's
+// name is no secret: it is on the sign-in screen for anyone to read. Nothing else of a profile
+// is kept there, and never a passphrase.
+const (
+	prefWidth   = "window.width"
+	prefHeight  = "window.height"
+	prefProfile = "signin.profile"
+)
+
+var (
+	// defaultSize is the window's size on the first run.
+	defaultSize = fyne.NewSize(1040, 700)
+	// smallestSize is the least size restored: a window saved smaller (or a damaged
+	// preference) would open too small to use.
+	smallestSize = fyne.NewSize(640, 480)
+)
+
+// restoreSize gives the window the size it had when it was last closed.
+func (u *UI) restoreSize() {
+	p := u.fa.Preferences()
+	size := fyne.NewSize(
+		float32(p.FloatWithFallback(prefWidth, float64(defaultSize.Width))),
+		float32(p.FloatWithFallback(prefHeight, float64(defaultSize.Height))))
+	u.win.Resize(size.Max(smallestSize))
+}
+
+// saveSize remembers the window's size for the next start; the window's close calls it.
+func (u *UI) saveSize() {
+	size := u.win.Canvas().Size()
+	if size.Width <= 0 || size.Height <= 0 {
+		return
+	}
+	p := u.fa.Preferences()
+	p.SetFloat(prefWidth, float64(size.Width))
+	p.SetFloat(prefHeight, float64(size.Height))
+}
+
+// rememberProfile keeps the name of the profile that signed in last, to choose it next time.
+func (u *UI) rememberProfile(name string) {
+	u.fa.Preferences().SetString(prefProfile, name)
+}
+
+// preselect is the profile the sign-in screen chooses: the one asked for (a locked session's),
+// else the only one, else the one that signed in last if it still exists.
+func (u *UI) preselect(asked string, names []string) string {
+	switch {
+	case asked != "":
+		return asked
+	case len(names) == 1:
+		return names[0]
+	}
+	if last := u.fa.Preferences().String(prefProfile); slices.Contains(names, last) {
+		return last
+	}
+	return ""
+}
+
+// fitDialog sizes d to want, but never larger than the window: a dialog that does not fit
+// would otherwise hang over the window's edges, and the window is the person's to size.
+// Long texts in d wrap to the width it gets.
+func fitDialog(w fyne.Window, d dialog.Dialog, want fyne.Size) {
+	room := w.Canvas().Size().Subtract(fyne.NewSquareSize(4 * theme.Padding()))
+	if room.Width <= 0 || room.Height <= 0 { // not laid out yet
+		d.Resize(want)
+		return
+	}
+	d.Resize(want.Min(room))
+}

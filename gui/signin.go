@@ -116,6 +116,7 @@ func (u *UI) showSignIn(notice, profile string) {
 	s.progress.Hide()
 	s.profile.PlaceHolder = "Choose your profile"
 	s.profile.OnChanged = func(name string) {
+		s.pass.SetText("") // typed for the profile chosen before
 		u.checkLockOut(s, name)
 		u.win.Canvas().Focus(s.pass)
 	}

@@ -343,7 +343,7 @@ func formDialog(w fyne.Window, title, confirm string, items []*widget.FormItem, 
 	cancel := newDialogButton("Cancel", theme.CancelIcon(), hide, hide)
 	body := container.NewVBox(form, problem, container.NewHBox(layoutSpacer(), cancel, ok))
 	d = dialog.NewCustomWithoutButtons(title, body, w)
-	fitDialog(w, d, fyne.NewSize(520, body.MinSize().Height+80))
+	d.Resize(fyne.NewSize(520, body.MinSize().Height+80))
 	escapeCloses(w, d, hide)
 	return d
 }

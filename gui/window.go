@@ -4,8 +4,6 @@ import (
 	"slices"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/theme"
 )
 
 // What the app remembers between runs, in Fyne's preferences (kept per app ID). A profile's
@@ -63,16 +61,4 @@ func (u *UI) preselect(asked string, names []string) string {
 		return last
 	}
 	return ""
-}
-
-// fitDialog sizes d to want, but never larger than the window: a dialog that does not fit
-// would otherwise hang over the window's edges, and the window is the person's to size.
-// Long texts in d wrap to the width it gets.
-func fitDialog(w fyne.Window, d dialog.Dialog, want fyne.Size) {
-	room := w.Canvas().Size().Subtract(fyne.NewSquareSize(4 * theme.Padding()))
-	if room.Width <= 0 || room.Height <= 0 { // not laid out yet
-		d.Resize(want)
-		return
-	}
-	d.Resize(want.Min(room))
 }

@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/medialake/connect/core"
 )
@@ -52,8 +51,9 @@ func TestWindowRemembersSizeAndProfile(t *testing.T) {
 	}
 }
 
-// The screens fit in a 640×480 window: a part wider than the window makes the window grow
-// (Fyne widens it to its content when a dialog opens). A dialog is made to fit in the window.
+// The screens fit in a 640×480 window. A screen wider than the window makes the window grow:
+// Fyne fits the window to its content's least size when a dialog opens. (The dialogs
+// themselves Fyne keeps inside the window.)
 func TestScreensAndDialogsFitASmallWindow(t *testing.T) {
 	f := newFixture(t, adminAndWriter(t))
 	small := fyne.NewSize(640, 480)
@@ -70,14 +70,4 @@ func TestScreensAndDialogsFitASmallWindow(t *testing.T) {
 		}
 	}
 
-	f.ui.win.Resize(fyne.NewSize(480, 360)) // smaller than a dialog would like
-	f.ui.showChangePassphrase()
-	room := f.ui.win.Canvas().Size()
-	pop, ok := f.ui.win.Canvas().Overlays().Top().(*widget.PopUp)
-	if !ok {
-		t.Fatal("no dialog shown")
-	}
-	if got := pop.Content.Size(); got.Width > room.Width || got.Height > room.Height {
-		t.Errorf("the dialog is %v, larger than the window's %v", got, room)
-	}
 }

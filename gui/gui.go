@@ -59,7 +59,10 @@ func New(fa fyne.App, c *core.App, deps Deps) *UI {
 	}
 	u := &UI{fa: fa, core: c, deps: deps, win: fa.NewWindow(Title), quit: make(chan struct{})}
 	u.restoreSize()
-	fa.Lifecycle().SetOnStopped(u.saveSize) // on Quit and on closing the window alike
+	u.win.SetCloseIntercept(func() {
+		u.saveSize()
+		u.win.Close()
+	})
 	if dc, ok := u.win.Canvas().(desktop.Canvas); ok {
 		dc.SetOnKeyDown(func(*fyne.KeyEvent) { u.used() })
 	}
@@ -189,7 +192,8 @@ func (u *UI) typedSinceLastCheck() bool {
 	return changed
 }
 
-// RunIdleTimer checks the idle lock every few seconds until the app quits.
+// RunIdleTimer checks the idle lock every few seconds until the app quits, and keeps the
+// window's size for the next start.
 func (u *UI) RunIdleTimer() {
 	go func() {
 		t := time.NewTicker(5 * time.Second)
@@ -199,7 +203,10 @@ func (u *UI) RunIdleTimer() {
 			case <-u.quit:
 				return
 			case <-t.C:
-				fyne.Do(u.CheckIdle)
+				fyne.Do(func() {
+					u.CheckIdle()
+					u.saveSize()
+				})
 			}
 		}
 	}()

@@ -10,8 +10,7 @@ import (
 // name is no secret: it is on the sign-in screen for anyone to read. Nothing else of a profile
 // is kept there, and never a passphrase.
 const (
-	prefWidth   = "window.width"
-	prefHeight  = "window.height"
+	prefSize    = "window.size" // width, height: one value, so that one write saves both
 	prefProfile = "signin.profile"
 )
 
@@ -25,22 +24,27 @@ var (
 
 // restoreSize gives the window the size it had when it was last closed.
 func (u *UI) restoreSize() {
-	p := u.fa.Preferences()
-	size := fyne.NewSize(
-		float32(p.FloatWithFallback(prefWidth, float64(defaultSize.Width))),
-		float32(p.FloatWithFallback(prefHeight, float64(defaultSize.Height))))
+	size := defaultSize
+	if wh := u.fa.Preferences().FloatList(prefSize); len(wh) == 2 {
+		size = fyne.NewSize(float32(wh[0]), float32(wh[1]))
+	}
 	u.win.Resize(size.Max(smallestSize))
 }
 
-// saveSize remembers the window's size for the next start; the window's close calls it.
+// saveSize remembers the window's size for the next start, when it has changed. Fyne tells
+// of no resize, and a Quit from the menu skips the close intercept, so the idle ticker calls
+// it as well as closing the window does.
 func (u *UI) saveSize() {
 	size := u.win.Canvas().Size()
 	if size.Width <= 0 || size.Height <= 0 {
 		return
 	}
+	wh := []float64{float64(size.Width), float64(size.Height)}
 	p := u.fa.Preferences()
-	p.SetFloat(prefWidth, float64(size.Width))
-	p.SetFloat(prefHeight, float64(size.Height))
+	if old := p.FloatList(prefSize); len(old) == 2 && old[0] == wh[0] && old[1] == wh[1] {
+		return
+	}
+	p.SetFloatList(prefSize, wh)
 }
 
 // rememberProfile keeps the name of the profile that signed in last, to choose it next time.

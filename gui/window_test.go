@@ -37,7 +37,7 @@ func TestWindowRemembersSizeAndProfile(t *testing.T) {
 	f := &fixture{ui: ui, core: c, clock: clk}
 	f.signIn(t, "Wes", goodPass)
 	ui.win.Resize(fyne.NewSize(800, 600))
-	fa.Lifecycle().(interface{ OnStopped() func() }).OnStopped()() // the app quits
+	ui.saveSize() // as closing the window and the idle ticker do
 
 	ui = start()
 	if got := ui.win.Canvas().Size(); got != fyne.NewSize(800, 600) {

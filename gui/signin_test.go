@@ -40,8 +40,7 @@ func TestLockOutBelongsToItsProfile(t *testing.T) {
 	f.lockOut(t, "Wes")
 	s := f.ui.signIn
 
-	s.profile.SetSelected("Ada")
-	f.ui.Wait()
+	f.choose("Ada")
 	if s.button.Disabled() {
 		t.Fatal("Sign in stays disabled for Ada while Wes is locked out")
 	}
@@ -49,14 +48,12 @@ func TestLockOutBelongsToItsProfile(t *testing.T) {
 		t.Errorf("Ada's sign-in shows %q, which is about Wes", s.status.Text)
 	}
 
-	s.profile.SetSelected("Wes")
-	f.ui.Wait()
+	f.choose("Wes")
 	if !s.button.Disabled() || !strings.Contains(s.status.Text, "left)") {
 		t.Errorf("back on Wes: button disabled %t, status %q; want his countdown", s.button.Disabled(), s.status.Text)
 	}
 
-	s.profile.SetSelected("Ada")
-	f.ui.Wait()
+	f.choose("Ada")
 	f.signIn(t, "Ada", goodPass)
 	if f.ui.home == nil {
 		t.Fatalf("Ada could not sign in while Wes is locked out: %q", s.status.Text)

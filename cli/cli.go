@@ -219,7 +219,9 @@ func (r *runner) addGlobals(fs *flag.FlagSet) {
 	def("home", func() {
 		fs.StringVar(&r.global.home, "home", r.global.home, "workspace `DIR` (default $"+core.HomeEnv+", else the user's config folder)")
 	})
-	def("user", func() { fs.StringVar(&r.global.user, "user", r.global.user, "sign in as `NAME`") })
+	def("user", func() {
+		fs.StringVar(&r.global.user, "user", r.global.user, "sign in as `NAME` (may be left out when the workspace has one profile)")
+	})
 	def("passphrase-file", func() {
 		fs.StringVar(&r.global.passFile, "passphrase-file", r.global.passFile,
 			"read your passphrase from `FILE` (- for standard input); otherwise it is asked on the terminal")
@@ -313,7 +315,9 @@ func (r *runner) signIn() (*core.App, *access.Session, error) {
 		return nil, nil, errNoUsers
 	}
 	if r.global.user == "" {
-		return nil, nil, usagef("say who you are with --user NAME")
+		if r.global.user, err = r.onlyProfile(app); err != nil {
+			return nil, nil, err
+		}
 	}
 	pass, err := r.passphrase("Passphrase for " + r.global.user + ": ")
 	if err != nil {
@@ -328,6 +332,19 @@ func (r *runner) signIn() (*core.App, *access.Session, error) {
 	}
 	r.signInPass = pass
 	return app, s, nil
+}
+
+// onlyProfile is the name to sign in with when --user is left out: the workspace's one active
+// profile; with more than one, the person must say who they are.
+func (r *runner) onlyProfile(app *core.App) (string, error) {
+	names, err := app.Profiles(r.ctx)
+	if err != nil {
+		return "", err
+	}
+	if len(names) != 1 {
+		return "", usagef("say who you are with --user NAME")
+	}
+	return names[0], nil
 }
 
 // parseAndSignIn parses a command's options and its want positional arguments, then signs in,

@@ -521,3 +521,23 @@ func TestKeychainUnavailable(t *testing.T) {
 		t.Errorf("got %v\nwant exit %d saying the keychain is not available", r, ExitKeychain)
 	}
 }
+
+// --user may be left out while the workspace has one active profile; with more, the person
+// is asked to say who they are.
+func TestUserLeftOutWithOneProfile(t *testing.T) {
+	w := newWorkspace(t)
+	w.must(w.run("init", "root", "--passphrase-file", w.passFile("root")))
+	r := w.must(w.run("--passphrase-file", w.passFile("root"), "users", "list"))
+	if !strings.Contains(r.stdout, "root") {
+		t.Errorf("users list without --user: %v; want root signed in", r)
+	}
+
+	w.must(w.as("root", "users", "add", "wendy", "--new-passphrase-file", w.passFile("wendy")))
+	r = w.run("--passphrase-file", w.passFile("root"), "users", "list")
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "--user NAME") {
+		t.Errorf("without --user among two profiles: %v; want the usage error that asks for --user", r)
+	}
+
+	w.must(w.as("root", "users", "disable", "wendy")) // one active profile again
+	w.must(w.run("--passphrase-file", w.passFile("root"), "users", "list"))
+}

@@ -33,7 +33,7 @@ func (r *runner) overview(w io.Writer, group string) {
 }
 
 const globalHelp = `  --home DIR              workspace folder (default $MEDIALAKE_CONNECT_HOME, else the user's config folder)
-  --user NAME             sign in as NAME
+  --user NAME             sign in as NAME; may be left out when the workspace has one profile
   --passphrase-file FILE  read your passphrase from FILE (- for standard input); otherwise it is
                           asked on the terminal. A passphrase is never taken as an argument.
   -v                      also log to the terminal

@@ -188,3 +188,21 @@ func (a *App) wrongPassphrase(ctx context.Context, u store.User, action access.A
 	}
 	return fmt.Errorf("%s %q: %w", action, u.Name, access.ErrWrongPassphrase)
 }
+
+// LockedUntil tells until when sign-in for the named profile is closed after too many wrong
+// passphrases; the zero time means it is open (or there is no such profile, which sign-in
+// itself reports). The lock-out belongs to one profile: the sign-in screen asks each time
+// another profile is chosen, so that one person's lock-out never holds back another.
+func (a *App) LockedUntil(ctx context.Context, name string) (time.Time, error) {
+	u, err := store.UserByName(ctx, a.db, typedName(name))
+	if errors.Is(err, store.ErrNotFound) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("sign-in lock-out of %q: %w", typedName(name), err)
+	}
+	if !a.now().Before(u.LockedUntil) {
+		return time.Time{}, nil
+	}
+	return u.LockedUntil, nil
+}

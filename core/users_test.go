@@ -600,3 +600,26 @@ func TestMayInherit(t *testing.T) {
 		}
 	}
 }
+
+// The lock-out belongs to the profile whose passphrase was wrong: another profile stays open,
+// and the locked one opens again at its time.
+func TestLockedUntilPerProfile(t *testing.T) {
+	ctx := context.Background()
+	tm := newTeam(t)
+	for i := 0; i < access.FreeFailures; i++ {
+		tm.app.SignIn(ctx, "wendy", secret("not the passphrase"))
+	}
+	until, err := tm.app.LockedUntil(ctx, "wendy")
+	if err != nil || until.Sub(tm.clk.Now()) != access.FirstDelay {
+		t.Fatalf("LockedUntil(wendy) = %v, %v; want now+%v", until, err, access.FirstDelay)
+	}
+	for _, name := range []string{"root", "nobody"} {
+		if until, err := tm.app.LockedUntil(ctx, name); err != nil || !until.IsZero() {
+			t.Errorf("LockedUntil(%s) = %v, %v; want open", name, until, err)
+		}
+	}
+	tm.clk.Advance(access.FirstDelay)
+	if until, err := tm.app.LockedUntil(ctx, "wendy"); err != nil || !until.IsZero() {
+		t.Errorf("LockedUntil(wendy) at the end of the wait = %v, %v; want open", until, err)
+	}
+}

@@ -5,7 +5,6 @@ package gui
 
 import (
 	"context"
-	"fmt"
 	"hash/fnv"
 	"slices"
 	"strings"
@@ -59,7 +58,11 @@ func New(fa fyne.App, c *core.App, deps Deps) *UI {
 		deps.Now = time.Now
 	}
 	u := &UI{fa: fa, core: c, deps: deps, win: fa.NewWindow(Title), quit: make(chan struct{})}
-	u.win.Resize(fyne.NewSize(1040, 700))
+	u.restoreSize()
+	u.win.SetCloseIntercept(func() {
+		u.saveSize()
+		u.win.Close()
+	})
 	if dc, ok := u.win.Canvas().(desktop.Canvas); ok {
 		dc.SetOnKeyDown(func(*fyne.KeyEvent) { u.used() })
 	}
@@ -125,6 +128,7 @@ func (u *UI) used() {
 func (u *UI) signedIn(s *access.Session) {
 	u.dropHeld()
 	u.session = s
+	u.rememberProfile(s.Name)
 	u.first, u.signIn = nil, nil
 	u.home = newHomeScreen(u)
 	u.win.SetMainMenu(u.mainMenu())
@@ -188,7 +192,8 @@ func (u *UI) typedSinceLastCheck() bool {
 	return changed
 }
 
-// RunIdleTimer checks the idle lock every few seconds until the app quits.
+// RunIdleTimer checks the idle lock every few seconds until the app quits, and keeps the
+// window's size for the next start.
 func (u *UI) RunIdleTimer() {
 	go func() {
 		t := time.NewTicker(5 * time.Second)
@@ -198,7 +203,10 @@ func (u *UI) RunIdleTimer() {
 			case <-u.quit:
 				return
 			case <-t.C:
-				fyne.Do(u.CheckIdle)
+				fyne.Do(func() {
+					u.CheckIdle()
+					u.saveSize()
+				})
 			}
 		}
 	}()
@@ -222,8 +230,8 @@ func (u *UI) RunMaintenance(every time.Duration) {
 	}()
 }
 
-// maintained shows what an upkeep run found: the offline part of the status line, and the
-// sources' new states.
+// maintained shows what an upkeep run found: a failure in the status line, else the sources'
+// new states, which also tell the status line's offline part (see showOffline).
 func (u *UI) maintained(rep core.MaintainReport, err error) {
 	if u.home == nil {
 		return
@@ -233,14 +241,16 @@ func (u *UI) maintained(rep core.MaintainReport, err error) {
 		u.home.network.Show()
 		return
 	}
-	if rep.StillOffline > 0 {
-		u.home.network.SetText(fmt.Sprintf("Offline: %s cannot reach their provider", sources(rep.StillOffline)))
-		u.home.network.Show()
-	} else {
-		u.home.network.Hide()
-	}
-	if rep.Revoked+rep.KeptAlive+rep.BackOnline+rep.NeedsReconnect > 0 {
+	changed := rep.Revoked+rep.KeptAlive+rep.BackOnline+rep.NeedsReconnect > 0
+	if changed || rep.StillOffline > 0 || u.home.network.Visible() {
 		u.home.sources.reload(0)
+	}
+}
+
+// sourcesShown is told of every sources list the Sources pane loads.
+func (u *UI) sourcesShown(list []core.Source) {
+	if u.home != nil {
+		u.home.showOffline(list)
 	}
 }
 

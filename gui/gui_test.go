@@ -80,9 +80,20 @@ func (f *fixture) signIn(t *testing.T, name, pass string) {
 	if s == nil {
 		t.Fatal("the sign-in screen is not shown")
 	}
-	s.profile.SetSelected(name)
+	f.choose(name)
 	test.Type(s.pass, pass)
 	test.Tap(s.button)
+	f.ui.Wait()
+}
+
+// choose chooses a profile on the sign-in screen and waits for what that starts (a look at
+// its lock-out). Choosing reports the change before the widget has redrawn itself, so the
+// background's answer waits until then, as it does in the real app, where it runs on Fyne's
+// goroutine.
+func (f *fixture) choose(name string) {
+	f.ui.reportMu.Lock()
+	f.ui.signIn.profile.SetSelected(name)
+	f.ui.reportMu.Unlock()
 	f.ui.Wait()
 }
 

@@ -2,6 +2,7 @@ package gui
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -68,11 +69,14 @@ func newHomeScreen(u *UI) *homeScreen {
 	h.keychainWhy = widget.NewButtonWithIcon("Why?", theme.HelpIcon(), nil)
 	h.keychainWhy.Importance = widget.LowImportance
 	h.keychainWhy.Hide()
+	// The offline notice has a row of its own and wraps: in the status row, a long one would
+	// widen the window.
 	h.network = widget.NewLabel("")
 	h.network.Importance = widget.WarningImportance
+	h.network.Wrapping = fyne.TextWrapWord
 	h.network.Hide()
-	status := container.NewHBox(h.who, widget.NewSeparator(), h.keychain, h.keychainWhy, h.network, layout.NewSpacer(), lock)
-	h.content = container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), status), nil, nil, h.tabs)
+	status := container.NewHBox(h.who, widget.NewSeparator(), h.keychain, h.keychainWhy, layout.NewSpacer(), lock)
+	h.content = container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), h.network, status), nil, nil, h.tabs)
 	h.probeKeychain(u)
 	return h
 }
@@ -91,6 +95,24 @@ func (h *homeScreen) showTab(n int) {
 	h.admin.SelectIndex(n - 1)
 }
 
+// showOffline tells, in the status line, how many of the sources in list cannot reach their
+// provider. The sources pane calls it with every list it loads, so the notice goes as soon as
+// a source is back, whoever brought it back: the upkeep or a person's Refresh.
+func (h *homeScreen) showOffline(list []core.Source) {
+	n := 0
+	for _, src := range list {
+		if src.Status == core.StatusOffline {
+			n++
+		}
+	}
+	if n == 0 {
+		h.network.Hide()
+		return
+	}
+	h.network.SetText(fmt.Sprintf("Offline: %s cannot reach their provider", sources(n)))
+	h.network.Show()
+}
+
 // probeKeychain fills the status line's keychain part; it reads no secret.
 func (h *homeScreen) probeKeychain(u *UI) {
 	if u.deps.Probe == nil {
@@ -105,14 +127,14 @@ func (h *homeScreen) probeKeychain(u *UI) {
 		return func() {
 			if err != nil {
 				h.keychain.SetText("Keychain: unavailable")
-				h.keychain.Importance = widget.DangerImportance
+				h.keychain.Importance = toneError.importance()
 				h.keychainWhy.OnTapped = func() {
 					showInfo(u.win, "Keychain unavailable", "Secrets cannot be saved or used until the keychain answers.\n\n"+message(err))
 				}
 				h.keychainWhy.Show()
 			} else {
 				h.keychain.SetText("Keychain: reachable")
-				h.keychain.Importance = widget.SuccessImportance
+				h.keychain.Importance = toneSuccess.importance()
 			}
 			h.keychain.Refresh()
 		}
@@ -133,6 +155,7 @@ func (u *UI) showChangePassphrase() {
 			return
 		}
 		busy = true
+		problem.SetText("") // the last try's error no longer holds while this one runs
 		s := u.session
 		oldS, passS, confirmS := core.NewSecret(old.Text), core.NewSecret(pass.Text), core.NewSecret(confirm.Text)
 		u.background(func(ctx context.Context) func() {

@@ -420,15 +420,21 @@ func (f *integrationForm) input() core.IntegrationInput {
 	return in
 }
 
-// showProblems puts each field's message under it and clears the others.
+// showProblems puts each field's message under it and clears the others. Once no field has
+// one, a status that points to them goes too.
 func (f *integrationForm) showProblems(fields map[string]string) {
+	shown := false
 	for key, l := range f.problems {
 		if msg := fields[key]; msg != "" {
 			l.SetText(msg)
 			l.Show()
+			shown = true
 		} else {
 			l.SetText("")
 			l.Hide()
 		}
+	}
+	if !shown && f.status.Text == words[core.ReasonInvalid] {
+		f.status.SetText("")
 	}
 }

@@ -215,7 +215,8 @@ func (f *integrationForm) submit() { f.submitThen(nil) }
 // reloads.
 func (f *integrationForm) submitThen(then func()) {
 	in := f.input()
-	f.status.SetText("Saving…")
+	f.showProblems(nil) // the last try's messages no longer hold while this one runs
+	f.status.Say(toneInfo, "Saving…")
 	f.run(func(ctx context.Context) error {
 		return f.p.u.core.SaveIntegration(ctx, f.p.u.session, in)
 	}, func(err error) {

@@ -488,3 +488,34 @@ func TestTestAuthorizationThroughTheForm(t *testing.T) {
 		t.Errorf("outcome = %q, want the provider's invalid_client and the wrong-secret cause", out)
 	}
 }
+
+// Messages belong to one try: a new save starts without the last one's field messages, and
+// "Some fields need attention" goes once no field has a message, here after a good Fetch.
+func TestFieldMessagesDoNotOutliveTheirTry(t *testing.T) {
+	srv := authtest.New(t)
+	f := newFixture(t, withCustomAndDropbox(t))
+	p, _ := openIntegration(t, f, "google")
+	_, form := selectIntegration(t, f, customID(t, p, "Corporate SSO"))
+	form.issuer.SetText("not an address")
+	test.Tap(form.save)
+	f.ui.Wait()
+	if !form.problems[core.FieldIssuer].Visible() || form.status.Text != words[core.ReasonInvalid] {
+		t.Fatalf("a bad issuer: issuer message shown %t, status %q", form.problems[core.FieldIssuer].Visible(), form.status.Text)
+	}
+
+	f.ui.reportMu.Lock() // the save's answer waits: what shows while it runs
+	test.Tap(form.save)
+	stale := form.problems[core.FieldIssuer].Visible()
+	f.ui.reportMu.Unlock()
+	f.ui.Wait()
+	if stale {
+		t.Error("the last try's issuer message shows while the next save runs")
+	}
+
+	form.issuer.SetText(srv.Issuer())
+	test.Tap(form.fetch)
+	f.ui.Wait()
+	if form.problems[core.FieldIssuer].Visible() || form.status.Visible() {
+		t.Errorf("after a good Fetch: issuer message %q, status %q; want neither", form.problems[core.FieldIssuer].Text, form.status.Text)
+	}
+}

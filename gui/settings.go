@@ -31,12 +31,13 @@ func newSettingsPane(u *UI) *settingsPane {
 	p.idle.SetPlaceHolder("15")
 	p.idle.OnSubmitted = func(string) { p.submit() }
 	p.idleErr.Hide()
-	p.keepAlive = widget.NewCheck("Keep unused connections alive: refresh tokens before the provider lets them expire", nil)
+	// A short label: a check box does not wrap, and a long one would widen the window.
+	p.keepAlive = widget.NewCheck("Keep unused connections alive", nil)
 	p.save = widget.NewButtonWithIcon("Save settings", theme.DocumentSaveIcon(), p.submit)
 	p.save.Importance = widget.HighImportance
 	help := widget.NewLabel(fmt.Sprintf("The app returns to the sign-in screen after this many minutes without use "+
 		"(%d to %d). Box refresh tokens die after 60 days unused, Microsoft's after 90, Google's after about six months: "+
-		"with keep-alive on, the running app refreshes them in time.", int(core.MinIdleLock.Minutes()), int(core.MaxIdleLock.Minutes())))
+		"with keep-alive on, the running app refreshes them before the provider lets them expire.", int(core.MinIdleLock.Minutes()), int(core.MaxIdleLock.Minutes())))
 	help.Wrapping = fyne.TextWrapWord
 	form := widget.NewForm(
 		widget.NewFormItem("Idle lock (minutes)", container.NewVBox(p.idle, p.idleErr)),
@@ -73,6 +74,7 @@ func parseMinutes(text string) (time.Duration, error) {
 
 func (p *settingsPane) submit() {
 	p.u.used()
+	p.status.SetText("") // the last try's message no longer holds while this one runs
 	d, err := parseMinutes(p.idle.Text)
 	if err != nil {
 		p.idleErr.SetText(capitalise(err.Error()) + ".")
@@ -94,12 +96,10 @@ func (p *settingsPane) submit() {
 				return
 			}
 			if err != nil {
-				p.status.Importance = widget.DangerImportance
 				p.status.SetText(message(err))
 				return
 			}
-			p.status.Importance = widget.SuccessImportance
-			p.status.SetText("Saved.")
+			p.status.Say(toneSuccess, "Saved.")
 		}
 	})
 }

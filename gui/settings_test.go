@@ -2,13 +2,16 @@ package gui
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/medialake/connect/core"
+	"github.com/medialake/connect/core/store"
 )
 
 func TestSettingsPaneValidatesAndSaves(t *testing.T) {
@@ -51,16 +54,52 @@ func TestSettingsPaneValidatesAndSaves(t *testing.T) {
 	}
 }
 
-func TestMaintenanceReportReachesStatusLine(t *testing.T) {
+// The status line's offline notice follows the sources: it shows what the upkeep found, and
+// goes as soon as the sources are back, also when a person's Refresh brought them back.
+func TestOfflineNoticeGoesWhenSourcesAreBack(t *testing.T) {
+	w := newSourcesWorkspace(t)
+	w.addIntegration(t, "files", "https://idp.example/authorize", "https://idp.example/token", "https://idp.example/me")
+	w.addSources(t, "files", "Wes", 2, core.StatusOffline, "dial tcp: connection refused")
+	w.signIn(t, "Ada", goodPass)
+	w.ui.maintained(core.MaintainReport{StillOffline: 2}, nil)
+	w.ui.Wait()
+	if n := w.ui.home.network; !n.Visible() || !strings.Contains(n.Text, "2 sources cannot reach") {
+		t.Fatalf("network part = %q (shown %t), want the offline count", n.Text, n.Visible())
+	}
+
+	w.withDB(t, func(ctx context.Context, tx *sql.Tx) error {
+		list, err := store.Sources(ctx, tx, store.SourceFilter{})
+		for _, src := range list {
+			if err == nil {
+				err = store.UpdateSourceStatus(ctx, tx, src.ID, core.StatusConnected, "", w.clock.Now())
+			}
+		}
+		return err
+	})
+	w.pane(t).reload(0) // as after Refresh
+	w.ui.Wait()
+	if n := w.ui.home.network; n.Visible() {
+		t.Errorf("the offline notice %q stays after every source came back", n.Text)
+	}
+}
+
+// A form's message belongs to one try: the next one starts without it.
+func TestSettingsMessageClearedWhenSaving(t *testing.T) {
 	f := newFixture(t, adminAndWriter(t))
 	f.signIn(t, "Ada", goodPass)
-	f.ui.maintained(core.MaintainReport{StillOffline: 2}, nil)
-	if n := f.ui.home.network; !n.Visible() || !strings.Contains(n.Text, "2 sources cannot reach") {
-		t.Errorf("network part = %q (shown %t), want the offline count", n.Text, n.Visible())
-	}
-	f.ui.maintained(core.MaintainReport{BackOnline: 2}, nil)
+	f.ui.home.showTab(4)
 	f.ui.Wait()
-	if f.ui.home.network.Visible() {
-		t.Error("the offline notice stays after every source came back")
+	p := f.ui.home.settings
+	p.status.SetText("An earlier failure.")
+	p.idle.SetText("99999")
+	test.Tap(p.save)
+	if p.status.Visible() {
+		t.Errorf("a new try still shows %q", p.status.Text)
+	}
+	p.idle.SetText("20")
+	test.Tap(p.save)
+	f.ui.Wait()
+	if p.status.Text != "Saved." || p.status.Importance != widget.SuccessImportance {
+		t.Errorf("status = %q (importance %v), want Saved. in the success colour", p.status.Text, p.status.Importance)
 	}
 }

@@ -98,6 +98,12 @@ type signInScreen struct {
 	button   *widget.Button
 	status   *statusLine
 	progress *widget.ProgressBarInfinite
+
+	// A lock-out belongs to one profile: choosing another stops the countdown shown (lockGen
+	// tells a countdown that it is outdated) and asks core about the new one.
+	lockGen   int
+	lockShown bool        // the status line shows a lock-out or its end
+	tick      func() bool // the countdown's step while one runs, for tests; true: it has ended
 }
 
 func (u *UI) showSignIn(notice, profile string) {
@@ -109,11 +115,15 @@ func (u *UI) showSignIn(notice, profile string) {
 	}
 	s.progress.Hide()
 	s.profile.PlaceHolder = "Choose your profile"
-	s.profile.OnChanged = func(string) { u.win.Canvas().Focus(s.pass) }
+	s.profile.OnChanged = func(name string) {
+		s.pass.SetText("") // typed for the profile chosen before
+		u.checkLockOut(s, name)
+		u.win.Canvas().Focus(s.pass)
+	}
 	s.button = widget.NewButtonWithIcon("Sign in", theme.LoginIcon(), func() { u.doSignIn(s) })
 	s.button.Importance = widget.HighImportance
 	s.pass.OnSubmitted = func(string) { u.doSignIn(s) }
-	s.status.SetText(notice)
+	s.status.Say(toneInfo, notice)
 
 	form := widget.NewForm(widget.NewFormItem("Profile", s.profile), widget.NewFormItem("Passphrase", s.pass))
 	u.signIn = s
@@ -128,12 +138,32 @@ func (u *UI) showSignIn(notice, profile string) {
 				return
 			}
 			s.profile.SetOptions(names)
-			if profile == "" && len(names) == 1 {
-				profile = names[0]
-			}
+			profile = u.preselect(profile, names)
 			if profile != "" {
 				s.profile.SetSelected(profile)
 			}
+		}
+	})
+}
+
+// checkLockOut shows the chosen profile's own lock-out, if any: another profile's countdown
+// stops and its message goes, and Sign in is enabled unless this profile is locked out.
+func (u *UI) checkLockOut(s *signInScreen, name string) {
+	s.lockGen++
+	s.tick = nil
+	if s.lockShown {
+		s.lockShown = false
+		s.status.SetText("")
+	}
+	s.button.Enable()
+	gen := s.lockGen
+	u.background(func(ctx context.Context) func() {
+		until, err := u.core.LockedUntil(ctx, name)
+		return func() {
+			if err != nil || until.IsZero() || s.lockGen != gen || u.signIn != s {
+				return // an unreadable lock-out is not shown: sign-in itself still refuses
+			}
+			u.holdSignIn(s, until)
 		}
 	})
 }
@@ -143,13 +173,14 @@ func (u *UI) doSignIn(s *signInScreen) {
 		return
 	}
 	if s.profile.Selected == "" {
-		s.status.SetText("Choose your profile first.")
+		s.status.Say(toneInfo, "Choose your profile first.")
 		return
 	}
 	name, pass, held := s.profile.Selected, core.NewSecret(s.pass.Text), u.held
 	s.button.Disable()
 	s.progress.Show()
 	s.status.SetText("")
+	s.lockShown = false
 	u.background(func(ctx context.Context) func() {
 		sess, unlocked, err := u.signInOrUnlock(ctx, held, name, pass)
 		return func() {
@@ -164,11 +195,15 @@ func (u *UI) doSignIn(s *signInScreen) {
 				return
 			}
 			s.pass.SetText("")
-			s.status.SetText(message(err))
+			if s.profile.Selected != name {
+				return // what went wrong concerns a profile no longer chosen
+			}
 			var locked *access.LockedError
 			if errors.As(err, &locked) {
 				u.holdSignIn(s, locked.Until)
+				return
 			}
+			s.status.SetText(message(err))
 		}
 	})
 }
@@ -189,27 +224,33 @@ func (u *UI) signInOrUnlock(ctx context.Context, held *heldScreen, name string, 
 	return sess, false, err
 }
 
-// holdSignIn keeps the button disabled and counts down while sign-in is locked out, so the
-// wait is shown rather than hidden.
+// holdSignIn keeps the button disabled and counts down while the chosen profile's sign-in is
+// locked out, so the wait is shown rather than hidden; at its end the message says so. The
+// countdown stops when another profile is chosen or the screen goes.
 func (u *UI) holdSignIn(s *signInScreen, until time.Time) {
+	s.lockGen++
+	gen := s.lockGen
 	s.button.Disable()
-	base := s.status.Text
-	tick := func() (done bool) {
-		if u.signIn != s {
+	s.lockShown = true
+	base := strings.TrimSuffix(message(&access.LockedError{Until: until}), ".")
+	s.tick = func() (done bool) {
+		if u.signIn != s || s.lockGen != gen {
 			return true
 		}
 		left := until.Sub(u.deps.Now()).Round(time.Second)
 		if left <= 0 {
-			s.status.SetText("You can try again now.")
+			s.tick = nil
+			s.status.Say(toneInfo, "You can try again now.")
 			s.button.Enable()
 			return true
 		}
-		s.status.SetText(strings.TrimSuffix(base, ".") + " (" + left.String() + " left).")
+		s.status.SetText(base + " (" + left.String() + " left).")
 		return false
 	}
-	if tick() {
+	if s.tick() {
 		return
 	}
+	tick := s.tick
 	go func() {
 		t := time.NewTicker(time.Second)
 		defer t.Stop()
@@ -220,7 +261,9 @@ func (u *UI) holdSignIn(s *signInScreen, until time.Time) {
 			case <-t.C:
 			}
 			var done bool
+			u.reportMu.Lock() // as background's reports: the test driver runs this here
 			fyne.DoAndWait(func() { done = tick() })
+			u.reportMu.Unlock()
 			if done {
 				return
 			}
@@ -245,18 +288,43 @@ type statusLine struct {
 	widget.Label
 }
 
-// statusLabel returns an empty, hidden statusLine in the error colour.
+// tone is what kind of thing a message says. It alone decides the colour a message is shown
+// in, so that neutral news ("Signed out.") never looks like a failure.
+type tone int
+
+const (
+	toneError   tone = iota // something failed or needs fixing: red
+	toneInfo                // neutral news: the ordinary text colour
+	toneSuccess             // a change went through: green
+)
+
+// importance is the one place where a tone becomes a colour.
+func (t tone) importance() widget.Importance {
+	switch t {
+	case toneInfo:
+		return widget.MediumImportance
+	case toneSuccess:
+		return widget.SuccessImportance
+	}
+	return widget.DangerImportance
+}
+
+// statusLabel returns an empty, hidden statusLine.
 func statusLabel() *statusLine {
 	l := &statusLine{}
 	l.Wrapping = fyne.TextWrapWord
-	l.Importance = widget.DangerImportance
+	l.Importance = toneError.importance()
 	l.ExtendBaseWidget(l)
 	l.Hide()
 	return l
 }
 
-// SetText shows the line with text s, or hides it when s is empty.
-func (l *statusLine) SetText(s string) {
+// SetText shows the error s, or hides the line when s is empty. Use Say for other news.
+func (l *statusLine) SetText(s string) { l.Say(toneError, s) }
+
+// Say shows s in the colour of its tone, or hides the line when s is empty.
+func (l *statusLine) Say(t tone, s string) {
+	l.Importance = t.importance()
 	l.Label.SetText(s)
 	if s == "" {
 		l.Hide()
@@ -268,6 +336,6 @@ func (l *statusLine) SetText(s string) {
 func errorLabel() *widget.Label {
 	l := widget.NewLabel("")
 	l.Wrapping = fyne.TextWrapWord
-	l.Importance = widget.DangerImportance
+	l.Importance = toneError.importance()
 	return l
 }

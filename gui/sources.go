@@ -201,6 +201,7 @@ func (p *sourcesPane) reload(selectID int64) {
 func (p *sourcesPane) setSources(list []core.Source) {
 	p.all = list
 	p.showNotice()
+	p.u.sourcesShown(list)
 	p.haystack = make([]string, len(list))
 	for i, src := range list {
 		text, _ := statusText(src)

@@ -79,3 +79,35 @@ func TestConnectThroughDialog(t *testing.T) {
 		t.Errorf("after reconnect: %d rows, selected %d; want 1 row, source %d selected", len(p.shown), p.selected, src.ID)
 	}
 }
+
+// Sources at a glance: a Refresh that succeeds says so in the pane, naming the account.
+func TestRefreshNowSaysSo(t *testing.T) {
+	keychaintest.Require(t)
+	srv := authtest.New(t)
+	srv.AddClient(authtest.Client{ID: "desktop", RedirectURIs: []string{"http://127.0.0.1/callback"}})
+	w := newSourcesWorkspace(t)
+	auth, token, _, userinfo, _ := srv.Endpoints()
+	w.addIntegration(t, "files", auth, token, userinfo)
+	w.signIn(t, "Wes", goodPass)
+	p := w.pane(t)
+	p.openURL = serverBrowser(t, srv)
+	p.tick = time.Hour
+	test.Tap(p.connect)
+	w.ui.Wait()
+	test.Tap(p.chooser.ok)
+	w.ui.Wait()
+	if _, ok := p.current(); !ok {
+		t.Fatalf("no source selected after connecting: problem %q", p.flow.problem.Text)
+	}
+	if p.done.Visible() {
+		t.Errorf("a confirmation %q before any refresh", p.done.Text)
+	}
+
+	test.Tap(p.refresh)
+	w.ui.Wait()
+	want := "Refreshed " + authtest.DefaultUser.Email + "."
+	if !p.done.Visible() || p.done.Text != want || p.status.Visible() {
+		t.Errorf("after Refresh now: confirmation %q (shown %t), error %q; want %q and no error",
+			p.done.Text, p.done.Visible(), p.status.Text, want)
+	}
+}

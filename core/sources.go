@@ -119,25 +119,30 @@ func (a *App) Sources(ctx context.Context, s *access.Session, f SourceFilter) ([
 	if !access.SeesEverySource(u.Privilege) {
 		f.OwnerID = u.ID
 	}
+	return a.sourceCache.sources(ctx, a.db, f, a.now(), func(ctx context.Context) ([]Source, bool, error) {
+		return a.readSources(ctx, f)
+	})
+}
+
+// readSources reads the sources f keeps, and the workspace's keep-alive setting.
+func (a *App) readSources(ctx context.Context, f SourceFilter) ([]Source, bool, error) {
 	rows, err := store.Sources(ctx, a.db, f)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	names, err := a.integrationNames(ctx)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	ws, err := store.ReadWorkspace(ctx, a.db)
 	if err != nil {
-		return nil, fmt.Errorf("list sources: %w", err)
+		return nil, false, fmt.Errorf("list sources: %w", err)
 	}
-	now := a.now()
 	list := make([]Source, len(rows))
 	for i, r := range rows {
 		list[i] = names.source(r)
-		list[i].Renewal = renewalOf(list[i], ws.KeepAlive, now)
 	}
-	return list, nil
+	return list, ws.KeepAlive, nil
 }
 
 // SourceDetails returns one source; a writer may see only their own.

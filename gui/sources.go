@@ -61,7 +61,8 @@ func newSourcesPane(u *UI) *sourcesPane {
 
 // buildSourcesPane makes the widgets; reload fills them.
 func buildSourcesPane(u *UI) *sourcesPane {
-	p := &sourcesPane{u: u, status: statusLabel(), tick: time.Second}
+	// Sorted by account at first, the order core lists them in.
+	p := &sourcesPane{u: u, status: statusLabel(), tick: time.Second, sortBy: colAccount}
 	p.openURL = browser(u.fa)
 	showOwner := access.SeesEverySource(u.session.Privilege)
 	p.header = newSourceHeader(sourceColumns(showOwner), p.sortByColumn)

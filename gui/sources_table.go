@@ -360,18 +360,28 @@ func compareBy(c sourceColumn, a, b core.Source, ka, kb *sourceKeys) int {
 }
 
 // sortSources puts all (and its keys, in step) in the order of column c, descending if desc.
+// A list already in that order (core lists by account) is left as it is, at the cost of one
+// pass.
 func sortSources(all []core.Source, keys []sourceKeys, c sourceColumn, desc bool) {
-	idx := make([]int, len(all))
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortFunc(idx, func(i, j int) int {
+	order := func(i, j int) int {
 		d := compareBy(c, all[i], all[j], &keys[i], &keys[j])
 		if desc {
 			return -d
 		}
 		return d
-	})
+	}
+	sorted := true
+	for i := 1; i < len(all) && sorted; i++ {
+		sorted = order(i-1, i) <= 0
+	}
+	if sorted {
+		return
+	}
+	idx := make([]int, len(all))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, order)
 	srcs, ks := slices.Clone(all), slices.Clone(keys)
 	for to, from := range idx {
 		all[to], keys[to] = srcs[from], ks[from]

@@ -139,11 +139,12 @@ func TestSourcesSortByColumnKeepsSelection(t *testing.T) {
 		tap  func()
 		want []string
 	}{
+		{byTitle("Health"), []string{"rhea-00000@example.com", "wes-00000@example.com", "ada-00000@example.com"}},
 		{byTitle("Account"), []string{"ada-00000@example.com", "rhea-00000@example.com", "wes-00000@example.com"}},
 		{byTitle("Account"), []string{"wes-00000@example.com", "rhea-00000@example.com", "ada-00000@example.com"}},
-		{byTitle("Health"), []string{"rhea-00000@example.com", "wes-00000@example.com", "ada-00000@example.com"}},
 		{byTitle("Integration"), []string{"ada-00000@example.com", "rhea-00000@example.com", "wes-00000@example.com"}},
 		{byTitle("Owner"), []string{"ada-00000@example.com", "rhea-00000@example.com", "wes-00000@example.com"}},
+		{byTitle("Owner"), []string{"wes-00000@example.com", "rhea-00000@example.com", "ada-00000@example.com"}},
 	}
 	for i, s := range steps {
 		s.tap()

@@ -32,7 +32,7 @@ const (
 // columnTitles head the columns; columnWeights share the width out among them.
 var (
 	columnTitles  = [...]string{"Integration", "Account", "Owner", "Health", "Token", "Last refresh"}
-	columnWeights = [...]float32{5, 6, 3, 5, 6, 3}
+	columnWeights = [...]float32{5, 6, 3, 5, 7, 3}
 )
 
 // sourceColumns are the columns a session sees: the owner only for those who see other

@@ -29,10 +29,12 @@ const (
 	colRefreshed
 )
 
-// columnTitles head the columns; columnWeights share the width out among them.
+// columnTitles head the columns; columnWeights share the width out among them, and
+// columnFit is what a column must show whole however narrow the window: a date, a badge.
 var (
 	columnTitles  = [...]string{"Integration", "Account", "Owner", "Health", "Token", "Last refresh"}
 	columnWeights = [...]float32{5, 6, 3, 5, 7, 3}
+	columnFit     = [...]string{"", "", "", "Needs reconnect", "", "2026-12-31"}
 )
 
 // sourceColumns are the columns a session sees: the owner only for those who see other
@@ -44,39 +46,69 @@ func sourceColumns(showOwner bool) []sourceColumn {
 	return []sourceColumn{colIntegration, colAccount, colHealth, colRenewal, colRefreshed}
 }
 
-// columnsLayout places its objects side by side, each as wide as its share of the weights,
-// so that the header and every row of the list line up.
-type columnsLayout struct{ weights []float32 }
+// columnsLayout places its objects side by side, each as wide as its share of the weights
+// but never narrower than its minimum, so that the header and every row line up.
+type columnsLayout struct{ weights, mins []float32 }
 
 func newColumnsLayout(cols []sourceColumn) *columnsLayout {
 	l := &columnsLayout{}
 	for _, c := range cols {
 		l.weights = append(l.weights, columnWeights[c])
+		var min float32
+		if columnFit[c] != "" {
+			// Room for the words, a badge's own padding and a label's.
+			min = fyne.MeasureText(columnFit[c], theme.TextSize(), fyne.TextStyle{Bold: true}).Width + 4*theme.InnerPadding()
+		}
+		l.mins = append(l.mins, min)
 	}
 	return l
 }
 
+// widths shares free out: first by weight; the columns that this leaves under their minimum
+// get it, and the others share what remains by weight.
+func (l *columnsLayout) widths(free float32) []float32 {
+	w := make([]float32, len(l.weights))
+	var rest, restWeight float32 = free, 0
+	for i, m := range l.mins {
+		if m > 0 && m > free*l.weights[i]/l.total() {
+			w[i] = m
+			rest -= m
+		} else {
+			restWeight += l.weights[i]
+		}
+	}
+	for i := range w {
+		if w[i] == 0 && restWeight > 0 {
+			w[i] = max(rest, 0) * l.weights[i] / restWeight
+		}
+	}
+	return w
+}
+
+func (l *columnsLayout) total() float32 {
+	var t float32
+	for _, w := range l.weights {
+		t += w
+	}
+	return t
+}
+
 func (l *columnsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	gap := theme.Padding()
-	var total float32
-	for _, w := range l.weights {
-		total += w
-	}
-	free := size.Width - gap*float32(len(objs)-1)
+	widths := l.widths(size.Width - gap*float32(len(objs)-1))
 	x := float32(0)
 	for i, o := range objs {
-		w := free * l.weights[i] / total
 		o.Move(fyne.NewPos(x, 0))
-		o.Resize(fyne.NewSize(w, size.Height))
-		x += w + gap
+		o.Resize(fyne.NewSize(widths[i], size.Height))
+		x += widths[i] + gap
 	}
 }
 
 func (l *columnsLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	var s fyne.Size
-	for _, o := range objs {
+	for i, o := range objs {
 		m := o.MinSize()
-		s.Width += m.Width
+		s.Width += max(m.Width, l.mins[i])
 		s.Height = max(s.Height, m.Height)
 	}
 	s.Width += theme.Padding() * float32(max(len(objs)-1, 0))

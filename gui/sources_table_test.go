@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 
 	"github.com/medialake/connect/assets"
 	"github.com/medialake/connect/core"
@@ -228,5 +229,28 @@ func TestRenewalText(t *testing.T) {
 		if got, _ := renewalText(c.rn, now); got != c.want {
 			t.Errorf("%+v: got %q, want %q", c.rn, got, c.want)
 		}
+	}
+}
+
+// In a narrow window (800×600 leaves the table about 790 points) the columns that must stay
+// whole, a date and a health badge, keep their width; the others share what is left.
+func TestSourcesColumnsKeepDatesAndBadgesWhole(t *testing.T) {
+	test.NewTempApp(t)
+	cols := sourceColumns(true)
+	l := newColumnsLayout(cols)
+	widths := l.widths(790)
+	var sum float32
+	for i, c := range cols {
+		sum += widths[i]
+		if columnFit[c] == "" {
+			continue
+		}
+		need := fyne.MeasureText(columnFit[c], theme.TextSize(), fyne.TextStyle{Bold: true}).Width
+		if widths[i] < need {
+			t.Errorf("%s is %.0f wide, narrower than %q (%.0f)", columnTitles[c], widths[i], columnFit[c], need)
+		}
+	}
+	if sum > 790.5 {
+		t.Errorf("the columns take %.0f, more than the 790 given", sum)
 	}
 }

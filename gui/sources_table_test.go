@@ -245,7 +245,8 @@ func TestSourcesColumnsKeepDatesAndBadgesWhole(t *testing.T) {
 		if columnFit[c] == "" {
 			continue
 		}
-		need := fyne.MeasureText(columnFit[c], theme.TextSize(), fyne.TextStyle{Bold: true}).Width
+		// A label (and a badge) pads its text on both sides.
+		need := fyne.MeasureText(columnFit[c], theme.TextSize(), fyne.TextStyle{Bold: true}).Width + 2*theme.InnerPadding()
 		if widths[i] < need {
 			t.Errorf("%s is %.0f wide, narrower than %q (%.0f)", columnTitles[c], widths[i], columnFit[c], need)
 		}

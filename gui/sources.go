@@ -143,10 +143,7 @@ func (p *sourcesPane) reload(selectID int64) {
 func (p *sourcesPane) setSources(list []core.Source) {
 	p.all = list
 	p.showNotice()
-	p.keys = make([]sourceKeys, len(list))
-	for i, src := range list {
-		p.keys[i] = keysOf(src)
-	}
+	p.keys = keysOf(list)
 	sortSources(p.all, p.keys, p.sortBy, p.desc)
 }
 
@@ -168,8 +165,8 @@ func (p *sourcesPane) applyFilter() {
 	p.shown = p.all
 	if text != "" {
 		p.shown = nil
-		for i, k := range p.keys {
-			if strings.Contains(k.haystack, text) {
+		for i := range p.keys {
+			if matches(p.all[i], &p.keys[i], text) {
 				p.shown = append(p.shown, p.all[i])
 			}
 		}

@@ -190,17 +190,30 @@ func (r *sourceRow) CreateRenderer() fyne.WidgetRenderer {
 // show fills the row with src as of now. It runs for the rows on screen only, so it does a
 // fixed amount of work whatever the number of sources.
 func (r *sourceRow) show(src core.Source, now time.Time) {
-	r.icon.SetResource(assets.ProviderIcon(src.Provider))
-	r.integration.SetText(core.Printable(src.IntegrationName))
-	r.account.SetText(core.Printable(src.Account))
-	r.owner.SetText(core.Printable(src.Owner))
+	if res := assets.ProviderIcon(src.Provider); r.icon.Resource != res {
+		r.icon.SetResource(res)
+	}
+	setText(r.integration, core.Printable(src.IntegrationName))
+	setText(r.account, core.Printable(src.Account))
+	setText(r.owner, core.Printable(src.Owner))
 	word, imp := statusText(src)
 	r.health.set(word, imp)
-	r.detail.SetText(core.Printable(src.StatusDetail))
+	setText(r.detail, core.Printable(src.StatusDetail))
 	text, imp := renewalText(src.Renewal, now)
-	r.renewal.Importance = imp
-	r.renewal.SetText(text)
-	r.refreshed.SetText(ago(src.LastRefreshAt, now))
+	if r.renewal.Importance != imp {
+		r.renewal.Importance = imp
+		r.renewal.Refresh()
+	}
+	setText(r.renewal, text)
+	setText(r.refreshed, ago(src.LastRefreshAt, now))
+}
+
+// setText sets l's text if it changed: a truncated label measures its text again on every
+// SetText, and a reload shows most rows as they were.
+func setText(l *widget.Label, text string) {
+	if l.Text != text {
+		l.SetText(text)
+	}
 }
 
 // renewalText says when a source's token renews or expires, with the importance that
@@ -333,20 +346,41 @@ func badgeColours(imp widget.Importance) (bg, fg fyne.ThemeColorName) {
 	return theme.ColorNameDisabledButton, theme.ColorNameForeground
 }
 
-// sourceKeys are what the table sorts and filters by, read once per reload so that neither
-// lowers a string per comparison.
+// sourceKeys are what the table sorts and filters by, lowered once per reload so that no
+// comparison lowers a string.
 type sourceKeys struct {
 	integration, account, owner string
 	health                      int
-	haystack                    string
 }
 
-func keysOf(src core.Source) sourceKeys {
+// keysOf returns the keys of every source. Owner and integration names repeat from row to
+// row, so each is lowered once: 10,000 sources cost no 20,000 new strings.
+func keysOf(list []core.Source) []sourceKeys {
+	lowered := map[string]string{}
+	lower := func(s string) string {
+		l, ok := lowered[s]
+		if !ok {
+			l = strings.ToLower(s)
+			lowered[s] = l
+		}
+		return l
+	}
+	keys := make([]sourceKeys, len(list))
+	for i, src := range list {
+		keys[i] = sourceKeys{integration: lower(src.IntegrationName), account: strings.ToLower(src.Account),
+			owner: lower(src.Owner), health: healthRank(src.Status)}
+	}
+	return keys
+}
+
+// matches reports whether the filter text (lower case) is in what people read of src: its
+// account, owner, integration or health.
+func matches(src core.Source, k *sourceKeys, text string) bool {
+	if strings.Contains(k.account, text) || strings.Contains(k.owner, text) || strings.Contains(k.integration, text) {
+		return true
+	}
 	word, _ := statusText(src)
-	k := sourceKeys{integration: strings.ToLower(src.IntegrationName), account: strings.ToLower(src.Account),
-		owner: strings.ToLower(src.Owner), health: healthRank(src.Status)}
-	k.haystack = k.account + "\x00" + k.owner + "\x00" + k.integration + "\x00" + strings.ToLower(word+" "+src.StatusDetail)
-	return k
+	return strings.Contains(strings.ToLower(word+" "+src.StatusDetail), text)
 }
 
 // healthRank orders health from worst to best, so that an ascending sort shows first what

@@ -252,7 +252,7 @@ func TestConnectDialogCancel(t *testing.T) {
 // the window) with 10 and with 10,000 sources; the issue asks for at most 1.2 times the time
 // with 10,000. The table is virtualised, so the drawing costs the same; core lists from its
 // cache while the database is unchanged, and a list already in the table's order is not
-// sorted again, so what grows with the count is a copy and two passes over it. The first read
+// sorted again, so what grows with the count is a copy and a few passes over it. The first read
 // of 10,000 rows after a change still costs its tens of milliseconds, once.
 func BenchmarkSourcesList(b *testing.B) {
 	for _, n := range []int{10, 10_000} {

@@ -34,10 +34,12 @@ type sourcesPane struct {
 	header *sourceHeader
 	list   *widget.List
 	status *statusLine
-	// done says that the last action succeeded ("Refreshed jane@example.com").
-	done   *widget.Label
 	empty  *widget.Label // says why the list is empty
 	notice *widget.Label // tells the owner which of their sources need reconnecting
+	// done says that the last action succeeded ("Refreshed jane@example.com."), until
+	// another source than doneFor is selected.
+	done    *widget.Label
+	doneFor int64
 
 	connect, reconnect, refresh, disconnect, forget, details *widget.Button
 
@@ -79,6 +81,9 @@ func buildSourcesPane(u *UI) *sourcesPane {
 	p.list.OnSelected = func(id widget.ListItemID) {
 		if id < len(p.shown) {
 			p.selected = p.shown[id].ID
+		}
+		if p.doneFor != p.selected {
+			p.showDone("", 0) // it spoke of another source
 		}
 		p.refreshButtons()
 	}
@@ -251,8 +256,8 @@ func (p *sourcesPane) do(change func(ctx context.Context, s *access.Session) err
 // doThen is do that, when the change succeeds, says so with done (if not empty).
 func (p *sourcesPane) doThen(change func(ctx context.Context, s *access.Session) error, done string) {
 	p.u.used()
-	p.showDone("")
-	s := p.u.session
+	p.showDone("", 0)
+	s, about := p.u.session, p.selected
 	p.u.background(func(ctx context.Context) func() {
 		err := change(ctx, s)
 		return func() {
@@ -263,15 +268,17 @@ func (p *sourcesPane) doThen(change func(ctx context.Context, s *access.Session)
 				p.status.SetText(message(err))
 			} else {
 				p.status.SetText("")
-				p.showDone(done)
+				p.showDone(done, about)
 			}
 			p.reload(0)
 		}
 	})
 }
 
-// showDone shows text as the confirmation of what just succeeded, or hides it if empty.
-func (p *sourcesPane) showDone(text string) {
+// showDone shows text as the confirmation of what just succeeded to source id, or hides it
+// if empty.
+func (p *sourcesPane) showDone(text string, id int64) {
+	p.doneFor = id
 	p.done.SetText(text)
 	if text == "" {
 		p.done.Hide()

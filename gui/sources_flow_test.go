@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -109,5 +110,17 @@ func TestRefreshNowSaysSo(t *testing.T) {
 	if !p.done.Visible() || p.done.Text != want || p.status.Visible() {
 		t.Errorf("after Refresh now: confirmation %q (shown %t), error %q; want %q and no error",
 			p.done.Text, p.done.Visible(), p.status.Text, want)
+	}
+
+	// It speaks of that source only: selecting another one takes it away.
+	w.addSources(t, "files", "Wes", 1, core.StatusConnected, "")
+	p.reload(0)
+	w.ui.Wait()
+	if !p.done.Visible() {
+		t.Error("the confirmation went with a reload that kept the refreshed source selected")
+	}
+	p.list.Select(slices.IndexFunc(p.shown, func(s core.Source) bool { return s.Account != authtest.DefaultUser.Email }))
+	if p.done.Visible() {
+		t.Errorf("the confirmation %q stays with another source selected", p.done.Text)
 	}
 }

@@ -66,28 +66,7 @@ func buildSourcesPane(u *UI) *sourcesPane {
 	// Sorted by account at first, the order core lists them in.
 	p := &sourcesPane{u: u, status: statusLabel(), tick: time.Second, sortBy: colAccount}
 	p.openURL = browser(u.fa)
-	showOwner := access.SeesEverySource(u.session.Privilege)
-	p.header = newSourceHeader(sourceColumns(showOwner), p.sortByColumn)
-	p.header.show(p.sortBy, p.desc)
-	p.list = widget.NewList(
-		func() int { return len(p.shown) },
-		func() fyne.CanvasObject { return newSourceRow(showOwner) },
-		func(id widget.ListItemID, o fyne.CanvasObject) {
-			if id < len(p.shown) {
-				o.(*sourceRow).show(p.shown[id], u.deps.Now())
-			}
-		},
-	)
-	p.list.OnSelected = func(id widget.ListItemID) {
-		if id < len(p.shown) {
-			p.selected = p.shown[id].ID
-		}
-		if p.doneFor != p.selected {
-			p.showDone("", 0) // it spoke of another source
-		}
-		p.refreshButtons()
-	}
-	p.list.OnUnselected = func(widget.ListItemID) { p.selected = 0; p.refreshButtons() }
+	p.makeTable(access.SeesEverySource(u.session.Privilege))
 
 	p.filter = widget.NewEntry()
 	p.filter.SetPlaceHolder("Filter by account, owner or integration")
@@ -124,6 +103,32 @@ func buildSourcesPane(u *UI) *sourcesPane {
 	p.content = container.NewBorder(top, nil, nil, nil, container.NewStack(p.list, container.NewCenter(p.empty)))
 	p.refreshButtons()
 	return p
+}
+
+// makeTable makes the header and the virtualised list of the table, with the owner column
+// if showOwner.
+func (p *sourcesPane) makeTable(showOwner bool) {
+	p.header = newSourceHeader(sourceColumns(showOwner), p.sortByColumn)
+	p.header.show(p.sortBy, p.desc)
+	p.list = widget.NewList(
+		func() int { return len(p.shown) },
+		func() fyne.CanvasObject { return newSourceRow(showOwner) },
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			if id < len(p.shown) {
+				o.(*sourceRow).show(p.shown[id], p.u.deps.Now())
+			}
+		},
+	)
+	p.list.OnSelected = func(id widget.ListItemID) {
+		if id < len(p.shown) {
+			p.selected = p.shown[id].ID
+		}
+		if p.doneFor != p.selected {
+			p.showDone("", 0) // it spoke of another source
+		}
+		p.refreshButtons()
+	}
+	p.list.OnUnselected = func(widget.ListItemID) { p.selected = 0; p.refreshButtons() }
 }
 
 // reload reads the sources again and selects the one with id selectID, if not 0, else keeps

@@ -1,5 +1,6 @@
 // Package assets holds the app's icons, embedded in the binary the way `fyne bundle --embed`
-// does, and exported under readable names.
+// does, and exported under readable names. The provider marks are SVG drawn for this app
+// (simple shapes that recall each service, not its logo); Fyne draws them sharp at any size.
 package assets
 
 import (
@@ -11,30 +12,30 @@ import (
 var (
 	//go:embed icon.png
 	iconPNG []byte
-	//go:embed provider-google.png
-	googlePNG []byte
-	//go:embed provider-dropbox.png
-	dropboxPNG []byte
-	//go:embed provider-microsoft.png
-	microsoftPNG []byte
-	//go:embed provider-box.png
-	boxPNG []byte
-	//go:embed provider-oidc.png
-	oidcPNG []byte
-	//go:embed provider-oauth2.png
-	oauth2PNG []byte
+	//go:embed provider-google.svg
+	googleSVG []byte
+	//go:embed provider-dropbox.svg
+	dropboxSVG []byte
+	//go:embed provider-microsoft.svg
+	microsoftSVG []byte
+	//go:embed provider-box.svg
+	boxSVG []byte
+	//go:embed provider-oidc.svg
+	oidcSVG []byte
+	//go:embed provider-oauth2.svg
+	oauth2SVG []byte
 )
 
 // AppIcon is the application's icon.
 var AppIcon = fyne.NewStaticResource("icon.png", iconPNG)
 
 var providerIcons = map[string]fyne.Resource{
-	"google":    fyne.NewStaticResource("provider-google.png", googlePNG),
-	"dropbox":   fyne.NewStaticResource("provider-dropbox.png", dropboxPNG),
-	"microsoft": fyne.NewStaticResource("provider-microsoft.png", microsoftPNG),
-	"box":       fyne.NewStaticResource("provider-box.png", boxPNG),
-	"oidc":      fyne.NewStaticResource("provider-oidc.png", oidcPNG),
-	"oauth2":    fyne.NewStaticResource("provider-oauth2.png", oauth2PNG),
+	"google":    fyne.NewStaticResource("provider-google.svg", googleSVG),
+	"dropbox":   fyne.NewStaticResource("provider-dropbox.svg", dropboxSVG),
+	"microsoft": fyne.NewStaticResource("provider-microsoft.svg", microsoftSVG),
+	"box":       fyne.NewStaticResource("provider-box.svg", boxSVG),
+	"oidc":      fyne.NewStaticResource("provider-oidc.svg", oidcSVG),
+	"oauth2":    fyne.NewStaticResource("provider-oauth2.svg", oauth2SVG),
 }
 
 // ProviderIcon returns the icon of a catalog provider by its id, or the generic OAuth 2.0 one.

@@ -70,6 +70,8 @@ type App struct {
 
 	// upkeep is what Maintain remembers between runs (see maintain.go).
 	upkeep upkeep
+	// sourceCache spares Sources the read while the database is unchanged (sourcecache.go).
+	sourceCache sourceCache
 
 	// locks are the workspace's locks across processes: one change at a time per
 	// integration (lockIntegration), one connect per reserved source id.
@@ -141,7 +143,7 @@ func (a *App) Close() error {
 	a.mu.Lock()
 	clear(a.sessions)
 	a.mu.Unlock()
-	err := a.db.Close()
+	err := errors.Join(a.sourceCache.close(), a.db.Close())
 	if a.logFile != nil {
 		err = errors.Join(err, a.logFile.Close())
 	}

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/medialake/connect/core/access"
-	"github.com/medialake/connect/core/catalog"
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/core/tokens"
 	"github.com/medialake/connect/core/vault"
@@ -94,6 +93,9 @@ type Source struct {
 	// (Box 60 days, Microsoft 90, Google about 180 after the last refresh); zero means never.
 	// Maintain refreshes it before then while keep-alive is on.
 	ExpiresIfUnused time.Time
+	// Renewal says whether the token renews by itself or must be refreshed or reconnected,
+	// and by when, as of the moment the source was read.
+	Renewal Renewal
 }
 
 // SourceFilter narrows Sources: by owner, by integration, and by text in the account,
@@ -117,19 +119,30 @@ func (a *App) Sources(ctx context.Context, s *access.Session, f SourceFilter) ([
 	if !access.SeesEverySource(u.Privilege) {
 		f.OwnerID = u.ID
 	}
+	return a.sourceCache.sources(ctx, a.db, f, a.now(), func(ctx context.Context) ([]Source, bool, error) {
+		return a.readSources(ctx, f)
+	})
+}
+
+// readSources reads the sources f keeps, and the workspace's keep-alive setting.
+func (a *App) readSources(ctx context.Context, f SourceFilter) ([]Source, bool, error) {
 	rows, err := store.Sources(ctx, a.db, f)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	names, err := a.integrationNames(ctx)
 	if err != nil {
-		return nil, err
+		return nil, false, err
+	}
+	ws, err := store.ReadWorkspace(ctx, a.db)
+	if err != nil {
+		return nil, false, fmt.Errorf("list sources: %w", err)
 	}
 	list := make([]Source, len(rows))
 	for i, r := range rows {
 		list[i] = names.source(r)
 	}
-	return list, nil
+	return list, ws.KeepAlive, nil
 }
 
 // SourceDetails returns one source; a writer may see only their own.
@@ -442,49 +455,13 @@ func (a *App) source(ctx context.Context, id int64) (Source, error) {
 	if err != nil {
 		return Source{}, err
 	}
-	return names.source(r), nil
-}
-
-// integrationNames maps integration ids to what a source shows of them, and to how long
-// their provider keeps an unused refresh token.
-type integrationNames map[string]struct {
-	name, provider, providerName string
-	idle                         time.Duration
-}
-
-func (a *App) integrationNames(ctx context.Context) (integrationNames, error) {
-	all, err := store.Integrations(ctx, a.db)
+	ws, err := store.ReadWorkspace(ctx, a.db)
 	if err != nil {
-		return nil, err
+		return Source{}, fmt.Errorf("source %d: %w", id, err)
 	}
-	names := integrationNames{}
-	for _, in := range all {
-		e := names[in.ID]
-		e.name, e.provider, e.providerName = in.Name, in.Provider, in.Provider
-		if p, err := catalog.Lookup(catalog.ID(in.Provider)); err == nil {
-			e.providerName, e.idle = p.Name, p.RefreshIdle
-		}
-		names[in.ID] = e
-	}
-	return names, nil
-}
-
-func (n integrationNames) source(r store.Source) Source {
-	in := n[r.IntegrationID]
-	return Source{ID: r.ID, IntegrationID: r.IntegrationID, IntegrationName: in.name,
-		Provider: in.provider, ProviderName: in.providerName, OwnerID: r.OwnerID, Owner: r.OwnerName,
-		Account: r.Account, Scopes: r.Scopes, Status: r.Status, StatusDetail: r.StatusDetail,
-		TokenExpiry: r.TokenExpiry, LastRefreshAt: r.LastRefreshAt, CreatedAt: r.CreatedAt,
-		ExpiresIfUnused: tokens.ExpiresIfUnused(in.idle, lastUse(r))}
-}
-
-// lastUse is when the source's refresh token was last used: its last refresh, else its
-// connection.
-func lastUse(r store.Source) time.Time {
-	if r.LastRefreshAt.IsZero() {
-		return r.CreatedAt
-	}
-	return r.LastRefreshAt
+	src := names.source(r)
+	src.Renewal = renewalOf(src, ws.KeepAlive, a.now())
+	return src, nil
 }
 
 // sourceLabel names a source in the activity log.

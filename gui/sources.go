@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/medialake/connect/assets"
 	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/core/access"
 )
@@ -24,15 +23,23 @@ type sourcesPane struct {
 	u *UI
 
 	all      []core.Source
-	haystack []string // lower-cased text of all[i] that the filter searches
+	keys     []sourceKeys // what all[i] is sorted and filtered by
 	shown    []core.Source
 	selected int64 // id of the selected source; 0 when none
+	// sortBy is the column the table is sorted by, descending if desc.
+	sortBy sourceColumn
+	desc   bool
 
 	filter *widget.Entry
+	header *sourceHeader
 	list   *widget.List
 	status *statusLine
 	empty  *widget.Label // says why the list is empty
 	notice *widget.Label // tells the owner which of their sources need reconnecting
+	// done says that the last action succeeded ("Refreshed jane@example.com."), until
+	// another source than doneFor is selected.
+	done    *widget.Label
+	doneFor int64
 
 	connect, reconnect, refresh, disconnect, forget, details *widget.Button
 
@@ -56,25 +63,10 @@ func newSourcesPane(u *UI) *sourcesPane {
 
 // buildSourcesPane makes the widgets; reload fills them.
 func buildSourcesPane(u *UI) *sourcesPane {
-	p := &sourcesPane{u: u, status: statusLabel(), tick: time.Second}
+	// Sorted by account at first, the order core lists them in.
+	p := &sourcesPane{u: u, status: statusLabel(), tick: time.Second, sortBy: colAccount}
 	p.openURL = browser(u.fa)
-	showOwner := access.SeesEverySource(u.session.Privilege)
-	p.list = widget.NewList(
-		func() int { return len(p.shown) },
-		func() fyne.CanvasObject { return newSourceRow(showOwner) },
-		func(id widget.ListItemID, o fyne.CanvasObject) {
-			if id < len(p.shown) {
-				o.(*sourceRow).show(p.shown[id], u.deps.Now())
-			}
-		},
-	)
-	p.list.OnSelected = func(id widget.ListItemID) {
-		if id < len(p.shown) {
-			p.selected = p.shown[id].ID
-		}
-		p.refreshButtons()
-	}
-	p.list.OnUnselected = func(widget.ListItemID) { p.selected = 0; p.refreshButtons() }
+	p.makeTable(access.SeesEverySource(u.session.Privilege))
 
 	p.filter = widget.NewEntry()
 	p.filter.SetPlaceHolder("Filter by account, owner or integration")
@@ -102,7 +94,10 @@ func buildSourcesPane(u *UI) *sourcesPane {
 	p.notice.Wrapping = fyne.TextWrapWord
 	p.notice.Hide()
 	// The bar scrolls sideways in a window too narrow for all its buttons.
-	top := container.NewVBox(p.notice, container.NewHScroll(bar), p.filter, p.status)
+	p.done = widget.NewLabel("")
+	p.done.Importance = widget.SuccessImportance
+	p.done.Hide()
+	top := container.NewVBox(p.notice, container.NewHScroll(bar), p.filter, p.status, p.done, p.header.box)
 	p.empty = widget.NewLabel("")
 	p.empty.Alignment = fyne.TextAlignCenter
 	p.content = container.NewBorder(top, nil, nil, nil, container.NewStack(p.list, container.NewCenter(p.empty)))
@@ -110,73 +105,30 @@ func buildSourcesPane(u *UI) *sourcesPane {
 	return p
 }
 
-// sourceRow is one line of the list: provider icon, account, owner, status, last refresh.
-type sourceRow struct {
-	widget.BaseWidget
-	icon                              *widget.Icon
-	account, owner, status, refreshed *widget.Label
-	showOwner                         bool
-}
-
-func newSourceRow(showOwner bool) *sourceRow {
-	r := &sourceRow{icon: widget.NewIcon(assets.ProviderIcon("")), account: widget.NewLabel("account"),
-		owner: widget.NewLabel("owner"), status: widget.NewLabel("status"), refreshed: widget.NewLabel("refreshed"),
-		showOwner: showOwner}
-	for _, l := range []*widget.Label{r.account, r.owner, r.status, r.refreshed} {
-		l.Truncation = fyne.TextTruncateEllipsis
-	}
-	r.ExtendBaseWidget(r)
-	return r
-}
-
-func (r *sourceRow) CreateRenderer() fyne.WidgetRenderer {
-	cols := []fyne.CanvasObject{r.account}
-	if r.showOwner {
-		cols = append(cols, r.owner)
-	}
-	cols = append(cols, r.status, r.refreshed)
-	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, r.icon, nil, container.NewGridWithColumns(len(cols), cols...)))
-}
-
-func (r *sourceRow) show(src core.Source, now time.Time) {
-	r.icon.SetResource(assets.ProviderIcon(src.Provider))
-	r.account.SetText(core.Printable(src.Account))
-	r.owner.SetText(core.Printable(src.Owner))
-	text, imp := statusText(src)
-	r.status.Importance = imp
-	r.status.SetText(core.Printable(text))
-	r.refreshed.SetText(refreshLine(src, now))
-}
-
-// refreshLine says when the source was last refreshed and, for providers whose unused refresh
-// tokens die, when that would happen.
-func refreshLine(src core.Source, now time.Time) string {
-	line := "Refreshed " + ago(src.LastRefreshAt, now)
-	if !src.ExpiresIfUnused.IsZero() && src.Status != core.StatusNeedsReconnect {
-		days := int(src.ExpiresIfUnused.Sub(now).Hours() / 24)
-		line += fmt.Sprintf(" · expires in %d days if unused", max(days, 0))
-	}
-	return line
-}
-
-// statusText says a source's health in words, with the importance that colours it.
-func statusText(src core.Source) (string, widget.Importance) {
-	switch src.Status {
-	case core.StatusConnected:
-		return "Connected", widget.SuccessImportance
-	case core.StatusNeedsReconnect:
-		return "Needs reconnect", widget.WarningImportance
-	case core.StatusOffline:
-		return "Offline", widget.WarningImportance
-	case core.StatusRevocationPending:
-		return "Revocation pending", widget.WarningImportance
-	case core.StatusError:
-		if src.StatusDetail != "" {
-			return "Error: " + src.StatusDetail, widget.DangerImportance
+// makeTable makes the header and the virtualised list of the table, with the owner column
+// if showOwner.
+func (p *sourcesPane) makeTable(showOwner bool) {
+	p.header = newSourceHeader(sourceColumns(showOwner), p.sortByColumn)
+	p.header.show(p.sortBy, p.desc)
+	p.list = widget.NewList(
+		func() int { return len(p.shown) },
+		func() fyne.CanvasObject { return newSourceRow(showOwner) },
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			if id < len(p.shown) {
+				o.(*sourceRow).show(p.shown[id], p.u.deps.Now())
+			}
+		},
+	)
+	p.list.OnSelected = func(id widget.ListItemID) {
+		if id < len(p.shown) {
+			p.selected = p.shown[id].ID
 		}
-		return "Error", widget.DangerImportance
+		if p.doneFor != p.selected {
+			p.showDone("", 0) // it spoke of another source
+		}
+		p.refreshButtons()
 	}
-	return src.Status, widget.MediumImportance
+	p.list.OnUnselected = func(widget.ListItemID) { p.selected = 0; p.refreshButtons() }
 }
 
 // reload reads the sources again and selects the one with id selectID, if not 0, else keeps
@@ -202,11 +154,19 @@ func (p *sourcesPane) setSources(list []core.Source) {
 	p.all = list
 	p.showNotice()
 	p.u.sourcesShown(list)
-	p.haystack = make([]string, len(list))
-	for i, src := range list {
-		text, _ := statusText(src)
-		p.haystack[i] = strings.ToLower(src.Account + "\x00" + src.Owner + "\x00" + src.IntegrationName + "\x00" + text)
-	}
+	p.keys = keysOf(list)
+	sortSources(p.all, p.keys, p.sortBy, p.desc)
+}
+
+// sortByColumn sorts the table by column c, or turns the order round if it is sorted by c
+// already. The selection stays on the same source.
+func (p *sourcesPane) sortByColumn(c sourceColumn) {
+	p.u.used()
+	p.desc = c == p.sortBy && !p.desc
+	p.sortBy = c
+	p.header.show(c, p.desc)
+	sortSources(p.all, p.keys, p.sortBy, p.desc)
+	p.applyFilter()
 }
 
 // applyFilter shows the sources that match the filter and keeps the selection if it is
@@ -216,8 +176,8 @@ func (p *sourcesPane) applyFilter() {
 	p.shown = p.all
 	if text != "" {
 		p.shown = nil
-		for i, h := range p.haystack {
-			if strings.Contains(h, text) {
+		for i := range p.keys {
+			if matches(p.all[i], &p.keys[i], text) {
 				p.shown = append(p.shown, p.all[i])
 			}
 		}
@@ -296,8 +256,14 @@ func (p *sourcesPane) refreshButtons() {
 
 // do runs a change to a source in the background, then shows its error or reloads.
 func (p *sourcesPane) do(change func(ctx context.Context, s *access.Session) error) {
+	p.doThen(change, "")
+}
+
+// doThen is do that, when the change succeeds, says so with done (if not empty).
+func (p *sourcesPane) doThen(change func(ctx context.Context, s *access.Session) error, done string) {
 	p.u.used()
-	s := p.u.session
+	p.showDone("", 0)
+	s, about := p.u.session, p.selected
 	p.u.background(func(ctx context.Context) func() {
 		err := change(ctx, s)
 		return func() {
@@ -308,10 +274,23 @@ func (p *sourcesPane) do(change func(ctx context.Context, s *access.Session) err
 				p.status.SetText(message(err))
 			} else {
 				p.status.SetText("")
+				p.showDone(done, about)
 			}
 			p.reload(0)
 		}
 	})
+}
+
+// showDone shows text as the confirmation of what just succeeded to source id, or hides it
+// if empty.
+func (p *sourcesPane) showDone(text string, id int64) {
+	p.doneFor = id
+	p.done.SetText(text)
+	if text == "" {
+		p.done.Hide()
+	} else {
+		p.done.Show()
+	}
 }
 
 func (p *sourcesPane) refreshNow() {
@@ -319,10 +298,10 @@ func (p *sourcesPane) refreshNow() {
 	if !ok {
 		return
 	}
-	p.do(func(ctx context.Context, s *access.Session) error {
+	p.doThen(func(ctx context.Context, s *access.Session) error {
 		_, err := p.u.core.Refresh(ctx, s, src.ID)
 		return err
-	})
+	}, "Refreshed "+core.Printable(src.Account)+".")
 }
 
 func (p *sourcesPane) askDisconnect() {
@@ -364,9 +343,10 @@ func (p *sourcesPane) showDetails() {
 				return
 			}
 			status, _ := statusText(d)
-			if d.StatusDetail != "" && d.Status != core.StatusError {
+			if d.StatusDetail != "" {
 				status += ": " + d.StatusDetail
 			}
+			renewal, _ := renewalText(d.Renewal, p.u.deps.Now())
 			scopes := strings.Join(d.Scopes, "\n")
 			if scopes == "" {
 				scopes = "none recorded"
@@ -382,6 +362,7 @@ func (p *sourcesPane) showDetails() {
 				widget.NewFormItem("Integration", widget.NewLabel(core.Printable(d.IntegrationName+" ("+d.ProviderName+")"))),
 				widget.NewFormItem("Owner", widget.NewLabel(core.Printable(d.Owner))),
 				widget.NewFormItem("Status", wrapLabel(core.Printable(status))),
+				widget.NewFormItem("Token", widget.NewLabel(renewal)),
 				widget.NewFormItem("Scopes granted", widget.NewLabel(scopes)),
 				widget.NewFormItem("Connected", widget.NewLabel(when(d.CreatedAt))),
 				widget.NewFormItem("Last refresh", widget.NewLabel(when(d.LastRefreshAt))),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -77,5 +78,49 @@ func TestConnectThroughDialog(t *testing.T) {
 	}
 	if len(p.shown) != 1 || p.selected != src.ID {
 		t.Errorf("after reconnect: %d rows, selected %d; want 1 row, source %d selected", len(p.shown), p.selected, src.ID)
+	}
+}
+
+// Sources at a glance: a Refresh that succeeds says so in the pane, naming the account.
+func TestRefreshNowSaysSo(t *testing.T) {
+	keychaintest.Require(t)
+	srv := authtest.New(t)
+	srv.AddClient(authtest.Client{ID: "desktop", RedirectURIs: []string{"http://127.0.0.1/callback"}})
+	w := newSourcesWorkspace(t)
+	auth, token, _, userinfo, _ := srv.Endpoints()
+	w.addIntegration(t, "files", auth, token, userinfo)
+	w.signIn(t, "Wes", goodPass)
+	p := w.pane(t)
+	p.openURL = serverBrowser(t, srv)
+	p.tick = time.Hour
+	test.Tap(p.connect)
+	w.ui.Wait()
+	test.Tap(p.chooser.ok)
+	w.ui.Wait()
+	if _, ok := p.current(); !ok {
+		t.Fatalf("no source selected after connecting: problem %q", p.flow.problem.Text)
+	}
+	if p.done.Visible() {
+		t.Errorf("a confirmation %q before any refresh", p.done.Text)
+	}
+
+	test.Tap(p.refresh)
+	w.ui.Wait()
+	want := "Refreshed " + authtest.DefaultUser.Email + "."
+	if !p.done.Visible() || p.done.Text != want || p.status.Visible() {
+		t.Errorf("after Refresh now: confirmation %q (shown %t), error %q; want %q and no error",
+			p.done.Text, p.done.Visible(), p.status.Text, want)
+	}
+
+	// It speaks of that source only: selecting another one takes it away.
+	w.addSources(t, "files", "Wes", 1, core.StatusConnected, "")
+	p.reload(0)
+	w.ui.Wait()
+	if !p.done.Visible() {
+		t.Error("the confirmation went with a reload that kept the refreshed source selected")
+	}
+	p.list.Select(slices.IndexFunc(p.shown, func(s core.Source) bool { return s.Account != authtest.DefaultUser.Email }))
+	if p.done.Visible() {
+		t.Errorf("the confirmation %q stays with another source selected", p.done.Text)
 	}
 }

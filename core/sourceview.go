@@ -1,0 +1,101 @@
+// What a source's row becomes where people read it: its integration's names, and when its
+// token renews or expires.
+
+package core
+
+import (
+	"context"
+	"time"
+
+	"github.com/medialake/connect/core/catalog"
+	"github.com/medialake/connect/core/store"
+	"github.com/medialake/connect/core/tokens"
+)
+
+// RenewalKind says whether a source's access goes on by itself or needs the person.
+type RenewalKind int
+
+// What happens to a source's access, as Renewal.Kind holds it.
+const (
+	// RenewsAutomatically: the refresh token never idles out at its provider, or the
+	// workspace's keep-alive refreshes it in time.
+	RenewsAutomatically RenewalKind = iota
+	// RenewalExpires: the refresh token dies unused at Renewal.By; a refresh before then
+	// (Refresh now) gives it a new lifetime, after it only a reconnect helps.
+	RenewalExpires
+	// RenewalExpired: the refresh token has idled out (Renewal.By is past): reconnect.
+	RenewalExpired
+	// RenewalReconnect: the provider no longer accepts the refresh token: reconnect.
+	RenewalReconnect
+	// RenewalNone: nothing to renew, the source is on its way out (revocation pending).
+	RenewalNone
+)
+
+// Renewal says when a source's token renews or expires, so that people see in time which
+// sources they must refresh or reconnect.
+type Renewal struct {
+	Kind RenewalKind
+	// By is when the refresh token dies unused; set for RenewalExpires and RenewalExpired.
+	By time.Time
+}
+
+// renewalOf is the one rule from a source's health, its provider's idle lifetime (as
+// src.ExpiresIfUnused) and the keep-alive setting to what the person should expect.
+func renewalOf(src Source, keepAlive bool, now time.Time) Renewal {
+	switch {
+	case src.Status == store.StatusNeedsReconnect:
+		return Renewal{Kind: RenewalReconnect}
+	case src.Status == store.StatusRevocationPending:
+		return Renewal{Kind: RenewalNone}
+	case src.ExpiresIfUnused.IsZero():
+		return Renewal{Kind: RenewsAutomatically}
+	case !src.ExpiresIfUnused.After(now):
+		return Renewal{Kind: RenewalExpired, By: src.ExpiresIfUnused}
+	case keepAlive:
+		// Maintain refreshes it once a third of the lifetime is left, long before it dies.
+		return Renewal{Kind: RenewsAutomatically}
+	}
+	return Renewal{Kind: RenewalExpires, By: src.ExpiresIfUnused}
+}
+
+// integrationNames maps integration ids to what a source shows of them, and to how long
+// their provider keeps an unused refresh token.
+type integrationNames map[string]struct {
+	name, provider, providerName string
+	idle                         time.Duration
+}
+
+func (a *App) integrationNames(ctx context.Context) (integrationNames, error) {
+	all, err := store.Integrations(ctx, a.db)
+	if err != nil {
+		return nil, err
+	}
+	names := integrationNames{}
+	for _, in := range all {
+		e := names[in.ID]
+		e.name, e.provider, e.providerName = in.Name, in.Provider, in.Provider
+		if p, err := catalog.Lookup(catalog.ID(in.Provider)); err == nil {
+			e.providerName, e.idle = p.Name, p.RefreshIdle
+		}
+		names[in.ID] = e
+	}
+	return names, nil
+}
+
+func (n integrationNames) source(r store.Source) Source {
+	in := n[r.IntegrationID]
+	return Source{ID: r.ID, IntegrationID: r.IntegrationID, IntegrationName: in.name,
+		Provider: in.provider, ProviderName: in.providerName, OwnerID: r.OwnerID, Owner: r.OwnerName,
+		Account: r.Account, Scopes: r.Scopes, Status: r.Status, StatusDetail: r.StatusDetail,
+		TokenExpiry: r.TokenExpiry, LastRefreshAt: r.LastRefreshAt, CreatedAt: r.CreatedAt,
+		ExpiresIfUnused: tokens.ExpiresIfUnused(in.idle, lastUse(r))}
+}
+
+// lastUse is when the source's refresh token was last used: its last refresh, else its
+// connection.
+func lastUse(r store.Source) time.Time {
+	if r.LastRefreshAt.IsZero() {
+		return r.CreatedAt
+	}
+	return r.LastRefreshAt
+}

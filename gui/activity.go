@@ -24,7 +24,7 @@ type activityPane struct {
 	actor   *widget.Entry
 	action  *widget.Select
 	table   *widget.Table
-	more    *widget.Button
+	more    *button
 	status  *statusLine
 	entries []core.ActivityEntry
 	content fyne.CanvasObject
@@ -61,9 +61,9 @@ func newActivityPane(u *UI) *activityPane {
 		p.table.SetColumnWidth(i, w)
 	}
 
-	p.more = widget.NewButton("Load older entries", p.loadMore)
-	refresh := widget.NewButtonWithIcon("Refresh", theme.ViewRefreshIcon(), p.reload)
-	save := widget.NewButtonWithIcon("Save as CSV…", theme.DocumentSaveIcon(), p.saveCSV)
+	p.more = newButton("Load older entries", p.loadMore)
+	refresh := newButtonWithIcon("Refresh", theme.ViewRefreshIcon(), p.reload)
+	save := newButtonWithIcon("Save as CSV…", theme.DocumentSaveIcon(), p.saveCSV)
 	filters := container.NewBorder(nil, nil, nil, container.NewHBox(p.action, refresh, save), p.actor)
 	p.content = container.NewBorder(container.NewVBox(filters, p.status), p.more, nil, nil, p.table)
 	p.reload()

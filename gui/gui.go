@@ -14,6 +14,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/medialake/connect/core"
@@ -60,6 +61,7 @@ func New(fa fyne.App, c *core.App, deps Deps) *UI {
 	}
 	u := &UI{fa: fa, core: c, deps: deps, win: fa.NewWindow(Title), quit: make(chan struct{})}
 	u.win.Resize(fyne.NewSize(1040, 700))
+	fa.Settings().SetTheme(appTheme{theme.DefaultTheme()})
 	if dc, ok := u.win.Canvas().(desktop.Canvas); ok {
 		dc.SetOnKeyDown(func(*fyne.KeyEvent) { u.used() })
 	}
@@ -350,7 +352,7 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 	outItem := fyne.NewMenuItem("Sign out", u.signOut)
 	outItem.Shortcut = signOutShortcut
 	pass := fyne.NewMenuItem("Change passphrase…", u.showChangePassphrase)
-	return fyne.NewMainMenu(fyne.NewMenu("Account", pass, fyne.NewMenuItemSeparator(), lockItem, outItem))
+	return fyne.NewMainMenu(fyne.NewMenu("Account", pass, fyne.NewMenuItemSeparator(), lockItem, outItem), u.goMenu())
 }
 
 var (
@@ -365,11 +367,6 @@ func (u *UI) addShortcuts() {
 	u.win.Canvas().AddShortcut(lockShortcut, func(fyne.Shortcut) { u.lock("Locked. Sign in again to go on.") })
 	u.win.Canvas().AddShortcut(signOutShortcut, func(fyne.Shortcut) { u.signOut() })
 	for i, k := range tabKeys {
-		u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
-			if u.home != nil {
-				u.used()
-				u.home.showTab(i)
-			}
-		})
+		u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { u.goTab(i) })
 	}
 }

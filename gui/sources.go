@@ -34,7 +34,7 @@ type sourcesPane struct {
 	empty  *widget.Label // says why the list is empty
 	notice *widget.Label // tells the owner which of their sources need reconnecting
 
-	connect, reconnect, refresh, disconnect, forget, details *widget.Button
+	connect, reconnect, refresh, disconnect, forget, details *button
 
 	// openURL opens the system browser; tests replace it with a browser of their own.
 	openURL func(string) error
@@ -80,16 +80,16 @@ func buildSourcesPane(u *UI) *sourcesPane {
 	p.filter.SetPlaceHolder("Filter by account, owner or integration")
 	p.filter.OnChanged = func(string) { p.u.used(); p.applyFilter() }
 
-	p.connect = widget.NewButtonWithIcon("Connect…", theme.ContentAddIcon(), p.showConnect)
+	p.connect = newButtonWithIcon("Connect…", theme.ContentAddIcon(), p.showConnect)
 	p.connect.Importance = widget.HighImportance
-	p.reconnect = widget.NewButtonWithIcon("Reconnect…", theme.LoginIcon(), p.startReconnect)
-	p.refresh = widget.NewButtonWithIcon("Refresh now", theme.ViewRefreshIcon(), p.refreshNow)
-	p.disconnect = widget.NewButtonWithIcon("Disconnect…", theme.DeleteIcon(), p.askDisconnect)
-	p.forget = widget.NewButton("Forget on this computer…", p.askForget)
-	p.details = widget.NewButtonWithIcon("Details…", theme.InfoIcon(), p.showDetails)
+	p.reconnect = newButtonWithIcon("Reconnect…", theme.LoginIcon(), p.startReconnect)
+	p.refresh = newButtonWithIcon("Refresh now", theme.ViewRefreshIcon(), p.refreshNow)
+	p.disconnect = newButtonWithIcon("Disconnect…", theme.DeleteIcon(), p.askDisconnect)
+	p.forget = newButton("Forget on this computer…", p.askForget)
+	p.details = newButtonWithIcon("Details…", theme.InfoIcon(), p.showDetails)
 
 	// A button for what the session may never do, even on its own sources, is not shown.
-	for b, action := range map[*widget.Button]access.Action{p.connect: access.SourceConnect,
+	for b, action := range map[*button]access.Action{p.connect: access.SourceConnect,
 		p.reconnect: access.SourceReconnect, p.refresh: access.SourceRefresh,
 		p.disconnect: access.SourceDisconnect, p.forget: access.SourceForget} {
 		if !access.Allowed(u.session.Privilege, action, true) {
@@ -279,7 +279,7 @@ func (p *sourcesPane) current() (core.Source, bool) {
 
 func (p *sourcesPane) refreshButtons() {
 	src, ok := p.current()
-	for _, b := range []*widget.Button{p.reconnect, p.refresh, p.disconnect, p.details} {
+	for _, b := range []*button{p.reconnect, p.refresh, p.disconnect, p.details} {
 		if ok {
 			b.Enable()
 		} else {
@@ -325,27 +325,30 @@ func (p *sourcesPane) refreshNow() {
 }
 
 func (p *sourcesPane) askDisconnect() {
-	p.askThenEnd("Disconnect", func(src core.Source) string {
-		return fmt.Sprintf("%s is disconnected: its access is revoked at %s where the provider allows it, "+
-			"and its token is deleted from this computer's keychain.", core.Printable(src.Account), src.ProviderName)
+	p.askThenEnd("Disconnect", func(src core.Source) (string, string) {
+		return fmt.Sprintf("Disconnect %s from %s?", core.Printable(src.Account), core.Printable(src.IntegrationName)),
+			fmt.Sprintf("Its access will be revoked at %s where the provider allows it, and its token will be deleted "+
+				"from this computer's keychain.", src.ProviderName)
 	}, p.u.core.Disconnect)
 }
 
 func (p *sourcesPane) askForget() {
-	p.askThenEnd("Forget", func(src core.Source) string {
-		return fmt.Sprintf("%s is deleted from this computer without telling %s: the access it granted stays "+
-			"valid there until it expires or is revoked in the account's own settings.", core.Printable(src.Account), src.ProviderName)
+	p.askThenEnd("Forget", func(src core.Source) (string, string) {
+		return fmt.Sprintf("Forget %s of %s on this computer?", core.Printable(src.Account), core.Printable(src.IntegrationName)),
+			fmt.Sprintf("It will be deleted from this computer without telling %s: the access it granted will stay "+
+				"valid there until it expires or is revoked in the account's own settings.", src.ProviderName)
 	}, p.u.core.Forget)
 }
 
-// askThenEnd asks "verb account?", with what explain says will happen, and on yes ends the
-// selected source with end.
-func (p *sourcesPane) askThenEnd(verb string, explain func(core.Source) string, end func(context.Context, *access.Session, int64) error) {
+// askThenEnd asks the question ask makes of the selected source (a title naming it and its
+// integration, and what will happen), and on yes ends the source with end.
+func (p *sourcesPane) askThenEnd(verb string, ask func(core.Source) (title, msg string), end func(context.Context, *access.Session, int64) error) {
 	src, ok := p.current()
 	if !ok {
 		return
 	}
-	showConfirm(p.u.win, verb+" "+core.Printable(src.Account)+"?", explain(src), verb, func() {
+	title, msg := ask(src)
+	showConfirm(p.u.win, title, msg, verb, func() {
 		p.do(func(ctx context.Context, s *access.Session) error { return end(ctx, s, src.ID) })
 	})
 }

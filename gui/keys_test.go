@@ -99,13 +99,17 @@ func TestEnterClosesAnInformationBox(t *testing.T) {
 // Issue 12, defect 5: the keyboard focus shows on a primary (blue) button as on any other.
 func TestFocusShowsOnAPrimaryButton(t *testing.T) {
 	f := newFixture(t, adminAndWriter(t))
-	f.signIn(t, "Wes", goodPass)
+	// A real app starts with Fyne's default theme, not the test driver's.
+	fa := test.NewTempApp(t)
+	fa.Settings().SetTheme(theme.DefaultTheme())
+	u := New(fa, f.core, Deps{})
+	t.Cleanup(u.Close)
 	for _, imp := range []widget.Importance{widget.HighImportance, widget.MediumImportance} {
 		b := newButton("Connect…", func() {})
 		b.Importance = imp
-		f.ui.win.SetContent(b)
+		u.win.SetContent(b)
 		before := buttonFill(t, b)
-		f.ui.win.Canvas().Focus(b)
+		u.win.Canvas().Focus(b)
 		after := buttonFill(t, b)
 		if d := colourDistance(before, after); d < 60 {
 			t.Errorf("importance %d: focus changes the button from %v to %v, a distance of %d; want at least 60", imp, before, after, d)

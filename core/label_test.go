@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"errors"
+	"net/http"
 	"testing"
 )
 
@@ -23,5 +24,19 @@ func TestSourceFailureNamesTheIntegration(t *testing.T) {
 	}
 	if e := tm.lastEntry(t); e.Subject != src.Account+" at Test idp-7f3a" {
 		t.Errorf("activity subject = %q, want %q", e.Subject, src.Account+" at Test idp-7f3a")
+	}
+}
+
+// Issue 12, defect 6: a refresh the provider refuses, other than with invalid_grant, has a
+// reason of its own, so that front ends say it in their words rather than show oauth2's.
+func TestRefusedRefreshHasAReason(t *testing.T) {
+	tm := newConnectTeam(t)
+	tm.addIntegration(t, integrationSpec{id: "idp", provider: "oauth2"})
+	src := tm.connect(t, tm.writer, "idp")
+	tm.srv.FailNextToken(http.StatusBadRequest, `{"error":"invalid_request","error_description":"refresh token is not valid"}`,
+		http.Header{"Content-Type": {"application/json"}})
+	_, err := tm.app.Refresh(context.Background(), tm.writer, src.ID)
+	if got := ReasonOf(err); got != ReasonProviderError {
+		t.Errorf("ReasonOf(%v) = %d, want ReasonProviderError (%d)", err, got, ReasonProviderError)
 	}
 }

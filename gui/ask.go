@@ -2,9 +2,12 @@ package gui
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/medialake/connect/core"
 )
 
 // showInfo shows a message with OK, which has the focus: Enter closes it, and so does Escape.
@@ -52,4 +55,41 @@ func textDialog(w fyne.Window, title, msg string, buttons ...*dialogButton) *dia
 	width = min(width, 560, max(w.Canvas().Size().Width*0.8, 320))
 	d.Resize(fyne.NewSize(width, d.MinSize().Height))
 	return d
+}
+
+// problemDialog is what showProblem shows, for tests.
+type problemDialog struct {
+	d       *dialog.CustomDialog
+	text    *widget.Label // the words
+	details *widget.Label // the error as core wrote it, under Details
+	actions []*dialogButton
+}
+
+// showProblem shows what went wrong in words a person can act on, the technical detail one
+// click away under Details, and the actions that may put it right beside Close. The first
+// action, else Close, has the focus.
+func showProblem(w fyne.Window, title string, err error, actions ...*dialogButton) *problemDialog {
+	p := &problemDialog{text: wrapLabel(message(err)), details: wrapLabel(core.Printable(err.Error())), actions: actions}
+	hide := func() { p.d.Hide() }
+	buttons := make([]fyne.CanvasObject, 0, len(actions)+1)
+	for _, a := range actions {
+		act := a.OnTapped
+		a.OnTapped = func() { hide(); act() }
+		a.escape = hide
+		buttons = append(buttons, a)
+	}
+	closeButton := newDialogButton("Close", theme.CancelIcon(), hide, hide)
+	buttons = append(buttons, closeButton)
+	body := container.NewVBox(p.text, widget.NewAccordion(widget.NewAccordionItem("Details", p.details)))
+	p.d = dialog.NewCustomWithoutButtons(title, body, w)
+	p.d.SetButtons(buttons)
+	p.d.Resize(fyne.NewSize(540, body.MinSize().Height+120))
+	escapeCloses(w, p.d, hide)
+	p.d.Show()
+	if len(actions) > 0 {
+		w.Canvas().Focus(actions[0])
+	} else {
+		w.Canvas().Focus(closeButton)
+	}
+	return p
 }

@@ -44,6 +44,8 @@ type sourcesPane struct {
 	flow *flowDialog
 	// chooser is the "connect through which integration" dialog last opened, for tests.
 	chooser *integrationChooser
+	// problem is the dialog that last said what went wrong, for tests.
+	problem *problemDialog
 
 	content fyne.CanvasObject
 }
@@ -293,8 +295,9 @@ func (p *sourcesPane) refreshButtons() {
 	}
 }
 
-// do runs a change to a source in the background, then shows its error or reloads.
-func (p *sourcesPane) do(change func(ctx context.Context, s *access.Session) error) {
+// do runs a change to src in the background, then reloads, or shows what went wrong under
+// title, with Reconnect at hand where signing in again may put it right.
+func (p *sourcesPane) do(title string, src core.Source, change func(ctx context.Context, s *access.Session) error) {
 	p.u.used()
 	s := p.u.session
 	p.u.background(func(ctx context.Context) func() {
@@ -303,14 +306,29 @@ func (p *sourcesPane) do(change func(ctx context.Context, s *access.Session) err
 			if p.u.sessionLost(err) {
 				return
 			}
+			p.status.SetText("")
 			if err != nil {
-				p.status.SetText(message(err))
-			} else {
-				p.status.SetText("")
+				p.problem = showProblem(p.u.win, title, err, p.remedies(src, err)...)
 			}
 			p.reload(0)
 		}
 	})
+}
+
+// remedies are the actions that may put err, a failure on src, right: Reconnect when the
+// provider no longer accepts the source's sign-in or refused to renew it, for a user who may
+// reconnect it.
+func (p *sourcesPane) remedies(src core.Source, err error) []*dialogButton {
+	r := core.ReasonOf(err)
+	if r != core.ReasonNeedsReconnect && r != core.ReasonProviderError {
+		return nil
+	}
+	if !access.Allowed(p.u.session.Privilege, access.SourceReconnect, src.OwnerID == p.u.session.UserID) {
+		return nil
+	}
+	b := newDialogButton("Reconnect…", theme.LoginIcon(), nil, func() { p.reconnectSource(src.ID, src.Account) })
+	b.Importance = widget.HighImportance
+	return []*dialogButton{b}
 }
 
 func (p *sourcesPane) refreshNow() {
@@ -318,7 +336,7 @@ func (p *sourcesPane) refreshNow() {
 	if !ok {
 		return
 	}
-	p.do(func(ctx context.Context, s *access.Session) error {
+	p.do("Refresh failed", src, func(ctx context.Context, s *access.Session) error {
 		_, err := p.u.core.Refresh(ctx, s, src.ID)
 		return err
 	})
@@ -349,7 +367,7 @@ func (p *sourcesPane) askThenEnd(verb string, ask func(core.Source) (title, msg 
 	}
 	title, msg := ask(src)
 	showConfirm(p.u.win, title, msg, verb, func() {
-		p.do(func(ctx context.Context, s *access.Session) error { return end(ctx, s, src.ID) })
+		p.do(verb+" failed", src, func(ctx context.Context, s *access.Session) error { return end(ctx, s, src.ID) })
 	})
 }
 

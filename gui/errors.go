@@ -44,7 +44,7 @@ var words = map[core.Reason]string{
 	core.ReasonIssuerMissing: "The answer did not say which sign-in server sent it, though the provider promises to, so it was refused. " +
 		"Ask an administrator to check the integration's issuer.",
 	core.ReasonNoAccount:       "The provider did not say which account signed in. Ask an administrator to check the integration's scopes and who-am-I address.",
-	core.ReasonMissingEndpoint: "The provider did not say which account signed in. Ask an administrator to check the integration's scopes and who-am-I address.",
+	core.ReasonMissingEndpoint: "The integration lacks an address of the provider's (sign-in, token or who-am-I). Ask an administrator to complete the integration.",
 	core.ReasonNotSetUp:        "The integration is not completely set up. Ask an administrator to finish it.",
 	core.ReasonSecretTooLarge:  "The value is too large for this system's keychain.",
 	core.ReasonProviderError: "The provider refused the request. Try again later; if it keeps refusing, use Reconnect to sign in again, " +

@@ -358,15 +358,17 @@ func (p *sourcesPane) askForget() {
 	}, p.u.core.Forget)
 }
 
-// askThenEnd asks the question ask makes of the selected source (a title naming it and its
-// integration, and what will happen), and on yes ends the source with end.
-func (p *sourcesPane) askThenEnd(verb string, ask func(core.Source) (title, msg string), end func(context.Context, *access.Session, int64) error) {
+// askThenEnd asks the question ask makes of the selected source (naming it and its
+// integration) and says what will happen, and on yes ends the source with end.
+func (p *sourcesPane) askThenEnd(verb string, ask func(core.Source) (question, explain string), end func(context.Context, *access.Session, int64) error) {
 	src, ok := p.current()
 	if !ok {
 		return
 	}
-	title, msg := ask(src)
-	showConfirm(p.u.win, title, msg, verb, func() {
+	// The question goes in the text, which wraps: a title as long as the names in it would
+	// widen the window.
+	question, explain := ask(src)
+	showConfirm(p.u.win, verb+" source", question+" "+explain, verb, func() {
 		p.do(verb+" failed", src, func(ctx context.Context, s *access.Session) error { return end(ctx, s, src.ID) })
 	})
 }

@@ -1,6 +1,9 @@
 package gui
 
 import (
+	"context"
+	"database/sql"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -9,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/medialake/connect/core"
+	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/internal/authtest"
 	"github.com/medialake/connect/internal/keychaintest"
 )
@@ -91,5 +95,37 @@ func TestRefusedRefreshInWordsWithDetails(t *testing.T) {
 	}
 	if len(p.problem.actions) != 1 {
 		t.Errorf("the message offers %d actions, want Reconnect", len(p.problem.actions))
+	}
+}
+
+// Issue 12, defect 6: an unreachable discovery document reads in words naming the
+// integration, not as "discover http://…: dial tcp …: connection refused"; the dial error
+// stays in the log.
+func TestUnreachableDiscoveryInWords(t *testing.T) {
+	keychaintest.Require(t)
+	w := newSourcesWorkspace(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + ln.Addr().String()
+	ln.Close() // nothing listens there now: connection refused
+	now := w.clock.Now()
+	w.withDB(t, func(ctx context.Context, tx *sql.Tx) error {
+		return store.PutIntegration(ctx, tx, store.Integration{ID: "custom-x1", Provider: "oidc", Name: "Company SSO",
+			ClientID: "desktop", Enabled: true, Issuer: closed, Scopes: []string{"openid"}, CreatedAt: now, UpdatedAt: now})
+	})
+	w.signIn(t, "Wes", goodPass)
+	p := w.pane(t)
+	p.tick = time.Hour
+	p.openURL = func(string) error { t.Error("the browser opened for an unreachable provider"); return nil }
+	test.Tap(p.connect)
+	w.ui.Wait()
+	test.Tap(p.chooser.ok)
+	w.ui.Wait()
+	got := p.flow.problem.Text
+	if !strings.Contains(got, "Company SSO") || !strings.Contains(got, "cannot be reached") ||
+		strings.Contains(got, "dial tcp") || strings.Contains(got, "custom-x1") {
+		t.Errorf("problem %q; want words naming Company SSO, without the dial error or the id", got)
 	}
 }

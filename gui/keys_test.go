@@ -43,6 +43,7 @@ func TestTabShortcutsFromAFocusedEntry(t *testing.T) {
 	f.ui.win.Canvas().Focus(h.sources.filter)
 	test.Type(h.sources.filter, "wes")
 	sendShortcut(f.ui.win, &desktop.CustomShortcut{KeyName: fyne.Key4, Modifier: fyne.KeyModifierShortcutDefault})
+	f.ui.Wait() // the Activity tab loads its page
 	if got := h.tabs.Selected().Text; got != "Admin" || h.admin.Selected().Text != "Activity" {
 		t.Fatalf("Ctrl+4 in the filter: tab %q / %q, want Admin / Activity", got, h.admin.Selected().Text)
 	}

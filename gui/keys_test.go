@@ -192,3 +192,22 @@ func imageOf(o fyne.CanvasObject, name string) bool {
 	}
 	return false
 }
+
+// Issue 12, defect 5: Enter closes the source details box, as it does a message box.
+func TestEnterClosesSourceDetails(t *testing.T) {
+	w := newSourcesWorkspace(t)
+	w.addIntegration(t, "files", "https://idp.example/authorize", "https://idp.example/token", "https://idp.example/me")
+	w.addSources(t, "files", "Wes", 1, core.StatusConnected, "")
+	w.signIn(t, "Wes", goodPass)
+	p := w.pane(t)
+	p.list.Select(0)
+	test.Tap(p.details)
+	w.ui.Wait()
+	if w.ui.win.Canvas().Overlays().Top() == nil {
+		t.Fatal("Details… opened no dialog")
+	}
+	pressKey(w, fyne.KeyReturn)
+	if w.ui.win.Canvas().Overlays().Top() != nil {
+		t.Error("the source details box is still open after Enter")
+	}
+}

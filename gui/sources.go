@@ -410,7 +410,7 @@ func (p *sourcesPane) showDetails() {
 			)
 			dlg := dialog.NewCustom("Source details", "Close", form, p.u.win)
 			dlg.Resize(fyne.NewSize(520, form.MinSize().Height+100))
-			escapeCloses(p.u.win, dlg, dlg.Hide)
+			keysAnswer(p.u.win, dlg, dlg.Hide, dlg.Hide) // Escape or Enter closes it
 			dlg.Show()
 		}
 	})

@@ -132,6 +132,7 @@ var advice = map[core.Reason]string{
 	core.ReasonIntegrationDisabled: "The integration is disabled; ask an administrator to enable it",
 	core.ReasonNeedsReconnect:      fmt.Sprintf("The provider no longer accepts this source's sign-in; run '%s sources reconnect SOURCE'", prog),
 	core.ReasonOffline:             "The provider could not be reached; check the network and try again",
+	core.ReasonProviderError:       fmt.Sprintf("The provider refused the request; try again later, or run '%s sources reconnect SOURCE' if it keeps refusing", prog),
 	core.ReasonRevocationPending:   fmt.Sprintf("The provider could not be told yet; run '%s sources disconnect SOURCE' again later, or '%s sources forget SOURCE'", prog, prog),
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/core/access"
 )
 
@@ -47,7 +48,7 @@ func TestSourcesMaintain(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &entries); err != nil || len(entries) != 1 {
 		t.Fatalf("activity --json: got %d entries (%v), want 1\n%s", len(entries), err, r.stdout)
 	}
-	if e := entries[0]; e.Actor != "" || e.Outcome != "ok" {
-		t.Errorf("entry: got %+v, want the system's source.disconnect ok", e)
+	if e := entries[0]; e.Actor != core.UpkeepActor || e.Outcome != "ok" {
+		t.Errorf("entry: got %+v, want upkeep's source.disconnect ok", e)
 	}
 }

@@ -20,6 +20,10 @@ const (
 	retryMax   = 30 * time.Minute
 )
 
+// UpkeepActor is the user the activity log names for what Maintain did: no person did it, and
+// a blank user reads as a record that lost its author.
+const UpkeepActor = "upkeep"
+
 // upkeepTimeout bounds one source's upkeep in Maintain: discovery, a refresh with its
 // retries, a revocation. Each call is bounded by the provider client already (egress); this
 // also bounds their sum and the waits between them. A variable only so that this package's
@@ -186,10 +190,10 @@ func (a *App) retryRevocation(ctx context.Context, src store.Source, rep *Mainta
 	label := sourceLabel(src)
 	detail, err := a.disconnect(ctx, src)
 	if err != nil {
-		return fmt.Errorf("maintain: retry the revocation of %s: %w", label, err)
+		return fmt.Errorf("maintain: %w", sourceError("retry the revocation of", src, err))
 	}
 	rep.Revoked++
-	a.note(ctx, "", access.SourceDisconnect, label, store.OutcomeOK, "revocation retried: "+detail)
+	a.note(ctx, UpkeepActor, access.SourceDisconnect, label, store.OutcomeOK, "revocation retried: "+detail)
 	return nil
 }
 
@@ -207,12 +211,12 @@ func (a *App) upkeepRefresh(ctx context.Context, src store.Source, idle time.Dur
 	switch {
 	case err == nil && src.Status == store.StatusOffline:
 		rep.BackOnline++
-		a.note(ctx, "", access.SourceRefresh, label, store.OutcomeOK, "back online")
+		a.note(ctx, UpkeepActor, access.SourceRefresh, label, store.OutcomeOK, "back online")
 		return nil
 	case err == nil:
 		rep.KeptAlive++
 		dies := tokens.ExpiresIfUnused(idle, lastUse(src))
-		a.note(ctx, "", access.SourceRefresh, label, store.OutcomeOK,
+		a.note(ctx, UpkeepActor, access.SourceRefresh, label, store.OutcomeOK,
 			"kept alive: unused, the refresh token would have expired on "+dies.UTC().Format(time.DateOnly))
 		return nil
 	case errors.Is(err, ErrNeedsReconnect):
@@ -221,11 +225,11 @@ func (a *App) upkeepRefresh(ctx context.Context, src store.Source, idle time.Dur
 		if r, rerr := store.SourceByID(ctx, a.db, src.ID); rerr == nil && r.StatusDetail != "" {
 			detail = r.StatusDetail // the provider's own words, without the error's wrapping
 		}
-		a.note(ctx, "", access.SourceRefresh, label, store.OutcomeFailed, "needs reconnect: "+detail)
+		a.note(ctx, UpkeepActor, access.SourceRefresh, label, store.OutcomeFailed, "needs reconnect: "+detail)
 	case src.Status == store.StatusOffline || errors.Is(err, ErrOffline):
 		rep.StillOffline++
 	}
-	return fmt.Errorf("maintain: refresh %s: %w", label, err)
+	return fmt.Errorf("maintain: %w", sourceError("refresh", src, err))
 }
 
 // atProvider reports whether err is the provider's answer, or its silence, which the source's

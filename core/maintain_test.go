@@ -88,8 +88,8 @@ func TestMaintainRetriesPendingRevocation(t *testing.T) {
 	}
 	tm.assertDisconnected(t)
 	e := tm.lastEntry(t)
-	if e.Actor != "" || e.Action != string(access.SourceDisconnect) || e.Outcome != store.OutcomeOK || !strings.Contains(e.Detail, "revoked at the provider") {
-		t.Errorf("entry = %+v, want the system's source.disconnect ok, revoked at the provider", e)
+	if e.Actor != UpkeepActor || e.Action != string(access.SourceDisconnect) || e.Outcome != store.OutcomeOK || !strings.Contains(e.Detail, "revoked at the provider") {
+		t.Errorf("entry = %+v, want upkeep's source.disconnect ok, revoked at the provider", e)
 	}
 }
 
@@ -207,8 +207,8 @@ func TestMaintainKeepAlive(t *testing.T) {
 			if r := tm.row(t, id); !r.LastRefreshAt.Equal(tm.clk.Now()) || r.Status != StatusConnected {
 				t.Errorf("row: last refresh %v, status %s; want %v, connected", r.LastRefreshAt, r.Status, tm.clk.Now())
 			}
-			if e := tm.lastEntry(t); e.Actor != "" || e.Action != string(access.SourceRefresh) || !strings.HasPrefix(e.Detail, "kept alive") {
-				t.Errorf("entry = %+v, want the system's source.refresh, kept alive", e)
+			if e := tm.lastEntry(t); e.Actor != UpkeepActor || e.Action != string(access.SourceRefresh) || !strings.HasPrefix(e.Detail, "kept alive") {
+				t.Errorf("entry = %+v, want upkeep's source.refresh, kept alive", e)
 			}
 			// Refreshed now, it has 60 days again.
 			if rep := tm.maintain(t, app); rep != (MaintainReport{}) {
@@ -247,8 +247,8 @@ func testMaintainOfflineSource(t *testing.T, provider string) {
 	if r := tm.row(t, src.ID); r.Status != StatusConnected || !r.LastRefreshAt.Equal(tm.clk.Now()) {
 		t.Errorf("row: status %s, last refresh %v; want connected, %v", r.Status, r.LastRefreshAt, tm.clk.Now())
 	}
-	if e := tm.lastEntry(t); e.Actor != "" || e.Action != string(access.SourceRefresh) || e.Detail != "back online" {
-		t.Errorf("entry = %+v, want the system's source.refresh, back online", e)
+	if e := tm.lastEntry(t); e.Actor != UpkeepActor || e.Action != string(access.SourceRefresh) || e.Detail != "back online" {
+		t.Errorf("entry = %+v, want upkeep's source.refresh, back online", e)
 	}
 	if rep := tm.maintain(t, tm.app); rep != (MaintainReport{}) {
 		t.Errorf("Maintain once connected = %+v, want nothing done", rep)
@@ -293,8 +293,9 @@ func TestMaintainFindsRefusedGrant(t *testing.T) {
 	if r := tm.row(t, src.ID); r.Status != StatusNeedsReconnect {
 		t.Errorf("status = %s, want %s", r.Status, StatusNeedsReconnect)
 	}
-	if e := tm.lastEntry(t); e.Actor != "" || e.Outcome != store.OutcomeFailed || e.Detail != "needs reconnect: grant revoked by the user" {
-		t.Errorf("entry = %+v, want the system's failed source.refresh in the provider's words", e)
+	// The integration as its administrator named it, not its id.
+	if e := tm.lastEntry(t); e.Actor != UpkeepActor || e.Subject != "jane@example.com at Test idp" || e.Outcome != store.OutcomeFailed || e.Detail != "needs reconnect: grant revoked by the user" {
+		t.Errorf("entry = %+v, want upkeep's failed source.refresh in the provider's words", e)
 	}
 	calls := tm.srv.TokenRequests()
 	tm.clk.Advance(time.Hour)

@@ -8,6 +8,7 @@ import (
 	"github.com/medialake/connect/core/access"
 	"github.com/medialake/connect/core/catalog"
 	"github.com/medialake/connect/core/loopback"
+	"github.com/medialake/connect/core/tokens"
 	"github.com/medialake/connect/core/vault"
 )
 
@@ -73,6 +74,7 @@ const (
 	ReasonMissingEndpoint // no who-am-I address, or a discovery document without endpoints
 	ReasonBadDiscovery
 	ReasonOffline
+	ReasonProviderError // the provider refused a refresh or a revocation, not with invalid_grant
 
 	// The keychain.
 	ReasonKeychain
@@ -120,6 +122,7 @@ var sentinels = []struct {
 	{ErrRevocationPending, ReasonRevocationPending},
 	{ErrNeedsReconnect, ReasonNeedsReconnect},
 	{ErrOffline, ReasonOffline},
+	{tokens.ErrProvider, ReasonProviderError},
 	{loopback.ErrCanceled, ReasonCancelled},
 	{context.Canceled, ReasonCancelled},
 	{loopback.ErrTimeout, ReasonTimeout},

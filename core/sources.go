@@ -182,23 +182,27 @@ func (a *App) EnabledIntegrations(ctx context.Context, s *access.Session) ([]Int
 // is an *AlreadyConnectedError, an integration nobody set up ErrUnknownIntegration; nothing
 // is saved on any failure.
 func (a *App) Connect(ctx context.Context, s *access.Session, integrationID string, hooks FlowHooks) (Source, error) {
-	u, err := a.authorize(ctx, s, access.SourceConnect, integrationID, true)
+	name := integrationID // what the activity log and the errors call it: its name, if it has one
+	if row, err := a.savedIntegration(ctx, integrationID); err == nil {
+		name = row.Name
+	}
+	u, err := a.authorize(ctx, s, access.SourceConnect, name, true)
 	if err != nil {
 		return Source{}, err
 	}
 	failed := func(subject string, err error) (Source, error) {
 		a.note(ctx, u.Name, access.SourceConnect, subject, store.OutcomeFailed, err.Error())
-		return Source{}, fmt.Errorf("connect through %s: %w", integrationID, err)
+		return Source{}, &SourceError{Op: "connect through", Integration: name, Err: err}
 	}
 	in, err := a.usableIntegration(ctx, integrationID)
 	if err != nil {
-		return failed(integrationID, err)
+		return failed(name, err)
 	}
 	res, err := a.runFlow(ctx, in, hooks)
 	if err != nil {
-		return failed(in.row.Name, err)
+		return failed(name, err)
 	}
-	label := res.account.Label + " at " + in.row.ID
+	label := res.account.Label + " at " + name
 	if id, ok, err := a.sourceOf(ctx, u.ID, in.row.ID, res.account.Subject); err != nil {
 		return failed(label, err)
 	} else if ok {
@@ -223,7 +227,7 @@ func (a *App) Reconnect(ctx context.Context, s *access.Session, sourceID int64, 
 	label := sourceLabel(src)
 	failed := func(err error) (Source, error) {
 		a.note(ctx, u.Name, access.SourceReconnect, label, store.OutcomeFailed, err.Error())
-		return Source{}, fmt.Errorf("reconnect %s: %w", label, err)
+		return Source{}, sourceError("reconnect", src, err)
 	}
 	if src.Status == store.StatusRevocationPending {
 		// Its owner asked to disconnect it: a new grant would leave the old one unrevoked.
@@ -283,7 +287,7 @@ func (a *App) Refresh(ctx context.Context, s *access.Session, sourceID int64) (S
 	}
 	if err != nil {
 		a.note(ctx, u.Name, access.SourceRefresh, label, store.OutcomeFailed, err.Error())
-		return Source{}, fmt.Errorf("refresh %s: %w", label, err)
+		return Source{}, sourceError("refresh", src, err)
 	}
 	a.note(ctx, u.Name, access.SourceRefresh, label, store.OutcomeOK, "")
 	return a.source(ctx, sourceID)
@@ -302,7 +306,7 @@ func (a *App) Disconnect(ctx context.Context, s *access.Session, sourceID int64)
 	detail, err := a.disconnect(ctx, src)
 	if err != nil {
 		a.note(ctx, u.Name, access.SourceDisconnect, label, store.OutcomeFailed, err.Error())
-		return fmt.Errorf("disconnect %s: %w", label, err)
+		return sourceError("disconnect", src, err)
 	}
 	a.note(ctx, u.Name, access.SourceDisconnect, label, store.OutcomeOK, detail)
 	return nil
@@ -318,7 +322,7 @@ func (a *App) Forget(ctx context.Context, s *access.Session, sourceID int64) err
 	label := sourceLabel(src)
 	if err := a.tokens.Forget(ctx, sourceID); err != nil {
 		a.note(ctx, u.Name, access.SourceForget, label, store.OutcomeFailed, err.Error())
-		return fmt.Errorf("forget %s: %w", label, err)
+		return sourceError("forget", src, err)
 	}
 	a.note(ctx, u.Name, access.SourceForget, label, store.OutcomeOK,
 		"deleted on this computer only; the provider was not told and the grant stays valid there")
@@ -463,6 +467,3 @@ func (a *App) source(ctx context.Context, id int64) (Source, error) {
 	src.Renewal = renewalOf(src, ws.KeepAlive, a.now())
 	return src, nil
 }
-
-// sourceLabel names a source in the activity log.
-func sourceLabel(src store.Source) string { return src.Account + " at " + src.IntegrationID }

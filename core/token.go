@@ -2,7 +2,6 @@ package core
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/medialake/connect/core/access"
@@ -37,7 +36,7 @@ func (a *App) AccessToken(ctx context.Context, s *access.Session, sourceID int64
 	}
 	if err != nil {
 		a.note(ctx, u.Name, access.SourceToken, label, store.OutcomeFailed, err.Error())
-		return redact.Secret{}, fmt.Errorf("access token of %s: %w", label, err)
+		return redact.Secret{}, sourceError("get an access token of", src, err)
 	}
 	detail := "access token handed out"
 	if !tok.Expiry.IsZero() {

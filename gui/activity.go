@@ -2,6 +2,7 @@ package gui
 
 import (
 	"context"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -17,6 +18,12 @@ const activityPageSize = 200
 
 var activityColumns = []string{"Time", "User", "Action", "Subject", "Outcome", "Detail"}
 
+const activityHint = "Select a row to read the whole entry here."
+
+// activityWidths are the columns' widths: the time whole, short names and actions whole,
+// subjects and details as much as the default window (1040 wide) leaves.
+var activityWidths = []float32{160, 110, 150, 230, 75, 290}
+
 // activityPane shows the activity log newest first, filtered by user and action, a page at a
 // time (the table only ever holds what has been loaded), and saves it as CSV.
 type activityPane struct {
@@ -24,8 +31,9 @@ type activityPane struct {
 	actor   *widget.Entry
 	action  *widget.Select
 	table   *widget.Table
-	more    *widget.Button
+	more    *button
 	status  *statusLine
+	entry   *widget.Label // the selected entry in full
 	entries []core.ActivityEntry
 	content fyne.CanvasObject
 }
@@ -44,11 +52,21 @@ func newActivityPane(u *UI) *activityPane {
 
 	p.table = widget.NewTableWithHeaders(
 		func() (int, int) { return len(p.entries), len(activityColumns) },
-		func() fyne.CanvasObject { return widget.NewLabel("2006-01-02 15:04:05") },
+		func() fyne.CanvasObject {
+			// A cell cut short ends in "…"; selecting its row shows the whole entry below.
+			l := widget.NewLabel("2006-01-02 15:04:05")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			o.(*widget.Label).SetText(core.Printable(activityCell(p.entries[id.Row], id.Col)))
 		},
 	)
+	p.table.OnSelected = func(id widget.TableCellID) {
+		if id.Row >= 0 && id.Row < len(p.entries) {
+			p.showEntry(p.entries[id.Row])
+		}
+	}
 	p.table.ShowHeaderColumn = false
 	p.table.CreateHeader = func() fyne.CanvasObject { return widget.NewLabel("Header") }
 	p.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
@@ -57,17 +75,35 @@ func newActivityPane(u *UI) *activityPane {
 			o.(*widget.Label).SetText(activityColumns[id.Col])
 		}
 	}
-	for i, w := range []float32{160, 110, 170, 170, 80, 360} {
+	for i, w := range activityWidths {
 		p.table.SetColumnWidth(i, w)
 	}
+	p.entry = wrapLabel(activityHint)
 
-	p.more = widget.NewButton("Load older entries", p.loadMore)
-	refresh := widget.NewButtonWithIcon("Refresh", theme.ViewRefreshIcon(), p.reload)
-	save := widget.NewButtonWithIcon("Save as CSV…", theme.DocumentSaveIcon(), p.saveCSV)
+	p.more = newButton("Load older entries", p.loadMore)
+	refresh := newButtonWithIcon("Refresh", theme.ViewRefreshIcon(), p.reload)
+	save := newButtonWithIcon("Save as CSV…", theme.DocumentSaveIcon(), p.saveCSV)
 	filters := container.NewBorder(nil, nil, nil, container.NewHBox(p.action, refresh, save), p.actor)
-	p.content = container.NewBorder(container.NewVBox(filters, p.status), p.more, nil, nil, p.table)
+	p.content = container.NewBorder(container.NewVBox(filters, p.status), container.NewVBox(widget.NewSeparator(), p.entry, p.more), nil, nil, p.table)
 	p.reload()
 	return p
+}
+
+// showEntry shows e in full under the table, whose cells may be cut short: time, user,
+// action, subject and outcome on one line, the detail under them.
+func (p *activityPane) showEntry(e core.ActivityEntry) {
+	var parts []string
+	for col := range len(activityColumns) - 1 {
+		if text := activityCell(e, col); text != "" {
+			parts = append(parts, core.Printable(text))
+		}
+	}
+	text := strings.Join(parts, " · ")
+	if e.Detail != "" {
+		text += "\n" + core.Printable(e.Detail)
+	}
+	p.entry.Importance = widget.MediumImportance
+	p.entry.SetText(text)
 }
 
 func activityCell(e core.ActivityEntry, col int) string {
@@ -96,6 +132,9 @@ func (p *activityPane) filter() core.ActivityFilter {
 
 func (p *activityPane) reload() {
 	p.entries = nil
+	p.table.UnselectAll()
+	p.entry.Importance = widget.LowImportance
+	p.entry.SetText(activityHint)
 	p.load(p.filter())
 }
 

@@ -288,14 +288,21 @@ func (f *flowDialog) finish(src core.Source, err error) {
 // escapeCloses makes Escape run cancel while d is shown and no widget has the keyboard
 // focus; dialogButton and dialogSelect pass it on when one of them has the focus.
 func escapeCloses(w fyne.Window, d dialog.Dialog, cancel func()) {
+	keysAnswer(w, d, cancel, nil)
+}
+
+// keysAnswer makes Escape run cancel, and Enter run enter if not nil, while d is shown and no
+// widget has the keyboard focus.
+func keysAnswer(w fyne.Window, d dialog.Dialog, cancel, enter func()) {
 	c := w.Canvas()
 	before := c.OnTypedKey()
 	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
-		if ev.Name == fyne.KeyEscape {
+		switch {
+		case ev.Name == fyne.KeyEscape:
 			cancel()
-			return
-		}
-		if before != nil {
+		case enter != nil && (ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter):
+			enter()
+		case before != nil:
 			before(ev)
 		}
 	})
@@ -384,28 +391,6 @@ func (e *dialogEntry) TypedKey(ev *fyne.KeyEvent) {
 		return
 	}
 	e.Entry.TypedKey(ev)
-}
-
-// showInfo shows a message with OK; Escape closes it too.
-func showInfo(w fyne.Window, title, msg string) {
-	d := dialog.NewInformation(title, msg, w)
-	escapeCloses(w, d, d.Hide)
-	d.Show()
-}
-
-// showConfirm asks before an action: the confirm button says what happens (verb), Cancel
-// and Escape do nothing, and done runs only on confirm.
-func showConfirm(w fyne.Window, title, msg, verb string, done func()) {
-	d := dialog.NewConfirm(title, msg, func(yes bool) {
-		if yes {
-			done()
-		}
-	}, w)
-	d.SetConfirmText(verb)
-	d.SetDismissText("Cancel")
-	d.SetConfirmImportance(widget.DangerImportance)
-	escapeCloses(w, d, d.Hide)
-	d.Show()
 }
 
 // browser is the GUI's one way to open the system browser, given to core with every sign-in

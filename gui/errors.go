@@ -44,16 +44,34 @@ var words = map[core.Reason]string{
 	core.ReasonIssuerMissing: "The answer did not say which sign-in server sent it, though the provider promises to, so it was refused. " +
 		"Ask an administrator to check the integration's issuer.",
 	core.ReasonNoAccount:       "The provider did not say which account signed in. Ask an administrator to check the integration's scopes and who-am-I address.",
-	core.ReasonMissingEndpoint: "The provider did not say which account signed in. Ask an administrator to check the integration's scopes and who-am-I address.",
+	core.ReasonMissingEndpoint: "The integration lacks an address of the provider's (sign-in, token or who-am-I). Ask an administrator to complete the integration.",
 	core.ReasonNotSetUp:        "The integration is not completely set up. Ask an administrator to finish it.",
 	core.ReasonSecretTooLarge:  "The value is too large for this system's keychain.",
+	core.ReasonProviderError: "The provider refused the request. Try again later; if it keeps refusing, use Reconnect to sign in again, " +
+		"or tell an administrator.",
+	core.ReasonBadDiscovery:  "The provider's settings (its discovery document) could not be read. Ask an administrator to check the integration's issuer.",
+	core.ReasonStateMismatch: "That address belongs to another sign-in. Paste the address the browser showed at the end of this one.",
+	core.ReasonNotCallback: "That is not the address the browser ended on. Copy the whole address from the browser's address bar, " +
+		"starting with http://127.0.0.1.",
+	core.ReasonSecretMissing: "The keychain on this computer does not hold the secret this needs. Ask an administrator to enter it again, or reconnect the source.",
+	core.ReasonAlreadySetUp:  "This workspace already has an administrator. Sign in instead.",
+	core.ReasonKeychain:      "The keychain is not available. Unlock your desktop's keyring, or start it, and try again.",
+	core.ReasonRedirectMismatch: "The provider does not know this app's redirect URI. Ask an administrator to register the redirect URI " +
+		"shown in the integration's guide at the provider.",
+	core.ReasonBadClient: "The provider refused the integration's client ID or client secret. Ask an administrator to check them.",
 }
 
-// message turns an error from core into a sentence a person can act on. The full error goes
-// to the log; it never carries a secret (secrets are core.Secret, which prints redacted).
+// message turns an error from core into a sentence a person can act on, naming the source or
+// the integration it concerns as its administrator named them. The full error goes to the
+// log, and to a dialog's Details; it never carries a secret (secrets are core.Secret, which
+// prints redacted).
 func message(err error) string {
 	reason := core.ReasonOf(err)
 	if w, ok := words[reason]; ok {
+		var se *core.SourceError
+		if errors.As(err, &se) && reason != core.ReasonCancelled {
+			return failedAt(se) + " " + w
+		}
 		return w
 	}
 	var (
@@ -79,10 +97,18 @@ func message(err error) string {
 		return capitalise(denied.Error()) + "."
 	case errors.As(err, &refused):
 		return capitalise(refused.Error()) + ". Ask an administrator to check the integration."
-	case reason == core.ReasonKeychain:
-		return "The keychain is not available: " + err.Error()
 	}
-	return capitalise(err.Error()) + "."
+	return capitalise(core.Printable(err.Error())) + "."
+}
+
+// failedAt says what failed on which source, or through which integration: "Refresh
+// jane@example.com at Team Drive failed."
+func failedAt(se *core.SourceError) string {
+	what := se.Integration
+	if se.Account != "" {
+		what = se.Account + " at " + se.Integration
+	}
+	return capitalise(se.Op) + " " + core.Printable(what) + " failed."
 }
 
 // isSessionError reports whether err means the person must sign in again.

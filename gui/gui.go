@@ -13,6 +13,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/medialake/connect/core"
@@ -63,6 +64,7 @@ func New(fa fyne.App, c *core.App, deps Deps) *UI {
 		u.saveSize()
 		u.win.Close()
 	})
+	fa.Settings().SetTheme(appTheme{theme.DefaultTheme()})
 	if dc, ok := u.win.Canvas().(desktop.Canvas); ok {
 		dc.SetOnKeyDown(func(*fyne.KeyEvent) { u.used() })
 	}
@@ -360,7 +362,7 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 	outItem := fyne.NewMenuItem("Sign out", u.signOut)
 	outItem.Shortcut = signOutShortcut
 	pass := fyne.NewMenuItem("Change passphrase…", u.showChangePassphrase)
-	return fyne.NewMainMenu(fyne.NewMenu("Account", pass, fyne.NewMenuItemSeparator(), lockItem, outItem))
+	return fyne.NewMainMenu(fyne.NewMenu("Account", pass, fyne.NewMenuItemSeparator(), lockItem, outItem), u.goMenu())
 }
 
 var (
@@ -375,11 +377,6 @@ func (u *UI) addShortcuts() {
 	u.win.Canvas().AddShortcut(lockShortcut, func(fyne.Shortcut) { u.lock("Locked. Sign in again to go on.") })
 	u.win.Canvas().AddShortcut(signOutShortcut, func(fyne.Shortcut) { u.signOut() })
 	for i, k := range tabKeys {
-		u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
-			if u.home != nil {
-				u.used()
-				u.home.showTab(i)
-			}
-		})
+		u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { u.goTab(i) })
 	}
 }

@@ -246,6 +246,7 @@ func TestTabShortcuts(t *testing.T) {
 	press := func(k fyne.KeyName) {
 		c := f.ui.win.Canvas().(interface{ TypedShortcut(fyne.Shortcut) })
 		c.TypedShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault})
+		f.ui.Wait() // a tab may load in the background (Activity)
 	}
 	h := f.ui.home
 	for i, want := range []string{"Integrations", "Users", "Activity", "Settings"} {

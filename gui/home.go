@@ -30,7 +30,7 @@ type homeScreen struct {
 	who          *widget.Label
 	network      *widget.Label // shown while sources cannot reach their provider
 	keychain     *widget.Label
-	keychainWhy  *widget.Button // shows why the keychain is unavailable
+	keychainWhy  *button // shows why the keychain is unavailable
 	content      fyne.CanvasObject
 }
 
@@ -65,8 +65,8 @@ func newHomeScreen(u *UI) *homeScreen {
 	}
 	h.tabs.OnSelected = func(*container.TabItem) { u.used() }
 
-	lock := widget.NewButtonWithIcon("Lock", theme.VisibilityOffIcon(), func() { u.lock("Locked. Sign in again to go on.") })
-	h.keychainWhy = widget.NewButtonWithIcon("Why?", theme.HelpIcon(), nil)
+	lock := newButtonWithIcon("Lock", theme.VisibilityOffIcon(), func() { u.lock("Locked. Sign in again to go on.") })
+	h.keychainWhy = newButtonWithIcon("Why?", theme.HelpIcon(), nil)
 	h.keychainWhy.Importance = widget.LowImportance
 	h.keychainWhy.Hide()
 	// The offline notice has a row of its own and wraps: in the status row, a long one would

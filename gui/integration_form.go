@@ -38,21 +38,21 @@ type integrationForm struct {
 	secretInfo              *widget.Label
 	secretNote              *widget.Label // what the chosen client type means for the secret
 	appType                 *widget.Label // the guide's application type, as the client type says
-	replace, removeSecret   *widget.Button
+	replace, removeSecret   *button
 	enabled                 *widget.Check
 	portMode                *widget.RadioGroup
 	port                    *widget.Entry
 	redirect, redirectTitle *widget.Label
 	notes                   []*widget.Label // the guide's notes, shown as warnings
-	copyRedirect            *widget.Button
+	copyRedirect            *button
 	scopes                  *widget.Entry
 	tenant, issuer          *widget.Entry
-	fetch                   *widget.Button
+	fetch                   *button
 	discovered              *widget.Label
 	authURL, tokenURL       *widget.Entry
 	revokeURL, userinfoURL  *widget.Entry
 	problems                map[string]*widget.Label
-	save, test, remove      *widget.Button
+	save, test, remove      *button
 	status                  *statusLine
 	content                 fyne.CanvasObject
 	formBox, guideCard      fyne.CanvasObject // the form and its guide, for the layout tests
@@ -137,7 +137,7 @@ func (f *integrationForm) redirectItem() *widget.FormItem {
 	f.port.SetPlaceHolder(fmt.Sprintf("%d to %d", core.MinFixedPort, core.MaxFixedPort))
 	f.redirect = wrapped("")
 	f.redirectTitle = widget.NewLabel("Redirect URI to register:")
-	f.copyRedirect = widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {
+	f.copyRedirect = newButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {
 		f.p.u.fa.Clipboard().SetContent(f.redirect.Text)
 	})
 	f.portMode = widget.NewRadioGroup([]string{anyPort, fixedPort}, func(mode string) {
@@ -192,7 +192,7 @@ func (f *integrationForm) providerItems() []*widget.FormItem {
 		f.issuer = widget.NewEntry()
 		f.issuer.SetText(v.Issuer)
 		f.issuer.SetPlaceHolder("https://idp.example.com")
-		f.fetch = widget.NewButtonWithIcon("Fetch", theme.DownloadIcon(), f.discover)
+		f.fetch = newButtonWithIcon("Fetch", theme.DownloadIcon(), f.discover)
 		f.discovered = widget.NewLabel(endpointsText(v.AuthURL, v.TokenURL, v.RevokeURL, v.UserinfoURL))
 		f.discovered.Wrapping = fyne.TextWrapWord
 		// A Fetch error shows right under the issuer it is about, above the endpoints.
@@ -215,10 +215,10 @@ func (f *integrationForm) providerItems() []*widget.FormItem {
 }
 
 func (f *integrationForm) buttons() fyne.CanvasObject {
-	f.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), f.submit)
+	f.save = newButtonWithIcon("Save", theme.DocumentSaveIcon(), f.submit)
 	f.save.Importance = widget.HighImportance
-	f.test = widget.NewButtonWithIcon("Test authorization…", theme.MediaPlayIcon(), f.showTest)
-	f.remove = widget.NewButtonWithIcon("Remove…", theme.DeleteIcon(), f.confirmRemove)
+	f.test = newButtonWithIcon("Test authorization…", theme.MediaPlayIcon(), f.showTest)
+	f.remove = newButtonWithIcon("Remove…", theme.DeleteIcon(), f.confirmRemove)
 	f.remove.Importance = widget.DangerImportance
 	// Why Test authorization is off, beside it; it wraps so that it cannot widen the window.
 	f.testHint = wrapped("")
@@ -305,11 +305,11 @@ func (f *integrationForm) secretRow() fyne.CanvasObject {
 	}
 	f.secretInfo = wrapped("Saved on " + v.SecretSetAt.Local().Format("2006-01-02 15:04") + " by " + v.SecretSetBy)
 	f.secret.Hide()
-	f.replace = widget.NewButton("Replace", func() {
+	f.replace = newButton("Replace", func() {
 		f.secret.Show()
 		f.p.u.win.Canvas().Focus(f.secret)
 	})
-	f.removeSecret = widget.NewButton("Remove…", f.confirmRemoveSecret)
+	f.removeSecret = newButton("Remove…", f.confirmRemoveSecret)
 	// The note wraps beside the buttons, so a long name cannot make the window wider.
 	row := container.NewBorder(nil, nil, nil, container.NewVBox(container.NewHBox(f.replace, f.removeSecret)), f.secretInfo)
 	return container.NewVBox(row, f.secret, f.secretNote)

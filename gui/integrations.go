@@ -28,7 +28,7 @@ type integrationsPane struct {
 	probe    error // of the keychain, from the last reload
 	selected string
 	status   *statusLine
-	add      *widget.Button
+	add      *button
 	detail   *fyne.Container
 	form     *integrationForm // the selected integration's, nil when none
 	content  fyne.CanvasObject
@@ -67,7 +67,7 @@ func newIntegrationsPane(u *UI) *integrationsPane {
 		}
 		p.show(p.items[id])
 	}
-	p.add = widget.NewButtonWithIcon("Add custom integration…", theme.ContentAddIcon(), p.showAdd)
+	p.add = newButtonWithIcon("Add custom integration…", theme.ContentAddIcon(), p.showAdd)
 	p.detail = container.NewStack(container.NewCenter(widget.NewLabel("Choose an integration on the left.")))
 	left := container.NewBorder(nil, container.NewVBox(p.status, p.add), nil, nil, p.list)
 	split := container.NewHSplit(left, p.detail)

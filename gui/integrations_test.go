@@ -358,6 +358,10 @@ func tapInDialog(t *testing.T, f *fixture, label string) {
 			if o.Text == label {
 				found = &o.Button
 			}
+		case *button:
+			if o.Text == label {
+				found = &o.Button
+			}
 		case *fyne.Container:
 			for _, c := range o.Objects {
 				walk(c)

@@ -21,7 +21,7 @@ type settingsPane struct {
 	idle      *widget.Entry // minutes
 	idleErr   *widget.Label
 	keepAlive *widget.Check
-	save      *widget.Button
+	save      *button
 	status    *statusLine
 	content   fyne.CanvasObject
 }
@@ -33,7 +33,7 @@ func newSettingsPane(u *UI) *settingsPane {
 	p.idleErr.Hide()
 	// A short label: a check box does not wrap, and a long one would widen the window.
 	p.keepAlive = widget.NewCheck("Keep unused connections alive", nil)
-	p.save = widget.NewButtonWithIcon("Save settings", theme.DocumentSaveIcon(), p.submit)
+	p.save = newButtonWithIcon("Save settings", theme.DocumentSaveIcon(), p.submit)
 	p.save.Importance = widget.HighImportance
 	help := widget.NewLabel(fmt.Sprintf("The app returns to the sign-in screen after this many minutes without use "+
 		"(%d to %d). Box refresh tokens die after 60 days unused, Microsoft's after 90, Google's after about six months: "+

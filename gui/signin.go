@@ -21,7 +21,7 @@ import (
 // firstStartScreen creates the first administrator of an empty workspace.
 type firstStartScreen struct {
 	name, pass, confirm *widget.Entry
-	create              *widget.Button
+	create              *button
 	status              *statusLine
 	progress            *widget.ProgressBarInfinite
 }
@@ -37,7 +37,7 @@ func (u *UI) showFirstStart() {
 	s.progress.Hide()
 	s.name.SetPlaceHolder("e.g. Jane Admin")
 	s.pass.SetPlaceHolder("at least 12 characters")
-	s.create = widget.NewButtonWithIcon("Create administrator", theme.ConfirmIcon(), func() { u.createFirstAdmin(s) })
+	s.create = newButtonWithIcon("Create administrator", theme.ConfirmIcon(), func() { u.createFirstAdmin(s) })
 	s.create.Importance = widget.HighImportance
 	s.confirm.OnSubmitted = func(string) { u.createFirstAdmin(s) }
 	s.pass.OnSubmitted = func(string) { u.win.Canvas().Focus(s.confirm) }
@@ -95,7 +95,7 @@ func (s *firstStartScreen) fieldFor(err error) fyne.Focusable {
 type signInScreen struct {
 	profile  *widget.Select
 	pass     *widget.Entry
-	button   *widget.Button
+	button   *button
 	status   *statusLine
 	progress *widget.ProgressBarInfinite
 
@@ -120,7 +120,7 @@ func (u *UI) showSignIn(notice, profile string) {
 		u.checkLockOut(s, name)
 		u.win.Canvas().Focus(s.pass)
 	}
-	s.button = widget.NewButtonWithIcon("Sign in", theme.LoginIcon(), func() { u.doSignIn(s) })
+	s.button = newButtonWithIcon("Sign in", theme.LoginIcon(), func() { u.doSignIn(s) })
 	s.button.Importance = widget.HighImportance
 	s.pass.OnSubmitted = func(string) { u.doSignIn(s) }
 	s.status.Say(toneInfo, notice)

@@ -41,7 +41,7 @@ type sourcesPane struct {
 	done    *widget.Label
 	doneFor int64
 
-	connect, reconnect, refresh, disconnect, forget, details *widget.Button
+	connect, reconnect, refresh, disconnect, forget, details *button
 
 	// openURL opens the system browser; tests replace it with a browser of their own.
 	openURL func(string) error
@@ -51,6 +51,8 @@ type sourcesPane struct {
 	flow *flowDialog
 	// chooser is the "connect through which integration" dialog last opened, for tests.
 	chooser *integrationChooser
+	// problem is the dialog that last said what went wrong, for tests.
+	problem *problemDialog
 
 	content fyne.CanvasObject
 }
@@ -72,16 +74,16 @@ func buildSourcesPane(u *UI) *sourcesPane {
 	p.filter.SetPlaceHolder("Filter by account, owner or integration")
 	p.filter.OnChanged = func(string) { p.u.used(); p.applyFilter() }
 
-	p.connect = widget.NewButtonWithIcon("Connect…", theme.ContentAddIcon(), p.showConnect)
+	p.connect = newButtonWithIcon("Connect…", theme.ContentAddIcon(), p.showConnect)
 	p.connect.Importance = widget.HighImportance
-	p.reconnect = widget.NewButtonWithIcon("Reconnect…", theme.LoginIcon(), p.startReconnect)
-	p.refresh = widget.NewButtonWithIcon("Refresh now", theme.ViewRefreshIcon(), p.refreshNow)
-	p.disconnect = widget.NewButtonWithIcon("Disconnect…", theme.DeleteIcon(), p.askDisconnect)
-	p.forget = widget.NewButton("Forget on this computer…", p.askForget)
-	p.details = widget.NewButtonWithIcon("Details…", theme.InfoIcon(), p.showDetails)
+	p.reconnect = newButtonWithIcon("Reconnect…", theme.LoginIcon(), p.startReconnect)
+	p.refresh = newButtonWithIcon("Refresh now", theme.ViewRefreshIcon(), p.refreshNow)
+	p.disconnect = newButtonWithIcon("Disconnect…", theme.DeleteIcon(), p.askDisconnect)
+	p.forget = newButton("Forget on this computer…", p.askForget)
+	p.details = newButtonWithIcon("Details…", theme.InfoIcon(), p.showDetails)
 
 	// A button for what the session may never do, even on its own sources, is not shown.
-	for b, action := range map[*widget.Button]access.Action{p.connect: access.SourceConnect,
+	for b, action := range map[*button]access.Action{p.connect: access.SourceConnect,
 		p.reconnect: access.SourceReconnect, p.refresh: access.SourceRefresh,
 		p.disconnect: access.SourceDisconnect, p.forget: access.SourceForget} {
 		if !access.Allowed(u.session.Privilege, action, true) {
@@ -240,7 +242,7 @@ func (p *sourcesPane) current() (core.Source, bool) {
 
 func (p *sourcesPane) refreshButtons() {
 	src, ok := p.current()
-	for _, b := range []*widget.Button{p.reconnect, p.refresh, p.disconnect, p.details} {
+	for _, b := range []*button{p.reconnect, p.refresh, p.disconnect, p.details} {
 		if ok {
 			b.Enable()
 		} else {
@@ -254,13 +256,14 @@ func (p *sourcesPane) refreshButtons() {
 	}
 }
 
-// do runs a change to a source in the background, then shows its error or reloads.
-func (p *sourcesPane) do(change func(ctx context.Context, s *access.Session) error) {
-	p.doThen(change, "")
+// do runs a change to src in the background, then reloads, or shows what went wrong under
+// title, with Reconnect at hand where signing in again may put it right.
+func (p *sourcesPane) do(title string, src core.Source, change func(ctx context.Context, s *access.Session) error) {
+	p.doThen(title, src, change, "")
 }
 
 // doThen is do that, when the change succeeds, says so with done (if not empty).
-func (p *sourcesPane) doThen(change func(ctx context.Context, s *access.Session) error, done string) {
+func (p *sourcesPane) doThen(title string, src core.Source, change func(ctx context.Context, s *access.Session) error, done string) {
 	p.u.used()
 	p.showDone("", 0)
 	s, about := p.u.session, p.selected
@@ -270,10 +273,10 @@ func (p *sourcesPane) doThen(change func(ctx context.Context, s *access.Session)
 			if p.u.sessionLost(err) {
 				return
 			}
+			p.status.SetText("")
 			if err != nil {
-				p.status.SetText(message(err))
+				p.problem = showProblem(p.u.win, title, err, p.remedies(src, err)...)
 			} else {
-				p.status.SetText("")
 				p.showDone(done, about)
 			}
 			p.reload(0)
@@ -293,40 +296,61 @@ func (p *sourcesPane) showDone(text string, id int64) {
 	}
 }
 
+// remedies are the actions that may put err, a failure on src, right: Reconnect when the
+// provider no longer accepts the source's sign-in or refused to renew it, for a user who may
+// reconnect it.
+func (p *sourcesPane) remedies(src core.Source, err error) []*dialogButton {
+	r := core.ReasonOf(err)
+	if r != core.ReasonNeedsReconnect && r != core.ReasonProviderError {
+		return nil
+	}
+	if !access.Allowed(p.u.session.Privilege, access.SourceReconnect, src.OwnerID == p.u.session.UserID) {
+		return nil
+	}
+	b := newDialogButton("Reconnect…", theme.LoginIcon(), nil, func() { p.reconnectSource(src.ID, src.Account) })
+	b.Importance = widget.HighImportance
+	return []*dialogButton{b}
+}
+
 func (p *sourcesPane) refreshNow() {
 	src, ok := p.current()
 	if !ok {
 		return
 	}
-	p.doThen(func(ctx context.Context, s *access.Session) error {
+	p.doThen("Refresh failed", src, func(ctx context.Context, s *access.Session) error {
 		_, err := p.u.core.Refresh(ctx, s, src.ID)
 		return err
 	}, "Refreshed "+core.Printable(src.Account)+".")
 }
 
 func (p *sourcesPane) askDisconnect() {
-	p.askThenEnd("Disconnect", func(src core.Source) string {
-		return fmt.Sprintf("%s is disconnected: its access is revoked at %s where the provider allows it, "+
-			"and its token is deleted from this computer's keychain.", core.Printable(src.Account), src.ProviderName)
+	p.askThenEnd("Disconnect", func(src core.Source) (string, string) {
+		return fmt.Sprintf("Disconnect %s from %s?", core.Printable(src.Account), core.Printable(src.IntegrationName)),
+			fmt.Sprintf("Its access will be revoked at %s where the provider allows it, and its token will be deleted "+
+				"from this computer's keychain.", src.ProviderName)
 	}, p.u.core.Disconnect)
 }
 
 func (p *sourcesPane) askForget() {
-	p.askThenEnd("Forget", func(src core.Source) string {
-		return fmt.Sprintf("%s is deleted from this computer without telling %s: the access it granted stays "+
-			"valid there until it expires or is revoked in the account's own settings.", core.Printable(src.Account), src.ProviderName)
+	p.askThenEnd("Forget", func(src core.Source) (string, string) {
+		return fmt.Sprintf("Forget %s of %s on this computer?", core.Printable(src.Account), core.Printable(src.IntegrationName)),
+			fmt.Sprintf("It will be deleted from this computer without telling %s: the access it granted will stay "+
+				"valid there until it expires or is revoked in the account's own settings.", src.ProviderName)
 	}, p.u.core.Forget)
 }
 
-// askThenEnd asks "verb account?", with what explain says will happen, and on yes ends the
-// selected source with end.
-func (p *sourcesPane) askThenEnd(verb string, explain func(core.Source) string, end func(context.Context, *access.Session, int64) error) {
+// askThenEnd asks the question ask makes of the selected source (naming it and its
+// integration) and says what will happen, and on yes ends the source with end.
+func (p *sourcesPane) askThenEnd(verb string, ask func(core.Source) (question, explain string), end func(context.Context, *access.Session, int64) error) {
 	src, ok := p.current()
 	if !ok {
 		return
 	}
-	showConfirm(p.u.win, verb+" "+core.Printable(src.Account)+"?", explain(src), verb, func() {
-		p.do(func(ctx context.Context, s *access.Session) error { return end(ctx, s, src.ID) })
+	// The question goes in the text, which wraps: a title as long as the names in it would
+	// widen the window.
+	question, explain := ask(src)
+	showConfirm(p.u.win, verb+" source", question+" "+explain, verb, func() {
+		p.do(verb+" failed", src, func(ctx context.Context, s *access.Session) error { return end(ctx, s, src.ID) })
 	})
 }
 
@@ -369,7 +393,7 @@ func (p *sourcesPane) showDetails() {
 			)
 			dlg := dialog.NewCustom("Source details", "Close", form, p.u.win)
 			dlg.Resize(fyne.NewSize(520, form.MinSize().Height+100))
-			escapeCloses(p.u.win, dlg, dlg.Hide)
+			keysAnswer(p.u.win, dlg, dlg.Hide, dlg.Hide) // Escape or Enter closes it
 			dlg.Show()
 		}
 	})

@@ -118,7 +118,7 @@ func (l *columnsLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 // sourceHeader is the table's header row: one button per column, which sorts by it.
 type sourceHeader struct {
 	cols    []sourceColumn
-	buttons []*widget.Button
+	buttons []*button
 	box     *fyne.Container
 }
 
@@ -126,7 +126,7 @@ func newSourceHeader(cols []sourceColumn, sortBy func(sourceColumn)) *sourceHead
 	h := &sourceHeader{cols: cols}
 	var objs []fyne.CanvasObject
 	for _, c := range cols {
-		b := widget.NewButton(columnTitles[c], func() { sortBy(c) })
+		b := newButton(columnTitles[c], func() { sortBy(c) })
 		b.Importance = widget.LowImportance
 		b.Alignment = widget.ButtonAlignLeading
 		b.IconPlacement = widget.ButtonIconTrailingText

@@ -44,7 +44,7 @@ type usersPane struct {
 	status   *statusLine
 	busy     bool // a change is running: further taps wait for it (no double submit)
 
-	add, privilege, reset, disable, remove *widget.Button
+	add, privilege, reset, disable, remove *button
 	content                                fyne.CanvasObject
 }
 
@@ -65,11 +65,11 @@ func newUsersPane(u *UI) *usersPane {
 	p.list.OnSelected = func(id widget.ListItemID) { p.selected = id; p.refreshButtons() }
 	p.list.OnUnselected = func(widget.ListItemID) { p.selected = -1; p.refreshButtons() }
 
-	p.add = widget.NewButtonWithIcon("Add user…", theme.ContentAddIcon(), p.showAdd)
-	p.privilege = widget.NewButton("Change privilege…", p.showPrivilege)
-	p.reset = widget.NewButton("Reset passphrase…", p.showReset)
-	p.disable = widget.NewButton("Disable", p.toggleDisabled)
-	p.remove = widget.NewButtonWithIcon("Delete…", theme.DeleteIcon(), p.showDelete)
+	p.add = newButtonWithIcon("Add user…", theme.ContentAddIcon(), p.showAdd)
+	p.privilege = newButton("Change privilege…", p.showPrivilege)
+	p.reset = newButton("Reset passphrase…", p.showReset)
+	p.disable = newButton("Disable", p.toggleDisabled)
+	p.remove = newButtonWithIcon("Delete…", theme.DeleteIcon(), p.showDelete)
 	p.refreshButtons()
 
 	bar := container.NewHBox(p.add, p.privilege, p.reset, p.disable, p.remove)
@@ -99,7 +99,7 @@ func (p *usersPane) current() (core.User, bool) {
 
 func (p *usersPane) refreshButtons() {
 	usr, ok := p.current()
-	for _, b := range []*widget.Button{p.privilege, p.reset, p.disable, p.remove} {
+	for _, b := range []*button{p.privilege, p.reset, p.disable, p.remove} {
 		if ok {
 			b.Enable()
 		} else {
@@ -261,7 +261,7 @@ func (p *usersPane) showDelete() {
 		return
 	}
 	if usr.Sources == 0 {
-		showConfirm(p.u.win, "Delete "+usr.Name+"?", "The profile is deleted. This cannot be undone.", "Delete", func() {
+		showConfirm(p.u.win, "Delete "+core.Printable(usr.Name)+"?", "The profile will be deleted. This cannot be undone.", "Delete", func() {
 			p.do(func(ctx context.Context) error {
 				return p.u.core.DeleteUser(ctx, p.u.session, usr.ID, core.SourcePolicy{})
 			}, nil)

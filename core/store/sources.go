@@ -24,6 +24,9 @@ type Source struct {
 	OwnerID       int64
 	// OwnerName is read from users; writes ignore it.
 	OwnerName string
+	// IntegrationName is the integration's name as its administrator gave it, read from
+	// integrations; writes ignore it.
+	IntegrationName string
 	// Account labels the source for people, e.g. jane@example.com.
 	Account string
 	// AccountSubject is the provider's stable id of the account.
@@ -49,7 +52,7 @@ type SourceFilter struct {
 	Text string
 }
 
-const sourceSelect = `SELECT s.id, s.integration_id, s.owner_id, u.name, s.account, s.account_subject,
+const sourceSelect = `SELECT s.id, s.integration_id, i.name, s.owner_id, u.name, s.account, s.account_subject,
 	s.scopes, s.status, s.status_detail, s.token_version, s.token_expiry, s.last_refresh_at,
 	s.created_at, s.updated_at
 	FROM sources s JOIN users u ON u.id = s.owner_id JOIN integrations i ON i.id = s.integration_id`
@@ -58,7 +61,7 @@ func scanSource(row scanner) (Source, error) {
 	var s Source
 	var scopes string
 	var expiry, refreshed, created, updated int64
-	err := row.Scan(&s.ID, &s.IntegrationID, &s.OwnerID, &s.OwnerName, &s.Account, &s.AccountSubject,
+	err := row.Scan(&s.ID, &s.IntegrationID, &s.IntegrationName, &s.OwnerID, &s.OwnerName, &s.Account, &s.AccountSubject,
 		&scopes, &s.Status, &s.StatusDetail, &s.TokenVersion, &expiry, &refreshed, &created, &updated)
 	if err != nil {
 		return Source{}, err

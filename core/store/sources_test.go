@@ -36,7 +36,7 @@ func TestSourceRoundTrip(t *testing.T) {
 	putIntegration(t, db, testIntegration("box"))
 	alice := addUser(t, db, "alice")
 	want := Source{
-		IntegrationID: "box", OwnerID: alice, OwnerName: "alice",
+		IntegrationID: "box", IntegrationName: testIntegration("box").Name, OwnerID: alice, OwnerName: "alice",
 		Account: "alice@example.com", AccountSubject: "sub-1", Scopes: []string{"a", "b"},
 		Status: StatusConnected, TokenVersion: 1, TokenExpiry: at(10), LastRefreshAt: at(11),
 		CreatedAt: at(12), UpdatedAt: at(13),

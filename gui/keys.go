@@ -1,0 +1,85 @@
+package gui
+
+import (
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// button is the app's button. Fyne's own answers Space only; people expect Enter to press
+// the button that has the keyboard focus, as the README promises.
+type button struct {
+	widget.Button
+}
+
+func newButton(label string, tapped func()) *button {
+	return newButtonWithIcon(label, nil, tapped)
+}
+
+func newButtonWithIcon(label string, icon fyne.Resource, tapped func()) *button {
+	b := &button{}
+	b.Text, b.Icon, b.OnTapped = label, icon, tapped
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// TypedKey taps the button on Enter or Return, and passes the other keys to Fyne's button.
+func (b *button) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
+		b.Tapped(nil) // as Space does: nothing when disabled
+		return
+	}
+	b.Button.TypedKey(ev)
+}
+
+// appTheme is Fyne's theme with a focus colour that shows on every button. Fyne blends its
+// focus colour, a faint tint of the primary colour, over the button: over a primary (blue)
+// button that changes nothing, and the focus is invisible. A shade of the foreground darkens
+// (light background) or lightens (dark background) any button, the primary one too.
+type appTheme struct {
+	fyne.Theme
+}
+
+// Color returns the focus colour described above, and Fyne's colour for every other name.
+func (t appTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	if n == theme.ColorNameFocus {
+		// The variant alone does not say it: a theme may ignore it, or be told "the user's
+		// preference"; the background does.
+		r, g, b, _ := t.Theme.Color(theme.ColorNameBackground, v).RGBA()
+		if r+g+b < 3*0x8000 {
+			return color.NRGBA{R: 0xff, G: 0xff, B: 0xff, A: 0x50}
+		}
+		return color.NRGBA{A: 0x50}
+	}
+	return t.Theme.Color(n, v)
+}
+
+// tabNames are the places Ctrl+1 … Ctrl+5 (Cmd on macOS) go to, in tabKeys' order.
+var tabNames = []string{"Sources", "Integrations", "Users", "Activity", "Settings"}
+
+// goMenu lists the tabs with their shortcuts. Fyne's desktop driver tries the main menu's
+// shortcuts before the focused widget: an entry, which takes every shortcut it is sent and
+// drops those it does not know, would otherwise swallow Ctrl+1 … Ctrl+5.
+func (u *UI) goMenu() *fyne.Menu {
+	m := fyne.NewMenu("Go")
+	for i, name := range tabNames {
+		if i > 0 && (u.home == nil || u.home.admin == nil) {
+			break // only administrators have the Admin tab
+		}
+		item := fyne.NewMenuItem(name, func() { u.goTab(i) })
+		item.Shortcut = &desktop.CustomShortcut{KeyName: tabKeys[i], Modifier: fyne.KeyModifierShortcutDefault}
+		m.Items = append(m.Items, item)
+	}
+	return m
+}
+
+// goTab shows the tab at place i of tabNames, if someone is signed in.
+func (u *UI) goTab(i int) {
+	if u.home != nil {
+		u.used()
+		u.home.showTab(i)
+	}
+}

@@ -1,0 +1,131 @@
+package gui
+
+import (
+	"context"
+	"database/sql"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/medialake/connect/core"
+	"github.com/medialake/connect/core/store"
+	"github.com/medialake/connect/internal/authtest"
+	"github.com/medialake/connect/internal/keychaintest"
+)
+
+// connectedSource has Wes connect an account through integration "files" (named "Test files")
+// at srv, through the dialog, and returns the pane with the new source selected.
+func connectedSource(t *testing.T, srv *authtest.Server) (*sourcesWorkspace, *sourcesPane) {
+	t.Helper()
+	srv.AddClient(authtest.Client{ID: "desktop", RedirectURIs: []string{"http://127.0.0.1/callback"}})
+	w := newSourcesWorkspace(t)
+	auth, token, _, userinfo, _ := srv.Endpoints()
+	w.addIntegration(t, "files", auth, token, userinfo)
+	w.signIn(t, "Wes", goodPass)
+	p := w.pane(t)
+	p.openURL = serverBrowser(t, srv)
+	p.tick = time.Hour
+	test.Tap(p.connect)
+	w.ui.Wait()
+	test.Tap(p.chooser.ok)
+	w.ui.Wait()
+	if _, ok := p.current(); !ok || w.ui.win.Canvas().Overlays().Top() != nil {
+		t.Fatal("connecting through the dialog did not leave a selected source")
+	}
+	return w, p
+}
+
+// Issue 12, defect 7: a refresh token the provider rejected reads as "needs reconnect", the
+// row says so, and Reconnect is at hand in the message; it signs in again.
+func TestRejectedRefreshOffersReconnect(t *testing.T) {
+	keychaintest.Require(t)
+	srv := authtest.New(t)
+	w, p := connectedSource(t, srv)
+	src, _ := p.current()
+	srv.FailNextToken(http.StatusBadRequest, `{"error":"invalid_grant","error_description":"Token is not active"}`,
+		http.Header{"Content-Type": {"application/json"}})
+	test.Tap(p.refresh)
+	w.ui.Wait()
+	if p.problem == nil || w.ui.win.Canvas().Overlays().Top() == nil {
+		t.Fatal("a rejected refresh showed no message")
+	}
+	if got := p.problem.text.Text; !strings.Contains(got, "no longer accepts") || !strings.Contains(got, "Test files") {
+		t.Errorf("message %q; want it to say the provider no longer accepts the sign-in, naming Test files", got)
+	}
+	if row, _ := p.current(); row.Status != core.StatusNeedsReconnect {
+		t.Errorf("the row's status is %q, want %q", row.Status, core.StatusNeedsReconnect)
+	}
+	if len(p.problem.actions) != 1 || p.problem.actions[0].Text != "Reconnect…" {
+		t.Fatalf("the message offers %d actions, want Reconnect…", len(p.problem.actions))
+	}
+	if got := w.ui.win.Canvas().Focused(); got != p.problem.actions[0] {
+		t.Errorf("focused = %v, want Reconnect", got)
+	}
+	test.Tap(p.problem.actions[0])
+	w.ui.Wait()
+	if row, ok := p.current(); !ok || row.ID != src.ID || row.Status != core.StatusConnected {
+		t.Errorf("after Reconnect: %+v (%t), want source %d connected again", row, ok, src.ID)
+	}
+}
+
+// Issue 12, defect 6: a provider's refusal reads in words, naming the source and its
+// integration as the administrator named it; the technical text is under Details.
+func TestRefusedRefreshInWordsWithDetails(t *testing.T) {
+	keychaintest.Require(t)
+	srv := authtest.New(t)
+	w, p := connectedSource(t, srv)
+	src, _ := p.current()
+	srv.FailNextToken(http.StatusBadRequest, `{"error":"invalid_request","error_description":"refresh token is not valid"}`,
+		http.Header{"Content-Type": {"application/json"}})
+	test.Tap(p.refresh)
+	w.ui.Wait()
+	if p.problem == nil {
+		t.Fatal("a refused refresh showed no message")
+	}
+	want := "Refresh " + src.Account + " at Test files failed. The provider refused the request."
+	if got := p.problem.text.Text; !strings.HasPrefix(got, want) || strings.Contains(got, "oauth2") || strings.Contains(got, "files:") {
+		t.Errorf("message %q; want it to start %q, without oauth2's text or the integration's id", got, want)
+	}
+	if got := p.problem.details.Text; !strings.Contains(got, "token endpoint answered 400") {
+		t.Errorf("details %q; want the provider's answer", got)
+	}
+	if len(p.problem.actions) != 1 {
+		t.Errorf("the message offers %d actions, want Reconnect", len(p.problem.actions))
+	}
+}
+
+// Issue 12, defect 6: an unreachable discovery document reads in words naming the
+// integration, not as "discover http://…: dial tcp …: connection refused"; the dial error
+// stays in the log.
+func TestUnreachableDiscoveryInWords(t *testing.T) {
+	keychaintest.Require(t)
+	w := newSourcesWorkspace(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + ln.Addr().String()
+	ln.Close() // nothing listens there now: connection refused
+	now := w.clock.Now()
+	w.withDB(t, func(ctx context.Context, tx *sql.Tx) error {
+		return store.PutIntegration(ctx, tx, store.Integration{ID: "custom-x1", Provider: "oidc", Name: "Company SSO",
+			ClientID: "desktop", Enabled: true, Issuer: closed, Scopes: []string{"openid"}, CreatedAt: now, UpdatedAt: now})
+	})
+	w.signIn(t, "Wes", goodPass)
+	p := w.pane(t)
+	p.tick = time.Hour
+	p.openURL = func(string) error { t.Error("the browser opened for an unreachable provider"); return nil }
+	test.Tap(p.connect)
+	w.ui.Wait()
+	test.Tap(p.chooser.ok)
+	w.ui.Wait()
+	got := p.flow.problem.Text
+	if !strings.Contains(got, "Company SSO") || !strings.Contains(got, "cannot be reached") ||
+		strings.Contains(got, "dial tcp") || strings.Contains(got, "custom-x1") {
+		t.Errorf("problem %q; want words naming Company SSO, without the dial error or the id", got)
+	}
+}

@@ -276,7 +276,7 @@ func (f *integrationForm) discover() {
 
 func (f *integrationForm) confirmRemoveSecret() {
 	showConfirm(f.p.u.win, "Remove the client secret?",
-		"The secret is deleted from this computer's keychain. Sources keep working only where the provider needs no secret.",
+		"The secret will be deleted from this computer's keychain. Sources will keep working only where the provider needs no secret.",
 		"Remove", func() {
 			f.run(func(ctx context.Context) error {
 				return f.p.u.core.RemoveSecret(ctx, f.p.u.session, f.view.ID)
@@ -286,7 +286,7 @@ func (f *integrationForm) confirmRemoveSecret() {
 
 func (f *integrationForm) confirmRemove() {
 	v := f.view
-	msg := "Its client ID and secret are deleted."
+	msg := "Its client ID and secret will be deleted."
 	switch v.Sources {
 	case 0:
 	case 1:

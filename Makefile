@@ -3,7 +3,7 @@ SHELL   := /bin/bash
 GO      ?= go
 BIN     := bin/medialake-connect
 
-.PHONY: run build test check fmt-check vet core-deps race unit bench deps-run deps-test clean
+.PHONY: run build test check fmt-check vet core-deps race unit bench deps-run deps-test screenshots clean
 
 run: deps-run build
 	./$(BIN) $(ARGS)
@@ -50,6 +50,10 @@ unit:
 
 bench:
 	scripts/with-secret-service.sh $(GO) test -run '^$$' -bench . -benchmem ./...
+
+# The README's pictures, taken from the real window under Xvfb (see the script). Not part of test.
+screenshots:
+	scripts/screenshots.sh
 
 deps-run:
 	@scripts/deps.sh run

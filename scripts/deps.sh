@@ -2,12 +2,13 @@
 # Installs what Medialake Connect needs and is missing, and nothing else.
 #   scripts/deps.sh run    what building and running the app needs
 #   scripts/deps.sh test   that, plus what the tests need (Secret Service, D-Bus)
+#   scripts/deps.sh shots  that, plus what scripts/screenshots.sh needs (X server, ImageMagick, xdotool, curl)
 # It checks first (command -v, pkg-config) and installs only the missing Debian/Ubuntu packages,
 # with apt-get as root or through sudo. Elsewhere it prints the exact command to run.
 set -euo pipefail
 
 mode=${1:-run}
-case "$mode" in run | test) ;; *) echo "usage: $0 run|test" >&2; exit 2 ;; esac
+case "$mode" in run | test | shots) ;; *) echo "usage: $0 run|test|shots" >&2; exit 2 ;; esac
 
 min_go_minor=26
 missing=()   # Debian package names
@@ -30,10 +31,16 @@ else
 	missing+=(libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libxkbcommon-dev)
 fi
 need_cmd xdg-open xdg-utils
-if [ "$mode" = test ]; then
+if [ "$mode" != run ]; then
 	need_cmd gnome-keyring-daemon gnome-keyring
 	need_cmd dbus-launch dbus-x11
 	need_cmd secret-tool libsecret-tools
+fi
+if [ "$mode" = shots ]; then
+	need_cmd Xvfb xvfb
+	need_cmd import imagemagick
+	need_cmd xdotool xdotool
+	need_cmd curl curl
 fi
 
 go_ok=1

@@ -1,7 +1,8 @@
 // Package authtest runs a real OAuth 2.0 authorization server (ory/fosite) in-process on
 // 127.0.0.1 for tests: authorization code with PKCE S256 enforced, refresh with rotation,
 // RFC 7009 revocation, a userinfo endpoint, a discovery document, and knobs to simulate an
-// offline server or a failing token endpoint. Only _test.go files import it.
+// offline server or a failing token endpoint. Only _test.go files import it, and
+// cmd/authtest-server, which serves it to scripts.
 package authtest
 
 import (

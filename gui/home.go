@@ -109,7 +109,11 @@ func (h *homeScreen) showOffline(list []core.Source) {
 		h.network.Hide()
 		return
 	}
-	h.network.SetText(fmt.Sprintf("Offline: %s cannot reach their provider", sources(n)))
+	if n == 1 {
+		h.network.SetText("Offline: 1 source cannot reach its provider")
+	} else {
+		h.network.SetText(fmt.Sprintf("Offline: %s cannot reach their providers", sources(n)))
+	}
 	h.network.Show()
 }
 

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -132,28 +131,17 @@ func (p *sourcesPane) startFlow(title string, run func(context.Context, *access.
 	s := p.u.session
 	hooks := core.FlowHooks{
 		OpenURL:  p.openURL,
-		Progress: func(ev core.FlowEvent) { fyne.Do(func() { f.apply(ev) }) },
+		Progress: func(ev core.FlowEvent) { p.u.report(func() { f.apply(ev) }) },
 	}
 	p.u.background(func(context.Context) func() {
-		ticking := make(chan struct{})
-		var wg sync.WaitGroup
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			t := time.NewTicker(p.tick)
-			defer t.Stop()
-			for {
-				select {
-				case <-ticking:
-					return
-				case <-t.C:
-					fyne.Do(f.showTimeLeft)
-				}
+		stopTicks := p.u.every(p.tick, func(context.Context) func() bool {
+			return func() bool {
+				f.showTimeLeft()
+				return false
 			}
-		}()
+		})
 		src, err := run(ctx, s, hooks)
-		close(ticking)
-		wg.Wait()
+		stopTicks()
 		stop()
 		return func() { f.finish(src, err) }
 	})

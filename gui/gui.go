@@ -1,6 +1,7 @@
 // Package gui is Medialake Connect's desktop front end: Fyne screens over core's use-cases.
 // Only Fyne's goroutine touches widgets; work that waits (database, keychain, network,
-// passphrase hashing) runs in the background and reports back through fyne.Do.
+// passphrase hashing) runs in the background (UI.background, UI.every) and reports back on
+// Fyne's goroutine through UI.report.
 package gui
 
 import (
@@ -94,20 +95,58 @@ func (u *UI) Start() {
 }
 
 // background runs work off Fyne's goroutine and then runs the function it returns (if any)
-// on Fyne's goroutine.
+// on Fyne's goroutine. It is the one way the GUI starts work that waits; every (for work that
+// repeats) and the sign-in's progress reach the widgets the same way, through report.
 func (u *UI) background(work func(ctx context.Context) func()) {
 	u.pending.Add(1)
 	go func() {
 		defer u.pending.Done()
-		done := work(context.Background())
-		if done != nil {
-			// Fyne's driver runs done on its own goroutine; the test driver runs it on this
-			// one, so the lock keeps two reports from touching widgets at once there too.
-			u.reportMu.Lock()
-			defer u.reportMu.Unlock()
-			fyne.DoAndWait(done)
+		if done := work(context.Background()); done != nil {
+			u.report(done)
 		}
 	}()
+}
+
+// report runs fn on Fyne's goroutine and waits for it. Fyne's driver runs fn on its own
+// goroutine; the test driver runs it on the caller's, so the lock keeps two reports from
+// touching widgets at once there too.
+func (u *UI) report(fn func()) {
+	u.reportMu.Lock()
+	defer u.reportMu.Unlock()
+	fyne.DoAndWait(fn)
+}
+
+// every runs work off Fyne's goroutine every d, and the function it returns on Fyne's
+// goroutine (through report), until that function returns true, the UI closes, or the
+// returned stop is called; stop waits until no round runs any more.
+func (u *UI) every(d time.Duration, work func(ctx context.Context) func() (done bool)) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	ended := make(chan struct{})
+	go func() {
+		defer close(ended)
+		t := time.NewTicker(d)
+		defer t.Stop()
+		for {
+			select {
+			case <-u.quit:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			var done bool
+			if round := work(ctx); round != nil {
+				u.report(func() { done = round() })
+			}
+			if done {
+				return
+			}
+		}
+	}()
+	return func() {
+		cancel()
+		<-ended
+	}
 }
 
 // Close stops the UI's timers. The window closes with the app.
@@ -197,39 +236,25 @@ func (u *UI) typedSinceLastCheck() bool {
 // RunIdleTimer checks the idle lock every few seconds until the app quits, and keeps the
 // window's size for the next start.
 func (u *UI) RunIdleTimer() {
-	go func() {
-		t := time.NewTicker(5 * time.Second)
-		defer t.Stop()
-		for {
-			select {
-			case <-u.quit:
-				return
-			case <-t.C:
-				fyne.Do(func() {
-					u.CheckIdle()
-					u.saveSize()
-				})
-			}
+	u.every(5*time.Second, func(context.Context) func() bool {
+		return func() bool {
+			u.CheckIdle()
+			u.saveSize()
+			return false
 		}
-	}()
+	})
 }
 
 // RunMaintenance runs core's upkeep (pending revocations, keep-alive, offline sources) every
 // interval until the app quits. The first run waits an interval: start-up stays offline.
 func (u *UI) RunMaintenance(every time.Duration) {
-	go func() {
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			select {
-			case <-u.quit:
-				return
-			case <-t.C:
-			}
-			rep, err := u.core.Maintain(context.Background())
-			fyne.Do(func() { u.maintained(rep, err) })
+	u.every(every, func(ctx context.Context) func() bool {
+		rep, err := u.core.Maintain(ctx)
+		return func() bool {
+			u.maintained(rep, err)
+			return false
 		}
-	}()
+	})
 }
 
 // maintained shows what an upkeep run found: a failure in the status line, else the sources'

@@ -251,24 +251,7 @@ func (u *UI) holdSignIn(s *signInScreen, until time.Time) {
 		return
 	}
 	tick := s.tick
-	go func() {
-		t := time.NewTicker(time.Second)
-		defer t.Stop()
-		for {
-			select {
-			case <-u.quit:
-				return
-			case <-t.C:
-			}
-			var done bool
-			u.reportMu.Lock() // as background's reports: the test driver runs this here
-			fyne.DoAndWait(func() { done = tick() })
-			u.reportMu.Unlock()
-			if done {
-				return
-			}
-		}
-	}()
+	u.every(time.Second, func(context.Context) func() bool { return tick })
 }
 
 // card centres a titled column of widgets, as sign-in screens do.

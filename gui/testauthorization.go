@@ -46,7 +46,7 @@ func (f *integrationForm) showTest() {
 		if ev.Err != nil {
 			line += ": " + message(ev.Err)
 		}
-		fyne.Do(func() {
+		u.report(func() {
 			dropStarting(steps)
 			steps.Add(wrapped(line))
 			if ev.AuthURL != "" && authURL == "" {

@@ -2,6 +2,10 @@
 // Only Fyne's goroutine touches widgets; work that waits (database, keychain, network,
 // passphrase hashing) runs in the background (UI.background, UI.every) and reports back on
 // Fyne's goroutine through UI.report.
+//
+// Screens are built as fyne_demo builds them: newXScreen or newXPane takes the UI (the window
+// and the session) and returns a small struct that holds the widgets its tests touch, its
+// content field the screen itself; UI.showX puts a screen in the window.
 package gui
 
 import (

@@ -53,9 +53,8 @@ type UI struct {
 	signIn *signInScreen
 	home   *homeScreen
 
-	pending  sync.WaitGroup // background work started by the UI, for tests to wait on
-	reportMu sync.Mutex     // one background report at a time (see background)
-	quit     chan struct{}  // closed by Close: timers stop
+	jobs jobs          // background work started by the UI (see background)
+	quit chan struct{} // closed by Close: timers stop
 }
 
 // New builds the main window over an open workspace. Call Start to show it.
@@ -64,6 +63,7 @@ func New(fa fyne.App, c *core.App, deps Deps) *UI {
 		deps.Now = time.Now
 	}
 	u := &UI{fa: fa, core: c, deps: deps, win: fa.NewWindow(Title), quit: make(chan struct{})}
+	u.jobs.changed = sync.NewCond(&u.jobs.mu)
 	u.restoreSize()
 	u.win.SetCloseIntercept(func() {
 		u.saveSize()
@@ -98,67 +98,8 @@ func (u *UI) Start() {
 	})
 }
 
-// background runs work off Fyne's goroutine and then runs the function it returns (if any)
-// on Fyne's goroutine. It is the one way the GUI starts work that waits; every (for work that
-// repeats) and the sign-in's progress reach the widgets the same way, through report.
-func (u *UI) background(work func(ctx context.Context) func()) {
-	u.pending.Add(1)
-	go func() {
-		defer u.pending.Done()
-		if done := work(context.Background()); done != nil {
-			u.report(done)
-		}
-	}()
-}
-
-// report runs fn on Fyne's goroutine and waits for it. Fyne's driver runs fn on its own
-// goroutine; the test driver runs it on the caller's, so the lock keeps two reports from
-// touching widgets at once there too.
-func (u *UI) report(fn func()) {
-	u.reportMu.Lock()
-	defer u.reportMu.Unlock()
-	fyne.DoAndWait(fn)
-}
-
-// every runs work off Fyne's goroutine every d, and the function it returns on Fyne's
-// goroutine (through report), until that function returns true, the UI closes, or the
-// returned stop is called; stop waits until no round runs any more.
-func (u *UI) every(d time.Duration, work func(ctx context.Context) func() (done bool)) (stop func()) {
-	ctx, cancel := context.WithCancel(context.Background())
-	ended := make(chan struct{})
-	go func() {
-		defer close(ended)
-		t := time.NewTicker(d)
-		defer t.Stop()
-		for {
-			select {
-			case <-u.quit:
-				return
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-			var done bool
-			if round := work(ctx); round != nil {
-				u.report(func() { done = round() })
-			}
-			if done {
-				return
-			}
-		}
-	}()
-	return func() {
-		cancel()
-		<-ended
-	}
-}
-
 // Close stops the UI's timers. The window closes with the app.
 func (u *UI) Close() { close(u.quit) }
-
-// Wait blocks until the background work started so far has finished and reported back.
-// Tests call it after a tap.
-func (u *UI) Wait() { u.pending.Wait() }
 
 // used tells core of activity in the window, which postpones the idle lock. It costs no I/O,
 // so every key and tap may call it.

@@ -509,10 +509,8 @@ func TestFieldMessagesDoNotOutliveTheirTry(t *testing.T) {
 		t.Fatalf("a bad issuer: issuer message shown %t, status %q", form.problems[core.FieldIssuer].Visible(), form.status.Text)
 	}
 
-	f.ui.reportMu.Lock() // the save's answer waits: what shows while it runs
-	test.Tap(form.save)
+	test.Tap(form.save) // the save's answer waits for Wait: what shows while it runs
 	stale := form.problems[core.FieldIssuer].Visible()
-	f.ui.reportMu.Unlock()
 	f.ui.Wait()
 	if stale {
 		t.Error("the last try's issuer message shows while the next save runs")

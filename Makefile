@@ -41,8 +41,10 @@ race unit bench: export LANG = en_US.UTF-8
 # -count=1: every run runs every test, never a cached result.
 # -v shows what the tests log (the kill tests' seeds and counts, the errors people would read);
 # the filter drops the per-test RUN/PASS lines so that failures still stand out.
+# gui/ runs under -race too (about a minute here): its tests run the reports of background work
+# on the test's goroutine (gui.UI.Wait), so Fyne's test driver touches widgets from one goroutine.
 race:
-	set -o pipefail; scripts/with-secret-service.sh $(GO) test -count=1 -race -v ./core/... | \
+	set -o pipefail; scripts/with-secret-service.sh $(GO) test -count=1 -race -v ./core/... ./gui/ | \
 		grep -vE '^\s*(=== (RUN|PAUSE|CONT|NAME)|--- (PASS|SKIP)|PASS$$)'
 
 unit:

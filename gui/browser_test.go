@@ -56,7 +56,7 @@ func TestBrowserOpensOnUIGoroutine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u := New(fa, c, Deps{})
+	u := newTestUI(fa, c, Deps{})
 	t.Cleanup(u.Close)
 	u.session = s
 	for name, open := range map[string]func(string) error{

@@ -3,11 +3,7 @@ package gui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/url"
-	"strings"
-	"sync"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -96,117 +92,36 @@ func (p *sourcesPane) reconnectSource(id int64, account string) {
 	})
 }
 
-// flowDialog shows a sign-in as it happens: the steps so far, the link with a Copy button,
-// the time left and Cancel; at the end, what went wrong.
-type flowDialog struct {
-	p *sourcesPane
-	d dialog.Dialog
-
-	steps     *widget.Label // one line per step so far
-	lines     []string
-	link      *widget.Label
-	copy      *dialogButton
-	open      *dialogButton
-	timeLeft  *widget.Label
-	problem   *statusLine
-	cancel    *dialogButton
-	reconnect *dialogButton
-
-	authURL  string
-	deadline time.Time
-	stop     context.CancelFunc
-	canceled bool
-	done     bool
-}
-
 // startFlow opens the sign-in dialog and runs run (Connect or Reconnect) in the background.
 // On success the dialog closes and the source appears selected.
 func (p *sourcesPane) startFlow(title string, run func(context.Context, *access.Session, core.FlowHooks) (core.Source, error)) {
-	p.u.used()
-	ctx, stop := context.WithCancel(context.Background())
-	f := newFlowDialog(p, title, stop)
+	f := newAuthDialog(p.u, title, p.openURL, stepText)
 	p.flow = f
-	f.d.Show()
-	p.u.win.Canvas().Focus(f.cancel) // Escape or Enter cancels; Tab reaches Copy link
-
 	s := p.u.session
-	hooks := core.FlowHooks{
-		OpenURL:  p.openURL,
-		Progress: func(ev core.FlowEvent) { fyne.Do(func() { f.apply(ev) }) },
-	}
-	p.u.background(func(context.Context) func() {
-		ticking := make(chan struct{})
-		var wg sync.WaitGroup
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			t := time.NewTicker(p.tick)
-			defer t.Stop()
-			for {
-				select {
-				case <-ticking:
-					return
-				case <-t.C:
-					fyne.Do(f.showTimeLeft)
-				}
-			}
-		}()
-		src, err := run(ctx, s, hooks)
-		close(ticking)
-		wg.Wait()
-		stop()
-		return func() { f.finish(src, err) }
+	f.run(p.tick, func(ctx context.Context, h core.FlowHooks) func() {
+		src, err := run(ctx, s, h)
+		return func() { p.flowEnded(f, src, err) }
 	})
 }
 
-func newFlowDialog(p *sourcesPane, title string, stop context.CancelFunc) *flowDialog {
-	f := &flowDialog{p: p, stop: stop,
-		steps: wrapLabel("Preparing the sign-in…"), link: widget.NewLabel(""), timeLeft: widget.NewLabel(""),
-		problem: statusLabel()}
-	f.link.Truncation = fyne.TextTruncateEllipsis
-	f.copy = newDialogButton("Copy link", theme.ContentCopyIcon(), f.close, func() {
-		p.u.fa.Clipboard().SetContent(f.authURL)
-	})
-	f.open = newDialogButton("Open browser", theme.ComputerIcon(), f.close, func() {
-		link := f.authURL
-		p.u.background(func(context.Context) func() {
-			_ = p.openURL(link)
-			return nil
-		})
-	})
-	f.copy.Disable()
-	f.open.Disable()
-	f.cancel = newDialogButton("Cancel", theme.CancelIcon(), f.close, f.close)
-	f.reconnect = newDialogButton("Reconnect it", theme.LoginIcon(), f.close, nil)
-	f.reconnect.Importance = widget.HighImportance
-	f.reconnect.Hide()
-
-	help := wrapLabel("If no browser opened, copy the link into a browser on this computer.")
-	body := container.NewVBox(f.steps, widget.NewSeparator(), help,
-		container.NewBorder(nil, nil, nil, container.NewHBox(f.copy, f.open), f.link),
-		f.timeLeft, f.problem, container.NewHBox(layoutSpacer(), f.reconnect, f.cancel))
-	f.d = dialog.NewCustomWithoutButtons(title, body, p.u.win)
-	// Room for the steps still to come and for the problem, so the dialog need not grow.
-	f.d.Resize(fyne.NewSize(580, body.MinSize().Height+4*theme.TextSize()*1.6))
-	escapeCloses(p.u.win, f.d, f.close)
-	return f
-}
-
-// apply shows one step of the flow.
-func (f *flowDialog) apply(ev core.FlowEvent) {
-	if f.done {
+// flowEnded shows a connect's or reconnect's outcome: on success the dialog closes and the
+// source is selected; on failure it says what went wrong and stays open, offering to
+// reconnect an account that is already connected.
+func (p *sourcesPane) flowEnded(f *authDialog, src core.Source, err error) {
+	if !f.ended(err) {
 		return
 	}
-	if ev.AuthURL != "" && f.authURL == "" {
-		f.authURL, f.deadline = ev.AuthURL, ev.Deadline
-		f.link.SetText(ev.AuthURL)
-		f.copy.Enable()
-		f.open.Enable()
-		f.showTimeLeft()
+	if err == nil {
+		f.d.Hide()
+		p.status.SetText("")
+		p.reload(src.ID)
+		return
 	}
-	if text := stepText(ev); text != "" {
-		f.lines = append(f.lines, text)
-		f.steps.SetText(strings.Join(f.lines, "\n"))
+	f.problem.SetText(message(err))
+	var dup *core.AlreadyConnectedError
+	if errors.As(err, &dup) {
+		f.offer("Reconnect it", func() { p.reconnectSource(dup.SourceID, dup.Account) })
+		p.reload(dup.SourceID)
 	}
 }
 
@@ -228,61 +143,6 @@ func stepText(ev core.FlowEvent) string {
 		return "The sign-in did not succeed."
 	}
 	return ""
-}
-
-// showTimeLeft counts down to the flow's deadline.
-func (f *flowDialog) showTimeLeft() {
-	if f.done || f.deadline.IsZero() {
-		return
-	}
-	left := f.deadline.Sub(f.p.u.deps.Now()).Round(time.Second)
-	if left < 0 {
-		left = 0
-	}
-	f.timeLeft.SetText(fmt.Sprintf("Time left: %d:%02d", int(left.Minutes()), int(left.Seconds())%60))
-}
-
-// close is Cancel while the flow runs (it stops the flow and its listener) and Close after.
-func (f *flowDialog) close() {
-	if !f.done {
-		f.canceled = true
-		f.stop()
-	}
-	f.d.Hide()
-}
-
-// finish shows the flow's outcome: on success the dialog closes and the source is selected;
-// on failure it says what went wrong and stays open.
-func (f *flowDialog) finish(src core.Source, err error) {
-	f.done = true
-	p := f.p
-	if p.u.sessionLost(err) {
-		f.d.Hide()
-		return
-	}
-	if f.canceled {
-		return
-	}
-	if err == nil {
-		f.d.Hide()
-		p.status.SetText("")
-		p.reload(src.ID)
-		return
-	}
-	f.timeLeft.SetText("")
-	f.problem.SetText(message(err))
-	f.cancel.SetText("Close")
-	f.cancel.SetIcon(theme.CancelIcon())
-	var dup *core.AlreadyConnectedError
-	if errors.As(err, &dup) {
-		f.reconnect.OnTapped = func() {
-			f.d.Hide()
-			p.reconnectSource(dup.SourceID, dup.Account)
-		}
-		f.reconnect.Show()
-		p.u.win.Canvas().Focus(f.reconnect)
-		p.reload(dup.SourceID)
-	}
 }
 
 // escapeCloses makes Escape run cancel while d is shown and no widget has the keyboard

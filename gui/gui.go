@@ -1,6 +1,11 @@
 // Package gui is Medialake Connect's desktop front end: Fyne screens over core's use-cases.
 // Only Fyne's goroutine touches widgets; work that waits (database, keychain, network,
-// passphrase hashing) runs in the background and reports back through fyne.Do.
+// passphrase hashing) runs in the background (UI.background, UI.every) and reports back on
+// Fyne's goroutine through UI.report.
+//
+// Screens are built as fyne_demo builds them: newXScreen or newXPane takes the UI (the window
+// and the session) and returns a small struct that holds the widgets its tests touch, its
+// content field the screen itself; UI.showX puts a screen in the window.
 package gui
 
 import (
@@ -48,9 +53,8 @@ type UI struct {
 	signIn *signInScreen
 	home   *homeScreen
 
-	pending  sync.WaitGroup // background work started by the UI, for tests to wait on
-	reportMu sync.Mutex     // one background report at a time (see background)
-	quit     chan struct{}  // closed by Close: timers stop
+	jobs jobs          // background work started by the UI (see background)
+	quit chan struct{} // closed by Close: timers stop
 }
 
 // New builds the main window over an open workspace. Call Start to show it.
@@ -59,6 +63,7 @@ func New(fa fyne.App, c *core.App, deps Deps) *UI {
 		deps.Now = time.Now
 	}
 	u := &UI{fa: fa, core: c, deps: deps, win: fa.NewWindow(Title), quit: make(chan struct{})}
+	u.jobs.changed = sync.NewCond(&u.jobs.mu)
 	u.restoreSize()
 	u.win.SetCloseIntercept(func() {
 		u.saveSize()
@@ -93,29 +98,8 @@ func (u *UI) Start() {
 	})
 }
 
-// background runs work off Fyne's goroutine and then runs the function it returns (if any)
-// on Fyne's goroutine.
-func (u *UI) background(work func(ctx context.Context) func()) {
-	u.pending.Add(1)
-	go func() {
-		defer u.pending.Done()
-		done := work(context.Background())
-		if done != nil {
-			// Fyne's driver runs done on its own goroutine; the test driver runs it on this
-			// one, so the lock keeps two reports from touching widgets at once there too.
-			u.reportMu.Lock()
-			defer u.reportMu.Unlock()
-			fyne.DoAndWait(done)
-		}
-	}()
-}
-
 // Close stops the UI's timers. The window closes with the app.
 func (u *UI) Close() { close(u.quit) }
-
-// Wait blocks until the background work started so far has finished and reported back.
-// Tests call it after a tap.
-func (u *UI) Wait() { u.pending.Wait() }
 
 // used tells core of activity in the window, which postpones the idle lock. It costs no I/O,
 // so every key and tap may call it.
@@ -197,39 +181,25 @@ func (u *UI) typedSinceLastCheck() bool {
 // RunIdleTimer checks the idle lock every few seconds until the app quits, and keeps the
 // window's size for the next start.
 func (u *UI) RunIdleTimer() {
-	go func() {
-		t := time.NewTicker(5 * time.Second)
-		defer t.Stop()
-		for {
-			select {
-			case <-u.quit:
-				return
-			case <-t.C:
-				fyne.Do(func() {
-					u.CheckIdle()
-					u.saveSize()
-				})
-			}
+	u.every(5*time.Second, func(context.Context) func() bool {
+		return func() bool {
+			u.CheckIdle()
+			u.saveSize()
+			return false
 		}
-	}()
+	})
 }
 
 // RunMaintenance runs core's upkeep (pending revocations, keep-alive, offline sources) every
 // interval until the app quits. The first run waits an interval: start-up stays offline.
 func (u *UI) RunMaintenance(every time.Duration) {
-	go func() {
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			select {
-			case <-u.quit:
-				return
-			case <-t.C:
-			}
-			rep, err := u.core.Maintain(context.Background())
-			fyne.Do(func() { u.maintained(rep, err) })
+	u.every(every, func(ctx context.Context) func() bool {
+		rep, err := u.core.Maintain(ctx)
+		return func() bool {
+			u.maintained(rep, err)
+			return false
 		}
-	}()
+	})
 }
 
 // maintained shows what an upkeep run found: a failure in the status line, else the sources'

@@ -53,7 +53,7 @@ func newFixture(t *testing.T, setup func(c *core.App)) *fixture {
 	if setup != nil {
 		setup(c)
 	}
-	ui := New(test.NewTempApp(t), c, Deps{Now: clk.Now})
+	ui := newTestUI(test.NewTempApp(t), c, Deps{Now: clk.Now})
 	t.Cleanup(ui.Close)
 	ui.Start()
 	ui.Wait()
@@ -87,13 +87,9 @@ func (f *fixture) signIn(t *testing.T, name, pass string) {
 }
 
 // choose chooses a profile on the sign-in screen and waits for what that starts (a look at
-// its lock-out). Choosing reports the change before the widget has redrawn itself, so the
-// background's answer waits until then, as it does in the real app, where it runs on Fyne's
-// goroutine.
+// its lock-out).
 func (f *fixture) choose(name string) {
-	f.ui.reportMu.Lock()
 	f.ui.signIn.profile.SetSelected(name)
-	f.ui.reportMu.Unlock()
 	f.ui.Wait()
 }
 
@@ -315,4 +311,12 @@ func TestUserChangeIgnoresDoubleSubmit(t *testing.T) {
 	if calls != 1 || len(errs) != 1 || errs[0] != nil {
 		t.Errorf("two quick submits: %d calls, results %v; want one call that succeeded", calls, errs)
 	}
+}
+
+// newTestUI is New for tests: the reports of background work run in Wait, on the test's
+// goroutine, which stands for Fyne's (see jobs).
+func newTestUI(fa fyne.App, c *core.App, deps Deps) *UI {
+	u := New(fa, c, deps)
+	u.jobs.onWait = true
+	return u
 }

@@ -57,11 +57,9 @@ type integrationForm struct {
 	content                 fyne.CanvasObject
 	formBox, guideCard      fyne.CanvasObject // the form and its guide, for the layout tests
 	body                    *container.Scroll // holding both
-	// The last test authorization's steps and outcome, for tests.
-	testSteps   *fyne.Container
-	testOutcome *widget.Label
-	busy        bool // a change is running (see run)
-	testHint    *widget.Label
+	testDialog              *authDialog       // the last test authorization's dialog, for tests
+	busy                    bool              // a change is running (see run)
+	testHint                *widget.Label
 	// initial holds the fields' values as the form started (see track); saved is set once
 	// a save succeeded, so the rebuilt form starts from what was saved, not from the edits.
 	initial map[string]string

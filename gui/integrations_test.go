@@ -2,6 +2,8 @@ package gui
 
 import (
 	"context"
+	"net"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -477,10 +479,10 @@ func TestTestAuthorizationThroughTheForm(t *testing.T) {
 	save("right-secret")
 	test.Tap(form.test)
 	f.ui.Wait()
-	if !strings.Contains(form.testOutcome.Text, "Signed in as jane@example.com") {
-		t.Errorf("outcome = %q, want the account signed in", form.testOutcome.Text)
+	if !strings.Contains(form.testDialog.problem.Text, "Signed in as jane@example.com") {
+		t.Errorf("outcome = %q, want the account signed in", form.testDialog.problem.Text)
 	}
-	if n := len(form.testSteps.Objects); n != 5 {
+	if n := len(form.testDialog.steps.Objects); n != 5 {
 		t.Errorf("%d steps shown, want 5 (listening, browser, callback, exchange, account)", n)
 	}
 	tapInDialog(t, f, "Close")
@@ -488,7 +490,7 @@ func TestTestAuthorizationThroughTheForm(t *testing.T) {
 	save("wrong-secret")
 	test.Tap(form.test)
 	f.ui.Wait()
-	if out := form.testOutcome.Text; !strings.Contains(out, "invalid_client") || !strings.Contains(out, "Wrong client secret") {
+	if out := form.testDialog.problem.Text; !strings.Contains(out, "invalid_client") || !strings.Contains(out, "Wrong client secret") {
 		t.Errorf("outcome = %q, want the provider's invalid_client and the wrong-secret cause", out)
 	}
 }
@@ -507,10 +509,8 @@ func TestFieldMessagesDoNotOutliveTheirTry(t *testing.T) {
 		t.Fatalf("a bad issuer: issuer message shown %t, status %q", form.problems[core.FieldIssuer].Visible(), form.status.Text)
 	}
 
-	f.ui.reportMu.Lock() // the save's answer waits: what shows while it runs
-	test.Tap(form.save)
+	test.Tap(form.save) // the save's answer waits for Wait: what shows while it runs
 	stale := form.problems[core.FieldIssuer].Visible()
-	f.ui.reportMu.Unlock()
 	f.ui.Wait()
 	if stale {
 		t.Error("the last try's issuer message shows while the next save runs")
@@ -521,5 +521,61 @@ func TestFieldMessagesDoNotOutliveTheirTry(t *testing.T) {
 	f.ui.Wait()
 	if form.problems[core.FieldIssuer].Visible() || form.status.Visible() {
 		t.Errorf("after a good Fetch: issuer message %q, status %q; want neither", form.problems[core.FieldIssuer].Text, form.status.Text)
+	}
+}
+
+// Test authorization waits in the same sign-in dialog as Connect: while the browser is open
+// it shows the time left and offers Copy link and Open browser, and Escape on its focused
+// Cancel stops the test and closes its listener.
+func TestTestAuthorizationWaitsLikeConnect(t *testing.T) {
+	keychaintest.Require(t)
+	var id string
+	f := newFixture(t, func(c *core.App) {
+		adminAndWriter(t)(c)
+		ctx := context.Background()
+		s, err := c.SignIn(ctx, "Ada", core.NewSecret(goodPass))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.SignOut(ctx, s)
+		if id, err = c.AddCustomIntegration(ctx, s, "Test IdP", catalog.OAuth2); err != nil {
+			t.Fatal(err)
+		}
+	})
+	p, form := openIntegration(t, f, id)
+	form.clientID.SetText("medialake")
+	form.authURL.SetText("http://127.0.0.1:9/authorize")
+	form.tokenURL.SetText("http://127.0.0.1:9/token")
+	test.Tap(form.save)
+	f.ui.Wait()
+	form = p.form
+	var callback string
+	p.openURL = func(link string) error {
+		d := form.testDialog
+		if !strings.HasPrefix(d.timeLeft.Text, "Time left: ") || d.copy.Disabled() || d.open.Disabled() {
+			t.Errorf("time left %q, copy disabled %t, open disabled %t; want a countdown and both buttons",
+				d.timeLeft.Text, d.copy.Disabled(), d.open.Disabled())
+		}
+		if u, err := url.Parse(link); err == nil {
+			callback = u.Query().Get("redirect_uri")
+		}
+		if got := f.ui.win.Canvas().Focused(); got != d.cancel {
+			t.Errorf("focused = %v, want Cancel", got)
+		}
+		d.cancel.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+		return nil
+	}
+	test.Tap(form.test)
+	f.ui.Wait()
+	if top := f.ui.win.Canvas().Overlays().Top(); top != nil {
+		t.Error("the test dialog is still open after Escape")
+	}
+	cb, err := url.Parse(callback)
+	if err != nil || cb.Host == "" {
+		t.Fatalf("redirect_uri %q, want the loopback callback", callback)
+	}
+	if conn, err := net.Dial("tcp", cb.Host); err == nil {
+		conn.Close()
+		t.Errorf("the listener on %s still accepts connections after Escape", cb.Host)
 	}
 }

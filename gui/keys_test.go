@@ -103,7 +103,7 @@ func TestFocusShowsOnAPrimaryButton(t *testing.T) {
 	// A real app starts with Fyne's default theme, not the test driver's.
 	fa := test.NewTempApp(t)
 	fa.Settings().SetTheme(theme.DefaultTheme())
-	u := New(fa, f.core, Deps{})
+	u := newTestUI(fa, f.core, Deps{})
 	t.Cleanup(u.Close)
 	for _, imp := range []widget.Importance{widget.HighImportance, widget.MediumImportance} {
 		b := newButton("Connect…", func() {})

@@ -24,9 +24,18 @@ type firstStartScreen struct {
 	create              *button
 	status              *statusLine
 	progress            *widget.ProgressBarInfinite
+	content             fyne.CanvasObject
 }
 
+// showFirstStart shows the first-start screen, the name field focused.
 func (u *UI) showFirstStart() {
+	u.first = newFirstStartScreen(u)
+	u.win.SetContent(u.first.content)
+	u.win.Canvas().Focus(u.first.name)
+}
+
+// newFirstStartScreen builds the form that creates the first administrator.
+func newFirstStartScreen(u *UI) *firstStartScreen {
 	s := &firstStartScreen{
 		name:     widget.NewEntry(),
 		pass:     widget.NewPasswordEntry(),
@@ -51,9 +60,8 @@ func (u *UI) showFirstStart() {
 		widget.NewFormItem("Passphrase", s.pass),
 		widget.NewFormItem("Passphrase again", s.confirm),
 	)
-	u.first = s
-	u.win.SetContent(card("Welcome to Medialake Connect", intro, form, s.status, s.progress, s.create))
-	u.win.Canvas().Focus(s.name)
+	s.content = card("Welcome to Medialake Connect", intro, form, s.status, s.progress, s.create)
+	return s
 }
 
 func (u *UI) createFirstAdmin(s *firstStartScreen) {
@@ -104,9 +112,36 @@ type signInScreen struct {
 	lockGen   int
 	lockShown bool        // the status line shows a lock-out or its end
 	tick      func() bool // the countdown's step while one runs, for tests; true: it has ended
+	content   fyne.CanvasObject
 }
 
+// showSignIn shows the sign-in screen with notice, the passphrase focused, and then lists the
+// profiles, profile (else the last one used) chosen.
 func (u *UI) showSignIn(notice, profile string) {
+	s := newSignInScreen(u, notice)
+	u.signIn = s
+	u.win.SetContent(s.content)
+	u.win.Canvas().Focus(s.pass)
+
+	u.background(func(ctx context.Context) func() {
+		names, err := u.core.Profiles(ctx)
+		return func() {
+			if err != nil {
+				s.status.SetText(message(err))
+				return
+			}
+			s.profile.SetOptions(names)
+			profile = u.preselect(profile, names)
+			if profile != "" {
+				s.profile.SetSelected(profile)
+			}
+		}
+	})
+}
+
+// newSignInScreen builds the sign-in screen with notice in its status line; the profiles
+// arrive later (see showSignIn).
+func newSignInScreen(u *UI, notice string) *signInScreen {
 	s := &signInScreen{
 		profile:  widget.NewSelect(nil, nil),
 		pass:     widget.NewPasswordEntry(),
@@ -126,24 +161,8 @@ func (u *UI) showSignIn(notice, profile string) {
 	s.status.Say(toneInfo, notice)
 
 	form := widget.NewForm(widget.NewFormItem("Profile", s.profile), widget.NewFormItem("Passphrase", s.pass))
-	u.signIn = s
-	u.win.SetContent(card("Sign in", form, s.status, s.progress, s.button))
-	u.win.Canvas().Focus(s.pass)
-
-	u.background(func(ctx context.Context) func() {
-		names, err := u.core.Profiles(ctx)
-		return func() {
-			if err != nil {
-				s.status.SetText(message(err))
-				return
-			}
-			s.profile.SetOptions(names)
-			profile = u.preselect(profile, names)
-			if profile != "" {
-				s.profile.SetSelected(profile)
-			}
-		}
-	})
+	s.content = card("Sign in", form, s.status, s.progress, s.button)
+	return s
 }
 
 // checkLockOut shows the chosen profile's own lock-out, if any: another profile's countdown
@@ -251,24 +270,7 @@ func (u *UI) holdSignIn(s *signInScreen, until time.Time) {
 		return
 	}
 	tick := s.tick
-	go func() {
-		t := time.NewTicker(time.Second)
-		defer t.Stop()
-		for {
-			select {
-			case <-u.quit:
-				return
-			case <-t.C:
-			}
-			var done bool
-			u.reportMu.Lock() // as background's reports: the test driver runs this here
-			fyne.DoAndWait(func() { done = tick() })
-			u.reportMu.Unlock()
-			if done {
-				return
-			}
-		}
-	}()
+	u.every(time.Second, func(context.Context) func() bool { return tick })
 }
 
 // card centres a titled column of widgets, as sign-in screens do.

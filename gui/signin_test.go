@@ -25,8 +25,6 @@ func (f *fixture) lockOut(t *testing.T, name string) {
 func (f *fixture) tickCountdown(t *testing.T) {
 	t.Helper()
 	s := f.ui.signIn
-	f.ui.reportMu.Lock()
-	defer f.ui.reportMu.Unlock()
 	if s.tick == nil {
 		t.Fatal("no countdown runs")
 	}

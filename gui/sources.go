@@ -48,7 +48,7 @@ type sourcesPane struct {
 	// tick is how often the connect dialog's countdown moves.
 	tick time.Duration
 	// flow is the connect or reconnect dialog last opened, for tests.
-	flow *flowDialog
+	flow *authDialog
 	// chooser is the "connect through which integration" dialog last opened, for tests.
 	chooser *integrationChooser
 	// problem is the dialog that last said what went wrong, for tests.

@@ -56,7 +56,7 @@ func TestConnectThroughDialog(t *testing.T) {
 	test.Tap(p.chooser.ok)
 	w.ui.Wait()
 	if top := w.ui.win.Canvas().Overlays().Top(); top != nil {
-		t.Fatalf("the dialog is still open: steps %q, problem %q", p.flow.steps.Text, p.flow.problem.Text)
+		t.Fatalf("the dialog is still open: problem %q", p.flow.problem.Text)
 	}
 	src, ok := p.current()
 	if len(p.shown) != 1 || !ok || src.Account != authtest.DefaultUser.Email || src.Status != core.StatusConnected {
@@ -68,10 +68,10 @@ func TestConnectThroughDialog(t *testing.T) {
 	test.Tap(p.chooser.ok)
 	w.ui.Wait()
 	f := p.flow
-	if !strings.Contains(f.problem.Text, "already connected") || !f.reconnect.Visible() {
-		t.Fatalf("problem %q, reconnect shown %t; want already connected and a Reconnect button", f.problem.Text, f.reconnect.Visible())
+	if !strings.Contains(f.problem.Text, "already connected") || !f.extra.Visible() {
+		t.Fatalf("problem %q, reconnect shown %t; want already connected and a Reconnect button", f.problem.Text, f.extra.Visible())
 	}
-	test.Tap(f.reconnect)
+	test.Tap(f.extra)
 	w.ui.Wait()
 	if top := w.ui.win.Canvas().Overlays().Top(); top != nil {
 		t.Fatalf("the reconnect dialog is still open: problem %q", p.flow.problem.Text)

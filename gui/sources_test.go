@@ -48,7 +48,7 @@ func newSourcesWorkspace(t testing.TB) *sourcesWorkspace {
 		}
 	}
 	c.SignOut(ctx, s)
-	ui := New(test.NewTempApp(t), c, Deps{Now: clk.Now})
+	ui := newTestUI(test.NewTempApp(t), c, Deps{Now: clk.Now})
 	t.Cleanup(ui.Close)
 	ui.Start()
 	ui.Wait()

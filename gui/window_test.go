@@ -23,7 +23,7 @@ func TestWindowRemembersSizeAndProfile(t *testing.T) {
 	adminAndWriter(t)(c)
 	fa := test.NewTempApp(t)
 	start := func() *UI {
-		ui := New(fa, c, Deps{Now: clk.Now})
+		ui := newTestUI(fa, c, Deps{Now: clk.Now})
 		t.Cleanup(ui.Close)
 		ui.Start()
 		ui.Wait()

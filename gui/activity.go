@@ -171,7 +171,7 @@ func (p *activityPane) saveCSV() {
 	f.Limit = 0
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil {
-			p.status.SetText(message(err))
+			p.status.Fail(err)
 			return
 		}
 		if w == nil {

@@ -117,7 +117,7 @@ func (p *sourcesPane) flowEnded(f *authDialog, src core.Source, err error) {
 		p.reload(src.ID)
 		return
 	}
-	f.problem.SetText(message(err))
+	f.problem.Fail(err)
 	var dup *core.AlreadyConnectedError
 	if errors.As(err, &dup) {
 		f.offer("Reconnect it", func() { p.reconnectSource(dup.SourceID, dup.Account) })

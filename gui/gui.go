@@ -313,7 +313,7 @@ func (u *UI) failed(err error, status *statusLine) bool {
 	if err == nil || u.sessionLost(err) {
 		return err != nil
 	}
-	status.SetText(message(err))
+	status.Fail(err)
 	return true
 }
 

@@ -171,7 +171,7 @@ func (u *UI) showChangePassphrase() {
 					return
 				}
 				if err != nil {
-					problem.SetText(message(err))
+					problem.Fail(err)
 					return
 				}
 				d.Hide()

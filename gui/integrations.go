@@ -162,7 +162,7 @@ func (p *integrationsPane) showAddDialog() {
 					return
 				}
 				if err != nil {
-					problem.SetText(message(err))
+					problem.Fail(err)
 					return
 				}
 				d.Hide()
@@ -224,10 +224,10 @@ func (f *integrationForm) submitThen(then func()) {
 		switch {
 		case errors.As(err, &verr):
 			f.showProblems(verr.Fields)
-			f.status.SetText(message(err))
+			f.status.Fail(err)
 		case err != nil:
 			f.showProblems(nil)
-			f.status.SetText(message(err))
+			f.status.Fail(err)
 		default:
 			f.showProblems(nil)
 			f.status.SetText("")
@@ -244,7 +244,7 @@ func (f *integrationForm) setEnabled(on bool) {
 		return f.p.u.core.SetEnabled(ctx, f.p.u.session, f.view.ID, on)
 	}, func(err error) {
 		if err != nil {
-			f.status.SetText(message(err))
+			f.status.Fail(err)
 			f.enabled.OnChanged = nil
 			f.enabled.SetChecked(!on)
 			f.enabled.OnChanged = f.setEnabled
@@ -280,7 +280,7 @@ func (f *integrationForm) confirmRemoveSecret() {
 		"Remove", func() {
 			f.run(func(ctx context.Context) error {
 				return f.p.u.core.RemoveSecret(ctx, f.p.u.session, f.view.ID)
-			}, func(err error) { f.status.SetText(message(err)) })
+			}, func(err error) { f.status.Fail(err) })
 		})
 }
 
@@ -304,7 +304,7 @@ func (f *integrationForm) confirmRemove() {
 				f.p.detail.Objects = []fyne.CanvasObject{container.NewCenter(widget.NewLabel("Choose an integration on the left."))}
 				f.p.detail.Refresh()
 			}
-			f.status.SetText(message(err))
+			f.status.Fail(err)
 		})
 	})
 }

@@ -3,6 +3,7 @@ package gui
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -127,5 +128,39 @@ func TestUnreachableDiscoveryInWords(t *testing.T) {
 	if !strings.Contains(got, "Company SSO") || !strings.Contains(got, "cannot be reached") ||
 		strings.Contains(got, "dial tcp") || strings.Contains(got, "custom-x1") {
 		t.Errorf("problem %q; want words naming Company SSO, without the dial error or the id", got)
+	}
+	test.Tap(p.flow.problem) // the detail is one click away
+	if got := p.flow.problem.Text; !strings.Contains(got, "Details: ") || !strings.Contains(got, "connection refused") {
+		t.Errorf("problem after a tap %q; want the technical detail under the words", got)
+	}
+}
+
+// A failure in a status line reads in words; its technical text, escaped, is one tap away,
+// and a second tap hides it again.
+func TestStatusLineDetailOneTapAway(t *testing.T) {
+	test.NewTempApp(t)
+	l := statusLabel()
+	err := fmt.Errorf("discover http://idp.example: dial tcp 10.0.0.1:443: \x1b]0;x\a: %w", core.ErrIntegrationDisabled)
+	l.Fail(err)
+	words := message(err)
+	if l.Text != words+" (Details…)" || !l.Visible() {
+		t.Fatalf("line %q (visible %v), want the words %q and a way to the details", l.Text, l.Visible(), words)
+	}
+	test.Tap(l)
+	if !strings.Contains(l.Text, "Details: discover http://idp.example: dial tcp") || strings.ContainsAny(l.Text, "\x1b\a") {
+		t.Errorf("after a tap %q; want the error's own text, escaped", l.Text)
+	}
+	test.Tap(l)
+	if l.Text != words+" (Details…)" {
+		t.Errorf("after a second tap %q; want the detail hidden again", l.Text)
+	}
+	l.Say(toneInfo, "Saved.")
+	test.Tap(l)
+	if l.Text != "Saved." {
+		t.Errorf("news tapped %q; want it unchanged, it has no detail", l.Text)
+	}
+	l.Fail(nil)
+	if l.Visible() {
+		t.Errorf("Fail(nil) left the line showing %q", l.Text)
 	}
 }

@@ -96,7 +96,7 @@ func (p *settingsPane) submit() {
 				return
 			}
 			if err != nil {
-				p.status.SetText(message(err))
+				p.status.Fail(err)
 				return
 			}
 			p.status.Say(toneSuccess, "Saved.")

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -79,7 +80,7 @@ func (u *UI) createFirstAdmin(s *firstStartScreen) {
 			s.progress.Hide()
 			s.create.Enable()
 			if err != nil {
-				s.status.SetText(message(err))
+				s.status.Fail(err)
 				u.win.Canvas().Focus(s.fieldFor(err))
 				return
 			}
@@ -127,7 +128,7 @@ func (u *UI) showSignIn(notice, profile string) {
 		names, err := u.core.Profiles(ctx)
 		return func() {
 			if err != nil {
-				s.status.SetText(message(err))
+				s.status.Fail(err)
 				return
 			}
 			s.profile.SetOptions(names)
@@ -222,7 +223,7 @@ func (u *UI) doSignIn(s *signInScreen) {
 				u.holdSignIn(s, locked.Until)
 				return
 			}
-			s.status.SetText(message(err))
+			s.status.Fail(err)
 		}
 	})
 }
@@ -285,9 +286,12 @@ func card(title string, objs ...fyne.CanvasObject) fyne.CanvasObject {
 }
 
 // statusLine is a one-line message under a form or a list that takes no room while it has
-// nothing to say.
+// nothing to say. A failure shown with Fail keeps its technical detail one click away: a tap
+// on the line shows it under the words, and another hides it.
 type statusLine struct {
 	widget.Label
+	words, detail string // of the failure Fail shows; detail is empty otherwise
+	open          bool   // whether the detail is shown
 }
 
 // tone is what kind of thing a message says. It alone decides the colour a message is shown
@@ -324,8 +328,53 @@ func statusLabel() *statusLine {
 // SetText shows the error s, or hides the line when s is empty. Use Say for other news.
 func (l *statusLine) SetText(s string) { l.Say(toneError, s) }
 
+// Fail shows err in words, with the error's own text (escaped) as the detail a tap shows;
+// a nil err hides the line.
+func (l *statusLine) Fail(err error) {
+	if err == nil {
+		l.Say(toneError, "")
+		return
+	}
+	words := message(err)
+	detail := core.Printable(err.Error())
+	var fields *core.ValidationError
+	if detail == words || errors.As(err, &fields) { // field errors show next to their fields
+		detail = ""
+	}
+	l.Say(toneError, words)
+	l.words, l.detail = words, detail
+	l.showDetail(false)
+}
+
+// Tapped shows or hides the detail of the failure shown.
+func (l *statusLine) Tapped(*fyne.PointEvent) {
+	if l.detail != "" {
+		l.showDetail(!l.open)
+	}
+}
+
+// Cursor is a pointer while there is a detail to show, so the line reads as clickable.
+func (l *statusLine) Cursor() desktop.Cursor {
+	if l.detail != "" {
+		return desktop.PointerCursor
+	}
+	return desktop.DefaultCursor
+}
+
+func (l *statusLine) showDetail(open bool) {
+	l.open = open
+	switch {
+	case l.detail == "":
+	case open:
+		l.Label.SetText(l.words + "\nDetails: " + l.detail)
+	default:
+		l.Label.SetText(l.words + " (Details…)")
+	}
+}
+
 // Say shows s in the colour of its tone, or hides the line when s is empty.
 func (l *statusLine) Say(t tone, s string) {
+	l.words, l.detail, l.open = "", "", false
 	l.Importance = t.importance()
 	l.Label.SetText(s)
 	if s == "" {

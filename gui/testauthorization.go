@@ -40,6 +40,6 @@ func showOutcome(outcome *statusLine, report core.TestReport, err error) {
 	case report.Problem != "":
 		outcome.SetText(capitalise(report.Problem) + ".\n" + report.Cause)
 	default:
-		outcome.SetText(message(err))
+		outcome.Fail(err)
 	}
 }

@@ -148,7 +148,7 @@ func (p *usersPane) do(change func(ctx context.Context) error, after func(error)
 			if after != nil {
 				after(err) // a dialog shows its own error, beside what was typed
 			} else if err != nil {
-				p.status.SetText(message(err))
+				p.status.Fail(err)
 			}
 			if err != nil {
 				return
@@ -173,7 +173,7 @@ func (p *usersPane) showAdd() {
 			return err
 		}, func(err error) {
 			if err != nil {
-				problem.SetText(message(err)) // the dialog stays open with what was typed
+				problem.Fail(err) // the dialog stays open with what was typed
 				return
 			}
 			d.Hide()
@@ -205,7 +205,7 @@ func (p *usersPane) showPrivilege() {
 			return p.u.core.SetPrivilege(ctx, p.u.session, usr.ID, parsePrivilegeLabel(priv.Selected))
 		}, func(err error) {
 			if err != nil {
-				problem.SetText(message(err))
+				problem.Fail(err)
 				return
 			}
 			d.Hide()
@@ -227,7 +227,7 @@ func (p *usersPane) showReset() {
 			return p.u.core.ResetPassphrase(ctx, p.u.session, usr.ID, core.NewSecret(pass.Text), core.NewSecret(confirm.Text))
 		}, func(err error) {
 			if err != nil {
-				problem.SetText(message(err))
+				problem.Fail(err)
 				return
 			}
 			d.Hide()
@@ -313,7 +313,7 @@ func (p *usersPane) showDeleteWithSources(usr core.User) {
 			return p.u.core.DeleteUser(ctx, p.u.session, usr.ID, policy)
 		}, func(err error) {
 			if err != nil {
-				problem.SetText(message(err))
+				problem.Fail(err)
 				return
 			}
 			d.Hide()

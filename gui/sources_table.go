@@ -33,7 +33,7 @@ const (
 // columnFit is what a column must show whole however narrow the window: a date, a badge.
 var (
 	columnTitles  = [...]string{"Integration", "Account", "Owner", "Health", "Token", "Last refresh"}
-	columnWeights = [...]float32{5, 6, 3, 5, 7, 3}
+	columnWeights = [...]float32{4, 5, 2, 8, 6, 3}
 	columnFit     = [...]string{"", "", "", "Needs reconnect", "", "2026-12-31"}
 )
 

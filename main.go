@@ -3,14 +3,23 @@ package main
 
 import (
 	"context"
+	_ "embed"
 	"os"
 	"os/signal"
 
 	"github.com/medialake/connect/cli"
+	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/gui"
 )
 
+// appFile is FyneApp.toml, the one place the version is written; embedded so that a plain
+// go build reports it too.
+//
+//go:embed FyneApp.toml
+var appFile []byte
+
 func main() {
+	core.SetAppFile(appFile)
 	args := os.Args[1:]
 	if !cli.HasCommand(args) {
 		os.Exit(gui.Run(args, os.Stderr))

@@ -74,3 +74,30 @@ func TestFrontEndsImportOnlyCore(t *testing.T) {
 		}
 	}
 }
+
+// A plain go build must know its version: FyneApp.toml is embedded, not set by the Makefile.
+func TestBuiltBinaryPrintsFyneAppVersion(t *testing.T) {
+	bin := t.TempDir() + "/medialake-connect"
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	b, err := os.ReadFile("FyneApp.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^\s*Version\s*=\s*"([^"]+)"`).FindSubmatch(b)
+	if m == nil {
+		t.Fatal("FyneApp.toml has no Details.Version")
+	}
+	out, err := exec.Command(bin, "--version").CombinedOutput()
+	if err != nil {
+		t.Fatalf("--version: %v\n%s", err, out)
+	}
+	first, _, _ := strings.Cut(string(out), "\n")
+	if want := "medialake-connect " + string(m[1]) + " (build "; !strings.HasPrefix(first, want) {
+		t.Errorf("--version's first line %q; want it to start with %q", first, want)
+	}
+	if !regexp.MustCompile(`(?m)^fyne v2\.`).Match(out) {
+		t.Errorf("--version does not name the Fyne version:\n%s", out)
+	}
+}

@@ -79,6 +79,7 @@ type runner struct {
 type globals struct {
 	home, user, passFile string
 	verbose, help        bool
+	version              bool // --version: print the build's versions and stop
 }
 
 // usageError is a mistake in the command line itself: exit code 2.
@@ -121,6 +122,10 @@ func (r *runner) main(args []string) int {
 			return ExitOK
 		}
 		return r.fail(usagef("%s; run '%s --help' for the commands", flagMessage(err), prog))
+	}
+	if r.global.version {
+		fmt.Fprint(r.out, core.Version())
+		return ExitOK
 	}
 	rest := fs.Args()
 	if len(rest) > 1 && rest[0] == "help" {
@@ -228,6 +233,9 @@ func (r *runner) addGlobals(fs *flag.FlagSet) {
 	})
 	def("v", func() { fs.BoolVar(&r.global.verbose, "v", r.global.verbose, "also log to the terminal") })
 	def("help", func() { fs.BoolVar(&r.global.help, "help", false, "show help") })
+	def("version", func() {
+		fs.BoolVar(&r.global.version, "version", false, "print the version, the commit it was built from and the Go and Fyne versions")
+	})
 }
 
 // parse parses a command's options, which may come before, between or after its positional

@@ -332,7 +332,9 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 	outItem := fyne.NewMenuItem("Sign out", u.signOut)
 	outItem.Shortcut = signOutShortcut
 	pass := fyne.NewMenuItem("Change passphrase…", u.showChangePassphrase)
-	return fyne.NewMainMenu(fyne.NewMenu("Account", pass, fyne.NewMenuItemSeparator(), lockItem, outItem), u.goMenu())
+	about := fyne.NewMenuItem("About Medialake Connect", u.showAbout)
+	account := fyne.NewMenu("Account", pass, fyne.NewMenuItemSeparator(), lockItem, outItem, fyne.NewMenuItemSeparator(), about)
+	return fyne.NewMainMenu(account, u.goMenu())
 }
 
 var (

@@ -3,13 +3,36 @@ SHELL   := /bin/bash
 GO      ?= go
 BIN     := bin/medialake-connect
 
-.PHONY: run build test check fmt-check vet core-deps race unit bench deps-run deps-test screenshots clean
+.PHONY: package install uninstall package-check run build test check fmt-check vet core-deps race unit bench deps-run deps-test screenshots clean
 
 run: deps-run build
 	./$(BIN) $(ARGS)
 
+# -buildvcs=auto records the commit (--version, About) when built from a git checkout.
 build:
-	$(GO) build -o $(BIN) .
+	$(GO) build -buildvcs=auto -o $(BIN) .
+
+VERSION := $(shell sed -nE 's/^\s*Version\s*=\s*"([^"]+)".*/\1/p' FyneApp.toml)
+PKG      = dist/medialake-connect-$(VERSION)-linux-$(shell $(GO) env GOARCH).tar.xz
+PREFIX  ?= $(HOME)/.local
+
+# The Linux archive (Fyne's packaging tool, plus the AppStream metainfo): see scripts/package.sh.
+package: deps-run build
+	scripts/package.sh $(BIN)
+
+# Into ~/.local for you alone, or PREFIX=/usr/local (as root) for everyone; again to upgrade.
+install: package
+	rm -rf dist/unpacked && mkdir -p dist/unpacked && tar -xJf $(PKG) -C dist/unpacked
+	PREFIX="$(PREFIX)" dist/unpacked/medialake-connect/install.sh
+
+uninstall:
+	PREFIX="$(PREFIX)" scripts/install.sh --uninstall
+
+# Builds the package and checks it as CI would: the archive's files, the .desktop entry and the
+# metainfo against their validators, and the packaged binary's --version.
+package-check: package
+	@scripts/deps.sh package
+	scripts/package-check.sh $(PKG)
 
 test: deps-test check race unit
 
@@ -64,4 +87,4 @@ deps-test:
 	@scripts/deps.sh test
 
 clean:
-	rm -rf bin
+	rm -rf bin dist

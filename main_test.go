@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/gui"
 )
 
@@ -99,5 +100,39 @@ func TestBuiltBinaryPrintsFyneAppVersion(t *testing.T) {
 	}
 	if !regexp.MustCompile(`(?m)^fyne v2\.`).Match(out) {
 		t.Errorf("--version does not name the Fyne version:\n%s", out)
+	}
+}
+
+// The AppStream metainfo repeats what FyneApp.toml and LICENSE say; a release bump or a licence
+// change that forgets it would ship a package that contradicts itself.
+func TestMetainfoAgreesWithFyneAppAndLicense(t *testing.T) {
+	app, err := os.ReadFile("FyneApp.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	meta, err := os.ReadFile("packaging/" + gui.AppID + ".metainfo.xml")
+	if err != nil {
+		t.Fatalf("the metainfo must be named after FyneApp.toml's ID: %v", err)
+	}
+	lic, err := os.ReadFile("LICENSE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	version := regexp.MustCompile(`(?m)^\s*Version\s*=\s*"([^"]+)"`).FindSubmatch(app)
+	if version == nil {
+		t.Fatal("FyneApp.toml has no Details.Version")
+	}
+	for _, want := range []string{
+		"<id>" + gui.AppID + "</id>",
+		`<release version="` + string(version[1]) + `"`,
+		"<project_license>" + core.License + "</project_license>",
+		"<launchable type=\"desktop-id\">" + gui.AppID + ".desktop</launchable>",
+	} {
+		if !strings.Contains(string(meta), want) {
+			t.Errorf("the metainfo has no %s", want)
+		}
+	}
+	if !strings.HasPrefix(string(lic), core.License+" License\n") {
+		t.Errorf("LICENSE does not start with %q: core.License and LICENSE disagree", core.License+" License")
 	}
 }

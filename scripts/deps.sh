@@ -3,12 +3,13 @@
 #   scripts/deps.sh run    what building and running the app needs
 #   scripts/deps.sh test   that, plus what the tests need (Secret Service, D-Bus)
 #   scripts/deps.sh shots  that, plus what scripts/screenshots.sh needs (X server, ImageMagick, xdotool, curl)
+#   scripts/deps.sh package  that of run, plus the validators make package-check runs
 # It checks first (command -v, pkg-config) and installs only the missing Debian/Ubuntu packages,
 # with apt-get as root or through sudo. Elsewhere it prints the exact command to run.
 set -euo pipefail
 
 mode=${1:-run}
-case "$mode" in run | test | shots) ;; *) echo "usage: $0 run|test|shots" >&2; exit 2 ;; esac
+case "$mode" in run | test | shots | package) ;; *) echo "usage: $0 run|test|shots|package" >&2; exit 2 ;; esac
 
 min_go_minor=26
 missing=()   # Debian package names
@@ -31,7 +32,11 @@ else
 	missing+=(libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libxkbcommon-dev)
 fi
 need_cmd xdg-open xdg-utils
-if [ "$mode" != run ]; then
+if [ "$mode" = package ]; then
+	need_cmd desktop-file-validate desktop-file-utils
+	need_cmd appstreamcli appstream
+	need_cmd xz xz-utils
+elif [ "$mode" != run ]; then
 	need_cmd gnome-keyring-daemon gnome-keyring
 	need_cmd dbus-launch dbus-x11
 	need_cmd secret-tool libsecret-tools

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Checks a package made by scripts/package.sh as CI does:
 #   scripts/package-check.sh dist/medialake-connect-VERSION-linux-ARCH.tar.xz
+# (and install.sh installs it into a throwaway PREFIX and removes it again)
 # the archive holds the files install.sh installs, desktop-file-validate and appstreamcli accept
 # the .desktop entry and the metainfo, and the packaged binary prints FyneApp.toml's version.
 set -euo pipefail
@@ -32,5 +33,18 @@ case "$got" in
 "medialake-connect $version (build "*) echo "packaged binary: $got" ;;
 *) bad "the packaged binary's --version says \"$got\", want medialake-connect $version" ;;
 esac
+# install.sh into a throwaway PREFIX, then --uninstall: every file lands and goes again.
+prefix=$work/prefix
+PREFIX=$prefix "$(find "$work" -name install.sh)" >/dev/null || bad "install.sh failed"
+for f in bin/medialake-connect share/applications/$id.desktop \
+	share/icons/hicolor/512x512/apps/$id.png share/metainfo/$id.metainfo.xml; do
+	[ -f "$prefix/$f" ] || bad "install.sh did not install $f"
+done
+grep -qx "Exec=$prefix/bin/medialake-connect" "$prefix/share/applications/$id.desktop" ||
+	bad "the installed .desktop entry does not run $prefix/bin/medialake-connect"
+PREFIX=$prefix "$(find "$work" -name install.sh)" --uninstall >/dev/null || bad "install.sh --uninstall failed"
+left=$(find "$prefix" -type f ! -name mimeinfo.cache)
+[ -z "$left" ] || bad "uninstall left: $left"
+
 [ "$fail" -eq 0 ] && echo "package-check: $pkg is fine"
 exit "$fail"

@@ -34,7 +34,8 @@ package-check: package
 	@scripts/deps.sh package
 	scripts/package-check.sh $(PKG)
 
-test: deps-test check race unit
+# package-check last: about a minute once the Fyne tool is in the module cache (a few the first time).
+test: deps-test check race unit package-check
 
 check: fmt-check vet core-deps
 

@@ -120,7 +120,7 @@ func runIntegrationsShow(r *runner, fs *flag.FlagSet, args []string) error {
 	tw := tabwriter.NewWriter(r.out, 0, 0, 2, ' ', 0)
 	line := func(k, v string) {
 		if v != "" {
-			fmt.Fprintf(tw, "%s\t%s\n", k, v)
+			fmt.Fprintf(tw, "%s\t%s\n", k, core.Printable(v)) // URLs and ids came from a person or a discovery document
 		}
 	}
 	line("ID", v.ID)

@@ -371,7 +371,11 @@ func (p *sourcesPane) showDetails() {
 				status += ": " + d.StatusDetail
 			}
 			renewal, _ := renewalText(d.Renewal, p.u.deps.Now())
-			scopes := strings.Join(d.Scopes, "\n")
+			granted := make([]string, len(d.Scopes)) // as the provider sent them
+			for i, sc := range d.Scopes {
+				granted[i] = core.Printable(sc)
+			}
+			scopes := strings.Join(granted, "\n")
 			if scopes == "" {
 				scopes = "none recorded"
 			}

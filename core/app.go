@@ -19,6 +19,7 @@ import (
 	"github.com/medialake/connect/core/filelock"
 	"github.com/medialake/connect/core/private"
 	"github.com/medialake/connect/core/redact"
+	"github.com/medialake/connect/core/schedule"
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/core/tokens"
 	"github.com/medialake/connect/core/vault"
@@ -54,6 +55,9 @@ type Config struct {
 	// follows no redirect and bounds each call's time and answer. A test that points it
 	// elsewhere makes it with egress.New(egress.Config{Transport: ...}) to keep those rules.
 	HTTPClient *http.Client
+	// Scheduler installs the upkeep's schedule for "keep connections alive when the app is
+	// closed"; nil means the system's own (schedule.New(schedule.Config{})).
+	Scheduler Scheduler
 }
 
 // App is an open workspace and the use-cases on it. It is safe for concurrent use.
@@ -65,6 +69,8 @@ type App struct {
 	keychain    Keychain
 	httpClient  *http.Client
 	workspaceID string
+	home        string // the workspace folder, as the schedule's --home
+	scheduler   Scheduler
 	// tokens refreshes, saves and revokes the sources' tokens.
 	tokens *tokens.Manager
 
@@ -112,6 +118,8 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		keychain:    cfg.Keychain,
 		httpClient:  cfg.HTTPClient,
 		workspaceID: ws.ID,
+		home:        cfg.Home,
+		scheduler:   cfg.Scheduler,
 		locks:       filelock.New(filepath.Join(cfg.Home, LocksDir)),
 		sessions:    map[*access.Session]*sessionState{},
 	}
@@ -123,6 +131,9 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	}
 	if a.now == nil {
 		a.now = time.Now
+	}
+	if a.scheduler == nil {
+		a.scheduler = schedule.New(schedule.Config{})
 	}
 	if a.httpClient == nil {
 		a.httpClient = egress.New(egress.Config{})

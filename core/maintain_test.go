@@ -410,7 +410,7 @@ func TestSourceExpiresIfUnused(t *testing.T) {
 func TestSettings(t *testing.T) {
 	ctx := context.Background()
 	tm := newTeam(t)
-	want := Settings{IdleLock: 15 * time.Minute, KeepAlive: true}
+	want := Settings{IdleLock: 15 * time.Minute, KeepAlive: true, Schedule: tm.app.scheduler.Where(tm.app.upkeepJob())}
 	for _, s := range []*access.Session{tm.admin, tm.writer, tm.read} {
 		if got, err := tm.app.Settings(ctx, s); err != nil || got != want {
 			t.Errorf("%s: Settings = %+v, %v; want %+v", s.Name, got, err, want)

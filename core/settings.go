@@ -15,6 +15,10 @@ type Settings struct {
 	IdleLock time.Duration
 	// KeepAlive says whether Maintain refreshes refresh tokens before they expire unused.
 	KeepAlive bool
+	// WhenClosed says whether a schedule of the system's runs the upkeep while the app is
+	// closed (SetKeepAliveWhenClosed); Schedule names that schedule as the system shows it.
+	WhenClosed bool
+	Schedule   string
 }
 
 // Settings returns the workspace's settings; any signed-in user may read them.
@@ -26,16 +30,27 @@ func (a *App) Settings(ctx context.Context, s *access.Session) (Settings, error)
 	if err != nil {
 		return Settings{}, fmt.Errorf("read settings: %w", err)
 	}
-	return Settings{IdleLock: ws.IdleLock, KeepAlive: ws.KeepAlive}, nil
+	job := a.upkeepJob()
+	installed, err := a.scheduler.Installed(ctx, job)
+	if err != nil {
+		return Settings{}, fmt.Errorf("read settings: %w", err)
+	}
+	return Settings{IdleLock: ws.IdleLock, KeepAlive: ws.KeepAlive, WhenClosed: installed, Schedule: a.scheduler.Where(job)}, nil
 }
 
 // SetKeepAlive turns keep-alive on or off (admin only): whether Maintain refreshes refresh
-// tokens before the provider drops them for being unused.
+// tokens before the provider drops them for being unused. Off also removes the schedule that
+// ran it while the app was closed.
 func (a *App) SetKeepAlive(ctx context.Context, s *access.Session, on bool) error {
 	const subject = "keep-alive"
 	u, err := a.authorize(ctx, s, access.SettingsChange, subject, false)
 	if err != nil {
 		return err
+	}
+	if installed, _ := a.scheduler.Installed(ctx, a.upkeepJob()); !on && installed {
+		if _, err := a.SetKeepAliveWhenClosed(ctx, s, false); err != nil {
+			return err
+		}
 	}
 	// store.SetKeepAlive runs on its own, not in a transaction of ours, so the entry follows it.
 	if err := store.SetKeepAlive(ctx, a.db, on); err != nil {

@@ -29,9 +29,11 @@ type sourceCache struct {
 }
 
 // sources returns the sources f keeps, with their Renewal as of now: the cached ones if the
-// database has not changed since, else what read returns (then cached).
+// database has not changed since, else what read returns (then cached). scheduled says
+// whether the upkeep's schedule is installed; it is asked each time, since a person may
+// remove it outside the app.
 func (c *sourceCache) sources(ctx context.Context, db *store.DB, f store.SourceFilter, now time.Time,
-	read func(ctx context.Context) ([]Source, bool, error)) ([]Source, error) {
+	read func(ctx context.Context) ([]Source, bool, error), scheduled func(ctx context.Context) bool) ([]Source, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	version, known := c.dataVersion(ctx, db)
@@ -44,8 +46,9 @@ func (c *sourceCache) sources(ctx context.Context, db *store.DB, f store.SourceF
 	}
 	// A copy: callers sort and filter what they get.
 	list := slices.Clone(c.list)
+	plan := upkeepPlan{keepAlive: c.keep, scheduled: c.keep && scheduled(ctx)}
 	for i := range list {
-		list[i].Renewal = renewalOf(list[i], c.keep, now)
+		list[i].Renewal = renewalOf(list[i], plan, now)
 	}
 	return list, nil
 }

@@ -121,7 +121,7 @@ func (a *App) Sources(ctx context.Context, s *access.Session, f SourceFilter) ([
 	}
 	return a.sourceCache.sources(ctx, a.db, f, a.now(), func(ctx context.Context) ([]Source, bool, error) {
 		return a.readSources(ctx, f)
-	})
+	}, a.scheduled)
 }
 
 // readSources reads the sources f keeps, and the workspace's keep-alive setting.
@@ -464,6 +464,6 @@ func (a *App) source(ctx context.Context, id int64) (Source, error) {
 		return Source{}, fmt.Errorf("source %d: %w", id, err)
 	}
 	src := names.source(r)
-	src.Renewal = renewalOf(src, ws.KeepAlive, a.now())
+	src.Renewal = renewalOf(src, upkeepPlan{keepAlive: ws.KeepAlive, scheduled: ws.KeepAlive && a.scheduled(ctx)}, a.now())
 	return src, nil
 }

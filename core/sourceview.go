@@ -18,7 +18,7 @@ type RenewalKind int
 // What happens to a source's access, as Renewal.Kind holds it.
 const (
 	// RenewsAutomatically: the refresh token never idles out at its provider, or the
-	// workspace's keep-alive refreshes it in time.
+	// workspace's keep-alive, run by the schedule while the app is closed, refreshes it in time.
 	RenewsAutomatically RenewalKind = iota
 	// RenewalExpires: the refresh token dies unused at Renewal.By; a refresh before then
 	// (Refresh now) gives it a new lifetime, after it only a reconnect helps.
@@ -29,6 +29,9 @@ const (
 	RenewalReconnect
 	// RenewalNone: nothing to renew, the source is on its way out (revocation pending).
 	RenewalNone
+	// RenewsWhileOpen: keep-alive refreshes the token while the app runs, and nothing runs it
+	// while the app is closed: it dies unused at Renewal.By unless the app is opened before.
+	RenewsWhileOpen
 )
 
 // Renewal says when a source's token renews or expires, so that people see in time which
@@ -40,8 +43,8 @@ type Renewal struct {
 }
 
 // renewalOf is the one rule from a source's health, its provider's idle lifetime (as
-// src.ExpiresIfUnused) and the keep-alive setting to what the person should expect.
-func renewalOf(src Source, keepAlive bool, now time.Time) Renewal {
+// src.ExpiresIfUnused) and what runs keep-alive to what the person should expect.
+func renewalOf(src Source, plan upkeepPlan, now time.Time) Renewal {
 	switch {
 	case src.Status == store.StatusNeedsReconnect:
 		return Renewal{Kind: RenewalReconnect}
@@ -51,10 +54,14 @@ func renewalOf(src Source, keepAlive bool, now time.Time) Renewal {
 		return Renewal{Kind: RenewsAutomatically}
 	case !src.ExpiresIfUnused.After(now):
 		return Renewal{Kind: RenewalExpired, By: src.ExpiresIfUnused}
-	case keepAlive:
-		// Maintain refreshes it once a third of the lifetime is left, long before it dies.
+	case plan.keepAlive && plan.scheduled && src.ExpiresIfUnused.After(now.Add(UpkeepEvery)):
+		// Maintain refreshes it once a third of the lifetime is left, long before it dies, and
+		// the schedule runs Maintain daily.
 		return Renewal{Kind: RenewsAutomatically}
+	case plan.keepAlive && !plan.scheduled:
+		return Renewal{Kind: RenewsWhileOpen, By: src.ExpiresIfUnused}
 	}
+	// No keep-alive, or it dies before the schedule's next run.
 	return Renewal{Kind: RenewalExpires, By: src.ExpiresIfUnused}
 }
 

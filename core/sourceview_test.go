@@ -10,23 +10,27 @@ import (
 func TestRenewalOf(t *testing.T) {
 	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 	soon := now.Add(5 * 24 * time.Hour)
+	beforeNextRun := now.Add(UpkeepEvery - time.Hour)
+	off, whileOpen, scheduled := upkeepPlan{}, upkeepPlan{keepAlive: true}, upkeepPlan{keepAlive: true, scheduled: true}
 	cases := []struct {
-		name      string
-		status    string
-		dies      time.Time
-		keepAlive bool
-		want      Renewal
+		name   string
+		status string
+		dies   time.Time
+		plan   upkeepPlan
+		want   Renewal
 	}{
-		{"no idle lifetime", store.StatusConnected, time.Time{}, false, Renewal{Kind: RenewsAutomatically}},
-		{"idle lifetime, keep-alive on", store.StatusConnected, soon, true, Renewal{Kind: RenewsAutomatically}},
-		{"idle lifetime, keep-alive off", store.StatusConnected, soon, false, Renewal{Kind: RenewalExpires, By: soon}},
-		{"offline keeps its date", store.StatusOffline, soon, false, Renewal{Kind: RenewalExpires, By: soon}},
-		{"idled out, even with keep-alive", store.StatusConnected, now, true, Renewal{Kind: RenewalExpired, By: now}},
-		{"refused refresh token", store.StatusNeedsReconnect, soon, true, Renewal{Kind: RenewalReconnect}},
-		{"revocation pending", store.StatusRevocationPending, time.Time{}, false, Renewal{Kind: RenewalNone}},
+		{"no idle lifetime", store.StatusConnected, time.Time{}, off, Renewal{Kind: RenewsAutomatically}},
+		{"keep-alive on, scheduled while closed", store.StatusConnected, soon, scheduled, Renewal{Kind: RenewsAutomatically}},
+		{"keep-alive on, only while the app runs", store.StatusConnected, soon, whileOpen, Renewal{Kind: RenewsWhileOpen, By: soon}},
+		{"dies before the schedule's next run", store.StatusConnected, beforeNextRun, scheduled, Renewal{Kind: RenewalExpires, By: beforeNextRun}},
+		{"idle lifetime, keep-alive off", store.StatusConnected, soon, off, Renewal{Kind: RenewalExpires, By: soon}},
+		{"offline keeps its date", store.StatusOffline, soon, off, Renewal{Kind: RenewalExpires, By: soon}},
+		{"idled out, even with keep-alive", store.StatusConnected, now, scheduled, Renewal{Kind: RenewalExpired, By: now}},
+		{"refused refresh token", store.StatusNeedsReconnect, soon, scheduled, Renewal{Kind: RenewalReconnect}},
+		{"revocation pending", store.StatusRevocationPending, time.Time{}, off, Renewal{Kind: RenewalNone}},
 	}
 	for _, c := range cases {
-		got := renewalOf(Source{Status: c.status, ExpiresIfUnused: c.dies}, c.keepAlive, now)
+		got := renewalOf(Source{Status: c.status, ExpiresIfUnused: c.dies}, c.plan, now)
 		if got != c.want {
 			t.Errorf("%s: got %+v, want %+v", c.name, got, c.want)
 		}

@@ -40,6 +40,8 @@ elif [ "$mode" != run ]; then
 	need_cmd gnome-keyring-daemon gnome-keyring
 	need_cmd dbus-launch dbus-x11
 	need_cmd secret-tool libsecret-tools
+	need_cmd systemctl systemd         # the keep-alive timer's tests (systemctl --user on unit files)
+	need_cmd systemd-analyze systemd
 fi
 if [ "$mode" = shots ]; then
 	need_cmd Xvfb xvfb

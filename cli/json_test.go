@@ -12,6 +12,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/medialake/connect/core"
 )
 
 // documentedFields reads the field names that README.md's "Output" list documents, by the
@@ -143,4 +146,26 @@ func TestJSONFieldsDocumented(t *testing.T) {
 	check("source", false, w.as("wendy", "sources", "refresh", sid, "--json"))
 	check("upkeep report", false, w.as("rita", "sources", "maintain", "--json"))
 	check("activity entry", true, w.as("root", "activity", "--json"))
+}
+
+// Every renewal kind has its words, in the RENEWS column and in --json.
+func TestRenewalWords(t *testing.T) {
+	by := time.Date(2027, 1, 5, 12, 0, 0, 0, time.Local)
+	for _, c := range []struct {
+		rn          core.Renewal
+		column, js  string
+		jsonHasDate bool
+	}{
+		{core.Renewal{Kind: core.RenewsAutomatically}, "automatically", "automatic", false},
+		{core.Renewal{Kind: core.RenewsWhileOpen, By: by}, "while the app runs; idles out 2027-01-05", "while_app_runs", true},
+		{core.Renewal{Kind: core.RenewalExpires, By: by}, "expires 2027-01-05 unless refreshed", "expires", true},
+		{core.Renewal{Kind: core.RenewalExpired, By: by}, "expired unused: reconnect", "expired", true},
+		{core.Renewal{Kind: core.RenewalReconnect}, "reconnect to renew", "reconnect", false},
+		{core.Renewal{Kind: core.RenewalNone}, "-", "none", false},
+	} {
+		out := sourceOut(core.Source{Renewal: c.rn})
+		if got := renews(c.rn); got != c.column || out.Renewal != c.js || (out.RenewalBy != nil) != c.jsonHasDate {
+			t.Errorf("%+v: column %q, json %q (date %v); want %q, %q", c.rn, got, out.Renewal, out.RenewalBy, c.column, c.js)
+		}
+	}
 }

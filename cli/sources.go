@@ -60,12 +60,36 @@ type sourceJSON struct {
 	TokenExpiry   *time.Time `json:"token_expiry,omitempty"`
 	LastRefreshAt *time.Time `json:"last_refresh_at,omitempty"`
 	CreatedAt     *time.Time `json:"created_at,omitempty"`
+	// Renewal says what keeps the refresh token alive: renewal is one of "automatic",
+	// "while_app_runs", "expires", "expired", "reconnect", "none"; renewal_by is when it dies unused.
+	Renewal   string     `json:"renewal"`
+	RenewalBy *time.Time `json:"renewal_by,omitempty"`
+}
+
+// renewalWords are the renewal kinds in --json and in the RENEWS column (with the date).
+var renewalWords = map[core.RenewalKind][2]string{
+	core.RenewsAutomatically: {"automatic", "automatically"},
+	core.RenewsWhileOpen:     {"while_app_runs", "while the app runs; idles out %s"},
+	core.RenewalExpires:      {"expires", "expires %s unless refreshed"},
+	core.RenewalExpired:      {"expired", "expired unused: reconnect"},
+	core.RenewalReconnect:    {"reconnect", "reconnect to renew"},
+	core.RenewalNone:         {"none", "-"},
+}
+
+// renews is the RENEWS column: what keeps the source's access, and when it dies unused.
+func renews(rn core.Renewal) string {
+	text := renewalWords[rn.Kind][1]
+	if strings.Contains(text, "%s") {
+		return fmt.Sprintf(text, rn.By.Local().Format("2006-01-02"))
+	}
+	return text
 }
 
 func sourceOut(s core.Source) sourceJSON {
 	return sourceJSON{ID: s.ID, IntegrationID: s.IntegrationID, Integration: s.IntegrationName, Provider: s.Provider,
 		Owner: s.Owner, Account: s.Account, Scopes: s.Scopes, Status: s.Status, StatusDetail: s.StatusDetail,
-		TokenExpiry: timePtr(s.TokenExpiry), LastRefreshAt: timePtr(s.LastRefreshAt), CreatedAt: timePtr(s.CreatedAt)}
+		TokenExpiry: timePtr(s.TokenExpiry), LastRefreshAt: timePtr(s.LastRefreshAt), CreatedAt: timePtr(s.CreatedAt),
+		Renewal: renewalWords[s.Renewal.Kind][0], RenewalBy: timePtr(s.Renewal.By)}
 }
 
 func runSourcesList(r *runner, fs *flag.FlagSet, args []string) error {
@@ -90,9 +114,10 @@ func runSourcesList(r *runner, fs *flag.FlagSet, args []string) error {
 	}
 	rows := make([][]string, len(list))
 	for i, src := range list {
-		rows[i] = []string{strconv.FormatInt(src.ID, 10), src.Account, src.IntegrationName, src.Owner, status(src), when(src.LastRefreshAt)}
+		rows[i] = []string{strconv.FormatInt(src.ID, 10), src.Account, src.IntegrationName, src.Owner, status(src),
+			when(src.LastRefreshAt), renews(src.Renewal)}
 	}
-	return r.table([]string{"ID", "ACCOUNT", "INTEGRATION", "OWNER", "STATUS", "LAST REFRESH"}, rows)
+	return r.table([]string{"ID", "ACCOUNT", "INTEGRATION", "OWNER", "STATUS", "LAST REFRESH", "RENEWS"}, rows)
 }
 
 func status(s core.Source) string {

@@ -15,10 +15,10 @@ import (
 // Scheduler installs, finds and removes the per-user schedule of the workspace's upkeep;
 // *schedule.Scheduler satisfies it.
 type Scheduler interface {
-	Install(ctx context.Context, job schedule.Job) (note string, err error)
-	Remove(ctx context.Context, job schedule.Job) error
-	Installed(ctx context.Context, job schedule.Job) (bool, error)
-	Where(job schedule.Job) string
+	Install(ctx context.Context, job ScheduleJob) (note string, err error)
+	Remove(ctx context.Context, job ScheduleJob) error
+	Installed(ctx context.Context, job ScheduleJob) (bool, error)
+	Where(job ScheduleJob) string
 }
 
 // UpkeepEvery is how often the installed schedule runs the upkeep while the app is closed.

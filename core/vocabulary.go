@@ -2,6 +2,7 @@ package core
 
 import (
 	"github.com/medialake/connect/core/catalog"
+	"github.com/medialake/connect/core/schedule"
 	"github.com/medialake/connect/core/store"
 )
 
@@ -17,6 +18,8 @@ type (
 	ClientType = catalog.ClientType
 	// SecretPolicy says whether an integration needs, may have or must not have a secret.
 	SecretPolicy = catalog.SecretPolicy
+	// ScheduleJob is the upkeep's schedule that a Scheduler installs.
+	ScheduleJob = schedule.Job
 )
 
 // Provider presets and custom kinds that the front ends treat apart.

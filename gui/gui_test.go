@@ -38,14 +38,42 @@ type fixture struct {
 	ui    *UI
 	core  *core.App
 	clock *clock
+	sched *fakeScheduler
 }
+
+// fakeScheduler stands in for the system's scheduler in the window's tests; the real one
+// (systemd user units) is tested in core and core/schedule.
+type fakeScheduler struct {
+	installed bool
+	installs  int
+	note      string
+	err       error // Install's error
+}
+
+func (f *fakeScheduler) Install(context.Context, core.ScheduleJob) (string, error) {
+	if f.err != nil {
+		return "", f.err
+	}
+	f.installed = true
+	f.installs++
+	return f.note, nil
+}
+
+func (f *fakeScheduler) Remove(context.Context, core.ScheduleJob) error { f.installed = false; return nil }
+
+func (f *fakeScheduler) Installed(context.Context, core.ScheduleJob) (bool, error) {
+	return f.installed, nil
+}
+
+func (f *fakeScheduler) Where(job core.ScheduleJob) string { return "the test timer " + job.Name }
 
 // newFixture opens a workspace in a temporary folder and shows the UI over it. setup, if
 // given, runs on the workspace before the UI starts.
 func newFixture(t *testing.T, setup func(c *core.App)) *fixture {
 	t.Helper()
 	clk := &clock{t: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)}
-	c, err := core.Open(context.Background(), core.Config{Home: t.TempDir(), Now: clk.Now})
+	sched := &fakeScheduler{}
+	c, err := core.Open(context.Background(), core.Config{Home: t.TempDir(), Now: clk.Now, Scheduler: sched})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +85,7 @@ func newFixture(t *testing.T, setup func(c *core.App)) *fixture {
 	t.Cleanup(ui.Close)
 	ui.Start()
 	ui.Wait()
-	return &fixture{ui: ui, core: c, clock: clk}
+	return &fixture{ui: ui, core: c, clock: clk, sched: sched}
 }
 
 func adminAndWriter(t *testing.T) func(c *core.App) {

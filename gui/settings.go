@@ -17,13 +17,16 @@ import (
 
 // settingsPane is the Admin tab's workspace settings: the idle lock and the keep-alive.
 type settingsPane struct {
-	u         *UI
-	idle      *widget.Entry // minutes
-	idleErr   *widget.Label
-	keepAlive *widget.Check
-	save      *button
-	status    *statusLine
-	content   fyne.CanvasObject
+	u          *UI
+	idle       *widget.Entry // minutes
+	idleErr    *widget.Label
+	keepAlive  *widget.Check
+	whenClosed *widget.Check // the system's schedule runs the upkeep while the app is closed
+	schedule   *widget.Label // which schedule that is
+	installed  bool          // whenClosed as last read, so that Save changes the system only when asked
+	save       *button
+	status     *statusLine
+	content    fyne.CanvasObject
 }
 
 func newSettingsPane(u *UI) *settingsPane {
@@ -32,16 +35,29 @@ func newSettingsPane(u *UI) *settingsPane {
 	p.idle.OnSubmitted = func(string) { p.submit() }
 	p.idleErr.Hide()
 	// A short label: a check box does not wrap, and a long one would widen the window.
-	p.keepAlive = widget.NewCheck("Keep unused connections alive", nil)
+	p.whenClosed = widget.NewCheck("Keep connections alive when the app is closed", nil)
+	p.keepAlive = widget.NewCheck("Keep unused connections alive", func(on bool) {
+		if on {
+			p.whenClosed.Enable()
+			return
+		}
+		p.whenClosed.SetChecked(false)
+		p.whenClosed.Disable()
+	})
+	p.schedule = widget.NewLabel("")
+	p.schedule.Wrapping = fyne.TextWrapWord
 	p.save = newButtonWithIcon("Save settings", theme.DocumentSaveIcon(), p.submit)
 	p.save.Importance = widget.HighImportance
 	help := widget.NewLabel(fmt.Sprintf("The app returns to the sign-in screen after this many minutes without use "+
 		"(%d to %d). Box refresh tokens die after 60 days unused, Microsoft's after 90, Google's after about six months: "+
-		"with keep-alive on, the running app refreshes them before the provider lets them expire.", int(core.MinIdleLock.Minutes()), int(core.MaxIdleLock.Minutes())))
+		"with keep-alive on, the running app refreshes them before the provider lets them expire. When the app is "+
+		"closed, nothing does, unless you let your system run the app's upkeep once a day.",
+		int(core.MinIdleLock.Minutes()), int(core.MaxIdleLock.Minutes())))
 	help.Wrapping = fyne.TextWrapWord
 	form := widget.NewForm(
 		widget.NewFormItem("Idle lock (minutes)", container.NewVBox(p.idle, p.idleErr)),
 		widget.NewFormItem("", p.keepAlive),
+		widget.NewFormItem("", container.NewVBox(p.whenClosed, p.schedule)),
 	)
 	p.content = container.NewBorder(container.NewVBox(form, help, container.NewHBox(p.save), p.status), nil, nil, nil)
 	p.reload()
@@ -58,6 +74,9 @@ func (p *settingsPane) reload() {
 			}
 			p.idle.SetText(strconv.Itoa(int(set.IdleLock.Minutes())))
 			p.keepAlive.SetChecked(set.KeepAlive)
+			p.installed = set.WhenClosed
+			p.whenClosed.SetChecked(set.WhenClosed)
+			p.schedule.SetText("Runs the upkeep daily as " + core.Printable(set.Schedule) + ".")
 		}
 	})
 }
@@ -82,13 +101,18 @@ func (p *settingsPane) submit() {
 		return
 	}
 	p.idleErr.Hide()
-	keep := p.keepAlive.Checked
+	keep, closed, installed := p.keepAlive.Checked, p.whenClosed.Checked, p.installed
 	s := p.u.session
 	p.save.Disable()
+	p.status.Say(toneInfo, "Saving…")
 	p.u.background(func(ctx context.Context) func() {
+		var note string
 		err := p.u.core.SetIdleLock(ctx, s, d)
 		if err == nil {
-			err = p.u.core.SetKeepAlive(ctx, s, keep)
+			err = p.u.core.SetKeepAlive(ctx, s, keep) // off also removes the schedule
+		}
+		if err == nil && closed != installed && keep {
+			note, err = p.u.core.SetKeepAliveWhenClosed(ctx, s, closed)
 		}
 		return func() {
 			p.save.Enable()
@@ -99,7 +123,8 @@ func (p *settingsPane) submit() {
 				p.status.Fail(err)
 				return
 			}
-			p.status.Say(toneSuccess, "Saved.")
+			p.installed = closed
+			p.status.Say(toneSuccess, strings.TrimSpace("Saved. "+note))
 		}
 	})
 }

@@ -2,6 +2,7 @@ package gui
 
 import (
 	"context"
+	"errors"
 	"database/sql"
 	"strings"
 	"testing"
@@ -101,5 +102,51 @@ func TestSettingsMessageClearedWhenSaving(t *testing.T) {
 	f.ui.Wait()
 	if p.status.Text != "Saved." || p.status.Importance != widget.SuccessImportance {
 		t.Errorf("status = %q (importance %v), want Saved. in the success colour", p.status.Text, p.status.Importance)
+	}
+}
+
+// "Keep connections alive when the app is closed" installs the system's schedule on Save, only
+// with keep-alive on; turning keep-alive off takes the schedule away; a refusal says why.
+func TestSettingsKeepAliveWhenClosed(t *testing.T) {
+	f := newFixture(t, adminAndWriter(t))
+	f.signIn(t, "Ada", goodPass)
+	p := f.ui.home.settings
+	f.ui.Wait()
+	if p.whenClosed.Checked || p.whenClosed.Disabled() || !strings.Contains(p.schedule.Text, "the test timer medialake-connect-upkeep-") {
+		t.Fatalf("shown: when closed %t (disabled %t), schedule %q", p.whenClosed.Checked, p.whenClosed.Disabled(), p.schedule.Text)
+	}
+	f.sched.note = "The timer starts at your next login."
+	p.whenClosed.SetChecked(true)
+	test.Tap(p.save)
+	f.ui.Wait()
+	if !f.sched.installed || p.status.Text != "Saved. The timer starts at your next login." {
+		t.Fatalf("after Save: installed %t, status %q", f.sched.installed, p.status.Text)
+	}
+	test.Tap(p.save) // nothing changed: the system is not asked again
+	f.ui.Wait()
+	if f.sched.installs != 1 {
+		t.Errorf("a second Save installed again (%d installs)", f.sched.installs)
+	}
+
+	p.keepAlive.SetChecked(false)
+	if p.whenClosed.Checked || !p.whenClosed.Disabled() {
+		t.Fatalf("keep-alive off: when closed %t, disabled %t; want unticked and disabled", p.whenClosed.Checked, p.whenClosed.Disabled())
+	}
+	test.Tap(p.save)
+	f.ui.Wait()
+	if f.sched.installed {
+		t.Error("keep-alive off left the schedule installed")
+	}
+
+	f.sched.err = errors.New("no per-user scheduler the app can use on this system (plan9): run it from cron")
+	p.keepAlive.SetChecked(true)
+	p.whenClosed.SetChecked(true)
+	test.Tap(p.save)
+	f.ui.Wait()
+	if f.sched.installed || !strings.Contains(p.status.Text, "Run it from cron") && !strings.Contains(p.status.Text, "run it from cron") {
+		t.Errorf("refused install: installed %t, status %q; want the reason", f.sched.installed, p.status.Text)
+	}
+	if !p.whenClosed.Checked {
+		t.Error("the refused choice was taken away from the form")
 	}
 }

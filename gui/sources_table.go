@@ -234,13 +234,19 @@ func renewalText(rn core.Renewal, now time.Time) (string, widget.Importance) {
 	if days <= 14 {
 		imp = widget.WarningImportance
 	}
-	switch days {
-	case 0:
-		return "Expires today — refresh before", imp
-	case 1:
-		return "Expires in 1 day — refresh before", imp
+	left := fmt.Sprintf("%d days", days)
+	if days == 1 {
+		left = "1 day"
 	}
-	return fmt.Sprintf("Expires in %d days — refresh before", days), imp
+	switch {
+	case rn.Kind == core.RenewsWhileOpen && days == 0:
+		return "Renews while the app runs (expires today)", imp
+	case rn.Kind == core.RenewsWhileOpen:
+		return "Renews while the app runs (" + left + " left)", imp
+	case days == 0:
+		return "Expires today — refresh before", imp
+	}
+	return "Expires in " + left + " — refresh before", imp
 }
 
 // statusText says a source's health in a word or two, with the importance that colours its
@@ -400,10 +406,10 @@ func healthRank(status string) int {
 }
 
 // renewalRank orders renewal from most to least urgent: expired, reconnect, expiring (the
-// sooner first, by By), renewing automatically, nothing to renew.
+// sooner first, by By), renewing while the app runs, renewing automatically, nothing to renew.
 func renewalRank(rn core.Renewal) int {
 	return [...]int{core.RenewalExpired: 0, core.RenewalReconnect: 1, core.RenewalExpires: 2,
-		core.RenewsAutomatically: 3, core.RenewalNone: 4}[rn.Kind]
+		core.RenewsWhileOpen: 3, core.RenewsAutomatically: 4, core.RenewalNone: 5}[rn.Kind]
 }
 
 // compareBy compares sources a and b (with their keys) by column c; ties go by account,

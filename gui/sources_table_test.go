@@ -183,7 +183,8 @@ func TestSourcesSelectionKeptAcrossReload(t *testing.T) {
 }
 
 // Sources at a glance: the token column says whether a source renews by itself or expires
-// unused, and by when; keep-alive turns the latter into the former.
+// unused, and by when; keep-alive renews it while the app runs, and always once the system's
+// schedule runs the upkeep while the app is closed.
 func TestSourcesTokenColumnSaysWhenItExpires(t *testing.T) {
 	w := newSourcesWorkspace(t)
 	w.addIntegrationOf(t, "box", "box", "Box team") // Box drops a refresh token unused for 60 days
@@ -195,19 +196,21 @@ func TestSourcesTokenColumnSaysWhenItExpires(t *testing.T) {
 	renewal := func(r *sourceRow) string { return r.integration.Text + ": " + r.renewal.Text }
 	w.signIn(t, "Ada", goodPass)
 	for _, c := range []struct {
-		keepAlive bool
-		want      []string
+		keepAlive, scheduled bool
+		want                 []string
 	}{
-		{false, []string{"Box team: Expires in 5 days — refresh before", "Dropbox home: Renews automatically"}},
-		{true, []string{"Box team: Renews automatically", "Dropbox home: Renews automatically"}},
+		{false, false, []string{"Box team: Expires in 5 days — refresh before", "Dropbox home: Renews automatically"}},
+		{true, false, []string{"Box team: Renews while the app runs (5 days left)", "Dropbox home: Renews automatically"}},
+		{true, true, []string{"Box team: Renews automatically", "Dropbox home: Renews automatically"}},
 	} {
 		if err := w.core.SetKeepAlive(context.Background(), w.ui.session, c.keepAlive); err != nil {
 			t.Fatal(err)
 		}
+		w.sched.installed = c.scheduled
 		w.pane(t).reload(0)
 		w.ui.Wait()
 		if got := rowsAsShown(w, w.pane(t), renewal); !slices.Equal(got, c.want) {
-			t.Errorf("keep-alive %t:\n got %q\nwant %q", c.keepAlive, got, c.want)
+			t.Errorf("keep-alive %t, scheduled %t:\n got %q\nwant %q", c.keepAlive, c.scheduled, got, c.want)
 		}
 	}
 }
@@ -224,6 +227,8 @@ func TestRenewalText(t *testing.T) {
 		{core.Renewal{Kind: core.RenewalExpires, By: now.Add(3 * time.Hour)}, "Expires today — refresh before"},
 		{core.Renewal{Kind: core.RenewalExpired, By: now}, "Expired unused — reconnect"},
 		{core.Renewal{Kind: core.RenewalReconnect}, "Reconnect to renew"},
+		{core.Renewal{Kind: core.RenewsWhileOpen, By: now.Add(20*24*time.Hour + time.Hour)}, "Renews while the app runs (20 days left)"},
+		{core.Renewal{Kind: core.RenewsWhileOpen, By: now.Add(3 * time.Hour)}, "Renews while the app runs (expires today)"},
 	}
 	for _, c := range cases {
 		if got, _ := renewalText(c.rn, now); got != c.want {

@@ -33,7 +33,8 @@ func newSourcesWorkspace(t testing.TB) *sourcesWorkspace {
 	ctx := context.Background()
 	clk := &clock{t: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)}
 	home := t.TempDir()
-	c, err := core.Open(ctx, core.Config{Home: home, Now: clk.Now})
+	sched := &fakeScheduler{}
+	c, err := core.Open(ctx, core.Config{Home: home, Now: clk.Now, Scheduler: sched})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +53,7 @@ func newSourcesWorkspace(t testing.TB) *sourcesWorkspace {
 	t.Cleanup(ui.Close)
 	ui.Start()
 	ui.Wait()
-	return &sourcesWorkspace{fixture: &fixture{ui: ui, core: c, clock: clk}, home: home}
+	return &sourcesWorkspace{fixture: &fixture{ui: ui, core: c, clock: clk, sched: sched}, home: home}
 }
 
 // withDB runs fn on the workspace database, opened beside the app's connection, as the

@@ -59,7 +59,10 @@ func (f *fakeScheduler) Install(context.Context, core.ScheduleJob) (string, erro
 	return f.note, nil
 }
 
-func (f *fakeScheduler) Remove(context.Context, core.ScheduleJob) error { f.installed = false; return nil }
+func (f *fakeScheduler) Remove(context.Context, core.ScheduleJob) error {
+	f.installed = false
+	return nil
+}
 
 func (f *fakeScheduler) Installed(context.Context, core.ScheduleJob) (bool, error) {
 	return f.installed, nil

@@ -76,7 +76,7 @@ func (p *settingsPane) reload() {
 			p.keepAlive.SetChecked(set.KeepAlive)
 			p.installed = set.WhenClosed
 			p.whenClosed.SetChecked(set.WhenClosed)
-			p.schedule.SetText("Runs the upkeep daily as " + core.Printable(set.Schedule) + ".")
+			p.schedule.SetText("Your system then runs the app's upkeep once a day: " + core.Printable(set.Schedule) + ".")
 		}
 	})
 }

@@ -2,8 +2,8 @@ package gui
 
 import (
 	"context"
-	"errors"
 	"database/sql"
+	"errors"
 	"strings"
 	"testing"
 	"time"

@@ -261,3 +261,31 @@ func TestScheduledTask(t *testing.T) {
 		t.Errorf("Install of a 300-character path = %v, want ErrProgram", err)
 	}
 }
+
+// Against the systemd user instance of the person running the tests, where one runs: the timer
+// is installed, listed by systemd as waiting, and gone after Remove. Where none runs (CI, a
+// container), TestSystemdInstallAndRemove has checked the same units on files.
+func TestSystemdUserInstance(t *testing.T) {
+	out, _ := exec.Command("systemctl", "--user", "is-system-running").Output()
+	if state := strings.TrimSpace(string(out)); state != "running" && state != "degraded" {
+		t.Skipf("no systemd user instance runs here (%q)", state)
+	}
+	ctx := context.Background()
+	s := schedule.New(schedule.Config{OS: "linux", Program: program(t)})
+	job := schedule.Job{Name: "medialake-connect-upkeep-test-" + strconv.Itoa(os.Getpid()), Home: t.TempDir()}
+	t.Cleanup(func() { s.Remove(ctx, job) })
+	if note, err := s.Install(ctx, job); err != nil || note != "" {
+		t.Fatalf("Install = %q, %v", note, err)
+	}
+	timers, _ := exec.Command("systemctl", "--user", "list-timers", "--all", job.Name+".timer").CombinedOutput()
+	if !strings.Contains(string(timers), job.Name+".timer") {
+		t.Fatalf("systemd does not list the timer:\n%s", timers)
+	}
+	if err := s.Remove(ctx, job); err != nil {
+		t.Fatal(err)
+	}
+	timers, _ = exec.Command("systemctl", "--user", "list-timers", "--all", job.Name+".timer").CombinedOutput()
+	if strings.Contains(string(timers), job.Name+".timer") {
+		t.Errorf("the timer is still listed after Remove:\n%s", timers)
+	}
+}

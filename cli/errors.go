@@ -21,7 +21,7 @@ func exitCode(err error) int {
 		return ExitUsage
 	}
 	switch core.ReasonOf(err) {
-	case core.ReasonForbidden, core.ReasonOwnerOnly:
+	case core.ReasonForbidden, core.ReasonOwnerOnly, core.ReasonNoScriptAccess:
 		return ExitForbidden
 	case core.ReasonNeedsReconnect:
 		return ExitNeedsReconnect
@@ -81,8 +81,13 @@ func reasonAdvice(err error) string {
 	var (
 		locked  *access.LockedError
 		already *core.AlreadyConnectedError
+		scripts *core.NoScriptAccessError
 	)
 	switch {
+	case errors.As(err, &scripts):
+		return fmt.Sprintf("Programs may not get this source's token without signing in; its owner, %s, may allow it with "+
+			"'%s --user %s sources allow-scripts %d', or run this command with --user %s",
+			scripts.Owner, prog, shellWord(scripts.Owner), scripts.SourceID, shellWord(scripts.Owner))
 	case errors.As(err, &locked):
 		return "Too many wrong passphrases: wait until " + locked.Until.Local().Format("15:04:05") + " or ask an administrator to reset the passphrase"
 	case errors.As(err, &already):

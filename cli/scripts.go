@@ -1,0 +1,64 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+)
+
+// scriptCommands grant and withdraw script access: 'token SOURCE' without signing in.
+var scriptCommands = []command{
+	{name: "sources allow-scripts", args: "SOURCE", summary: "let programs on this computer get a source's token without signing in (write, owner)",
+		about: "Then 'token SOURCE' works without --user and without a passphrase, for cron jobs and scripts.\n" +
+			"Any program running as this OS user can then get the source's token, as it could read the\n" +
+			"keychain. The permission ends when the source is disconnected, reconnected to another\n" +
+			"account or given to another user, or when you are disabled or deleted.",
+		example: prog + " --user wendy sources allow-scripts 3", run: scriptAccess(true)},
+	{name: "sources deny-scripts", args: "SOURCE", summary: "withdraw that: programs must sign in again to get the source's token (write, owner; admin)",
+		example: prog + " --user wendy sources deny-scripts 3", run: scriptAccess(false)},
+}
+
+// scriptAccess runs sources allow-scripts, or sources deny-scripts.
+func scriptAccess(allow bool) func(*runner, *flag.FlagSet, []string) error {
+	return func(r *runner, fs *flag.FlagSet, args []string) error {
+		id, app, s, err := r.sourceArg(fs, args)
+		if err != nil {
+			return err
+		}
+		if !allow {
+			if err := app.DenyScripts(r.ctx, s, id); err != nil {
+				return err
+			}
+			fmt.Fprintf(r.out, "Programs must sign in again to get the token of source %d.\n", id)
+			return nil
+		}
+		if err := app.AllowScripts(r.ctx, s, id); err != nil {
+			return err
+		}
+		fmt.Fprintf(r.out, "Programs on this computer may now get the token of source %d without signing in: '%s token %d'.\n", id, prog, id)
+		return nil
+	}
+}
+
+// scriptToken is 'token SOURCE' without --user: no sign-in, through the source's script
+// access. It opens the workspace and the one keychain item it needs, nothing else.
+func (r *runner) scriptToken(id int64, header bool) error {
+	app, err := r.open()
+	if err != nil {
+		return err
+	}
+	tok, err := app.ScriptToken(r.ctx, id)
+	if err != nil {
+		return err
+	}
+	return r.printToken(tok.Reveal(), header)
+}
+
+// shellWord quotes s for a POSIX shell where it holds more than letters, digits and . _ @ + -,
+// so that a command suggested with a user's name runs as printed.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._@+-") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

@@ -3,6 +3,9 @@ package gui
 import (
 	"context"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/medialake/connect/core"
@@ -10,8 +13,16 @@ import (
 )
 
 // scriptAccessHint is the one sentence on what script access means, under its checkbox.
-const scriptAccessHint = "Any program running as your account on this computer can then get this source's access token " +
+const scriptAccessHint = "Any program running under this computer account can then get this source's access token " +
 	"without a passphrase, as it could read the keychain. Off by default."
+
+// scriptAccessBox is the source details' script access: the checkbox and, wrapped under it,
+// what it means.
+func (p *sourcesPane) scriptAccessBox(d core.Source) fyne.CanvasObject {
+	hint := wrapLabel(scriptAccessHint)
+	hint.SizeName = theme.SizeNameCaptionText
+	return container.NewVBox(p.scriptAccessCheck(d), hint)
+}
 
 // scriptAccessCheck is the source details' "Let programs on this computer use this source":
 // its owner turns it on and off; an administrator who is not the owner may only turn it off

@@ -396,7 +396,7 @@ func (p *sourcesPane) showDetails() {
 				widget.NewFormItem("Scopes granted", widget.NewLabel(scopes)),
 				widget.NewFormItem("Connected", widget.NewLabel(when(d.CreatedAt))),
 				widget.NewFormItem("Last refresh", widget.NewLabel(when(d.LastRefreshAt))),
-				&widget.FormItem{Text: "Programs", Widget: p.scriptAccessCheck(d), HintText: scriptAccessHint},
+				widget.NewFormItem("Programs", p.scriptAccessBox(d)),
 			)
 			dlg := dialog.NewCustom("Source details", "Close", form, p.u.win)
 			dlg.Resize(fyne.NewSize(520, form.MinSize().Height+100))

@@ -30,7 +30,10 @@ func TestSourcesMaintain(t *testing.T) {
 		t.Errorf("maintain with the provider down: got %q, want %q", r.stdout, want)
 	}
 	srv.Start()
-	w.ask = func(string) (core.Secret, error) { t.Fatal("sources maintain asked for a passphrase"); return core.Secret{}, nil }
+	w.ask = func(string) (core.Secret, error) {
+		t.Fatal("sources maintain asked for a passphrase")
+		return core.Secret{}, nil
+	}
 	r = w.must(w.run("sources", "maintain", "--json"))
 	w.ask = nil
 	var rep maintainJSON

@@ -19,7 +19,10 @@ func TestScriptToken(t *testing.T) {
 	w, srv, id := withIntegration(t)
 	w.openURL = browser(srv)
 	sid := strconv.FormatInt(w.connect("wendy", id).ID, 10)
-	w.ask = func(string) (core.Secret, error) { t.Error("token without --user asked for a passphrase"); return core.Secret{}, errNoTerminal }
+	w.ask = func(string) (core.Secret, error) {
+		t.Error("token without --user asked for a passphrase")
+		return core.Secret{}, errNoTerminal
+	}
 
 	grant := "'medialake-connect --user wendy sources allow-scripts " + sid + "'"
 	refused := func(when string) {

@@ -4,6 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"strings"
+
+	"github.com/medialake/connect/core"
 )
 
 // scriptCommands grant and withdraw script access: 'token SOURCE' without signing in.
@@ -43,7 +45,7 @@ func scriptAccess(allow bool) func(*runner, *flag.FlagSet, []string) error {
 // scriptToken is 'token SOURCE' without --user: no sign-in, through the source's script
 // access. It opens the workspace and the one keychain item it needs, nothing else.
 func (r *runner) scriptToken(id int64, header bool) error {
-	app, err := r.open()
+	app, err := r.openExisting()
 	if err != nil {
 		return err
 	}
@@ -61,4 +63,19 @@ func shellWord(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// openExisting opens the workspace for a command that runs without signing in, often
+// unattended: a folder without a workspace is an error, not a new empty workspace.
+func (r *runner) openExisting() (*core.App, error) {
+	if r.app != nil {
+		return r.app, nil
+	}
+	app, err := core.OpenExistingWorkspace(r.ctx, r.global.home, r.global.verbose)
+	if err != nil {
+		return nil, err
+	}
+	r.closers = append(r.closers, app)
+	r.app = app
+	return app, nil
 }

@@ -4,6 +4,9 @@
 package cli
 
 import (
+	"errors"
+	"io/fs"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -67,6 +70,21 @@ func TestScriptToken(t *testing.T) {
 	}
 	if r := w.run("token", "99"); r.code != ExitFailed || !strings.Contains(r.stderr, "no source with that id") {
 		t.Errorf("token of no source: got %v, want exit 1 saying there is no such source", r)
+	}
+}
+
+// Unattended commands do not make a workspace where there is none (a mistyped --home): they
+// fail and say where they looked.
+func TestUnattendedCommandsNeedAWorkspace(t *testing.T) {
+	w := newWorkspace(t)
+	for _, args := range [][]string{{"token", "1"}, {"sources", "maintain"}} {
+		r := w.run(args...)
+		if r.code != ExitFailed || !strings.Contains(r.stderr, "no workspace in this folder") || !strings.Contains(r.stderr, w.home) {
+			t.Errorf("%v in an empty folder: got %v, want exit 1 naming the folder", args, r)
+		}
+		if _, err := os.Stat(w.home); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%v made %s (%v)", args, w.home, err)
+		}
 	}
 }
 

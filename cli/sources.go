@@ -306,7 +306,7 @@ func runMaintain(r *runner, fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	// No sign-in: the upkeep reveals nothing and is nobody's (--user is accepted and unused).
-	app, err := r.open()
+	app, err := r.openExisting()
 	if err != nil {
 		return err
 	}

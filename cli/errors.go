@@ -85,15 +85,25 @@ func reasonAdvice(err error) string {
 	)
 	switch {
 	case errors.As(err, &scripts):
-		return fmt.Sprintf("Programs may not get this source's token without signing in; its owner, %s, may allow it with "+
-			"'%s --user %s sources allow-scripts %d', or run this command with --user %s",
-			scripts.Owner, prog, shellWord(scripts.Owner), scripts.SourceID, shellWord(scripts.Owner))
+		return noScriptAccessAdvice(scripts, "")
 	case errors.As(err, &locked):
 		return "Too many wrong passphrases: wait until " + locked.Until.Local().Format("15:04:05") + " or ask an administrator to reset the passphrase"
 	case errors.As(err, &already):
 		return fmt.Sprintf("This account is already connected as source %d; run '%s sources reconnect %d' to sign in again", already.SourceID, prog, already.SourceID)
 	}
 	return advice[core.ReasonOf(err)]
+}
+
+// noScriptAccessAdvice names the command that grants script access to the refused source, as
+// its owner would run it (with --home home, if one was given).
+func noScriptAccessAdvice(e *core.NoScriptAccessError, home string) string {
+	cmd := prog
+	if home != "" {
+		cmd += " --home " + shellWord(home)
+	}
+	return fmt.Sprintf("Programs may not get this source's token without signing in; its owner, %s, may allow it with "+
+		"'%s --user %s sources allow-scripts %d', or run this command with --user %s",
+		e.Owner, cmd, shellWord(e.Owner), e.SourceID, shellWord(e.Owner))
 }
 
 const providerRefused = "The provider refused the sign-in; check the integration's settings and the account, then try again"

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -50,6 +51,11 @@ func (r *runner) scriptToken(id int64, header bool) error {
 		return err
 	}
 	tok, err := app.ScriptToken(r.ctx, id)
+	var refused *core.NoScriptAccessError
+	if errors.As(err, &refused) && r.global.home != "" {
+		// The command that grants it must reach the same workspace.
+		return &advisedError{noScriptAccessAdvice(refused, r.global.home), err}
+	}
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ package cli
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"strconv"
@@ -27,7 +28,7 @@ func TestScriptToken(t *testing.T) {
 		return core.Secret{}, errNoTerminal
 	}
 
-	grant := "'medialake-connect --user wendy sources allow-scripts " + sid + "'"
+	grant := "'medialake-connect --home " + shellWord(w.home) + " --user wendy sources allow-scripts " + sid + "'"
 	refused := func(when string) {
 		t.Helper()
 		r := w.run("token", sid)
@@ -95,5 +96,18 @@ func TestShellWord(t *testing.T) {
 		if got := shellWord(in); got != want {
 			t.Errorf("shellWord(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// The refusal names the command that grants it, with the owner's name quoted for the shell,
+// and exits 3 like any refusal.
+func TestNoScriptAccessMessage(t *testing.T) {
+	err := fmt.Errorf("token: %w", &core.NoScriptAccessError{SourceID: 7, Owner: "Ann Lee"})
+	want := "'medialake-connect --user 'Ann Lee' sources allow-scripts 7', or run this command with --user 'Ann Lee'"
+	if msg := message(err); !strings.Contains(msg, want) {
+		t.Errorf("message = %q, want it to contain %q", msg, want)
+	}
+	if code := exitCode(err); code != ExitForbidden {
+		t.Errorf("exitCode = %d, want %d", code, ExitForbidden)
 	}
 }

@@ -1,8 +1,11 @@
 package core
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -91,9 +94,7 @@ func TestScriptAccess(t *testing.T) {
 	if err != nil || fresh.Reveal() == got.Reveal() || fresh.Reveal() != tm.token(t, src.ID).AccessToken {
 		t.Fatalf("ScriptToken after expiry: err %v; want a refreshed token, the one now in the keychain", err)
 	}
-	if strings.Contains(string(tm.log.Bytes()), fresh.Reveal()) || strings.Contains(string(tm.log.Bytes()), got.Reveal()) {
-		t.Errorf("the log holds an access token")
-	}
+	tm.assertNowhere(t, got.Reveal(), fresh.Reveal(), tm.token(t, src.ID).RefreshToken)
 
 	writer, err := tm.app.SignIn(ctx, "wendy", secret(writerPass)) // the clock's jump locked the first session
 	if err != nil {
@@ -289,6 +290,26 @@ func TestScriptReadsThrottled(t *testing.T) {
 	for i, want := range []bool{true, false} {
 		if got, err := store.NoteScriptRead(ctx, tm.app.db, src.ID, later, scriptReadEvery); err != nil || got != want {
 			t.Errorf("claim %d: got %v, %v; want %v", i, got, err, want)
+		}
+	}
+}
+
+// assertNowhere checks that none of the secrets is in the log or the database's files.
+func (tm *connectTeam) assertNowhere(t *testing.T, secrets ...string) {
+	t.Helper()
+	files := map[string][]byte{"log": tm.log.Bytes()}
+	for _, name := range []string{DBFile, DBFile + "-wal"} {
+		b, err := os.ReadFile(filepath.Join(tm.home, name))
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			t.Fatal(err)
+		}
+		files[name] = b
+	}
+	for name, b := range files {
+		for i, sec := range secrets {
+			if len(sec) < 6 || bytes.Contains(b, []byte(sec)) {
+				t.Errorf("%s holds secret %d (or it is too short to search for)", name, i)
+			}
 		}
 	}
 }

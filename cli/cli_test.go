@@ -302,6 +302,8 @@ func sourceRefusals(integration, source string) []refusal {
 		{[]string{"sources", "disconnect", source}, access.SourceDisconnect},
 		{[]string{"sources", "forget", source}, access.SourceForget},
 		{[]string{"token", source}, access.SourceToken},
+		{[]string{"sources", "allow-scripts", source}, access.SourceAllowScripts},
+		{[]string{"sources", "deny-scripts", source}, access.SourceDenyScripts},
 	}
 }
 

@@ -21,7 +21,7 @@ func exitCode(err error) int {
 		return ExitUsage
 	}
 	switch core.ReasonOf(err) {
-	case core.ReasonForbidden, core.ReasonOwnerOnly:
+	case core.ReasonForbidden, core.ReasonOwnerOnly, core.ReasonNoScriptAccess:
 		return ExitForbidden
 	case core.ReasonNeedsReconnect:
 		return ExitNeedsReconnect
@@ -81,14 +81,29 @@ func reasonAdvice(err error) string {
 	var (
 		locked  *access.LockedError
 		already *core.AlreadyConnectedError
+		scripts *core.NoScriptAccessError
 	)
 	switch {
+	case errors.As(err, &scripts):
+		return noScriptAccessAdvice(scripts, "")
 	case errors.As(err, &locked):
 		return "Too many wrong passphrases: wait until " + locked.Until.Local().Format("15:04:05") + " or ask an administrator to reset the passphrase"
 	case errors.As(err, &already):
 		return fmt.Sprintf("This account is already connected as source %d; run '%s sources reconnect %d' to sign in again", already.SourceID, prog, already.SourceID)
 	}
 	return advice[core.ReasonOf(err)]
+}
+
+// noScriptAccessAdvice names the command that grants script access to the refused source, as
+// its owner would run it (with --home home, if one was given).
+func noScriptAccessAdvice(e *core.NoScriptAccessError, home string) string {
+	cmd := prog
+	if home != "" {
+		cmd += " --home " + shellWord(home)
+	}
+	return fmt.Sprintf("Programs may not get this source's token without signing in; its owner, %s, may allow it with "+
+		"'%s --user %s sources allow-scripts %d', or run this command with --user %s",
+		e.Owner, cmd, shellWord(e.Owner), e.SourceID, shellWord(e.Owner))
 }
 
 const providerRefused = "The provider refused the sign-in; check the integration's settings and the account, then try again"

@@ -35,14 +35,16 @@ var sourceCommands = []command{
 		example: prog + " --user wendy sources forget 3", run: sourceEnd(true)},
 	{name: "sources maintain", summary: "do the app's upkeep now: retry pending revocations, keep tokens alive, try offline sources again",
 		about: "The desktop app does this every minute while it runs; run it from cron where the app does\n" +
-			"not run, so that unused refresh tokens do not expire. Any signed-in user may: it is the app's\n" +
-			"own work, recorded in the activity log without a user's name. It calls only the providers\n" +
-			"of the sources that need it.",
-		example: prog + " --user rita --passphrase-file ~/.rita.pass sources maintain --json", run: runMaintain},
+			"not run, so that unused refresh tokens do not expire. It needs no sign-in: it is the app's own\n" +
+			"work, reveals nothing, and is recorded in the activity log as the upkeep's. It calls only the\n" +
+			"providers of the sources that need it.",
+		example: prog + " sources maintain --json", run: runMaintain},
 	{name: "token", args: "SOURCE", summary: "print a fresh access token of one of your own sources, and nothing else (owner only)",
-		about: "--header prints it as an HTTP header line, for 'curl -H @-', which reads headers from standard input:\n" +
+		about: "Without --user it signs in no one: the source's owner must have allowed it with\n" +
+			"'sources allow-scripts SOURCE'; with --user it signs in as for any command.\n" +
+			"--header prints it as an HTTP header line, for 'curl -H @-', which reads headers from standard input:\n" +
 			"the token then never appears in a process's arguments, where other users could read it.",
-		example: prog + " --user wendy --passphrase-file ~/.wendy.pass token 3 --header | curl -H @- https://api.example.com/",
+		example: prog + " token 3 --header | curl -H @- https://api.example.com/",
 		run:     runToken},
 }
 
@@ -60,6 +62,7 @@ type sourceJSON struct {
 	TokenExpiry   *time.Time `json:"token_expiry,omitempty"`
 	LastRefreshAt *time.Time `json:"last_refresh_at,omitempty"`
 	CreatedAt     *time.Time `json:"created_at,omitempty"`
+	ScriptAccess  bool       `json:"script_access"`
 	// Renewal says what keeps the refresh token alive: renewal is one of "automatic",
 	// "while_app_runs", "expires", "expired", "reconnect", "none"; renewal_by is when it dies unused.
 	Renewal   string     `json:"renewal"`
@@ -89,7 +92,7 @@ func sourceOut(s core.Source) sourceJSON {
 	return sourceJSON{ID: s.ID, IntegrationID: s.IntegrationID, Integration: s.IntegrationName, Provider: s.Provider,
 		Owner: s.Owner, Account: s.Account, Scopes: s.Scopes, Status: s.Status, StatusDetail: s.StatusDetail,
 		TokenExpiry: timePtr(s.TokenExpiry), LastRefreshAt: timePtr(s.LastRefreshAt), CreatedAt: timePtr(s.CreatedAt),
-		Renewal: renewalWords[s.Renewal.Kind][0], RenewalBy: timePtr(s.Renewal.By)}
+		ScriptAccess: s.ScriptAccess, Renewal: renewalWords[s.Renewal.Kind][0], RenewalBy: timePtr(s.Renewal.By)}
 }
 
 func runSourcesList(r *runner, fs *flag.FlagSet, args []string) error {
@@ -115,9 +118,9 @@ func runSourcesList(r *runner, fs *flag.FlagSet, args []string) error {
 	rows := make([][]string, len(list))
 	for i, src := range list {
 		rows[i] = []string{strconv.FormatInt(src.ID, 10), src.Account, src.IntegrationName, src.Owner, status(src),
-			when(src.LastRefreshAt), renews(src.Renewal)}
+			when(src.LastRefreshAt), renews(src.Renewal), yesNo(src.ScriptAccess)}
 	}
-	return r.table([]string{"ID", "ACCOUNT", "INTEGRATION", "OWNER", "STATUS", "LAST REFRESH", "RENEWS"}, rows)
+	return r.table([]string{"ID", "ACCOUNT", "INTEGRATION", "OWNER", "STATUS", "LAST REFRESH", "RENEWS", "SCRIPTS"}, rows)
 }
 
 func status(s core.Source) string {
@@ -322,7 +325,11 @@ type maintainJSON struct {
 
 func runMaintain(r *runner, fs *flag.FlagSet, args []string) error {
 	asJSON := fs.Bool("json", false, "print the report as JSON")
-	_, app, _, err := r.parseAndSignIn(fs, args, 0)
+	if _, err := r.parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	// No sign-in: the upkeep reveals nothing and is nobody's (--user is accepted and unused).
+	app, err := r.openExisting()
 	if err != nil {
 		return err
 	}
@@ -341,7 +348,18 @@ func runMaintain(r *runner, fs *flag.FlagSet, args []string) error {
 
 func runToken(r *runner, fs *flag.FlagSet, args []string) error {
 	header := fs.Bool("header", false, "print \"Authorization: Bearer TOKEN\", a header line for 'curl -H @-'")
-	id, app, s, err := r.sourceArg(fs, args)
+	pos, err := r.parse(fs, args, 1, 0)
+	if err != nil {
+		return err
+	}
+	id, err := sourceID(pos[0])
+	if err != nil {
+		return err
+	}
+	if r.global.user == "" && r.global.passFile == "" {
+		return r.scriptToken(id, *header)
+	}
+	app, s, err := r.signIn()
 	if err != nil {
 		return err
 	}
@@ -349,12 +367,17 @@ func runToken(r *runner, fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
-	// The one place a secret is revealed: the caller asked for it, on stdout, for a pipe.
+	return r.printToken(tok.Reveal(), *header)
+}
+
+// printToken is the one place a secret is revealed: the caller asked for it, on stdout, for
+// a pipe.
+func (r *runner) printToken(tok string, header bool) error {
 	prefix := ""
-	if *header {
+	if header {
 		prefix = "Authorization: Bearer "
 	}
-	_, err = fmt.Fprintln(r.out, prefix+tok.Reveal())
+	_, err := fmt.Fprintln(r.out, prefix+tok)
 	return err
 }
 

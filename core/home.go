@@ -2,8 +2,10 @@ package core
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -53,6 +55,23 @@ func OpenLog(home string, verbose bool) (*slog.Logger, io.Closer, error) {
 		h = slog.NewMultiHandler(h, slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	return slog.New(h), f, nil
+}
+
+// ErrNoWorkspace means the folder holds no workspace: OpenExistingWorkspace creates none.
+var ErrNoWorkspace = errors.New("no workspace in this folder")
+
+// OpenExistingWorkspace is OpenWorkspace for the commands that run unattended without signing
+// in (token through script access, sources maintain): a folder without a workspace, a
+// mistyped --home say, is ErrNoWorkspace, and nothing is created there.
+func OpenExistingWorkspace(ctx context.Context, home string, verbose bool) (*App, error) {
+	dir, err := HomeDir(home)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(filepath.Join(dir, DBFile)); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s: %w; pass --home DIR or set %s to the workspace's folder", dir, ErrNoWorkspace, HomeEnv)
+	}
+	return OpenWorkspace(ctx, dir, verbose)
 }
 
 // OpenWorkspace opens the workspace the way both front ends do: the folder from home (the

@@ -63,8 +63,8 @@ type backoff struct {
 // revocations, keeps refresh tokens alive while the workspace's keep-alive setting is on (a
 // refresh once less than a third of the provider's idle lifetime is left), and tries offline
 // sources again with a refresh (success: connected; still unreachable: stays offline). It
-// needs no session: it is the app's own work, recorded in the activity log with actor ""
-// for each change of a source's state (revoked, kept alive, back online, needs reconnect),
+// needs no session: it is the app's own work, recorded in the activity log with actor
+// UpkeepActor for each change of a source's state (revoked, kept alive, back online, needs reconnect),
 // never with a token.
 //
 // It makes network calls only for the sources that need one, each at most once per run.

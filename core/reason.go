@@ -31,6 +31,9 @@ const (
 	ReasonSessionLocked
 	ReasonSessionEnded
 	ReasonOwnerOnly // a refusal that no privilege lifts: only the owner may
+	// ReasonNoScriptAccess: a program without sign-in asked for a source's token that its owner
+	// did not let programs have; a *NoScriptAccessError names the source and its owner.
+	ReasonNoScriptAccess
 	ReasonForbidden
 	ReasonLastAdmin
 	ReasonNameTaken
@@ -102,6 +105,7 @@ var sentinels = []struct {
 	{access.ErrSessionLocked, ReasonSessionLocked},
 	{access.ErrSessionEnded, ReasonSessionEnded},
 	{access.ErrOwnerOnly, ReasonOwnerOnly},
+	{ErrNoScriptAccess, ReasonNoScriptAccess},
 	{access.ErrForbidden, ReasonForbidden},
 	{access.ErrLastAdmin, ReasonLastAdmin},
 	{access.ErrNameTaken, ReasonNameTaken},

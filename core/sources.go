@@ -96,6 +96,9 @@ type Source struct {
 	// Renewal says whether the token renews by itself or must be refreshed or reconnected,
 	// and by when, as of the moment the source was read.
 	Renewal Renewal
+	// ScriptAccess says whether programs on this computer may get the source's token without
+	// signing in (see AllowScripts): its owner allowed it and the grant still holds.
+	ScriptAccess bool
 }
 
 // SourceFilter narrows Sources: by owner, by integration, and by text in the account,
@@ -138,9 +141,14 @@ func (a *App) readSources(ctx context.Context, f SourceFilter) ([]Source, bool, 
 	if err != nil {
 		return nil, false, fmt.Errorf("list sources: %w", err)
 	}
+	scripts, err := store.ScriptAccessSources(ctx, a.db)
+	if err != nil {
+		return nil, false, err
+	}
 	list := make([]Source, len(rows))
 	for i, r := range rows {
 		list[i] = names.source(r)
+		list[i].ScriptAccess = scripts[r.ID]
 	}
 	return list, ws.KeepAlive, nil
 }
@@ -465,5 +473,10 @@ func (a *App) source(ctx context.Context, id int64) (Source, error) {
 	}
 	src := names.source(r)
 	src.Renewal = renewalOf(src, upkeepPlan{keepAlive: ws.KeepAlive, scheduled: ws.KeepAlive && a.scheduled(ctx)}, a.now())
+	g, err := store.ScriptAccess(ctx, a.db, id)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return Source{}, err
+	}
+	src.ScriptAccess = err == nil && g.Holds
 	return src, nil
 }

@@ -222,7 +222,10 @@ func (a *App) DisableUser(ctx context.Context, s *access.Session, id int64) erro
 		if err := a.keepAnAdmin(ctx, tx, u); err != nil {
 			return "", err
 		}
-		return "", store.SetUserDisabled(ctx, tx, id, true)
+		if err := store.SetUserDisabled(ctx, tx, id, true); err != nil {
+			return "", err
+		}
+		return withdrawScriptsOf(ctx, tx, id)
 	})
 }
 
@@ -283,6 +286,10 @@ func (a *App) DeleteUser(ctx context.Context, s *access.Session, id int64, polic
 		}
 		if policy.Disconnect {
 			detail = "sources disconnected"
+		}
+		// A transferred source's grant would not hold for its new owner (store.ScriptGrant).
+		if _, err := withdrawScriptsOf(ctx, tx, u.ID); err != nil {
+			return "", err
 		}
 		return detail, store.DeleteUser(ctx, tx, u.ID)
 	})

@@ -19,6 +19,7 @@ var words = map[core.Reason]string{
 	core.ReasonSessionEnded:        "Your session has ended. Sign in again.",
 	core.ReasonForbidden:           "Your privilege does not allow this. Ask an administrator.",
 	core.ReasonOwnerOnly:           "Your privilege does not allow this. Ask an administrator.",
+	core.ReasonNoScriptAccess:      "Programs may not use this source without signing in. Its owner can allow it in the source's details.",
 	core.ReasonLastAdmin:           "The workspace must keep at least one active administrator. Make someone else an administrator first.",
 	core.ReasonNameTaken:           "Another profile already has that name. Choose another.",
 	core.ReasonBadName:             "A name needs 1 to 64 printable characters.",

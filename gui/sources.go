@@ -53,6 +53,8 @@ type sourcesPane struct {
 	chooser *integrationChooser
 	// problem is the dialog that last said what went wrong, for tests.
 	problem *problemDialog
+	// scripts is the script access box of the details last shown, for tests.
+	scripts *widget.Check
 
 	content fyne.CanvasObject
 }
@@ -394,6 +396,7 @@ func (p *sourcesPane) showDetails() {
 				widget.NewFormItem("Scopes granted", widget.NewLabel(scopes)),
 				widget.NewFormItem("Connected", widget.NewLabel(when(d.CreatedAt))),
 				widget.NewFormItem("Last refresh", widget.NewLabel(when(d.LastRefreshAt))),
+				widget.NewFormItem("Programs", p.scriptAccessBox(d)),
 			)
 			dlg := dialog.NewCustom("Source details", "Close", form, p.u.win)
 			dlg.Resize(fyne.NewSize(520, form.MinSize().Height+100))

@@ -110,6 +110,13 @@ const (
 	WorkspaceImport     Action = "workspace.import"
 )
 
+// Script access: SourceAllowScripts lets programs running as this OS account get a source's
+// token without signing in; SourceDenyScripts withdraws that.
+const (
+	SourceAllowScripts Action = "source.allow-scripts"
+	SourceDenyScripts  Action = "source.deny-scripts"
+)
+
 // Actions recorded in the activity log that no session decides: they happen before or
 // outside one.
 const (
@@ -134,6 +141,7 @@ var Actions = []Action{
 	IntegrationDisable, IntegrationTest,
 	SourceList, SourceConnect, SourceReconnect, SourceRefresh, SourceDisconnect, SourceForget,
 	SourceToken, WorkspaceExport, WorkspaceImport,
+	SourceAllowScripts, SourceDenyScripts,
 }
 
 // Allowed reports whether privilege p may perform action a. ownsTarget tells whether the
@@ -148,10 +156,14 @@ func Allowed(p Privilege, a Action, ownsTarget bool) bool {
 		return p == Admin || p == Write
 	case SourceReconnect, SourceRefresh, SourceDisconnect, SourceForget:
 		return p == Admin || (p == Write && ownsTarget)
-	case SourceToken:
+	case SourceToken, SourceAllowScripts:
 		// A token acts as the account's owner at the provider: an administrator manages the
-		// source but does not get to act as another person's account.
+		// source but does not get to act as another person's account, nor let programs do so.
 		return (p == Admin || p == Write) && ownsTarget
+	case SourceDenyScripts:
+		// Withdrawing takes nothing from anyone but programs: an administrator, who may
+		// disconnect the source anyway, may withdraw it too.
+		return p == Admin || (p == Write && ownsTarget)
 	case UserList, UserAdd, UserSetPrivilege, UserResetPassphrase, UserDisable, UserEnable,
 		UserDelete, ActivityRead, ActivityExport, SettingsChange,
 		IntegrationView, IntegrationAdd, IntegrationSave, IntegrationRemove, IntegrationEnable,

@@ -25,7 +25,7 @@ func TestAllowed(t *testing.T) {
 		UserEnable, UserDelete, ActivityRead, ActivityExport, SettingsChange, IntegrationView,
 		IntegrationAdd, IntegrationSave, IntegrationRemove, IntegrationEnable, IntegrationDisable,
 		IntegrationTest, WorkspaceExport, WorkspaceImport}
-	ownSource := []Action{SourceReconnect, SourceRefresh, SourceDisconnect, SourceForget}
+	ownSource := []Action{SourceReconnect, SourceRefresh, SourceDisconnect, SourceForget, SourceDenyScripts}
 	type row struct {
 		p    Privilege
 		a    Action
@@ -42,10 +42,12 @@ func TestAllowed(t *testing.T) {
 			row{Write, a, true, true}, row{Write, a, false, false},
 			row{Read, a, true, false}, row{Read, a, false, false})
 	}
-	// A token is the owner's only, whatever the privilege.
-	rows = append(rows, row{Admin, SourceToken, false, false}, row{Admin, SourceToken, true, true},
-		row{Write, SourceToken, true, true}, row{Write, SourceToken, false, false},
-		row{Read, SourceToken, true, false}, row{Read, SourceToken, false, false})
+	// A token, and letting programs get it, are the owner's only, whatever the privilege.
+	for _, a := range []Action{SourceToken, SourceAllowScripts} {
+		rows = append(rows, row{Admin, a, false, false}, row{Admin, a, true, true},
+			row{Write, a, true, true}, row{Write, a, false, false},
+			row{Read, a, true, false}, row{Read, a, false, false})
+	}
 	for _, p := range []Privilege{Admin, Write, Read} {
 		rows = append(rows, row{p, SourceList, false, true}, row{p, PassphraseChangeOwn, false, true},
 			row{p, SourceConnect, true, p != Read}, row{p, SignIn, true, false},
@@ -53,7 +55,7 @@ func TestAllowed(t *testing.T) {
 	}
 	rows = append(rows, row{0, SourceList, true, false}, row{Privilege(9), UserAdd, true, false})
 
-	if covered := len(adminOnly) + len(ownSource) + 4; covered != len(Actions) {
+	if covered := len(adminOnly) + len(ownSource) + 5; covered != len(Actions) {
 		t.Fatalf("table covers %d actions, Actions has %d", covered, len(Actions))
 	}
 	for _, r := range rows {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -174,10 +175,14 @@ func RecordTokenWrite(ctx context.Context, q Querier, id int64, expiry, at time.
 	return version, nil
 }
 
-// DeleteSource removes a source's row, or fails with ErrNotFound. Its keychain entry is the
-// caller's to remove.
+// DeleteSource removes a source's row, and its script access, or fails with ErrNotFound. Its
+// keychain entry is the caller's to remove.
 func DeleteSource(ctx context.Context, q Querier, id int64) error {
-	res, err := q.ExecContext(ctx, `DELETE FROM sources WHERE id = ?`, id)
+	_, err := WithdrawScriptAccess(ctx, q, id)
+	var res sql.Result
+	if err == nil {
+		res, err = q.ExecContext(ctx, `DELETE FROM sources WHERE id = ?`, id)
+	}
 	if err == nil {
 		err = affected(res)
 	}

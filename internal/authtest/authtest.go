@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -36,6 +37,12 @@ type Options struct {
 	OmitIss bool
 	// AdvertiseIss is the discovery document's authorization_response_iss_parameter_supported.
 	AdvertiseIss bool
+	// DeadTokenIs400 makes the revocation endpoint answer 400 invalid_token for a token that
+	// is no longer valid, as Google does, where RFC 7009 (and fosite) answer 200.
+	DeadTokenIs400 bool
+	// NoRevocation serves no revocation endpoint and leaves it out of the discovery document,
+	// as Microsoft has none per token.
+	NoRevocation bool
 }
 
 // DefaultOptions are the options New applies before any Option.
@@ -56,6 +63,13 @@ func WithoutIss() Option { return func(o *Options) { o.OmitIss = true } }
 
 // WithIssAdvertised sets whether the discovery document says the server sends iss (RFC 9207).
 func WithIssAdvertised(on bool) Option { return func(o *Options) { o.AdvertiseIss = on } }
+
+// WithDeadTokenRevocation400 makes revoking a token that is no longer valid answer 400
+// invalid_token, as Google does for a token already revoked or expired.
+func WithDeadTokenRevocation400() Option { return func(o *Options) { o.DeadTokenIs400 = true } }
+
+// WithoutRevocation serves no revocation endpoint (404), as Microsoft offers none per token.
+func WithoutRevocation() Option { return func(o *Options) { o.NoRevocation = true } }
 
 // Client is an OAuth client registered at the server.
 type Client struct {
@@ -102,6 +116,7 @@ type Server struct {
 	tokenCalls  int
 	revokeCalls int
 	failures    []failure
+	withheld    []string // scopes the person unticks at the consent screen
 }
 
 type failure struct {
@@ -207,6 +222,15 @@ func (s *Server) SetUser(u User) {
 	s.user = u
 }
 
+// WithholdScopes makes later authorizations grant every scope asked but these, as a person
+// who unticks a permission on a granular consent screen (Google's) does; the token response
+// names the scopes granted. No argument grants everything again.
+func (s *Server) WithholdScopes(scopes ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.withheld = append([]string(nil), scopes...)
+}
+
 // TokenRequests counts the calls to the token endpoint, whatever their grant or outcome.
 func (s *Server) TokenRequests() int {
 	s.mu.Lock()
@@ -274,7 +298,7 @@ func (s *Server) serve(ln net.Listener) {
 
 func (s *Server) discovery(w http.ResponseWriter, r *http.Request) {
 	auth, token, revoke, userinfo, _ := s.Endpoints()
-	writeJSON(w, http.StatusOK, map[string]any{
+	doc := map[string]any{
 		"issuer":                                         s.Issuer(),
 		"authorization_endpoint":                         auth,
 		"token_endpoint":                                 token,
@@ -286,7 +310,11 @@ func (s *Server) discovery(w http.ResponseWriter, r *http.Request) {
 		"code_challenge_methods_supported":               []string{"S256"},
 		"token_endpoint_auth_methods_supported":          []string{"client_secret_basic", "client_secret_post", "none"},
 		"authorization_response_iss_parameter_supported": s.opts.AdvertiseIss,
-	})
+	}
+	if s.opts.NoRevocation {
+		delete(doc, "revocation_endpoint")
+	}
+	writeJSON(w, http.StatusOK, doc)
 }
 
 // authorize approves every valid request as the current user, granting the scopes asked.
@@ -297,12 +325,14 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		s.provider.WriteAuthorizeError(ctx, w, ar, err)
 		return
 	}
-	for _, scope := range ar.GetRequestedScopes() {
-		ar.GrantScope(scope)
-	}
 	s.mu.Lock()
-	u := s.user
+	u, withheld := s.user, s.withheld
 	s.mu.Unlock()
+	for _, scope := range ar.GetRequestedScopes() {
+		if !slices.Contains(withheld, scope) {
+			ar.GrantScope(scope)
+		}
+	}
 	session := &fosite.DefaultSession{
 		Subject:  u.Subject,
 		Username: u.Email,
@@ -361,6 +391,17 @@ func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
 	s.revokeCalls++
 	s.mu.Unlock()
 	ctx := r.Context()
+	if s.opts.NoRevocation {
+		http.NotFound(w, r)
+		return
+	}
+	if s.opts.DeadTokenIs400 {
+		_, _, err := s.provider.IntrospectToken(ctx, r.PostFormValue("token"), fosite.RefreshToken, &fosite.DefaultSession{})
+		if err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_token", "error_description": "Token expired or revoked"})
+			return
+		}
+	}
 	s.provider.WriteRevocationResponse(ctx, w, s.provider.NewRevocationRequest(ctx, r))
 }
 

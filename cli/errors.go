@@ -81,12 +81,15 @@ func reasonAdvice(err error) string {
 	var (
 		locked  *access.LockedError
 		already *core.AlreadyConnectedError
+		partial *core.AccessNotGrantedError
 	)
 	switch {
 	case errors.As(err, &locked):
 		return "Too many wrong passphrases: wait until " + locked.Until.Local().Format("15:04:05") + " or ask an administrator to reset the passphrase"
 	case errors.As(err, &already):
 		return fmt.Sprintf("This account is already connected as source %d; run '%s sources reconnect %d' to sign in again", already.SourceID, prog, already.SourceID)
+	case errors.As(err, &partial):
+		return partial.Access + " access was not granted: run the command again and keep it ticked on the consent screen; nothing was saved"
 	}
 	return advice[core.ReasonOf(err)]
 }

@@ -2,11 +2,16 @@ package core
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/medialake/connect/core/egress"
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/internal/authtest"
 )
@@ -70,5 +75,111 @@ func TestDisconnectRefusedClientStaysPending(t *testing.T) {
 	}
 	if rows := tm.rows(t); len(rows) != 1 || rows[0].Status != store.StatusRevocationPending {
 		t.Errorf("rows = %+v, want the source kept as revocation pending", rows)
+	}
+}
+
+// presetAtServer is an HTTP client that sends a preset's calls to the test server: routes
+// maps "host/path" of the provider to the server's path; any other request fails.
+func presetAtServer(t *testing.T, srv *authtest.Server, routes map[string]string) *http.Client {
+	base, err := url.Parse(srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := &http.Transport{DisableKeepAlives: true}
+	t.Cleanup(tr.CloseIdleConnections)
+	return egress.New(egress.Config{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		path, ok := routes[r.URL.Host+r.URL.Path]
+		if !ok {
+			return nil, fmt.Errorf("unexpected request to %s", r.URL.Redacted())
+		}
+		r = r.Clone(r.Context())
+		r.URL.Scheme, r.URL.Host, r.URL.Path, r.Host = "http", base.Host, path, ""
+		return tr.RoundTrip(r)
+	})})
+}
+
+// presetBrowser plays the browser for a preset whose authorization endpoint is on host: it
+// sends the authorization request to the test server instead and follows the redirect back.
+func presetBrowser(t *testing.T, srv *authtest.Server, host string, wg *sync.WaitGroup) func(string) error {
+	open := fakeBrowser(t, srv, nil)
+	auth, _, _, _, _ := srv.Endpoints()
+	return func(authURL string) error {
+		u, err := url.Parse(authURL)
+		if err != nil || u.Host != host {
+			return fmt.Errorf("authorization URL %s is not at %s", authURL, host)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_ = open(auth + "?" + u.RawQuery) // a failure shows in the flow's outcome
+		}()
+		return nil
+	}
+}
+
+const driveScope = "https://www.googleapis.com/auth/drive.readonly"
+
+// googleTeam is a connect team whose Google Drive preset signs in at the test server, which
+// sends no iss (Google's issuer is not the server's) and answers like Google.
+func googleTeam(t *testing.T, opts ...authtest.Option) (*connectTeam, FlowHooks) {
+	t.Helper()
+	srv := authtest.New(t, append(opts, authtest.WithoutIss())...)
+	client := presetAtServer(t, srv, map[string]string{
+		"oauth2.googleapis.com/token":              authtest.TokenPath,
+		"oauth2.googleapis.com/revoke":             authtest.RevokePath,
+		"openidconnect.googleapis.com/v1/userinfo": authtest.UserinfoPath,
+	})
+	tm := newConnectTeamAt(t, srv, client)
+	srv.AddClient(authtest.Client{ID: "google-desktop", Secret: "g-secret", RedirectURIs: []string{"http://127.0.0.1/callback"}})
+	ctx := context.Background()
+	err := tm.app.SaveIntegration(ctx, tm.admin, IntegrationInput{ID: "google", ClientID: "google-desktop", Secret: secret("g-secret")})
+	if err == nil {
+		err = tm.app.SetEnabled(ctx, tm.admin, "google", true)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	t.Cleanup(wg.Wait)
+	return tm, FlowHooks{OpenURL: presetBrowser(t, srv, "accounts.google.com", &wg)}
+}
+
+// Google's consent screen lets a person untick Drive; the sign-in succeeds all the same.
+// Connect refuses such a grant, saving nothing, and a reconnect that loses Drive is refused
+// the same way, the source keeping its token.
+func TestConnectRefusesWithheldDrive(t *testing.T) {
+	ctx := context.Background()
+	tm, hooks := googleTeam(t)
+
+	tm.srv.WithholdScopes(driveScope)
+	_, err := tm.app.Connect(ctx, tm.writer, "google", hooks)
+	var ng *AccessNotGrantedError
+	if !errors.As(err, &ng) || ng.Access != "Drive" || !slices.Equal(ng.Scopes, []string{driveScope}) || ReasonOf(err) != ReasonAccessNotGranted {
+		t.Fatalf("Connect without Drive = %v; want an AccessNotGrantedError for Drive", err)
+	}
+	if rows, keys := tm.rows(t), tm.sourceKeys(t); len(rows) != 0 || len(keys) != 0 {
+		t.Errorf("saved %d sources, keychain %v; want nothing", len(rows), keys)
+	}
+
+	tm.srv.WithholdScopes()
+	src, err := tm.app.Connect(ctx, tm.writer, "google", hooks)
+	if err != nil {
+		t.Fatalf("Connect with Drive granted: %v", err)
+	}
+	if !slices.Contains(src.Scopes, driveScope) {
+		t.Errorf("scopes = %v, want %s among them", src.Scopes, driveScope)
+	}
+	before := tm.token(t, src.ID)
+
+	tm.srv.WithholdScopes(driveScope)
+	_, err = tm.app.Reconnect(ctx, tm.writer, src.ID, hooks)
+	if !errors.As(err, &ng) || ng.Access != "Drive" {
+		t.Fatalf("Reconnect without Drive = %v; want an AccessNotGrantedError for Drive", err)
+	}
+	if after := tm.token(t, src.ID); after.RefreshToken != before.RefreshToken {
+		t.Errorf("the refused reconnect replaced the token")
+	}
+	if got, err := tm.app.SourceDetails(ctx, tm.writer, src.ID); err != nil || !slices.Contains(got.Scopes, driveScope) || got.Status != StatusConnected {
+		t.Errorf("after the refused reconnect: %+v, %v; want the source as it was", got, err)
 	}
 }

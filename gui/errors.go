@@ -80,6 +80,7 @@ func message(err error) string {
 		diff    *core.DifferentAccountError
 		denied  *core.ProviderError
 		refused *core.ExchangeError
+		partial *core.AccessNotGrantedError
 	)
 	switch {
 	case reason == core.ReasonNone:
@@ -93,6 +94,8 @@ func message(err error) string {
 		return fmt.Sprintf("You signed in as %s, but this source belongs to %s. Nothing was changed. "+
 			"Sign out at the provider in your browser, then reconnect and sign in as %s.",
 			core.Printable(diff.Got), core.Printable(diff.Want), core.Printable(diff.Want))
+	case errors.As(err, &partial):
+		return fmt.Sprintf("%s access was not granted: connect again and keep it ticked on the consent screen. Nothing was saved.", partial.Access)
 	case errors.As(err, &denied): // the provider's refusal, in its own words (made printable)
 		return capitalise(denied.Error()) + "."
 	case errors.As(err, &refused):

@@ -157,7 +157,34 @@ type Provider struct {
 	RefreshRotates bool
 	// RefreshIdle is how long an unused refresh token lives; 0 means no limit.
 	RefreshIdle time.Duration
-	Guide       Guide
+	// Storage is the access to files that a sign-in must come back with, where the consent
+	// screen lets a person withhold it; the zero Storage checks nothing.
+	Storage Storage
+	Guide   Guide
+}
+
+// Storage is the access a source exists for, where a person may withhold it at consent
+// (Google's granular consent lets them untick Drive while the sign-in still succeeds).
+type Storage struct {
+	// Name is what people call the access: "Drive".
+	Name string
+	// Scopes are the scopes that reach the files; each one requested must be granted.
+	Scopes []string
+}
+
+// MissingStorage returns the scopes of p.Storage among requested that granted lacks. A token
+// response without scopes (granted empty) granted what was asked (RFC 6749 §5.1).
+func (p Provider) MissingStorage(requested, granted []string) []string {
+	if len(granted) == 0 {
+		return nil
+	}
+	var missing []string
+	for _, sc := range requested {
+		if slices.Contains(p.Storage.Scopes, sc) && !slices.Contains(granted, sc) {
+			missing = append(missing, sc)
+		}
+	}
+	return missing
 }
 
 const day = 24 * time.Hour
@@ -216,6 +243,11 @@ func google() Provider {
 		WhoAmI:         WhoAmI{Method: "GET", URL: "https://openidconnect.googleapis.com/v1/userinfo", Subject: "sub", Labels: []string{"email"}},
 		RefreshRotates: false,
 		RefreshIdle:    183 * day,
+		// Google's consent screen has a box per scope: Drive can be unticked.
+		Storage: Storage{Name: "Drive", Scopes: []string{
+			"https://www.googleapis.com/auth/drive", "https://www.googleapis.com/auth/drive.readonly",
+			"https://www.googleapis.com/auth/drive.file", "https://www.googleapis.com/auth/drive.metadata.readonly",
+		}},
 		Guide: Guide{
 			ConsoleURL: "https://console.cloud.google.com/apis/credentials",
 			AppType:    "Desktop app",

@@ -443,3 +443,25 @@ func TestReservedAuthParam(t *testing.T) {
 		}
 	}
 }
+
+func TestMissingStorage(t *testing.T) {
+	g, _ := catalog.Lookup(catalog.Google)
+	d, _ := catalog.Lookup(catalog.Dropbox)
+	drive := "https://www.googleapis.com/auth/drive.readonly"
+	for _, c := range []struct {
+		name               string
+		p                  catalog.Provider
+		requested, granted []string
+		want               []string
+	}{
+		{"all granted", g, g.Scopes, []string{"openid", "https://www.googleapis.com/auth/userinfo.email", drive}, nil},
+		{"drive unticked", g, g.Scopes, []string{"openid", "https://www.googleapis.com/auth/userinfo.email"}, []string{drive}},
+		{"no scope in the answer: as requested", g, g.Scopes, nil, nil},
+		{"drive not requested", g, []string{"openid", "email"}, []string{"openid"}, nil},
+		{"no storage to check", d, d.Scopes, []string{"account_info.read"}, nil},
+	} {
+		if got := c.p.MissingStorage(c.requested, c.granted); !slices.Equal(got, c.want) {
+			t.Errorf("%s: MissingStorage = %v, want %v", c.name, got, c.want)
+		}
+	}
+}

@@ -25,7 +25,7 @@ var integrationCommands = []command{
 			"desktop applications\" registration, which sends no client secret (a saved one is removed);\n" +
 			"confidential for a \"Web\" registration, which needs its client secret. For example:\n\n" +
 			"  " + prog + " --user root integrations set microsoft --client-id 11112222-aaaa-bbbb-cccc-333344445555 --client-type public",
-		example: "printf '%s\\n' \"$SECRET\" | " + prog + " --user root integrations set dropbox --client-id abc123 --client-secret-file - --port 53682",
+		example: "printf '%s\\n' \"$SECRET\" | " + prog + " --user root integrations set dropbox --client-id abc123 --client-secret-file - --port 27419",
 		secret:  viaClientSecretFile, run: runIntegrationsSet},
 	{name: "integrations enable", args: "ID", summary: "let writers connect sources through an integration (admin)",
 		example: prog + " --user root integrations enable dropbox", run: integrationEnable(true)},

@@ -277,10 +277,18 @@ func sourceEnd(forget bool) func(*runner, *flag.FlagSet, []string) error {
 			fmt.Fprintf(r.out, "Forgot source %d on this computer; the provider was not told.\n", id)
 			return nil
 		}
+		// Read first: once disconnected, the source is gone.
+		src, err := app.SourceDetails(r.ctx, s, id)
+		if err != nil {
+			return err
+		}
 		if err := app.Disconnect(r.ctx, s, id); err != nil {
 			return err
 		}
 		fmt.Fprintf(r.out, "Disconnected source %d.\n", id)
+		if src.CannotRevoke != "" {
+			fmt.Fprintln(r.out, src.CannotRevoke)
+		}
 		return nil
 	}
 }

@@ -7,10 +7,12 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/medialake/connect/core/catalog"
 	"github.com/medialake/connect/core/egress"
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/internal/authtest"
@@ -181,5 +183,62 @@ func TestConnectRefusesWithheldDrive(t *testing.T) {
 	}
 	if got, err := tm.app.SourceDetails(ctx, tm.writer, src.ID); err != nil || !slices.Contains(got.Scopes, driveScope) || got.Status != StatusConnected {
 		t.Errorf("after the refused reconnect: %+v, %v; want the source as it was", got, err)
+	}
+}
+
+// microsoftTeam is a connect team whose Microsoft preset, saved as a public client on a
+// pinned port, signs in at the test server, which like Microsoft has no revocation endpoint.
+func microsoftTeam(t *testing.T) (*connectTeam, FlowHooks) {
+	t.Helper()
+	srv := authtest.New(t, authtest.WithoutIss(), authtest.WithoutRevocation())
+	tm := newConnectTeamAt(t, srv, microsoftAtServer(t, srv))
+	port := freePort(t)
+	srv.AddClient(authtest.Client{ID: "ms-desktop", RedirectURIs: []string{fmt.Sprintf("http://localhost:%d/callback", port)}})
+	ctx := context.Background()
+	err := tm.app.SaveIntegration(ctx, tm.admin, IntegrationInput{ID: "microsoft", ClientID: "ms-desktop",
+		ClientType: catalog.ClientPublic, Port: strconv.Itoa(port)})
+	if err == nil {
+		err = tm.app.SetEnabled(ctx, tm.admin, "microsoft", true)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	t.Cleanup(wg.Wait)
+	return tm, FlowHooks{OpenURL: msBrowser(t, srv, &wg)}
+}
+
+// Microsoft cannot revoke a grant from the app: the source says so before the disconnect,
+// with where the person removes the app's access, and the disconnect deletes the token
+// without asking the provider, and records that the grant stays valid.
+func TestMicrosoftDisconnectSaysTheGrantStays(t *testing.T) {
+	ctx := context.Background()
+	tm, hooks := microsoftTeam(t)
+	src, err := tm.app.Connect(ctx, tm.writer, "microsoft", hooks)
+	if err != nil {
+		t.Fatalf("Connect: %v", err)
+	}
+	for _, want := range []string{"90 days", "account.microsoft.com", "Apps and services", "administrator"} {
+		if !strings.Contains(src.CannotRevoke, want) {
+			t.Errorf("CannotRevoke = %q; want it to mention %q", src.CannotRevoke, want)
+		}
+	}
+	if err := tm.app.Disconnect(ctx, tm.writer, src.ID); err != nil {
+		t.Fatalf("Disconnect: %v", err)
+	}
+	if n := tm.srv.RevokeRequests(); n != 0 {
+		t.Errorf("revocation requests = %d, want none", n)
+	}
+	if n, keys := len(tm.rows(t)), tm.sourceKeys(t); n != 0 || len(keys) != 0 {
+		t.Errorf("%d sources and keychain entries %v left; want none", n, keys)
+	}
+	if e := tm.lastEntry(t); e.Outcome != store.OutcomeOK || !strings.Contains(e.Detail, "stays valid") {
+		t.Errorf("entry = %+v, want ok, saying the grant stays valid", e)
+	}
+
+	g, gh := googleTeam(t)
+	gsrc, err := g.app.Connect(ctx, g.writer, "google", gh)
+	if err != nil || gsrc.CannotRevoke != "" {
+		t.Errorf("a Google source: %v, CannotRevoke %q; want Google to revoke", err, gsrc.CannotRevoke)
 	}
 }

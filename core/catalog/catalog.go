@@ -103,6 +103,9 @@ const (
 type Revocation struct {
 	Kind RevocationKind
 	URL  string
+	// Manual says, where the app cannot revoke the grant (RevokeNone), how long it stays
+	// valid and where the person removes the app's access themselves.
+	Manual string
 }
 
 // WhoAmI is the request that names the connected account.
@@ -326,9 +329,11 @@ func microsoft() Provider {
 		// A "Mobile and desktop applications" registration is a public client and fails with
 		// AADSTS700025 if a secret is sent; a "Web" one needs a secret. The admin says which
 		// (ClientTypes); SecretOptional is left for an integration saved before it chose.
-		Secret:         SecretOptional,
-		ClientTypes:    []ClientType{ClientPublic, ClientConfidential},
-		Revocation:     Revocation{Kind: RevokeNone},
+		Secret:      SecretOptional,
+		ClientTypes: []ClientType{ClientPublic, ClientConfidential},
+		Revocation: Revocation{Kind: RevokeNone, Manual: "Microsoft lets no app revoke its access, so the access stays valid at Microsoft " +
+			"until it goes unused for 90 days. To end it now: with a personal account, remove the app at account.microsoft.com → " +
+			"Privacy → Apps and services; with a work or school account, ask your administrator."},
 		WhoAmI:         WhoAmI{Method: "GET", URL: "https://graph.microsoft.com/v1.0/me", Subject: "id", Labels: []string{"mail", "userPrincipalName"}},
 		RefreshRotates: true,
 		RefreshIdle:    90 * day,

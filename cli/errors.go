@@ -117,6 +117,7 @@ var advice = map[core.Reason]string{
 	core.ReasonIntegrationInUse:    "The integration has sources; add --disconnect to disconnect them and remove it",
 	core.ReasonCredentialsMissing:  fmt.Sprintf("Save the client id (and the client secret, where the provider requires one) first, with '%s integrations set'", prog),
 	core.ReasonKeychain:            "The keychain is not available; unlock or start it and try again",
+	core.ReasonClientTypeMissing:   fmt.Sprintf("The integration was saved before its client type could be chosen; an administrator sets it with '%s integrations set ID --client-type public|confidential'", prog),
 	core.ReasonSecretTooLarge:      "The value is too large for this system's keychain",
 	core.ReasonStateMismatch:       "The pasted address belongs to another sign-in; paste the address from the link this command printed",
 	core.ReasonNotCallback:         "That is not the address the browser ended on; paste the whole address, starting with http://127.0.0.1",

@@ -355,6 +355,9 @@ func (a *App) usableIntegration(ctx context.Context, id string) (integration, er
 	if !row.Enabled {
 		return integration{}, fmt.Errorf("%s: %w", row.Name, ErrIntegrationDisabled)
 	}
+	if p, err := catalog.Lookup(catalog.ID(row.Provider)); err == nil && clientTypeMissing(p, row) {
+		return integration{}, fmt.Errorf("%s: %w", row.Name, ErrClientTypeMissing)
+	}
 	return a.prepareIntegration(ctx, row)
 }
 

@@ -95,6 +95,11 @@ func (a *App) checkInput(ctx context.Context, p catalog.Provider, old store.Inte
 	port, portErr := p.ParsePort(in.Port)
 	s.Port = port
 	bad := p.Check(s)
+	if clientTypeMissing(p, old) && strings.TrimSpace(string(in.ClientType)) == "" {
+		// Saved before the choice existed: a guess from the saved secret is what failed.
+		bad = append(bad, catalog.FieldError{Field: FieldClientType, Message: "Choose Public or Confidential, as the app is registered at " +
+			p.Name + ": this integration was saved before the choice existed."})
+	}
 	if portErr != nil {
 		bad = append(bad, *portErr)
 	}

@@ -167,6 +167,9 @@ func (a *App) SetEnabled(ctx context.Context, s *access.Session, id string, on b
 	if on && (!saved || state(p, r) == StateNotSetUp || state(p, r) == StateSecretMissing) {
 		return fmt.Errorf("%s %s: %w", action, label, ErrCredentialsMissing)
 	}
+	if on && state(p, r) == StateClientTypeMissing {
+		return fmt.Errorf("%s %s: %w", action, label, ErrClientTypeMissing)
+	}
 	if !saved {
 		return nil // disabling what was never saved: it is disabled already
 	}

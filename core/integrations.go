@@ -21,6 +21,11 @@ var (
 	// ErrCredentialsMissing means an integration cannot be enabled or tested while its client
 	// id, or the client secret its provider requires, is missing.
 	ErrCredentialsMissing = errors.New("the integration's client id or required client secret is missing")
+	// ErrClientTypeMissing means an integration whose provider offers two client types
+	// (Microsoft) was saved before the choice existed: it cannot be enabled, nor used to
+	// connect, until an administrator chooses, since a secret sent for a public registration
+	// fails every sign-in (AADSTS700025).
+	ErrClientTypeMissing = errors.New("the integration's client type is not chosen")
 	// ErrBadKind means a custom integration's kind is neither OpenID Connect nor OAuth 2.0.
 	ErrBadKind = errors.New("a custom integration is either OpenID Connect or OAuth 2.0")
 )
@@ -41,6 +46,9 @@ const (
 	// StateKeychainUnavailable: the keychain did not answer the last probe, so neither the
 	// client secret nor the sources' tokens can be read.
 	StateKeychainUnavailable
+	// StateClientTypeMissing: saved before its provider's choice of client type existed; an
+	// administrator must choose one before anyone connects through it.
+	StateClientTypeMissing
 )
 
 // String is the state as the list shows it.
@@ -56,6 +64,8 @@ func (s IntegrationState) String() string {
 		return "Secret missing"
 	case StateKeychainUnavailable:
 		return "Keychain unavailable"
+	case StateClientTypeMissing:
+		return "Client type not chosen"
 	}
 	return "state " + strconv.Itoa(int(s))
 }

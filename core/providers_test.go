@@ -15,6 +15,7 @@ import (
 	"github.com/medialake/connect/core/catalog"
 	"github.com/medialake/connect/core/egress"
 	"github.com/medialake/connect/core/store"
+	"github.com/medialake/connect/core/vault"
 	"github.com/medialake/connect/internal/authtest"
 )
 
@@ -240,5 +241,54 @@ func TestMicrosoftDisconnectSaysTheGrantStays(t *testing.T) {
 	gsrc, err := g.app.Connect(ctx, g.writer, "google", gh)
 	if err != nil || gsrc.CannotRevoke != "" {
 		t.Errorf("a Google source: %v, CannotRevoke %q; want Google to revoke", err, gsrc.CannotRevoke)
+	}
+}
+
+// A Microsoft integration saved before the client type existed would send its secret, and a
+// "Mobile and desktop" registration (the server's public client) refuses every sign-in that
+// carries one. It shows as needing the admin's choice; it cannot be enabled, nor connected
+// through, until the admin chooses; once saved as public, connecting works.
+func TestMicrosoftWithoutClientTypeWaitsForTheChoice(t *testing.T) {
+	ctx := context.Background()
+	tm, hooks := microsoftTeam(t)
+	tm.editIntegration(t, "microsoft", func(r *store.Integration) { // as saved before schema v2
+		r.ClientType, r.SecretSetAt, r.SecretSetBy = "", tm.clk.Now(), "root"
+	})
+	if err := tm.app.keychain.Set(ctx, vault.IntegrationSecretKey("microsoft"), secret("old-web-secret")); err != nil {
+		t.Fatal(err)
+	}
+
+	v, err := tm.app.Integration(ctx, tm.admin, "microsoft")
+	if err != nil || v.State != StateClientTypeMissing || v.ClientType != "" || v.State.String() != "Client type not chosen" {
+		t.Fatalf("legacy integration = state %v, client type %q, %v; want the choice asked for", v.State, v.ClientType, err)
+	}
+	if _, err := tm.app.Connect(ctx, tm.writer, "microsoft", hooks); !errors.Is(err, ErrClientTypeMissing) || ReasonOf(err) != ReasonClientTypeMissing {
+		t.Errorf("Connect through it = %v; want ErrClientTypeMissing", err)
+	}
+	if n := tm.srv.TokenRequests(); n != 0 {
+		t.Errorf("token requests = %d; want none before the choice", n)
+	}
+	if err := tm.app.SetEnabled(ctx, tm.admin, "microsoft", false); err != nil {
+		t.Fatal(err)
+	}
+	if err := tm.app.SetEnabled(ctx, tm.admin, "microsoft", true); !errors.Is(err, ErrClientTypeMissing) {
+		t.Errorf("enabling it = %v; want ErrClientTypeMissing", err)
+	}
+	in := v.Input()
+	err = tm.app.SaveIntegration(ctx, tm.admin, in)
+	var ve *ValidationError
+	if !errors.As(err, &ve) || ve.Fields[FieldClientType] == "" {
+		t.Errorf("saving it without a choice = %v; want the client type asked for", err)
+	}
+
+	in.ClientType = catalog.ClientPublic
+	if err := tm.app.SaveIntegration(ctx, tm.admin, in); err != nil {
+		t.Fatalf("saving it as public: %v", err)
+	}
+	if err := tm.app.SetEnabled(ctx, tm.admin, "microsoft", true); err != nil {
+		t.Fatalf("enabling it once chosen: %v", err)
+	}
+	if _, err := tm.app.Connect(ctx, tm.writer, "microsoft", hooks); err != nil {
+		t.Errorf("Connect as a public client: %v", err)
 	}
 }

@@ -45,6 +45,7 @@ const (
 	ReasonInvalid // a *ValidationError names the fields
 	ReasonIntegrationInUse
 	ReasonCredentialsMissing
+	ReasonClientTypeMissing
 	ReasonUnknownIntegration
 	ReasonBadKind
 	ReasonIntegrationDisabled
@@ -114,6 +115,7 @@ var sentinels = []struct {
 	{ErrBadTransfer, ReasonBadTransfer},
 	{ErrIntegrationInUse, ReasonIntegrationInUse},
 	{ErrCredentialsMissing, ReasonCredentialsMissing},
+	{ErrClientTypeMissing, ReasonClientTypeMissing},
 	{ErrUnknownIntegration, ReasonUnknownIntegration},
 	{ErrUnknownSource, ReasonUnknownSource},
 	{ErrBadKind, ReasonBadKind},

@@ -72,6 +72,10 @@ type IntegrationInput struct {
 	ClientType catalog.ClientType
 	// Secret is a new client secret; the zero Secret keeps the saved one.
 	Secret redact.Secret
+	// SecretExpires is the day the client secret expires, YYYY-MM-DD, as the provider's
+	// console shows it (Microsoft: Certificates & secrets → Expires). With a new secret, ""
+	// records no expiry; without one, "" keeps the date saved and a date replaces it.
+	SecretExpires string
 	// Port is the fixed loopback port as typed; "" means any port.
 	Port string
 	// Scopes as typed, separated by spaces, commas or new lines; "" means the defaults.
@@ -128,6 +132,13 @@ func (a *App) checkInput(ctx context.Context, p catalog.Provider, old store.Inte
 			next.AuthURL, next.TokenURL = d.AuthorizationEndpoint, d.TokenEndpoint
 			next.RevokeURL, next.UserinfoURL = d.RevocationEndpoint, d.UserinfoEndpoint
 		}
+	}
+	expires, msg := secretExpiry(in.SecretExpires, p.SecretFor(s.ClientType), !s.ClientSecret.IsZero(), a.now())
+	switch {
+	case msg != "":
+		bad = append(bad, catalog.FieldError{Field: FieldSecretExpires, Message: msg})
+	case !expires.IsZero() || !s.ClientSecret.IsZero():
+		next.SecretExpiresAt = expires
 	}
 	if len(bad) > 0 {
 		return store.Integration{}, redact.Secret{}, &ValidationError{Fields: bad.Map()}

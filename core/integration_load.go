@@ -117,11 +117,12 @@ func secretPolicy(p catalog.Provider, r store.Integration) catalog.SecretPolicy 
 	return p.SecretFor(clientType(p, r))
 }
 
-func view(p catalog.Provider, r store.Integration, saved bool, sources int) IntegrationView {
+func view(p catalog.Provider, r store.Integration, saved bool, sources int, now time.Time) IntegrationView {
 	v := IntegrationView{
 		ID: r.ID, Provider: p, Name: r.Name, Custom: IsCustomKind(p.ID), Saved: saved,
 		ClientID: r.ClientID, ClientType: clientType(p, r), SecretPolicy: secretPolicy(p, r),
 		SecretSetAt: r.SecretSetAt, SecretSetBy: r.SecretSetBy,
+		SecretExpiresAt: r.SecretExpiresAt, SecretDue: secretDue(r.SecretExpiresAt, now),
 		Enabled: r.Enabled, Port: r.RedirectPort, Scopes: r.Scopes, DefaultScopes: p.Scopes,
 		Tenant: r.Tenant, Issuer: r.Issuer, AuthURL: r.AuthURL, TokenURL: r.TokenURL,
 		RevokeURL: r.RevokeURL, UserinfoURL: r.UserinfoURL,

@@ -92,7 +92,11 @@ type IntegrationView struct {
 	// SecretSetAt is when the client secret was saved; zero when there is none.
 	SecretSetAt time.Time
 	SecretSetBy string
-	Enabled     bool
+	// SecretExpiresAt is when the client secret expires, as the admin recorded it; zero if
+	// not recorded. SecretDue says how soon that is, as of the moment the list was read.
+	SecretExpiresAt time.Time
+	SecretDue       SecretDue
+	Enabled         bool
 	// Port is the fixed loopback port, 0 for any port.
 	Port int
 	// Scopes are the scopes requested: the saved ones, else the provider's defaults.
@@ -179,14 +183,14 @@ func (a *App) Integrations(ctx context.Context, s *access.Session) ([]Integratio
 		if !ok {
 			r = presetRow(p)
 		}
-		list = append(list, view(p, r, ok, counts[r.ID]))
+		list = append(list, view(p, r, ok, counts[r.ID], a.now()))
 	}
 	for _, r := range rows {
 		p, err := catalog.Lookup(catalog.ID(r.Provider))
 		if err != nil || !IsCustomKind(p.ID) {
 			continue // presets are listed above; a row of an unknown provider cannot be used
 		}
-		list = append(list, view(p, r, true, counts[r.ID]))
+		list = append(list, view(p, r, true, counts[r.ID], a.now()))
 	}
 	return list, nil
 }
@@ -204,7 +208,7 @@ func (a *App) Integration(ctx context.Context, s *access.Session, id string) (In
 	if err != nil {
 		return IntegrationView{}, err
 	}
-	return view(p, r, saved, counts[id]), nil
+	return view(p, r, saved, counts[id], a.now()), nil
 }
 
 // DiscoverIssuer fetches and checks an OpenID Connect issuer's discovery document, for the

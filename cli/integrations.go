@@ -458,8 +458,8 @@ var secretDueWords = map[core.SecretDue]string{core.SecretExpiresSoon: "expires 
 // expires within 30 days or has expired, or "".
 func secretWarning(v core.IntegrationView) string {
 	day := v.SecretExpiresAt.Local().Format(core.SecretDateLayout)
-	set := fmt.Sprintf("create a new one in %s's console and save it with '%s integrations set %s --client-secret-file - --secret-expires DATE'",
-		v.Provider.Name, prog, v.ID)
+	set := fmt.Sprintf("create a new one in the provider's console and save it with '%s integrations set %s --client-secret-file - --secret-expires DATE'",
+		prog, v.ID)
 	switch v.SecretDue {
 	case core.SecretExpiresSoon:
 		return fmt.Sprintf("the client secret of %s expires on %s: %s, or every sign-in and refresh through it fails from then on.", core.Printable(v.Name), day, set)

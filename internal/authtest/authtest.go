@@ -64,13 +64,6 @@ func WithoutIss() Option { return func(o *Options) { o.OmitIss = true } }
 // WithIssAdvertised sets whether the discovery document says the server sends iss (RFC 9207).
 func WithIssAdvertised(on bool) Option { return func(o *Options) { o.AdvertiseIss = on } }
 
-// WithDeadTokenRevocation400 makes revoking a token that is no longer valid answer 400
-// invalid_token, as Google does for a token already revoked or expired.
-func WithDeadTokenRevocation400() Option { return func(o *Options) { o.DeadTokenIs400 = true } }
-
-// WithoutRevocation serves no revocation endpoint (404), as Microsoft offers none per token.
-func WithoutRevocation() Option { return func(o *Options) { o.NoRevocation = true } }
-
 // Client is an OAuth client registered at the server.
 type Client struct {
 	ID string
@@ -220,15 +213,6 @@ func (s *Server) SetUser(u User) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.user = u
-}
-
-// WithholdScopes makes later authorizations grant every scope asked but these, as a person
-// who unticks a permission on a granular consent screen (Google's) does; the token response
-// names the scopes granted. No argument grants everything again.
-func (s *Server) WithholdScopes(scopes ...string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.withheld = append([]string(nil), scopes...)
 }
 
 // TokenRequests counts the calls to the token endpoint, whatever their grant or outcome.
@@ -391,16 +375,8 @@ func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
 	s.revokeCalls++
 	s.mu.Unlock()
 	ctx := r.Context()
-	if s.opts.NoRevocation {
-		http.NotFound(w, r)
+	if s.revocationAnswered(w, r) {
 		return
-	}
-	if s.opts.DeadTokenIs400 {
-		_, _, err := s.provider.IntrospectToken(ctx, r.PostFormValue("token"), fosite.RefreshToken, &fosite.DefaultSession{})
-		if err != nil {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_token", "error_description": "Token expired or revoked"})
-			return
-		}
 	}
 	s.provider.WriteRevocationResponse(ctx, w, s.provider.NewRevocationRequest(ctx, r))
 }

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"database/sql"
 	"path/filepath"
 	"testing"
 )
@@ -12,18 +11,7 @@ import (
 func TestMigration6KeepsDropboxPort(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "connect.db")
-	migs, err := migrations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sdb, err := sql.Open("sqlite3", dsn(path))
-	if err != nil {
-		t.Fatal(err)
-	}
-	old := &DB{DB: sdb, path: path}
-	if err := old.migrate(ctx, migs[:5]); err != nil {
-		t.Fatal(err)
-	}
+	old := openAtVersion(t, path, 5)
 	mustExec(t, old, `INSERT INTO integrations (id, provider, name, client_id, redirect_port, created_at, updated_at)
 		VALUES ('dropbox', 'dropbox', 'Dropbox', 'key', 0, 1, 1), ('box', 'box', 'Box', 'id', 0, 1, 1),
 		('custom-x', 'dropbox', 'Other Dropbox', 'key2', 40000, 1, 1)`)

@@ -4,10 +4,12 @@
 package cli
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/internal/keychaintest"
 )
 
@@ -42,5 +44,20 @@ func TestSecretExpiresFlagAndWarning(t *testing.T) {
 	r = w.asIn("root", strings.NewReader("web-secret\n"), "integrations", "set", "microsoft", "--client-secret-file", "-", "--secret-expires", "next year")
 	if r.code != ExitFailed || !strings.Contains(r.stderr, "--secret-expires: Enter the date as YYYY-MM-DD") {
 		t.Errorf("a date that is not one: got %v, want exit 1 naming --secret-expires", r)
+	}
+}
+
+// The refusals that a provider's real behaviour brings say what to do.
+func TestProviderRefusalsAdvise(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{&core.AccessNotGrantedError{Access: "Drive", Scopes: []string{"drive.readonly"}}, "Drive access was not granted: run the command again and keep it ticked"},
+		{fmt.Errorf("connect: %w", core.ErrClientTypeMissing), "--client-type public|confidential"},
+	} {
+		if msg := message(fmt.Errorf("sign in: %w", c.err)); !strings.Contains(msg, c.want) {
+			t.Errorf("message(%v) = %q, want %q in it", c.err, msg, c.want)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -71,5 +72,20 @@ func TestSecretExpiryInTheAdminTab(t *testing.T) {
 	f.ui.Wait()
 	if l := form.problems[core.FieldSecretExpires]; l == nil || !l.Visible() || !strings.Contains(l.Text, "YYYY-MM-DD") {
 		t.Errorf("a date that is not one: no message under the field")
+	}
+}
+
+// The refusals that a provider's real behaviour brings, in words a person can act on.
+func TestProviderRefusalsInWords(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{&core.AccessNotGrantedError{Access: "Drive", Scopes: []string{"drive.readonly"}}, "Drive access was not granted: connect again and keep it ticked"},
+		{core.ErrClientTypeMissing, "must choose Public or Confidential"},
+	} {
+		if msg := message(fmt.Errorf("sign in: %w", c.err)); !strings.Contains(msg, c.want) {
+			t.Errorf("message(%v) = %q, want %q in it", c.err, msg, c.want)
+		}
 	}
 }

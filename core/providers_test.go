@@ -19,7 +19,7 @@ import (
 	"github.com/medialake/connect/internal/authtest"
 )
 
-// These tests play what each provider really does (issue: consent, revocation, limits),
+// These tests play what each provider really does (consent, revocation, limits),
 // each against the authorization server configured to act like the provider.
 
 // revokeAtServer revokes refreshToken of client id at the server, as the account's owner

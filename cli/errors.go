@@ -82,6 +82,7 @@ func reasonAdvice(err error) string {
 		locked  *access.LockedError
 		already *core.AlreadyConnectedError
 		scripts *core.NoScriptAccessError
+		partial *core.AccessNotGrantedError
 	)
 	switch {
 	case errors.As(err, &scripts):
@@ -90,6 +91,8 @@ func reasonAdvice(err error) string {
 		return "Too many wrong passphrases: wait until " + locked.Until.Local().Format("15:04:05") + " or ask an administrator to reset the passphrase"
 	case errors.As(err, &already):
 		return fmt.Sprintf("This account is already connected as source %d; run '%s sources reconnect %d' to sign in again", already.SourceID, prog, already.SourceID)
+	case errors.As(err, &partial):
+		return partial.Access + " access was not granted: run the command again and keep it ticked on the consent screen; nothing was saved"
 	}
 	return advice[core.ReasonOf(err)]
 }
@@ -129,6 +132,7 @@ var advice = map[core.Reason]string{
 	core.ReasonIntegrationInUse:    "The integration has sources; add --disconnect to disconnect them and remove it",
 	core.ReasonCredentialsMissing:  fmt.Sprintf("Save the client id (and the client secret, where the provider requires one) first, with '%s integrations set'", prog),
 	core.ReasonKeychain:            "The keychain is not available; unlock or start it and try again",
+	core.ReasonClientTypeMissing:   fmt.Sprintf("The integration was saved before its client type could be chosen; an administrator sets it with '%s integrations set ID --client-type public|confidential'", prog),
 	core.ReasonSecretTooLarge:      "The value is too large for this system's keychain",
 	core.ReasonStateMismatch:       "The pasted address belongs to another sign-in; paste the address from the link this command printed",
 	core.ReasonNotCallback:         "That is not the address the browser ended on; paste the whole address, starting with http://127.0.0.1",

@@ -25,7 +25,7 @@ var integrationCommands = []command{
 			"desktop applications\" registration, which sends no client secret (a saved one is removed);\n" +
 			"confidential for a \"Web\" registration, which needs its client secret. For example:\n\n" +
 			"  " + prog + " --user root integrations set microsoft --client-id 11112222-aaaa-bbbb-cccc-333344445555 --client-type public",
-		example: "printf '%s\\n' \"$SECRET\" | " + prog + " --user root integrations set dropbox --client-id abc123 --client-secret-file - --port 53682",
+		example: "printf '%s\\n' \"$SECRET\" | " + prog + " --user root integrations set dropbox --client-id abc123 --client-secret-file - --port 27419",
 		secret:  viaClientSecretFile, run: runIntegrationsSet},
 	{name: "integrations enable", args: "ID", summary: "let writers connect sources through an integration (admin)",
 		example: prog + " --user root integrations enable dropbox", run: integrationEnable(true)},
@@ -53,22 +53,26 @@ type integrationJSON struct {
 	ClientID    string     `json:"client_id"`
 	SecretSetAt *time.Time `json:"secret_set_at,omitempty"`
 	SecretSetBy string     `json:"secret_set_by,omitempty"`
-	Port        int        `json:"port"`
-	RedirectURI string     `json:"redirect_uri"`
-	Scopes      []string   `json:"scopes"`
-	Tenant      string     `json:"tenant,omitempty"`
-	Issuer      string     `json:"issuer,omitempty"`
-	AuthURL     string     `json:"auth_url,omitempty"`
-	TokenURL    string     `json:"token_url,omitempty"`
-	RevokeURL   string     `json:"revoke_url,omitempty"`
-	UserinfoURL string     `json:"userinfo_url,omitempty"`
-	Sources     int        `json:"sources"`
+	// SecretExpiresAt is the recorded expiry; SecretDue is "", "expires soon" or "expired".
+	SecretExpiresAt *time.Time `json:"secret_expires_at,omitempty"`
+	SecretDue       string     `json:"secret_due,omitempty"`
+	Port            int        `json:"port"`
+	RedirectURI     string     `json:"redirect_uri"`
+	Scopes          []string   `json:"scopes"`
+	Tenant          string     `json:"tenant,omitempty"`
+	Issuer          string     `json:"issuer,omitempty"`
+	AuthURL         string     `json:"auth_url,omitempty"`
+	TokenURL        string     `json:"token_url,omitempty"`
+	RevokeURL       string     `json:"revoke_url,omitempty"`
+	UserinfoURL     string     `json:"userinfo_url,omitempty"`
+	Sources         int        `json:"sources"`
 }
 
 func integrationOut(v core.IntegrationView, probe error) integrationJSON {
 	return integrationJSON{ID: v.ID, Name: v.Name, Provider: string(v.Provider.ID), Custom: v.Custom,
 		State: v.StateGiven(probe).String(), Enabled: v.Enabled, ClientID: v.ClientID,
 		SecretSetAt: timePtr(v.SecretSetAt), SecretSetBy: v.SecretSetBy, Port: v.Port,
+		SecretExpiresAt: timePtr(v.SecretExpiresAt), SecretDue: secretDueWords[v.SecretDue],
 		RedirectURI: v.RedirectURI(v.Port), Scopes: v.Scopes, Tenant: v.Tenant, Issuer: v.Issuer,
 		AuthURL: v.AuthURL, TokenURL: v.TokenURL, RevokeURL: v.RevokeURL, UserinfoURL: v.UserinfoURL,
 		Sources: v.Sources}
@@ -98,9 +102,20 @@ func runIntegrationsList(r *runner, fs *flag.FlagSet, args []string) error {
 		if !v.SecretSetAt.IsZero() {
 			secret = "saved " + when(v.SecretSetAt)
 		}
+		if w := secretDueWords[v.SecretDue]; w != "" {
+			secret += ", " + strings.ToUpper(w)
+		}
 		rows[i] = []string{v.ID, v.Name, v.StateGiven(probe).String(), orDash(v.ClientID), secret, strconv.Itoa(v.Sources)}
 	}
-	return r.table([]string{"ID", "NAME", "STATE", "CLIENT ID", "CLIENT SECRET", "SOURCES"}, rows)
+	if err := r.table([]string{"ID", "NAME", "STATE", "CLIENT ID", "CLIENT SECRET", "SOURCES"}, rows); err != nil {
+		return err
+	}
+	for _, v := range list {
+		if w := secretWarning(v); w != "" {
+			fmt.Fprintln(r.errOut, "Warning: "+w)
+		}
+	}
+	return nil
 }
 
 func runIntegrationsShow(r *runner, fs *flag.FlagSet, args []string) error {
@@ -134,6 +149,9 @@ func runIntegrationsShow(r *runner, fs *flag.FlagSet, args []string) error {
 		secret = "saved " + when(v.SecretSetAt) + " by " + v.SecretSetBy
 	}
 	line("Client secret", secret)
+	if !v.SecretExpiresAt.IsZero() {
+		line("Secret expires", v.SecretExpiresAt.Local().Format(core.SecretDateLayout)+" "+secretDueWords[v.SecretDue])
+	}
 	port := "any"
 	if v.Port != 0 {
 		port = strconv.Itoa(v.Port)
@@ -198,7 +216,8 @@ func printGuide(r *runner, v core.IntegrationView) {
 func setFields(in *core.IntegrationInput) map[string]*string {
 	return map[string]*string{"client-id": &in.ClientID, "port": &in.Port, "scopes": &in.Scopes,
 		"tenant": &in.Tenant, "issuer": &in.Issuer, "name": &in.Name, "auth-url": &in.AuthURL,
-		"token-url": &in.TokenURL, "revoke-url": &in.RevokeURL, "userinfo-url": &in.UserinfoURL}
+		"token-url": &in.TokenURL, "revoke-url": &in.RevokeURL, "userinfo-url": &in.UserinfoURL,
+		"secret-expires": &in.SecretExpires}
 }
 
 // setOptions defines the options of integrations set; those that do more than fill a field.
@@ -207,6 +226,7 @@ func setOptions(fs *flag.FlagSet) (clientType, secretFile *string, removeSecret 
 	clientType = fs.String("client-type", "", "Microsoft's client `TYPE`: public (a desktop registration, no client secret) or confidential (a web one, with its secret)")
 	secretFile = fs.String("client-secret-file", "", "read the client secret from `FILE` (- for standard input)")
 	removeSecret = fs.Bool("remove-secret", false, "delete the saved client secret")
+	fs.String("secret-expires", "", "the `DATE` the client secret expires, YYYY-MM-DD, as the console shows it (Microsoft: Certificates & secrets); warned 30 days ahead")
 	fs.String("port", "", "fixed loopback `PORT`, or \"any\"")
 	fs.String("scopes", "", "the `SCOPES` to request, separated by spaces or commas; \"default\" for the provider's")
 	fs.String("tenant", "", "Microsoft `TENANT`: common, organizations, consumers, a domain or a directory id")
@@ -429,4 +449,22 @@ func runIntegrationsTest(r *runner, fs *flag.FlagSet, args []string) error {
 	}
 	fmt.Fprintf(r.out, "The test failed: %s\nLikely cause: %s\n", core.Printable(report.Problem), core.Printable(report.Cause))
 	return err
+}
+
+// secretDueWords say how soon a client secret expires, in the list's secret column.
+var secretDueWords = map[core.SecretDue]string{core.SecretExpiresSoon: "expires soon", core.SecretExpired: "expired"}
+
+// secretWarning is what an administrator must do about an integration's client secret that
+// expires within 30 days or has expired, or "".
+func secretWarning(v core.IntegrationView) string {
+	day := v.SecretExpiresAt.Local().Format(core.SecretDateLayout)
+	set := fmt.Sprintf("create a new one in the provider's console and save it with '%s integrations set %s --client-secret-file - --secret-expires DATE'",
+		prog, v.ID)
+	switch v.SecretDue {
+	case core.SecretExpiresSoon:
+		return fmt.Sprintf("the client secret of %s expires on %s: %s, or every sign-in and refresh through it fails from then on.", core.Printable(v.Name), day, set)
+	case core.SecretExpired:
+		return fmt.Sprintf("the client secret of %s expired on %s, so every sign-in and refresh through it fails: %s.", core.Printable(v.Name), day, set)
+	}
+	return ""
 }

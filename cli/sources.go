@@ -305,10 +305,23 @@ func sourceEnd(forget bool) func(*runner, *flag.FlagSet, []string) error {
 			fmt.Fprintf(r.out, "Forgot source %d on this computer; the provider was not told.\n", id)
 			return nil
 		}
+		// Read first, from the list the person may see (a refusal is Disconnect's to record):
+		// once disconnected, the source is gone.
+		note := ""
+		if list, err := app.Sources(r.ctx, s, core.SourceFilter{}); err == nil {
+			for _, src := range list {
+				if src.ID == id {
+					note = src.CannotRevoke
+				}
+			}
+		}
 		if err := app.Disconnect(r.ctx, s, id); err != nil {
 			return err
 		}
 		fmt.Fprintf(r.out, "Disconnected source %d.\n", id)
+		if note != "" {
+			fmt.Fprintln(r.out, note)
+		}
 		return nil
 	}
 }

@@ -21,6 +21,27 @@ import (
 // it, so nobody can connect through it.
 var ErrIntegrationDisabled = errors.New("the integration is disabled")
 
+// ErrAccessNotGranted means the person signed in but withheld the access to files at the
+// consent screen; an *AccessNotGrantedError says which.
+var ErrAccessNotGranted = errors.New("the access to files was not granted")
+
+// AccessNotGrantedError is a sign-in whose grant lacks the storage scopes the integration
+// asked for (a person unticked Drive at Google's consent screen): without them every call
+// to the files would fail, so no source is saved or changed.
+type AccessNotGrantedError struct {
+	// Access is what people call it: "Drive".
+	Access string
+	// Scopes are the scopes asked for and not granted.
+	Scopes []string
+}
+
+func (e *AccessNotGrantedError) Error() string {
+	return e.Access + " access was not granted (missing scopes: " + strings.Join(e.Scopes, " ") + ")"
+}
+
+// Is makes errors.Is(err, ErrAccessNotGranted) true.
+func (e *AccessNotGrantedError) Is(target error) bool { return target == ErrAccessNotGranted }
+
 // FlowStep is a stage of the browser sign-in that connects an account: loopback's one list
 // of steps, re-exported so that the front ends need only core.
 type FlowStep = loopback.Step
@@ -216,16 +237,19 @@ func (a *App) runFlow(ctx context.Context, in integration, hooks FlowHooks) (flo
 	if err != nil {
 		return fail(err)
 	}
+	scopes := cfg.Scopes
+	if granted, _ := tok.Extra("scope").(string); granted != "" {
+		scopes = strings.Fields(granted)
+	}
+	if missing := in.provider.MissingStorage(cfg.Scopes, scopes); len(missing) > 0 {
+		return fail(&AccessNotGrantedError{Access: in.provider.Storage.Name, Scopes: missing})
+	}
 	account, err := a.identify(ctx, tok, in.provider.WhoAmI)
 	if err != nil {
 		return fail(fmt.Errorf("the provider issued a token but did not say which account signed in; "+
 			"check the integration's scopes and who-am-I address: %w", err))
 	}
 	ev.emit(FlowEvent{Step: FlowAccountIdentified, Account: account.Label})
-	scopes := cfg.Scopes
-	if granted, _ := tok.Extra("scope").(string); granted != "" {
-		scopes = strings.Fields(granted)
-	}
 	return flowResult{token: tok, account: account, scopes: scopes}, nil
 }
 
@@ -330,6 +354,9 @@ func (a *App) usableIntegration(ctx context.Context, id string) (integration, er
 	}
 	if !row.Enabled {
 		return integration{}, fmt.Errorf("%s: %w", row.Name, ErrIntegrationDisabled)
+	}
+	if p, err := catalog.Lookup(catalog.ID(row.Provider)); err == nil && clientTypeMissing(p, row) {
+		return integration{}, fmt.Errorf("%s: %w", row.Name, ErrClientTypeMissing)
 	}
 	return a.prepareIntegration(ctx, row)
 }

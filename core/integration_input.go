@@ -72,6 +72,10 @@ type IntegrationInput struct {
 	ClientType catalog.ClientType
 	// Secret is a new client secret; the zero Secret keeps the saved one.
 	Secret redact.Secret
+	// SecretExpires is the day the client secret expires, YYYY-MM-DD, as the provider's
+	// console shows it (Microsoft: Certificates & secrets → Expires). With a new secret, ""
+	// records no expiry; without one, "" keeps the date saved and a date replaces it.
+	SecretExpires string
 	// Port is the fixed loopback port as typed; "" means any port.
 	Port string
 	// Scopes as typed, separated by spaces, commas or new lines; "" means the defaults.
@@ -95,6 +99,11 @@ func (a *App) checkInput(ctx context.Context, p catalog.Provider, old store.Inte
 	port, portErr := p.ParsePort(in.Port)
 	s.Port = port
 	bad := p.Check(s)
+	if clientTypeMissing(p, old) && strings.TrimSpace(string(in.ClientType)) == "" {
+		// Saved before the choice existed: a guess from the saved secret is what failed.
+		bad = append(bad, catalog.FieldError{Field: FieldClientType, Message: "Choose Public or Confidential, as the app is registered at " +
+			p.Name + ": this integration was saved before the choice existed."})
+	}
 	if portErr != nil {
 		bad = append(bad, *portErr)
 	}
@@ -123,6 +132,13 @@ func (a *App) checkInput(ctx context.Context, p catalog.Provider, old store.Inte
 			next.AuthURL, next.TokenURL = d.AuthorizationEndpoint, d.TokenEndpoint
 			next.RevokeURL, next.UserinfoURL = d.RevocationEndpoint, d.UserinfoEndpoint
 		}
+	}
+	expires, msg := secretExpiry(in.SecretExpires, p.SecretFor(s.ClientType), !s.ClientSecret.IsZero(), a.now())
+	switch {
+	case msg != "":
+		bad = append(bad, catalog.FieldError{Field: FieldSecretExpires, Message: msg})
+	case !expires.IsZero() || !s.ClientSecret.IsZero():
+		next.SecretExpiresAt = expires
 	}
 	if len(bad) > 0 {
 		return store.Integration{}, redact.Secret{}, &ValidationError{Fields: bad.Map()}

@@ -68,12 +68,20 @@ func state(p catalog.Provider, r store.Integration) IntegrationState {
 	switch {
 	case r.ClientID == "":
 		return StateNotSetUp
+	case clientTypeMissing(p, r):
+		return StateClientTypeMissing
 	case secretPolicy(p, r) == catalog.SecretRequired && r.SecretSetAt.IsZero():
 		return StateSecretMissing
 	case r.Enabled:
 		return StateEnabled
 	}
 	return StateDisabled
+}
+
+// clientTypeMissing reports whether r was saved before p's choice of client type existed:
+// set up, offered a choice, and none saved.
+func clientTypeMissing(p catalog.Provider, r store.Integration) bool {
+	return len(p.ClientTypes) > 0 && r.ClientID != "" && r.ClientType == ""
 }
 
 // clientType is how the integration's app is registered where the provider offers the
@@ -109,15 +117,20 @@ func secretPolicy(p catalog.Provider, r store.Integration) catalog.SecretPolicy 
 	return p.SecretFor(clientType(p, r))
 }
 
-func view(p catalog.Provider, r store.Integration, saved bool, sources int) IntegrationView {
+func view(p catalog.Provider, r store.Integration, saved bool, sources int, now time.Time) IntegrationView {
 	v := IntegrationView{
 		ID: r.ID, Provider: p, Name: r.Name, Custom: IsCustomKind(p.ID), Saved: saved,
 		ClientID: r.ClientID, ClientType: clientType(p, r), SecretPolicy: secretPolicy(p, r),
 		SecretSetAt: r.SecretSetAt, SecretSetBy: r.SecretSetBy,
+		SecretExpiresAt: r.SecretExpiresAt, SecretDue: secretDue(r.SecretExpiresAt, now),
 		Enabled: r.Enabled, Port: r.RedirectPort, Scopes: r.Scopes, DefaultScopes: p.Scopes,
 		Tenant: r.Tenant, Issuer: r.Issuer, AuthURL: r.AuthURL, TokenURL: r.TokenURL,
 		RevokeURL: r.RevokeURL, UserinfoURL: r.UserinfoURL,
 		State: state(p, r), Sources: sources,
+	}
+	if v.State == StateClientTypeMissing {
+		// Shown as not chosen, so that the form asks rather than offer a guess.
+		v.ClientType, v.SecretPolicy = "", p.Secret
 	}
 	if v.Scopes == nil {
 		v.Scopes = p.Scopes

@@ -63,7 +63,7 @@ func (a *App) SaveIntegration(ctx context.Context, s *access.Session, in Integra
 	case !secret.IsZero():
 		next.SecretSetAt, next.SecretSetBy = now, admin.Name
 	case drop:
-		next.SecretSetAt, next.SecretSetBy = time.Time{}, ""
+		next.SecretSetAt, next.SecretSetBy, next.SecretExpiresAt = time.Time{}, "", time.Time{}
 	}
 
 	write := func() error { return a.putIntegration(ctx, admin.Name, old, next, saved, !secret.IsZero()) }
@@ -122,7 +122,7 @@ func (a *App) RemoveSecret(ctx context.Context, s *access.Session, id string) er
 		return fmt.Errorf("remove secret of %s: %w", label, err)
 	}
 	detail := "client secret removed"
-	r.SecretSetAt, r.SecretSetBy, r.UpdatedAt = time.Time{}, "", a.now()
+	r.SecretSetAt, r.SecretSetBy, r.SecretExpiresAt, r.UpdatedAt = time.Time{}, "", time.Time{}, a.now()
 	if secretPolicy(p, r) == catalog.SecretRequired && r.Enabled {
 		r.Enabled = false
 		detail += "; disabled: " + p.Name + " requires one"
@@ -166,6 +166,9 @@ func (a *App) SetEnabled(ctx context.Context, s *access.Session, id string, on b
 	}
 	if on && (!saved || state(p, r) == StateNotSetUp || state(p, r) == StateSecretMissing) {
 		return fmt.Errorf("%s %s: %w", action, label, ErrCredentialsMissing)
+	}
+	if on && state(p, r) == StateClientTypeMissing {
+		return fmt.Errorf("%s %s: %w", action, label, ErrClientTypeMissing)
 	}
 	if !saved {
 		return nil // disabling what was never saved: it is disabled already
@@ -345,6 +348,9 @@ func saveDetail(old, next store.Integration, saved, newSecret bool) string {
 		} else {
 			parts = append(parts, "client secret replaced")
 		}
+	}
+	if !next.SecretExpiresAt.Equal(old.SecretExpiresAt) && !next.SecretExpiresAt.IsZero() {
+		parts = append(parts, "client secret expires "+next.SecretExpiresAt.Format(SecretDateLayout))
 	}
 	if next.RedirectPort != old.RedirectPort {
 		if next.RedirectPort == 0 {

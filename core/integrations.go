@@ -21,6 +21,11 @@ var (
 	// ErrCredentialsMissing means an integration cannot be enabled or tested while its client
 	// id, or the client secret its provider requires, is missing.
 	ErrCredentialsMissing = errors.New("the integration's client id or required client secret is missing")
+	// ErrClientTypeMissing means an integration whose provider offers two client types
+	// (Microsoft) was saved before the choice existed: it cannot be enabled, nor used to
+	// connect, until an administrator chooses, since a secret sent for a public registration
+	// fails every sign-in (AADSTS700025).
+	ErrClientTypeMissing = errors.New("the integration's client type is not chosen")
 	// ErrBadKind means a custom integration's kind is neither OpenID Connect nor OAuth 2.0.
 	ErrBadKind = errors.New("a custom integration is either OpenID Connect or OAuth 2.0")
 )
@@ -41,6 +46,9 @@ const (
 	// StateKeychainUnavailable: the keychain did not answer the last probe, so neither the
 	// client secret nor the sources' tokens can be read.
 	StateKeychainUnavailable
+	// StateClientTypeMissing: saved before its provider's choice of client type existed; an
+	// administrator must choose one before anyone connects through it.
+	StateClientTypeMissing
 )
 
 // String is the state as the list shows it.
@@ -56,6 +64,8 @@ func (s IntegrationState) String() string {
 		return "Secret missing"
 	case StateKeychainUnavailable:
 		return "Keychain unavailable"
+	case StateClientTypeMissing:
+		return "Client type not chosen"
 	}
 	return "state " + strconv.Itoa(int(s))
 }
@@ -82,7 +92,11 @@ type IntegrationView struct {
 	// SecretSetAt is when the client secret was saved; zero when there is none.
 	SecretSetAt time.Time
 	SecretSetBy string
-	Enabled     bool
+	// SecretExpiresAt is when the client secret expires, as the admin recorded it; zero if
+	// not recorded. SecretDue says how soon that is, as of the moment the list was read.
+	SecretExpiresAt time.Time
+	SecretDue       SecretDue
+	Enabled         bool
 	// Port is the fixed loopback port, 0 for any port.
 	Port int
 	// Scopes are the scopes requested: the saved ones, else the provider's defaults.
@@ -169,14 +183,14 @@ func (a *App) Integrations(ctx context.Context, s *access.Session) ([]Integratio
 		if !ok {
 			r = presetRow(p)
 		}
-		list = append(list, view(p, r, ok, counts[r.ID]))
+		list = append(list, view(p, r, ok, counts[r.ID], a.now()))
 	}
 	for _, r := range rows {
 		p, err := catalog.Lookup(catalog.ID(r.Provider))
 		if err != nil || !IsCustomKind(p.ID) {
 			continue // presets are listed above; a row of an unknown provider cannot be used
 		}
-		list = append(list, view(p, r, true, counts[r.ID]))
+		list = append(list, view(p, r, true, counts[r.ID], a.now()))
 	}
 	return list, nil
 }
@@ -194,7 +208,7 @@ func (a *App) Integration(ctx context.Context, s *access.Session, id string) (In
 	if err != nil {
 		return IntegrationView{}, err
 	}
-	return view(p, r, saved, counts[id]), nil
+	return view(p, r, saved, counts[id], a.now()), nil
 }
 
 // DiscoverIssuer fetches and checks an OpenID Connect issuer's discovery document, for the

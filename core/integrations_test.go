@@ -141,7 +141,7 @@ func TestIntegrationsListPresetsAndCustom(t *testing.T) {
 	if got, want := strings.Join(ids, ","), "google,dropbox,microsoft,box"; got != want {
 		t.Errorf("presets = %s, want %s", got, want)
 	}
-	if v := list[1]; v.Port != 53682 || v.RedirectURI(v.Port) != "http://127.0.0.1:53682/callback" {
+	if v := list[1]; v.Port != 27419 || v.RedirectURI(v.Port) != "http://127.0.0.1:27419/callback" {
 		t.Errorf("unsaved Dropbox: port %d, URI %q; want the fixed default port", v.Port, v.RedirectURI(v.Port))
 	}
 

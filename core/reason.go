@@ -48,6 +48,7 @@ const (
 	ReasonInvalid // a *ValidationError names the fields
 	ReasonIntegrationInUse
 	ReasonCredentialsMissing
+	ReasonClientTypeMissing
 	ReasonUnknownIntegration
 	ReasonBadKind
 	ReasonIntegrationDisabled
@@ -70,11 +71,12 @@ const (
 	ReasonBadClient        // the token endpoint refused the client id or secret
 	ReasonScope
 	ReasonDenied
-	ReasonWrongAppType    // the authorization endpoint refused this kind of app
-	ReasonProviderRefused // another refusal on the callback: a *ProviderError
-	ReasonExchangeRefused // another refusal at the token endpoint: an *ExchangeError
-	ReasonNoAccount       // the provider did not say who signed in
-	ReasonMissingEndpoint // no who-am-I address, or a discovery document without endpoints
+	ReasonWrongAppType     // the authorization endpoint refused this kind of app
+	ReasonProviderRefused  // another refusal on the callback: a *ProviderError
+	ReasonExchangeRefused  // another refusal at the token endpoint: an *ExchangeError
+	ReasonNoAccount        // the provider did not say who signed in
+	ReasonAccessNotGranted // an *AccessNotGrantedError: the person withheld the access to files
+	ReasonMissingEndpoint  // no who-am-I address, or a discovery document without endpoints
 	ReasonBadDiscovery
 	ReasonOffline
 	ReasonProviderError // the provider refused a refresh or a revocation, not with invalid_grant
@@ -117,6 +119,7 @@ var sentinels = []struct {
 	{ErrBadTransfer, ReasonBadTransfer},
 	{ErrIntegrationInUse, ReasonIntegrationInUse},
 	{ErrCredentialsMissing, ReasonCredentialsMissing},
+	{ErrClientTypeMissing, ReasonClientTypeMissing},
 	{ErrUnknownIntegration, ReasonUnknownIntegration},
 	{ErrUnknownSource, ReasonUnknownSource},
 	{ErrBadKind, ReasonBadKind},
@@ -138,6 +141,7 @@ var sentinels = []struct {
 	{loopback.ErrIssuerMissing, ReasonIssuerMissing},
 	{loopback.ErrRedirectNotRegistered, ReasonRedirectMismatch}, // from error codes, never free text
 	{catalog.ErrNoAccount, ReasonNoAccount},
+	{ErrAccessNotGranted, ReasonAccessNotGranted},
 	{catalog.ErrMissingEndpoint, ReasonMissingEndpoint},
 	{catalog.ErrBadDiscovery, ReasonBadDiscovery},
 	{catalog.ErrInvalidSettings, ReasonNotSetUp},

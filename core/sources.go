@@ -77,6 +77,10 @@ type Source struct {
 	// Provider is the catalog provider's id (for its icon); ProviderName is its name.
 	Provider     string
 	ProviderName string
+	// CannotRevoke is, where the provider lets no app revoke its access (Microsoft), what
+	// disconnecting leaves and where the person ends the access themselves; "" where
+	// Disconnect revokes it.
+	CannotRevoke string
 	OwnerID      int64
 	Owner        string
 	// Account labels the account, e.g. jane@example.com.
@@ -361,7 +365,7 @@ func (a *App) disconnect(ctx context.Context, src store.Source) (string, error) 
 		return "", err
 	}
 	if lc.Revocation.Kind == tokens.RevokeNone {
-		return "the provider offers no revocation; the token was deleted on this computer", nil
+		return "the provider offers no revocation; the token was deleted on this computer and the grant stays valid at the provider until it idles out or the account's owner removes the app", nil
 	}
 	return "revoked at the provider", nil
 }

@@ -69,12 +69,19 @@ type connectTeam struct {
 
 func newConnectTeam(t *testing.T) *connectTeam {
 	t.Helper()
+	return newConnectTeamAt(t, authtest.New(t), nil)
+}
+
+// newConnectTeamAt is newConnectTeam with the server srv, reached through client (nil for
+// the app's own egress client).
+func newConnectTeamAt(t *testing.T, srv *authtest.Server, client *http.Client) *connectTeam {
+	t.Helper()
 	keychaintest.Require(t)
 	ctx := context.Background()
-	tm := &connectTeam{clk: newClock(), home: filepath.Join(t.TempDir(), "ws"), log: &syncBuffer{}, srv: authtest.New(t)}
+	tm := &connectTeam{clk: newClock(), home: filepath.Join(t.TempDir(), "ws"), log: &syncBuffer{}, srv: srv}
 	logger := slog.New(slog.NewTextHandler(tm.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	var err error
-	tm.app, err = Open(ctx, Config{Home: tm.home, Now: tm.clk.Now, Logger: logger})
+	tm.app, err = Open(ctx, Config{Home: tm.home, Now: tm.clk.Now, Logger: logger, HTTPClient: client})
 	if err != nil {
 		t.Fatal(err)
 	}

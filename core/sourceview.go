@@ -70,6 +70,7 @@ func renewalOf(src Source, plan upkeepPlan, now time.Time) Renewal {
 type integrationNames map[string]struct {
 	name, provider, providerName string
 	idle                         time.Duration
+	cannotRevoke                 string
 }
 
 func (a *App) integrationNames(ctx context.Context) (integrationNames, error) {
@@ -83,6 +84,9 @@ func (a *App) integrationNames(ctx context.Context) (integrationNames, error) {
 		e.name, e.provider, e.providerName = in.Name, in.Provider, in.Provider
 		if p, err := catalog.Lookup(catalog.ID(in.Provider)); err == nil {
 			e.providerName, e.idle = p.Name, p.RefreshIdle
+			if p.Revocation.Kind == catalog.RevokeNone {
+				e.cannotRevoke = p.Revocation.Manual
+			}
 		}
 		names[in.ID] = e
 	}
@@ -92,7 +96,7 @@ func (a *App) integrationNames(ctx context.Context) (integrationNames, error) {
 func (n integrationNames) source(r store.Source) Source {
 	in := n[r.IntegrationID]
 	return Source{ID: r.ID, IntegrationID: r.IntegrationID, IntegrationName: in.name,
-		Provider: in.provider, ProviderName: in.providerName, OwnerID: r.OwnerID, Owner: r.OwnerName,
+		Provider: in.provider, ProviderName: in.providerName, CannotRevoke: in.cannotRevoke, OwnerID: r.OwnerID, Owner: r.OwnerName,
 		Account: r.Account, Scopes: r.Scopes, Status: r.Status, StatusDetail: r.StatusDetail,
 		TokenExpiry: r.TokenExpiry, LastRefreshAt: r.LastRefreshAt, CreatedAt: r.CreatedAt,
 		ExpiresIfUnused: tokens.ExpiresIfUnused(in.idle, lastUse(r))}

@@ -12,25 +12,27 @@ import (
 // words is the GUI's one table from a reason to the sentence a person reads; the reasons
 // whose sentence names something the error carries are in message.
 var words = map[core.Reason]string{
-	core.ReasonWrongPassphrase:     "Wrong passphrase. Check Caps Lock and try again.",
-	core.ReasonUnknownUser:         "There is no profile with that name.",
-	core.ReasonUserDisabled:        "This profile is disabled. Ask an administrator to enable it.",
-	core.ReasonSessionLocked:       "Locked after inactivity. Sign in again to go on.",
-	core.ReasonSessionEnded:        "Your session has ended. Sign in again.",
-	core.ReasonForbidden:           "Your privilege does not allow this. Ask an administrator.",
-	core.ReasonOwnerOnly:           "Your privilege does not allow this. Ask an administrator.",
-	core.ReasonNoScriptAccess:      "Programs may not use this source without signing in. Its owner can allow it in the source's details.",
-	core.ReasonLastAdmin:           "The workspace must keep at least one active administrator. Make someone else an administrator first.",
-	core.ReasonNameTaken:           "Another profile already has that name. Choose another.",
-	core.ReasonBadName:             "A name needs 1 to 64 printable characters.",
-	core.ReasonTooShort:            fmt.Sprintf("The passphrase needs at least %d characters.", access.MinPassphraseLen),
-	core.ReasonMismatch:            "The two passphrases differ. Type the same passphrase twice.",
-	core.ReasonUserHasSources:      "This user has sources. Choose whether to give them to another user or to disconnect them.",
-	core.ReasonBadTransfer:         "Sources can go only to another active user with Write or Admin privilege.",
-	core.ReasonInvalid:             "Some fields need attention: see the messages next to them. Nothing was saved.",
-	core.ReasonIntegrationInUse:    "Sources still use this integration. Removing it disconnects them: confirm to go on.",
-	core.ReasonCredentialsMissing:  "Save the client ID, and the client secret if the provider requires one, first.",
-	core.ReasonUnknownIntegration:  "This integration no longer exists. Choose another one.",
+	core.ReasonWrongPassphrase:    "Wrong passphrase. Check Caps Lock and try again.",
+	core.ReasonUnknownUser:        "There is no profile with that name.",
+	core.ReasonUserDisabled:       "This profile is disabled. Ask an administrator to enable it.",
+	core.ReasonSessionLocked:      "Locked after inactivity. Sign in again to go on.",
+	core.ReasonSessionEnded:       "Your session has ended. Sign in again.",
+	core.ReasonForbidden:          "Your privilege does not allow this. Ask an administrator.",
+	core.ReasonOwnerOnly:          "Your privilege does not allow this. Ask an administrator.",
+	core.ReasonNoScriptAccess:     "Programs may not use this source without signing in. Its owner can allow it in the source's details.",
+	core.ReasonLastAdmin:          "The workspace must keep at least one active administrator. Make someone else an administrator first.",
+	core.ReasonNameTaken:          "Another profile already has that name. Choose another.",
+	core.ReasonBadName:            "A name needs 1 to 64 printable characters.",
+	core.ReasonTooShort:           fmt.Sprintf("The passphrase needs at least %d characters.", access.MinPassphraseLen),
+	core.ReasonMismatch:           "The two passphrases differ. Type the same passphrase twice.",
+	core.ReasonUserHasSources:     "This user has sources. Choose whether to give them to another user or to disconnect them.",
+	core.ReasonBadTransfer:        "Sources can go only to another active user with Write or Admin privilege.",
+	core.ReasonInvalid:            "Some fields need attention: see the messages next to them. Nothing was saved.",
+	core.ReasonIntegrationInUse:   "Sources still use this integration. Removing it disconnects them: confirm to go on.",
+	core.ReasonCredentialsMissing: "Save the client ID, and the client secret if the provider requires one, first.",
+	core.ReasonUnknownIntegration: "This integration no longer exists. Choose another one.",
+	core.ReasonClientTypeMissing: "This integration was saved before its client type could be chosen. An administrator must choose Public or " +
+		"Confidential, as the app is registered at the provider, and save it first.",
 	core.ReasonUnknownSource:       "There is no such source: it may have been disconnected elsewhere.",
 	core.ReasonBadKind:             "A custom integration is either OpenID Connect or OAuth 2.0.",
 	core.ReasonIntegrationDisabled: "This integration is disabled. Ask an administrator to enable it.",
@@ -81,6 +83,7 @@ func message(err error) string {
 		diff    *core.DifferentAccountError
 		denied  *core.ProviderError
 		refused *core.ExchangeError
+		partial *core.AccessNotGrantedError
 	)
 	switch {
 	case reason == core.ReasonNone:
@@ -94,6 +97,8 @@ func message(err error) string {
 		return fmt.Sprintf("You signed in as %s, but this source belongs to %s. Nothing was changed. "+
 			"Sign out at the provider in your browser, then reconnect and sign in as %s.",
 			core.Printable(diff.Got), core.Printable(diff.Want), core.Printable(diff.Want))
+	case errors.As(err, &partial):
+		return fmt.Sprintf("%s access was not granted: connect again and keep it ticked on the consent screen. Nothing was saved.", partial.Access)
 	case errors.As(err, &denied): // the provider's refusal, in its own words (made printable)
 		return capitalise(denied.Error()) + "."
 	case errors.As(err, &refused):

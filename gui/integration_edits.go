@@ -30,6 +30,7 @@ func (f *integrationForm) editables() map[string]editable {
 	entry("name", f.name)
 	entry("clientID", f.clientID)
 	entry("secret", f.secret)
+	entry("secretExpires", f.secretExpires)
 	entry("port", f.port)
 	entry("scopes", f.scopes)
 	entry("tenant", f.tenant)
@@ -55,7 +56,7 @@ func (f *integrationForm) track() {
 	for key, e := range f.editables() {
 		f.initial[key] = e.get()
 	}
-	for _, e := range []*widget.Entry{f.name, f.clientID, f.secret, f.scopes, f.tenant, f.issuer,
+	for _, e := range []*widget.Entry{f.name, f.clientID, f.secret, f.secretExpires, f.scopes, f.tenant, f.issuer,
 		f.authURL, f.tokenURL, f.revokeURL, f.userinfoURL} {
 		if e != nil {
 			e.OnChanged = func(string) { f.changed() }

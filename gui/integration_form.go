@@ -34,6 +34,8 @@ type integrationForm struct {
 	view core.IntegrationView
 
 	name, clientID, secret  *widget.Entry
+	secretExpires           *widget.Entry      // the client secret's expiry date, as typed
+	secretDue               *widget.Label      // the warning that it expires soon or has; nil if not
 	clientType              *widget.RadioGroup // nil where the provider offers no choice
 	secretInfo              *widget.Label
 	secretNote              *widget.Label // what the chosen client type means for the secret
@@ -71,7 +73,10 @@ func newIntegrationForm(p *integrationsPane, v core.IntegrationView) *integratio
 	title := widget.NewLabel(v.Name)
 	title.TextStyle.Bold = true
 	state := widget.NewLabel(listLine(v, p.probe))
-	header := container.NewHBox(widget.NewIcon(assets.ProviderIcon(string(v.Provider.ID))), title, state)
+	var header fyne.CanvasObject = container.NewHBox(widget.NewIcon(assets.ProviderIcon(string(v.Provider.ID))), title, state)
+	if f.secretDue = secretDueWarning(v); f.secretDue != nil {
+		header = container.NewVBox(header, f.secretDue)
+	}
 
 	items := f.credentialItems()
 	items = append(items, f.enabledItem(), f.redirectItem(), f.scopesItem())
@@ -112,7 +117,7 @@ func (f *integrationForm) credentialItems() []*widget.FormItem {
 		f.clientType.Selected = clientTypeLabels[v.ClientType]
 		items = append(items, widget.NewFormItem("Client type", f.field(core.FieldClientType, f.clientType)))
 	}
-	return append(items, widget.NewFormItem("Client secret", f.field(core.FieldSecret, f.secretRow())))
+	return append(items, widget.NewFormItem("Client secret", f.field(core.FieldSecret, f.secretRow())), f.secretExpiresItem())
 }
 
 func (f *integrationForm) enabledItem() *widget.FormItem {
@@ -258,6 +263,8 @@ func (f *integrationForm) showClientType() {
 		f.secret.SetText("")
 		f.secret.SetPlaceHolder("None: a public client sends no secret")
 		f.secret.Disable()
+		f.secretExpires.SetText("")
+		f.secretExpires.Disable()
 		if f.replace != nil {
 			f.replace.Disable()
 		}
@@ -267,12 +274,14 @@ func (f *integrationForm) showClientType() {
 	case core.SecretOptional:
 		f.secret.SetPlaceHolder("Optional")
 		f.secret.Enable()
+		f.secretExpires.Enable()
 	case core.SecretRequired:
 		f.secret.SetPlaceHolder("Required")
 		if !f.view.SecretSetAt.IsZero() {
 			f.secret.SetPlaceHolder("The new client secret")
 		}
 		f.secret.Enable()
+		f.secretExpires.Enable()
 	}
 	if policy != core.SecretForbidden && f.replace != nil {
 		f.replace.Enable()
@@ -409,7 +418,8 @@ func text(e *widget.Entry) string {
 func (f *integrationForm) input() core.IntegrationInput {
 	in := core.IntegrationInput{
 		ID: f.view.ID, Name: text(f.name), ClientID: f.clientID.Text, ClientType: f.chosenType(), Secret: core.NewSecret(f.secret.Text),
-		Scopes: f.scopes.Text, Tenant: text(f.tenant), Issuer: text(f.issuer),
+		SecretExpires: f.secretExpires.Text,
+		Scopes:        f.scopes.Text, Tenant: text(f.tenant), Issuer: text(f.issuer),
 		AuthURL: text(f.authURL), TokenURL: text(f.tokenURL), RevokeURL: text(f.revokeURL), UserinfoURL: text(f.userinfoURL),
 	}
 	if f.portMode.Selected == fixedPort {

@@ -87,6 +87,9 @@ func listLine(v core.IntegrationView, probe error) string {
 	default:
 		line += fmt.Sprintf(" · %d sources", v.Sources)
 	}
+	if w := secretDueWords[v.SecretDue]; w != "" {
+		line += " · " + w
+	}
 	return line
 }
 

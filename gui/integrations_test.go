@@ -166,7 +166,7 @@ func TestValidationMessageNextToField(t *testing.T) {
 func TestRedirectURIFollowsPort(t *testing.T) {
 	f := newFixture(t, adminAndWriter(t))
 	_, form := openIntegration(t, f, "dropbox")
-	if got, want := form.redirect.Text, "http://127.0.0.1:53682/callback"; got != want {
+	if got, want := form.redirect.Text, "http://127.0.0.1:27419/callback"; got != want {
 		t.Errorf("redirect URI = %q, want %q", got, want)
 	}
 	if !form.portMode.Disabled() || form.portMode.Selected != fixedPort {

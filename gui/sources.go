@@ -327,9 +327,11 @@ func (p *sourcesPane) refreshNow() {
 
 func (p *sourcesPane) askDisconnect() {
 	p.askThenEnd("Disconnect", func(src core.Source) (string, string) {
-		return fmt.Sprintf("Disconnect %s from %s?", core.Printable(src.Account), core.Printable(src.IntegrationName)),
-			fmt.Sprintf("Its access will be revoked at %s where the provider allows it, and its token will be deleted "+
-				"from this computer's keychain.", src.ProviderName)
+		explain := fmt.Sprintf("Its access will be revoked at %s, and its token will be deleted from this computer's keychain.", src.ProviderName)
+		if src.CannotRevoke != "" {
+			explain = "Its token will be deleted from this computer's keychain. " + src.CannotRevoke
+		}
+		return fmt.Sprintf("Disconnect %s from %s?", core.Printable(src.Account), core.Printable(src.IntegrationName)), explain
 	}, p.u.core.Disconnect)
 }
 

@@ -103,6 +103,9 @@ const (
 type Revocation struct {
 	Kind RevocationKind
 	URL  string
+	// Manual says, where the app cannot revoke the grant (RevokeNone), how long it stays
+	// valid and where the person removes the app's access themselves.
+	Manual string
 }
 
 // WhoAmI is the request that names the connected account.
@@ -157,7 +160,34 @@ type Provider struct {
 	RefreshRotates bool
 	// RefreshIdle is how long an unused refresh token lives; 0 means no limit.
 	RefreshIdle time.Duration
-	Guide       Guide
+	// Storage is the access to files that a sign-in must come back with, where the consent
+	// screen lets a person withhold it; the zero Storage checks nothing.
+	Storage Storage
+	Guide   Guide
+}
+
+// Storage is the access a source exists for, where a person may withhold it at consent
+// (Google's granular consent lets them untick Drive while the sign-in still succeeds).
+type Storage struct {
+	// Name is what people call the access: "Drive".
+	Name string
+	// Scopes are the scopes that reach the files; each one requested must be granted.
+	Scopes []string
+}
+
+// MissingStorage returns the scopes of p.Storage among requested that granted lacks. A token
+// response without scopes (granted empty) granted what was asked (RFC 6749 §5.1).
+func (p Provider) MissingStorage(requested, granted []string) []string {
+	if len(granted) == 0 {
+		return nil
+	}
+	var missing []string
+	for _, sc := range requested {
+		if slices.Contains(p.Storage.Scopes, sc) && !slices.Contains(granted, sc) {
+			missing = append(missing, sc)
+		}
+	}
+	return missing
 }
 
 const day = 24 * time.Hour
@@ -216,21 +246,29 @@ func google() Provider {
 		WhoAmI:         WhoAmI{Method: "GET", URL: "https://openidconnect.googleapis.com/v1/userinfo", Subject: "sub", Labels: []string{"email"}},
 		RefreshRotates: false,
 		RefreshIdle:    183 * day,
+		// Google's consent screen has a box per scope: Drive can be unticked.
+		Storage: Storage{Name: "Drive", Scopes: []string{
+			"https://www.googleapis.com/auth/drive", "https://www.googleapis.com/auth/drive.readonly",
+			"https://www.googleapis.com/auth/drive.file", "https://www.googleapis.com/auth/drive.metadata.readonly",
+		}},
 		Guide: Guide{
 			ConsoleURL: "https://console.cloud.google.com/apis/credentials",
 			AppType:    "Desktop app",
 			Steps: []string{
 				"In the Google Cloud console, create a project or select one.",
 				"Under APIs & Services → Library, enable the Google Drive API.",
-				"Configure the OAuth consent screen (Google Auth Platform): choose the audience and add the scopes below under Data Access.",
+				"Configure the OAuth consent screen (Google Auth Platform): choose the audience (Internal for a Google Workspace organisation, else External) and add the scopes below under Data Access.",
+				"While the app is in Testing, add each person who will connect under Audience → Test users.",
 				"Under Credentials, choose Create credentials → OAuth client ID, application type \"Desktop app\".",
 				"Copy the client ID and the client secret into this form. A Desktop client needs no redirect URI.",
 			},
 			Scopes: []string{"openid", "email", "https://www.googleapis.com/auth/drive.readonly"},
 			Notes: []string{
 				"Google accepts any loopback port for Desktop clients; there is no redirect URI to register.",
-				"While the app's publishing status is \"Testing\", only listed test users can connect and their refresh tokens expire after 7 days; publish the app to lift both limits.",
-				"The drive.readonly scope is restricted: until Google has verified the app, people see an \"unverified app\" warning and at most 100 of them can connect.",
+				"While the app's publishing status is \"Testing\", only the test users listed under Audience can connect, and their refresh tokens expire after 7 days.",
+				"Publishing does not lift the limits by itself: until Google has verified the app, people see \"Google hasn't verified this app\" and at most 100 of them can ever connect. drive.readonly is a restricted scope, so verification includes a security assessment.",
+				"For a Google Workspace organisation, the Internal audience needs no verification and has no 7-day limit; a Workspace administrator may still have to allow the restricted Drive scope for the app (Admin console → Security → API controls).",
+				"People must keep the Drive permission ticked on Google's consent screen: a sign-in without it is refused here, and they connect again.",
 				"A refresh token unused for about six months expires.",
 			},
 		},
@@ -247,7 +285,7 @@ func dropbox() Provider {
 		Scopes:    []string{"account_info.read", "files.metadata.read", "files.content.read"},
 		// Without it Dropbox issues only a short-lived access token.
 		AuthParams: [][2]string{{"token_access_type", "offline"}},
-		Redirect:   Redirect{Policy: ExactMatch, Host: "127.0.0.1", DefaultPort: 53682},
+		Redirect:   Redirect{Policy: ExactMatch, Host: "127.0.0.1", DefaultPort: 27419},
 		// With PKCE neither the code exchange nor the refresh needs the app secret.
 		Secret:     SecretOptional,
 		Revocation: Revocation{Kind: RevokeBearer, URL: "https://api.dropboxapi.com/2/auth/token/revoke"},
@@ -264,7 +302,11 @@ func dropbox() Provider {
 				"Copy the App key into Client ID. The App secret is optional: the app uses PKCE.",
 			},
 			Scopes: []string{"account_info.read", "files.metadata.read", "files.content.read"},
-			Notes:  []string{"Dropbox compares the redirect URI exactly, so connecting listens on this fixed port; it must be free at that moment."},
+			Notes: []string{
+				"Dropbox compares the redirect URI exactly, port included, so connecting always listens on the port registered there, which must be free at that moment. The default port is one no common tool uses (rclone's set-up, for one, listens on 53682).",
+				"A new app is in development: only your own account can connect until you press \"Enable additional users\" on the Settings tab; then up to 500 people can. Once 50 have connected, apply for production (Settings → Apply for production) within two weeks.",
+				"A Dropbox team's administrator may restrict which third-party apps members can connect: ask them to allow this one.",
+			},
 		},
 	}
 }
@@ -287,9 +329,11 @@ func microsoft() Provider {
 		// A "Mobile and desktop applications" registration is a public client and fails with
 		// AADSTS700025 if a secret is sent; a "Web" one needs a secret. The admin says which
 		// (ClientTypes); SecretOptional is left for an integration saved before it chose.
-		Secret:         SecretOptional,
-		ClientTypes:    []ClientType{ClientPublic, ClientConfidential},
-		Revocation:     Revocation{Kind: RevokeNone},
+		Secret:      SecretOptional,
+		ClientTypes: []ClientType{ClientPublic, ClientConfidential},
+		Revocation: Revocation{Kind: RevokeNone, Manual: "Microsoft lets no app revoke its access, so the access stays valid at Microsoft " +
+			"until it goes unused for 90 days. To end it now: with a personal account, remove the app at account.microsoft.com → " +
+			"Privacy → Apps and services; with a work or school account, ask your administrator."},
 		WhoAmI:         WhoAmI{Method: "GET", URL: "https://graph.microsoft.com/v1.0/me", Subject: "id", Labels: []string{"mail", "userPrincipalName"}},
 		RefreshRotates: true,
 		RefreshIdle:    90 * day,
@@ -309,8 +353,11 @@ func microsoft() Provider {
 			},
 			Scopes: []string{"offline_access", "User.Read", "Files.Read"},
 			Notes: []string{
-				"Microsoft ignores the port of a localhost redirect URI, so any free port is used.",
-				"A public client that sends a secret is refused (AADSTS700025), so this app sends none for one.",
+				"Register the redirect URI with http://localhost, as shown: Microsoft ignores its port, so any free port is used.",
+				"For a desktop app, the public client (Mobile and desktop applications) is recommended: it has no secret to leak or to expire. One that sends a secret is refused (AADSTS700025), so this app sends none for it.",
+				"A Web (confidential) app's client secret expires, at most 24 months after it is made, and then every sign-in and refresh fails. Enter its expiry date from Certificates & secrets (the Expires column) with the secret: the Admin tab warns 30 days before.",
+				"In a work or school tenant, users may not be allowed to consent to an app from an unverified publisher: an administrator grants admin consent (Enterprise applications → the app → Permissions), or you complete publisher verification (Branding & properties).",
+				"Microsoft cannot revoke a single grant from the app: disconnecting deletes the token here, and the grant stays valid until it idles out (90 days) or the person removes the app's access.",
 				"Each refresh returns a new refresh token; one unused for 90 days expires.",
 			},
 		},
@@ -335,9 +382,9 @@ func box() Provider {
 		RefreshIdle:    60 * day,
 		Guide: Guide{
 			ConsoleURL: "https://app.box.com/developers/console",
-			AppType:    "Custom App (Platform App) with User Authentication (OAuth 2.0)",
+			AppType:    "Platform App with User Authentication (OAuth 2.0)",
 			Steps: []string{
-				"In the Box Developer Console, choose Create Platform App → Custom App → User Authentication (OAuth 2.0).",
+				"In the Box Developer Console, choose Create Platform App → Platform App, with User Authentication (OAuth 2.0).",
 				"On the Configuration tab, under OAuth 2.0 Redirect URIs, add the redirect URI this app shows.",
 				"Under Application Scopes, tick the scope below and save.",
 				"Copy the Client ID and the Client Secret into this form.",
@@ -346,7 +393,7 @@ func box() Provider {
 			Notes: []string{
 				"Box accepts any port for a loopback redirect URI.",
 				"Each refresh token works once and expires after 60 days unused.",
-				"In a company's Box account, an administrator may have to authorize or enable the app in the Admin Console before anyone else can connect.",
+				"If the company's Box enterprise has unpublished apps disabled, a Box administrator must enable this app by its client ID in the Admin Console (Integrations → Platform Apps Manager) before anyone can connect.",
 			},
 		},
 	}

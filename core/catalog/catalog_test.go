@@ -144,7 +144,7 @@ func TestRedirect(t *testing.T) {
 		register string
 	}{
 		{catalog.Google, 0, 0, "http://127.0.0.1:50000/callback", ""},
-		{catalog.Dropbox, 0, 53682, "http://127.0.0.1:53682/callback", "http://127.0.0.1:53682/callback"},
+		{catalog.Dropbox, 0, 27419, "http://127.0.0.1:27419/callback", "http://127.0.0.1:27419/callback"},
 		{catalog.Dropbox, 40000, 40000, "http://127.0.0.1:40000/callback", "http://127.0.0.1:40000/callback"},
 		{catalog.Microsoft, 0, 0, "http://localhost:50000/callback", "http://localhost/callback"},
 		{catalog.Box, 0, 0, "http://127.0.0.1:50000/callback", "http://127.0.0.1/callback"},
@@ -440,6 +440,71 @@ func TestReservedAuthParam(t *testing.T) {
 	} {
 		if got := catalog.ReservedAuthParam(tt.url); got != tt.want {
 			t.Errorf("ReservedAuthParam(%q) = %q, want %q", tt.url, got, tt.want)
+		}
+	}
+}
+
+func TestMissingStorage(t *testing.T) {
+	g, _ := catalog.Lookup(catalog.Google)
+	d, _ := catalog.Lookup(catalog.Dropbox)
+	drive := "https://www.googleapis.com/auth/drive.readonly"
+	for _, c := range []struct {
+		name               string
+		p                  catalog.Provider
+		requested, granted []string
+		want               []string
+	}{
+		{"all granted", g, g.Scopes, []string{"openid", "https://www.googleapis.com/auth/userinfo.email", drive}, nil},
+		{"drive unticked", g, g.Scopes, []string{"openid", "https://www.googleapis.com/auth/userinfo.email"}, []string{drive}},
+		{"no scope in the answer: as requested", g, g.Scopes, nil, nil},
+		{"drive not requested", g, []string{"openid", "email"}, []string{"openid"}, nil},
+		{"no storage to check", d, d.Scopes, []string{"account_info.read"}, nil},
+	} {
+		if got := c.p.MissingStorage(c.requested, c.granted); !slices.Equal(got, c.want) {
+			t.Errorf("%s: MissingStorage = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+// Dropbox's fixed port is one no common tool listens on by default (53682 is rclone's set-up,
+// 29170 the built-in sandbox provider's), a registered port (no privilege needed) below
+// Linux's ephemeral range (32768 and up), where the kernel hands out ports to any outgoing
+// connection and could have it taken at the moment of connecting.
+func TestDropboxPortIsNobodysDefault(t *testing.T) {
+	d, _ := catalog.Lookup(catalog.Dropbox)
+	port := d.Redirect.DefaultPort
+	if port == 53682 || port == 29170 || port < catalog.MinPort || port >= 32768 {
+		t.Errorf("Dropbox's default port = %d; want a free registered port below 32768, not rclone's 53682 nor 29170", port)
+	}
+	if !slices.ContainsFunc(d.Guide.Notes, func(n string) bool { return strings.Contains(n, "exactly") && strings.Contains(n, "53682") }) {
+		t.Errorf("Dropbox's guide does not say why the port is fixed and which one to avoid: %q", d.Guide.Notes)
+	}
+}
+
+// The guides say what the providers' consoles and limits really are.
+func TestGuidesTellTheLimits(t *testing.T) {
+	for _, c := range []struct {
+		id   catalog.ID
+		want []string // each said somewhere in the guide
+		not  []string
+	}{
+		{catalog.Google, []string{"Test users", "Internal", "hasn't verified", "100", "security assessment", "keep the Drive permission ticked"}, []string{"publish the app to lift"}},
+		{catalog.Dropbox, []string{"Enable additional users", "apply for production", "team's administrator"}, nil},
+		{catalog.Microsoft, []string{"admin consent", "publisher verification", "expiry date", "http://localhost", "public client"}, nil},
+		{catalog.Box, []string{"Platform App", "Platform Apps Manager", "client ID"}, []string{"Custom App"}},
+	} {
+		p, _ := catalog.Lookup(c.id)
+		g := p.Guide
+		text := strings.ToLower(strings.Join(append(append(append([]string{g.AppType}, g.Steps...), g.Notes...), g.Scopes...), "\n"))
+		for _, w := range c.want {
+			if !strings.Contains(text, strings.ToLower(w)) {
+				t.Errorf("%s's guide does not mention %q", c.id, w)
+			}
+		}
+		for _, w := range c.not {
+			if strings.Contains(text, strings.ToLower(w)) {
+				t.Errorf("%s's guide still says %q", c.id, w)
+			}
 		}
 	}
 }

@@ -19,7 +19,10 @@ type Integration struct {
 	SecretSetAt time.Time
 	// SecretSetBy is the name of the admin who saved it.
 	SecretSetBy string
-	Enabled     bool
+	// SecretExpiresAt is when the client secret stops working, as the admin recorded it
+	// from the provider's console; zero if not recorded.
+	SecretExpiresAt time.Time
+	Enabled         bool
 	// RedirectPort is the fixed loopback port; 0 means any port.
 	RedirectPort int
 	// Scopes overrides the preset's defaults; nil means the defaults.
@@ -36,21 +39,22 @@ type Integration struct {
 
 const integrationColumns = `id, provider, name, client_id, secret_set_at, secret_set_by, enabled,
 	redirect_port, scopes, tenant, issuer, auth_url, token_url, revoke_url, userinfo_url,
-	created_at, updated_at, client_type`
+	created_at, updated_at, client_type, secret_expires_at`
 
 type scanner interface{ Scan(dest ...any) error }
 
 func scanIntegration(row scanner) (Integration, error) {
 	var in Integration
-	var secretSetAt, created, updated int64
+	var secretSetAt, created, updated, expires int64
 	var scopes string
 	err := row.Scan(&in.ID, &in.Provider, &in.Name, &in.ClientID, &secretSetAt, &in.SecretSetBy,
 		&in.Enabled, &in.RedirectPort, &scopes, &in.Tenant, &in.Issuer, &in.AuthURL, &in.TokenURL,
-		&in.RevokeURL, &in.UserinfoURL, &created, &updated, &in.ClientType)
+		&in.RevokeURL, &in.UserinfoURL, &created, &updated, &in.ClientType, &expires)
 	if err != nil {
 		return Integration{}, err
 	}
 	in.SecretSetAt = fromMillis(secretSetAt)
+	in.SecretExpiresAt = fromMillis(expires)
 	in.Scopes = splitScopes(scopes)
 	in.CreatedAt = fromMillis(created)
 	in.UpdatedAt = fromMillis(updated)
@@ -91,7 +95,7 @@ func IntegrationByID(ctx context.Context, q Querier, id string) (Integration, er
 // CreatedAt. The caller sets CreatedAt and UpdatedAt: the store has no clock.
 func PutIntegration(ctx context.Context, q Querier, in Integration) error {
 	_, err := q.ExecContext(ctx, `INSERT INTO integrations (`+integrationColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
 			provider = excluded.provider, name = excluded.name, client_id = excluded.client_id,
 			secret_set_at = excluded.secret_set_at, secret_set_by = excluded.secret_set_by,
@@ -99,10 +103,12 @@ func PutIntegration(ctx context.Context, q Querier, in Integration) error {
 			scopes = excluded.scopes, tenant = excluded.tenant, issuer = excluded.issuer,
 			auth_url = excluded.auth_url, token_url = excluded.token_url,
 			revoke_url = excluded.revoke_url, userinfo_url = excluded.userinfo_url,
-			updated_at = excluded.updated_at, client_type = excluded.client_type`,
+			updated_at = excluded.updated_at, client_type = excluded.client_type,
+			secret_expires_at = excluded.secret_expires_at`,
 		in.ID, in.Provider, in.Name, in.ClientID, millis(in.SecretSetAt), in.SecretSetBy,
 		in.Enabled, in.RedirectPort, joinScopes(in.Scopes), in.Tenant, in.Issuer, in.AuthURL,
-		in.TokenURL, in.RevokeURL, in.UserinfoURL, millis(in.CreatedAt), millis(in.UpdatedAt), in.ClientType)
+		in.TokenURL, in.RevokeURL, in.UserinfoURL, millis(in.CreatedAt), millis(in.UpdatedAt), in.ClientType,
+		millis(in.SecretExpiresAt))
 	if err != nil {
 		return fmt.Errorf("save integration %s: %w", in.ID, constraint(err, nil))
 	}

@@ -52,7 +52,9 @@ func TestMigrationKeepsSourceIDs(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "connect.db")
 	old := openAtVersion(t, path, 2)
-	putIntegration(t, old, testIntegration("box"))
+	// Written as version 2 knew its columns: PutIntegration writes today's.
+	mustExec(t, old, `INSERT INTO integrations (id, provider, name, client_id, created_at, updated_at)
+		VALUES ('box', 'box', 'Box', 'box-id', 1, 1)`)
 	alice := addUser(t, old, "alice")
 	for _, id := range []int64{2, 5, 9} {
 		mustExec(t, old, `INSERT INTO sources (id, integration_id, owner_id, account, account_subject,

@@ -84,7 +84,17 @@ func (m *Manager) revokeRFC7009(ctx context.Context, cfg *oauth2.Config, tok *oa
 		// RFC 6749 §2.3.1: form-encode both before Basic authentication.
 		req.SetBasicAuth(url.QueryEscape(cfg.ClientID), url.QueryEscape(cfg.ClientSecret))
 	}
-	return m.do(req, false)
+	return m.do(req, deadTokenRFC7009)
+}
+
+// deadTokenRFC7009 reports whether an RFC 7009 endpoint answered that the token is not valid.
+// RFC 7009 asks a server to answer 200 for a token it no longer knows, but Google answers 400
+// invalid_token for one already revoked or expired (after the 7 days of an app in Testing,
+// say), and Box likely the same: the grant is gone, which is what revoking wanted, so the
+// revocation is done rather than pending for ever. invalid_grant is the same fact in token
+// endpoint words. Any other 400 (invalid_client, invalid_request) is a real refusal.
+func deadTokenRFC7009(status int, code string) bool {
+	return status == http.StatusBadRequest && (code == "invalid_token" || code == "invalid_grant")
 }
 
 func (m *Manager) revokeBearer(ctx context.Context, tok *oauth2.Token, endpoint string) error {
@@ -94,18 +104,19 @@ func (m *Manager) revokeBearer(ctx context.Context, tok *oauth2.Token, endpoint 
 	}
 	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
 	// A token the provider no longer knows has nothing left to revoke.
-	return m.do(req, true)
+	return m.do(req, func(status int, _ string) bool { return status == http.StatusUnauthorized })
 }
 
-// do sends req and turns a non-2xx answer into a *statusError.
-func (m *Manager) do(req *http.Request, unauthorizedIsDone bool) error {
+// do sends req and turns a non-2xx answer into a *statusError, unless dead says the answer
+// means the token is not valid any more: then there is nothing left to revoke.
+func (m *Manager) do(req *http.Request, dead func(status int, code string) bool) error {
 	resp, err := m.client.Do(req)
 	if err != nil {
 		return err
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	if resp.StatusCode/100 == 2 || (unauthorizedIsDone && resp.StatusCode == http.StatusUnauthorized) {
+	if resp.StatusCode/100 == 2 {
 		return nil
 	}
 	var e struct {
@@ -113,6 +124,9 @@ func (m *Manager) do(req *http.Request, unauthorizedIsDone bool) error {
 		Description string `json:"error_description"`
 	}
 	_ = json.Unmarshal(body, &e)
+	if dead(resp.StatusCode, e.Error) {
+		return nil
+	}
 	return &statusError{resp: resp, code: e.Error, descr: e.Description}
 }
 

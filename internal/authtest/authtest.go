@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -36,6 +37,12 @@ type Options struct {
 	OmitIss bool
 	// AdvertiseIss is the discovery document's authorization_response_iss_parameter_supported.
 	AdvertiseIss bool
+	// DeadTokenIs400 makes the revocation endpoint answer 400 invalid_token for a token that
+	// is no longer valid, as Google does, where RFC 7009 (and fosite) answer 200.
+	DeadTokenIs400 bool
+	// NoRevocation serves no revocation endpoint and leaves it out of the discovery document,
+	// as Microsoft has none per token.
+	NoRevocation bool
 }
 
 // DefaultOptions are the options New applies before any Option.
@@ -102,6 +109,7 @@ type Server struct {
 	tokenCalls  int
 	revokeCalls int
 	failures    []failure
+	withheld    []string // scopes the person unticks at the consent screen
 }
 
 type failure struct {
@@ -274,7 +282,7 @@ func (s *Server) serve(ln net.Listener) {
 
 func (s *Server) discovery(w http.ResponseWriter, r *http.Request) {
 	auth, token, revoke, userinfo, _ := s.Endpoints()
-	writeJSON(w, http.StatusOK, map[string]any{
+	doc := map[string]any{
 		"issuer":                                         s.Issuer(),
 		"authorization_endpoint":                         auth,
 		"token_endpoint":                                 token,
@@ -286,7 +294,11 @@ func (s *Server) discovery(w http.ResponseWriter, r *http.Request) {
 		"code_challenge_methods_supported":               []string{"S256"},
 		"token_endpoint_auth_methods_supported":          []string{"client_secret_basic", "client_secret_post", "none"},
 		"authorization_response_iss_parameter_supported": s.opts.AdvertiseIss,
-	})
+	}
+	if s.opts.NoRevocation {
+		delete(doc, "revocation_endpoint")
+	}
+	writeJSON(w, http.StatusOK, doc)
 }
 
 // authorize approves every valid request as the current user, granting the scopes asked.
@@ -297,12 +309,14 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		s.provider.WriteAuthorizeError(ctx, w, ar, err)
 		return
 	}
-	for _, scope := range ar.GetRequestedScopes() {
-		ar.GrantScope(scope)
-	}
 	s.mu.Lock()
-	u := s.user
+	u, withheld := s.user, s.withheld
 	s.mu.Unlock()
+	for _, scope := range ar.GetRequestedScopes() {
+		if !slices.Contains(withheld, scope) {
+			ar.GrantScope(scope)
+		}
+	}
 	session := &fosite.DefaultSession{
 		Subject:  u.Subject,
 		Username: u.Email,
@@ -361,6 +375,9 @@ func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
 	s.revokeCalls++
 	s.mu.Unlock()
 	ctx := r.Context()
+	if s.revocationAnswered(w, r) {
+		return
+	}
 	s.provider.WriteRevocationResponse(ctx, w, s.provider.NewRevocationRequest(ctx, r))
 }
 

@@ -56,7 +56,7 @@ func (a *App) otherPorts(ctx context.Context, id string) (map[int]string, error)
 
 // presetRow is the row a preset starts from before its first save.
 func presetRow(p catalog.Provider) store.Integration {
-	r := store.Integration{ID: string(p.ID), Provider: string(p.ID), Name: p.Name}
+	r := store.Integration{ID: string(p.ID), Provider: string(p.ID), Name: p.Name, ClientID: p.FixedClientID}
 	if p.Redirect.Policy == catalog.ExactMatch {
 		r.RedirectPort = p.Redirect.DefaultPort
 	}

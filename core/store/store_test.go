@@ -185,8 +185,8 @@ func TestMigrateTwiceIsNoOp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if first.version != len(migs) || first.appID != ApplicationID {
-		t.Fatalf("after first open: user_version %d, application_id %#x; want %d, %#x", first.version, first.appID, len(migs), ApplicationID)
+	if first.version != latest(migs) || first.appID != ApplicationID {
+		t.Fatalf("after first open: user_version %d, application_id %#x; want %d, %#x", first.version, first.appID, latest(migs), ApplicationID)
 	}
 
 	db, err = Open(ctx, path)
@@ -255,7 +255,7 @@ func TestRefuseForeignOrNewerFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	latest := len(migs)
+	latest := latest(migs)
 	tests := []struct {
 		name string
 		make func(t *testing.T, path string)

@@ -63,6 +63,8 @@ type integrationJSON struct {
 	RevokeURL   string     `json:"revoke_url,omitempty"`
 	UserinfoURL string     `json:"userinfo_url,omitempty"`
 	Sources     int        `json:"sources"`
+	// Sandbox marks the built-in sandbox provider, which connects no real storage.
+	Sandbox bool `json:"sandbox"`
 }
 
 func integrationOut(v core.IntegrationView, probe error) integrationJSON {
@@ -71,7 +73,7 @@ func integrationOut(v core.IntegrationView, probe error) integrationJSON {
 		SecretSetAt: timePtr(v.SecretSetAt), SecretSetBy: v.SecretSetBy, Port: v.Port,
 		RedirectURI: v.RedirectURI(v.Port), Scopes: v.Scopes, Tenant: v.Tenant, Issuer: v.Issuer,
 		AuthURL: v.AuthURL, TokenURL: v.TokenURL, RevokeURL: v.RevokeURL, UserinfoURL: v.UserinfoURL,
-		Sources: v.Sources}
+		Sources: v.Sources, Sandbox: v.Provider.IsSandbox()}
 }
 
 func runIntegrationsList(r *runner, fs *flag.FlagSet, args []string) error {
@@ -126,6 +128,9 @@ func runIntegrationsShow(r *runner, fs *flag.FlagSet, args []string) error {
 	line("ID", v.ID)
 	line("Name", v.Name)
 	line("Provider", v.Provider.Name)
+	if v.Provider.IsSandbox() {
+		line("Sandbox", "built into this app; connects no real storage (settings: integrations sandbox)")
+	}
 	line("State", v.StateGiven(probe).String())
 	line("Client ID", orDash(v.ClientID))
 	line("Client type", string(v.ClientType))

@@ -60,12 +60,15 @@ type sourceJSON struct {
 	TokenExpiry   *time.Time `json:"token_expiry,omitempty"`
 	LastRefreshAt *time.Time `json:"last_refresh_at,omitempty"`
 	CreatedAt     *time.Time `json:"created_at,omitempty"`
+	// Sandbox marks a source of the built-in sandbox provider, which is no real storage.
+	Sandbox bool `json:"sandbox"`
 }
 
 func sourceOut(s core.Source) sourceJSON {
 	return sourceJSON{ID: s.ID, IntegrationID: s.IntegrationID, Integration: s.IntegrationName, Provider: s.Provider,
 		Owner: s.Owner, Account: s.Account, Scopes: s.Scopes, Status: s.Status, StatusDetail: s.StatusDetail,
-		TokenExpiry: timePtr(s.TokenExpiry), LastRefreshAt: timePtr(s.LastRefreshAt), CreatedAt: timePtr(s.CreatedAt)}
+		TokenExpiry: timePtr(s.TokenExpiry), LastRefreshAt: timePtr(s.LastRefreshAt), CreatedAt: timePtr(s.CreatedAt),
+		Sandbox: s.IsSandbox()}
 }
 
 func runSourcesList(r *runner, fs *flag.FlagSet, args []string) error {

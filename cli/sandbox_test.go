@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/internal/keychaintest"
 	"github.com/medialake/connect/internal/sandboxtest"
 )
@@ -127,4 +128,29 @@ func TestSandboxSettingsAndTakenPort(t *testing.T) {
 	if r.code != ExitFailed || !strings.Contains(r.stderr, "integrations sandbox --port") || !strings.Contains(r.stderr, strconv.Itoa(port)) {
 		t.Errorf("connect with the port taken: %v, want exit 1, the port and how to change it", r)
 	}
+}
+
+// While the app (another process of the workspace: here a core.App, as the window holds
+// one) serves the sandbox, a command uses that one instead of failing on the taken port.
+func TestSandboxServedByTheAppIsUsed(t *testing.T) {
+	w, _, port := withSandbox(t)
+	src := w.connect("wendy", "sandbox")
+	ctx := t.Context()
+	app, err := core.Open(ctx, core.Config{Home: w.home})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app.Close()
+	s, err := app.SignIn(ctx, "wendy", core.NewSecret("wendy passphrase 123"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.Refresh(ctx, s, src.ID); err != nil {
+		t.Fatalf("the app's refresh: %v", err)
+	}
+	if ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port)); err == nil {
+		ln.Close()
+		t.Fatalf("nothing serves port %d: the app does not serve the sandbox", port)
+	}
+	w.must(w.as("wendy", "sources", "refresh", strconv.FormatInt(src.ID, 10)))
 }

@@ -47,6 +47,14 @@ func (a *App) otherPorts(ctx context.Context, id string) (map[int]string, error)
 		if err != nil {
 			continue
 		}
+		if p.IsSandbox() { // the port it listens on as a provider, while any process needs it
+			st, err := a.sandboxSettings(ctx)
+			if err != nil {
+				return nil, err
+			}
+			ports[st.Port] = r.Name
+			continue
+		}
 		if port := p.ListenPort(catalog.Settings{Port: r.RedirectPort}); port != 0 {
 			ports[port] = r.Name
 		}

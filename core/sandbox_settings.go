@@ -87,6 +87,13 @@ func (a *App) SetSandbox(ctx context.Context, s *access.Session, in SandboxInput
 			bad[f] = msg
 		}
 	}
+	others, err := a.otherPorts(ctx, string(catalog.Sandbox))
+	if err != nil {
+		return err
+	}
+	if other, taken := others[st.Port]; taken && bad[FieldSandboxPort] == "" {
+		bad[FieldSandboxPort] = portTaken(st.Port, other)
+	}
 	if len(bad) > 0 {
 		return fmt.Errorf("sandbox settings: %w", &ValidationError{Fields: bad})
 	}

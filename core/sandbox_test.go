@@ -340,3 +340,23 @@ func TestSandboxPortTaken(t *testing.T) {
 		t.Errorf("the browser opened %d times, want none", n)
 	}
 }
+
+// The sandbox's port and the fixed port of another integration never clash, whichever is
+// saved second.
+func TestSandboxPortClashesWithFixedPort(t *testing.T) {
+	tm := newSandboxTeam(t)
+	ctx := context.Background()
+	var verr *ValidationError
+	err := tm.app.SaveIntegration(ctx, tm.admin, IntegrationInput{ID: "dropbox", ClientID: "abc", Port: strconv.Itoa(tm.port)})
+	if !errors.As(err, &verr) || !strings.Contains(verr.Fields[FieldPort], "Sandbox") {
+		t.Errorf("Dropbox on the sandbox's port: %v, want the port refused, naming the sandbox", err)
+	}
+	other := freePort(t)
+	if err := tm.app.SaveIntegration(ctx, tm.admin, IntegrationInput{ID: "dropbox", ClientID: "abc", Port: strconv.Itoa(other)}); err != nil {
+		t.Fatal(err)
+	}
+	err = tm.app.SetSandbox(ctx, tm.admin, SandboxInput{Port: strconv.Itoa(other), AccessTokenTTL: "5m"})
+	if !errors.As(err, &verr) || !strings.Contains(verr.Fields[FieldSandboxPort], "Dropbox") {
+		t.Errorf("the sandbox on Dropbox's port: %v, want the port refused, naming Dropbox", err)
+	}
+}

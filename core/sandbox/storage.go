@@ -156,7 +156,14 @@ func (g *grants) DeleteAccessTokenSession(ctx context.Context, sig string) error
 	return store.DeleteSandboxGrant(ctx, g.db, kindAccess, sig)
 }
 
+// retiredKept is how long a retired refresh token or used code is kept, for fosite to
+// recognise its reuse, before it is pruned.
+const retiredKept = 7 * 24 * time.Hour
+
 func (g *grants) CreateRefreshTokenSession(ctx context.Context, sig, _ string, req fosite.Requester) error {
+	if err := store.PruneSandboxGrants(ctx, g.db, g.now().Add(-retiredKept)); err != nil {
+		return err
+	}
 	return g.put(ctx, kindRefresh, sig, req)
 }
 

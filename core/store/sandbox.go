@@ -101,3 +101,11 @@ func DeleteSandboxRequest(ctx context.Context, q Querier, kind, requestID string
 	_, err := q.ExecContext(ctx, `DELETE FROM sandbox_grants WHERE kind = ? AND request_id = ?`, kind, requestID)
 	return err
 }
+
+// PruneSandboxGrants deletes the records that were invalidated or revoked before before: a
+// retired refresh token is kept a while so that its reuse can be detected (and the grant
+// revoked), not for ever.
+func PruneSandboxGrants(ctx context.Context, q Querier, before time.Time) error {
+	_, err := q.ExecContext(ctx, `DELETE FROM sandbox_grants WHERE active = 0 AND created_at < ?`, millis(before))
+	return err
+}

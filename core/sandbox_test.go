@@ -351,6 +351,9 @@ func TestSandboxPortClashesWithFixedPort(t *testing.T) {
 	if !errors.As(err, &verr) || !strings.Contains(verr.Fields[FieldPort], "Sandbox") {
 		t.Errorf("Dropbox on the sandbox's port: %v, want the port refused, naming the sandbox", err)
 	}
+	if err := tm.app.SaveIntegration(ctx, tm.admin, IntegrationInput{ID: "sandbox", ClientID: "mine"}); !errors.As(err, &verr) || verr.Fields[FieldClientID] == "" {
+		t.Errorf("the sandbox with another client id: %v, want the client id refused", err)
+	}
 	other := freePort(t)
 	if err := tm.app.SaveIntegration(ctx, tm.admin, IntegrationInput{ID: "dropbox", ClientID: "abc", Port: strconv.Itoa(other)}); err != nil {
 		t.Fatal(err)

@@ -81,6 +81,9 @@ func (p Provider) sandboxAt(issuer string) Provider {
 // checkSandbox checks the sandbox's own settings: its port and its access-token lifetime
 // (0 for either means not given here).
 func checkSandbox(bad *FieldErrors, s Settings) {
+	if s.ClientID != SandboxClientID {
+		bad.add(FieldClientID, "The sandbox has one client, "+SandboxClientID+": nothing to register, nothing to change.", nil)
+	}
 	if s.SandboxPort != 0 && (s.SandboxPort < MinPort || s.SandboxPort > MaxPort) {
 		bad.add(FieldSandboxPort, portRange, nil)
 	}

@@ -105,7 +105,7 @@ type command struct {
 var commands []command
 
 func init() {
-	commands = slices.Concat(userCommands, integrationCommands, sourceCommands, scriptCommands, activityCommands)
+	commands = slices.Concat(userCommands, integrationCommands, sandboxCommands, sourceCommands, scriptCommands, activityCommands)
 }
 
 func (r *runner) main(args []string) int {

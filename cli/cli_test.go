@@ -287,6 +287,7 @@ func adminRefusals(newPass string) []refusal {
 		{[]string{"integrations", "add", "Mine", "--kind", "oidc"}, access.IntegrationAdd},
 		{[]string{"integrations", "remove", "dropbox"}, access.IntegrationRemove},
 		{[]string{"integrations", "test", "dropbox"}, access.IntegrationTest},
+		{[]string{"integrations", "sandbox"}, access.IntegrationView},
 		{[]string{"activity"}, access.ActivityRead},
 		{[]string{"activity", "--csv"}, access.ActivityExport},
 	}

@@ -66,6 +66,8 @@ type integrationJSON struct {
 	RevokeURL       string     `json:"revoke_url,omitempty"`
 	UserinfoURL     string     `json:"userinfo_url,omitempty"`
 	Sources         int        `json:"sources"`
+	// Sandbox marks the built-in sandbox provider, which connects no real storage.
+	Sandbox bool `json:"sandbox"`
 }
 
 func integrationOut(v core.IntegrationView, probe error) integrationJSON {
@@ -75,7 +77,7 @@ func integrationOut(v core.IntegrationView, probe error) integrationJSON {
 		SecretExpiresAt: timePtr(v.SecretExpiresAt), SecretDue: secretDueWords[v.SecretDue],
 		RedirectURI: v.RedirectURI(v.Port), Scopes: v.Scopes, Tenant: v.Tenant, Issuer: v.Issuer,
 		AuthURL: v.AuthURL, TokenURL: v.TokenURL, RevokeURL: v.RevokeURL, UserinfoURL: v.UserinfoURL,
-		Sources: v.Sources}
+		Sources: v.Sources, Sandbox: v.Provider.IsSandbox()}
 }
 
 func runIntegrationsList(r *runner, fs *flag.FlagSet, args []string) error {
@@ -141,6 +143,9 @@ func runIntegrationsShow(r *runner, fs *flag.FlagSet, args []string) error {
 	line("ID", v.ID)
 	line("Name", v.Name)
 	line("Provider", v.Provider.Name)
+	if v.Provider.IsSandbox() {
+		line("Sandbox", "built into this app; connects no real storage (settings: integrations sandbox)")
+	}
 	line("State", v.StateGiven(probe).String())
 	line("Client ID", orDash(v.ClientID))
 	line("Client type", string(v.ClientType))

@@ -70,7 +70,7 @@ func TestJSONFieldsDocumented(t *testing.T) {
 	types := map[string]any{
 		"user": userJSON{}, "integration": integrationJSON{}, "new integration": addedJSON{},
 		"source": sourceJSON{}, "activity entry": entryJSON{}, "test report": testJSON{},
-		"test step": testStepJSON{}, "upkeep report": maintainJSON{},
+		"test step": testStepJSON{}, "upkeep report": maintainJSON{}, "sandbox settings": sandboxJSON{},
 	}
 	for label, v := range types {
 		if all, _ := tags(v); !slices.Equal(all, docs[label]) {
@@ -132,6 +132,7 @@ func TestJSONFieldsDocumented(t *testing.T) {
 	check("user", false, w.as("root", "users", "add", "eve", "--new-passphrase-file", w.passFile("eve"), "--json"))
 	check("integration", true, w.as("root", "integrations", "list", "--json"))
 	check("integration", false, w.as("root", "integrations", "show", id, "--json"))
+	check("sandbox settings", false, w.as("root", "integrations", "sandbox", "--json"))
 	check("new integration", false, w.as("root", "integrations", "add", "Other", "--kind", "oauth2", "--json"))
 	check("test report", false, w.as("root", "integrations", "test", id, "--json"))
 	r := w.as("wendy", "sources", "connect", id, "--json")

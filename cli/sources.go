@@ -67,6 +67,8 @@ type sourceJSON struct {
 	// "while_app_runs", "expires", "expired", "reconnect", "none"; renewal_by is when it dies unused.
 	Renewal   string     `json:"renewal"`
 	RenewalBy *time.Time `json:"renewal_by,omitempty"`
+	// Sandbox marks a source of the built-in sandbox provider, which is no real storage.
+	Sandbox bool `json:"sandbox"`
 }
 
 // renewalWords are the renewal kinds in --json and in the RENEWS column (with the date).
@@ -92,7 +94,7 @@ func sourceOut(s core.Source) sourceJSON {
 	return sourceJSON{ID: s.ID, IntegrationID: s.IntegrationID, Integration: s.IntegrationName, Provider: s.Provider,
 		Owner: s.Owner, Account: s.Account, Scopes: s.Scopes, Status: s.Status, StatusDetail: s.StatusDetail,
 		TokenExpiry: timePtr(s.TokenExpiry), LastRefreshAt: timePtr(s.LastRefreshAt), CreatedAt: timePtr(s.CreatedAt),
-		ScriptAccess: s.ScriptAccess, Renewal: renewalWords[s.Renewal.Kind][0], RenewalBy: timePtr(s.Renewal.By)}
+		ScriptAccess: s.ScriptAccess, Renewal: renewalWords[s.Renewal.Kind][0], RenewalBy: timePtr(s.Renewal.By), Sandbox: s.IsSandbox()}
 }
 
 func runSourcesList(r *runner, fs *flag.FlagSet, args []string) error {

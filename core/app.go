@@ -78,6 +78,8 @@ type App struct {
 	upkeep upkeep
 	// sourceCache spares Sources the read while the database is unchanged (sourcecache.go).
 	sourceCache sourceCache
+	// sandbox is the built-in sandbox provider, while this process serves it (sandbox_host.go).
+	sandbox sandboxHost
 
 	// locks are the workspace's locks across processes: one change at a time per
 	// integration (lockIntegration), one connect per reserved source id.
@@ -154,7 +156,7 @@ func (a *App) Close() error {
 	a.mu.Lock()
 	clear(a.sessions)
 	a.mu.Unlock()
-	err := errors.Join(a.sourceCache.close(), a.db.Close())
+	err := errors.Join(a.stopSandbox(), a.sourceCache.close(), a.db.Close())
 	if a.logFile != nil {
 		err = errors.Join(err, a.logFile.Close())
 	}

@@ -155,6 +155,11 @@ func (a *App) prepareIntegration(ctx context.Context, row store.Integration) (in
 			in.settings.ClientSecret = sec
 		}
 	}
+	if base.IsSandbox() {
+		if in.settings.Issuer, err = a.sandboxIssuer(ctx); err != nil {
+			return integration{}, fmt.Errorf("integration %s: %w", row.Name, err)
+		}
+	}
 	if base.ID == catalog.OIDC {
 		d, err := catalog.Discover(ctx, a.httpClient, row.Issuer)
 		if err != nil {

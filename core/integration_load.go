@@ -47,6 +47,14 @@ func (a *App) otherPorts(ctx context.Context, id string) (map[int]string, error)
 		if err != nil {
 			continue
 		}
+		if p.IsSandbox() { // the port it listens on as a provider, while any process needs it
+			st, err := a.sandboxSettings(ctx)
+			if err != nil {
+				return nil, err
+			}
+			ports[st.Port] = r.Name
+			continue
+		}
 		if port := p.ListenPort(catalog.Settings{Port: r.RedirectPort}); port != 0 {
 			ports[port] = r.Name
 		}
@@ -56,7 +64,7 @@ func (a *App) otherPorts(ctx context.Context, id string) (map[int]string, error)
 
 // presetRow is the row a preset starts from before its first save.
 func presetRow(p catalog.Provider) store.Integration {
-	r := store.Integration{ID: string(p.ID), Provider: string(p.ID), Name: p.Name}
+	r := store.Integration{ID: string(p.ID), Provider: string(p.ID), Name: p.Name, ClientID: p.FixedClientID}
 	if p.Redirect.Policy == catalog.ExactMatch {
 		r.RedirectPort = p.Redirect.DefaultPort
 	}

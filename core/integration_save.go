@@ -164,17 +164,23 @@ func (a *App) SetEnabled(ctx context.Context, s *access.Session, id string, on b
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", action, label, err)
 	}
-	if on && (!saved || state(p, r) == StateNotSetUp || state(p, r) == StateSecretMissing) {
+	if on && (state(p, r) == StateNotSetUp || state(p, r) == StateSecretMissing) {
 		return fmt.Errorf("%s %s: %w", action, label, ErrCredentialsMissing)
 	}
 	if on && state(p, r) == StateClientTypeMissing {
 		return fmt.Errorf("%s %s: %w", action, label, ErrClientTypeMissing)
 	}
-	if !saved {
+	if !saved && !on {
 		return nil // disabling what was never saved: it is disabled already
 	}
 	err = a.change(ctx, admin.Name, action, r.Name, func(tx *sql.Tx) (string, error) {
 		r.Enabled, r.UpdatedAt = on, a.now()
+		if !saved { // a preset that needs no registration (the sandbox): enabling saves it
+			r.CreatedAt = r.UpdatedAt
+		}
+		if err := a.saveSandboxDefaults(ctx, tx, p); err != nil {
+			return "", err
+		}
 		return "", store.PutIntegration(ctx, tx, r)
 	})
 	if err != nil {
@@ -223,7 +229,7 @@ func (a *App) RemoveIntegration(ctx context.Context, s *access.Session, id strin
 		return err
 	}
 	defer unlock()
-	_, r, saved, err := a.integrationRow(ctx, id)
+	p, r, saved, err := a.integrationRow(ctx, id)
 	if err == nil && !saved {
 		err = ErrUnknownIntegration
 	}
@@ -262,9 +268,15 @@ func (a *App) RemoveIntegration(ctx context.Context, s *access.Session, id strin
 			if errors.Is(err, store.ErrInUse) {
 				err = fmt.Errorf("%w: %w", ErrIntegrationInUse, err)
 			}
+			if err == nil && p.IsSandbox() {
+				err = store.DeleteSandbox(ctx, tx)
+			}
 			return detail, err
 		})
 	})
+	if err == nil && p.IsSandbox() {
+		err = a.forgetSandbox(ctx)
+	}
 	if err != nil {
 		return fmt.Errorf("remove integration %s: %w", label, err)
 	}

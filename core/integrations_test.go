@@ -134,11 +134,18 @@ func TestIntegrationsListPresetsAndCustom(t *testing.T) {
 	var ids []string
 	for _, v := range list {
 		ids = append(ids, v.ID)
+		if v.Provider.IsSandbox() {
+			// Nothing to register: set up from the start, one click from enabled.
+			if v.State != StateDisabled || v.Saved || v.ClientID != catalog.SandboxClientID {
+				t.Errorf("%s: state %v, saved %v, client id %q; want Disabled, unsaved, %s", v.ID, v.State, v.Saved, v.ClientID, catalog.SandboxClientID)
+			}
+			continue
+		}
 		if v.State != StateNotSetUp || v.Saved {
 			t.Errorf("%s: state %v, saved %v; want Not set up, unsaved", v.ID, v.State, v.Saved)
 		}
 	}
-	if got, want := strings.Join(ids, ","), "google,dropbox,microsoft,box"; got != want {
+	if got, want := strings.Join(ids, ","), "google,dropbox,microsoft,box,sandbox"; got != want {
 		t.Errorf("presets = %s, want %s", got, want)
 	}
 	if v := list[1]; v.Port != 27419 || v.RedirectURI(v.Port) != "http://127.0.0.1:27419/callback" {
@@ -164,8 +171,8 @@ func TestIntegrationsListPresetsAndCustom(t *testing.T) {
 		t.Fatal(err)
 	}
 	last := list[len(list)-1]
-	if len(list) != 5 || last.ID != id || last.Name != "Corporate SSO" || !last.Custom || last.State != StateNotSetUp {
-		t.Errorf("after adding: %d integrations, last %+v; want 5 with the custom one last, Not set up", len(list), last)
+	if len(list) != 6 || last.ID != id || last.Name != "Corporate SSO" || !last.Custom || last.State != StateNotSetUp {
+		t.Errorf("after adding: %d integrations, last %+v; want 6 with the custom one last, Not set up", len(list), last)
 	}
 	if e := lastEntries(t, w.app, 1)[0]; e.Action != string(access.IntegrationAdd) || e.Subject != "Corporate SSO" {
 		t.Errorf("last activity = %+v, want integration.add of Corporate SSO", e)

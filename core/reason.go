@@ -79,7 +79,8 @@ const (
 	ReasonMissingEndpoint  // no who-am-I address, or a discovery document without endpoints
 	ReasonBadDiscovery
 	ReasonOffline
-	ReasonProviderError // the provider refused a refresh or a revocation, not with invalid_grant
+	ReasonProviderError    // the provider refused a refresh or a revocation, not with invalid_grant
+	ReasonSandboxPortTaken // another program listens on the built-in sandbox's port
 
 	// The keychain.
 	ReasonKeychain
@@ -128,6 +129,7 @@ var sentinels = []struct {
 	{ErrIntegrationDisabled, ReasonIntegrationDisabled},
 	{ErrRevocationPending, ReasonRevocationPending},
 	{ErrNeedsReconnect, ReasonNeedsReconnect},
+	{ErrSandboxPortTaken, ReasonSandboxPortTaken},
 	{ErrOffline, ReasonOffline},
 	{tokens.ErrProvider, ReasonProviderError},
 	{loopback.ErrCanceled, ReasonCancelled},

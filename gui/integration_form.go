@@ -62,6 +62,7 @@ type integrationForm struct {
 	testDialog              *authDialog       // the last test authorization's dialog, for tests
 	busy                    bool              // a change is running (see run)
 	testHint                *widget.Label
+	sandbox                 *sandboxCard // the sandbox's own settings, nil for any other provider
 	// initial holds the fields' values as the form started (see track); saved is set once
 	// a save succeeded, so the rebuilt form starts from what was saved, not from the edits.
 	initial map[string]string
@@ -87,6 +88,10 @@ func newIntegrationForm(p *integrationsPane, v core.IntegrationView) *integratio
 	// the form when it is narrow; one vertical scroll, never a sideways one. The header and
 	// the buttons stay in view.
 	f.formBox, f.guideCard = widget.NewForm(items...), f.guide()
+	if v.Provider.IsSandbox() {
+		f.sandbox = newSandboxCard(p.u)
+		f.formBox = container.NewVBox(f.formBox, f.sandbox.content)
+	}
 	f.body = newSideOrStacked(f.formBox, f.guideCard)
 	f.content = container.NewBorder(header, container.NewVBox(f.status, buttons), nil, nil, f.body)
 	f.showClientType()
@@ -106,6 +111,9 @@ func (f *integrationForm) credentialItems() []*widget.FormItem {
 	}
 	f.clientID = widget.NewEntry()
 	f.clientID.SetText(v.ClientID)
+	if v.Provider.FixedClientID != "" {
+		f.clientID.Disable() // nothing registered anywhere: the provider has its one client
+	}
 	items = append(items, widget.NewFormItem("Client ID", f.field(core.FieldClientID, f.clientID)))
 	if len(v.Provider.ClientTypes) > 0 {
 		var labels []string
@@ -124,7 +132,7 @@ func (f *integrationForm) enabledItem() *widget.FormItem {
 	f.enabled = widget.NewCheck("Enabled", nil)
 	f.enabled.SetChecked(f.view.Enabled)
 	f.enabled.OnChanged = f.setEnabled
-	if !f.view.Saved {
+	if !f.view.Saved && f.view.Provider.FixedClientID == "" {
 		f.enabled.Disable()
 	}
 	item := widget.NewFormItem("", f.enabled)

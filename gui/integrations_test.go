@@ -84,7 +84,7 @@ func TestIntegrationsListShowsPresets(t *testing.T) {
 		lines = append(lines, v.Name+": "+listLine(v, p.probe))
 	}
 	got := strings.Join(lines, "; ")
-	want := "Google Drive: Not set up; Dropbox: Not set up; Microsoft OneDrive: Not set up; Box: Not set up"
+	want := "Google Drive: Not set up; Dropbox: Not set up; Microsoft OneDrive: Not set up; Box: Not set up; Sandbox (this computer): Disabled"
 	if got != want {
 		t.Errorf("list = %s, want %s", got, want)
 	}

@@ -35,6 +35,7 @@ const (
 	Box       ID = "box"
 	OIDC      ID = "oidc"
 	OAuth2    ID = "oauth2"
+	Sandbox   ID = "sandbox"
 )
 
 // RedirectPolicy says how the provider compares the loopback redirect URI.
@@ -164,6 +165,9 @@ type Provider struct {
 	// screen lets a person withhold it; the zero Storage checks nothing.
 	Storage Storage
 	Guide   Guide
+	// FixedClientID is the client id of a provider that needs no registration (the sandbox):
+	// an integration of it is set up from the start.
+	FixedClientID string
 }
 
 // Storage is the access a source exists for, where a person may withhold it at consent
@@ -190,11 +194,15 @@ func (p Provider) MissingStorage(requested, granted []string) []string {
 	return missing
 }
 
+// IsSandbox reports whether p is the built-in sandbox, which connects no real storage: the
+// front ends mark it wherever it appears.
+func (p Provider) IsSandbox() bool { return p.ID == Sandbox }
+
 const day = 24 * time.Hour
 
 // All returns every provider of the catalog, presets first.
 func All() []Provider {
-	return []Provider{google(), dropbox(), microsoft(), box(), oidc(), oauth2Custom()}
+	return []Provider{google(), dropbox(), microsoft(), box(), sandbox(), oidc(), oauth2Custom()}
 }
 
 // SecretFor is the secret policy for an app registered as client type t: where p offers the

@@ -43,7 +43,7 @@ func TestAllPresets(t *testing.T) {
 			}
 		}
 	}
-	want := []catalog.ID{catalog.Google, catalog.Dropbox, catalog.Microsoft, catalog.Box, catalog.OIDC, catalog.OAuth2}
+	want := []catalog.ID{catalog.Google, catalog.Dropbox, catalog.Microsoft, catalog.Box, catalog.Sandbox, catalog.OIDC, catalog.OAuth2}
 	if !slices.Equal(ids, want) {
 		t.Errorf("All() = %v, want %v", ids, want)
 	}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/oauth2"
 
@@ -41,6 +42,10 @@ type Settings struct {
 	// SecretSaved says a client secret is saved apart from ClientSecret (in the keychain) and
 	// stays: Check counts it as present where one is required. Only a save's check sets it.
 	SecretSaved bool
+	// The sandbox's own settings: the port it listens on and the lifetime of the access
+	// tokens it issues (0: not given). Its issuer, http://127.0.0.1:PORT, goes in Issuer.
+	SandboxPort    int
+	AccessTokenTTL time.Duration
 }
 
 // MinPort is the lowest fixed loopback port: 1024 is the first port that needs no privilege.
@@ -70,6 +75,8 @@ func Resolve(p Provider, s Settings, d *Discovery) (Provider, error) {
 		p.TokenURL = strings.Replace(p.TokenURL, "{tenant}", tenant, 1)
 	case OIDC:
 		p = p.withDiscovery(*d)
+	case Sandbox:
+		p = p.sandboxAt(s.Issuer)
 	case OAuth2:
 		p.AuthURL, p.TokenURL = s.AuthURL, s.TokenURL
 		if s.RevokeURL != "" {

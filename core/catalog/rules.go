@@ -131,6 +131,8 @@ func (p Provider) Check(s Settings) FieldErrors {
 		checkEndpoint(&bad, FieldUserinfoURL, s.WhoAmIURL, false)
 	case OIDC:
 		checkEndpoint(&bad, FieldIssuer, s.Issuer, true)
+	case Sandbox:
+		checkSandbox(&bad, s)
 	}
 	return bad
 }

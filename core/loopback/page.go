@@ -38,10 +38,7 @@ func write(w http.ResponseWriter, status int, contentType, body string) {
 	h := w.Header()
 	h.Set("Content-Type", contentType)
 	h.Set("Content-Length", strconv.Itoa(len(body)))
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; form-action 'none'; base-uri 'none'")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Referrer-Policy", "no-referrer")
+	PageHeaders(h, "'none'")
 	// One request per connection: the server closes right after the flow ends.
 	h.Set("Connection", "close")
 	w.WriteHeader(status)
@@ -49,4 +46,15 @@ func write(w http.ResponseWriter, status int, contentType, body string) {
 	if f, ok := w.(http.Flusher); ok {
 		f.Flush()
 	}
+}
+
+// PageHeaders sets the security headers of a page this app serves to the browser: no
+// sniffing, a Content-Security-Policy that allows no script and no framing, no caching, no
+// referrer. formAction is the policy's form-action sources: 'none' for a page without a
+// form (the callback's); the sandbox's sign-in page names where its form may go.
+func PageHeaders(h http.Header, formAction string) {
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; form-action "+formAction+"; base-uri 'none'")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Referrer-Policy", "no-referrer")
 }

@@ -185,3 +185,6 @@ func (osKeychain) Delete(service, user string) error {
 	}
 	return keyring.Delete(service, user)
 }
+
+// SandboxKeyKey is the key of the built-in sandbox provider's signing key.
+const SandboxKeyKey = "sandbox/signing-key"

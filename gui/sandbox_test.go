@@ -1,0 +1,87 @@
+package gui
+
+import (
+	"context"
+	"net"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/medialake/connect/core"
+	"github.com/medialake/connect/core/vault"
+	"github.com/medialake/connect/internal/keychaintest"
+	"github.com/medialake/connect/internal/sandboxtest"
+)
+
+// The sandbox through the window: the admin enables it with one tap and sets its port, then
+// connects an account in the browser stand-in, which fills the sandbox's HTML form; the
+// row is marked Sandbox. Turning on Refuse refreshes makes Refresh now end in Needs
+// reconnect. The keychain is the real Secret Service.
+func TestSandboxThroughTheWindow(t *testing.T) {
+	keychaintest.Require(t)
+	f := newFixture(t, adminAndWriter(t))
+	t.Cleanup(func() {
+		_ = vault.New(f.core.WorkspaceID(), vault.Config{}).Delete(context.Background(), vault.SandboxKeyKey)
+	})
+	_, form := openIntegration(t, f, "sandbox")
+	if form.sandbox == nil || form.clientID.Disabled() == false || form.enabled.Disabled() {
+		t.Fatalf("the sandbox's form: settings card %v, client id editable %t, Enabled disabled %t; want a card, a fixed client id, Enabled to tap",
+			form.sandbox != nil, !form.clientID.Disabled(), form.enabled.Disabled())
+	}
+	f.ui.Wait()
+	card := form.sandbox
+	port := freeGUIPort(t)
+	card.port.SetText(strconv.Itoa(port))
+	test.Tap(card.save)
+	f.ui.Wait()
+	if card.status.Text != "Sandbox settings saved." || card.issuer.Text != "Issuer: http://127.0.0.1:"+strconv.Itoa(port) {
+		t.Fatalf("after saving: status %q, %q; want saved and the new issuer", card.status.Text, card.issuer.Text)
+	}
+	test.Tap(form.enabled)
+	f.ui.Wait()
+	if v := f.integration(t, "sandbox"); !v.Enabled {
+		t.Fatalf("one tap on Enabled: the sandbox is not enabled (%q)", form.status.Text)
+	}
+
+	p := f.ui.home.sources
+	b := sandboxtest.New("ada@example.com")
+	p.openURL = b.Open
+	p.tick = time.Hour
+	test.Tap(p.connect)
+	f.ui.Wait()
+	test.Tap(p.chooser.ok)
+	f.ui.Wait()
+	src, ok := p.current()
+	if !ok || src.Account != "ada@example.com" || !src.IsSandbox() || b.Visits() != 1 {
+		t.Fatalf("after connecting: %+v (%t), %d sign-in pages; want ada@example.com through the sandbox", src, ok, b.Visits())
+	}
+	row := newSourceRow(false)
+	row.show(src, f.clock.Now())
+	if !strings.Contains(row.integration.Text, "Sandbox") {
+		t.Errorf("the row's integration says %q, want it marked Sandbox", row.integration.Text)
+	}
+
+	form = f.ui.home.integrations.form
+	f.ui.Wait()
+	form.sandbox.refuse.SetChecked(true)
+	test.Tap(form.sandbox.save)
+	f.ui.Wait()
+	test.Tap(p.refresh)
+	f.ui.Wait()
+	if src, _ := p.current(); src.Status != core.StatusNeedsReconnect {
+		t.Errorf("Refresh now with refreshes refused: %q (%q), want needs reconnect", src.Status, p.status.Text)
+	}
+}
+
+func freeGUIPort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}

@@ -59,6 +59,7 @@ type Config struct {
 // App is an open workspace and the use-cases on it. It is safe for concurrent use.
 type App struct {
 	db          *store.DB
+	home        string // the workspace folder
 	log         *slog.Logger
 	logFile     io.Closer // the log file OpenWorkspace opened, closed with the App; nil otherwise
 	now         func() time.Time
@@ -107,6 +108,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	}
 	a := &App{
 		db:          db,
+		home:        cfg.Home,
 		log:         cfg.Logger,
 		now:         cfg.Now,
 		keychain:    cfg.Keychain,
@@ -134,6 +136,12 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		a.log.Error("delete the tokens of connects that did not finish", "deleted", n, "err", err)
 	} else if n > 0 {
 		a.log.Info("deleted the tokens of connects that did not finish", "deleted", n)
+	}
+	// So did an import killed between the keychain and the database (import_journal.go).
+	if n, err := a.sweepImport(ctx); err != nil {
+		a.log.Error("delete the client secrets of an import that did not finish", "deleted", n, "err", err)
+	} else if n > 0 {
+		a.log.Info("deleted the client secrets of an import that did not finish", "deleted", n)
 	}
 	return a, nil
 }

@@ -105,7 +105,7 @@ type command struct {
 var commands []command
 
 func init() {
-	commands = slices.Concat(userCommands, integrationCommands, sourceCommands, activityCommands)
+	commands = slices.Concat(userCommands, integrationCommands, sourceCommands, activityCommands, workspaceCommands)
 }
 
 func (r *runner) main(args []string) int {

@@ -25,8 +25,9 @@ var ErrFileExists = errors.New("the file exists already")
 
 // ExportOptions say how Export writes the file.
 type ExportOptions struct {
-	// Passphrase encrypts the file (age's scrypt) when there is no recipient.
-	Passphrase Secret
+	// Passphrase encrypts the file (age's scrypt) when there is no recipient; Confirm is
+	// the same typed again. It follows the rules of a sign-in passphrase (access.CheckNew).
+	Passphrase, Confirm Secret
 	// Recipients are age recipients (age1…) or SSH public keys, one a line; # comments and
 	// blank lines are skipped.
 	Recipients []string
@@ -60,6 +61,11 @@ func (a *App) Export(ctx context.Context, s *access.Session, path string, opt Ex
 	admin, err := a.authorize(ctx, s, access.WorkspaceExport, name, false)
 	if err != nil {
 		return ExportReport{}, err
+	}
+	if encryptedTo(opt.Recipients) == passphraseOnly {
+		if err := access.CheckNew(opt.Passphrase, opt.Confirm); err != nil {
+			return ExportReport{}, fmt.Errorf("export to %s: file passphrase: %w", path, err)
+		}
 	}
 	doc, rep, err := a.exportDocument(ctx, opt.WithActivity)
 	if err == nil {
@@ -152,6 +158,8 @@ func (a *App) wholeActivity(ctx context.Context) ([]store.Entry, error) {
 	return all, nil
 }
 
+const passphraseOnly = "a passphrase"
+
 // encryptedTo says to whom a file is encrypted, for the activity log and the report.
 func encryptedTo(recipients []string) string {
 	var names []string
@@ -161,7 +169,7 @@ func encryptedTo(recipients []string) string {
 		}
 	}
 	if len(names) == 0 {
-		return "a passphrase"
+		return passphraseOnly
 	}
 	return "recipients " + strings.Join(names, ", ")
 }

@@ -37,7 +37,7 @@ func exportTeam(t *testing.T, armored bool) (*connectTeam, string) {
 	tm.addIntegration(t, integrationSpec{id: "kept", provider: "oidc", atServer: keptSecret, sent: keptSecret})
 	tm.connect(t, tm.writer, "idp")
 	file := filepath.Join(t.TempDir(), "workspace.age")
-	rep, err := tm.app.Export(context.Background(), tm.admin, file, ExportOptions{Passphrase: secret(filePass), Armor: armored, WithActivity: true})
+	rep, err := tm.app.Export(context.Background(), tm.admin, file, ExportOptions{Passphrase: secret(filePass), Confirm: secret(filePass), Armor: armored, WithActivity: true})
 	if err != nil {
 		t.Fatalf("Export: %v", err)
 	}
@@ -239,7 +239,7 @@ func TestImportIntoWorkspaceInUse(t *testing.T) {
 	if _, err := tm.app.Import(ctx, tm.writer, file, opt); !errors.Is(err, access.ErrForbidden) {
 		t.Errorf("a writer imports: %v, want ErrForbidden", err)
 	}
-	if _, err := tm.app.Export(ctx, tm.writer, file+"2", ExportOptions{Passphrase: secret(filePass)}); !errors.Is(err, access.ErrForbidden) {
+	if _, err := tm.app.Export(ctx, tm.writer, file+"2", ExportOptions{Passphrase: secret(filePass), Confirm: secret(filePass)}); !errors.Is(err, access.ErrForbidden) {
 		t.Errorf("a writer exports: %v, want ErrForbidden", err)
 	}
 }
@@ -362,14 +362,14 @@ func TestExportRefusesExistingFile(t *testing.T) {
 	ctx := context.Background()
 	tm, file := exportTeam(t, false)
 	before, _ := os.ReadFile(file)
-	_, err := tm.app.Export(ctx, tm.admin, file, ExportOptions{Passphrase: secret(filePass)})
+	_, err := tm.app.Export(ctx, tm.admin, file, ExportOptions{Passphrase: secret(filePass), Confirm: secret(filePass)})
 	if !errors.Is(err, ErrFileExists) {
 		t.Fatalf("Export over a file: %v, want ErrFileExists", err)
 	}
 	if after, _ := os.ReadFile(file); !bytes.Equal(before, after) {
 		t.Error("the existing file changed")
 	}
-	if _, err := tm.app.Export(ctx, tm.admin, file, ExportOptions{Passphrase: secret(filePass), Force: true}); err != nil {
+	if _, err := tm.app.Export(ctx, tm.admin, file, ExportOptions{Passphrase: secret(filePass), Confirm: secret(filePass), Force: true}); err != nil {
 		t.Fatalf("Export with Force: %v", err)
 	}
 	if e := lastEntryOf(t, tm.app, access.WorkspaceExport); e.Outcome != store.OutcomeOK {

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/medialake/connect/core"
 )
@@ -133,12 +134,43 @@ func runWorkspaceImport(r *runner, fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	if *asJSON {
-		return r.json(struct {
-			Restored bool `json:"restored"`
-			core.ImportPlan
-		}{empty, plan})
+		return r.json(planJSON(plan, empty))
 	}
 	return r.printPlan(plan)
+}
+
+// importJSON is the --json output of workspace import.
+type importJSON struct {
+	Restored       bool             `json:"restored"`
+	FromWorkspace  string           `json:"from_workspace"`
+	AppVersion     string           `json:"app_version"`
+	ExportedAt     time.Time        `json:"exported_at"`
+	Integrations   []importItemJSON `json:"integrations"`
+	Users          []importItemJSON `json:"users"`
+	Settings       bool             `json:"settings"`
+	Activity       int              `json:"activity"`
+	SourcesLeftOut int              `json:"sources_left_out"`
+	DryRun         bool             `json:"dry_run"`
+}
+
+// importItemJSON is one integration or user of an import report.
+type importItemJSON struct {
+	ID     string `json:"id,omitempty"`
+	Name   string `json:"name"`
+	Change string `json:"change"`
+}
+
+func planJSON(p core.ImportPlan, restored bool) importJSON {
+	items := func(list []core.ImportItem) []importItemJSON {
+		out := make([]importItemJSON, len(list))
+		for i, it := range list {
+			out[i] = importItemJSON{ID: it.ID, Name: it.Name, Change: string(it.Change)}
+		}
+		return out
+	}
+	return importJSON{Restored: restored, FromWorkspace: p.Workspace, AppVersion: p.AppVersion,
+		ExportedAt: p.ExportedAt.UTC(), Integrations: items(p.Integrations), Users: items(p.Users),
+		Settings: p.Settings, Activity: p.Activity, SourcesLeftOut: p.SourcesLeftOut, DryRun: p.DryRun}
 }
 
 // restore restores the file into an empty workspace as --user, an administrator in the file.

@@ -58,24 +58,24 @@ const (
 
 // ImportItem is one integration or user of the file and what the import does with it.
 type ImportItem struct {
-	ID     string `json:"id,omitempty"` // integrations only
-	Name   string `json:"name"`
-	Change Change `json:"change"`
+	ID     string // integrations only
+	Name   string
+	Change Change
 }
 
 // ImportPlan is what an import does, or did: the preview before Confirm, and the report after.
 type ImportPlan struct {
-	Workspace    string       `json:"from_workspace"`
-	AppVersion   string       `json:"app_version"`
-	ExportedAt   time.Time    `json:"exported_at"`
-	Integrations []ImportItem `json:"integrations"`
-	Users        []ImportItem `json:"users"`
+	Workspace    string
+	AppVersion   string
+	ExportedAt   time.Time
+	Integrations []ImportItem
+	Users        []ImportItem
 	// Settings says whether the file's settings replace the workspace's: only a restore.
-	Settings bool `json:"settings"`
+	Settings bool
 	// Activity counts the entries of the file's activity log added here: only a restore.
-	Activity       int  `json:"activity"`
-	SourcesLeftOut int  `json:"sources_left_out"`
-	DryRun         bool `json:"dry_run"`
+	Activity       int
+	SourcesLeftOut int
+	DryRun         bool
 }
 
 // Count returns how many items of list the plan gives change.

@@ -46,7 +46,7 @@ func showImport(u *UI, restore bool, done func(*access.Session, core.ImportPlan)
 	m.replace = widget.NewCheckGroup(nil, nil)
 	m.replace.Hide()
 	m.file.SetPlaceHolder("/path/to/workspace.age")
-	m.identity.SetPlaceHolder("only for a file encrypted to keys: an age identity or SSH private key file")
+	m.identity.SetPlaceHolder("age or SSH key file, if encrypted to keys")
 	form := widget.NewForm(widget.NewFormItem("File", fileRow(u, m.file, false, nil)),
 		widget.NewFormItem("File's passphrase", m.pass), widget.NewFormItem("Or identity file", fileRow(u, m.identity, false, nil)))
 	intro := "Nothing changes before you confirm the preview. Integrations that exist here are kept unless you tick them; " +

@@ -29,7 +29,7 @@ type settingsPane struct {
 	exportButton, importButton *button
 	exporting                  *exportDialog
 	importing                  *importDialog
-	content   fyne.CanvasObject
+	content                    fyne.CanvasObject
 }
 
 func newSettingsPane(u *UI) *settingsPane {

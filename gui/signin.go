@@ -67,6 +67,7 @@ func newFirstStartScreen(u *UI) *firstStartScreen {
 		s.restoring = showImport(u, true, func(sess *access.Session, plan core.ImportPlan) {
 			u.signedIn(sess)
 			u.home.settings.status.Say(toneSuccess, importDone(plan))
+			showInfo(u.win, "Restored", importDone(plan)+" Sign in with the passphrases you used there.")
 		})
 	})
 	s.content = card("Welcome to Medialake Connect", intro, form, s.status, s.progress, s.create,

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"filippo.io/age"
+
 	"github.com/medialake/connect/internal/authtest"
 )
 
@@ -79,5 +81,43 @@ func TestWorkspaceImportBadFile(t *testing.T) {
 	r := w.asIn("root", strings.NewReader("x\n"), "workspace", "import", empty, "--file-passphrase-file", "-")
 	if r.code != ExitFailed || !strings.Contains(r.stderr, "empty") || !strings.Contains(r.stderr, "Nothing was changed") {
 		t.Errorf("empty file: got %v, want exit 1 saying it is empty", r)
+	}
+}
+
+// TestWorkspaceRecipients encrypts to an age recipient and an SSH key and opens the file with
+// the age identity; another identity is refused.
+func TestWorkspaceRecipients(t *testing.T) {
+	w := newWorkspace(t)
+	w.team()
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, _ := age.GenerateX25519Identity()
+	keys := filepath.Join(w.dir, "keys.txt")
+	ssh := "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKPnfH2Tc5CWmAuxWk3Ms9mXK8mAHmRgEaNl4P7G4tnY ops@desk"
+	if err := os.WriteFile(keys, []byte("# ops\n"+ssh+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	idFile, otherFile := filepath.Join(w.dir, "id.txt"), filepath.Join(w.dir, "other.txt")
+	os.WriteFile(idFile, []byte(id.String()+"\n"), 0o600)
+	os.WriteFile(otherFile, []byte(other.String()+"\n"), 0o600)
+	file := filepath.Join(w.dir, "to-keys.age")
+	r := w.must(w.as("root", "workspace", "export", file, "--recipient", id.Recipient().String(), "--recipients-file", keys))
+	if !strings.Contains(r.stdout, "ops@desk") {
+		t.Errorf("export does not say to whom: %v", r)
+	}
+	if r := w.as("root", "workspace", "import", file, "--identity", otherFile, "--dry-run"); r.code != ExitFailed || !strings.Contains(r.stderr, "does not open this file") {
+		t.Errorf("another identity: got %v, want exit 1", r)
+	}
+	w.must(w.as("root", "workspace", "import", file, "--identity", idFile, "--dry-run"))
+	var entries []entryJSON
+	r = w.must(w.as("root", "activity", "--json", "--action", "workspace.export", "--limit", "1"))
+	if err := json.Unmarshal([]byte(r.stdout), &entries); err != nil || len(entries) != 1 ||
+		!strings.Contains(entries[0].Detail, "to recipients age1") || !strings.Contains(entries[0].Detail, "ops@desk") {
+		t.Errorf("export entry: %v %+v", err, entries)
+	}
+	if r := w.as("root", "workspace", "export", file+"2", "--recipient", "age1nope"); r.code != ExitFailed || !strings.Contains(r.stderr, "age recipients") {
+		t.Errorf("a bad recipient: got %v", r)
 	}
 }

@@ -160,15 +160,11 @@ func importState(t *testing.T, a *App) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	users, err := store.Users(ctx, a.db)
-	if err != nil {
-		t.Fatal(err)
-	}
 	ws, err := store.ReadWorkspace(ctx, a.db)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := fmt.Sprintf("%+v\n%+v\n%+v\n", ins, users, ws)
+	out := fmt.Sprintf("%+v\n%+v\n%+v\n", takeSnapshot(t, a), ins, ws)
 	for _, id := range []string{"idp", "kept"} {
 		s, err := a.keychain.Get(ctx, vault.IntegrationSecretKey(id))
 		out += fmt.Sprintf("%s: %q %v\n", id, s.Reveal(), err)
@@ -362,7 +358,11 @@ func TestExportRefusesExistingFile(t *testing.T) {
 	ctx := context.Background()
 	tm, file := exportTeam(t, false)
 	before, _ := os.ReadFile(file)
-	_, err := tm.app.Export(ctx, tm.admin, file, ExportOptions{Passphrase: secret(filePass), Confirm: secret(filePass)})
+	_, err := tm.app.Export(ctx, tm.admin, file, ExportOptions{Passphrase: secret(filePass), Confirm: secret("typed otherwise"), Force: true})
+	if !errors.Is(err, access.ErrMismatch) {
+		t.Errorf("Export with two different passphrases: %v, want ErrMismatch", err)
+	}
+	_, err = tm.app.Export(ctx, tm.admin, file, ExportOptions{Passphrase: secret(filePass), Confirm: secret(filePass)})
 	if !errors.Is(err, ErrFileExists) {
 		t.Fatalf("Export over a file: %v, want ErrFileExists", err)
 	}

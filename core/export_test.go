@@ -467,3 +467,30 @@ func otherIdentity(t *testing.T) string {
 	}
 	return id.String()
 }
+
+// TestImportRefusesAPortTaken: an imported integration whose fixed port another one here has
+// is refused, and nothing changes.
+func TestImportRefusesAPortTaken(t *testing.T) {
+	ctx := context.Background()
+	tm := newConnectTeam(t)
+	tm.addIntegration(t, integrationSpec{id: "idp", provider: "oauth2", atServer: idpSecret, sent: idpSecret, port: 50123})
+	file := filepath.Join(t.TempDir(), "ws.age")
+	if _, err := tm.app.Export(ctx, tm.admin, file, ExportOptions{Passphrase: secret(filePass), Confirm: secret(filePass)}); err != nil {
+		t.Fatal(err)
+	}
+	a, s := inUse(t, tm)
+	now := tm.clk.Now()
+	err := store.PutIntegration(ctx, a.db, store.Integration{ID: "here", Provider: "oauth2", Name: "Here", RedirectPort: 50123, CreatedAt: now, UpdatedAt: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := importState(t, a)
+	_, err = a.Import(ctx, s, file, ImportOptions{Passphrase: secret(filePass)})
+	var v *ValidationError
+	if !errors.As(err, &v) || !strings.Contains(v.Fields[FieldPort], "50123") {
+		t.Fatalf("Import: %v, want a ValidationError on the port", err)
+	}
+	if got := importState(t, a); got != before {
+		t.Errorf("workspace changed:\n%s\nwas\n%s", got, before)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -329,7 +330,39 @@ func (a *App) planImport(ctx context.Context, doc transfer.Document, opt ImportO
 		}
 		plan.Users = append(plan.Users, item)
 	}
-	return plan, nil
+	return plan, a.checkPorts(ctx, doc, plan)
+}
+
+// checkPorts refuses a plan that would give two integrations one fixed loopback port, as
+// SaveIntegration refuses a port taken.
+func (a *App) checkPorts(ctx context.Context, doc transfer.Document, plan ImportPlan) error {
+	rows, err := store.Integrations(ctx, a.db)
+	if err != nil {
+		return err
+	}
+	after := map[string]store.Integration{}
+	for _, r := range rows {
+		after[r.ID] = r
+	}
+	for i, it := range plan.Integrations {
+		if it.Change != ChangeSkip {
+			after[it.ID] = doc.Integrations[i].Integration
+		}
+	}
+	taken := map[int]string{}
+	for _, id := range slices.Sorted(maps.Keys(after)) {
+		r := after[id]
+		p, err := catalog.Lookup(catalog.ID(r.Provider))
+		if err != nil {
+			continue
+		}
+		port := p.ListenPort(catalog.Settings{Port: r.RedirectPort})
+		if other, ok := taken[port]; ok && port != 0 {
+			return fmt.Errorf("integration %s: %w", r.Name, &ValidationError{Fields: map[string]string{FieldPort: portTaken(port, other)}})
+		}
+		taken[port] = r.Name
+	}
+	return nil
 }
 
 // checkDocument refuses a file whose records this version could not save as they are.

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"filippo.io/age"
 
@@ -26,6 +27,7 @@ const (
 	filePass   = "file passphrase for the move"
 	idpSecret  = "idp-client-secret-5b0c9e"
 	keptSecret = "kept-client-secret-77aa1"
+	bossPass   = "boss passphrase 9"
 )
 
 // exportTeam is a workspace in use with two integrations that have client secrets in the
@@ -164,7 +166,11 @@ func importState(t *testing.T, a *App) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := fmt.Sprintf("%+v\n%+v\n%+v\n", takeSnapshot(t, a), ins, ws)
+	snap := takeSnapshot(t, a)
+	for i := range snap.Users {
+		snap.Users[i].LastSignInAt = time.Time{} // a child process signs in; an import never does
+	}
+	out := fmt.Sprintf("%+v\n%+v\n%+v\n", snap, ins, ws)
 	for _, id := range []string{"idp", "kept"} {
 		s, err := a.keychain.Get(ctx, vault.IntegrationSecretKey(id))
 		out += fmt.Sprintf("%s: %q %v\n", id, s.Reveal(), err)
@@ -178,7 +184,7 @@ func inUse(t *testing.T, tm *connectTeam) (*App, *access.Session) {
 	t.Helper()
 	ctx := context.Background()
 	a, _ := openEmpty(t, tm.clk, &syncBuffer{})
-	s, err := a.CreateFirstAdmin(ctx, "boss", secret("boss passphrase 9"), secret("boss passphrase 9"))
+	s, err := a.CreateFirstAdmin(ctx, "boss", secret(bossPass), secret(bossPass))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -430,7 +436,50 @@ func TestKillDuringRestore(t *testing.T) {
 	}
 }
 
-func init() { childModes["restore-killed"] = childRestoreKilled }
+func init() {
+	childModes["restore-killed"] = childRestoreKilled
+	childModes["import-killed"] = childImportKilled
+}
+
+// childImportKilled imports the file into its workspace in use as boss, replacing every
+// integration, and kills itself once the client secrets are in the keychain.
+func childImportKilled(ctx context.Context, a *App) error {
+	afterImportSecrets = func() {
+		fmt.Println("secrets written")
+		killSelf()
+	}
+	s, err := a.SignIn(ctx, "boss", secret(bossPass))
+	if err != nil {
+		return err
+	}
+	_, err = a.Import(ctx, s, os.Getenv(childFileEnv), ImportOptions{Passphrase: secret(filePass), ReplaceAll: true})
+	return err
+}
+
+// TestKillDuringImport kills an import into a workspace in use that replaces an integration
+// and its secret: after the next start the workspace is as it was, the old secret included.
+func TestKillDuringImport(t *testing.T) {
+	ctx := context.Background()
+	tm, file := exportTeam(t, false)
+	a, _ := inUse(t, tm)
+	before := importState(t, a)
+	child := childproc.Start(t, childModeEnv+"=import-killed", childHomeEnv+"="+a.home, childFileEnv+"="+file)
+	child.Expect("secrets written")
+	child.End()
+	if got, err := a.keychain.Get(ctx, vault.IntegrationSecretKey("kept")); err != nil || got.Reveal() != keptSecret {
+		t.Fatalf("before the next start the replaced secret is %v, want the file's", err)
+	}
+	again := openApp(t, a.home, tm.clk)
+	if got := importState(t, again); got != before {
+		t.Errorf("after a killed import and a start:\n%s\nwas\n%s", got, before)
+	}
+	if _, err := again.keychain.Get(ctx, backupKey("kept")); !errors.Is(err, vault.ErrNotFound) {
+		t.Errorf("the backup entry is still there: %v", err)
+	}
+	if _, err := os.Stat(again.journalPath()); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("journal left behind: %v", err)
+	}
+}
 
 func killSelf() {
 	syscall.Kill(os.Getpid(), syscall.SIGKILL)

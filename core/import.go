@@ -180,9 +180,9 @@ func readExport(path string, opt ImportOptions) (transfer.Document, error) {
 
 // importDocument plans the import of doc and, unless opt.DryRun, makes it as actor: the
 // client secrets go to the keychain first, each restored if a later step fails (withSecret),
-// then every row in one transaction with the activity entry. The ids whose secrets are written
-// are journaled first, so that a process killed before the transaction leaves no secret
-// behind either (see sweepImport).
+// then every row in one transaction with the activity entry. The secrets are journaled and
+// backed up first, so that a process killed before the transaction leaves the keychain as it
+// was too, once the next start has swept (import_journal.go).
 func (a *App) importDocument(ctx context.Context, actor string, doc transfer.Document, opt ImportOptions, restore bool) (ImportPlan, error) {
 	if err := checkDocument(doc); err != nil {
 		return ImportPlan{}, err
@@ -209,7 +209,10 @@ func (a *App) importDocument(ctx context.Context, actor string, doc transfer.Doc
 			writes = append(writes, doc.Integrations[i])
 		}
 	}
-	if err := a.journalImport(writes); err != nil {
+	if err := a.journalImport(ctx, writes); err != nil {
+		if jerr := a.endImportJournal(context.WithoutCancel(ctx)); jerr != nil {
+			a.log.Error("end the import journal; the next start ends it", "err", jerr)
+		}
 		return ImportPlan{}, err
 	}
 	err = a.withSecrets(ctx, writes, func() error {
@@ -220,8 +223,8 @@ func (a *App) importDocument(ctx context.Context, actor string, doc transfer.Doc
 			return importDetail(plan), a.importRows(ctx, tx, doc, plan, restore)
 		})
 	})
-	if jerr := a.endImportJournal(); jerr != nil {
-		a.log.Error("remove the import journal; the next start removes it", "err", jerr)
+	if jerr := a.endImportJournal(context.WithoutCancel(ctx)); jerr != nil {
+		a.log.Error("end the import journal; the next start ends it", "err", jerr)
 	}
 	if err != nil {
 		return ImportPlan{}, err

@@ -1,7 +1,6 @@
 package core
 
 import (
-	"bufio"
 	"context"
 	"encoding/hex"
 	"errors"
@@ -10,6 +9,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 
 	"github.com/medialake/connect/core/private"
 	"github.com/medialake/connect/core/store"
@@ -17,20 +18,21 @@ import (
 	"github.com/medialake/connect/core/vault"
 )
 
-// An import writes client secrets to the keychain before the integrations' rows exist, as a
-// connect writes its token before the source's row (pending.go), and for the same reason:
-// the rows must not name a secret that is not there. A connect reserves its id in the
-// database; an import cannot add a table there without a migration of its own, so it keeps a
-// journal file in the workspace folder instead: the ids of the integrations whose secrets it
-// is about to write, hex-encoded one a line, made private and synced before the first write
-// and removed once the rows are committed or every entry is restored. A journal left behind
-// by a killed process is read at the next start of any process on the workspace
-// (sweepImport), while no import holds importLock: the secret of each id that has no row is
-// deleted. The ids are not secret; the secrets never leave the keychain.
+// An import writes client secrets to the keychain before the integrations' rows, as a
+// connect writes its token before the source's row (pending.go), and for the same reason: a
+// row must not name a secret that is not there. A connect reserves its id in the database; an
+// import keeps a journal file in the workspace folder instead (it needs no table of its own):
+// for each integration whose secret it is about to write, the id and when its row was last
+// changed before the import ("none": no row). Before the first write the journal is made
+// private and synced, and each secret about to be replaced is copied to a backup entry in
+// the keychain (backupKey). Once the rows are committed, or every entry restored after a
+// failure, the backups and the journal go.
 //
-// What the journal cannot undo: an import killed between replacing an existing integration's
-// secret and committing leaves the new secret under the old row, as an integration save
-// killed at the same point does.
+// A journal left behind by a killed process is read at the next start of any process on the
+// workspace (sweepImport), while no import holds importLock. An integration whose row still
+// is as the journal says did not get the import's row: its entry gets the backup back, or
+// is deleted where there was none. Either way the backup goes. The journal holds no secret;
+// the secrets and their backups never leave the keychain.
 
 // importLock is held for the whole of an import, across processes.
 const importLock = "import"
@@ -38,16 +40,40 @@ const importLock = "import"
 // ImportJournal is the journal's name in the workspace folder.
 const ImportJournal = "import.journal"
 
+// noRow is the journal's word for an integration that had no row before the import.
+const noRow = "none"
+
 func (a *App) journalPath() string { return filepath.Join(a.home, ImportJournal) }
 
-// journalImport records the ids of list before their secrets are written.
-func (a *App) journalImport(list []transfer.Integration) error {
-	if len(list) == 0 {
+// backupKey is where an import keeps the secret it replaces until its rows are committed.
+func backupKey(id string) string { return vault.IntegrationSecretKey(id) + "-before-import" }
+
+// journalEntry is one line of the journal.
+type journalEntry struct {
+	id     string
+	before string // the row's UpdatedAt in Unix milliseconds before the import, or noRow
+}
+
+// journalImport writes the journal for list, then backs up the secrets it replaces.
+func (a *App) journalImport(ctx context.Context, list []transfer.Integration) error {
+	var entries []journalEntry
+	for _, in := range list {
+		e := journalEntry{id: in.ID, before: noRow}
+		r, err := store.IntegrationByID(ctx, a.db, in.ID)
+		switch {
+		case err == nil:
+			e.before = strconv.FormatInt(r.UpdatedAt.UnixMilli(), 10)
+		case !errors.Is(err, store.ErrNotFound):
+			return err
+		}
+		entries = append(entries, e)
+	}
+	if len(entries) == 0 {
 		return nil
 	}
 	err := private.WriteFile(a.journalPath(), true, func(w io.Writer) error {
-		for _, in := range list {
-			if _, err := fmt.Fprintln(w, hex.EncodeToString([]byte(in.ID))); err != nil {
+		for _, e := range entries {
+			if _, err := fmt.Fprintln(w, hex.EncodeToString([]byte(e.id)), e.before); err != nil {
 				return err
 			}
 		}
@@ -56,56 +82,98 @@ func (a *App) journalImport(list []transfer.Integration) error {
 	if err != nil {
 		return fmt.Errorf("journal the import: %w", err)
 	}
+	for _, e := range entries {
+		prev, err := a.keychain.Get(ctx, vault.IntegrationSecretKey(e.id))
+		if err == nil {
+			err = a.keychain.Set(ctx, backupKey(e.id), prev)
+		}
+		if err != nil && !errors.Is(err, vault.ErrNotFound) {
+			return fmt.Errorf("keep the client secret of %s until the import is done: %w", e.id, err)
+		}
+	}
 	return nil
 }
 
-// endImportJournal removes the journal once nothing of the import is left to undo.
-func (a *App) endImportJournal() error {
+// readJournal returns the journal's entries; none when there is no journal.
+func (a *App) readJournal() ([]journalEntry, error) {
+	b, err := os.ReadFile(a.journalPath())
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []journalEntry
+	for line := range strings.Lines(string(b)) {
+		h, before, _ := strings.Cut(strings.TrimSpace(line), " ")
+		id, err := hex.DecodeString(h)
+		if err == nil && before != "" {
+			out = append(out, journalEntry{id: string(id), before: before})
+		}
+	}
+	return out, nil
+}
+
+// endImportJournal deletes the backups and the journal, once the import's rows are
+// committed or every entry it wrote is restored.
+func (a *App) endImportJournal(ctx context.Context) error {
+	entries, err := a.readJournal()
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if err := a.keychain.Delete(ctx, backupKey(e.id)); err != nil && !errors.Is(err, vault.ErrNotFound) {
+			return err
+		}
+	}
 	if err := os.Remove(a.journalPath()); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
 	return nil
 }
 
-// sweepImport deletes the secrets an unfinished import left without a row (see above) and
-// reports how many. An import under way in another process is left alone.
+// sweepImport undoes what an import killed before its commit left in the keychain (see
+// above) and reports how many entries it put back or deleted. An import under way in another
+// process is left alone.
 func (a *App) sweepImport(ctx context.Context) (int, error) {
-	f, err := os.Open(a.journalPath())
-	if errors.Is(err, fs.ErrNotExist) {
-		return 0, nil
-	}
-	if err != nil {
+	entries, err := a.readJournal()
+	if err != nil || entries == nil {
 		return 0, err
 	}
-	defer f.Close()
 	unlock, ok, err := a.locks.TryLock(importLock)
 	if err != nil || !ok {
 		return 0, err
 	}
 	defer unlock()
 	n := 0
-	var errs []error
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		id, err := hex.DecodeString(sc.Text())
-		if err != nil {
-			continue // a line cut by the kill: its secret was not written yet
+	for _, e := range entries {
+		r, err := store.IntegrationByID(ctx, a.db, e.id)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return n, err
 		}
-		_, err = store.IntegrationByID(ctx, a.db, string(id))
-		if !errors.Is(err, store.ErrNotFound) {
-			errs = append(errs, err) // nil: the row exists, the secret is its own
-			continue
+		if err == nil && strconv.FormatInt(r.UpdatedAt.UnixMilli(), 10) != e.before {
+			continue // the import's row is there: so is its secret
 		}
-		err = a.keychain.Delete(ctx, vault.IntegrationSecretKey(string(id)))
-		switch {
-		case err == nil:
-			n++
-		case !errors.Is(err, vault.ErrNotFound):
-			errs = append(errs, err)
+		if err := a.putBack(ctx, e.id); err != nil {
+			return n, err
 		}
+		n++
 	}
-	if err := errors.Join(append(errs, sc.Err())...); err != nil {
-		return n, err
+	return n, a.endImportJournal(ctx)
+}
+
+// putBack gives integration id's entry the secret it had before an unfinished import: its
+// backup, or none.
+func (a *App) putBack(ctx context.Context, id string) error {
+	prev, err := a.keychain.Get(ctx, backupKey(id))
+	switch {
+	case err == nil:
+		err = a.keychain.Set(ctx, vault.IntegrationSecretKey(id), prev)
+	case errors.Is(err, vault.ErrNotFound):
+		err = a.keychain.Delete(ctx, vault.IntegrationSecretKey(id))
 	}
-	return n, a.endImportJournal()
+	if err != nil && !errors.Is(err, vault.ErrNotFound) {
+		return fmt.Errorf("put back the client secret of %s: %w", id, err)
+	}
+	return nil
 }

@@ -24,15 +24,14 @@ const (
 // secretFlags are options someone may try for a secret, with the safe way to pass it instead.
 // A secret in an argument shows in `ps`, in the shell's history and in logs of scripts.
 var secretFlags = map[string]string{
-	"passphrase":      viaPassphraseFile,
-	"password":        viaPassphraseFile,
-	"new-passphrase":  viaNewPassphraseFile,
-	"client-secret":   viaClientSecretFile,
-	"file-passphrase": viaFilePassphraseFile,
-	"secret":          viaClientSecretFile,
-	"access-token":    "nothing: the token stays in the keychain; 'token SOURCE' prints a fresh one",
-	"refresh-token":   "nothing: the token stays in the keychain; 'sources reconnect' signs in again",
-	"token":           "nothing: the token stays in the keychain; 'token SOURCE' prints a fresh one",
+	"passphrase":     viaPassphraseFile,
+	"password":       viaPassphraseFile,
+	"new-passphrase": viaNewPassphraseFile,
+	"client-secret":  viaClientSecretFile,
+	"secret":         viaClientSecretFile,
+	"access-token":   "nothing: the token stays in the keychain; 'token SOURCE' prints a fresh one",
+	"refresh-token":  "nothing: the token stays in the keychain; 'sources reconnect' signs in again",
+	"token":          "nothing: the token stays in the keychain; 'token SOURCE' prints a fresh one",
 }
 
 // refuseSecretArgs refuses an option that would carry a secret on the command line, before

@@ -246,3 +246,6 @@ func (r *runner) printPlan(p core.ImportPlan) error {
 	}
 	return nil
 }
+
+// The file's passphrase is a secret like the others: refused as an argument.
+func init() { secretFlags["file-passphrase"] = viaFilePassphraseFile }

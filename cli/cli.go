@@ -105,7 +105,8 @@ type command struct {
 var commands []command
 
 func init() {
-	commands = slices.Concat(userCommands, integrationCommands, sandboxCommands, sourceCommands, scriptCommands, activityCommands)
+	commands = slices.Concat(userCommands, integrationCommands, sandboxCommands, sourceCommands, scriptCommands,
+		activityCommands, workspaceCommands)
 }
 
 func (r *runner) main(args []string) int {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/core/access"
+	"github.com/medialake/connect/core/transfer"
 )
 
 // cheapHash keeps the suite fast; core/access checks the real parameters.
@@ -26,6 +27,7 @@ var cheapHash = access.Params{Time: 1, Memory: 64, Threads: 1, SaltLen: 16, KeyL
 
 func TestMain(m *testing.M) {
 	access.HashParams = cheapHash
+	transfer.WorkFactor = 10 // scrypt at age's default takes a second per file
 	os.Exit(m.Run())
 }
 
@@ -290,6 +292,8 @@ func adminRefusals(newPass string) []refusal {
 		{[]string{"integrations", "sandbox"}, access.IntegrationView},
 		{[]string{"activity"}, access.ActivityRead},
 		{[]string{"activity", "--csv"}, access.ActivityExport},
+		{[]string{"workspace", "export", "out.age", "--file-passphrase-file", newPass}, access.WorkspaceExport},
+		{[]string{"workspace", "import", "in.age", "--file-passphrase-file", newPass}, access.WorkspaceImport},
 	}
 }
 

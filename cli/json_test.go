@@ -71,6 +71,7 @@ func TestJSONFieldsDocumented(t *testing.T) {
 		"user": userJSON{}, "integration": integrationJSON{}, "new integration": addedJSON{},
 		"source": sourceJSON{}, "activity entry": entryJSON{}, "test report": testJSON{},
 		"test step": testStepJSON{}, "upkeep report": maintainJSON{}, "sandbox settings": sandboxJSON{},
+		"export report": exportJSON{}, "import report": importJSON{}, "import item": importItemJSON{},
 	}
 	for label, v := range types {
 		if all, _ := tags(v); !slices.Equal(all, docs[label]) {
@@ -147,6 +148,9 @@ func TestJSONFieldsDocumented(t *testing.T) {
 	check("source", false, w.as("wendy", "sources", "refresh", sid, "--json"))
 	check("upkeep report", false, w.as("rita", "sources", "maintain", "--json"))
 	check("activity entry", true, w.as("root", "activity", "--json"))
+	file, filePass := w.dir+"/ws.age", w.passFile("file")
+	check("export report", false, w.as("root", "workspace", "export", file, "--file-passphrase-file", filePass, "--json"))
+	check("import report", false, w.as("root", "workspace", "import", file, "--file-passphrase-file", filePass, "--dry-run", "--json"))
 }
 
 // Every renewal kind has its words, in the RENEWS column and in --json.

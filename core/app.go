@@ -63,13 +63,13 @@ type Config struct {
 // App is an open workspace and the use-cases on it. It is safe for concurrent use.
 type App struct {
 	db          *store.DB
+	home        string // the workspace folder (the import journal's, the schedule's --home)
 	log         *slog.Logger
 	logFile     io.Closer // the log file OpenWorkspace opened, closed with the App; nil otherwise
 	now         func() time.Time
 	keychain    Keychain
 	httpClient  *http.Client
 	workspaceID string
-	home        string // the workspace folder, as the schedule's --home
 	scheduler   Scheduler
 	// tokens refreshes, saves and revokes the sources' tokens.
 	tokens *tokens.Manager
@@ -115,12 +115,12 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	}
 	a := &App{
 		db:          db,
+		home:        cfg.Home,
 		log:         cfg.Logger,
 		now:         cfg.Now,
 		keychain:    cfg.Keychain,
 		httpClient:  cfg.HTTPClient,
 		workspaceID: ws.ID,
-		home:        cfg.Home,
 		scheduler:   cfg.Scheduler,
 		locks:       filelock.New(filepath.Join(cfg.Home, LocksDir)),
 		sessions:    map[*access.Session]*sessionState{},
@@ -147,6 +147,12 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		a.log.Error("delete the tokens of connects that did not finish", "deleted", n, "err", err)
 	} else if n > 0 {
 		a.log.Info("deleted the tokens of connects that did not finish", "deleted", n)
+	}
+	// So did an import killed between the keychain and the database (import_journal.go).
+	if n, err := a.sweepImport(ctx); err != nil {
+		a.log.Error("delete the client secrets of an import that did not finish", "deleted", n, "err", err)
+	} else if n > 0 {
+		a.log.Info("deleted the client secrets of an import that did not finish", "deleted", n)
 	}
 	return a, nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/medialake/connect/core/access"
 	"github.com/medialake/connect/core/redact"
 	"github.com/medialake/connect/core/store"
+	"github.com/medialake/connect/core/transfer"
 )
 
 // cheapHash keeps the suite fast; core/access checks the real parameters.
@@ -20,6 +21,7 @@ var cheapHash = access.Params{Time: 1, Memory: 64, Threads: 1, SaltLen: 16, KeyL
 
 func TestMain(m *testing.M) {
 	access.HashParams = cheapHash
+	transfer.WorkFactor = 10 // scrypt at age's default takes a second per file
 	if mode := os.Getenv(childModeEnv); mode != "" {
 		os.Exit(runChild(mode))
 	}

@@ -11,6 +11,9 @@ var (
 	// afterTokenSaved is told each new source's id once its token is in the keychain and
 	// before its row is saved (the kill test ends its process there).
 	afterTokenSaved func(id int64)
+	// afterImportSecrets is called once an import's client secrets are in the keychain and
+	// before its rows are saved (the kill test ends its process there).
+	afterImportSecrets func()
 )
 
 // disconnectSource ends one source when its owner is deleted or its integration removed.

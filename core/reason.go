@@ -86,6 +86,15 @@ const (
 	ReasonKeychain
 	ReasonSecretMissing
 	ReasonSecretTooLarge
+
+	// Export and import files.
+	ReasonFileExists
+	ReasonFileKey // the passphrase or identity does not open the file
+	ReasonBadFile // empty, not an export, truncated or changed
+	ReasonFileNewer
+	ReasonBadRecipient // a recipient or an identity file that is not one
+	ReasonNotInFile
+	ReasonRestoreNotAdmin
 )
 
 // ProviderError is the provider's error= answer on the callback; errors.As finds it in an
@@ -150,6 +159,17 @@ var sentinels = []struct {
 	{vault.ErrUnavailable, ReasonKeychain},
 	{vault.ErrNotFound, ReasonSecretMissing},
 	{vault.ErrTooLarge, ReasonSecretTooLarge},
+	{ErrFileExists, ReasonFileExists},
+	{ErrFileKey, ReasonFileKey},
+	{ErrFileEmpty, ReasonBadFile},
+	{ErrNotExport, ReasonBadFile},
+	{ErrFileDamaged, ReasonBadFile},
+	{ErrFileNewer, ReasonFileNewer},
+	{ErrBadRecipient, ReasonBadRecipient},
+	{ErrBadIdentity, ReasonBadRecipient},
+	{ErrNoFileKey, ReasonBadRecipient},
+	{ErrNotInFile, ReasonNotInFile},
+	{ErrRestoreNotAdmin, ReasonRestoreNotAdmin},
 }
 
 // ReasonOf classifies err for the front ends: ReasonNone for nil, ReasonUnknown for an error

@@ -51,6 +51,13 @@ var words = map[core.Reason]string{
 	core.ReasonMissingEndpoint: "The integration lacks an address of the provider's (sign-in, token or who-am-I). Ask an administrator to complete the integration.",
 	core.ReasonNotSetUp:        "The integration is not completely set up. Ask an administrator to finish it.",
 	core.ReasonSecretTooLarge:  "The value is too large for this system's keychain.",
+	core.ReasonFileExists:      "A file of that name exists already. Choose another name.",
+	core.ReasonFileKey:         "The passphrase or identity does not open this file. Check it and try again; nothing was changed.",
+	core.ReasonBadFile:         "This file is not a whole workspace export: it may be empty, truncated or changed. Export it again; nothing was changed.",
+	core.ReasonFileNewer:       "A newer version of the app wrote this file. Update the app to import it; nothing was changed.",
+	core.ReasonBadRecipient:    "A recipient or the identity file is not an age key or an SSH key. Check it and try again.",
+	core.ReasonNotInFile:       "The file has no integration of that id.",
+	core.ReasonRestoreNotAdmin: "Only an active administrator named in the file can restore it. Choose an administrator's name.",
 	core.ReasonProviderError: "The provider refused the request. Try again later; if it keeps refusing, use Reconnect to sign in again, " +
 		"or tell an administrator.",
 	core.ReasonBadDiscovery:  "The provider's settings (its discovery document) could not be read. Ask an administrator to check the integration's issuer.",

@@ -15,6 +15,7 @@ import (
 
 	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/core/access"
+	"github.com/medialake/connect/core/transfer"
 )
 
 const goodPass = "correct horse battery"
@@ -22,6 +23,7 @@ const goodPass = "correct horse battery"
 func TestMain(m *testing.M) {
 	// Cheap hashing keeps the suite quick; core's tests check the real parameters.
 	access.HashParams = access.Params{Time: 1, Memory: 64, Threads: 1, SaltLen: 16, KeyLen: 32}
+	transfer.WorkFactor = 10 // scrypt at age's default takes a second per file
 	os.Exit(m.Run())
 }
 

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/medialake/connect/core"
+	"github.com/medialake/connect/core/access"
 )
 
 // settingsPane is the Admin tab's workspace settings: the idle lock and the keep-alive.
@@ -26,7 +27,12 @@ type settingsPane struct {
 	installed  bool          // whenClosed as last read, so that Save changes the system only when asked
 	save       *button
 	status     *statusLine
-	content    fyne.CanvasObject
+	// exportButton and importButton open the dialogs of the workspace file (export.go,
+	// import.go); exporting and importing are what was opened last, for tests.
+	exportButton, importButton *button
+	exporting                  *exportDialog
+	importing                  *importDialog
+	content                    fyne.CanvasObject
 }
 
 func newSettingsPane(u *UI) *settingsPane {
@@ -59,7 +65,8 @@ func newSettingsPane(u *UI) *settingsPane {
 		widget.NewFormItem("", p.keepAlive),
 		widget.NewFormItem("", container.NewVBox(p.whenClosed, p.schedule)),
 	)
-	p.content = container.NewBorder(container.NewVBox(form, help, container.NewHBox(p.save), p.status), nil, nil, nil)
+	p.content = container.NewBorder(container.NewVBox(form, help, container.NewHBox(p.save), widget.NewSeparator(),
+		p.fileButtons(), p.status), nil, nil, nil)
 	p.reload()
 	return p
 }
@@ -127,4 +134,28 @@ func (p *settingsPane) submit() {
 			p.status.Say(toneSuccess, strings.TrimSpace("Saved. "+note))
 		}
 	})
+}
+
+// fileButtons are Export… and Import… of the workspace file, with a word on what they are for.
+func (p *settingsPane) fileButtons() fyne.CanvasObject {
+	p.exportButton = newButtonWithIcon("Export…", theme.UploadIcon(), func() {
+		p.u.used()
+		p.exporting = showExport(p.u, func(rep core.ExportReport, path string) {
+			p.status.Say(toneSuccess, exportDone(rep, path))
+		})
+	})
+	p.importButton = newButtonWithIcon("Import…", theme.DownloadIcon(), func() {
+		p.u.used()
+		p.importing = showImport(p.u, false, func(_ *access.Session, plan core.ImportPlan) {
+			p.status.Say(toneSuccess, importDone(plan))
+			if h := p.u.home; h != nil {
+				h.integrations.reload()
+				h.users.reload()
+			}
+		})
+	})
+	about := widget.NewLabel("Move the integrations, their secrets and the users to another computer, or keep a backup: " +
+		"an encrypted file.")
+	about.Wrapping = fyne.TextWrapWord
+	return container.NewVBox(about, container.NewHBox(p.exportButton, p.importButton))
 }

@@ -23,6 +23,8 @@ import (
 type firstStartScreen struct {
 	name, pass, confirm *widget.Entry
 	create              *button
+	restore             *button       // Restore from a file…
+	restoring           *importDialog // the restore dialog opened last, for tests
 	status              *statusLine
 	progress            *widget.ProgressBarInfinite
 	content             fyne.CanvasObject
@@ -61,7 +63,15 @@ func newFirstStartScreen(u *UI) *firstStartScreen {
 		widget.NewFormItem("Passphrase", s.pass),
 		widget.NewFormItem("Passphrase again", s.confirm),
 	)
-	s.content = card("Welcome to Medialake Connect", intro, form, s.status, s.progress, s.create)
+	s.restore = newButtonWithIcon("Restore from a file…", theme.DownloadIcon(), func() {
+		s.restoring = showImport(u, true, func(sess *access.Session, plan core.ImportPlan) {
+			u.signedIn(sess)
+			u.home.settings.status.Say(toneSuccess, importDone(plan))
+			showInfo(u.win, "Restored", importDone(plan)+" Sign in with the passphrases you used there.")
+		})
+	})
+	s.content = card("Welcome to Medialake Connect", intro, form, s.status, s.progress, s.create,
+		widget.NewSeparator(), wrapLabel("Moving from another computer, or restoring a backup?"), s.restore)
 	return s
 }
 

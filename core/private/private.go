@@ -10,8 +10,10 @@ package private
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 )
 
 // DirMode and FileMode are the only modes the app leaves in the workspace folder.
@@ -76,4 +78,49 @@ func Create(path string) error {
 	}
 	f.Close()
 	return File(path)
+}
+
+// WriteFile writes a whole file at path, 0600 from its first byte: write fills a temporary
+// file in the same folder, which is synced and then renamed into place, so that path holds
+// either the whole file or what it held before. An existing file at path is refused with an
+// error wrapping fs.ErrExist unless overwrite is set.
+func WriteFile(path string, overwrite bool, write func(w io.Writer) error) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp") // 0600
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // gone already once renamed
+	err = write(f)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if !overwrite {
+		// A hard link fails if path exists, with no moment in which another file could slip
+		// in; a file system without hard links (FAT on a USB stick) gets a check instead.
+		err := os.Link(tmp, path)
+		if err == nil || errors.Is(err, fs.ErrExist) {
+			return wrapExists(path, err)
+		}
+		if _, err := os.Lstat(path); err == nil {
+			return wrapExists(path, fs.ErrExist)
+		}
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+func wrapExists(path string, err error) error {
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
 }

@@ -1,0 +1,410 @@
+package core
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/medialake/connect/core/access"
+	"github.com/medialake/connect/core/catalog"
+	"github.com/medialake/connect/core/redact"
+	"github.com/medialake/connect/core/store"
+	"github.com/medialake/connect/core/transfer"
+	"github.com/medialake/connect/core/vault"
+)
+
+// Errors of a file to import, re-exported for the front ends (see transfer).
+var (
+	ErrFileEmpty       = transfer.ErrEmpty
+	ErrNotExport       = transfer.ErrNotExport
+	ErrFileKey         = transfer.ErrWrongKey
+	ErrFileDamaged     = transfer.ErrDamaged
+	ErrFileNewer       = transfer.ErrNewer
+	ErrBadRecipient    = transfer.ErrBadRecipient
+	ErrBadIdentity     = transfer.ErrBadIdentity
+	ErrNoFileKey       = transfer.ErrNoKey
+	ErrNotInFile       = errors.New("the file has no integration of that id")
+	ErrRestoreNotAdmin = errors.New("only an active administrator named in the file can restore it")
+)
+
+// ImportOptions say how Import and Restore read the file and what they replace.
+type ImportOptions struct {
+	// Passphrase opens a file encrypted to a passphrase; Identity, the text of an age identity
+	// file or an SSH private key, opens one encrypted to recipients.
+	Passphrase Secret
+	Identity   Secret
+	// Replace names the integrations in use here that the file's settings replace; ReplaceAll
+	// replaces every one. Others that exist are skipped. Users are never replaced.
+	Replace    []string
+	ReplaceAll bool
+	// DryRun returns the plan and changes nothing.
+	DryRun bool
+}
+
+// Change is what an import does with one item of the file.
+type Change string
+
+// The changes of an ImportPlan.
+const (
+	ChangeAdd     Change = "add"
+	ChangeReplace Change = "replace"
+	ChangeSkip    Change = "skip"
+)
+
+// ImportItem is one integration or user of the file and what the import does with it.
+type ImportItem struct {
+	ID     string // integrations only
+	Name   string
+	Change Change
+}
+
+// ImportPlan is what an import does, or did: the preview before Confirm, and the report after.
+type ImportPlan struct {
+	Workspace    string
+	AppVersion   string
+	ExportedAt   time.Time
+	Integrations []ImportItem
+	Users        []ImportItem
+	// Settings says whether the file's settings replace the workspace's: only a restore.
+	Settings bool
+	// Activity counts the entries of the file's activity log added here: only a restore.
+	Activity       int
+	SourcesLeftOut int
+	DryRun         bool
+}
+
+// Count returns how many items of list the plan gives change.
+func Count(list []ImportItem, change Change) int {
+	n := 0
+	for _, it := range list {
+		if it.Change == change {
+			n++
+		}
+	}
+	return n
+}
+
+// Import adds the file's integrations and users to this workspace, which is in use (admin
+// only): integrations that exist are replaced only as opt says, users that exist are
+// skipped. All or nothing: a bad file, a wrong key or a keychain failure halfway leaves the
+// database and the keychain as they were.
+func (a *App) Import(ctx context.Context, s *access.Session, path string, opt ImportOptions) (ImportPlan, error) {
+	admin, err := a.authorize(ctx, s, access.WorkspaceImport, "workspace", false)
+	if err != nil {
+		return ImportPlan{}, err
+	}
+	doc, err := readExport(path, opt)
+	if err == nil {
+		var plan ImportPlan
+		if plan, err = a.importDocument(ctx, admin.Name, doc, opt, false); err == nil {
+			return plan, nil
+		}
+	}
+	a.note(ctx, admin.Name, access.WorkspaceImport, "workspace", store.OutcomeFailed, err.Error())
+	return ImportPlan{}, fmt.Errorf("import %s: %w", path, err)
+}
+
+// Restore sets up an empty workspace (no user yet) from a file as the workspace it came from
+// was: integrations with their secrets, users, settings and the file's activity log, under
+// this workspace's own id. name and pass are an active administrator's of the file, checked
+// against the file's hash before anything is written; the session returned is theirs. With
+// opt.DryRun it returns the plan and no session.
+func (a *App) Restore(ctx context.Context, path string, opt ImportOptions, name string, pass Secret) (*access.Session, ImportPlan, error) {
+	if empty, err := a.NeedsFirstAdmin(ctx); err != nil || !empty {
+		if err == nil {
+			err = ErrAlreadySetUp
+		}
+		return nil, ImportPlan{}, fmt.Errorf("restore %s: %w", path, err)
+	}
+	doc, err := readExport(path, opt)
+	if err != nil {
+		return nil, ImportPlan{}, fmt.Errorf("restore %s: %w", path, err)
+	}
+	u, err := restoringAdmin(doc, name, pass)
+	if err != nil {
+		return nil, ImportPlan{}, fmt.Errorf("restore %s: %w", path, err)
+	}
+	plan, err := a.importDocument(ctx, u.Name, doc, opt, true)
+	if err != nil || opt.DryRun {
+		if err != nil {
+			err = fmt.Errorf("restore %s: %w", path, err)
+		}
+		return nil, plan, err
+	}
+	row, err := store.UserByName(ctx, a.db, u.Name)
+	if err == nil {
+		err = store.RecordSignIn(ctx, a.db, row.ID, a.now())
+	}
+	if err != nil {
+		return nil, plan, fmt.Errorf("restore %s: sign in: %w", path, err)
+	}
+	return a.startSession(row, a.now()), plan, nil
+}
+
+// restoringAdmin finds the file's active administrator called name and checks pass against
+// the file's hash.
+func restoringAdmin(doc transfer.Document, name string, pass Secret) (transfer.User, error) {
+	i := slices.IndexFunc(doc.Users, func(u transfer.User) bool { return strings.EqualFold(u.Name, strings.TrimSpace(name)) })
+	if i < 0 {
+		return transfer.User{}, fmt.Errorf("user %q: %w", typedName(name), access.ErrUnknownUser)
+	}
+	u := doc.Users[i]
+	if u.Privilege != access.Admin.String() || u.Disabled {
+		return transfer.User{}, fmt.Errorf("user %q: %w", u.Name, ErrRestoreNotAdmin)
+	}
+	ok, err := access.Verify(u.PassphraseHash, pass)
+	if err != nil {
+		return transfer.User{}, fmt.Errorf("user %q: %w: %v", u.Name, transfer.ErrNotExport, err)
+	}
+	if !ok {
+		return transfer.User{}, fmt.Errorf("user %q: %w", u.Name, access.ErrWrongPassphrase)
+	}
+	return u, nil
+}
+
+// readExport reads and decrypts the file at path.
+func readExport(path string, opt ImportOptions) (transfer.Document, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return transfer.Document{}, err
+	}
+	defer f.Close()
+	return transfer.Decode(f, transfer.Keys{Passphrase: opt.Passphrase, Identity: opt.Identity})
+}
+
+// importDocument plans the import of doc and, unless opt.DryRun, makes it as actor: the
+// client secrets go to the keychain first, each restored if a later step fails (withSecret),
+// then every row in one transaction with the activity entry. The secrets are journaled and
+// backed up first, so that a process killed before the transaction leaves the keychain as it
+// was too, once the next start has swept (import_journal.go).
+func (a *App) importDocument(ctx context.Context, actor string, doc transfer.Document, opt ImportOptions, restore bool) (ImportPlan, error) {
+	if err := checkDocument(doc); err != nil {
+		return ImportPlan{}, err
+	}
+	unlock, err := a.locks.Lock(ctx, importLock)
+	if err != nil {
+		return ImportPlan{}, fmt.Errorf("wait for another import: %w", err)
+	}
+	defer unlock()
+	for _, in := range doc.Integrations {
+		unlock, err := a.lockIntegration(ctx, in.ID)
+		if err != nil {
+			return ImportPlan{}, err
+		}
+		defer unlock()
+	}
+	plan, err := a.planImport(ctx, doc, opt, restore)
+	if err != nil || opt.DryRun {
+		return plan, err
+	}
+	var writes []transfer.Integration
+	for i, it := range plan.Integrations {
+		if it.Change != ChangeSkip {
+			writes = append(writes, doc.Integrations[i])
+		}
+	}
+	if err := a.journalImport(ctx, writes); err != nil {
+		if jerr := a.endImportJournal(context.WithoutCancel(ctx)); jerr != nil {
+			a.log.Error("end the import journal; the next start ends it", "err", jerr)
+		}
+		return ImportPlan{}, err
+	}
+	err = a.withSecrets(ctx, writes, func() error {
+		if afterImportSecrets != nil {
+			afterImportSecrets()
+		}
+		return a.change(ctx, actor, access.WorkspaceImport, "workspace", func(tx *sql.Tx) (string, error) {
+			return importDetail(plan), a.importRows(ctx, tx, doc, plan, restore)
+		})
+	})
+	if jerr := a.endImportJournal(context.WithoutCancel(ctx)); jerr != nil {
+		a.log.Error("end the import journal; the next start ends it", "err", jerr)
+	}
+	if err != nil {
+		return ImportPlan{}, err
+	}
+	return plan, nil
+}
+
+// withSecrets writes the client secret of each of list (removes it where the file has none)
+// and then runs write; if anything fails, every entry written so far gets back what it held.
+func (a *App) withSecrets(ctx context.Context, list []transfer.Integration, write func() error) error {
+	if len(list) == 0 {
+		return write()
+	}
+	in := list[0]
+	var next *redact.Secret
+	if !in.Secret.IsZero() {
+		next = &in.Secret
+	}
+	return a.withSecret(ctx, vault.IntegrationSecretKey(in.ID), next, func() error {
+		return a.withSecrets(ctx, list[1:], write)
+	})
+}
+
+// importRows writes the rows the plan adds or replaces, in the import's transaction.
+func (a *App) importRows(ctx context.Context, tx *sql.Tx, doc transfer.Document, plan ImportPlan, restore bool) error {
+	if restore {
+		if n, err := store.CountUsers(ctx, tx); err != nil || n > 0 {
+			return errors.Join(err, ErrAlreadySetUp) // someone set the workspace up meanwhile
+		}
+	}
+	for i, it := range plan.Integrations {
+		if it.Change == ChangeSkip {
+			continue
+		}
+		r := doc.Integrations[i].Integration
+		if doc.Integrations[i].Secret.IsZero() {
+			r.SecretSetAt, r.SecretSetBy = time.Time{}, ""
+		}
+		if err := store.PutIntegration(ctx, tx, r); err != nil {
+			return err
+		}
+	}
+	for i, it := range plan.Users {
+		if it.Change != ChangeAdd {
+			continue
+		}
+		u := doc.Users[i]
+		p, _ := access.ParsePrivilege(u.Privilege) // checked by checkDocument
+		_, err := store.InsertUser(ctx, tx, store.User{Name: u.Name, Privilege: p,
+			PassphraseHash: u.PassphraseHash, Disabled: u.Disabled, CreatedAt: u.CreatedAt})
+		if err != nil {
+			return err
+		}
+	}
+	if !restore {
+		return nil
+	}
+	if err := store.SetIdleLock(ctx, tx, doc.IdleLock); err != nil {
+		return err
+	}
+	if err := store.SetKeepAlive(ctx, tx, doc.KeepAlive); err != nil {
+		return err
+	}
+	for _, e := range doc.Activity {
+		if err := store.Append(ctx, tx, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// planImport says what importing doc would do here.
+func (a *App) planImport(ctx context.Context, doc transfer.Document, opt ImportOptions, restore bool) (ImportPlan, error) {
+	plan := ImportPlan{Workspace: doc.Workspace, AppVersion: doc.AppVersion, ExportedAt: doc.ExportedAt,
+		SourcesLeftOut: doc.SourcesLeftOut, Settings: restore, DryRun: opt.DryRun}
+	if restore {
+		plan.Activity = len(doc.Activity)
+	}
+	for _, id := range opt.Replace {
+		if !slices.ContainsFunc(doc.Integrations, func(in transfer.Integration) bool { return in.ID == id }) {
+			return ImportPlan{}, fmt.Errorf("replace %q: %w", id, ErrNotInFile)
+		}
+	}
+	for _, in := range doc.Integrations {
+		item := ImportItem{ID: in.ID, Name: in.Name, Change: ChangeAdd}
+		_, err := store.IntegrationByID(ctx, a.db, in.ID)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+		case err != nil:
+			return ImportPlan{}, err
+		case opt.ReplaceAll || slices.Contains(opt.Replace, in.ID):
+			item.Change = ChangeReplace
+		default:
+			item.Change = ChangeSkip
+		}
+		plan.Integrations = append(plan.Integrations, item)
+	}
+	for _, u := range doc.Users {
+		item := ImportItem{Name: u.Name, Change: ChangeAdd}
+		_, err := store.UserByName(ctx, a.db, u.Name)
+		switch {
+		case err == nil:
+			item.Change = ChangeSkip
+		case !errors.Is(err, store.ErrNotFound):
+			return ImportPlan{}, err
+		}
+		plan.Users = append(plan.Users, item)
+	}
+	return plan, a.checkPorts(ctx, doc, plan)
+}
+
+// checkPorts refuses a plan that would give two integrations one fixed loopback port, as
+// SaveIntegration refuses a port taken.
+func (a *App) checkPorts(ctx context.Context, doc transfer.Document, plan ImportPlan) error {
+	rows, err := store.Integrations(ctx, a.db)
+	if err != nil {
+		return err
+	}
+	after := map[string]store.Integration{}
+	for _, r := range rows {
+		after[r.ID] = r
+	}
+	for i, it := range plan.Integrations {
+		if it.Change != ChangeSkip {
+			after[it.ID] = doc.Integrations[i].Integration
+		}
+	}
+	taken := map[int]string{}
+	for _, id := range slices.Sorted(maps.Keys(after)) {
+		r := after[id]
+		p, err := catalog.Lookup(catalog.ID(r.Provider))
+		if err != nil {
+			continue
+		}
+		port := p.ListenPort(catalog.Settings{Port: r.RedirectPort})
+		if other, ok := taken[port]; ok && port != 0 {
+			return fmt.Errorf("integration %s: %w", r.Name, &ValidationError{Fields: map[string]string{FieldPort: portTaken(port, other)}})
+		}
+		taken[port] = r.Name
+	}
+	return nil
+}
+
+// checkDocument refuses a file whose records this version could not save as they are.
+func checkDocument(doc transfer.Document) error {
+	seen := map[string]bool{}
+	for i, in := range doc.Integrations {
+		if _, err := catalog.Lookup(catalog.ID(in.Provider)); err != nil || in.ID == "" || in.Name == "" ||
+			seen[in.ID] || !printableID(in.ID) {
+			return fmt.Errorf("%w: integration %d (%q) is not valid", transfer.ErrNotExport, i+1, Printable(in.ID))
+		}
+		seen[in.ID] = true
+	}
+	names := map[string]bool{}
+	for i, u := range doc.Users {
+		name, err := access.CleanName(u.Name)
+		_, perr := access.ParsePrivilege(u.Privilege)
+		_, herr := access.PHCParams(u.PassphraseHash)
+		if err != nil || perr != nil || herr != nil || name != u.Name || names[strings.ToLower(name)] {
+			return fmt.Errorf("%w: user %d (%q) is not valid", transfer.ErrNotExport, i+1, Printable(u.Name))
+		}
+		names[strings.ToLower(name)] = true
+	}
+	return nil
+}
+
+// printableID reports whether id is one plain word: a keychain key and a lock name are made
+// of it.
+func printableID(id string) bool {
+	return len(id) <= 64 && !strings.ContainsFunc(id, func(r rune) bool {
+		return !(r == '-' || r == '_' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+	})
+}
+
+func importDetail(p ImportPlan) string {
+	d := fmt.Sprintf("from workspace %s exported %s: integrations %d added, %d replaced, %d skipped; users %d added, %d skipped",
+		p.Workspace, p.ExportedAt.UTC().Format(time.RFC3339), Count(p.Integrations, ChangeAdd),
+		Count(p.Integrations, ChangeReplace), Count(p.Integrations, ChangeSkip), Count(p.Users, ChangeAdd), Count(p.Users, ChangeSkip))
+	if p.Settings {
+		d += fmt.Sprintf("; settings; %d activity entries", p.Activity)
+	}
+	return d + fmt.Sprintf("; %d sources left out, their owners reconnect", p.SourcesLeftOut)
+}

@@ -1,0 +1,221 @@
+package transfer
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/json"
+	encpem "encoding/pem"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"filippo.io/age"
+	"golang.org/x/crypto/ssh"
+
+	"github.com/medialake/connect/core/redact"
+	"github.com/medialake/connect/core/store"
+)
+
+func TestMain(m *testing.M) {
+	WorkFactor = 10 // scrypt at age's default takes a second per file
+	os.Exit(m.Run())
+}
+
+const clientSecret = "s3cr3t-client-value-7f1e"
+
+func sample() Document {
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	return Document{
+		AppVersion: "0.1.0", Workspace: "WSID", ExportedAt: at, IdleLock: 15 * time.Minute, KeepAlive: true,
+		Integrations: []Integration{{
+			Integration: store.Integration{ID: "custom-abc", Provider: "oidc", Name: "Corp IdP", ClientID: "cid",
+				ClientType: "confidential", SecretSetAt: at, SecretSetBy: "root", Enabled: true, RedirectPort: 53682,
+				Scopes: []string{"openid", "files"}, Issuer: "https://idp.example", CreatedAt: at, UpdatedAt: at},
+			Secret: redact.NewSecret(clientSecret),
+		}},
+		Users:          []User{{Name: "root", Privilege: "admin", PassphraseHash: "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA", CreatedAt: at}},
+		Activity:       []store.Entry{{At: at, Actor: "root", Action: "signin", Subject: "root", Outcome: "ok"}},
+		SourcesLeftOut: 3,
+	}
+}
+
+func encode(t *testing.T, doc Document, keys Keys, armored bool) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := Encode(&buf, doc, keys, armored); err != nil {
+		t.Fatalf("Encode: %v", err)
+	}
+	return buf.Bytes()
+}
+
+func pass(s string) Keys { return Keys{Passphrase: redact.NewSecret(s)} }
+
+func TestRoundTrip(t *testing.T) {
+	x, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sshPub, err := ssh.NewPublicKey(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	block, err := ssh.MarshalPrivateKey(priv, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sshLine := strings.TrimSpace(string(ssh.MarshalAuthorizedKey(sshPub))) + " alice@laptop"
+	cases := []struct {
+		name      string
+		enc, dec  Keys
+		armored   bool
+		wantArmor bool
+	}{
+		{"passphrase binary", pass("correct horse"), pass("correct horse"), false, false},
+		{"passphrase armoured", pass("correct horse"), pass("correct horse"), true, true},
+		{"age recipient", Keys{Recipients: []string{"# ops", x.Recipient().String()}}, Keys{Identity: redact.NewSecret("# key\n" + x.String() + "\n")}, false, false},
+		{"ssh recipient", Keys{Recipients: []string{sshLine}}, Keys{Identity: redact.NewSecret(string(encpem.EncodeToMemory(block)))}, true, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			want := sample()
+			file := encode(t, want, tc.enc, tc.armored)
+			if bytes.Contains(file, []byte(clientSecret)) || bytes.Contains(file, []byte("argon2id")) {
+				t.Fatal("the file holds a secret in clear")
+			}
+			if got := bytes.HasPrefix(file, []byte(armorHeader)); got != tc.wantArmor {
+				t.Fatalf("armoured = %v, want %v", got, tc.wantArmor)
+			}
+			got, err := Decode(bytes.NewReader(file), tc.dec)
+			if err != nil {
+				t.Fatalf("Decode: %v", err)
+			}
+			if got.Integrations[0].Secret.Reveal() != clientSecret {
+				t.Errorf("secret = %q", got.Integrations[0].Secret.Reveal())
+			}
+			want.Format = Version
+			if g, w := dump(got), dump(want); g != w {
+				t.Errorf("document:\n got %s\nwant %s", g, w)
+			}
+		})
+	}
+}
+
+// dump shows a document with its secrets, for comparison.
+func dump(d Document) string {
+	var secrets []string
+	for _, in := range d.Integrations {
+		secrets = append(secrets, in.Secret.Reveal())
+		in.Secret = redact.Secret{}
+	}
+	b, _ := json.Marshal(struct {
+		D Document
+		S []string
+	}{d, secrets})
+	return string(b)
+}
+
+func TestBadFiles(t *testing.T) {
+	x, _ := age.GenerateX25519Identity()
+	other, _ := age.GenerateX25519Identity()
+	good := encode(t, sample(), pass("right passphrase"), false)
+	armored := encode(t, sample(), pass("right passphrase"), true)
+	toX := encode(t, sample(), Keys{Recipients: []string{x.Recipient().String()}}, false)
+	tampered := bytes.Clone(good)
+	tampered[len(tampered)-20] ^= 1
+	newer := newerFile(t)
+	cases := []struct {
+		name string
+		file []byte
+		keys Keys
+		want error
+	}{
+		{"empty", nil, pass("right passphrase"), ErrEmpty},
+		{"blank", []byte(" \n"), pass("right passphrase"), ErrEmpty},
+		{"not age", []byte("hello"), pass("right passphrase"), ErrNotExport},
+		{"wrong passphrase", good, pass("wrong passphrase"), ErrWrongKey},
+		{"wrong identity", toX, Keys{Identity: redact.NewSecret(other.String())}, ErrWrongKey},
+		{"passphrase for a recipient file", toX, pass("right passphrase"), ErrWrongKey},
+		{"identity is no key", toX, Keys{Identity: redact.NewSecret("not a key")}, ErrBadIdentity},
+		{"truncated", good[:len(good)-10], pass("right passphrase"), ErrDamaged},
+		{"truncated header", good[:40], pass("right passphrase"), ErrDamaged},
+		{"truncated armour", armored[:len(armored)/2], pass("right passphrase"), ErrDamaged},
+		{"tampered", tampered, pass("right passphrase"), ErrDamaged},
+		{"newer", newer, pass("right passphrase"), ErrNewer},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			doc, err := Decode(bytes.NewReader(tc.file), tc.keys)
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("Decode: %v, want %v", err, tc.want)
+			}
+			if len(doc.Integrations) != 0 || len(doc.Users) != 0 {
+				t.Error("a refused file still gave a document")
+			}
+		})
+	}
+	_, err := Decode(bytes.NewReader(newer), pass("right passphrase"))
+	if !strings.Contains(err.Error(), "format version 2") {
+		t.Errorf("newer file: %q does not name the version", err)
+	}
+}
+
+// newerFile is a file of format version 2, as a later app might write.
+func newerFile(t *testing.T) []byte {
+	t.Helper()
+	r, err := age.NewScryptRecipient("right passphrase")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.SetWorkFactor(WorkFactor)
+	var buf bytes.Buffer
+	w, err := age.Encrypt(&buf, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte(`{"format":2,"integrations":[],"something_new":true}`))
+	w.Close()
+	return buf.Bytes()
+}
+
+func TestBadRecipient(t *testing.T) {
+	for _, r := range []string{"age1notakey", "ssh-ed25519 AAAAnot", "hello"} {
+		err := Encode(&bytes.Buffer{}, sample(), Keys{Recipients: []string{r}}, false)
+		if !errors.Is(err, ErrBadRecipient) {
+			t.Errorf("%q: %v, want ErrBadRecipient", r, err)
+		}
+	}
+	if err := Encode(&bytes.Buffer{}, sample(), Keys{}, false); !errors.Is(err, ErrNoKey) {
+		t.Errorf("no key: %v", err)
+	}
+}
+
+// FuzzDecode feeds the decoder arbitrary files, binary and armoured: it must return an error
+// or a document, never panic, and never a document from a file it could not authenticate.
+func FuzzDecode(f *testing.F) {
+	WorkFactor = 10
+	var buf bytes.Buffer
+	if err := Encode(&buf, sample(), pass("fuzz"), false); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes())
+	buf.Reset()
+	if err := Encode(&buf, sample(), pass("fuzz"), true); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes())
+	f.Add([]byte("age-encryption.org/v1\n-> scrypt AAAA 10\n"))
+	f.Add([]byte(armorHeader + "\n\n"))
+	f.Fuzz(func(t *testing.T, file []byte) {
+		doc, err := Decode(bytes.NewReader(file), pass("fuzz"))
+		if err == nil && doc.Format < 1 {
+			t.Fatalf("a document without a format version: %+v", doc)
+		}
+	})
+}

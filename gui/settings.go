@@ -65,8 +65,9 @@ func newSettingsPane(u *UI) *settingsPane {
 		widget.NewFormItem("", p.keepAlive),
 		widget.NewFormItem("", container.NewVBox(p.whenClosed, p.schedule)),
 	)
-	p.content = container.NewBorder(container.NewVBox(form, help, container.NewHBox(p.save), widget.NewSeparator(),
-		p.fileButtons(), p.status), nil, nil, nil)
+	// Scrolled, so that the pane fits a small window (640×480) whatever its length.
+	p.content = container.NewVScroll(container.NewVBox(form, help, container.NewHBox(p.save), widget.NewSeparator(),
+		p.fileButtons(), p.status))
 	p.reload()
 	return p
 }

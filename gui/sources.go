@@ -391,7 +391,7 @@ func (p *sourcesPane) showDetails() {
 			}
 			form := widget.NewForm(
 				widget.NewFormItem("Account", widget.NewLabel(core.Printable(d.Account))),
-				widget.NewFormItem("Integration", widget.NewLabel(core.Printable(d.IntegrationName+" ("+d.ProviderName+")"))),
+				widget.NewFormItem("Integration", widget.NewLabel(core.Printable(integrationAndProvider(d)))),
 				widget.NewFormItem("Owner", widget.NewLabel(core.Printable(d.Owner))),
 				widget.NewFormItem("Status", wrapLabel(core.Printable(status))),
 				widget.NewFormItem("Token", widget.NewLabel(renewal)),
@@ -413,4 +413,13 @@ func wrapLabel(text string) *widget.Label {
 	l := widget.NewLabel(text)
 	l.Wrapping = fyne.TextWrapWord
 	return l
+}
+
+// integrationAndProvider names a source's integration, and its provider where the two names
+// differ: "Team Drive (Google Drive)", but "Box" for the preset named after its provider.
+func integrationAndProvider(src core.Source) string {
+	if src.ProviderName == "" || src.ProviderName == src.IntegrationName {
+		return src.IntegrationName
+	}
+	return src.IntegrationName + " (" + src.ProviderName + ")"
 }

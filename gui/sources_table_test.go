@@ -260,3 +260,16 @@ func TestSourcesColumnsKeepDatesAndBadgesWhole(t *testing.T) {
 		t.Errorf("the columns take %.0f, more than the 790 given", sum)
 	}
 }
+
+func TestIntegrationAndProvider(t *testing.T) {
+	for _, c := range []struct{ integration, provider, want string }{
+		{"Team Drive", "Google Drive", "Team Drive (Google Drive)"},
+		{"Box", "Box", "Box"},
+		{"Sandbox (this computer)", "Sandbox (this computer)", "Sandbox (this computer)"},
+		{"Wiki", "", "Wiki"},
+	} {
+		if got := integrationAndProvider(core.Source{IntegrationName: c.integration, ProviderName: c.provider}); got != c.want {
+			t.Errorf("%q of %q: got %q, want %q", c.integration, c.provider, got, c.want)
+		}
+	}
+}

@@ -149,14 +149,7 @@ func runIntegrationsShow(r *runner, fs *flag.FlagSet, args []string) error {
 	line("State", v.StateGiven(probe).String())
 	line("Client ID", orDash(v.ClientID))
 	line("Client type", string(v.ClientType))
-	secret := "none"
-	if !v.SecretSetAt.IsZero() {
-		secret = "saved " + when(v.SecretSetAt) + " by " + v.SecretSetBy
-	}
-	line("Client secret", secret)
-	if !v.SecretExpiresAt.IsZero() {
-		line("Secret expires", v.SecretExpiresAt.Local().Format(core.SecretDateLayout)+" "+secretDueWords[v.SecretDue])
-	}
+	showSecret(line, v)
 	port := "any"
 	if v.Port != 0 {
 		port = strconv.Itoa(v.Port)
@@ -182,6 +175,18 @@ func runIntegrationsShow(r *runner, fs *flag.FlagSet, args []string) error {
 	}
 	printGuide(r, v)
 	return nil
+}
+
+// showSecret says when the client secret was saved, by whom, and when it expires.
+func showSecret(line func(k, v string), v core.IntegrationView) {
+	secret := "none"
+	if !v.SecretSetAt.IsZero() {
+		secret = "saved " + when(v.SecretSetAt) + " by " + v.SecretSetBy
+	}
+	line("Client secret", secret)
+	if !v.SecretExpiresAt.IsZero() {
+		line("Secret expires", v.SecretExpiresAt.Local().Format(core.SecretDateLayout)+" "+secretDueWords[v.SecretDue])
+	}
 }
 
 // printGuide prints the setup guide of v's provider, with the application type to choose for

@@ -276,6 +276,21 @@ func TestImportRefusalsChangeNothing(t *testing.T) {
 	tampered := bytes.Clone(good)
 	tampered[len(tampered)-30] ^= 0x40
 	newer := encryptRaw(t, `{"format":99}`)
+	// A file whose integration the rule book refuses, as a form with that value would be: a
+	// token endpoint in clear over the network, where the client secret would go.
+	doc, err := transfer.Decode(bytes.NewReader(good), transfer.Keys{Passphrase: secret(filePass)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range doc.Integrations {
+		if doc.Integrations[i].ID == "idp" {
+			doc.Integrations[i].TokenURL = "http://evil.example/token"
+		}
+	}
+	var plain bytes.Buffer
+	if err := transfer.Encode(&plain, doc, transfer.Keys{Passphrase: secret(filePass)}, false); err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		name string
 		path string
@@ -288,6 +303,7 @@ func TestImportRefusalsChangeNothing(t *testing.T) {
 		{"tampered", write(tampered), ImportOptions{Passphrase: secret(filePass)}, ErrFileDamaged},
 		{"empty", write(nil), ImportOptions{Passphrase: secret(filePass)}, ErrFileEmpty},
 		{"newer version", write(newer), ImportOptions{Passphrase: secret(filePass)}, ErrFileNewer},
+		{"settings the rules refuse", write(plain.Bytes()), ImportOptions{Passphrase: secret(filePass)}, ErrNotExport},
 	}
 	a, s := inUse(t, tm)
 	for _, tc := range cases {

@@ -132,18 +132,7 @@ func (a *App) prepareIntegration(ctx context.Context, row store.Integration) (in
 	if err != nil {
 		return integration{}, fmt.Errorf("integration %s: %w", row.Name, err)
 	}
-	in := integration{row: row, base: base, settings: catalog.Settings{
-		ClientID:   row.ClientID,
-		Tenant:     row.Tenant,
-		Issuer:     row.Issuer,
-		AuthURL:    row.AuthURL,
-		TokenURL:   row.TokenURL,
-		RevokeURL:  row.RevokeURL,
-		WhoAmIURL:  row.UserinfoURL,
-		Scopes:     row.Scopes,
-		ClientType: clientType(base, row),
-		Port:       row.RedirectPort,
-	}}
+	in := integration{row: row, base: base, settings: rowSettings(base, row)}
 	if base.SecretFor(in.settings.ClientType) != catalog.SecretForbidden {
 		sec, err := a.keychain.Get(ctx, vault.IntegrationSecretKey(row.ID))
 		switch {

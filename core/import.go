@@ -372,11 +372,17 @@ func (a *App) checkPorts(ctx context.Context, doc transfer.Document, plan Import
 func checkDocument(doc transfer.Document) error {
 	seen := map[string]bool{}
 	for i, in := range doc.Integrations {
-		if _, err := catalog.Lookup(catalog.ID(in.Provider)); err != nil || in.ID == "" || in.Name == "" ||
-			seen[in.ID] || !printableID(in.ID) {
+		p, err := catalog.Lookup(catalog.ID(in.Provider))
+		if err != nil || in.ID == "" || in.Name == "" || seen[in.ID] || !printableID(in.ID) {
 			return fmt.Errorf("%w: integration %d (%q) is not valid", transfer.ErrNotExport, i+1, Printable(in.ID))
 		}
 		seen[in.ID] = true
+		// The rule book a save and every sign-in apply: a file is input like a form.
+		s := rowSettings(p, in.Integration)
+		s.ClientSecret = in.Secret
+		if bad := p.Check(s); len(bad) > 0 {
+			return fmt.Errorf("%w: integration %d (%q): %v", transfer.ErrNotExport, i+1, Printable(in.ID), &ValidationError{Fields: bad.Map()})
+		}
 	}
 	names := map[string]bool{}
 	for i, u := range doc.Users {

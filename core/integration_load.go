@@ -92,6 +92,23 @@ func clientTypeMissing(p catalog.Provider, r store.Integration) bool {
 	return len(p.ClientTypes) > 0 && r.ClientID != "" && r.ClientType == ""
 }
 
+// rowSettings are a saved integration's settings as the rule book and Resolve take them,
+// without the client secret, which the keychain holds.
+func rowSettings(p catalog.Provider, row store.Integration) catalog.Settings {
+	return catalog.Settings{
+		ClientID:   row.ClientID,
+		Tenant:     row.Tenant,
+		Issuer:     row.Issuer,
+		AuthURL:    row.AuthURL,
+		TokenURL:   row.TokenURL,
+		RevokeURL:  row.RevokeURL,
+		WhoAmIURL:  row.UserinfoURL,
+		Scopes:     row.Scopes,
+		ClientType: clientType(p, row),
+		Port:       row.RedirectPort,
+	}
+}
+
 // clientType is how the integration's app is registered where the provider offers the
 // choice: see defaultClientType.
 func clientType(p catalog.Provider, r store.Integration) catalog.ClientType {

@@ -377,9 +377,14 @@ func checkDocument(doc transfer.Document) error {
 			return fmt.Errorf("%w: integration %d (%q) is not valid", transfer.ErrNotExport, i+1, Printable(in.ID))
 		}
 		seen[in.ID] = true
-		// The rule book a save and every sign-in apply: a file is input like a form.
+		// The rule book a save and every sign-in apply: a file is input like a form. A custom
+		// integration added and not yet set up (no client id, disabled) is as a form left it;
+		// its first save checks it.
 		s := rowSettings(p, in.Integration)
 		s.ClientSecret = in.Secret
+		if s.ClientID == "" && !in.Enabled && !p.IsSandbox() {
+			continue
+		}
 		if bad := p.Check(s); len(bad) > 0 {
 			return fmt.Errorf("%w: integration %d (%q): %v", transfer.ErrNotExport, i+1, Printable(in.ID), &ValidationError{Fields: bad.Map()})
 		}

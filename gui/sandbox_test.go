@@ -48,14 +48,24 @@ func TestSandboxThroughTheWindow(t *testing.T) {
 
 	p := f.ui.home.sources
 	b := sandboxtest.New("ada@example.com")
+	b.Set("ada@example.com", true) // Deny first: the provider's refusal, and no source
 	p.openURL = b.Open
 	p.tick = time.Hour
 	test.Tap(p.connect)
 	f.ui.Wait()
 	test.Tap(p.chooser.ok)
 	f.ui.Wait()
+	if _, ok := p.current(); ok || !strings.Contains(p.flow.problem.Text, "Access was denied") {
+		t.Fatalf("after Deny: a source selected %t, the dialog says %q; want no source and the denial", ok, p.flow.problem.Text)
+	}
+	p.flow.d.Hide()
+	b.Set("ada@example.com", false)
+	test.Tap(p.connect)
+	f.ui.Wait()
+	test.Tap(p.chooser.ok)
+	f.ui.Wait()
 	src, ok := p.current()
-	if !ok || src.Account != "ada@example.com" || !src.IsSandbox() || b.Visits() != 1 {
+	if !ok || src.Account != "ada@example.com" || !src.IsSandbox() || b.Visits() != 2 {
 		t.Fatalf("after connecting: %+v (%t), %d sign-in pages; want ada@example.com through the sandbox", src, ok, b.Visits())
 	}
 	row := newSourceRow(false)

@@ -140,6 +140,7 @@ var advice = map[core.Reason]string{
 	core.ReasonFileNewer:           "A newer version of the app wrote this file; update the app to import it. Nothing was changed",
 	core.ReasonBadRecipient:        "Give age recipients (age1...) or SSH public keys, and an age identity file or an unencrypted SSH private key",
 	core.ReasonNotInFile:           fmt.Sprintf("The file has no integration of that id; '%s workspace import FILE --dry-run' lists them", prog),
+	core.ReasonReplaceUnsafe:       "Nothing was imported: the file would give an integration here another provider, or other addresses while sources use it; import without replacing it, or disconnect its sources first",
 	core.ReasonRestoreNotAdmin:     "Only an active administrator named in the file can restore it; pass that administrator's name with --user",
 	core.ReasonStateMismatch:       "The pasted address belongs to another sign-in; paste the address from the link this command printed",
 	core.ReasonNotCallback:         "That is not the address the browser ended on; paste the whole address, starting with http://127.0.0.1",

@@ -21,15 +21,18 @@ import (
 
 // Errors of a file to import, re-exported for the front ends (see transfer).
 var (
-	ErrFileEmpty       = transfer.ErrEmpty
-	ErrNotExport       = transfer.ErrNotExport
-	ErrFileKey         = transfer.ErrWrongKey
-	ErrFileDamaged     = transfer.ErrDamaged
-	ErrFileNewer       = transfer.ErrNewer
-	ErrBadRecipient    = transfer.ErrBadRecipient
-	ErrBadIdentity     = transfer.ErrBadIdentity
-	ErrNoFileKey       = transfer.ErrNoKey
-	ErrNotInFile       = errors.New("the file has no integration of that id")
+	ErrFileEmpty    = transfer.ErrEmpty
+	ErrNotExport    = transfer.ErrNotExport
+	ErrFileKey      = transfer.ErrWrongKey
+	ErrFileDamaged  = transfer.ErrDamaged
+	ErrFileNewer    = transfer.ErrNewer
+	ErrBadRecipient = transfer.ErrBadRecipient
+	ErrBadIdentity  = transfer.ErrBadIdentity
+	ErrNoFileKey    = transfer.ErrNoKey
+	ErrNotInFile    = errors.New("the file has no integration of that id")
+	// ErrReplaceUnsafe: replacing an integration here would change its provider, or the
+	// addresses its sources' tokens go to.
+	ErrReplaceUnsafe   = errors.New("replacing it would send its sources' tokens to another server")
 	ErrRestoreNotAdmin = errors.New("only an active administrator named in the file can restore it")
 )
 
@@ -310,12 +313,15 @@ func (a *App) planImport(ctx context.Context, doc transfer.Document, opt ImportO
 	}
 	for _, in := range doc.Integrations {
 		item := ImportItem{ID: in.ID, Name: in.Name, Change: ChangeAdd}
-		_, err := store.IntegrationByID(ctx, a.db, in.ID)
+		here, err := store.IntegrationByID(ctx, a.db, in.ID)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
 		case err != nil:
 			return ImportPlan{}, err
 		case opt.ReplaceAll || slices.Contains(opt.Replace, in.ID):
+			if err := a.safeToReplace(ctx, here, in.Integration); err != nil {
+				return ImportPlan{}, err
+			}
 			item.Change = ChangeReplace
 		default:
 			item.Change = ChangeSkip
@@ -334,6 +340,30 @@ func (a *App) planImport(ctx context.Context, doc transfer.Document, opt ImportO
 		plan.Users = append(plan.Users, item)
 	}
 	return plan, a.checkPorts(ctx, doc, plan)
+}
+
+// safeToReplace refuses to replace an integration here with the file's when that would send
+// its sources' tokens somewhere else: another provider, or, while sources use it, another
+// issuer or endpoint. The file is input, and a hostile one must not redirect refresh tokens.
+func (a *App) safeToReplace(ctx context.Context, here, file store.Integration) error {
+	if here.Provider != file.Provider {
+		return fmt.Errorf("integration %s: provider %s here, %s in the file: %w", here.Name, here.Provider, Printable(file.Provider), ErrReplaceUnsafe)
+	}
+	srcs, err := store.Sources(ctx, a.db, store.SourceFilter{IntegrationID: here.ID})
+	if err != nil || len(srcs) == 0 {
+		return err
+	}
+	for _, f := range []struct{ name, here, file string }{
+		{"issuer", here.Issuer, file.Issuer}, {"tenant", here.Tenant, file.Tenant},
+		{"authorization endpoint", here.AuthURL, file.AuthURL}, {"token endpoint", here.TokenURL, file.TokenURL},
+		{"revocation endpoint", here.RevokeURL, file.RevokeURL}, {"userinfo endpoint", here.UserinfoURL, file.UserinfoURL},
+	} {
+		if f.here != f.file {
+			return fmt.Errorf("integration %s has %d sources here and the file changes its %s to %q: %w",
+				here.Name, len(srcs), f.name, Printable(f.file), ErrReplaceUnsafe)
+		}
+	}
+	return nil
 }
 
 // checkPorts refuses a plan that would give two integrations one fixed loopback port, as
@@ -373,6 +403,10 @@ func checkDocument(doc transfer.Document) error {
 	seen := map[string]bool{}
 	for i, in := range doc.Integrations {
 		p, err := catalog.Lookup(catalog.ID(in.Provider))
+		// A preset's id names its provider here too: "box" is Box, never a custom server.
+		if pre, perr := catalog.Lookup(catalog.ID(in.ID)); perr == nil && !IsCustomKind(pre.ID) && pre.ID != p.ID {
+			err = fmt.Errorf("preset id %q with provider %q", in.ID, in.Provider)
+		}
 		if err != nil || in.ID == "" || in.Name == "" || seen[in.ID] || !printableID(in.ID) {
 			return fmt.Errorf("%w: integration %d (%q) is not valid", transfer.ErrNotExport, i+1, Printable(in.ID))
 		}

@@ -94,6 +94,7 @@ const (
 	ReasonFileNewer
 	ReasonBadRecipient // a recipient or an identity file that is not one
 	ReasonNotInFile
+	ReasonReplaceUnsafe
 	ReasonRestoreNotAdmin
 )
 
@@ -169,6 +170,7 @@ var sentinels = []struct {
 	{ErrBadIdentity, ReasonBadRecipient},
 	{ErrNoFileKey, ReasonBadRecipient},
 	{ErrNotInFile, ReasonNotInFile},
+	{ErrReplaceUnsafe, ReasonReplaceUnsafe},
 	{ErrRestoreNotAdmin, ReasonRestoreNotAdmin},
 }
 

@@ -57,6 +57,8 @@ var words = map[core.Reason]string{
 	core.ReasonFileNewer:       "A newer version of the app wrote this file. Update the app to import it; nothing was changed.",
 	core.ReasonBadRecipient:    "A recipient or the identity file is not an age key or an SSH key. Check it and try again.",
 	core.ReasonNotInFile:       "The file has no integration of that id.",
+	core.ReasonReplaceUnsafe: "Nothing was imported: the file would give an integration here another provider, or other addresses while sources use it. " +
+		"Leave it unticked, or disconnect its sources first.",
 	core.ReasonRestoreNotAdmin: "Only an active administrator named in the file can restore it. Choose an administrator's name.",
 	core.ReasonProviderError: "The provider refused the request. Try again later; if it keeps refusing, use Reconnect to sign in again, " +
 		"or tell an administrator.",

@@ -29,6 +29,18 @@ const Version = 1
 // MaxSize bounds a file, and the document inside it, that Decode reads.
 const MaxSize = 64 << 20
 
+// Bounds of a document's lists: far above any real workspace, low enough that a hostile file
+// of tiny records ("{},{},…") cannot make the decoder build millions of them.
+const (
+	MaxIntegrations = 1_000
+	MaxUsers        = 10_000
+	MaxActivity     = 500_000
+)
+
+// maxWorkFactor bounds the scrypt work factor a file may ask of the passphrase: 20 (1 GiB,
+// seconds) is above the 18 the app writes; age would otherwise accept 22 (4 GiB).
+const maxWorkFactor = 20
+
 // WorkFactor is the scrypt work factor (log2 N) of a passphrase-encrypted file: age's
 // default. Tests lower it, as they lower access.HashParams.
 var WorkFactor = 18
@@ -258,6 +270,9 @@ func parse(text []byte) (Document, error) {
 	if head.Format > Version {
 		return Document{}, &NewerError{Format: head.Format}
 	}
+	if err := checkCounts(text); err != nil {
+		return Document{}, err
+	}
 	var in wire
 	if err := json.Unmarshal(text, &in); err != nil {
 		return Document{}, fmt.Errorf("%w: %v", ErrNotExport, err)
@@ -283,6 +298,56 @@ func parse(text []byte) (Document, error) {
 			Subject: e.Subject, Outcome: e.Outcome, Detail: e.Detail})
 	}
 	return doc, nil
+}
+
+// checkCounts refuses a document whose lists are longer than their bounds, counting the
+// elements one at a time without keeping them.
+func checkCounts(text []byte) error {
+	limits := map[string]int{"integrations": MaxIntegrations, "users": MaxUsers, "activity": MaxActivity}
+	dec := json.NewDecoder(bytes.NewReader(text))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return fmt.Errorf("%w: not a JSON object inside", ErrNotExport)
+	}
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return fmt.Errorf("%w: %v", ErrNotExport, err)
+		}
+		limit, listed := limits[fmt.Sprint(key)]
+		if !listed {
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return fmt.Errorf("%w: %v", ErrNotExport, err)
+			}
+			continue
+		}
+		if err := countList(dec, fmt.Sprint(key), limit); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// countList reads the list (or null) that dec is at, refusing it past limit elements.
+func countList(dec *json.Decoder, name string, limit int) error {
+	t, err := dec.Token()
+	if err != nil || t == nil {
+		return err
+	}
+	if t != json.Delim('[') {
+		return fmt.Errorf("%w: %s is not a list", ErrNotExport, name)
+	}
+	for n := 1; dec.More(); n++ {
+		if n > limit {
+			return fmt.Errorf("%w: more than %d %s", ErrNotExport, limit, name)
+		}
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return fmt.Errorf("%w: %v", ErrNotExport, err)
+		}
+	}
+	_, err = dec.Token() // ]
+	return err
 }
 
 // recipientsOf returns the recipients of keys, or the passphrase's when there are none.
@@ -352,6 +417,7 @@ func identitiesOf(keys Keys) ([]age.Identity, error) {
 	if err != nil {
 		return nil, fmt.Errorf("passphrase: %w", err)
 	}
+	id.SetMaxWorkFactor(maxWorkFactor)
 	return []age.Identity{id}, nil
 }
 

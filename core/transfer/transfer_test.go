@@ -169,6 +169,12 @@ func TestBadFiles(t *testing.T) {
 // newerFile is a file of format version 2, as a later app might write.
 func newerFile(t *testing.T) []byte {
 	t.Helper()
+	return sealed(t, `{"format":2,"integrations":[],"something_new":true}`)
+}
+
+// sealed encrypts doc, as it stands, to "right passphrase".
+func sealed(t *testing.T, doc string) []byte {
+	t.Helper()
 	r, err := age.NewScryptRecipient("right passphrase")
 	if err != nil {
 		t.Fatal(err)
@@ -179,9 +185,30 @@ func newerFile(t *testing.T) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.Write([]byte(`{"format":2,"integrations":[],"something_new":true}`))
+	w.Write([]byte(doc))
 	w.Close()
 	return buf.Bytes()
+}
+
+// A file of many tiny records is refused by counting them, before any is built: without the
+// bounds, 12 MiB of "{}" made the decoder allocate gigabytes.
+func TestListsBounded(t *testing.T) {
+	many := func(key string, n int) []byte {
+		return sealed(t, `{"format":1,"`+key+`":[`+strings.Repeat("{},", n-1)+`{}]}`)
+	}
+	for _, c := range []struct {
+		key string
+		max int
+	}{{"integrations", MaxIntegrations}, {"users", MaxUsers}, {"activity", MaxActivity}} {
+		_, err := Decode(bytes.NewReader(many(c.key, c.max+1)), pass("right passphrase"))
+		if !errors.Is(err, ErrNotExport) || !strings.Contains(err.Error(), "more than") {
+			t.Errorf("%d %s: %v, want refused as more than %d", c.max+1, c.key, err, c.max)
+		}
+	}
+	// At the bound the count passes; what follows judges the records themselves.
+	if _, err := Decode(bytes.NewReader(many("activity", 3)), pass("right passphrase")); err != nil && strings.Contains(err.Error(), "more than") {
+		t.Errorf("3 activity entries refused as too many: %v", err)
+	}
 }
 
 func TestBadRecipient(t *testing.T) {

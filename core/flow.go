@@ -219,6 +219,9 @@ func (a *App) runFlow(ctx context.Context, in integration, hooks FlowHooks) (flo
 		return fail(err)
 	}
 	defer f.Close()
+	if err := a.startedAtSandbox(ctx, in, f.AuthURL()); err != nil {
+		return fail(err)
+	}
 	ev.listening(f.AuthURL(), f.Deadline())
 	if !hooks.NoBrowser {
 		openBrowser(hooks.OpenURL, f.AuthURL(), ev.emit)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"sync"
 
 	"github.com/medialake/connect/core/catalog"
@@ -128,3 +129,16 @@ func (a *App) forgetSandbox(ctx context.Context) error {
 // IsSandbox reports whether the source is connected through the built-in sandbox, which
 // connects no real storage: the front ends mark it.
 func (s Source) IsSandbox() bool { return s.Provider == string(catalog.Sandbox) }
+
+// startedAtSandbox records a sign-in at the sandbox by its PKCE challenge before the browser
+// opens: the sandbox answers only sign-ins the app started (see store.AddSandboxFlow).
+func (a *App) startedAtSandbox(ctx context.Context, in integration, authURL string) error {
+	if !in.base.IsSandbox() {
+		return nil
+	}
+	u, err := url.Parse(authURL)
+	if err != nil {
+		return err
+	}
+	return store.AddSandboxFlow(ctx, a.db, u.Query().Get("code_challenge"), a.now())
+}

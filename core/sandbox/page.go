@@ -16,6 +16,7 @@ import (
 	"github.com/ory/fosite/token/jwt"
 
 	"github.com/medialake/connect/core/loopback"
+	"github.com/medialake/connect/core/store"
 )
 
 // The sign-in page is a plain HTML form, without JavaScript: an account name, the scopes
@@ -71,8 +72,16 @@ func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) {
 		s.provider.WriteAuthorizeError(ctx, w, ar, err)
 		return
 	}
+	if ok, err := store.SandboxFlowStarted(ctx, s.cfg.DB, ar.GetRequestForm().Get("code_challenge")); err != nil || !ok {
+		http.Error(w, notStarted, http.StatusForbidden)
+		return
+	}
 	s.writePage(w, r, ar, "", "", http.StatusOK)
 }
+
+// notStarted answers a sign-in the app did not start: another program, or another user of
+// this computer, cannot make the sandbox issue codes.
+const notStarted = "This sign-in was not started by Medialake Connect on this computer: start it from the app."
 
 // writePage writes the form with a fresh CSRF token, carrying the request's parameters.
 func (s *Server) writePage(w http.ResponseWriter, r *http.Request, ar fosite.AuthorizeRequester, account, problem string, status int) {
@@ -143,13 +152,19 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		s.provider.WriteAuthorizeError(ctx, w, ar, err)
 		return
 	}
-	if r.PostForm.Get(decision) != "allow" {
-		s.provider.WriteAuthorizeError(ctx, w, ar, fosite.ErrAccessDenied.WithHint("The person chose Deny on the sandbox's sign-in page."))
+	allow := r.PostForm.Get(decision) == "allow"
+	account := strings.TrimSpace(r.PostForm.Get(accountName))
+	if problem := accountProblem(account); allow && problem != "" {
+		s.writePage(w, r, ar, account, problem, http.StatusBadRequest)
 		return
 	}
-	account := strings.TrimSpace(r.PostForm.Get(accountName))
-	if problem := accountProblem(account); problem != "" {
-		s.writePage(w, r, ar, account, problem, http.StatusBadRequest)
+	// One answer, Allow or Deny, per sign-in the app started.
+	if ok, err := store.TakeSandboxFlow(ctx, s.cfg.DB, ar.GetRequestForm().Get("code_challenge")); err != nil || !ok {
+		http.Error(w, notStarted, http.StatusForbidden)
+		return
+	}
+	if !allow {
+		s.provider.WriteAuthorizeError(ctx, w, ar, fosite.ErrAccessDenied.WithHint("The person chose Deny on the sandbox's sign-in page."))
 		return
 	}
 	for _, scope := range ar.GetRequestedScopes() {

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/medialake/connect/core/catalog"
 	"github.com/medialake/connect/core/store"
@@ -43,8 +44,10 @@ func serve(t *testing.T) *Server {
 
 const verifier = "a-verifier-of-at-least-forty-three-characters-0123456789"
 
+// authURL is the address of a sign-in the app started: its challenge recorded as core does.
 func authURL(s *Server) string {
 	sum := sha256.Sum256([]byte(verifier))
+	_ = store.AddSandboxFlow(context.Background(), s.cfg.DB, base64.RawURLEncoding.EncodeToString(sum[:]), time.Now())
 	q := url.Values{"client_id": {catalog.SandboxClientID}, "redirect_uri": {"http://127.0.0.1:40000/callback"},
 		"response_type": {"code"}, "scope": {"openid email offline_access"}, "state": {"state-of-the-test-123"},
 		"code_challenge": {base64.RawURLEncoding.EncodeToString(sum[:])}, "code_challenge_method": {"S256"}}
@@ -165,5 +168,33 @@ func TestSignInAllowAndDeny(t *testing.T) {
 	loc, err = submit(t, c, s, v).Location()
 	if err != nil || loc.Query().Get("error") != "access_denied" || loc.Query().Get("code") != "" {
 		t.Errorf("Deny: redirect %v (%v), want error=access_denied and no code", loc, err)
+	}
+}
+
+// The sandbox answers only sign-ins the app started, once each: another program or another
+// user of this computer cannot show its page or mint codes (each would be rows in the
+// workspace's database), nor replay a form the app's sign-in used.
+func TestSignInOnlyForFlowsTheAppStarted(t *testing.T) {
+	s := serve(t)
+	c, f, _ := openPage(t, s) // started: recorded as core records it
+	v, _ := f.Fill(map[string]string{"account": "jane@example.com"}, "Allow")
+	if loc, err := submit(t, c, s, v).Location(); err != nil || loc.Query().Get("code") == "" {
+		t.Fatalf("a started sign-in: %v (%v), want a code", loc, err)
+	}
+	if resp := submit(t, c, s, v); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("the same form again: %s, want 403: one answer per sign-in", resp.Status)
+	}
+	other := strings.Replace(authURL(s), "code_challenge=", "code_challenge=x", 1) // started by nobody
+	resp, err := c.Get(other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("the page of a sign-in nobody started: %s, want 403", resp.Status)
+	}
+	var n int
+	if err := s.cfg.DB.QueryRowContext(context.Background(), `SELECT count(*) FROM sandbox_grants WHERE kind = 'code'`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("%d codes stored (%v), want the one of the started sign-in", n, err)
 	}
 }

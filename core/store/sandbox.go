@@ -109,3 +109,35 @@ func PruneSandboxGrants(ctx context.Context, q Querier, before time.Time) error 
 	_, err := q.ExecContext(ctx, `DELETE FROM sandbox_grants WHERE active = 0 AND created_at < ?`, millis(before))
 	return err
 }
+
+// sandboxFlowKept is how long a started sign-in may wait for the sandbox's page; the app's
+// own flows time out well before.
+const sandboxFlowKept = time.Hour
+
+// AddSandboxFlow records a sign-in the app started at the sandbox, by its PKCE challenge,
+// and forgets those older than an hour.
+func AddSandboxFlow(ctx context.Context, q Querier, challenge string, at time.Time) error {
+	if _, err := q.ExecContext(ctx, `DELETE FROM sandbox_flows WHERE created_at < ?`, millis(at.Add(-sandboxFlowKept))); err != nil {
+		return err
+	}
+	_, err := q.ExecContext(ctx, `INSERT OR REPLACE INTO sandbox_flows (challenge, created_at) VALUES (?, ?)`, challenge, millis(at))
+	return err
+}
+
+// SandboxFlowStarted reports whether the app started a sign-in with challenge.
+func SandboxFlowStarted(ctx context.Context, q Querier, challenge string) (bool, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM sandbox_flows WHERE challenge = ?`, challenge).Scan(&n)
+	return n > 0, err
+}
+
+// TakeSandboxFlow ends the sign-in of challenge: true once, false if the app started none
+// (or it was taken already).
+func TakeSandboxFlow(ctx context.Context, q Querier, challenge string) (bool, error) {
+	res, err := q.ExecContext(ctx, `DELETE FROM sandbox_flows WHERE challenge = ?`, challenge)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}

@@ -222,6 +222,29 @@ func (s *dialogSelect) TypedKey(ev *fyne.KeyEvent) {
 	s.Select.TypedKey(ev)
 }
 
+// dialogCheck is a check box of a dialog: Escape runs the dialog's cancel while it has the
+// keyboard focus (a plain check box swallows Escape).
+type dialogCheck struct {
+	widget.Check
+	escape func()
+}
+
+func newDialogCheck(label string, escape func()) *dialogCheck {
+	c := &dialogCheck{escape: escape}
+	c.Text = label
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+// TypedKey handles Escape and passes the other keys to the check box.
+func (c *dialogCheck) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyEscape && c.escape != nil {
+		c.escape()
+		return
+	}
+	c.Check.TypedKey(ev)
+}
+
 // dialogEntry is an entry of a dialog: Escape runs the dialog's cancel while it has the
 // keyboard focus (a plain entry swallows Escape). formDialog sets escape.
 type dialogEntry struct {

@@ -55,6 +55,7 @@ func newHomeScreen(u *UI) *homeScreen {
 		)
 		admin.OnSelected = func(t *container.TabItem) {
 			u.used()
+			u.win.Canvas().Unfocus() // a control of a hidden tab must not take keys
 			if t.Text == "Activity" {
 				h.activity.reload()
 			}
@@ -63,7 +64,10 @@ func newHomeScreen(u *UI) *homeScreen {
 		h.adminTab = container.NewTabItemWithIcon("Admin", theme.SettingsIcon(), admin)
 		h.tabs.Append(h.adminTab)
 	}
-	h.tabs.OnSelected = func(*container.TabItem) { u.used() }
+	h.tabs.OnSelected = func(*container.TabItem) {
+		u.used()
+		u.win.Canvas().Unfocus() // a control of a hidden tab must not take keys
+	}
 
 	lock := newButtonWithIcon("Lock", theme.VisibilityOffIcon(), func() { u.lock("Locked. Sign in again to go on.") })
 	h.keychainWhy = newButtonWithIcon("Why?", theme.HelpIcon(), nil)

@@ -6,7 +6,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/core/access"
@@ -18,20 +17,20 @@ const scriptAccessHint = "Any program running under this computer account can th
 
 // scriptAccessBox is the source details' script access: the checkbox and, wrapped under it,
 // what it means.
-func (p *sourcesPane) scriptAccessBox(d core.Source) fyne.CanvasObject {
+func (p *sourcesPane) scriptAccessBox(d core.Source, escape func()) fyne.CanvasObject {
 	hint := wrapLabel(scriptAccessHint)
 	hint.SizeName = theme.SizeNameCaptionText
-	return container.NewVBox(p.scriptAccessCheck(d), hint)
+	return container.NewVBox(p.scriptAccessCheck(d, escape), hint)
 }
 
 // scriptAccessCheck is the source details' "Let programs on this computer use this source":
 // its owner turns it on and off; an administrator who is not the owner may only turn it off
 // (core decides; the box only offers what the session may do). Each change runs in the
 // background; a refusal puts the box back and says why.
-func (p *sourcesPane) scriptAccessCheck(d core.Source) *widget.Check {
+func (p *sourcesPane) scriptAccessCheck(d core.Source, escape func()) *dialogCheck {
 	s := p.u.session
 	owns := d.OwnerID == s.UserID
-	check := widget.NewCheck("Let programs on this computer use this source", nil)
+	check := newDialogCheck("Let programs on this computer use this source", escape)
 	check.SetChecked(d.ScriptAccess)
 	mayChange := func(on bool) bool {
 		if on {

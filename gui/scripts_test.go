@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/medialake/connect/core"
@@ -81,5 +82,30 @@ func TestScriptAccessInSourceDetails(t *testing.T) {
 	}
 	if !p.scripts.Disabled() {
 		t.Error("administrator's box while off: enabled; only the owner may turn it on")
+	}
+}
+
+// Keys go to what is shown: Escape closes the details also while the script access box has
+// the focus, and a control of a tab left behind loses the focus, so that Space on another
+// tab cannot tick or untick it unseen.
+func TestKeysReachOnlyWhatIsShown(t *testing.T) {
+	w := newSourcesWorkspace(t)
+	w.addIntegration(t, "files", "https://idp.example/authorize", "https://idp.example/token", "https://idp.example/me")
+	w.addSources(t, "files", "Ada", 1, core.StatusConnected, "")
+	w.signIn(t, "Ada", goodPass)
+	p := w.openDetails(t, 0)
+	c := w.ui.win.Canvas()
+	c.Focus(p.scripts)
+	pressKey(w, fyne.KeyEscape)
+	if c.Overlays().Top() != nil {
+		t.Error("Escape on the focused script access box left the details open")
+	}
+
+	h := w.ui.home
+	h.showTab(4) // Admin → Settings
+	c.Focus(h.settings.keepAlive)
+	h.showTab(0)
+	if f := c.Focused(); f != nil {
+		t.Errorf("after leaving Settings, %T still has the focus and takes the keys", f)
 	}
 }

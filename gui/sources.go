@@ -54,7 +54,7 @@ type sourcesPane struct {
 	// problem is the dialog that last said what went wrong, for tests.
 	problem *problemDialog
 	// scripts is the script access box of the details last shown, for tests.
-	scripts *widget.Check
+	scripts *dialogCheck
 
 	content fyne.CanvasObject
 }
@@ -389,7 +389,10 @@ func (p *sourcesPane) showDetails() {
 				}
 				return t.Local().Format("2006-01-02 15:04")
 			}
+			var dlg *dialog.CustomDialog
+			hide := func() { dlg.Hide() }
 			form := widget.NewForm(
+				widget.NewFormItem("Source", widget.NewLabel(fmt.Sprintf("%d (scripts: medialake-connect token %d)", d.ID, d.ID))),
 				widget.NewFormItem("Account", widget.NewLabel(core.Printable(d.Account))),
 				widget.NewFormItem("Integration", widget.NewLabel(core.Printable(integrationAndProvider(d)))),
 				widget.NewFormItem("Owner", widget.NewLabel(core.Printable(d.Owner))),
@@ -398,11 +401,13 @@ func (p *sourcesPane) showDetails() {
 				widget.NewFormItem("Scopes granted", widget.NewLabel(scopes)),
 				widget.NewFormItem("Connected", widget.NewLabel(when(d.CreatedAt))),
 				widget.NewFormItem("Last refresh", widget.NewLabel(when(d.LastRefreshAt))),
-				widget.NewFormItem("Programs", p.scriptAccessBox(d)),
+				widget.NewFormItem("Programs", p.scriptAccessBox(d, hide)),
 			)
-			dlg := dialog.NewCustom("Source details", "Close", form, p.u.win)
-			dlg.Resize(fyne.NewSize(520, form.MinSize().Height+100))
-			keysAnswer(p.u.win, dlg, dlg.Hide, dlg.Hide) // Escape or Enter closes it
+			// Scrolled, and no taller than the window: a long status wraps over many lines.
+			dlg = dialog.NewCustomWithoutButtons("Source details", container.NewVScroll(form), p.u.win)
+			dlg.SetButtons([]fyne.CanvasObject{newDialogButton("Close", theme.CancelIcon(), hide, hide)})
+			dlg.Resize(fyne.NewSize(520, min(form.MinSize().Height+dialogChrome, p.u.win.Canvas().Size().Height-dialogPadding)))
+			keysAnswer(p.u.win, dlg, hide, hide) // Escape or Enter closes it; so do they on a focused control
 			dlg.Show()
 		}
 	})

@@ -14,8 +14,9 @@ import (
 
 // errNoSessionBus is returned before go-keyring is called without a session bus: godbus would
 // otherwise run dbus-launch, leave a stray bus behind and talk to whatever it activates.
-var errNoSessionBus = fmt.Errorf("%w: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset); "+
-	"start a desktop session or run under dbus-run-session", ErrUnavailable)
+var errNoSessionBus = fmt.Errorf("%w: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset, and there is no "+
+	"/run/user/UID/bus): the keychain lives in your desktop session; run this while you are logged in to the "+
+	"desktop, and from cron with the session's DBUS_SESSION_BUS_ADDRESS in the crontab", ErrUnavailable)
 
 // sessionBus checks that go-keyring will find a session bus where it needs one (Linux, BSD).
 func sessionBus() error {

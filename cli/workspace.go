@@ -87,10 +87,11 @@ func runWorkspaceExport(r *runner, fs *flag.FlagSet, args []string) error {
 		return r.json(exportJSON{File: pos[0], Integrations: rep.Integrations, Users: rep.Users, Activity: rep.Activity,
 			SourcesLeftOut: rep.SourcesLeftOut, SecretsMissing: rep.SecretsMissing, To: rep.To})
 	}
-	fmt.Fprintf(r.out, "Exported %d integrations, %d users and %d activity entries to %s, encrypted to %s.\n",
-		rep.Integrations, rep.Users, rep.Activity, core.Printable(pos[0]), core.Printable(rep.To))
+	fmt.Fprintf(r.out, "Exported %s, %s and %s to %s, encrypted to %s.\n",
+		core.Counted(rep.Integrations, "integration"), core.Counted(rep.Users, "user"),
+		core.Counted(rep.Activity, "activity entry", "activity entries"), core.Printable(pos[0]), core.Printable(rep.To))
 	if rep.SourcesLeftOut > 0 {
-		fmt.Fprintf(r.out, "%d sources are not in the file: their owners reconnect after an import.\n", rep.SourcesLeftOut)
+		fmt.Fprintf(r.out, "%s not in the file: their owners reconnect after an import.\n", core.Counted(rep.SourcesLeftOut, "source is", "sources are"))
 	}
 	if len(rep.SecretsMissing) > 0 {
 		fmt.Fprintf(r.out, "The keychain no longer had the client secret of: %s; enter it again after the import.\n",

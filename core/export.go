@@ -175,8 +175,8 @@ func encryptedTo(recipients []string) string {
 }
 
 func exportDetail(r ExportReport) string {
-	d := fmt.Sprintf("%d integrations, %d users, %d activity entries; %d sources left out; to %s",
-		r.Integrations, r.Users, r.Activity, r.SourcesLeftOut, r.To)
+	d := fmt.Sprintf("%s, %s, %s; %s left out; to %s", Counted(r.Integrations, "integration"), Counted(r.Users, "user"),
+		Counted(r.Activity, "activity entry", "activity entries"), Counted(r.SourcesLeftOut, "source"), r.To)
 	if len(r.SecretsMissing) > 0 {
 		d += "; without the client secret the keychain no longer had: " + strings.Join(r.SecretsMissing, ", ")
 	}

@@ -36,3 +36,17 @@ func TestRenewalOf(t *testing.T) {
 		}
 	}
 }
+
+func TestCounted(t *testing.T) {
+	for _, c := range []struct {
+		got, want string
+	}{
+		{Counted(1, "user"), "1 user"}, {Counted(0, "user"), "0 users"}, {Counted(2, "user"), "2 users"},
+		{Counted(1, "activity entry", "activity entries"), "1 activity entry"},
+		{Counted(3, "activity entry", "activity entries"), "3 activity entries"},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+}

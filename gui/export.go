@@ -136,10 +136,10 @@ func (e *exportDialog) submit() {
 
 // exportDone says what went into the file.
 func exportDone(rep core.ExportReport, path string) string {
-	msg := fmt.Sprintf("Exported %d integrations and %d users to %s, encrypted to %s.", rep.Integrations, rep.Users,
-		core.Printable(path), core.Printable(rep.To))
+	msg := fmt.Sprintf("Exported %s and %s to %s, encrypted to %s.", core.Counted(rep.Integrations, "integration"),
+		core.Counted(rep.Users, "user"), core.Printable(path), core.Printable(rep.To))
 	if rep.SourcesLeftOut > 0 {
-		msg += fmt.Sprintf(" %d sources are not in the file: their owners reconnect after an import.", rep.SourcesLeftOut)
+		msg += " " + core.Counted(rep.SourcesLeftOut, "source is", "sources are") + " not in the file: their owners reconnect after an import."
 	}
 	if len(rep.SecretsMissing) > 0 {
 		msg += " The keychain no longer had the client secret of " + core.Printable(strings.Join(rep.SecretsMissing, ", ")) + "."

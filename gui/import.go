@@ -183,10 +183,11 @@ var changeWords = map[core.Change]string{
 
 // importDone says what an import changed.
 func importDone(p core.ImportPlan) string {
-	msg := fmt.Sprintf("Imported: %d integrations added, %d replaced; %d users added.",
-		core.Count(p.Integrations, core.ChangeAdd), core.Count(p.Integrations, core.ChangeReplace), core.Count(p.Users, core.ChangeAdd))
+	msg := fmt.Sprintf("Imported: %s added, %d replaced; %s added.",
+		core.Counted(core.Count(p.Integrations, core.ChangeAdd), "integration"), core.Count(p.Integrations, core.ChangeReplace),
+		core.Counted(core.Count(p.Users, core.ChangeAdd), "user"))
 	if p.SourcesLeftOut > 0 {
-		msg += fmt.Sprintf(" %d sources were not in the file: their owners reconnect them.", p.SourcesLeftOut)
+		msg += " " + core.Counted(p.SourcesLeftOut, "source was", "sources were") + " not in the file: their owners reconnect them."
 	}
 	return msg
 }

@@ -128,6 +128,8 @@ func (p *settingsPane) submit() {
 				return
 			}
 			if err != nil {
+				// The box shows what the system has: a refused schedule is not installed.
+				p.whenClosed.SetChecked(p.installed)
 				p.status.Fail(err)
 				return
 			}

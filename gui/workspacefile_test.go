@@ -58,7 +58,7 @@ func exportThroughDialog(t *testing.T, f *fixture) string {
 	}
 	test.Tap(e.export)
 	f.ui.Wait()
-	if !strings.Contains(p.status.Text, "Exported 1 integrations and 2 users") {
+	if !strings.Contains(p.status.Text, "Exported 1 integration and 2 users") {
 		t.Fatalf("status after the export: %q (dialog: %q)", p.status.Text, e.status.Text)
 	}
 	return file

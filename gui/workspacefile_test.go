@@ -102,7 +102,7 @@ func TestExportThenRestoreOnFirstStart(t *testing.T) {
 	if g.ui.home == nil || g.ui.session.Name != "Ada" || g.ui.home.integrations == nil {
 		t.Fatal("not signed in as Ada after the restore")
 	}
-	if !strings.Contains(g.ui.home.settings.status.Text, "1 integrations added") {
+	if !strings.Contains(g.ui.home.settings.status.Text, "1 integration added") {
 		t.Errorf("status after the restore: %q", g.ui.home.settings.status.Text)
 	}
 }

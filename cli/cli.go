@@ -72,6 +72,7 @@ type runner struct {
 	isGlobal   map[*flag.Flag]bool // the global options' flags, left out of a command's own help
 	app        *core.App
 	signInPass core.Secret // for the commands that check it again (passphrase)
+	pos        []string    // the command's arguments, once parsed: fill puts them into advice
 	closers    []io.Closer
 }
 
@@ -270,6 +271,7 @@ func (r *runner) parse(fs *flag.FlagSet, args []string, want, optional int) ([]s
 		}
 		return nil, usagef("unexpected argument %q", pos[want+optional])
 	}
+	r.pos = pos
 	return pos, nil
 }
 
@@ -287,8 +289,20 @@ func flagMessage(err error) string {
 // fail prints err as one sentence on stderr and returns its exit code.
 func (r *runner) fail(err error) int {
 	// An error may quote a name or a provider's text: escaped, it stays one line.
-	fmt.Fprintf(r.errOut, "%s: %s\n", prog, core.Printable(message(err)))
+	fmt.Fprintf(r.errOut, "%s: %s\n", prog, core.Printable(r.fill(message(err))))
 	return exitCode(err)
+}
+
+// fill puts this run's own values into the placeholders of an advice, so that the command it
+// names can be run as it stands: the source the command named, the user who signed in.
+func (r *runner) fill(msg string) string {
+	if r.cmd.args == "SOURCE" && len(r.pos) == 1 {
+		msg = strings.ReplaceAll(msg, " SOURCE'", " "+shellWord(r.pos[0])+"'")
+	}
+	if r.global.user != "" {
+		msg = strings.ReplaceAll(msg, "--user ADMIN ", "--user "+shellWord(r.global.user)+" ")
+	}
+	return msg
 }
 
 func (r *runner) close() {

@@ -355,8 +355,8 @@ func TestNeedsReconnect(t *testing.T) {
 	srv.FailNextToken(http.StatusBadRequest, `{"error":"invalid_grant","error_description":"revoked"}`,
 		http.Header{"Content-Type": {"application/json"}})
 	r := w.as("wendy", "sources", "refresh", sid)
-	if r.code != ExitNeedsReconnect || !strings.Contains(r.stderr, "sources reconnect") {
-		t.Fatalf("refresh with a refused refresh token: got %v, want exit 4 pointing at sources reconnect", r)
+	if r.code != ExitNeedsReconnect || !strings.Contains(r.stderr, "sources reconnect "+sid+"'") {
+		t.Fatalf("refresh with a refused refresh token: got %v, want exit 4 and the command 'sources reconnect %s'", r, sid)
 	}
 	if r := w.as("wendy", "token", sid); r.code != ExitNeedsReconnect || r.stdout != "" {
 		t.Errorf("token of a source that needs reconnecting: got %v, want exit 4 and no output", r)

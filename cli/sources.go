@@ -125,11 +125,13 @@ func runSourcesList(r *runner, fs *flag.FlagSet, args []string) error {
 	return r.table([]string{"ID", "ACCOUNT", "INTEGRATION", "OWNER", "STATUS", "LAST REFRESH", "RENEWS", "SCRIPTS"}, rows)
 }
 
+// status is the STATUS column: the status, and the start of its detail (a provider's text
+// may run to hundreds of characters; --json and the GUI's details give it whole).
 func status(s core.Source) string {
 	if s.StatusDetail == "" || s.Status == core.StatusConnected {
 		return s.Status
 	}
-	return s.Status + ": " + s.StatusDetail
+	return s.Status + ": " + core.Short(s.StatusDetail, 60)
 }
 
 func runConnect(r *runner, fs *flag.FlagSet, args []string) error {

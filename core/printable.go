@@ -14,6 +14,10 @@ import (
 // GUI call this for every name, account and detail they show.
 func Printable(s string) string { return escape.Text(s) }
 
+// Short is s cut to n characters, an ellipsis ending a cut one: for a provider's long text in
+// a table cell, whose whole text the source's details (or --json) give.
+func Short(s string, n int) string { return escape.Cut(s, n) }
+
 // typedName trims a user name as typed at sign-in or for a recovery and cuts it to
 // access.MaxNameLen characters, an ellipsis ending a cut one: no user has a longer name, and
 // an attempt's name goes to the activity log, where anyone could otherwise fill it.

@@ -146,7 +146,7 @@ var advice = map[core.Reason]string{
 	core.ReasonNotCallback:         "That is not the address the browser ended on; paste the whole address, starting with http://127.0.0.1",
 	core.ReasonIssuerMismatch:      "The answer came from another server than the integration's; check the integration's issuer and try again",
 	core.ReasonIssuerMissing:       "The answer did not name its server, though the provider promises to; check the integration's issuer and try again",
-	core.ReasonDenied:              providerRefused,
+	core.ReasonDenied:              "Access was not allowed on the provider's page; run the command again and allow it there (if you did, the provider may not let this account use the app: ask an administrator)",
 	core.ReasonScope:               providerRefused,
 	core.ReasonWrongAppType:        providerRefused,
 	core.ReasonProviderRefused:     providerRefused,

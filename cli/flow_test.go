@@ -285,7 +285,7 @@ func TestPastedAddressRefused(t *testing.T) {
 			loc.RawQuery = url.Values{"error": {"access_denied"}, "error_description": {"The user said no"},
 				"state": {state(link)}, "iss": {srv.Issuer()}}.Encode()
 			return loc.String()
-		}, "The provider refused the sign-in"},
+		}, "Access was not allowed on the provider's page"},
 		{"garbage", func(string) string { return "hello, this is not an address" }, "not the address the browser ended on"},
 		{"nothing", func(string) string { return "\n" }, "No address was pasted"},
 		{"timeout", nil, "The sign-in took too long"},

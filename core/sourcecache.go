@@ -26,6 +26,20 @@ type sourceCache struct {
 	filter  store.SourceFilter
 	list    []Source // Renewal unset: it depends on the time
 	keep    bool     // the workspace's keep-alive when list was read
+	polled  int64    // the data_version Changed saw last
+}
+
+// changed reports whether the database's data_version moved since the last call.
+func (c *sourceCache) changed(ctx context.Context, db *store.DB) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	version, known := c.dataVersion(ctx, db)
+	if !known {
+		return true
+	}
+	moved := version != c.polled
+	c.polled = version
+	return moved
 }
 
 // sources returns the sources f keeps, with their Renewal as of now: the cached ones if the

@@ -131,6 +131,11 @@ func (a *App) Sources(ctx context.Context, s *access.Session, f SourceFilter) ([
 	}, a.scheduled)
 }
 
+// Changed reports whether anything in the workspace's database changed since the last call,
+// in this process or another (a command beside the window, say); the first call says true.
+// It reads one number and no row, so the window may ask every few seconds.
+func (a *App) Changed(ctx context.Context) bool { return a.sourceCache.changed(ctx, a.db) }
+
 // readSources reads the sources f keeps, and the workspace's keep-alive setting.
 func (a *App) readSources(ctx context.Context, f SourceFilter) ([]Source, bool, error) {
 	rows, err := store.Sources(ctx, a.db, f)

@@ -178,16 +178,26 @@ func (u *UI) typedSinceLastCheck() bool {
 	return changed
 }
 
-// RunIdleTimer checks the idle lock every few seconds until the app quits, and keeps the
-// window's size for the next start.
+// RunIdleTimer checks the idle lock every few seconds until the app quits, keeps the
+// window's size for the next start, and shows what changed in the workspace meanwhile.
 func (u *UI) RunIdleTimer() {
-	u.every(5*time.Second, func(context.Context) func() bool {
+	u.every(5*time.Second, func(ctx context.Context) func() bool {
+		changed := u.core.Changed(ctx)
 		return func() bool {
 			u.CheckIdle()
 			u.saveSize()
+			u.showChanges(changed)
 			return false
 		}
 	})
+}
+
+// showChanges reloads the sources when the database changed: a command beside the window
+// (a refresh, a disconnect, a source of another user) shows within seconds.
+func (u *UI) showChanges(changed bool) {
+	if changed && u.home != nil && u.home.sources != nil {
+		u.home.sources.reload(0)
+	}
 }
 
 // RunMaintenance runs core's upkeep (pending revocations, keep-alive, offline sources) every

@@ -273,3 +273,27 @@ func TestIntegrationAndProvider(t *testing.T) {
 		}
 	}
 }
+
+// What a command beside the window changes shows within one tick: the window asks core
+// whether the database moved and reloads the sources then, and only then.
+func TestWindowShowsChangesFromElsewhere(t *testing.T) {
+	ctx := context.Background()
+	w := newSourcesWorkspace(t)
+	w.addIntegration(t, "files", "https://idp.example/authorize", "https://idp.example/token", "https://idp.example/me")
+	w.addSources(t, "files", "Wes", 1, core.StatusConnected, "")
+	w.signIn(t, "Ada", goodPass)
+	w.core.Changed(ctx) // what the window has shown so far
+	if w.core.Changed(ctx) {
+		t.Fatal("Changed with nothing written says true")
+	}
+	status := func() string { return w.pane(t).shown[0].Status }
+	w.withDB(t, func(ctx context.Context, tx *sql.Tx) error { // as another process would
+		return store.UpdateSourceStatus(ctx, tx, w.pane(t).shown[0].ID, core.StatusNeedsReconnect, "refused", w.clock.Now())
+	})
+	changed := w.core.Changed(ctx)
+	w.ui.showChanges(changed)
+	w.ui.Wait()
+	if !changed || status() != core.StatusNeedsReconnect {
+		t.Errorf("after another process's change: Changed %t, the row says %q; want true and %q", changed, status(), core.StatusNeedsReconnect)
+	}
+}

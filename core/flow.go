@@ -222,6 +222,7 @@ func (a *App) runFlow(ctx context.Context, in integration, hooks FlowHooks) (flo
 	if err := a.startedAtSandbox(ctx, in, f.AuthURL()); err != nil {
 		return fail(err)
 	}
+	defer a.endedAtSandbox(in, f.AuthURL())
 	ev.listening(f.AuthURL(), f.Deadline())
 	if !hooks.NoBrowser {
 		openBrowser(hooks.OpenURL, f.AuthURL(), ev.emit)

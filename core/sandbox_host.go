@@ -136,9 +136,23 @@ func (a *App) startedAtSandbox(ctx context.Context, in integration, authURL stri
 	if !in.base.IsSandbox() {
 		return nil
 	}
+	return store.AddSandboxFlow(ctx, a.db, challengeOf(authURL), a.now())
+}
+
+// endedAtSandbox forgets the sign-in once the app's flow has ended, however it ended: a
+// cancelled or timed-out sign-in cannot be answered later.
+func (a *App) endedAtSandbox(in integration, authURL string) {
+	if in.base.IsSandbox() {
+		if err := store.EndSandboxFlow(context.Background(), a.db, challengeOf(authURL)); err != nil {
+			a.log.Error("forget a sandbox sign-in", "err", err)
+		}
+	}
+}
+
+func challengeOf(authURL string) string {
 	u, err := url.Parse(authURL)
 	if err != nil {
-		return err
+		return ""
 	}
-	return store.AddSandboxFlow(ctx, a.db, u.Query().Get("code_challenge"), a.now())
+	return u.Query().Get("code_challenge")
 }

@@ -72,7 +72,7 @@ func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) {
 		s.provider.WriteAuthorizeError(ctx, w, ar, err)
 		return
 	}
-	if ok, err := store.SandboxFlowStarted(ctx, s.cfg.DB, ar.GetRequestForm().Get("code_challenge")); err != nil || !ok {
+	if ok, err := store.SandboxFlowStarted(ctx, s.cfg.DB, ar.GetRequestForm().Get("code_challenge"), s.cfg.Now()); err != nil || !ok {
 		http.Error(w, notStarted, http.StatusForbidden)
 		return
 	}
@@ -159,7 +159,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// One answer, Allow or Deny, per sign-in the app started.
-	if ok, err := store.TakeSandboxFlow(ctx, s.cfg.DB, ar.GetRequestForm().Get("code_challenge")); err != nil || !ok {
+	if ok, err := store.TakeSandboxFlow(ctx, s.cfg.DB, ar.GetRequestForm().Get("code_challenge"), s.cfg.Now()); err != nil || !ok {
 		http.Error(w, notStarted, http.StatusForbidden)
 		return
 	}

@@ -197,4 +197,13 @@ func TestSignInOnlyForFlowsTheAppStarted(t *testing.T) {
 	if err := s.cfg.DB.QueryRowContext(context.Background(), `SELECT count(*) FROM sandbox_grants WHERE kind = 'code'`).Scan(&n); err != nil || n != 1 {
 		t.Errorf("%d codes stored (%v), want the one of the started sign-in", n, err)
 	}
+	// A sign-in started more than an hour ago (left by a cancelled flow, say) is not answered.
+	started := authURL(s)
+	if _, err := s.cfg.DB.ExecContext(context.Background(), `UPDATE sandbox_flows SET created_at = created_at - ?`,
+		(2 * time.Hour).Milliseconds()); err != nil {
+		t.Fatal(err)
+	}
+	if resp, err := c.Get(started); err != nil || resp.StatusCode != http.StatusForbidden {
+		t.Errorf("the page of a sign-in started 2 hours ago: %v (%v), want 403", resp.Status, err)
+	}
 }

@@ -124,20 +124,29 @@ func AddSandboxFlow(ctx context.Context, q Querier, challenge string, at time.Ti
 	return err
 }
 
-// SandboxFlowStarted reports whether the app started a sign-in with challenge.
-func SandboxFlowStarted(ctx context.Context, q Querier, challenge string) (bool, error) {
+// SandboxFlowStarted reports whether the app started a sign-in with challenge within the
+// hour before now.
+func SandboxFlowStarted(ctx context.Context, q Querier, challenge string, now time.Time) (bool, error) {
 	var n int
-	err := q.QueryRowContext(ctx, `SELECT count(*) FROM sandbox_flows WHERE challenge = ?`, challenge).Scan(&n)
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM sandbox_flows WHERE challenge = ? AND created_at >= ?`,
+		challenge, millis(now.Add(-sandboxFlowKept))).Scan(&n)
 	return n > 0, err
 }
 
-// TakeSandboxFlow ends the sign-in of challenge: true once, false if the app started none
-// (or it was taken already).
-func TakeSandboxFlow(ctx context.Context, q Querier, challenge string) (bool, error) {
-	res, err := q.ExecContext(ctx, `DELETE FROM sandbox_flows WHERE challenge = ?`, challenge)
+// TakeSandboxFlow ends the sign-in of challenge: true once, within the hour before now;
+// false if the app started none (or it was taken, or is older).
+func TakeSandboxFlow(ctx context.Context, q Querier, challenge string, now time.Time) (bool, error) {
+	res, err := q.ExecContext(ctx, `DELETE FROM sandbox_flows WHERE challenge = ? AND created_at >= ?`,
+		challenge, millis(now.Add(-sandboxFlowKept)))
 	if err != nil {
 		return false, err
 	}
 	n, err := res.RowsAffected()
 	return n > 0, err
+}
+
+// EndSandboxFlow forgets the sign-in of challenge, answered or not: the app's flow ended.
+func EndSandboxFlow(ctx context.Context, q Querier, challenge string) error {
+	_, err := q.ExecContext(ctx, `DELETE FROM sandbox_flows WHERE challenge = ?`, challenge)
+	return err
 }

@@ -287,9 +287,9 @@ func runIntegrationsSet(r *runner, fs *flag.FlagSet, args []string) error {
 	if err := app.SaveIntegration(r.ctx, s, in); err != nil {
 		return err
 	}
-	name := v.Name
+	name := core.Printable(v.Name)
 	if name == "" {
-		name = pos[0]
+		name = core.Printable(pos[0])
 	}
 	if v.DropsSecret(in.ClientType) {
 		fmt.Fprintf(r.out, "Saved %s; its client secret was removed, since a public client sends none.\n", name)

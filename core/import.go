@@ -407,10 +407,19 @@ func checkDocument(doc transfer.Document) error {
 		if pre, perr := catalog.Lookup(catalog.ID(in.ID)); perr == nil && !IsCustomKind(pre.ID) && pre.ID != p.ID {
 			err = fmt.Errorf("preset id %q with provider %q", in.ID, in.Provider)
 		}
-		if err != nil || in.ID == "" || in.Name == "" || seen[in.ID] || !printableID(in.ID) {
+		if err == nil && IsCustomKind(p.ID) && checkName(in.Name) != "" {
+			err = fmt.Errorf("name %q", in.Name) // shown in labels and terminals: the form's rule
+		}
+		if _, nerr := access.CleanName(in.SecretSetBy); err == nil && in.SecretSetBy != "" && nerr != nil {
+			err = fmt.Errorf("secret set by %q", in.SecretSetBy)
+		}
+		if err != nil || in.ID == "" || seen[in.ID] || !printableID(in.ID) {
 			return fmt.Errorf("%w: integration %d (%q) is not valid", transfer.ErrNotExport, i+1, Printable(in.ID))
 		}
 		seen[in.ID] = true
+		if !IsCustomKind(p.ID) {
+			doc.Integrations[i].Name = p.Name // a preset keeps the catalog's name, as a save does
+		}
 		// The rule book a save and every sign-in apply: a file is input like a form. A custom
 		// integration added and not yet set up (no client id, disabled) is as a form left it;
 		// its first save checks it.

@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -68,4 +69,38 @@ func TestImportRefusesToRedirectTokens(t *testing.T) {
 	if _, err := tm.app.Import(ctx, tm.admin, hostileFile(t, doc), ImportOptions{Passphrase: secret(filePass), Replace: []string{"idp"}}); err != nil {
 		t.Fatalf("replacing an integration without sources: %v", err)
 	}
+}
+
+// Names in a file reach labels and terminals: a custom integration's name and "secret set
+// by" follow the form's rules, and a preset keeps the catalog's name.
+func TestImportChecksNames(t *testing.T) {
+	ctx := context.Background()
+	tm := newConnectTeam(t)
+	forged := "Box\u202e \x1b[2J\nSign in at https://evil.example"
+	endpoints := `"auth_url":"https://idp.example/auth","token_url":"https://idp.example/token"`
+	good := `{"format":1,"integrations":[{"id":"idp2","provider":"oauth2","name":"IdP","client_id":"x",` + endpoints + `}],"users":[]}`
+	if _, err := tm.app.Import(ctx, tm.admin, hostileFile(t, good), ImportOptions{Passphrase: secret(filePass), DryRun: true}); err != nil {
+		t.Fatalf("the same file with plain names: %v", err)
+	}
+	for _, doc := range []string{
+		`{"format":1,"integrations":[{"id":"idp2","provider":"oauth2","name":"` + jsonText(forged) + `","client_id":"x",` + endpoints + `}],"users":[]}`,
+		`{"format":1,"integrations":[{"id":"idp2","provider":"oauth2","name":"IdP","client_id":"x",` + endpoints + `,"secret_set_by":"` + jsonText(forged) + `"}],"users":[]}`,
+	} {
+		if _, err := tm.app.Import(ctx, tm.admin, hostileFile(t, doc), ImportOptions{Passphrase: secret(filePass)}); !errors.Is(err, ErrNotExport) {
+			t.Errorf("Import of a forged name = %v, want ErrNotExport", err)
+		}
+	}
+	doc := `{"format":1,"integrations":[{"id":"box","provider":"box","name":"` + jsonText(forged) + `","client_id":"x","client_secret":"s"}],"users":[]}`
+	if _, err := tm.app.Import(ctx, tm.admin, hostileFile(t, doc), ImportOptions{Passphrase: secret(filePass)}); err != nil {
+		t.Fatalf("Import of Box under another name: %v", err)
+	}
+	if r, err := store.IntegrationByID(ctx, tm.app.db, "box"); err != nil || r.Name != "Box" {
+		t.Errorf("the imported preset is named %q (%v), want the catalog's Box", r.Name, err)
+	}
+}
+
+// jsonText is s as the inside of a JSON string.
+func jsonText(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b[1 : len(b)-1])
 }

@@ -48,7 +48,7 @@ func (p *sourcesPane) showConnect() {
 func (p *sourcesPane) chooseIntegration(choices []core.IntegrationChoice) {
 	names := make([]string, len(choices))
 	for i, c := range choices {
-		names[i] = c.Name
+		names[i] = core.Printable(c.Name)
 	}
 	c := &integrationChooser{}
 	hide := func() { c.d.Hide() }
@@ -56,9 +56,9 @@ func (p *sourcesPane) chooseIntegration(choices []core.IntegrationChoice) {
 	c.choice.SetSelected(names[0])
 	c.ok = newDialogButton("Connect", theme.ConfirmIcon(), hide, func() {
 		for _, in := range choices {
-			if in.Name == c.choice.Selected {
+			if core.Printable(in.Name) == c.choice.Selected {
 				c.d.Hide()
-				p.startFlow("Connect through "+in.Name, func(ctx context.Context, s *access.Session, h core.FlowHooks) (core.Source, error) {
+				p.startFlow("Connect through "+core.Printable(in.Name), func(ctx context.Context, s *access.Session, h core.FlowHooks) (core.Source, error) {
 					return p.u.core.Connect(ctx, s, in.ID, h)
 				})
 				return

@@ -71,7 +71,7 @@ type integrationForm struct {
 
 func newIntegrationForm(p *integrationsPane, v core.IntegrationView) *integrationForm {
 	f := &integrationForm{p: p, view: v, problems: map[string]*widget.Label{}, status: statusLabel()}
-	title := widget.NewLabel(v.Name)
+	title := widget.NewLabel(core.Printable(v.Name))
 	title.TextStyle.Bold = true
 	state := widget.NewLabel(listLine(v, p.probe))
 	var header fyne.CanvasObject = container.NewHBox(widget.NewIcon(assets.ProviderIcon(string(v.Provider.ID))), title, state)
@@ -318,7 +318,7 @@ func (f *integrationForm) secretRow() fyne.CanvasObject {
 	if v.SecretSetAt.IsZero() {
 		return container.NewVBox(f.secret, f.secretNote)
 	}
-	f.secretInfo = wrapped("Saved on " + v.SecretSetAt.Local().Format("2006-01-02 15:04") + " by " + v.SecretSetBy)
+	f.secretInfo = wrapped("Saved on " + v.SecretSetAt.Local().Format("2006-01-02 15:04") + " by " + core.Printable(v.SecretSetBy))
 	f.secret.Hide()
 	f.replace = newButton("Replace", func() {
 		f.secret.Show()

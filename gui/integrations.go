@@ -50,7 +50,7 @@ func newIntegrationsPane(u *UI) *integrationsPane {
 			v := p.items[id]
 			c := o.(*fyne.Container)
 			lines := c.Objects[0].(*fyne.Container)
-			lines.Objects[0].(*widget.Label).SetText(v.Name)
+			lines.Objects[0].(*widget.Label).SetText(core.Printable(v.Name))
 			lines.Objects[1].(*widget.Label).SetText(listLine(v, p.probe))
 			c.Objects[1].(*widget.Icon).SetResource(assets.ProviderIcon(string(v.Provider.ID)))
 		},
@@ -297,7 +297,7 @@ func (f *integrationForm) confirmRemove() {
 	default:
 		msg += fmt.Sprintf(" %d sources will be disconnected, and revoked at the provider where they can be.", v.Sources)
 	}
-	showConfirm(f.p.u.win, "Remove "+v.Name+"?", msg, "Remove", func() {
+	showConfirm(f.p.u.win, "Remove "+core.Printable(v.Name)+"?", msg, "Remove", func() {
 		f.run(func(ctx context.Context) error {
 			return f.p.u.core.RemoveIntegration(ctx, f.p.u.session, v.ID, v.Sources > 0)
 		}, func(err error) {

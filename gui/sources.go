@@ -394,7 +394,7 @@ func (p *sourcesPane) showDetails() {
 			form := widget.NewForm(
 				widget.NewFormItem("Source", widget.NewLabel(fmt.Sprintf("%d (scripts: medialake-connect token %d)", d.ID, d.ID))),
 				widget.NewFormItem("Account", widget.NewLabel(core.Printable(d.Account))),
-				widget.NewFormItem("Integration", widget.NewLabel(core.Printable(integrationAndProvider(d)))),
+				widget.NewFormItem("Integration", widget.NewLabel(integrationAndProvider(d))),
 				widget.NewFormItem("Owner", widget.NewLabel(core.Printable(d.Owner))),
 				widget.NewFormItem("Status", wrapLabel(core.Printable(status))),
 				widget.NewFormItem("Token", widget.NewLabel(renewal)),
@@ -421,10 +421,11 @@ func wrapLabel(text string) *widget.Label {
 }
 
 // integrationAndProvider names a source's integration, and its provider where the two names
-// differ: "Team Drive (Google Drive)", but "Box" for the preset named after its provider.
+// differ: "Team Drive (Google Drive)", but "Box" for the preset named after its provider;
+// made printable.
 func integrationAndProvider(src core.Source) string {
 	if src.ProviderName == "" || src.ProviderName == src.IntegrationName {
-		return src.IntegrationName
+		return core.Printable(src.IntegrationName)
 	}
-	return src.IntegrationName + " (" + src.ProviderName + ")"
+	return core.Printable(src.IntegrationName + " (" + src.ProviderName + ")")
 }

@@ -59,7 +59,8 @@ var (
 	ErrUnsupported = errors.New("no per-user scheduler the app can use on this system")
 	// ErrRefused: the system's scheduler tool failed; the error carries what it said.
 	ErrRefused = errors.New("the system's scheduler refused")
-	// ErrProgram: the program cannot be scheduled where it is (a temporary build, an odd path).
+	// ErrProgram: the program cannot be scheduled where it is (a temporary build, an odd path,
+	// a file or folder that another user could change).
 	ErrProgram = errors.New("this copy of the app cannot be scheduled")
 )
 
@@ -172,6 +173,12 @@ func (s *Scheduler) command(job Job) ([]string, error) {
 	if tmp := os.TempDir(); strings.HasPrefix(prog, filepath.Clean(tmp)+string(filepath.Separator)) {
 		return nil, fmt.Errorf("%w: it runs from the temporary folder %s and will be gone; install the app "+
 			"(make install) and turn this on from the installed copy", ErrProgram, tmp)
+	}
+	// The files are this system's only when the schedule is too (tests name others' paths).
+	if s.cfg.OS == runtime.GOOS {
+		if err := checkReplaceable(prog); err != nil {
+			return nil, err
+		}
 	}
 	return []string{prog, "--home", job.Home, "sources", "maintain"}, nil
 }

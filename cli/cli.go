@@ -293,6 +293,19 @@ func (r *runner) fail(err error) int {
 	return exitCode(err)
 }
 
+// commandLine is the program with this run's --home and --user, for advice that names a
+// command to copy: it then acts on the same workspace, as the same person.
+func (r *runner) commandLine() string {
+	cmd := prog
+	if r.global.home != "" {
+		cmd += " --home " + shellWord(r.global.home)
+	}
+	if r.global.user != "" {
+		cmd += " --user " + shellWord(r.global.user)
+	}
+	return cmd
+}
+
 // fill puts this run's own values into the placeholders of an advice, so that the command it
 // names can be run as it stands: the source the command named, the user who signed in.
 func (r *runner) fill(msg string) string {

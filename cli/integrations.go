@@ -113,7 +113,7 @@ func runIntegrationsList(r *runner, fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	for _, v := range list {
-		if w := secretWarning(v); w != "" {
+		if w := secretWarning(v, r.commandLine()); w != "" {
 			fmt.Fprintln(r.errOut, "Warning: "+w)
 		}
 	}
@@ -466,10 +466,11 @@ var secretDueWords = map[core.SecretDue]string{core.SecretExpiresSoon: "expires 
 
 // secretWarning is what an administrator must do about an integration's client secret that
 // expires within 30 days or has expired, or "".
-func secretWarning(v core.IntegrationView) string {
+// cmd is the program with this run's --home and --user, for a command to copy.
+func secretWarning(v core.IntegrationView, cmd string) string {
 	day := v.SecretExpiresAt.Local().Format(core.SecretDateLayout)
 	set := fmt.Sprintf("create a new one in the provider's console and save it with '%s integrations set %s --client-secret-file - --secret-expires DATE'",
-		prog, v.ID)
+		cmd, v.ID)
 	switch v.SecretDue {
 	case core.SecretExpiresSoon:
 		return fmt.Sprintf("the client secret of %s expires on %s: %s, or every sign-in and refresh through it fails from then on.", core.Printable(v.Name), day, set)

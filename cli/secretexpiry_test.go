@@ -37,7 +37,7 @@ func TestSecretExpiresFlagAndWarning(t *testing.T) {
 	w.must(set(10))
 	r = w.must(w.as("root", "integrations", "list"))
 	if !strings.Contains(r.stdout, "EXPIRES SOON") || !strings.Contains(r.stderr, "Warning: the client secret of Microsoft OneDrive expires on") ||
-		!strings.Contains(r.stderr, "--secret-expires DATE") {
+		!strings.Contains(r.stderr, "--user root integrations set microsoft --client-secret-file - --secret-expires DATE") {
 		t.Errorf("a secret 10 days from expiry is not warned about:\n%v", r)
 	}
 

@@ -43,7 +43,13 @@ func showImport(u *UI, restore bool, done func(*access.Session, core.ImportPlan)
 		status: statusLabel(), done: done}
 	m.progress.Hide()
 	m.preview.Hide()
-	m.replace = widget.NewCheckGroup(nil, nil)
+	// A tick changes the plan: Confirm waits for the preview of the new one.
+	m.replace = widget.NewCheckGroup(nil, func([]string) {
+		if m.preview.Visible() {
+			m.confirm.Disable()
+			m.status.Say(toneInfo, "Press Preview to see what the ticked replacements change, then Confirm.")
+		}
+	})
 	m.replace.Hide()
 	m.file.SetPlaceHolder("/path/to/workspace.age")
 	m.identity.SetPlaceHolder("age or SSH key file, if encrypted to keys")
@@ -124,6 +130,12 @@ func (m *importDialog) ran(sess *access.Session, plan core.ImportPlan, err error
 	if !m.restore && m.u.sessionLost(err) {
 		return
 	}
+	if err != nil && m.restore && core.ReasonOf(err) == core.ReasonWrongPassphrase {
+		// The file opened (its passphrase is right); the administrator's is not.
+		m.status.Say(toneError, fmt.Sprintf("The file opened, but %s's passphrase is wrong. Check Caps Lock and try again.",
+			core.Printable(strings.TrimSpace(m.name.Text))))
+		return
+	}
 	if err != nil {
 		m.status.Fail(err)
 		return
@@ -137,7 +149,8 @@ func (m *importDialog) ran(sess *access.Session, plan core.ImportPlan, err error
 	m.preview.Show()
 	m.showReplace(plan)
 	m.confirm.Enable()
-	m.u.win.Canvas().Focus(m.confirm)
+	// Not Confirm: Enter twice must not import what the person has not read.
+	m.u.win.Canvas().Focus(m.check)
 }
 
 // showReplace offers the file's integrations that exist here for replacing, ticked as before.
@@ -166,10 +179,10 @@ func planText(p core.ImportPlan) string {
 		lines = append(lines, fmt.Sprintf("User %s: %s", core.Printable(it.Name), changeWords[it.Change]))
 	}
 	if p.Settings {
-		lines = append(lines, fmt.Sprintf("The settings, and %d activity entries.", p.Activity))
+		lines = append(lines, "The settings, and "+core.Counted(p.Activity, "activity entry", "activity entries")+".")
 	}
 	if p.SourcesLeftOut > 0 {
-		lines = append(lines, fmt.Sprintf("%d sources are not in the file: their owners reconnect them here.", p.SourcesLeftOut))
+		lines = append(lines, core.Counted(p.SourcesLeftOut, "source is", "sources are")+" not in the file: their owners reconnect them here.")
 	}
 	return fmt.Sprintf("From workspace %s, exported %s:\n", core.Printable(p.Workspace), p.ExportedAt.Local().Format("2006-01-02 15:04")) +
 		strings.Join(lines, "\n")

@@ -396,7 +396,7 @@ func (p *sourcesPane) showDetails() {
 				widget.NewFormItem("Account", widget.NewLabel(core.Printable(d.Account))),
 				widget.NewFormItem("Integration", widget.NewLabel(integrationAndProvider(d))),
 				widget.NewFormItem("Owner", widget.NewLabel(core.Printable(d.Owner))),
-				widget.NewFormItem("Status", wrapLabel(core.Printable(status))),
+				widget.NewFormItem("Health", wrapLabel(core.Printable(status))),
 				widget.NewFormItem("Token", widget.NewLabel(renewal)),
 				widget.NewFormItem("Scopes granted", widget.NewLabel(scopes)),
 				widget.NewFormItem("Connected", widget.NewLabel(when(d.CreatedAt))),

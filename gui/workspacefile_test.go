@@ -85,7 +85,7 @@ func TestExportThenRestoreOnFirstStart(t *testing.T) {
 	}
 	test.Tap(m.check)
 	g.ui.Wait()
-	if !strings.Contains(m.status.Text, "Wrong passphrase") || !m.confirm.Disabled() {
+	if !strings.Contains(m.status.Text, "Ada's passphrase is wrong") || !m.confirm.Disabled() {
 		t.Fatalf("wrong administrator passphrase: status %q", m.status.Text)
 	}
 	m.adminPass.SetText(goodPass)
@@ -133,6 +133,14 @@ func TestImportDialogPreviewReplaceConfirm(t *testing.T) {
 		t.Fatalf("replace offers %v", m.replace.Options)
 	}
 	m.replace.SetSelected(m.replace.Options)
+	if !m.confirm.Disabled() || !strings.Contains(m.status.Text, "Press Preview") {
+		t.Fatalf("after ticking a replacement: Confirm disabled %t, status %q; want Confirm to wait for a new preview", m.confirm.Disabled(), m.status.Text)
+	}
+	test.Tap(m.check)
+	f.ui.Wait()
+	if !strings.Contains(m.preview.Text, "Corp IdP: replaced") || m.u.win.Canvas().Focused() == m.confirm {
+		t.Fatalf("the new preview %q, Confirm focused %t; want the replacement shown and Confirm not focused", m.preview.Text, m.u.win.Canvas().Focused() == m.confirm)
+	}
 	test.Tap(m.confirm)
 	f.ui.Wait()
 	if !strings.Contains(p.status.Text, "0 integrations added, 1 replaced; 0 users added") {

@@ -204,6 +204,15 @@ func TestResolveRefusals(t *testing.T) {
 		{"oidc issuer over http", catalog.OIDC, catalog.Settings{ClientID: "c", Issuer: "http://id.example.com"},
 			&catalog.Discovery{Issuer: "http://id.example.com", AuthorizationEndpoint: "https://id.example.com/a", TokenEndpoint: "https://id.example.com/t"},
 			catalog.ErrInsecureURL, "issuer: The URL must start with https://"},
+		// A link shown to people later must read as the address it opens.
+		{"authorization url with a right-to-left override", catalog.OAuth2, catalog.Settings{ClientID: "c", AuthURL: "https://idp.example/\u202eauth", TokenURL: "https://idp.example/t"}, nil, catalog.ErrInvalidURL, "auth_url: The address holds an invisible or direction-changing character"},
+		{"token url with a zero-width space in the host", catalog.OAuth2, catalog.Settings{ClientID: "c", AuthURL: "https://as.example.com/a", TokenURL: "https://accounts.google.com\u200b.evil.example/auth"}, nil, catalog.ErrInvalidURL, "token_url: The address holds an invisible or direction-changing character"},
+		{"authorization url with a tab", catalog.OAuth2, catalog.Settings{ClientID: "c", AuthURL: "https://as.example.com/\ta", TokenURL: "https://as.example.com/t"}, nil, catalog.ErrInvalidURL, "auth_url: The address holds an invisible"},
+		{"authorization url with a no-break space", catalog.OAuth2, catalog.Settings{ClientID: "c", AuthURL: "https://as.example.com/a\u00a0", TokenURL: "https://as.example.com/t"}, nil, catalog.ErrInvalidURL, "auth_url: The address holds an invisible"},
+		{"token url with a look-alike letter", catalog.OAuth2, catalog.Settings{ClientID: "c", AuthURL: "https://as.example.com/a", TokenURL: "https://\u0430ccounts.google.com/t"}, nil, catalog.ErrInvalidURL, "token_url: The address holds the character 'а', outside plain ASCII"},
+		{"oidc issuer with a left-to-right mark", catalog.OIDC, catalog.Settings{ClientID: "c", Issuer: "https://id.example.com\u200e"},
+			&catalog.Discovery{Issuer: "https://id.example.com\u200e", AuthorizationEndpoint: "https://id.example.com/a", TokenEndpoint: "https://id.example.com/t"},
+			catalog.ErrInvalidURL, "issuer: The address holds an invisible or direction-changing character"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -334,6 +343,9 @@ func TestDiscoverRefusals(t *testing.T) {
 		{"http endpoint not loopback", func(iss string) string {
 			return `{"issuer":"` + iss + `","authorization_endpoint":"http://id.example.com/a","token_endpoint":"` + iss + `/t"}`
 		}, catalog.ErrInsecureURL, "http://id.example.com/a"},
+		{"endpoint with a right-to-left override", func(iss string) string {
+			return `{"issuer":"` + iss + `","authorization_endpoint":"` + iss + `/\u202eauth","token_endpoint":"` + iss + `/t"}`
+		}, catalog.ErrInvalidURL, `/\u202eauth"`},
 		{"not JSON", func(string) string { return `<html>hello</html>` }, catalog.ErrBadDiscovery, "JSON"},
 		{"too large", func(iss string) string {
 			return `{"issuer":"` + iss + `","x":"` + strings.Repeat("a", 1<<20) + `"}`

@@ -214,6 +214,9 @@ func checkEndpoint(bad *FieldErrors, field, raw string, required bool) {
 
 // urlProblem says what is wrong with the URL raw, and the kind of problem; "" if nothing.
 func urlProblem(raw string) (string, error) {
+	if msg := urlCharProblem(raw); msg != "" {
+		return msg, ErrInvalidURL
+	}
 	u, err := url.Parse(raw)
 	switch {
 	case err != nil || !u.IsAbs() || u.Host == "":
@@ -226,6 +229,22 @@ func urlProblem(raw string) (string, error) {
 		return "The URL must start with https:// (http:// only for localhost or 127.0.0.1, for testing).", ErrInsecureURL
 	}
 	return "", nil
+}
+
+// urlCharProblem refuses a URL holding anything but printable ASCII. Such a link is shown to
+// people later, and a direction-changing or zero-width character in it (U+202E, U+200B) makes
+// it read as another address than the one it opens.
+func urlCharProblem(raw string) string {
+	for _, r := range raw {
+		switch {
+		case r > ' ' && r < 0x7f:
+		case r <= ' ' || r == 0x7f || unicode.IsSpace(r) || !unicode.IsGraphic(r) || unicode.Is(unicode.Cf, r):
+			return "The address holds an invisible or direction-changing character; type it again."
+		default:
+			return fmt.Sprintf("The address holds the character %q, outside plain ASCII: enter the host in its xn-- form and the rest with %%XX escapes.", r)
+		}
+	}
+	return ""
 }
 
 // checkURL is urlProblem as an error that names the URL, for a discovery document's.

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"time"
 
@@ -341,14 +342,67 @@ func countList(dec *json.Decoder, name string, limit int) error {
 		if n > limit {
 			return fmt.Errorf("%w: more than %d %s", ErrNotExport, limit, name)
 		}
-		var skip json.RawMessage
-		if err := dec.Decode(&skip); err != nil {
-			return fmt.Errorf("%w: %v", ErrNotExport, err)
+		if err := walkValue(dec, fmt.Sprintf("%s[%d]", name, n-1), 1); err != nil {
+			return err
 		}
 	}
 	_, err = dec.Token() // ]
 	return err
 }
+
+// Bounds on what one record of a list may hold, checked before any record is built.
+const (
+	maxRecordKeys  = 64  // keys of any object inside a record, the record included
+	maxRecordItems = 256 // elements of any list inside a record
+	maxRecordDepth = 8   // objects and lists inside one another, the record the first
+)
+
+// walkValue reads the value dec is at (at depth) token by token, refusing it past the bounds.
+func walkValue(dec *json.Decoder, path string, depth int) error {
+	t, err := dec.Token()
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrNotExport, err)
+	}
+	open, ok := t.(json.Delim)
+	if !ok {
+		return nil
+	}
+	if depth > maxRecordDepth {
+		return fmt.Errorf("%w: %s is nested more than %d levels deep", ErrNotExport, path, maxRecordDepth)
+	}
+	limit, what := maxRecordItems, "elements"
+	if open == '{' {
+		limit, what = maxRecordKeys, "keys"
+	}
+	for n := 0; dec.More(); n++ {
+		if n == limit {
+			return fmt.Errorf("%w: %s holds more than %d %s", ErrNotExport, path, limit, what)
+		}
+		inner := fmt.Sprintf("%s[%d]", path, n)
+		if open == '{' {
+			key, err := dec.Token()
+			if err != nil {
+				return fmt.Errorf("%w: %v", ErrNotExport, err)
+			}
+			inner = path + "." + keyName(fmt.Sprint(key))
+		}
+		if err := walkValue(dec, inner, depth+1); err != nil {
+			return err
+		}
+	}
+	_, err = dec.Token() // ] or }
+	return err
+}
+
+// keyName is key for a message: itself when it is a plain field name, "?" otherwise.
+func keyName(key string) string {
+	if !fieldName.MatchString(key) {
+		return "?"
+	}
+	return key
+}
+
+var fieldName = regexp.MustCompile(`^[A-Za-z0-9_]{1,40}$`)
 
 // recipientsOf returns the recipients of keys, or the passphrase's when there are none.
 func recipientsOf(keys Keys) ([]age.Recipient, error) {

@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	encpem "encoding/pem"
 	"errors"
+	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -208,6 +210,40 @@ func TestListsBounded(t *testing.T) {
 	// At the bound the count passes; what follows judges the records themselves.
 	if _, err := Decode(bytes.NewReader(many("activity", 3)), pass("right passphrase")); err != nil && strings.Contains(err.Error(), "more than") {
 		t.Errorf("3 activity entries refused as too many: %v", err)
+	}
+}
+
+// One record of a list is bounded inside too, before any is built: without the bounds, one
+// integration of 22 million "" scopes, or of 9 million keys, held gigabytes of memory.
+func TestRecordsBounded(t *testing.T) {
+	keys := func(n int) string {
+		var b strings.Builder
+		for i := range n {
+			fmt.Fprintf(&b, `"k%d":1,`, i)
+		}
+		return strings.TrimSuffix(b.String(), ",")
+	}
+	scopes := func(n int) string { return strings.TrimSuffix(strings.Repeat(`"",`, n), ",") }
+	deep := func(n int) string { return strings.Repeat("[", n) + strings.Repeat("]", n) }
+	for _, c := range []struct{ doc, refusal string }{
+		{`{"integrations":[{"id":"a","scopes":[` + scopes(257) + `]}]}`, "integrations[0].scopes holds more than 256 elements"},
+		{`{"integrations":[{"id":"a"},{` + keys(65) + `}]}`, "integrations[1] holds more than 64 keys"},
+		{`{"users":[{"name":"u","x":{"y":[` + scopes(257) + `]}}]}`, "users[0].x.y holds more than 256 elements"},
+		{`{"activity":[{"detail":{` + keys(65) + `}}]}`, "activity[0].detail holds more than 64 keys"},
+		{`{"integrations":[{"\u202e":` + deep(8) + `}]}`, "integrations[0].?[0][0][0][0][0][0][0] is nested more than 8 levels deep"},
+		{`{"integrations":[{"id":"a","scopes":[` + scopes(256) + `]},{` + keys(64) + `},{"x":` + deep(7) + `}]}`, ""},
+	} {
+		_, err := Decode(bytes.NewReader(sealed(t, `{"format":1,`+c.doc[1:])), pass("right passphrase"))
+		switch {
+		case c.refusal == "" && err != nil && strings.Contains(err.Error(), "more than"):
+			t.Errorf("records at the bounds refused: %v", err)
+		case c.refusal != "" && (!errors.Is(err, ErrNotExport) || !strings.Contains(err.Error(), c.refusal)):
+			t.Errorf("%.60s…: %v, want ErrNotExport saying %q", c.doc, err, c.refusal)
+		}
+	}
+	doc, err := Decode(bytes.NewReader(encode(t, sample(), pass("right passphrase"), false)), pass("right passphrase"))
+	if err != nil || !slices.Equal(doc.Integrations[0].Scopes, sample().Integrations[0].Scopes) {
+		t.Errorf("the sample: %v, scopes %v", err, doc.Integrations)
 	}
 }
 

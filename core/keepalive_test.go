@@ -151,3 +151,25 @@ func TestRenewalFollowsTheSchedule(t *testing.T) {
 		t.Errorf("after the timer was disabled outside the app: %+v, want renews while open", got)
 	}
 }
+
+// The settings form saves every setting at once; the activity log keeps the changes only.
+func TestSettingsLogChangesOnly(t *testing.T) {
+	ctx := context.Background()
+	a, admin := offlineApp(t, newClock())
+	n := countActivity(t, a)
+	if err := a.SetIdleLock(ctx, admin, 15*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.SetKeepAlive(ctx, admin, true); err != nil {
+		t.Fatal(err)
+	}
+	if got := countActivity(t, a) - n; got != 0 {
+		t.Errorf("saving the settings as they are wrote %d entries, want none", got)
+	}
+	if err := a.SetIdleLock(ctx, admin, 30*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if e := lastEntries(t, a, 1)[0]; e.Subject != "idle lock" || e.Detail != "set to 30 minutes" {
+		t.Errorf("entry = %+v, want the idle lock set to 30 minutes", e)
+	}
+}

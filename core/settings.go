@@ -52,6 +52,9 @@ func (a *App) SetKeepAlive(ctx context.Context, s *access.Session, on bool) erro
 			return err
 		}
 	}
+	if ws, err := store.ReadWorkspace(ctx, a.db); err == nil && ws.KeepAlive == on {
+		return nil // unchanged: the form saves every setting at once, the log keeps changes only
+	}
 	// store.SetKeepAlive runs on its own, not in a transaction of ours, so the entry follows it.
 	if err := store.SetKeepAlive(ctx, a.db, on); err != nil {
 		return fmt.Errorf("set keep-alive: %w", err)

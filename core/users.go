@@ -85,11 +85,14 @@ func (a *App) SetIdleLock(ctx context.Context, s *access.Session, d time.Duratio
 	if d < MinIdleLock || d > MaxIdleLock {
 		return fmt.Errorf("set idle lock to %v: %w", d, ErrIdleLockRange)
 	}
+	if ws, err := store.ReadWorkspace(ctx, a.db); err == nil && ws.IdleLock == d {
+		return nil // unchanged: the form saves every setting at once, the log keeps changes only
+	}
 	// store.SetIdleLock runs on its own, not in a transaction of ours, so the entry follows it.
 	if err := store.SetIdleLock(ctx, a.db, d); err != nil {
 		return err
 	}
-	a.note(ctx, u.Name, access.SettingsChange, subject, store.OutcomeOK, "set to "+d.String())
+	a.note(ctx, u.Name, access.SettingsChange, subject, store.OutcomeOK, "set to "+Counted(int(d/time.Minute), "minute"))
 	return nil
 }
 

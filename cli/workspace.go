@@ -225,10 +225,10 @@ func (r *runner) fileKeys(opt *core.ImportOptions, identity, passFile string) er
 func (r *runner) printPlan(p core.ImportPlan) error {
 	var rows [][]string
 	for _, it := range p.Integrations {
-		rows = append(rows, []string{"integration", it.ID + " (" + it.Name + ")", string(it.Change)})
+		rows = append(rows, []string{"integration", it.ID + " (" + it.Name + ")", changeWords[it.Change]})
 	}
 	for _, it := range p.Users {
-		rows = append(rows, []string{"user", it.Name, string(it.Change)})
+		rows = append(rows, []string{"user", it.Name, changeWords[it.Change]})
 	}
 	if err := r.table([]string{"KIND", "NAME", "CHANGE"}, rows); err != nil {
 		return err
@@ -250,3 +250,11 @@ func (r *runner) printPlan(p core.ImportPlan) error {
 
 // The file's passphrase is a secret like the others: refused as an argument.
 func init() { secretFlags["file-passphrase"] = viaFilePassphraseFile }
+
+// changeWords are the import plan's changes in the table, as the window words them; --json
+// keeps add, replace and skip.
+var changeWords = map[core.Change]string{
+	core.ChangeAdd:     "add",
+	core.ChangeReplace: "replace",
+	core.ChangeSkip:    "keep (exists here)",
+}

@@ -43,7 +43,7 @@ func TestWorkspaceExportRestore(t *testing.T) {
 
 	// Into the workspace in use: everything exists, so a dry run skips all.
 	r = w.must(w.as("root", "workspace", "import", file, "--file-passphrase-file", filePass, "--dry-run"))
-	if !strings.Contains(r.stdout, "skip") || strings.Contains(r.stdout, " add") || !strings.Contains(r.stdout, "dry run") {
+	if !strings.Contains(r.stdout, "keep (exists here)") || strings.Contains(r.stdout, " add") || !strings.Contains(r.stdout, "dry run") {
 		t.Errorf("dry run into the same workspace: %v", r)
 	}
 

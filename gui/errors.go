@@ -42,7 +42,7 @@ var words = map[core.Reason]string{
 	core.ReasonOffline:          "The provider cannot be reached. Check the network connection and try again.",
 	core.ReasonCancelled:        "The sign-in was canceled.",
 	core.ReasonTimeout:          "Nobody finished the sign-in in the browser in time. Try again; if the provider showed an error, tell an administrator what it said.",
-	core.ReasonSandboxPortTaken: "Another program, not this workspace's sandbox, listens on the sandbox's port. Close it, or ask an administrator to choose another port in Admin → Integrations → Sandbox (this computer).",
+	core.ReasonSandboxPortTaken: "Another program, or the sandbox of another workspace of this app, listens on the sandbox's port. Close it, or ask an administrator to choose another port in Admin → Integrations → Sandbox (this computer).",
 	core.ReasonPortBusy:         "Another program uses the port this integration needs for the sign-in. Close it and try again, or ask an administrator to choose another port.",
 	core.ReasonIssuerMismatch:   "The answer came from another sign-in server than this integration's, so it was refused. Ask an administrator to check the integration's issuer.",
 	core.ReasonIssuerMissing: "The answer did not say which sign-in server sent it, though the provider promises to, so it was refused. " +

@@ -282,3 +282,14 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// encoding/json reads "Activity" or "Uſers" into the same fields as "activity" and "users":
+// such keys are refused rather than left unbounded.
+func TestListKeysSpeltOtherwiseRefused(t *testing.T) {
+	for _, key := range []string{"Activity", "USERS", "U\u017fers", "INTEGRATIONS"} {
+		_, err := Decode(bytes.NewReader(sealed(t, `{"format":1,"`+key+`":[{}]}`)), pass("right passphrase"))
+		if !errors.Is(err, ErrNotExport) || !strings.Contains(err.Error(), "spelt like") {
+			t.Errorf("key %q: %v, want refused as spelt like a list's name", key, err)
+		}
+	}
+}

@@ -5,20 +5,14 @@ import (
 	"os/exec"
 	"runtime"
 	"strings"
-
-	"github.com/medialake/connect/core"
 )
 
 // openBrowser opens url in the system browser, as the GUI does: $BROWSER if set (a command,
 // or a list separated by colons whose first entry is used, with %s standing for the URL),
 // else xdg-open, open (macOS) or the URL handler of Windows. It does not wait for the browser.
-// The browser is given core.PrivateLink's page, never url, which carries the sign-in's
-// state: other users can read a process's arguments.
-func openBrowser(address string) error {
-	url, err := core.PrivateLink(address)
-	if err != nil {
-		return err
-	}
+// Core gives it the flow's start address, never the sign-in address itself: other users can
+// read a process's arguments.
+func openBrowser(url string) error {
 	var cmd *exec.Cmd
 	if b, _, _ := strings.Cut(os.Getenv("BROWSER"), string(os.PathListSeparator)); strings.TrimSpace(b) != "" {
 		fields := strings.Fields(b)

@@ -225,7 +225,8 @@ func (a *App) runFlow(ctx context.Context, in integration, hooks FlowHooks) (flo
 	defer a.endedAtSandbox(in, f.AuthURL())
 	ev.listening(f.AuthURL(), f.Deadline())
 	if !hooks.NoBrowser {
-		openBrowser(hooks.OpenURL, f.AuthURL(), ev.emit)
+		// The browser gets the start address: its arguments are readable by other users.
+		openBrowser(hooks.OpenURL, f.StartURL(), ev.emit)
 	}
 	if hooks.PastedURL != nil {
 		stop := readPastes(ctx, f, hooks.PastedURL, ev.emit)

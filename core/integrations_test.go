@@ -1042,7 +1042,11 @@ func microsoftAtServer(t *testing.T, srv *authtest.Server) *http.Client {
 func msBrowser(t *testing.T, srv *authtest.Server, wg *sync.WaitGroup) func(string) error {
 	open := fakeBrowser(t, srv, nil)
 	auth, _, _, _, _ := srv.Endpoints()
-	return func(authURL string) error {
+	return func(start string) error {
+		authURL, err := authtest.SignInAddress(start)
+		if err != nil {
+			return err
+		}
 		u, err := url.Parse(authURL)
 		if err != nil || u.Host != "login.microsoftonline.com" {
 			return fmt.Errorf("authorization URL %s is not Microsoft's", authURL)

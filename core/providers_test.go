@@ -106,7 +106,11 @@ func presetAtServer(t *testing.T, srv *authtest.Server, routes map[string]string
 func presetBrowser(t *testing.T, srv *authtest.Server, host string, wg *sync.WaitGroup) func(string) error {
 	open := fakeBrowser(t, srv, nil)
 	auth, _, _, _, _ := srv.Endpoints()
-	return func(authURL string) error {
+	return func(start string) error {
+		authURL, err := authtest.SignInAddress(start)
+		if err != nil {
+			return err
+		}
 		u, err := url.Parse(authURL)
 		if err != nil || u.Host != host {
 			return fmt.Errorf("authorization URL %s is not at %s", authURL, host)

@@ -527,7 +527,11 @@ func TestConnectAccessDenied(t *testing.T) {
 	tm := newConnectTeam(t)
 	tm.addIntegration(t, integrationSpec{id: "idp", provider: "oidc"})
 	var redirect string
-	deny := func(authURL string) error {
+	deny := func(start string) error {
+		authURL, err := authtest.SignInAddress(start)
+		if err != nil {
+			return err
+		}
 		u, err := url.Parse(authURL)
 		if err != nil {
 			return err

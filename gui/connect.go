@@ -282,11 +282,7 @@ func (e *dialogEntry) TypedKey(ev *fyne.KeyEvent) {
 // there and hands its error back.
 func browser(fa fyne.App) func(string) error {
 	return func(raw string) error {
-		private, err := core.PrivateLink(raw) // the address never in the browser's arguments
-		if err != nil {
-			return err
-		}
-		link, err := url.Parse(private)
+		link, err := url.Parse(raw)
 		if err != nil {
 			return err
 		}

@@ -557,7 +557,9 @@ func TestTestAuthorizationWaitsLikeConnect(t *testing.T) {
 				d.timeLeft.Text, d.copy.Disabled(), d.open.Disabled())
 		}
 		if u, err := url.Parse(link); err == nil {
-			callback = u.Query().Get("redirect_uri")
+			if cb, err := callbackOf(u); err == nil {
+				callback = cb.String()
+			}
 		}
 		if got := f.ui.win.Canvas().Focused(); got != d.cancel {
 			t.Errorf("focused = %v, want Cancel", got)

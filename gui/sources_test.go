@@ -18,6 +18,7 @@ import (
 	"github.com/medialake/connect/core/access"
 	"github.com/medialake/connect/core/loopback"
 	"github.com/medialake/connect/core/store"
+	"github.com/medialake/connect/internal/authtest"
 	"github.com/medialake/connect/internal/keychaintest"
 )
 
@@ -207,8 +208,9 @@ func TestConnectDialogCancel(t *testing.T) {
 	p.openURL = func(u string) error {
 		authURL = u
 		f := p.flow
-		if f.link.Text != u || f.copy.Disabled() {
-			t.Errorf("link %q (copy disabled %t), want the authorization URL and Copy enabled", f.link.Text, f.copy.Disabled())
+		// The browser gets the start address; the dialog shows the sign-in address to copy.
+		if signIn, err := authtest.SignInAddress(u); err != nil || f.link.Text != signIn || f.copy.Disabled() {
+			t.Errorf("link %q (copy disabled %t), want the sign-in address %q (%v) and Copy enabled", f.link.Text, f.copy.Disabled(), signIn, err)
 		}
 		if got := f.timeLeft.Text; got != "Time left: 5:00" {
 			t.Errorf("time left = %q, want 5:00", got)
@@ -219,7 +221,7 @@ func TestConnectDialogCancel(t *testing.T) {
 			t.Errorf("time left after 90 s = %q, want 3:30", got)
 		}
 		test.Tap(f.copy)
-		if got := w.ui.fa.Clipboard().Content(); got != u {
+		if got := w.ui.fa.Clipboard().Content(); got != f.link.Text {
 			t.Errorf("clipboard = %q, want the link", got)
 		}
 		test.Tap(f.cancel)
@@ -232,7 +234,7 @@ func TestConnectDialogCancel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	callback, err := url.Parse(link.Query().Get("redirect_uri"))
+	callback, err := callbackOf(link)
 	if err != nil || callback.Hostname() != "127.0.0.1" {
 		t.Fatalf("redirect_uri %q, want one on 127.0.0.1", link.Query().Get("redirect_uri"))
 	}
@@ -360,7 +362,7 @@ func TestConnectDialogKeys(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		callback, err := url.Parse(link.Query().Get("redirect_uri"))
+		callback, err := callbackOf(link)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -378,4 +380,13 @@ func TestFlowMessageNamesTheProvider(t *testing.T) {
 	if got, want := message(err), "Access was denied at Google Drive (access_denied)."; got != want {
 		t.Errorf("message = %q, want %q", got, want)
 	}
+}
+
+// callbackOf is the callback address of a sign-in the browser was given: the start address's
+// listener, or the redirect_uri of an authorization address.
+func callbackOf(link *url.URL) (*url.URL, error) {
+	if link.Path == "/start" {
+		return &url.URL{Scheme: "http", Host: link.Host, Path: "/callback"}, nil
+	}
+	return url.Parse(link.Query().Get("redirect_uri"))
 }

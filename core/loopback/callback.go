@@ -16,6 +16,10 @@ func (f *Flow) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		writeText(w, http.StatusBadRequest, badRequestText)
 		return
 	}
+	if isStart(r) {
+		f.serveStart(w, r)
+		return
+	}
 	if r.URL.Path != CallbackPath {
 		writeText(w, http.StatusNotFound, notFoundText)
 		return

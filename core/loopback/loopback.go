@@ -151,6 +151,7 @@ type Flow struct {
 	hostPort    string // the Host the callback must carry, e.g. 127.0.0.1:51234
 	redirectURL string
 	authURL     string
+	startKey    string // the one-time key of StartURL
 	state       string
 	verifier    string
 	deadline    time.Time
@@ -162,11 +163,12 @@ type Flow struct {
 	conns    sync.WaitGroup
 	stopOnce sync.Once
 
-	mu    sync.Mutex
-	timer *time.Timer
-	ended bool // the flow's outcome is decided: it accepts no other callback
-	res   result
-	done  chan struct{} // closed once the outcome is decided and its page, if any, is sent
+	mu      sync.Mutex
+	started bool // StartURL has been visited
+	timer   *time.Timer
+	ended   bool // the flow's outcome is decided: it accepts no other callback
+	res     result
+	done    chan struct{} // closed once the outcome is decided and its page, if any, is sent
 
 	finishOnce sync.Once
 	token      *oauth2.Token
@@ -275,6 +277,10 @@ func newFlow(cfg Config, host string, port int) (*Flow, error) {
 	if err != nil {
 		return nil, err
 	}
+	startKey, err := randomState()
+	if err != nil {
+		return nil, err
+	}
 	now := time.Now
 	if cfg.Now != nil {
 		now = cfg.Now
@@ -288,6 +294,7 @@ func newFlow(cfg Config, host string, port int) (*Flow, error) {
 		progress:   cfg.Progress,
 		hostPort:   net.JoinHostPort(host, strconv.Itoa(port)),
 		state:      state,
+		startKey:   startKey,
 		verifier:   oauth2.GenerateVerifier(),
 		deadline:   now().Add(cfg.timeout()),
 		done:       make(chan struct{}),

@@ -9,10 +9,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
-	"fmt"
 	"net"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -413,27 +411,6 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
-}
-
-// Authorize plays the browser: it GETs authURL at the server, which approves as the
-// current user, and returns the redirect it answers with (the client's redirect URI with
-// code, state and iss, or with error) without following it.
-func (s *Server) Authorize(ctx context.Context, authURL string) (*url.URL, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, authURL, nil)
-	if err != nil {
-		return nil, fmt.Errorf("authorize request: %w", err)
-	}
-	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := c.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("authorize: %w", err)
-	}
-	defer resp.Body.Close()
-	loc, err := resp.Location()
-	if err != nil {
-		return nil, fmt.Errorf("authorize: status %d without redirect: %w", resp.StatusCode, err)
-	}
-	return loc, nil
 }
 
 // memStore is fosite's memory store with clients that can be added while serving and with

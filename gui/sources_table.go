@@ -2,7 +2,6 @@ package gui
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -234,10 +233,7 @@ func renewalText(rn core.Renewal, now time.Time) (string, widget.Importance) {
 	if days <= 14 {
 		imp = widget.WarningImportance
 	}
-	left := fmt.Sprintf("%d days", days)
-	if days == 1 {
-		left = "1 day"
-	}
+	left := core.Counted(days, "day")
 	switch {
 	case rn.Kind == core.RenewsWhileOpen && days == 0:
 		return "Renews while the app runs (expires today)", imp

@@ -83,8 +83,13 @@ func reasonAdvice(err error) string {
 		already *core.AlreadyConnectedError
 		scripts *core.NoScriptAccessError
 		partial *core.AccessNotGrantedError
+		shared  *core.SharedGrantError
 	)
 	switch {
+	case errors.As(err, &shared):
+		return fmt.Sprintf("Nothing was revoked: %s Here that is %s. Run '%s sources forget SOURCE' to delete this source alone "+
+			"and leave the access at the provider, or '%s sources disconnect --revoke-shared SOURCE' to revoke all the same",
+			shared.Ends, core.Counted(shared.Others, "other source"), prog, prog)
 	case errors.As(err, &scripts):
 		return noScriptAccessAdvice(scripts, "")
 	case errors.As(err, &locked):

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -29,6 +30,9 @@ var sourceCommands = []command{
 	{name: "sources refresh", args: "SOURCE", summary: "refresh a source's token now and show its health (write, owner)",
 		example: prog + " --user wendy sources refresh 3", run: runRefresh},
 	{name: "sources disconnect", args: "SOURCE", summary: "revoke a source's token at the provider and delete the source (write, owner)",
+		about: "Google revokes the app's whole access to the account: every source of that account through the\n" +
+			"integration stops working, here and on other computers. Where another source here would, the\n" +
+			"command refuses unless --revoke-shared is given; 'sources forget' deletes this one alone.",
 		example: prog + " --user wendy sources disconnect 3", run: sourceEnd(false)},
 	{name: "sources forget", args: "SOURCE", summary: "delete a source on this computer only, without telling the provider (write, owner)",
 		about:   "For a source whose revocation is pending because the provider cannot be reached.",
@@ -298,6 +302,10 @@ func runRefresh(r *runner, fs *flag.FlagSet, args []string) error {
 // sourceEnd runs sources disconnect, or sources forget.
 func sourceEnd(forget bool) func(*runner, *flag.FlagSet, []string) error {
 	return func(r *runner, fs *flag.FlagSet, args []string) error {
+		var shared *bool
+		if !forget {
+			shared = fs.Bool("revoke-shared", false, "revoke even where the provider (Google) would end other sources of the same account here too")
+		}
 		id, app, s, err := r.sourceArg(fs, args)
 		if err != nil {
 			return err
@@ -315,11 +323,15 @@ func sourceEnd(forget bool) func(*runner, *flag.FlagSet, []string) error {
 		if list, err := app.Sources(r.ctx, s, core.SourceFilter{}); err == nil {
 			for _, src := range list {
 				if src.ID == id {
-					note = src.CannotRevoke
+					note = cmp.Or(src.CannotRevoke, src.RevokeEnds)
 				}
 			}
 		}
-		if err := app.Disconnect(r.ctx, s, id); err != nil {
+		disconnect := app.Disconnect
+		if *shared {
+			disconnect = app.DisconnectShared
+		}
+		if err := disconnect(r.ctx, s, id); err != nil {
 			return err
 		}
 		fmt.Fprintf(r.out, "Disconnected source %d.\n", id)

@@ -59,6 +59,7 @@ const (
 	ReasonAlreadyConnected // an *AlreadyConnectedError names the source
 	ReasonDifferentAccount // a *DifferentAccountError names both accounts
 	ReasonRevocationPending
+	ReasonSharedGrant // a *SharedGrantError: revoking would end other sources of the same account
 	ReasonNeedsReconnect
 	ReasonCancelled
 	ReasonTimeout
@@ -138,6 +139,7 @@ var sentinels = []struct {
 	{ErrDifferentAccount, ReasonDifferentAccount},
 	{ErrIntegrationDisabled, ReasonIntegrationDisabled},
 	{ErrRevocationPending, ReasonRevocationPending},
+	{ErrSharedGrant, ReasonSharedGrant},
 	{ErrNeedsReconnect, ReasonNeedsReconnect},
 	{ErrSandboxPortTaken, ReasonSandboxPortTaken},
 	{ErrOffline, ReasonOffline},

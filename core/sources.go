@@ -81,8 +81,12 @@ type Source struct {
 	// disconnecting leaves and where the person ends the access themselves; "" where
 	// Disconnect revokes it.
 	CannotRevoke string
-	OwnerID      int64
-	Owner        string
+	// RevokeEnds is, where revoking ends more than this source (Google), what else it ends;
+	// SharesGrant counts the other sources here that it would end (see DisconnectShared).
+	RevokeEnds  string
+	SharesGrant int
+	OwnerID     int64
+	Owner       string
 	// Account labels the account, e.g. jane@example.com.
 	Account string
 	// Scopes are the scopes the provider granted.
@@ -154,10 +158,15 @@ func (a *App) readSources(ctx context.Context, f SourceFilter) ([]Source, bool, 
 	if err != nil {
 		return nil, false, err
 	}
+	accounts, err := store.AccountCounts(ctx, a.db)
+	if err != nil {
+		return nil, false, err
+	}
 	list := make([]Source, len(rows))
 	for i, r := range rows {
 		list[i] = names.source(r)
 		list[i].ScriptAccess = scripts[r.ID]
+		list[i].SharesGrant = sharesGrant(list[i], r, accounts)
 	}
 	return list, ws.KeepAlive, nil
 }
@@ -313,20 +322,10 @@ func (a *App) Refresh(ctx context.Context, s *access.Session, sourceID int64) (S
 // Disconnect revokes the source's token at the provider where the provider can, then
 // deletes the token from the keychain and the source. When the revocation cannot be done now
 // (offline), the source stays, marked revocation pending with its token kept, and the error
-// wraps ErrRevocationPending; Forget deletes it without telling the provider.
+// wraps ErrRevocationPending; Forget deletes it without telling the provider. Where revoking
+// would end other sources here too, it is a *SharedGrantError and nothing changes.
 func (a *App) Disconnect(ctx context.Context, s *access.Session, sourceID int64) error {
-	u, src, err := a.authorizeSource(ctx, s, access.SourceDisconnect, sourceID)
-	if err != nil {
-		return err
-	}
-	label := sourceLabel(src)
-	detail, err := a.disconnect(ctx, src)
-	if err != nil {
-		a.note(ctx, u.Name, access.SourceDisconnect, label, store.OutcomeFailed, err.Error())
-		return sourceError("disconnect", src, err)
-	}
-	a.note(ctx, u.Name, access.SourceDisconnect, label, store.OutcomeOK, detail)
-	return nil
+	return a.disconnectAsked(ctx, s, sourceID, false)
 }
 
 // Forget deletes the source and its token on this computer only: the provider is not told,
@@ -481,6 +480,11 @@ func (a *App) source(ctx context.Context, id int64) (Source, error) {
 		return Source{}, fmt.Errorf("source %d: %w", id, err)
 	}
 	src := names.source(r)
+	accounts, err := store.AccountCounts(ctx, a.db)
+	if err != nil {
+		return Source{}, err
+	}
+	src.SharesGrant = sharesGrant(src, r, accounts)
 	src.Renewal = renewalOf(src, upkeepPlan{keepAlive: ws.KeepAlive, scheduled: ws.KeepAlive && a.scheduled(ctx)}, a.now())
 	g, err := store.ScriptAccess(ctx, a.db, id)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {

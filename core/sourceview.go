@@ -70,7 +70,7 @@ func renewalOf(src Source, plan upkeepPlan, now time.Time) Renewal {
 type integrationNames map[string]struct {
 	name, provider, providerName string
 	idle                         time.Duration
-	cannotRevoke                 string
+	cannotRevoke, revokeEnds     string
 }
 
 func (a *App) integrationNames(ctx context.Context) (integrationNames, error) {
@@ -87,6 +87,7 @@ func (a *App) integrationNames(ctx context.Context) (integrationNames, error) {
 			if p.Revocation.Kind == catalog.RevokeNone {
 				e.cannotRevoke = p.Revocation.Manual
 			}
+			e.revokeEnds = p.Revocation.WholeGrant
 		}
 		names[in.ID] = e
 	}
@@ -96,7 +97,7 @@ func (a *App) integrationNames(ctx context.Context) (integrationNames, error) {
 func (n integrationNames) source(r store.Source) Source {
 	in := n[r.IntegrationID]
 	return Source{ID: r.ID, IntegrationID: r.IntegrationID, IntegrationName: in.name,
-		Provider: in.provider, ProviderName: in.providerName, CannotRevoke: in.cannotRevoke, OwnerID: r.OwnerID, Owner: r.OwnerName,
+		Provider: in.provider, ProviderName: in.providerName, CannotRevoke: in.cannotRevoke, RevokeEnds: in.revokeEnds, OwnerID: r.OwnerID, Owner: r.OwnerName,
 		Account: r.Account, Scopes: r.Scopes, Status: r.Status, StatusDetail: r.StatusDetail,
 		TokenExpiry: r.TokenExpiry, LastRefreshAt: r.LastRefreshAt, CreatedAt: r.CreatedAt,
 		ExpiresIfUnused: tokens.ExpiresIfUnused(in.idle, lastUse(r))}

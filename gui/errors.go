@@ -94,6 +94,7 @@ func message(err error) string {
 		denied  *core.ProviderError
 		refused *core.ExchangeError
 		partial *core.AccessNotGrantedError
+		shared  *core.SharedGrantError
 	)
 	switch {
 	case reason == core.ReasonNone:
@@ -107,6 +108,9 @@ func message(err error) string {
 		return fmt.Sprintf("You signed in as %s, but this source belongs to %s. Nothing was changed. "+
 			"Sign out at the provider in your browser, then reconnect and sign in as %s.",
 			core.Printable(diff.Got), core.Printable(diff.Want), core.Printable(diff.Want))
+	case errors.As(err, &shared):
+		return fmt.Sprintf("Nothing was revoked: %s Here, %s of this account would stop working. Use Forget on this computer "+
+			"to delete this source alone, or Disconnect again to choose.", shared.Ends, core.Counted(shared.Others, "other source"))
 	case errors.As(err, &partial):
 		return fmt.Sprintf("%s access was not granted: connect again and keep it ticked on the consent screen. Nothing was saved.", partial.Access)
 	case errors.As(err, &denied): // the provider's refusal, in its own words (made printable)

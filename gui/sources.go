@@ -326,13 +326,47 @@ func (p *sourcesPane) refreshNow() {
 }
 
 func (p *sourcesPane) askDisconnect() {
+	if src, ok := p.current(); ok && src.SharesGrant > 0 {
+		p.askSharedGrant(src)
+		return
+	}
 	p.askThenEnd("Disconnect", func(src core.Source) (string, string) {
 		explain := fmt.Sprintf("Its access will be revoked at %s, and its token will be deleted from this computer's keychain.", src.ProviderName)
-		if src.CannotRevoke != "" {
+		switch {
+		case src.CannotRevoke != "":
 			explain = "Its token will be deleted from this computer's keychain. " + src.CannotRevoke
+		case src.RevokeEnds != "":
+			explain += " " + src.RevokeEnds
 		}
 		return fmt.Sprintf("Disconnect %s from %s?", core.Printable(src.Account), core.Printable(src.IntegrationName)), explain
 	}, p.u.core.Disconnect)
+}
+
+// askSharedGrant asks before disconnecting src, whose revocation would end other sources here
+// too, and offers to forget it on this computer instead, which ends nothing else: Forget has
+// the focus, and revoking is the button that says what it ends.
+func (p *sourcesPane) askSharedGrant(src core.Source) {
+	msg := fmt.Sprintf("Disconnect %s from %s? %s Here, %s of this account would stop working. "+
+		"Forget on this computer deletes this source alone and leaves the access at %s.",
+		core.Printable(src.Account), core.Printable(src.IntegrationName), src.RevokeEnds,
+		core.Counted(src.SharesGrant, "other source"), src.ProviderName)
+	var d *dialog.CustomDialog
+	hide := func() { d.Hide() }
+	end := func(verb string, how func(context.Context, *access.Session, int64) error) func() {
+		return func() {
+			d.Hide()
+			p.do(verb+" failed", src, func(ctx context.Context, s *access.Session) error { return how(ctx, s, src.ID) })
+		}
+	}
+	cancel := newDialogButton("Cancel", theme.CancelIcon(), hide, hide)
+	forget := newDialogButton("Forget on this computer", theme.ConfirmIcon(), hide, end("Forget", p.u.core.Forget))
+	forget.Importance = widget.HighImportance
+	revoke := newDialogButton("Revoke for all", theme.DeleteIcon(), hide, end("Disconnect", p.u.core.DisconnectShared))
+	revoke.Importance = widget.DangerImportance
+	d = textDialog(p.u.win, "Disconnect source", msg, cancel, forget, revoke)
+	escapeCloses(p.u.win, d, hide)
+	d.Show()
+	p.u.win.Canvas().Focus(forget)
 }
 
 func (p *sourcesPane) askForget() {

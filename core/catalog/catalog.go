@@ -107,6 +107,10 @@ type Revocation struct {
 	// Manual says, where the app cannot revoke the grant (RevokeNone), how long it stays
 	// valid and where the person removes the app's access themselves.
 	Manual string
+	// WholeGrant, where revoking one token ends the app's whole grant of the account
+	// (Google), says what else stops working: every token of that account through the same
+	// client, whoever holds it and wherever.
+	WholeGrant string
 }
 
 // WhoAmI is the request that names the connected account.
@@ -249,8 +253,10 @@ func google() Provider {
 		AuthParams: [][2]string{{"access_type", "offline"}, {"prompt", "consent"}},
 		Redirect:   Redirect{Policy: AnyPort, Host: "127.0.0.1", Unregistered: true},
 		// Google requires the secret of a Desktop client even though it cannot stay secret.
-		Secret:         SecretRequired,
-		Revocation:     Revocation{Kind: RevokeRFC7009, URL: "https://oauth2.googleapis.com/revoke"},
+		Secret: SecretRequired,
+		Revocation: Revocation{Kind: RevokeRFC7009, URL: "https://oauth2.googleapis.com/revoke",
+			WholeGrant: "Google ends the app's whole access to the account, not this source alone: every source of this account " +
+				"through this integration stops working, here and on any other computer, and must be connected again."},
 		WhoAmI:         WhoAmI{Method: "GET", URL: "https://openidconnect.googleapis.com/v1/userinfo", Subject: "sub", Labels: []string{"email"}},
 		RefreshRotates: false,
 		RefreshIdle:    183 * day,

@@ -207,3 +207,30 @@ func TransferSources(ctx context.Context, q Querier, from, to int64, at time.Tim
 	}
 	return n, nil
 }
+
+// AccountKey names one account at one integration: the integration's id and the account's
+// subject.
+type AccountKey struct{ IntegrationID, Subject string }
+
+// AccountCounts counts the sources of each account at each integration; more than one is the
+// same account connected by several users of the workspace.
+func AccountCounts(ctx context.Context, q Querier) (map[AccountKey]int, error) {
+	rows, err := q.QueryContext(ctx, `SELECT integration_id, account_subject, count(*) FROM sources GROUP BY integration_id, account_subject`)
+	if err != nil {
+		return nil, fmt.Errorf("count accounts: %w", err)
+	}
+	defer rows.Close()
+	counts := map[AccountKey]int{}
+	for rows.Next() {
+		var k AccountKey
+		var n int
+		if err := rows.Scan(&k.IntegrationID, &k.Subject, &n); err != nil {
+			return nil, fmt.Errorf("count accounts: %w", err)
+		}
+		counts[k] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("count accounts: %w", err)
+	}
+	return counts, nil
+}

@@ -1,0 +1,75 @@
+package cli
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/medialake/connect/core"
+	"github.com/medialake/connect/core/store"
+	"github.com/medialake/connect/internal/keychaintest"
+)
+
+// googleShared writes, as earlier connections would have, a Google integration and one
+// source of the same account for each of owners; it returns their ids in that order.
+func (w *workspace) googleShared(owners ...string) []int64 {
+	w.t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(w.home, core.DBFile))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	defer db.Close()
+	now := time.Now()
+	var ids []int64
+	err = db.Tx(ctx, func(tx *sql.Tx) error {
+		err := store.PutIntegration(ctx, tx, store.Integration{ID: "google", Provider: "google", Name: "Google Drive",
+			ClientID: "1234-abc.apps.googleusercontent.com", Enabled: true, SecretSetAt: now, CreatedAt: now, UpdatedAt: now})
+		for _, name := range owners {
+			u, uerr := store.UserByName(ctx, tx, name)
+			if err = uerr; err != nil {
+				return err
+			}
+			id, ierr := store.InsertSource(ctx, tx, store.Source{IntegrationID: "google", OwnerID: u.ID, Account: "team@example.com",
+				AccountSubject: "g-1", CreatedAt: now, UpdatedAt: now})
+			if err = ierr; err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		return err
+	})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return ids
+}
+
+// Google revokes the app's whole grant of the account: where another source here has the same
+// account, 'sources disconnect' refuses, saying what the revocation would end and offering
+// 'sources forget'; --revoke-shared revokes all the same and says what it ended.
+func TestDisconnectRefusesToEndASharedGoogleGrant(t *testing.T) {
+	keychaintest.Require(t)
+	w := newWorkspace(t)
+	w.team()
+	ids := w.googleShared("wendy", "walter")
+	mine := strconv.FormatInt(ids[0], 10)
+
+	r := w.as("wendy", "sources", "disconnect", mine)
+	for _, want := range []string{"Nothing was revoked", "whole access", "1 other source", "sources forget " + mine, "disconnect --revoke-shared " + mine} {
+		if r.code != ExitFailed || !strings.Contains(r.stderr, want) {
+			t.Errorf("disconnect of a shared grant: %v; want exit %d and %q", r, ExitFailed, want)
+		}
+	}
+	r = w.must(w.as("wendy", "sources", "disconnect", "--revoke-shared", mine))
+	if !strings.Contains(r.stdout, "Disconnected source "+mine) || !strings.Contains(r.stdout, "any other computer") {
+		t.Errorf("disconnect --revoke-shared said %q; want it done, and what Google's revocation ends", r.stdout)
+	}
+	if r := w.must(w.as("walter", "sources", "list", "--json")); !strings.Contains(r.stdout, "team@example.com") {
+		t.Errorf("walter's sources: %s; want his source kept", r.stdout)
+	}
+}

@@ -1,0 +1,78 @@
+package gui
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/medialake/connect/core/store"
+	"github.com/medialake/connect/internal/keychaintest"
+)
+
+// addSharedGoogle gives each of owners a source of one and the same Google account.
+func (w *sourcesWorkspace) addSharedGoogle(t *testing.T, subject string, owners ...string) {
+	t.Helper()
+	w.addIntegrationOf(t, "google", "google", "Google Drive")
+	now := w.clock.Now()
+	w.withDB(t, func(ctx context.Context, tx *sql.Tx) error {
+		for _, name := range owners {
+			u, err := store.UserByName(ctx, tx, name)
+			if err != nil {
+				return err
+			}
+			if _, err := store.InsertSource(ctx, tx, store.Source{IntegrationID: "google", OwnerID: u.ID, Account: "team@example.com",
+				AccountSubject: subject, CreatedAt: now, UpdatedAt: now}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Google revokes the app's whole grant of an account: where another source here has the same
+// account, Disconnect says what the revocation would end and offers Forget on this computer,
+// which deletes this source alone.
+func TestDisconnectOfASharedGoogleGrantOffersForget(t *testing.T) {
+	keychaintest.Require(t)
+	w := newSourcesWorkspace(t)
+	w.addSharedGoogle(t, "g-1", "Wes", "Ada")
+	w.signIn(t, "Wes", goodPass)
+	p := w.pane(t)
+	p.list.Select(0)
+	test.Tap(p.disconnect)
+	text := dialogText(t, w.ui.win)
+	for _, want := range []string{"whole access to the account", "1 other source", "Forget on this computer deletes this source alone"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the confirmation reads %q; want %q in it", text, want)
+		}
+	}
+	if b, ok := w.ui.win.Canvas().Focused().(*dialogButton); !ok || b.Text != "Forget on this computer" {
+		t.Errorf("focus on %v; want it on Forget on this computer, which ends nothing else", w.ui.win.Canvas().Focused())
+	}
+	tapInDialog(t, w.fixture, "Forget on this computer")
+	w.ui.Wait()
+	if len(p.shown) != 0 || p.problem != nil {
+		t.Errorf("after Forget: %d sources shown (problem %v); want Wes's source gone", len(p.shown), p.problem)
+	}
+	w.withDB(t, func(ctx context.Context, tx *sql.Tx) error {
+		rows, err := store.Sources(ctx, tx, store.SourceFilter{})
+		if err == nil && (len(rows) != 1 || rows[0].OwnerName != "Ada") {
+			t.Errorf("sources left: %+v; want Ada's alone", rows)
+		}
+		return err
+	})
+
+	// A lone Google source: the confirmation still says what Google's revocation ends.
+	w.addSharedGoogle(t, "g-2", "Wes")
+	p.reload(0)
+	w.ui.Wait()
+	p.list.Select(0)
+	test.Tap(p.disconnect)
+	if text := dialogText(t, w.ui.win); !strings.Contains(text, "any other computer") || strings.Contains(text, "other source") {
+		t.Errorf("the confirmation for Wes's own grant reads %q; want what Google ends", text)
+	}
+	escape(w.ui.win)
+}

@@ -59,13 +59,15 @@ type integrationJSON struct {
 	Port            int        `json:"port"`
 	RedirectURI     string     `json:"redirect_uri"`
 	Scopes          []string   `json:"scopes"`
-	Tenant          string     `json:"tenant,omitempty"`
-	Issuer          string     `json:"issuer,omitempty"`
-	AuthURL         string     `json:"auth_url,omitempty"`
-	TokenURL        string     `json:"token_url,omitempty"`
-	RevokeURL       string     `json:"revoke_url,omitempty"`
-	UserinfoURL     string     `json:"userinfo_url,omitempty"`
-	Sources         int        `json:"sources"`
+	// PublishingStatus is Google's: "testing" or "in-production".
+	PublishingStatus string `json:"publishing_status,omitempty"`
+	Tenant           string `json:"tenant,omitempty"`
+	Issuer           string `json:"issuer,omitempty"`
+	AuthURL          string `json:"auth_url,omitempty"`
+	TokenURL         string `json:"token_url,omitempty"`
+	RevokeURL        string `json:"revoke_url,omitempty"`
+	UserinfoURL      string `json:"userinfo_url,omitempty"`
+	Sources          int    `json:"sources"`
 	// Sandbox marks the built-in sandbox provider, which connects no real storage.
 	Sandbox bool `json:"sandbox"`
 }
@@ -76,7 +78,8 @@ func integrationOut(v core.IntegrationView, probe error) integrationJSON {
 		SecretSetAt: timePtr(v.SecretSetAt), SecretSetBy: v.SecretSetBy, Port: v.Port,
 		SecretExpiresAt: timePtr(v.SecretExpiresAt), SecretDue: secretDueWords[v.SecretDue],
 		RedirectURI: v.RedirectURI(v.Port), Scopes: v.Scopes, Tenant: v.Tenant, Issuer: v.Issuer,
-		AuthURL: v.AuthURL, TokenURL: v.TokenURL, RevokeURL: v.RevokeURL, UserinfoURL: v.UserinfoURL,
+		PublishingStatus: string(v.PublishingStatus),
+		AuthURL:          v.AuthURL, TokenURL: v.TokenURL, RevokeURL: v.RevokeURL, UserinfoURL: v.UserinfoURL,
 		Sources: v.Sources, Sandbox: v.Provider.IsSandbox()}
 }
 
@@ -149,6 +152,7 @@ func runIntegrationsShow(r *runner, fs *flag.FlagSet, args []string) error {
 	line("State", v.StateGiven(probe).String())
 	line("Client ID", orDash(v.ClientID))
 	line("Client type", string(v.ClientType))
+	line("Publishing", publishingWords(v.PublishingStatus))
 	showSecret(line, v)
 	port := "any"
 	if v.Port != 0 {
@@ -178,6 +182,14 @@ func runIntegrationsShow(r *runner, fs *flag.FlagSet, args []string) error {
 }
 
 // showSecret says when the client secret was saved, by whom, and when it expires.
+// publishingWords is a publishing status, and what Testing means for sources.
+func publishingWords(st core.PublishingStatus) string {
+	if st == core.PublishingTesting {
+		return "testing: each sign-in ends 7 days after it; publish the app, then set --publishing-status in-production"
+	}
+	return string(st)
+}
+
 func showSecret(line func(k, v string), v core.IntegrationView) {
 	secret := "none"
 	if !v.SecretSetAt.IsZero() {
@@ -227,7 +239,7 @@ func setFields(in *core.IntegrationInput) map[string]*string {
 	return map[string]*string{"client-id": &in.ClientID, "port": &in.Port, "scopes": &in.Scopes,
 		"tenant": &in.Tenant, "issuer": &in.Issuer, "name": &in.Name, "auth-url": &in.AuthURL,
 		"token-url": &in.TokenURL, "revoke-url": &in.RevokeURL, "userinfo-url": &in.UserinfoURL,
-		"secret-expires": &in.SecretExpires}
+		"secret-expires": &in.SecretExpires, "publishing-status": &in.PublishingStatus}
 }
 
 // setOptions defines the options of integrations set; those that do more than fill a field.
@@ -239,6 +251,7 @@ func setOptions(fs *flag.FlagSet) (clientType, secretFile *string, removeSecret 
 	fs.String("secret-expires", "", "the `DATE` the client secret expires, YYYY-MM-DD, as the console shows it (Microsoft: Certificates & secrets); warned 30 days ahead")
 	fs.String("port", "", "fixed loopback `PORT`, or \"any\"")
 	fs.String("scopes", "", "the `SCOPES` to request, separated by spaces or commas; \"default\" for the provider's")
+	fs.String("publishing-status", "", "Google's publishing `STATUS`, as Google Auth Platform → Audience shows it: testing (sign-ins end after 7 days) or in-production")
 	fs.String("tenant", "", "Microsoft `TENANT`: common, organizations, consumers, a domain or a directory id")
 	fs.String("issuer", "", "custom OpenID Connect issuer `URL`")
 	fs.String("name", "", "new `NAME` of a custom integration")

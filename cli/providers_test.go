@@ -73,3 +73,33 @@ func TestDisconnectRefusesToEndASharedGoogleGrant(t *testing.T) {
 		t.Errorf("walter's sources: %s; want his source kept", r.stdout)
 	}
 }
+
+// A Google app in Testing: the admin records it with --publishing-status, integrations show
+// says it, and the sources forecast the 7 days with the reason, in both outputs.
+func TestPublishingStatusTesting(t *testing.T) {
+	keychaintest.Require(t)
+	w := newWorkspace(t)
+	w.team()
+	w.googleShared("wendy")
+	if r := w.as("root", "integrations", "set", "google", "--publishing-status", "beta"); r.code != ExitFailed ||
+		!strings.Contains(r.stderr, "--publishing-status: Choose testing or in-production") {
+		t.Errorf("--publishing-status beta: %v; want it refused, naming the option", r)
+	}
+	if r := w.must(w.as("root", "integrations", "show", "google", "--json")); !strings.Contains(r.stdout, `"publishing_status": "in-production"`) {
+		t.Errorf("show --json before: %s; want in-production, the default", r.stdout)
+	}
+	w.must(w.as("root", "integrations", "set", "google", "--publishing-status", "testing"))
+	if r := w.must(w.as("root", "integrations", "show", "google", "--json")); !strings.Contains(r.stdout, `"publishing_status": "testing"`) {
+		t.Errorf("show --json: %s; want publishing_status testing", r.stdout)
+	}
+	if r := w.must(w.as("root", "integrations", "show", "google")); !strings.Contains(r.stdout, "each sign-in ends 7 days after it") {
+		t.Errorf("show: %s; want what Testing means", r.stdout)
+	}
+	r := w.must(w.as("wendy", "sources", "list", "--json"))
+	if !strings.Contains(r.stdout, `"renewal": "ends"`) || !strings.Contains(r.stdout, "in Testing at Google Drive") {
+		t.Errorf("sources list --json: %s; want renewal ends, saying why", r.stdout)
+	}
+	if r := w.must(w.as("wendy", "sources", "list")); !strings.Contains(r.stdout, "refreshed or not (app in Testing)") {
+		t.Errorf("sources list: %s; want the fixed end in the RENEWS column", r.stdout)
+	}
+}

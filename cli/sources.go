@@ -68,9 +68,11 @@ type sourceJSON struct {
 	CreatedAt     *time.Time `json:"created_at,omitempty"`
 	ScriptAccess  bool       `json:"script_access"`
 	// Renewal says what keeps the refresh token alive: renewal is one of "automatic",
-	// "while_app_runs", "expires", "expired", "reconnect", "none"; renewal_by is when it dies unused.
+	// "while_app_runs", "expires", "ends", "expired", "reconnect", "none"; renewal_by is when it dies.
 	Renewal   string     `json:"renewal"`
 	RenewalBy *time.Time `json:"renewal_by,omitempty"`
+	// RenewalWhy says why the token ends whatever is done ("ends", or "expired" that it became).
+	RenewalWhy string `json:"renewal_why,omitempty"`
 	// Sandbox marks a source of the built-in sandbox provider, which is no real storage.
 	Sandbox bool `json:"sandbox"`
 }
@@ -80,6 +82,7 @@ var renewalWords = map[core.RenewalKind][2]string{
 	core.RenewsAutomatically: {"automatic", "automatically"},
 	core.RenewsWhileOpen:     {"while_app_runs", "while the app runs; idles out %s"},
 	core.RenewalExpires:      {"expires", "expires %s unless refreshed"},
+	core.RenewalEnds:         {"ends", "ends %s, refreshed or not (app in Testing): reconnect then"},
 	core.RenewalExpired:      {"expired", "expired unused: reconnect"},
 	core.RenewalReconnect:    {"reconnect", "reconnect to renew"},
 	core.RenewalNone:         {"none", "-"},
@@ -98,7 +101,8 @@ func sourceOut(s core.Source) sourceJSON {
 	return sourceJSON{ID: s.ID, IntegrationID: s.IntegrationID, Integration: s.IntegrationName, Provider: s.Provider,
 		Owner: s.Owner, Account: s.Account, Scopes: s.Scopes, Status: s.Status, StatusDetail: s.StatusDetail,
 		TokenExpiry: timePtr(s.TokenExpiry), LastRefreshAt: timePtr(s.LastRefreshAt), CreatedAt: timePtr(s.CreatedAt),
-		ScriptAccess: s.ScriptAccess, Renewal: renewalWords[s.Renewal.Kind][0], RenewalBy: timePtr(s.Renewal.By), Sandbox: s.IsSandbox()}
+		ScriptAccess: s.ScriptAccess, Renewal: renewalWords[s.Renewal.Kind][0], RenewalBy: timePtr(s.Renewal.By),
+		RenewalWhy: s.Renewal.Why, Sandbox: s.IsSandbox()}
 }
 
 func runSourcesList(r *runner, fs *flag.FlagSet, args []string) error {

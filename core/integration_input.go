@@ -1,6 +1,7 @@
 package core
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -36,6 +37,7 @@ const (
 	FieldTokenURL    = catalog.FieldTokenURL
 	FieldRevokeURL   = catalog.FieldRevokeURL
 	FieldUserinfoURL = catalog.FieldUserinfoURL
+	FieldPublishing  = catalog.FieldPublishing
 )
 
 // ValidationError lists every field of an IntegrationInput that is wrong, each with a
@@ -80,6 +82,9 @@ type IntegrationInput struct {
 	Port string
 	// Scopes as typed, separated by spaces, commas or new lines; "" means the defaults.
 	Scopes string
+	// PublishingStatus is the app's publishing status where the provider has one (Google):
+	// testing or in-production; "" keeps the saved one.
+	PublishingStatus string
 	// Tenant is Microsoft's; "" means common.
 	Tenant string
 	// Issuer is the custom OpenID Connect issuer; its discovery document is fetched on save.
@@ -112,6 +117,7 @@ func (a *App) checkInput(ctx context.Context, p catalog.Provider, old store.Inte
 	}
 	next := old
 	next.Provider, next.ClientID, next.ClientType, next.RedirectPort = string(p.ID), s.ClientID, string(s.ClientType), port
+	next.PublishingStatus = string(s.PublishingStatus)
 	next.Scopes = s.Scopes
 	if slices.Equal(s.Scopes, p.Scopes) {
 		next.Scopes = nil // the defaults: they follow the catalog when it changes
@@ -156,6 +162,8 @@ func inputSettings(p catalog.Provider, old store.Integration, in IntegrationInpu
 		SecretSaved:  !old.SecretSetAt.IsZero(),
 		ClientType:   catalog.ClientType(strings.TrimSpace(string(in.ClientType))),
 		Scopes:       catalog.ParseScopes(in.Scopes),
+		PublishingStatus: cmp.Or(catalog.PublishingStatus(strings.ToLower(strings.TrimSpace(in.PublishingStatus))),
+			catalog.PublishingStatus(old.PublishingStatus)),
 	}
 	if s.ClientType == "" {
 		s.ClientType = defaultClientType(p, old.ClientType, !s.ClientSecret.IsZero() || s.SecretSaved)

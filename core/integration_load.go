@@ -106,7 +106,21 @@ func rowSettings(p catalog.Provider, row store.Integration) catalog.Settings {
 		Scopes:     row.Scopes,
 		ClientType: clientType(p, row),
 		Port:       row.RedirectPort,
+
+		PublishingStatus: catalog.PublishingStatus(row.PublishingStatus),
 	}
+}
+
+// publishingStatus is the integration's publishing status where p has one: as saved, else
+// (saved before the choice existed, or never) in production; "" where p has none.
+func publishingStatus(p catalog.Provider, r store.Integration) catalog.PublishingStatus {
+	switch {
+	case len(p.PublishingStatuses) == 0:
+		return ""
+	case r.PublishingStatus == "":
+		return catalog.PublishingInProduction
+	}
+	return catalog.PublishingStatus(r.PublishingStatus)
 }
 
 // clientType is how the integration's app is registered where the provider offers the
@@ -149,7 +163,8 @@ func view(p catalog.Provider, r store.Integration, saved bool, sources int, now 
 		SecretSetAt: r.SecretSetAt, SecretSetBy: r.SecretSetBy,
 		SecretExpiresAt: r.SecretExpiresAt, SecretDue: secretDue(r.SecretExpiresAt, now),
 		Enabled: r.Enabled, Port: r.RedirectPort, Scopes: r.Scopes, DefaultScopes: p.Scopes,
-		Tenant: r.Tenant, Issuer: r.Issuer, AuthURL: r.AuthURL, TokenURL: r.TokenURL,
+		PublishingStatus: publishingStatus(p, r),
+		Tenant:           r.Tenant, Issuer: r.Issuer, AuthURL: r.AuthURL, TokenURL: r.TokenURL,
 		RevokeURL: r.RevokeURL, UserinfoURL: r.UserinfoURL,
 		State: state(p, r), Sources: sources,
 	}

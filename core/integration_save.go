@@ -379,6 +379,7 @@ func saveDetail(old, next store.Integration, saved, newSecret bool) string {
 		}
 	}
 	for _, f := range []struct{ name, old, next string }{
+		{"publishing status", old.PublishingStatus, next.PublishingStatus},
 		{"tenant", old.Tenant, next.Tenant}, {"issuer", old.Issuer, next.Issuer},
 		{"authorization endpoint", old.AuthURL, next.AuthURL}, {"token endpoint", old.TokenURL, next.TokenURL},
 		{"revocation endpoint", old.RevokeURL, next.RevokeURL}, {"userinfo endpoint", old.UserinfoURL, next.UserinfoURL},

@@ -103,8 +103,11 @@ type IntegrationView struct {
 	Scopes []string
 	// DefaultScopes are the provider's defaults.
 	DefaultScopes []string
-	Tenant        string
-	Issuer        string
+	// PublishingStatus is the app's publishing status where the provider has one
+	// (Provider.PublishingStatuses): as saved, else in production; "" elsewhere.
+	PublishingStatus catalog.PublishingStatus
+	Tenant           string
+	Issuer           string
 	// The endpoints: typed in for custom OAuth 2.0, read from the discovery document for
 	// custom OpenID Connect.
 	AuthURL, TokenURL, RevokeURL, UserinfoURL string

@@ -101,6 +101,10 @@ type Source struct {
 	// (Box 60 days, Microsoft 90, Google about 180 after the last refresh); zero means never.
 	// Maintain refreshes it before then while keep-alive is on.
 	ExpiresIfUnused time.Time
+	// GrantEnds is when the provider ends the refresh token whatever is done (7 days after
+	// the sign-in, for a Google app in Testing); zero means never. grantWhy says why.
+	GrantEnds time.Time
+	grantWhy  string
 	// Renewal says whether the token renews by itself or must be refreshed or reconnected,
 	// and by when, as of the moment the source was read.
 	Renewal Renewal

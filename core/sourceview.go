@@ -5,6 +5,7 @@ package core
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/medialake/connect/core/catalog"
@@ -32,14 +33,28 @@ const (
 	// RenewsWhileOpen: keep-alive refreshes the token while the app runs, and nothing runs it
 	// while the app is closed: it dies unused at Renewal.By unless the app is opened before.
 	RenewsWhileOpen
+	// RenewalEnds: the provider ends the refresh token at Renewal.By however often it is used
+	// (a Google app in Testing), so neither a refresh nor keep-alive helps: reconnect then.
+	// Renewal.Why says why.
+	RenewalEnds
 )
 
 // Renewal says when a source's token renews or expires, so that people see in time which
 // sources they must refresh or reconnect.
 type Renewal struct {
 	Kind RenewalKind
-	// By is when the refresh token dies unused; set for RenewalExpires and RenewalExpired.
+	// By is when the refresh token dies (unused, or at all for RenewalEnds); set for
+	// RenewalExpires, RenewalExpired and RenewalEnds.
 	By time.Time
+	// Why, for RenewalEnds and a RenewalExpired that it became, says why the token ends
+	// whatever is done.
+	Why string
+}
+
+// testingWhy says why a source of an app in Testing ends, whatever keeps it in use.
+func testingWhy(provider string, lifetime time.Duration) string {
+	return fmt.Sprintf("the app is in Testing at %s, which ends each sign-in %s after it, used or not: "+
+		"reconnect then, or publish the app", provider, Counted(int(lifetime/(24*time.Hour)), "day"))
 }
 
 // renewalOf is the one rule from a source's health, its provider's idle lifetime (as
@@ -50,6 +65,10 @@ func renewalOf(src Source, plan upkeepPlan, now time.Time) Renewal {
 		return Renewal{Kind: RenewalReconnect}
 	case src.Status == store.StatusRevocationPending:
 		return Renewal{Kind: RenewalNone}
+	case !src.GrantEnds.IsZero() && !src.GrantEnds.After(now):
+		return Renewal{Kind: RenewalExpired, By: src.GrantEnds, Why: src.grantWhy}
+	case !src.GrantEnds.IsZero():
+		return Renewal{Kind: RenewalEnds, By: src.GrantEnds, Why: src.grantWhy}
 	case src.ExpiresIfUnused.IsZero():
 		return Renewal{Kind: RenewsAutomatically}
 	case !src.ExpiresIfUnused.After(now):
@@ -71,6 +90,8 @@ type integrationNames map[string]struct {
 	name, provider, providerName string
 	idle                         time.Duration
 	cannotRevoke, revokeEnds     string
+	// testing is the refresh tokens' lifetime while the app is in Testing; 0 if it is not.
+	testing time.Duration
 }
 
 func (a *App) integrationNames(ctx context.Context) (integrationNames, error) {
@@ -88,6 +109,9 @@ func (a *App) integrationNames(ctx context.Context) (integrationNames, error) {
 				e.cannotRevoke = p.Revocation.Manual
 			}
 			e.revokeEnds = p.Revocation.WholeGrant
+			if publishingStatus(p, in) == catalog.PublishingTesting {
+				e.testing = p.TestingLifetime
+			}
 		}
 		names[in.ID] = e
 	}
@@ -96,11 +120,15 @@ func (a *App) integrationNames(ctx context.Context) (integrationNames, error) {
 
 func (n integrationNames) source(r store.Source) Source {
 	in := n[r.IntegrationID]
-	return Source{ID: r.ID, IntegrationID: r.IntegrationID, IntegrationName: in.name,
+	src := Source{ID: r.ID, IntegrationID: r.IntegrationID, IntegrationName: in.name,
 		Provider: in.provider, ProviderName: in.providerName, CannotRevoke: in.cannotRevoke, RevokeEnds: in.revokeEnds, OwnerID: r.OwnerID, Owner: r.OwnerName,
 		Account: r.Account, Scopes: r.Scopes, Status: r.Status, StatusDetail: r.StatusDetail,
 		TokenExpiry: r.TokenExpiry, LastRefreshAt: r.LastRefreshAt, CreatedAt: r.CreatedAt,
 		ExpiresIfUnused: tokens.ExpiresIfUnused(in.idle, lastUse(r))}
+	if in.testing > 0 {
+		src.GrantEnds, src.grantWhy = r.GrantedAt.Add(in.testing), testingWhy(in.providerName, in.testing)
+	}
+	return src
 }
 
 // lastUse is when the source's refresh token was last used: its last refresh, else its

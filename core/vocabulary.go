@@ -16,6 +16,8 @@ type (
 	ProviderID = catalog.ID
 	// ClientType is how an app is registered at a provider that offers the choice.
 	ClientType = catalog.ClientType
+	// PublishingStatus is an app's publishing status where the provider has one (Google).
+	PublishingStatus = catalog.PublishingStatus
 	// SecretPolicy says whether an integration needs, may have or must not have a secret.
 	SecretPolicy = catalog.SecretPolicy
 	// ScheduleJob is the upkeep's schedule that a Scheduler installs.
@@ -36,6 +38,9 @@ const (
 	SecretForbidden    = catalog.SecretForbidden
 	SecretOptional     = catalog.SecretOptional
 	SecretRequired     = catalog.SecretRequired
+	// The publishing statuses of a Google app, as the console's Audience page shows them.
+	PublishingTesting      = catalog.PublishingTesting
+	PublishingInProduction = catalog.PublishingInProduction
 	// ExactMatch: the provider compares the redirect URI's port too, so it is fixed.
 	ExactMatch = catalog.ExactMatch
 )

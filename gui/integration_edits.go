@@ -45,6 +45,7 @@ func (f *integrationForm) editables() map[string]editable {
 		}
 	}
 	radio("clientType", f.clientType)
+	radio("publishing", f.publishing)
 	radio("portMode", f.portMode)
 	return m
 }
@@ -69,6 +70,9 @@ func (f *integrationForm) track() {
 	if f.clientType != nil {
 		ct := f.clientType.OnChanged
 		f.clientType.OnChanged = func(s string) { ct(s); f.changed() }
+	}
+	if f.publishing != nil {
+		f.publishing.OnChanged = func(string) { f.changed() }
 	}
 	f.changed()
 }

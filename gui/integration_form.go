@@ -49,6 +49,7 @@ type integrationForm struct {
 	copyRedirect            *button
 	scopes                  *widget.Entry
 	tenant, issuer          *widget.Entry
+	publishing              *widget.RadioGroup // Google's publishing status; nil elsewhere
 	fetch                   *button
 	discovered              *widget.Label
 	authURL, tokenURL       *widget.Entry
@@ -191,6 +192,9 @@ func (f *integrationForm) scopesItem() *widget.FormItem {
 func (f *integrationForm) providerItems() []*widget.FormItem {
 	v := f.view
 	var items []*widget.FormItem
+	if len(v.Provider.PublishingStatuses) > 0 {
+		items = append(items, f.publishingItem())
+	}
 	switch v.Provider.ID {
 	case core.Microsoft:
 		f.tenant = widget.NewEntry()
@@ -427,7 +431,7 @@ func (f *integrationForm) input() core.IntegrationInput {
 	in := core.IntegrationInput{
 		ID: f.view.ID, Name: text(f.name), ClientID: f.clientID.Text, ClientType: f.chosenType(), Secret: core.NewSecret(f.secret.Text),
 		SecretExpires: f.secretExpires.Text,
-		Scopes:        f.scopes.Text, Tenant: text(f.tenant), Issuer: text(f.issuer),
+		Scopes:        f.scopes.Text, Tenant: text(f.tenant), Issuer: text(f.issuer), PublishingStatus: string(f.chosenPublishing()),
 		AuthURL: text(f.authURL), TokenURL: text(f.tokenURL), RevokeURL: text(f.revokeURL), UserinfoURL: text(f.userinfoURL),
 	}
 	if f.portMode.Selected == fixedPort {

@@ -409,6 +409,9 @@ func (p *sourcesPane) showDetails() {
 				status += ": " + d.StatusDetail
 			}
 			renewal, _ := renewalText(d.Renewal, p.u.deps.Now())
+			if d.Renewal.Why != "" {
+				renewal += ": " + d.Renewal.Why + "."
+			}
 			granted := make([]string, len(d.Scopes)) // as the provider sent them
 			for i, sc := range d.Scopes {
 				granted[i] = core.Printable(sc)
@@ -431,7 +434,7 @@ func (p *sourcesPane) showDetails() {
 				widget.NewFormItem("Integration", widget.NewLabel(integrationAndProvider(d))),
 				widget.NewFormItem("Owner", widget.NewLabel(core.Printable(d.Owner))),
 				widget.NewFormItem("Health", wrapLabel(core.Printable(status))),
-				widget.NewFormItem("Token", widget.NewLabel(renewal)),
+				widget.NewFormItem("Token", wrapLabel(renewal)),
 				widget.NewFormItem("Scopes granted", widget.NewLabel(scopes)),
 				widget.NewFormItem("Connected", widget.NewLabel(when(d.CreatedAt))),
 				widget.NewFormItem("Last refresh", widget.NewLabel(when(d.LastRefreshAt))),

@@ -222,6 +222,9 @@ func renewalText(rn core.Renewal, now time.Time) (string, widget.Importance) {
 	case core.RenewsAutomatically:
 		return "Renews automatically", widget.MediumImportance
 	case core.RenewalExpired:
+		if rn.Why != "" {
+			return "Ended (app in Testing) — reconnect", widget.DangerImportance
+		}
 		return "Expired unused — reconnect", widget.DangerImportance
 	case core.RenewalReconnect:
 		return "Reconnect to renew", widget.WarningImportance
@@ -235,6 +238,10 @@ func renewalText(rn core.Renewal, now time.Time) (string, widget.Importance) {
 	}
 	left := core.Counted(days, "day")
 	switch {
+	case rn.Kind == core.RenewalEnds && days == 0:
+		return "Ends today (app in Testing) — reconnect then", widget.WarningImportance
+	case rn.Kind == core.RenewalEnds:
+		return "Ends in " + left + " (app in Testing) — reconnect then", widget.WarningImportance
 	case rn.Kind == core.RenewsWhileOpen && days == 0:
 		return "Renews while the app runs (expires today)", imp
 	case rn.Kind == core.RenewsWhileOpen:
@@ -405,7 +412,7 @@ func healthRank(status string) int {
 // sooner first, by By), renewing while the app runs, renewing automatically, nothing to renew.
 func renewalRank(rn core.Renewal) int {
 	return [...]int{core.RenewalExpired: 0, core.RenewalReconnect: 1, core.RenewalExpires: 2,
-		core.RenewsWhileOpen: 3, core.RenewsAutomatically: 4, core.RenewalNone: 5}[rn.Kind]
+		core.RenewalEnds: 2, core.RenewsWhileOpen: 3, core.RenewsAutomatically: 4, core.RenewalNone: 5}[rn.Kind]
 }
 
 // compareBy compares sources a and b (with their keys) by column c; ties go by account,

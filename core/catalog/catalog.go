@@ -86,6 +86,17 @@ const (
 	ClientConfidential ClientType = "confidential"
 )
 
+// PublishingStatus is an app's publishing status at a provider that has one (Google).
+type PublishingStatus string
+
+const (
+	// PublishingTesting: only listed test users can sign in, and each refresh token ends
+	// Provider.TestingLifetime after it was issued, however often it is used.
+	PublishingTesting PublishingStatus = "testing"
+	// PublishingInProduction: anyone may sign in, and refresh tokens live on while used.
+	PublishingInProduction PublishingStatus = "in-production"
+)
+
 // RevocationKind says how a grant is revoked at the provider.
 type RevocationKind int
 
@@ -165,6 +176,11 @@ type Provider struct {
 	RefreshRotates bool
 	// RefreshIdle is how long an unused refresh token lives; 0 means no limit.
 	RefreshIdle time.Duration
+	// PublishingStatuses are the publishing statuses an admin chooses from, where the
+	// provider has them; TestingLifetime is how long a refresh token lives, used or not,
+	// while the app is in PublishingTesting.
+	PublishingStatuses []PublishingStatus
+	TestingLifetime    time.Duration
 	// Storage is the access to files that a sign-in must come back with, where the consent
 	// screen lets a person withhold it; the zero Storage checks nothing.
 	Storage Storage
@@ -260,6 +276,9 @@ func google() Provider {
 		WhoAmI:         WhoAmI{Method: "GET", URL: "https://openidconnect.googleapis.com/v1/userinfo", Subject: "sub", Labels: []string{"email"}},
 		RefreshRotates: false,
 		RefreshIdle:    183 * day,
+		// An app in Testing: refresh tokens end 7 days after they are issued.
+		PublishingStatuses: []PublishingStatus{PublishingTesting, PublishingInProduction},
+		TestingLifetime:    7 * day,
 		// Google's consent screen has a box per scope: Drive can be unticked.
 		Storage: Storage{Name: "Drive", Scopes: []string{
 			"https://www.googleapis.com/auth/drive", "https://www.googleapis.com/auth/drive.readonly",

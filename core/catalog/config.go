@@ -37,6 +37,9 @@ type Settings struct {
 	// ClientType is how the app is registered where the provider offers the choice
 	// (Provider.ClientTypes); "" leaves the provider's own Secret policy in force.
 	ClientType ClientType
+	// PublishingStatus is the app's publishing status where the provider has one
+	// (Provider.PublishingStatuses); "" counts as in production.
+	PublishingStatus PublishingStatus
 	// Port pins the loopback port (MinPort to MaxPort); 0 keeps the provider's policy.
 	Port int
 	// SecretSaved says a client secret is saved apart from ClientSecret (in the keychain) and

@@ -30,6 +30,7 @@ const (
 	FieldTokenURL    = "token_url"
 	FieldRevokeURL   = "revoke_url"
 	FieldUserinfoURL = "userinfo_url"
+	FieldPublishing  = "publishing_status"
 )
 
 // MaxPort is the highest fixed loopback port.
@@ -119,6 +120,7 @@ func (p Provider) Check(s Settings) FieldErrors {
 		bad.add(FieldPort, portRange, nil)
 	}
 	checkScopes(&bad, s.Scopes)
+	p.checkPublishing(&bad, s.PublishingStatus)
 	switch p.ID {
 	case Microsoft:
 		if s.Tenant != "" && !tenantPattern.MatchString(s.Tenant) {
@@ -180,6 +182,17 @@ func (p Provider) checkClient(bad *FieldErrors, s Settings) {
 		default:
 			bad.add(FieldSecret, p.Name+" refuses a client secret for this kind of app: leave it empty.", nil)
 		}
+	}
+}
+
+// checkPublishing checks the publishing status against the ones p has.
+func (p Provider) checkPublishing(bad *FieldErrors, status PublishingStatus) {
+	switch {
+	case status == "" || slices.Contains(p.PublishingStatuses, status):
+	case len(p.PublishingStatuses) == 0:
+		bad.add(FieldPublishing, p.Name+" has no publishing status to choose.", nil)
+	default:
+		bad.add(FieldPublishing, "Choose testing or in-production, as the console shows it (Google Auth Platform → Audience).", nil)
 	}
 }
 

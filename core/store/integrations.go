@@ -26,20 +26,23 @@ type Integration struct {
 	// RedirectPort is the fixed loopback port; 0 means any port.
 	RedirectPort int
 	// Scopes overrides the preset's defaults; nil means the defaults.
-	Scopes      []string
-	Tenant      string
-	Issuer      string
-	AuthURL     string
-	TokenURL    string
-	RevokeURL   string
-	UserinfoURL string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	Scopes []string
+	// PublishingStatus is the app's publishing status where the provider has one (Google):
+	// "testing" or "in-production"; "" counts as in production.
+	PublishingStatus string
+	Tenant           string
+	Issuer           string
+	AuthURL          string
+	TokenURL         string
+	RevokeURL        string
+	UserinfoURL      string
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
 }
 
 const integrationColumns = `id, provider, name, client_id, secret_set_at, secret_set_by, enabled,
 	redirect_port, scopes, tenant, issuer, auth_url, token_url, revoke_url, userinfo_url,
-	created_at, updated_at, client_type, secret_expires_at`
+	created_at, updated_at, client_type, secret_expires_at, publishing_status`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -49,7 +52,7 @@ func scanIntegration(row scanner) (Integration, error) {
 	var scopes string
 	err := row.Scan(&in.ID, &in.Provider, &in.Name, &in.ClientID, &secretSetAt, &in.SecretSetBy,
 		&in.Enabled, &in.RedirectPort, &scopes, &in.Tenant, &in.Issuer, &in.AuthURL, &in.TokenURL,
-		&in.RevokeURL, &in.UserinfoURL, &created, &updated, &in.ClientType, &expires)
+		&in.RevokeURL, &in.UserinfoURL, &created, &updated, &in.ClientType, &expires, &in.PublishingStatus)
 	if err != nil {
 		return Integration{}, err
 	}
@@ -95,7 +98,7 @@ func IntegrationByID(ctx context.Context, q Querier, id string) (Integration, er
 // CreatedAt. The caller sets CreatedAt and UpdatedAt: the store has no clock.
 func PutIntegration(ctx context.Context, q Querier, in Integration) error {
 	_, err := q.ExecContext(ctx, `INSERT INTO integrations (`+integrationColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
 			provider = excluded.provider, name = excluded.name, client_id = excluded.client_id,
 			secret_set_at = excluded.secret_set_at, secret_set_by = excluded.secret_set_by,
@@ -104,11 +107,11 @@ func PutIntegration(ctx context.Context, q Querier, in Integration) error {
 			auth_url = excluded.auth_url, token_url = excluded.token_url,
 			revoke_url = excluded.revoke_url, userinfo_url = excluded.userinfo_url,
 			updated_at = excluded.updated_at, client_type = excluded.client_type,
-			secret_expires_at = excluded.secret_expires_at`,
+			secret_expires_at = excluded.secret_expires_at, publishing_status = excluded.publishing_status`,
 		in.ID, in.Provider, in.Name, in.ClientID, millis(in.SecretSetAt), in.SecretSetBy,
 		in.Enabled, in.RedirectPort, joinScopes(in.Scopes), in.Tenant, in.Issuer, in.AuthURL,
 		in.TokenURL, in.RevokeURL, in.UserinfoURL, millis(in.CreatedAt), millis(in.UpdatedAt), in.ClientType,
-		millis(in.SecretExpiresAt))
+		millis(in.SecretExpiresAt), in.PublishingStatus)
 	if err != nil {
 		return fmt.Errorf("save integration %s: %w", in.ID, constraint(err, nil))
 	}

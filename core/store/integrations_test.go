@@ -15,7 +15,7 @@ func testIntegration(id string) Integration {
 	return Integration{
 		ID: id, Provider: "box", Name: "Box " + id, ClientID: "client-" + id,
 		SecretSetAt: at(1), SecretSetBy: "alice", Enabled: true, RedirectPort: 53682,
-		Scopes: []string{"root_readonly", "manage_webhook"}, Tenant: "t", Issuer: "https://issuer.example",
+		Scopes: []string{"root_readonly", "manage_webhook"}, Tenant: "t", PublishingStatus: "testing", Issuer: "https://issuer.example",
 		AuthURL: "https://a.example/auth", TokenURL: "https://a.example/token",
 		RevokeURL: "https://a.example/revoke", UserinfoURL: "https://a.example/me",
 		CreatedAt: at(2), UpdatedAt: at(3),

@@ -39,16 +39,7 @@ func SaveReservedSource(ctx context.Context, q Querier, s Source) error {
 	if err := DropPendingSource(ctx, q, s.ID); err != nil {
 		return err
 	}
-	if s.Status == "" {
-		s.Status = StatusConnected
-	}
-	_, err := q.ExecContext(ctx, `INSERT INTO sources (id, integration_id, owner_id, account,
-		account_subject, scopes, status, status_detail, token_version, token_expiry,
-		last_refresh_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		s.ID, s.IntegrationID, s.OwnerID, s.Account, s.AccountSubject, joinScopes(s.Scopes), s.Status,
-		s.StatusDetail, s.TokenVersion, millis(s.TokenExpiry), millis(s.LastRefreshAt),
-		millis(s.CreatedAt), millis(s.UpdatedAt))
-	if err != nil {
+	if _, err := insertSourceRow(ctx, q, s.ID, s); err != nil {
 		return fmt.Errorf("save source %s at %s: %w", s.Account, s.IntegrationID, constraint(err, ErrNotFound))
 	}
 	return nil

@@ -40,8 +40,10 @@ type Source struct {
 	TokenVersion  int64
 	TokenExpiry   time.Time
 	LastRefreshAt time.Time
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// GrantedAt is when the refresh token was issued: at the connection or the last reconnect.
+	GrantedAt time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // SourceFilter narrows Sources; its zero value lists every source.
@@ -55,15 +57,15 @@ type SourceFilter struct {
 
 const sourceSelect = `SELECT s.id, s.integration_id, i.name, s.owner_id, u.name, s.account, s.account_subject,
 	s.scopes, s.status, s.status_detail, s.token_version, s.token_expiry, s.last_refresh_at,
-	s.created_at, s.updated_at
+	s.created_at, s.updated_at, s.granted_at
 	FROM sources s JOIN users u ON u.id = s.owner_id JOIN integrations i ON i.id = s.integration_id`
 
 func scanSource(row scanner) (Source, error) {
 	var s Source
 	var scopes string
-	var expiry, refreshed, created, updated int64
+	var expiry, refreshed, created, updated, granted int64
 	err := row.Scan(&s.ID, &s.IntegrationID, &s.IntegrationName, &s.OwnerID, &s.OwnerName, &s.Account, &s.AccountSubject,
-		&scopes, &s.Status, &s.StatusDetail, &s.TokenVersion, &expiry, &refreshed, &created, &updated)
+		&scopes, &s.Status, &s.StatusDetail, &s.TokenVersion, &expiry, &refreshed, &created, &updated, &granted)
 	if err != nil {
 		return Source{}, err
 	}
@@ -72,6 +74,7 @@ func scanSource(row scanner) (Source, error) {
 	s.LastRefreshAt = fromMillis(refreshed)
 	s.CreatedAt = fromMillis(created)
 	s.UpdatedAt = fromMillis(updated)
+	s.GrantedAt = fromMillis(granted)
 	return s, nil
 }
 
@@ -126,18 +129,10 @@ func SourceByID(ctx context.Context, q Querier, id int64) (Source, error) {
 
 // InsertSource saves a new source and returns its id; s.ID and s.OwnerName are ignored. The
 // same account of one owner at one integration twice is ErrDuplicate; an integration or owner
-// that does not exist is ErrNotFound. The caller sets the times: the store has no clock.
+// that does not exist is ErrNotFound. The caller sets the times: the store has no clock; a
+// zero GrantedAt is CreatedAt.
 func InsertSource(ctx context.Context, q Querier, s Source) (int64, error) {
-	status := s.Status
-	if status == "" {
-		status = StatusConnected
-	}
-	res, err := q.ExecContext(ctx, `INSERT INTO sources (integration_id, owner_id, account,
-		account_subject, scopes, status, status_detail, token_version, token_expiry,
-		last_refresh_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		s.IntegrationID, s.OwnerID, s.Account, s.AccountSubject, joinScopes(s.Scopes), status,
-		s.StatusDetail, s.TokenVersion, millis(s.TokenExpiry), millis(s.LastRefreshAt),
-		millis(s.CreatedAt), millis(s.UpdatedAt))
+	res, err := insertSourceRow(ctx, q, nil, s)
 	if err != nil {
 		return 0, fmt.Errorf("save source %s at %s: %w", s.Account, s.IntegrationID, constraint(err, ErrNotFound))
 	}
@@ -173,6 +168,23 @@ func RecordTokenWrite(ctx context.Context, q Querier, id int64, expiry, at time.
 		return 0, fmt.Errorf("record token of source %d: %w", id, notFound(err))
 	}
 	return version, nil
+}
+
+// insertSourceRow inserts s under id, or the next id where id is nil; a zero GrantedAt is
+// CreatedAt, an empty Status connected.
+func insertSourceRow(ctx context.Context, q Querier, id any, s Source) (sql.Result, error) {
+	if s.Status == "" {
+		s.Status = StatusConnected
+	}
+	if s.GrantedAt.IsZero() {
+		s.GrantedAt = s.CreatedAt
+	}
+	return q.ExecContext(ctx, `INSERT INTO sources (id, integration_id, owner_id, account,
+		account_subject, scopes, status, status_detail, token_version, token_expiry,
+		last_refresh_at, created_at, updated_at, granted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, s.IntegrationID, s.OwnerID, s.Account, s.AccountSubject, joinScopes(s.Scopes), s.Status,
+		s.StatusDetail, s.TokenVersion, millis(s.TokenExpiry), millis(s.LastRefreshAt),
+		millis(s.CreatedAt), millis(s.UpdatedAt), millis(s.GrantedAt))
 }
 
 // DeleteSource removes a source's row, and its script access, or fails with ErrNotFound. Its

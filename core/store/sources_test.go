@@ -39,7 +39,7 @@ func TestSourceRoundTrip(t *testing.T) {
 		IntegrationID: "box", IntegrationName: testIntegration("box").Name, OwnerID: alice, OwnerName: "alice",
 		Account: "alice@example.com", AccountSubject: "sub-1", Scopes: []string{"a", "b"},
 		Status: StatusConnected, TokenVersion: 1, TokenExpiry: at(10), LastRefreshAt: at(11),
-		CreatedAt: at(12), UpdatedAt: at(13),
+		CreatedAt: at(12), UpdatedAt: at(13), GrantedAt: at(14),
 	}
 	want.ID = insertSource(t, db, want)
 	got, err := SourceByID(ctx, db, want.ID)

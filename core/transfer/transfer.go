@@ -125,6 +125,7 @@ func integrationFields(in *Integration) []field {
 		{"client_secret", (*secretJSON)(&in.Secret)},
 		{"secret_set_at", &in.SecretSetAt}, {"secret_set_by", &in.SecretSetBy}, {"secret_expires_at", &in.SecretExpiresAt},
 		{"enabled", &in.Enabled}, {"redirect_port", &in.RedirectPort}, {"scopes", &in.Scopes},
+		{"publishing_status", &in.PublishingStatus},
 		{"tenant", &in.Tenant}, {"issuer", &in.Issuer}, {"auth_url", &in.AuthURL},
 		{"token_url", &in.TokenURL}, {"revoke_url", &in.RevokeURL}, {"userinfo_url", &in.UserinfoURL},
 		{"created_at", &in.CreatedAt}, {"updated_at", &in.UpdatedAt},

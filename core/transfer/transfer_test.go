@@ -34,7 +34,7 @@ func sample() Document {
 		AppVersion: "0.1.0", Workspace: "WSID", ExportedAt: at, IdleLock: 15 * time.Minute, KeepAlive: true,
 		Integrations: []Integration{{
 			Integration: store.Integration{ID: "custom-abc", Provider: "oidc", Name: "Corp IdP", ClientID: "cid",
-				ClientType: "confidential", SecretSetAt: at, SecretSetBy: "root", Enabled: true, RedirectPort: 53682,
+				ClientType: "confidential", PublishingStatus: "testing", SecretSetAt: at, SecretSetBy: "root", Enabled: true, RedirectPort: 53682,
 				Scopes: []string{"openid", "files"}, Issuer: "https://idp.example", CreatedAt: at, UpdatedAt: at},
 			Secret: redact.NewSecret(clientSecret),
 		}},

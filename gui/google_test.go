@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/internal/keychaintest"
 )
@@ -75,4 +76,35 @@ func TestDisconnectOfASharedGoogleGrantOffersForget(t *testing.T) {
 		t.Errorf("the confirmation for Wes's own grant reads %q; want what Google ends", text)
 	}
 	escape(w.ui.win)
+}
+
+// A Google app in Testing: the admin chooses Testing in the form, and the Sources table then
+// forecasts the 7 days of each sign-in, where it said "Renews automatically".
+func TestPublishingStatusTestingInTheForm(t *testing.T) {
+	keychaintest.Require(t)
+	w := newSourcesWorkspace(t)
+	w.addSharedGoogle(t, "g-1", "Ada")
+	_, form := openIntegration(t, w.fixture, "google")
+	if form.publishing == nil || form.publishing.Selected != "In production" {
+		t.Fatalf("the Google form's publishing status: %+v; want In production chosen", form.publishing)
+	}
+	renewal := func(r *sourceRow) string { return r.renewal.Text }
+	w.pane(t).reload(0)
+	w.ui.Wait()
+	if got := rowsAsShown(w, w.pane(t), renewal); len(got) != 1 || !strings.HasPrefix(got[0], "Renews while the app runs") {
+		t.Errorf("in production: %q; want it renewed while the app runs", got)
+	}
+	form.clientID.SetText("1234-abc.apps.googleusercontent.com")
+	form.secret.SetText("g-secret")
+	form.publishing.SetSelected("Testing")
+	test.Tap(form.save)
+	w.ui.Wait()
+	if v := w.integration(t, "google"); v.PublishingStatus != core.PublishingTesting {
+		t.Fatalf("saved publishing status %q, want testing; status %q", v.PublishingStatus, form.status.Text)
+	}
+	w.pane(t).reload(0)
+	w.ui.Wait()
+	if got := rowsAsShown(w, w.pane(t), renewal); len(got) != 1 || got[0] != "Ends in 7 days (app in Testing) — reconnect then" {
+		t.Errorf("in Testing: %q; want the 7 days", got)
+	}
 }

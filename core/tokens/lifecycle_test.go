@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -202,6 +203,39 @@ func TestDisconnect(t *testing.T) {
 		}
 		if status := f.userinfo(t, auth[7:]); status != http.StatusOK {
 			t.Errorf("the Bearer token sent was not a valid access token: userinfo status %d", status)
+		}
+		gone(t, id)
+	})
+
+	t.Run("bearer revocation refused as expired_access_token", func(t *testing.T) {
+		id := f.connect(t)
+		// Dropbox answers 401 expired_access_token for an access token whose lifetime ended
+		// early by its clock: the refresh token behind it lives on, so the revocation is not
+		// done until a fresh access token is revoked.
+		var mu sync.Mutex
+		var seen []string
+		dropbox := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			defer mu.Unlock()
+			seen = append(seen, r.Header.Get("Authorization"))
+			if len(seen) == 1 {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusUnauthorized)
+				_, _ = w.Write([]byte(`{"error_summary": "expired_access_token/..", "error": {".tag": "expired_access_token"}}`))
+			}
+		}))
+		defer dropbox.Close()
+		bearer := tokens.Integration{Config: f.cfg, Revocation: tokens.Revocation{Kind: tokens.RevokeBearer, URL: dropbox.URL}}
+		if err := f.m.Disconnect(ctx, id, bearer); err != nil {
+			t.Fatalf("Disconnect: %v", err)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if len(seen) != 2 || seen[0] == seen[1] {
+			t.Fatalf("revocation calls = %d (the same token twice: %t); want a second one with a refreshed access token", len(seen), len(seen) == 2)
+		}
+		if status := f.userinfo(t, strings.TrimPrefix(seen[1], "Bearer ")); status != http.StatusOK {
+			t.Errorf("the second call's token was not a valid access token: userinfo status %d", status)
 		}
 		gone(t, id)
 	})

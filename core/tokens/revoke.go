@@ -103,8 +103,30 @@ func (m *Manager) revokeBearer(ctx context.Context, tok *oauth2.Token, endpoint 
 		return err
 	}
 	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
-	// A token the provider no longer knows has nothing left to revoke.
-	return m.do(req, func(status int, _ string) bool { return status == http.StatusUnauthorized })
+	// A token the provider no longer knows has nothing left to revoke. But a 401 for an
+	// access token that merely expired (one the local clock still thought valid) says
+	// nothing of the refresh token behind it, which lives on: revokeSource refreshes and
+	// revokes again.
+	return m.do(req, func(status int, code string) bool {
+		return status == http.StatusUnauthorized && code != expiredAccessToken
+	})
+}
+
+// expiredAccessToken is Dropbox's error tag for an access token past its expiry.
+const expiredAccessToken = "expired_access_token"
+
+// answerCode is the error code of a JSON error answer: RFC 6749's {"error": "code"}, or
+// Dropbox's {"error": {".tag": "code"}}.
+func answerCode(raw json.RawMessage) string {
+	var code string
+	if json.Unmarshal(raw, &code) == nil {
+		return code
+	}
+	var tagged struct {
+		Tag string `json:".tag"`
+	}
+	_ = json.Unmarshal(raw, &tagged)
+	return tagged.Tag
 }
 
 // do sends req and turns a non-2xx answer into a *statusError, unless dead says the answer
@@ -120,14 +142,15 @@ func (m *Manager) do(req *http.Request, dead func(status int, code string) bool)
 		return nil
 	}
 	var e struct {
-		Error       string `json:"error"`
-		Description string `json:"error_description"`
+		Error       json.RawMessage `json:"error"`
+		Description string          `json:"error_description"`
 	}
 	_ = json.Unmarshal(body, &e)
-	if dead(resp.StatusCode, e.Error) {
+	code := answerCode(e.Error)
+	if dead(resp.StatusCode, code) {
 		return nil
 	}
-	return &statusError{resp: resp, code: e.Error, descr: e.Description}
+	return &statusError{resp: resp, code: code, descr: e.Description}
 }
 
 // Disconnect revokes the source's token at the provider, then deletes it from the keychain
@@ -183,7 +206,19 @@ func (m *Manager) revokeSource(ctx context.Context, src store.Source, in Integra
 		}
 		tok = fresh
 	}
-	return m.Revoke(ctx, in.Config, tok, in.Revocation)
+	err := m.Revoke(ctx, in.Config, tok, in.Revocation)
+	var se *statusError
+	if in.Revocation.Kind == RevokeBearer && errors.As(err, &se) && se.code == expiredAccessToken {
+		fresh, rerr := m.refresh(ctx, src.ID, in.Config, tok)
+		if errors.Is(rerr, ErrNeedsReconnect) {
+			return nil // the refresh token is dead too
+		}
+		if rerr != nil {
+			return rerr
+		}
+		err = m.Revoke(ctx, in.Config, fresh, in.Revocation)
+	}
+	return err
 }
 
 // Forget deletes the source's token from the keychain and the source's row without telling

@@ -241,10 +241,12 @@ func (a *App) runFlow(ctx context.Context, in integration, hooks FlowHooks) (flo
 		scopes = strings.Fields(granted)
 	}
 	if missing := in.provider.MissingStorage(cfg.Scopes, scopes); len(missing) > 0 {
+		a.dropToken(ctx, in, tok)
 		return fail(&AccessNotGrantedError{Access: in.provider.Storage.Name, Scopes: missing})
 	}
 	account, err := a.identify(ctx, tok, in.provider.WhoAmI)
 	if err != nil {
+		a.dropToken(ctx, in, tok)
 		return fail(fmt.Errorf("the provider issued a token but did not say which account signed in; "+
 			"check the integration's scopes and who-am-I address: %w", err))
 	}

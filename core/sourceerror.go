@@ -1,6 +1,10 @@
 package core
 
-import "github.com/medialake/connect/core/store"
+import (
+	"fmt"
+
+	"github.com/medialake/connect/core/store"
+)
 
 // sourceLabel names a source in the activity log and in errors as people know it: its
 // account at its integration as the administrator named it, never the integration's id.
@@ -29,3 +33,30 @@ func (e *SourceError) Unwrap() error { return e.Err }
 func sourceError(op string, src store.Source, err error) error {
 	return &SourceError{Op: op, Account: src.Account, Integration: src.IntegrationName, Err: err}
 }
+
+// AlreadyConnectedError is ErrAlreadyConnected with the source that holds the account, so
+// that the caller can offer to reconnect it.
+type AlreadyConnectedError struct {
+	SourceID int64
+	Account  string
+}
+
+func (e *AlreadyConnectedError) Error() string {
+	return fmt.Sprintf("%s is already connected through this integration (source %d)", e.Account, e.SourceID)
+}
+
+// Is makes errors.Is(err, ErrAlreadyConnected) true.
+func (e *AlreadyConnectedError) Is(target error) bool { return target == ErrAlreadyConnected }
+
+// DifferentAccountError is ErrDifferentAccount with the account the source belongs to and
+// the one that signed in.
+type DifferentAccountError struct {
+	Want, Got string
+}
+
+func (e *DifferentAccountError) Error() string {
+	return fmt.Sprintf("signed in as %s, but this source belongs to %s", e.Got, e.Want)
+}
+
+// Is makes errors.Is(err, ErrDifferentAccount) true.
+func (e *DifferentAccountError) Is(target error) bool { return target == ErrDifferentAccount }

@@ -33,33 +33,6 @@ var (
 	ErrRevocationPending = tokens.ErrRevocationPending
 )
 
-// AlreadyConnectedError is ErrAlreadyConnected with the source that holds the account, so
-// that the caller can offer to reconnect it.
-type AlreadyConnectedError struct {
-	SourceID int64
-	Account  string
-}
-
-func (e *AlreadyConnectedError) Error() string {
-	return fmt.Sprintf("%s is already connected through this integration (source %d)", e.Account, e.SourceID)
-}
-
-// Is makes errors.Is(err, ErrAlreadyConnected) true.
-func (e *AlreadyConnectedError) Is(target error) bool { return target == ErrAlreadyConnected }
-
-// DifferentAccountError is ErrDifferentAccount with the account the source belongs to and
-// the one that signed in.
-type DifferentAccountError struct {
-	Want, Got string
-}
-
-func (e *DifferentAccountError) Error() string {
-	return fmt.Sprintf("signed in as %s, but this source belongs to %s", e.Got, e.Want)
-}
-
-// Is makes errors.Is(err, ErrDifferentAccount) true.
-func (e *DifferentAccountError) Is(target error) bool { return target == ErrDifferentAccount }
-
 // A source's health, as Source.Status holds it.
 const (
 	StatusConnected         = store.StatusConnected
@@ -236,6 +209,7 @@ func (a *App) Connect(ctx context.Context, s *access.Session, integrationID stri
 	if id, ok, err := a.sourceOf(ctx, u.ID, in.row.ID, res.account.Subject); err != nil {
 		return failed(label, err)
 	} else if ok {
+		a.dropToken(ctx, in, res.token)
 		return failed(label, &AlreadyConnectedError{SourceID: id, Account: res.account.Label})
 	}
 
@@ -273,6 +247,7 @@ func (a *App) Reconnect(ctx context.Context, s *access.Session, sourceID int64, 
 		return failed(err)
 	}
 	if res.account.Subject != src.AccountSubject {
+		a.dropToken(ctx, in, res.token)
 		return failed(&DifferentAccountError{Want: src.Account, Got: res.account.Label})
 	}
 	// The token is saved; the row records it, and the account's label and the scopes follow

@@ -34,7 +34,8 @@ type TestReport struct {
 }
 
 // TestAuthorization runs the whole browser sign-in with the integration's saved credentials,
-// as the admin, and reports each step (admin only). It saves no source and no token. Steps
+// as the admin, and reports each step (admin only). It saves no source and no token, and
+// revokes the token it got where the provider revokes one token alone (see dropToken). Steps
 // reach hooks.Progress as they happen. A sign-in that fails returns the report with Problem
 // and Cause and the error; the test is recorded in the activity log either way.
 func (a *App) TestAuthorization(ctx context.Context, s *access.Session, id string, hooks FlowHooks) (TestReport, error) {
@@ -80,7 +81,11 @@ func (a *App) TestAuthorization(ctx context.Context, s *access.Session, id strin
 		a.note(ctx, admin.Name, access.IntegrationTest, label, store.OutcomeFailed, report.Problem)
 		return report, fmt.Errorf("test %s: %w", label, err)
 	}
-	a.note(ctx, admin.Name, access.IntegrationTest, label, store.OutcomeOK, "signed in as "+report.Account)
+	detail := "signed in as " + report.Account
+	if a.dropToken(ctx, in, res.token) {
+		detail += "; the test's token was revoked"
+	}
+	a.note(ctx, admin.Name, access.IntegrationTest, label, store.OutcomeOK, detail)
 	return report, nil
 }
 

@@ -156,6 +156,8 @@ var advice = map[core.Reason]string{
 	core.ReasonWrongAppType:        providerRefused,
 	core.ReasonProviderRefused:     providerRefused,
 	core.ReasonBadClient:           "Check the client id and the client secret in the integration",
+	core.ReasonSingleTenant:        fmt.Sprintf("The Microsoft registration allows its own directory only (single tenant), but the integration signs in at common; an administrator runs '%s integrations set microsoft --account-types single --tenant DIRECTORY-ID' (the Directory (tenant) ID of the app's Overview page)", prog),
+	core.ReasonAppNotInTenant:      fmt.Sprintf("Microsoft knows no app of this client id in the directory signed in at; an administrator checks --client-id, --account-types and --tenant against the app registration ('%s integrations show microsoft')", prog),
 	core.ReasonRedirectMismatch:    "Register the redirect URI in the provider's app settings",
 	core.ReasonExchangeRefused:     "Run the command again",
 	core.ReasonTimeout:             "The sign-in took too long; run the command again and finish signing in before the time shown",

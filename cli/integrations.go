@@ -62,6 +62,7 @@ type integrationJSON struct {
 	// PublishingStatus is Google's: "testing" or "in-production".
 	PublishingStatus string `json:"publishing_status,omitempty"`
 	Tenant           string `json:"tenant,omitempty"`
+	AccountTypes     string `json:"account_types,omitempty"`
 	Issuer           string `json:"issuer,omitempty"`
 	AuthURL          string `json:"auth_url,omitempty"`
 	TokenURL         string `json:"token_url,omitempty"`
@@ -78,8 +79,8 @@ func integrationOut(v core.IntegrationView, probe error) integrationJSON {
 		SecretSetAt: timePtr(v.SecretSetAt), SecretSetBy: v.SecretSetBy, Port: v.Port,
 		SecretExpiresAt: timePtr(v.SecretExpiresAt), SecretDue: secretDueWords[v.SecretDue],
 		RedirectURI: v.RedirectURI(v.Port), Scopes: v.Scopes, Tenant: v.Tenant, Issuer: v.Issuer,
-		PublishingStatus: string(v.PublishingStatus),
-		AuthURL:          v.AuthURL, TokenURL: v.TokenURL, RevokeURL: v.RevokeURL, UserinfoURL: v.UserinfoURL,
+		PublishingStatus: string(v.PublishingStatus), AccountTypes: v.AccountType,
+		AuthURL: v.AuthURL, TokenURL: v.TokenURL, RevokeURL: v.RevokeURL, UserinfoURL: v.UserinfoURL,
 		Sources: v.Sources, Sandbox: v.Provider.IsSandbox()}
 }
 
@@ -166,6 +167,7 @@ func runIntegrationsShow(r *runner, fs *flag.FlagSet, args []string) error {
 	}
 	line("Scopes", strings.Join(v.Scopes, " "))
 	line("Tenant", v.Tenant)
+	line("Account types", v.AccountType)
 	line("Issuer", v.Issuer)
 	if v.Custom {
 		line("Authorization URL", v.AuthURL)
@@ -239,7 +241,8 @@ func setFields(in *core.IntegrationInput) map[string]*string {
 	return map[string]*string{"client-id": &in.ClientID, "port": &in.Port, "scopes": &in.Scopes,
 		"tenant": &in.Tenant, "issuer": &in.Issuer, "name": &in.Name, "auth-url": &in.AuthURL,
 		"token-url": &in.TokenURL, "revoke-url": &in.RevokeURL, "userinfo-url": &in.UserinfoURL,
-		"secret-expires": &in.SecretExpires, "publishing-status": &in.PublishingStatus}
+		"secret-expires": &in.SecretExpires, "publishing-status": &in.PublishingStatus,
+		"account-types": &in.AccountType}
 }
 
 // setOptions defines the options of integrations set; those that do more than fill a field.
@@ -252,6 +255,7 @@ func setOptions(fs *flag.FlagSet) (clientType, secretFile *string, removeSecret 
 	fs.String("port", "", "fixed loopback `PORT`, or \"any\"")
 	fs.String("scopes", "", "the `SCOPES` to request, separated by spaces or commas; \"default\" for the provider's")
 	fs.String("publishing-status", "", "Google's publishing `STATUS`, as Google Auth Platform → Audience shows it: testing (sign-ins end after 7 days) or in-production")
+	fs.String("account-types", "", "the `TYPES` of accounts Microsoft's registration allows (Authentication → Supported account types), which set the tenant: single (give --tenant DIRECTORY-ID), multi, multi-and-personal or personal")
 	fs.String("tenant", "", "Microsoft `TENANT`: common, organizations, consumers, a domain or a directory id")
 	fs.String("issuer", "", "custom OpenID Connect issuer `URL`")
 	fs.String("name", "", "new `NAME` of a custom integration")

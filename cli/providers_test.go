@@ -103,3 +103,34 @@ func TestPublishingStatusTesting(t *testing.T) {
 		t.Errorf("sources list: %s; want the fixed end in the RENEWS column", r.stdout)
 	}
 }
+
+// Microsoft's account types set the tenant: a single tenant must name its directory; and
+// Microsoft's AADSTS50194 and AADSTS700016 get advice of their own.
+func TestMicrosoftAccountTypes(t *testing.T) {
+	keychaintest.Require(t)
+	w := newWorkspace(t)
+	w.team()
+	const id = "11112222-aaaa-bbbb-cccc-333344445555"
+	r := w.as("root", "integrations", "set", "microsoft", "--client-id", id, "--client-type", "public", "--account-types", "single")
+	if r.code != ExitFailed || !strings.Contains(r.stderr, "--tenant: A single-tenant registration signs in at its own directory") {
+		t.Errorf("single tenant without a tenant: %v; want --tenant asked for", r)
+	}
+	w.must(w.as("root", "integrations", "set", "microsoft", "--client-id", id, "--client-type", "public", "--account-types", "multi"))
+	if r := w.must(w.as("root", "integrations", "show", "microsoft", "--json")); !strings.Contains(r.stdout, `"tenant": "organizations"`) ||
+		!strings.Contains(r.stdout, `"account_types": "multi"`) {
+		t.Errorf("show --json: %s; want the tenant the account types set", r.stdout)
+	}
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{&core.ProviderError{Code: "invalid_request", Description: "AADSTS50194: Application 'x' is not configured as a multi-tenant application."},
+			"--account-types single --tenant DIRECTORY-ID"},
+		{&core.ExchangeError{Code: "unauthorized_client", Description: "AADSTS700016: Application with identifier 'x' was not found."},
+			"checks --client-id, --account-types and --tenant"},
+	} {
+		if got := message(c.err); !strings.Contains(got, c.want) {
+			t.Errorf("message(%v) = %q; want %q in it", c.err, got, c.want)
+		}
+	}
+}

@@ -38,6 +38,7 @@ const (
 	FieldRevokeURL   = catalog.FieldRevokeURL
 	FieldUserinfoURL = catalog.FieldUserinfoURL
 	FieldPublishing  = catalog.FieldPublishing
+	FieldAccountType = catalog.FieldAccountType
 )
 
 // ValidationError lists every field of an IntegrationInput that is wrong, each with a
@@ -85,6 +86,10 @@ type IntegrationInput struct {
 	// PublishingStatus is the app's publishing status where the provider has one (Google):
 	// testing or in-production; "" keeps the saved one.
 	PublishingStatus string
+	// AccountType is the key of the account types Microsoft's registration allows
+	// (Provider.AccountTypes), which sets the tenant; the single-tenant one needs Tenant
+	// typed. "" leaves Tenant as typed.
+	AccountType string
 	// Tenant is Microsoft's; "" means common.
 	Tenant string
 	// Issuer is the custom OpenID Connect issuer; its discovery document is fetched on save.
@@ -170,7 +175,12 @@ func inputSettings(p catalog.Provider, old store.Integration, in IntegrationInpu
 	}
 	switch p.ID {
 	case catalog.Microsoft:
-		s.Tenant = strings.TrimSpace(in.Tenant)
+		s.Tenant, s.AccountType = strings.TrimSpace(in.Tenant), strings.TrimSpace(in.AccountType)
+		for _, at := range p.AccountTypes {
+			if at.Key == s.AccountType && at.Tenant != "" {
+				s.Tenant = at.Tenant // the answer sets the tenant
+			}
+		}
 	case catalog.OAuth2:
 		s.AuthURL, s.TokenURL = strings.TrimSpace(in.AuthURL), strings.TrimSpace(in.TokenURL)
 		s.RevokeURL, s.WhoAmIURL = strings.TrimSpace(in.RevokeURL), strings.TrimSpace(in.UserinfoURL)

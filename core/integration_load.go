@@ -163,8 +163,8 @@ func view(p catalog.Provider, r store.Integration, saved bool, sources int, now 
 		SecretSetAt: r.SecretSetAt, SecretSetBy: r.SecretSetBy,
 		SecretExpiresAt: r.SecretExpiresAt, SecretDue: secretDue(r.SecretExpiresAt, now),
 		Enabled: r.Enabled, Port: r.RedirectPort, Scopes: r.Scopes, DefaultScopes: p.Scopes,
-		PublishingStatus: publishingStatus(p, r),
-		Tenant:           r.Tenant, Issuer: r.Issuer, AuthURL: r.AuthURL, TokenURL: r.TokenURL,
+		PublishingStatus: publishingStatus(p, r), AccountType: p.AccountTypeOf(r.Tenant),
+		Tenant: r.Tenant, Issuer: r.Issuer, AuthURL: r.AuthURL, TokenURL: r.TokenURL,
 		RevokeURL: r.RevokeURL, UserinfoURL: r.UserinfoURL,
 		State: state(p, r), Sources: sources,
 	}

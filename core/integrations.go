@@ -106,8 +106,10 @@ type IntegrationView struct {
 	// PublishingStatus is the app's publishing status where the provider has one
 	// (Provider.PublishingStatuses): as saved, else in production; "" elsewhere.
 	PublishingStatus catalog.PublishingStatus
-	Tenant           string
-	Issuer           string
+	// AccountType is the key of Microsoft's account types that Tenant answers; "" if none.
+	AccountType string
+	Tenant      string
+	Issuer      string
 	// The endpoints: typed in for custom OAuth 2.0, read from the discovery document for
 	// custom OpenID Connect.
 	AuthURL, TokenURL, RevokeURL, UserinfoURL string

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"strings"
 
 	"github.com/medialake/connect/core/access"
 	"github.com/medialake/connect/core/catalog"
@@ -73,6 +74,8 @@ const (
 	ReasonScope
 	ReasonDenied
 	ReasonWrongAppType     // the authorization endpoint refused this kind of app
+	ReasonSingleTenant     // Microsoft: a single-tenant registration signed in at common (AADSTS50194)
+	ReasonAppNotInTenant   // Microsoft: no such app in the tenant signed in at (AADSTS700016)
 	ReasonProviderRefused  // another refusal on the callback: a *ProviderError
 	ReasonExchangeRefused  // another refusal at the token endpoint: an *ExchangeError
 	ReasonNoAccount        // the provider did not say who signed in
@@ -205,10 +208,26 @@ func ReasonOf(err error) Reason {
 	return ReasonUnknown
 }
 
+// microsoftCodes are the AADSTS codes of Microsoft's refusals that have advice of their own;
+// they are in the error_description, behind an RFC 6749 code too vague to act on.
+var microsoftCodes = map[string]Reason{"AADSTS50194": ReasonSingleTenant, "AADSTS700016": ReasonAppNotInTenant}
+
 // refusal classifies a provider's refusal by its RFC 6749 error code.
 func refusal(err error) Reason {
 	var pe *ProviderError
 	var xe *ExchangeError
+	var descr string
+	switch {
+	case errors.As(err, &xe):
+		descr = xe.Description
+	case errors.As(err, &pe):
+		descr = pe.Description
+	}
+	for code, r := range microsoftCodes {
+		if strings.Contains(descr, code+":") || strings.HasSuffix(descr, code) {
+			return r
+		}
+	}
 	switch {
 	case errors.As(err, &xe):
 		switch xe.Code {

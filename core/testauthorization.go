@@ -105,6 +105,12 @@ func testCause(err error, redirectURI string) string {
 		return "A scope is missing from the app's registration: add the scopes of the setup guide in the provider's console."
 	case ReasonDenied:
 		return "The sign-in was declined in the browser, or this account may not use the app yet (for example, not a listed test user)."
+	case ReasonSingleTenant:
+		return "The registration allows accounts of its own directory only (single tenant), and the sign-in went to common: " +
+			"choose the account types as the registration shows them and, for a single tenant, enter its Directory (tenant) ID."
+	case ReasonAppNotInTenant:
+		return "Microsoft knows no app of this client ID in the directory the sign-in went to: copy the Application (client) ID " +
+			"again, and check that the account types and the tenant are those of the directory the app is registered in."
 	case ReasonWrongAppType:
 		return "The app was registered with the wrong application type: choose the type the setup guide names."
 	case ReasonSecretMissing:

@@ -71,6 +71,10 @@ var words = map[core.Reason]string{
 	core.ReasonKeychain:      "The keychain is not available. Unlock your desktop's keyring, or start it, and try again.",
 	core.ReasonRedirectMismatch: "The provider does not know this app's redirect URI. Ask an administrator to register the redirect URI " +
 		"shown in the integration's guide at the provider.",
+	core.ReasonSingleTenant: "The Microsoft app allows accounts of its own organization only (single tenant), but the integration signs in " +
+		"for any account. Ask an administrator to choose the account types as the app registration shows them, with its Directory (tenant) ID.",
+	core.ReasonAppNotInTenant: "Microsoft does not know this app in the directory signed in at. Ask an administrator to check the " +
+		"integration's client ID, account types and tenant against the app registration.",
 	core.ReasonBadClient: "The provider refused the integration's client ID or client secret. Ask an administrator to check them.",
 }
 

@@ -108,3 +108,44 @@ func TestPublishingStatusTestingInTheForm(t *testing.T) {
 		t.Errorf("in Testing: %q; want the 7 days", got)
 	}
 }
+
+// Microsoft's form asks which account types the registration allows: the answer sets the
+// tenant, and only a single tenant leaves it to type, its directory's; AADSTS50194 and
+// AADSTS700016 get words of their own.
+func TestMicrosoftAccountTypesInTheForm(t *testing.T) {
+	keychaintest.Require(t)
+	f := newFixture(t, adminAndWriter(t))
+	_, form := openIntegration(t, f, "microsoft")
+	form.clientID.SetText("11112222-aaaa-bbbb-cccc-333344445555")
+	form.clientType.SetSelected(clientTypeLabels[core.ClientPublic])
+	form.accountTypes.SetSelected("Accounts in any organizational directory (multitenant)")
+	if form.tenant.Text != "organizations" || !form.tenant.Disabled() {
+		t.Errorf("multitenant: tenant %q (disabled %t); want organizations, set by the answer", form.tenant.Text, form.tenant.Disabled())
+	}
+	form.accountTypes.SetSelected("Accounts in this organizational directory only (single tenant)")
+	if form.tenant.Text != "" || form.tenant.Disabled() {
+		t.Errorf("single tenant: tenant %q (disabled %t); want it empty, to type", form.tenant.Text, form.tenant.Disabled())
+	}
+	test.Tap(form.save)
+	f.ui.Wait()
+	if l := form.problems[core.FieldTenant]; l == nil || !l.Visible() || !strings.Contains(l.Text, "Directory (tenant) ID") {
+		t.Errorf("single tenant saved without its directory: no message under Tenant")
+	}
+	form.tenant.SetText("contoso.onmicrosoft.com")
+	test.Tap(form.save)
+	f.ui.Wait()
+	if v := f.integration(t, "microsoft"); v.Tenant != "contoso.onmicrosoft.com" || v.AccountType != "single" {
+		t.Errorf("saved tenant %q, account types %q; want the directory, single", v.Tenant, v.AccountType)
+	}
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{&core.ProviderError{Code: "invalid_request", Description: "AADSTS50194: not a multi-tenant application."}, "own organization only (single tenant)"},
+		{&core.ExchangeError{Code: "unauthorized_client", Description: "AADSTS700016: not found in the directory."}, "does not know this app in the directory"},
+	} {
+		if got := message(c.err); !strings.Contains(got, c.want) {
+			t.Errorf("message(%v) = %q; want %q in it", c.err, got, c.want)
+		}
+	}
+}

@@ -46,6 +46,9 @@ func (f *integrationForm) editables() map[string]editable {
 	}
 	radio("clientType", f.clientType)
 	radio("publishing", f.publishing)
+	if f.accountTypes != nil {
+		m["accountTypes"] = editable{func() string { return f.accountTypes.Selected }, f.accountTypes.SetSelected}
+	}
 	radio("portMode", f.portMode)
 	return m
 }
@@ -73,6 +76,10 @@ func (f *integrationForm) track() {
 	}
 	if f.publishing != nil {
 		f.publishing.OnChanged = func(string) { f.changed() }
+	}
+	if f.accountTypes != nil {
+		at := f.accountTypes.OnChanged
+		f.accountTypes.OnChanged = func(s string) { at(s); f.changed() }
 	}
 	f.changed()
 }

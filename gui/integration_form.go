@@ -50,6 +50,7 @@ type integrationForm struct {
 	scopes                  *widget.Entry
 	tenant, issuer          *widget.Entry
 	publishing              *widget.RadioGroup // Google's publishing status; nil elsewhere
+	accountTypes            *widget.Select     // Microsoft's supported account types; nil elsewhere
 	fetch                   *button
 	discovered              *widget.Label
 	authURL, tokenURL       *widget.Entry
@@ -197,12 +198,7 @@ func (f *integrationForm) providerItems() []*widget.FormItem {
 	}
 	switch v.Provider.ID {
 	case core.Microsoft:
-		f.tenant = widget.NewEntry()
-		f.tenant.SetText(v.Tenant)
-		f.tenant.SetPlaceHolder("common")
-		t := widget.NewFormItem("Tenant", f.field(core.FieldTenant, f.tenant))
-		t.HintText = "common, organizations, consumers or a tenant ID"
-		items = append(items, t)
+		items = append(items, f.tenantItems()...)
 	case core.OIDC:
 		f.issuer = widget.NewEntry()
 		f.issuer.SetText(v.Issuer)
@@ -432,7 +428,8 @@ func (f *integrationForm) input() core.IntegrationInput {
 		ID: f.view.ID, Name: text(f.name), ClientID: f.clientID.Text, ClientType: f.chosenType(), Secret: core.NewSecret(f.secret.Text),
 		SecretExpires: f.secretExpires.Text,
 		Scopes:        f.scopes.Text, Tenant: text(f.tenant), Issuer: text(f.issuer), PublishingStatus: string(f.chosenPublishing()),
-		AuthURL: text(f.authURL), TokenURL: text(f.tokenURL), RevokeURL: text(f.revokeURL), UserinfoURL: text(f.userinfoURL),
+		AccountType: f.chosenAccountType(),
+		AuthURL:     text(f.authURL), TokenURL: text(f.tokenURL), RevokeURL: text(f.revokeURL), UserinfoURL: text(f.userinfoURL),
 	}
 	if f.portMode.Selected == fixedPort {
 		in.Port = f.port.Text

@@ -42,3 +42,56 @@ func (f *integrationForm) chosenPublishing() core.PublishingStatus {
 	}
 	return ""
 }
+
+// tenantItems are Microsoft's account types and tenant: the answer sets the tenant, and only
+// a single-tenant registration has one to type, its directory's.
+func (f *integrationForm) tenantItems() []*widget.FormItem {
+	v := f.view
+	f.tenant = widget.NewEntry()
+	f.tenant.SetText(v.Tenant)
+	f.tenant.SetPlaceHolder("common")
+	var labels []string
+	for _, at := range v.Provider.AccountTypes {
+		labels = append(labels, at.Label)
+	}
+	f.accountTypes = widget.NewSelect(labels, func(label string) {
+		for _, at := range v.Provider.AccountTypes {
+			switch {
+			case at.Label != label:
+			case at.Tenant != "":
+				f.tenant.SetText(at.Tenant)
+				f.tenant.Disable()
+			default:
+				if v.Provider.AccountTypeOf(f.tenant.Text) != at.Key {
+					f.tenant.SetText("") // a word for many directories: the directory's ID goes here
+				}
+				f.tenant.SetPlaceHolder("Directory (tenant) ID")
+				f.tenant.Enable()
+			}
+		}
+	})
+	f.accountTypes.PlaceHolder = "As the app registration shows them"
+	for _, at := range v.Provider.AccountTypes {
+		if at.Key == v.AccountType {
+			f.accountTypes.SetSelected(at.Label)
+		}
+	}
+	types := widget.NewFormItem("Account types", f.field(core.FieldAccountType, f.accountTypes))
+	types.HintText = "Authentication → Supported account types; Entra's default is the single tenant"
+	t := widget.NewFormItem("Tenant", f.field(core.FieldTenant, f.tenant))
+	t.HintText = "set by the account types; a single tenant's Directory (tenant) ID from the app's Overview"
+	return []*widget.FormItem{types, t}
+}
+
+// chosenAccountType is the key of the account types chosen, "" if none.
+func (f *integrationForm) chosenAccountType() string {
+	if f.accountTypes == nil {
+		return ""
+	}
+	for _, at := range f.view.Provider.AccountTypes {
+		if at.Label == f.accountTypes.Selected {
+			return at.Key
+		}
+	}
+	return ""
+}

@@ -86,17 +86,6 @@ const (
 	ClientConfidential ClientType = "confidential"
 )
 
-// PublishingStatus is an app's publishing status at a provider that has one (Google).
-type PublishingStatus string
-
-const (
-	// PublishingTesting: only listed test users can sign in, and each refresh token ends
-	// Provider.TestingLifetime after it was issued, however often it is used.
-	PublishingTesting PublishingStatus = "testing"
-	// PublishingInProduction: anyone may sign in, and refresh tokens live on while used.
-	PublishingInProduction PublishingStatus = "in-production"
-)
-
 // RevocationKind says how a grant is revoked at the provider.
 type RevocationKind int
 
@@ -181,6 +170,9 @@ type Provider struct {
 	// while the app is in PublishingTesting.
 	PublishingStatuses []PublishingStatus
 	TestingLifetime    time.Duration
+	// AccountTypes are the answers to "which accounts may sign in" that the registration
+	// gives (Microsoft's Supported account types), each setting the tenant.
+	AccountTypes []AccountType
 	// Storage is the access to files that a sign-in must come back with, where the consent
 	// screen lets a person withhold it; the zero Storage checks nothing.
 	Storage Storage
@@ -364,6 +356,12 @@ func microsoft() Provider {
 		// (ClientTypes); SecretOptional is left for an integration saved before it chose.
 		Secret:      SecretOptional,
 		ClientTypes: []ClientType{ClientPublic, ClientConfidential},
+		AccountTypes: []AccountType{
+			{Key: "single", Label: "Accounts in this organizational directory only (single tenant)"},
+			{Key: "multi", Label: "Accounts in any organizational directory (multitenant)", Tenant: TenantOrganizations},
+			{Key: "multi-and-personal", Label: "Accounts in any organizational directory and personal Microsoft accounts", Tenant: TenantCommon},
+			{Key: "personal", Label: "Personal Microsoft accounts only", Tenant: TenantConsumers},
+		},
 		Revocation: Revocation{Kind: RevokeNone, Manual: "Microsoft lets no app revoke its access, so the access stays valid at Microsoft " +
 			"until it goes unused for 90 days. To end it now: with a personal account, remove the app at account.microsoft.com → " +
 			"Privacy → Apps and services; with a work or school account, ask your administrator."},
@@ -378,11 +376,11 @@ func microsoft() Provider {
 				ClientConfidential: "Web (confidential client: needs a client secret)",
 			},
 			Steps: []string{
-				"In the Microsoft Entra admin center, open App registrations → New registration. Under Supported account types, include personal Microsoft accounts to connect personal OneDrives.",
+				"In the Microsoft Entra admin center, open App registrations → New registration. Under Supported account types, choose whose accounts may connect: Entra's default is this organizational directory only (single tenant); include personal Microsoft accounts to connect personal OneDrives.",
 				"Under Authentication, choose Add a platform → the application type above, and add the redirect URI this app shows (for Mobile and desktop applications, as a custom redirect URI).",
 				"Under API permissions, add the Microsoft Graph delegated permissions below.",
 				"Copy the Application (client) ID into Client ID. Public client: leave Client secret empty. Confidential client: under Certificates & secrets, create a client secret and copy its Value into Client secret.",
-				"Set Tenant to match the supported account types: common (any account), organizations, consumers, or your directory (tenant) ID.",
+				"In this form, choose the same account types: they set the tenant (organizations, common or consumers). For a single tenant, enter the Directory (tenant) ID from the app's Overview page: signed in at common, a single-tenant app fails with AADSTS50194.",
 			},
 			Scopes: []string{"offline_access", "User.Read", "Files.Read"},
 			Notes: []string{

@@ -25,6 +25,9 @@ type Settings struct {
 	// Tenant is Microsoft's tenant: common (the default), organizations, consumers, a
 	// domain or a directory ID.
 	Tenant string
+	// AccountType is the key of the registration's account types (Provider.AccountTypes)
+	// where the admin answered; Check holds Tenant to it.
+	AccountType string
 	// Issuer is the custom OpenID Connect provider's issuer URL.
 	Issuer string
 	// The custom OAuth 2.0 provider's endpoints.

@@ -31,6 +31,7 @@ const (
 	FieldRevokeURL   = "revoke_url"
 	FieldUserinfoURL = "userinfo_url"
 	FieldPublishing  = "publishing_status"
+	FieldAccountType = "account_types"
 )
 
 // MaxPort is the highest fixed loopback port.
@@ -126,6 +127,7 @@ func (p Provider) Check(s Settings) FieldErrors {
 		if s.Tenant != "" && !tenantPattern.MatchString(s.Tenant) {
 			bad.add(FieldTenant, "A tenant is common, organizations, consumers, a domain or a directory ID.", nil)
 		}
+		p.checkAccountType(&bad, s)
 	case OAuth2:
 		checkEndpoint(&bad, FieldAuthURL, s.AuthURL, true)
 		checkEndpoint(&bad, FieldTokenURL, s.TokenURL, true)
@@ -193,6 +195,30 @@ func (p Provider) checkPublishing(bad *FieldErrors, status PublishingStatus) {
 		bad.add(FieldPublishing, p.Name+" has no publishing status to choose.", nil)
 	default:
 		bad.add(FieldPublishing, "Choose testing or in-production, as the console shows it (Google Auth Platform → Audience).", nil)
+	}
+}
+
+// checkAccountType checks the tenant against the account types the registration allows: a
+// single-tenant registration (Entra's default) signs in at its own directory only, and
+// common refuses it (AADSTS50194).
+func (p Provider) checkAccountType(bad *FieldErrors, s Settings) {
+	if s.AccountType == "" {
+		return
+	}
+	i := slices.IndexFunc(p.AccountTypes, func(at AccountType) bool { return at.Key == s.AccountType })
+	switch {
+	case i < 0:
+		keys := make([]string, len(p.AccountTypes))
+		for j, at := range p.AccountTypes {
+			keys[j] = at.Key
+		}
+		bad.add(FieldAccountType, "Choose the account types as the registration shows them (Authentication → Supported account types): "+
+			strings.Join(keys, ", ")+".", nil)
+	case p.AccountTypes[i].Tenant == "" && (s.Tenant == "" || namedTenant(s.Tenant)):
+		bad.add(FieldTenant, "A single-tenant registration signs in at its own directory: enter its Directory (tenant) ID, "+
+			"from the app's Overview page.", nil)
+	case p.AccountTypes[i].Tenant != "" && !strings.EqualFold(p.AccountTypes[i].Tenant, s.Tenant):
+		bad.add(FieldTenant, "These account types sign in at the tenant "+p.AccountTypes[i].Tenant+".", nil)
 	}
 }
 

@@ -20,7 +20,7 @@ func TestIntegrationClientType(t *testing.T) {
 	show := func() string { return w.must(w.as("root", "integrations", "show", "microsoft")).stdout }
 	const redirect = "Redirect URI to register: http://localhost/callback\n"
 
-	w.must(w.as("root", "integrations", "set", "microsoft", "--client-id", "ms-app", "--client-type", "public"))
+	w.must(w.as("root", "integrations", "set", "microsoft", "--client-id", "11112222-aaaa-bbbb-cccc-333344445555", "--client-type", "public"))
 	out := show()
 	for _, want := range []string{"Client type    public\n", "App type: Mobile and desktop applications (public client: no client secret)\n", redirect} {
 		if !strings.Contains(out, want) {

@@ -134,3 +134,19 @@ func TestMicrosoftAccountTypes(t *testing.T) {
 		}
 	}
 }
+
+// A client ID of another shape than the provider's is refused, the message saying the shape.
+func TestClientIDShapeRefused(t *testing.T) {
+	keychaintest.Require(t)
+	w := newWorkspace(t)
+	w.team()
+	for _, c := range []struct{ id, want string }{
+		{"google", "--client-id: A client ID of Google Drive ends in .apps.googleusercontent.com"},
+		{"microsoft", "--client-id: A client ID of Microsoft OneDrive is a GUID"},
+	} {
+		r := w.asIn("root", strings.NewReader("s3cret\n"), "integrations", "set", c.id, "--client-id", "abc123", "--client-secret-file", "-")
+		if r.code != ExitFailed || !strings.Contains(r.stderr, c.want) {
+			t.Errorf("%s with client ID abc123: %v; want %q", c.id, r, c.want)
+		}
+	}
+}

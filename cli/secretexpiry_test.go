@@ -22,7 +22,7 @@ func TestSecretExpiresFlagAndWarning(t *testing.T) {
 	w.team()
 	set := func(days int) result {
 		date := time.Now().AddDate(0, 0, days).Format("2006-01-02")
-		return w.asIn("root", strings.NewReader("web-secret\n"), "integrations", "set", "microsoft", "--client-id", "ms-web",
+		return w.asIn("root", strings.NewReader("web-secret\n"), "integrations", "set", "microsoft", "--client-id", "11112222-aaaa-bbbb-cccc-333344445555",
 			"--client-type", "confidential", "--client-secret-file", "-", "--secret-expires", date)
 	}
 	w.must(set(90))

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/medialake/connect/core/store"
 )
 
 // Google revokes the app's whole grant of an account: revoking one user's source of it would
@@ -68,7 +70,7 @@ func TestGoogleTestingAppForecastsSevenDays(t *testing.T) {
 	}
 
 	save := func(status string) error {
-		return tm.app.SaveIntegration(ctx, tm.admin, IntegrationInput{ID: "google", ClientID: "google-desktop", PublishingStatus: status})
+		return tm.app.SaveIntegration(ctx, tm.admin, IntegrationInput{ID: "google", ClientID: "123456789012-desktop.apps.googleusercontent.com", PublishingStatus: status})
 	}
 	var invalid *ValidationError
 	if err := save("beta"); !errors.As(err, &invalid) || !strings.Contains(invalid.Fields[FieldPublishing], "testing or in-production") {
@@ -109,4 +111,24 @@ func TestGoogleTestingAppForecastsSevenDays(t *testing.T) {
 		t.Errorf("8 days after the sign-in: renewal %+v; want ended, saying why", got.Renewal)
 	}
 
+}
+
+// A Google client ID that is not one (abc123) is refused when saved, saying the shape; one
+// saved before the rule is refused at once by Test authorization, where Google would have
+// refused the sign-in in the browser while the test waited its five minutes.
+func TestGoogleClientIDShape(t *testing.T) {
+	ctx := context.Background()
+	tm, hooks := googleTeam(t)
+	err := tm.app.SaveIntegration(ctx, tm.admin, IntegrationInput{ID: "google", ClientID: "abc123"})
+	var invalid *ValidationError
+	if !errors.As(err, &invalid) || !strings.Contains(invalid.Fields[FieldClientID], ".apps.googleusercontent.com") {
+		t.Fatalf("client ID abc123: %v; want it refused, naming the shape", err)
+	}
+	tm.editIntegration(t, "google", func(r *store.Integration) { r.ClientID = "abc123" })
+	hooks.Timeout = time.Minute
+	start := time.Now()
+	report, err := tm.app.TestAuthorization(ctx, tm.admin, "google", hooks)
+	if ReasonOf(err) != ReasonNotSetUp || !strings.Contains(report.Problem+err.Error(), ".apps.googleusercontent.com") || time.Since(start) > 10*time.Second {
+		t.Errorf("Test authorization with client ID abc123: %v (report %+v); want it refused at once, naming the shape", err, report)
+	}
 }

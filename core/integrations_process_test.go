@@ -46,7 +46,9 @@ func TestSavesOfOneIntegrationTakeTurnsAcrossProcesses(t *testing.T) {
 	c := startChild(t, w.home, "save-held")
 	c.Expect("in-set") // the child wrote its secret and holds its save there
 	done := make(chan error, 1)
-	go func() { done <- w.app.SaveIntegration(ctx, w.admin, googleInput("parent-id", "parent-secret")) }()
+	go func() {
+		done <- w.app.SaveIntegration(ctx, w.admin, googleInput("parent-id.apps.googleusercontent.com", "parent-secret"))
+	}()
 	select {
 	case name := <-waiting:
 		if name != googleLock {
@@ -62,7 +64,7 @@ func TestSavesOfOneIntegrationTakeTurnsAcrossProcesses(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatalf("SaveIntegration: %v", err)
 	}
-	if got, v := w.stored(t, "google"), w.view(t, "google"); got != "parent-secret" || v.ClientID != "parent-id" {
+	if got, v := w.stored(t, "google"), w.view(t, "google"); got != "parent-secret" || v.ClientID != "parent-id.apps.googleusercontent.com" {
 		t.Errorf("keychain holds %q and the row client id %q; want the last save's, parent-secret and parent-id", got, v.ClientID)
 	}
 }

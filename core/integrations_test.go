@@ -121,7 +121,21 @@ func (w *adminWorkspace) addSource(t *testing.T, integrationID, account string) 
 }
 
 func googleInput(clientID, secretText string) IntegrationInput {
-	return IntegrationInput{ID: "google", ClientID: clientID, Secret: secret(secretText)}
+	return IntegrationInput{ID: "google", ClientID: shapedID("google", clientID), Secret: secret(secretText)}
+}
+
+// shapedID is the test's stand-in client ID "cid" in the shape that preset id requires of
+// its client IDs (Google's, Microsoft's); any other client ID as it is.
+func shapedID(id, clientID string) string {
+	switch {
+	case clientID != "cid":
+		return clientID
+	case id == "google":
+		return "cid.apps.googleusercontent.com"
+	case id == "microsoft":
+		return msClientID
+	}
+	return clientID
 }
 
 func TestIntegrationsListPresetsAndCustom(t *testing.T) {
@@ -403,7 +417,7 @@ func TestSaveValidation(t *testing.T) {
 			}
 			before, rows := w.view(t, id), countActivity(t, a)
 			in := c.in
-			in.ID = id
+			in.ID, in.ClientID = id, shapedID(id, in.ClientID)
 			if in.Secret.IsZero() && !slices.Contains(c.want, FieldSecret) {
 				in.Secret = secret("never-stored-" + c.name)
 			}
@@ -454,7 +468,7 @@ func TestSaveValidation(t *testing.T) {
 			if id == "oauth2" || id == "oidc" {
 				id = custom(catalog.ID(id))
 			}
-			c.in.ID = id
+			c.in.ID, c.in.ClientID = id, shapedID(id, c.in.ClientID)
 			if err := a.SaveIntegration(ctx, w.admin, c.in); err != nil {
 				t.Fatalf("SaveIntegration: %v", err)
 			}
@@ -523,7 +537,7 @@ func TestSecretRules(t *testing.T) {
 			}
 			row := presetRow(p)
 			row.ClientType, row.SecretSetAt = c.was.ClientType, c.was.SecretSetAt
-			in := IntegrationInput{ID: row.ID, ClientID: "cid", ClientType: c.typ, Secret: secret(c.secret)}
+			in := IntegrationInput{ID: row.ID, ClientID: shapedID(row.ID, "cid"), ClientType: c.typ, Secret: secret(c.secret)}
 			next, _, err := w.app.checkInput(context.Background(), p, row, in, nil)
 			var verr *ValidationError
 			switch {
@@ -546,7 +560,7 @@ func TestPublicClientDropsSavedSecret(t *testing.T) {
 	w := newAdminWorkspace(t, nil)
 	a := w.app
 	ms := func(typ catalog.ClientType, secretText string) IntegrationInput {
-		return IntegrationInput{ID: "microsoft", ClientID: "ms-app", ClientType: typ, Secret: secret(secretText)}
+		return IntegrationInput{ID: "microsoft", ClientID: "11112222-aaaa-bbbb-cccc-333344445555", ClientType: typ, Secret: secret(secretText)}
 	}
 	if v := w.view(t, "microsoft"); v.ClientType != catalog.ClientPublic || v.SecretPolicy != catalog.SecretForbidden {
 		t.Errorf("unsaved Microsoft: client type %q, secret policy %v; want public, forbidden (the guide's default)", v.ClientType, v.SecretPolicy)
@@ -1083,10 +1097,10 @@ func TestTestAuthorizationMicrosoftPublicClient(t *testing.T) {
 	// authtest matches any port only for an IP literal; Microsoft's redirect host is
 	// localhost, so the integration pins a port and registers it.
 	port := freePort(t)
-	srv.AddClient(authtest.Client{ID: "ms-desktop", RedirectURIs: []string{fmt.Sprintf("http://localhost:%d/callback", port)}})
+	srv.AddClient(authtest.Client{ID: "11112222-aaaa-bbbb-cccc-333344445555", RedirectURIs: []string{fmt.Sprintf("http://localhost:%d/callback", port)}})
 	save := func(typ catalog.ClientType, secretText string) {
 		t.Helper()
-		err := a.SaveIntegration(ctx, w.admin, IntegrationInput{ID: "microsoft", ClientID: "ms-desktop", ClientType: typ,
+		err := a.SaveIntegration(ctx, w.admin, IntegrationInput{ID: "microsoft", ClientID: "11112222-aaaa-bbbb-cccc-333344445555", ClientType: typ,
 			Secret: secret(secretText), Port: strconv.Itoa(port)})
 		if err != nil {
 			t.Fatal(err)
@@ -1128,8 +1142,8 @@ func TestPublicClientSendsNoPlantedSecret(t *testing.T) {
 	w := openAdminWorkspace(t, Config{HTTPClient: microsoftAtServer(t, srv)})
 	a := w.app
 	port := freePort(t)
-	srv.AddClient(authtest.Client{ID: "ms-desktop", RedirectURIs: []string{fmt.Sprintf("http://localhost:%d/callback", port)}})
-	err := a.SaveIntegration(ctx, w.admin, IntegrationInput{ID: "microsoft", ClientID: "ms-desktop",
+	srv.AddClient(authtest.Client{ID: "11112222-aaaa-bbbb-cccc-333344445555", RedirectURIs: []string{fmt.Sprintf("http://localhost:%d/callback", port)}})
+	err := a.SaveIntegration(ctx, w.admin, IntegrationInput{ID: "microsoft", ClientID: "11112222-aaaa-bbbb-cccc-333344445555",
 		ClientType: catalog.ClientPublic, Port: strconv.Itoa(port)})
 	if err != nil {
 		t.Fatal(err)
@@ -1168,7 +1182,7 @@ func TestViewAsksTheSaveRules(t *testing.T) {
 	ctx := context.Background()
 	w := newAdminWorkspace(t, nil)
 	a := w.app
-	if err := a.SaveIntegration(ctx, w.admin, IntegrationInput{ID: "microsoft", ClientID: "ms-app",
+	if err := a.SaveIntegration(ctx, w.admin, IntegrationInput{ID: "microsoft", ClientID: "11112222-aaaa-bbbb-cccc-333344445555",
 		ClientType: catalog.ClientConfidential, Secret: secret("web-secret"), Tenant: "contoso.com", Scopes: "User.Read offline_access"}); err != nil {
 		t.Fatal(err)
 	}

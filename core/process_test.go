@@ -73,7 +73,7 @@ func childSaveHeld(ctx context.Context, a *App) error {
 	if err != nil {
 		return err
 	}
-	return a.SaveIntegration(ctx, s, googleInput("child-id", "child-secret"))
+	return a.SaveIntegration(ctx, s, googleInput("child-id.apps.googleusercontent.com", "child-secret"))
 }
 
 // childConnectKilled connects an account as wendy through the integration "idp" and kills

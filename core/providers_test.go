@@ -137,9 +137,9 @@ func googleTeam(t *testing.T, opts ...authtest.Option) (*connectTeam, FlowHooks)
 		"openidconnect.googleapis.com/v1/userinfo": authtest.UserinfoPath,
 	})
 	tm := newConnectTeamAt(t, srv, client)
-	srv.AddClient(authtest.Client{ID: "google-desktop", Secret: "g-secret", RedirectURIs: []string{"http://127.0.0.1/callback"}})
+	srv.AddClient(authtest.Client{ID: "123456789012-desktop.apps.googleusercontent.com", Secret: "g-secret", RedirectURIs: []string{"http://127.0.0.1/callback"}})
 	ctx := context.Background()
-	err := tm.app.SaveIntegration(ctx, tm.admin, IntegrationInput{ID: "google", ClientID: "google-desktop", Secret: secret("g-secret")})
+	err := tm.app.SaveIntegration(ctx, tm.admin, IntegrationInput{ID: "google", ClientID: "123456789012-desktop.apps.googleusercontent.com", Secret: secret("g-secret")})
 	if err == nil {
 		err = tm.app.SetEnabled(ctx, tm.admin, "google", true)
 	}
@@ -198,9 +198,9 @@ func microsoftTeam(t *testing.T) (*connectTeam, FlowHooks) {
 	srv := authtest.New(t, authtest.WithoutIss(), authtest.WithoutRevocation())
 	tm := newConnectTeamAt(t, srv, microsoftAtServer(t, srv))
 	port := freePort(t)
-	srv.AddClient(authtest.Client{ID: "ms-desktop", RedirectURIs: []string{fmt.Sprintf("http://localhost:%d/callback", port)}})
+	srv.AddClient(authtest.Client{ID: "11112222-aaaa-bbbb-cccc-333344445555", RedirectURIs: []string{fmt.Sprintf("http://localhost:%d/callback", port)}})
 	ctx := context.Background()
-	err := tm.app.SaveIntegration(ctx, tm.admin, IntegrationInput{ID: "microsoft", ClientID: "ms-desktop",
+	err := tm.app.SaveIntegration(ctx, tm.admin, IntegrationInput{ID: "microsoft", ClientID: "11112222-aaaa-bbbb-cccc-333344445555",
 		ClientType: catalog.ClientPublic, Port: strconv.Itoa(port)})
 	if err == nil {
 		err = tm.app.SetEnabled(ctx, tm.admin, "microsoft", true)

@@ -17,7 +17,7 @@ func TestSecretExpiryWarnsThirtyDaysAhead(t *testing.T) {
 	tm := newConnectTeam(t)
 	day := 24 * time.Hour
 	expires := tm.clk.Now().Add(60 * day).Format(SecretDateLayout)
-	in := IntegrationInput{ID: "microsoft", ClientID: "ms-web", ClientType: catalog.ClientConfidential,
+	in := IntegrationInput{ID: "microsoft", ClientID: "11112222-aaaa-bbbb-cccc-333344445555", ClientType: catalog.ClientConfidential,
 		Secret: secret("web-secret"), SecretExpires: expires}
 	if err := tm.app.SaveIntegration(ctx, tm.admin, in); err != nil {
 		t.Fatal(err)
@@ -72,7 +72,7 @@ func TestSecretExpiryWarnsThirtyDaysAhead(t *testing.T) {
 		t.Errorf("after a new secret without a date: due %d, expires %v; want none recorded", v.SecretDue, v.SecretExpiresAt)
 	}
 	// A public client has no secret to expire.
-	in = IntegrationInput{ID: "microsoft", ClientID: "ms-web", ClientType: catalog.ClientPublic, SecretExpires: "2030-01-01"}
+	in = IntegrationInput{ID: "microsoft", ClientID: "11112222-aaaa-bbbb-cccc-333344445555", ClientType: catalog.ClientPublic, SecretExpires: "2030-01-01"}
 	var ve *ValidationError
 	if err := tm.app.SaveIntegration(ctx, admin, in); !errors.As(err, &ve) || ve.Fields[FieldSecretExpires] == "" {
 		t.Errorf("saving an expiry for a public client = %v; want it refused", err)

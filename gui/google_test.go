@@ -118,11 +118,11 @@ func TestMicrosoftAccountTypesInTheForm(t *testing.T) {
 	_, form := openIntegration(t, f, "microsoft")
 	form.clientID.SetText("11112222-aaaa-bbbb-cccc-333344445555")
 	form.clientType.SetSelected(clientTypeLabels[core.ClientPublic])
-	form.accountTypes.SetSelected("Accounts in any organizational directory (multitenant)")
+	form.accountTypes.SetSelected("Any directory (multitenant)")
 	if form.tenant.Text != "organizations" || !form.tenant.Disabled() {
 		t.Errorf("multitenant: tenant %q (disabled %t); want organizations, set by the answer", form.tenant.Text, form.tenant.Disabled())
 	}
-	form.accountTypes.SetSelected("Accounts in this organizational directory only (single tenant)")
+	form.accountTypes.SetSelected("This directory only (single tenant)")
 	if form.tenant.Text != "" || form.tenant.Disabled() {
 		t.Errorf("single tenant: tenant %q (disabled %t); want it empty, to type", form.tenant.Text, form.tenant.Disabled())
 	}
@@ -147,5 +147,22 @@ func TestMicrosoftAccountTypesInTheForm(t *testing.T) {
 		if got := message(c.err); !strings.Contains(got, c.want) {
 			t.Errorf("message(%v) = %q; want %q in it", c.err, got, c.want)
 		}
+	}
+}
+
+// A Google client ID of another shape is refused under the field, saying the shape.
+func TestClientIDShapeUnderTheField(t *testing.T) {
+	keychaintest.Require(t)
+	f := newFixture(t, adminAndWriter(t))
+	_, form := openIntegration(t, f, "google")
+	test.Type(form.clientID, "abc123")
+	test.Type(form.secret, "g-secret")
+	test.Tap(form.save)
+	f.ui.Wait()
+	if l := form.problems[core.FieldClientID]; l == nil || !l.Visible() || !strings.Contains(l.Text, "ends in .apps.googleusercontent.com") {
+		t.Errorf("client ID abc123: no message with the shape under the field")
+	}
+	if v := f.integration(t, "google"); v.Saved {
+		t.Errorf("the refused client ID was saved")
 	}
 }

@@ -81,13 +81,13 @@ func TestSwitchingWithUnsavedEditsAsks(t *testing.T) {
 	}
 
 	// Adding an integration shows it in place of the form: that asks too.
-	p.form.clientID.SetText("ms-app")
+	p.form.clientID.SetText("11112222-aaaa-bbbb-cccc-333344445555")
 	test.Tap(p.add)
 	if got := dialogText(t, f.ui.win); !strings.Contains(got, "not saved") {
 		t.Fatalf("Add with unsaved edits shows %q, want the question", got)
 	}
 	tapInDialog(t, f, "Cancel")
-	if p.form.view.ID != "microsoft" || p.form.clientID.Text != "ms-app" {
+	if p.form.view.ID != "microsoft" || p.form.clientID.Text != "11112222-aaaa-bbbb-cccc-333344445555" {
 		t.Errorf("after Cancel: form of %s holding %q, want Microsoft with the edit", p.form.view.ID, p.form.clientID.Text)
 	}
 }

@@ -26,7 +26,7 @@ func (f *integrationForm) publishingItem() *widget.FormItem {
 	f.publishing.Required = true
 	f.publishing.Selected = publishingLabels[f.view.PublishingStatus]
 	item := widget.NewFormItem("Publishing status", f.field(core.FieldPublishing, f.publishing))
-	item.HintText = "As Google Auth Platform → Audience shows it. In Testing, each sign-in ends after 7 days."
+	item.HintText = "as the console's Audience page shows it"
 	return item
 }
 
@@ -70,16 +70,16 @@ func (f *integrationForm) tenantItems() []*widget.FormItem {
 			}
 		}
 	})
-	f.accountTypes.PlaceHolder = "As the app registration shows them"
+	f.accountTypes.PlaceHolder = "Choose as registered"
 	for _, at := range v.Provider.AccountTypes {
 		if at.Key == v.AccountType {
 			f.accountTypes.SetSelected(at.Label)
 		}
 	}
 	types := widget.NewFormItem("Account types", f.field(core.FieldAccountType, f.accountTypes))
-	types.HintText = "Authentication → Supported account types; Entra's default is the single tenant"
+	types.HintText = "as Authentication → Supported accounts shows"
 	t := widget.NewFormItem("Tenant", f.field(core.FieldTenant, f.tenant))
-	t.HintText = "set by the account types; a single tenant's Directory (tenant) ID from the app's Overview"
+	t.HintText = "set by the account types, or a directory ID"
 	return []*widget.FormItem{types, t}
 }
 

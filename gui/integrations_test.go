@@ -249,7 +249,7 @@ func TestEveryValidationRuleInTheForm(t *testing.T) {
 		}, core.FieldSecret, "requires"},
 		{"confidential client without its secret", "microsoft", func(form *integrationForm) {
 			form.clientType.SetSelected("Confidential (Web)")
-			test.Type(form.clientID, "ms-app")
+			test.Type(form.clientID, "11112222-aaaa-bbbb-cccc-333344445555")
 		}, core.FieldSecret, "confidential"},
 		{"http endpoint", "Plain OAuth", func(form *integrationForm) {
 			test.Type(form.clientID, "cid")
@@ -261,12 +261,12 @@ func TestEveryValidationRuleInTheForm(t *testing.T) {
 			test.Type(form.issuer, "http://idp.example")
 		}, core.FieldIssuer, "https://"},
 		{"port out of range", "microsoft", func(form *integrationForm) {
-			test.Type(form.clientID, "ms-app")
+			test.Type(form.clientID, "11112222-aaaa-bbbb-cccc-333344445555")
 			form.portMode.SetSelected(fixedPort)
 			test.Type(form.port, "1023")
 		}, core.FieldPort, "1024 to 65535"},
 		{"port of another integration", "microsoft", func(form *integrationForm) {
-			test.Type(form.clientID, "ms-app")
+			test.Type(form.clientID, "11112222-aaaa-bbbb-cccc-333344445555")
 			form.portMode.SetSelected(fixedPort)
 			test.Type(form.port, "53682")
 		}, core.FieldPort, "Dropbox"},
@@ -315,7 +315,7 @@ func TestMicrosoftClientTypeInTheForm(t *testing.T) {
 	if form.secret.Disabled() || !strings.Contains(form.appType.Text, "Web") {
 		t.Errorf("confidential client: secret field disabled %v, guide %q; want enabled, Web", form.secret.Disabled(), form.appType.Text)
 	}
-	test.Type(form.clientID, "ms-app")
+	test.Type(form.clientID, "11112222-aaaa-bbbb-cccc-333344445555")
 	test.Type(form.secret, "ms-web-secret")
 	test.Tap(form.save)
 	f.ui.Wait()

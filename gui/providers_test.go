@@ -39,7 +39,7 @@ func TestDisconnectOfMicrosoftSaysTheAccessStays(t *testing.T) {
 func TestSecretExpiryInTheAdminTab(t *testing.T) {
 	f := newFixture(t, adminAndWriter(t))
 	p, form := openIntegration(t, f, "microsoft")
-	form.clientID.SetText("ms-web")
+	form.clientID.SetText("11112222-aaaa-bbbb-cccc-333344445555")
 	form.clientType.SetSelected(clientTypeLabels[core.ClientConfidential])
 	form.secret.SetText("web-secret")
 	expires := f.clock.Now().AddDate(0, 0, 45).Format(core.SecretDateLayout)

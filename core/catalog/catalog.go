@@ -53,8 +53,8 @@ const (
 type Redirect struct {
 	Policy RedirectPolicy
 	// Host of the redirect URI: 127.0.0.1, or localhost where the provider documents
-	// port-agnostic matching only for localhost (Microsoft). The listener binds 127.0.0.1
-	// either way; see RedirectURL.
+	// port-agnostic matching only for localhost (Microsoft). The listener binds 127.0.0.1,
+	// and ::1 as well for localhost; see RedirectURL.
 	Host string
 	// DefaultPort is the fixed port for ExactMatch providers, 1024 or above.
 	DefaultPort int
@@ -177,6 +177,9 @@ type Provider struct {
 	// screen lets a person withhold it; the zero Storage checks nothing.
 	Storage Storage
 	Guide   Guide
+	// ClientIDShape is the shape of the provider's client ids, where it has one: a client ID
+	// of another shape is a copying mistake the provider would refuse only at sign-in.
+	ClientIDShape *ClientIDShape
 	// FixedClientID is the client id of a provider that needs no registration (the sandbox):
 	// an integration of it is set up from the start.
 	FixedClientID string
@@ -271,6 +274,7 @@ func google() Provider {
 		// An app in Testing: refresh tokens end 7 days after they are issued.
 		PublishingStatuses: []PublishingStatus{PublishingTesting, PublishingInProduction},
 		TestingLifetime:    7 * day,
+		ClientIDShape:      googleClientID,
 		// Google's consent screen has a box per scope: Drive can be unticked.
 		Storage: Storage{Name: "Drive", Scopes: []string{
 			"https://www.googleapis.com/auth/drive", "https://www.googleapis.com/auth/drive.readonly",
@@ -290,8 +294,8 @@ func google() Provider {
 			Scopes: []string{"openid", "email", "https://www.googleapis.com/auth/drive.readonly"},
 			Notes: []string{
 				"Google accepts any loopback port for Desktop clients; there is no redirect URI to register.",
-				"While the app's publishing status is \"Testing\", only the test users listed under Audience can connect, and their refresh tokens expire after 7 days.",
-				"Publishing does not lift the limits by itself: until Google has verified the app, people see \"Google hasn't verified this app\" and at most 100 of them can ever connect. drive.readonly is a restricted scope, so verification includes a security assessment.",
+				"While the app's publishing status is \"Testing\", only the test users listed under Audience can connect, and their refresh tokens expire after 7 days, used or not. Choose the same publishing status in this form, so that the sources forecast it.",
+				"Publishing does not lift the limits by itself: until Google has verified the app, people see \"Google hasn't verified this app\" and at most 100 of them can ever connect. drive.readonly is a restricted scope, so the verification is the restricted one; it needs a security assessment only if the app's Drive data is stored on or sent through a server (this app keeps it on each person's computer: a setup that sends the files on to a server needs one).",
 				"For a Google Workspace organisation, the Internal audience needs no verification and has no 7-day limit; a Workspace administrator may still have to allow the restricted Drive scope for the app (Admin console → Security → API controls).",
 				"People must keep the Drive permission ticked on Google's consent screen: a sign-in without it is refused here, and they connect again.",
 				"A refresh token unused for about six months expires.",
@@ -329,7 +333,7 @@ func dropbox() Provider {
 			Scopes: []string{"account_info.read", "files.metadata.read", "files.content.read"},
 			Notes: []string{
 				"Dropbox compares the redirect URI exactly, port included, so connecting always listens on the port registered there, which must be free at that moment. The default port is one no common tool uses (rclone's set-up, for one, listens on 53682).",
-				"A new app is in development: only your own account can connect until you press \"Enable additional users\" on the Settings tab; then up to 500 people can. Once 50 have connected, apply for production (Settings → Apply for production) within two weeks.",
+				"A new app is in development: only your own account can connect until you press \"Enable additional users\" on the Settings tab; then up to 500 people can. Once the 50th person has connected, production approval (Settings → Apply for production) must be applied for and granted within two weeks, or no more people can connect.",
 				"A Dropbox team's administrator may restrict which third-party apps members can connect: ask them to allow this one.",
 			},
 		},
@@ -346,21 +350,22 @@ func microsoft() Provider {
 		// offline_access is what gets a refresh token from Microsoft.
 		Scopes: []string{"offline_access", "User.Read", "Files.Read"},
 		// Microsoft documents port-agnostic matching for http://localhost only; 127.0.0.1
-		// would need the app manifest edited by hand. So the redirect URI says localhost
-		// while the listener still binds 127.0.0.1 alone: browsers that try ::1 first fall
-		// back to 127.0.0.1, and the callback must accept Host localhost:PORT (RedirectURL
-		// gives the host to expect).
+		// would need the app manifest edited by hand. So the redirect URI says localhost, and
+		// the listener binds both 127.0.0.1 and ::1 on the same port, so that a browser that
+		// tries either reaches it and no other process holds the other side; the callback
+		// must accept Host localhost:PORT (RedirectURL gives the host to expect).
 		Redirect: Redirect{Policy: AnyPort, Host: "localhost"},
 		// A "Mobile and desktop applications" registration is a public client and fails with
 		// AADSTS700025 if a secret is sent; a "Web" one needs a secret. The admin says which
 		// (ClientTypes); SecretOptional is left for an integration saved before it chose.
-		Secret:      SecretOptional,
-		ClientTypes: []ClientType{ClientPublic, ClientConfidential},
+		Secret:        SecretOptional,
+		ClientTypes:   []ClientType{ClientPublic, ClientConfidential},
+		ClientIDShape: microsoftClientID,
 		AccountTypes: []AccountType{
-			{Key: "single", Label: "Accounts in this organizational directory only (single tenant)"},
-			{Key: "multi", Label: "Accounts in any organizational directory (multitenant)", Tenant: TenantOrganizations},
-			{Key: "multi-and-personal", Label: "Accounts in any organizational directory and personal Microsoft accounts", Tenant: TenantCommon},
-			{Key: "personal", Label: "Personal Microsoft accounts only", Tenant: TenantConsumers},
+			{Key: "single", Label: "This directory only (single tenant)"},
+			{Key: "multi", Label: "Any directory (multitenant)", Tenant: TenantOrganizations},
+			{Key: "multi-and-personal", Label: "Any directory and personal accounts", Tenant: TenantCommon},
+			{Key: "personal", Label: "Personal accounts only", Tenant: TenantConsumers},
 		},
 		Revocation: Revocation{Kind: RevokeNone, Manual: "Microsoft lets no app revoke its access, so the access stays valid at Microsoft " +
 			"until it goes unused for 90 days. To end it now: with a personal account, remove the app at account.microsoft.com → " +

@@ -1,6 +1,7 @@
 package catalog_test
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"maps"
@@ -54,6 +55,33 @@ func TestAllPresets(t *testing.T) {
 
 // TestAuthCodeURL checks that each preset's authorization URL carries exactly the parameters
 // it should, and nothing else.
+// Client IDs of the shapes Google and Microsoft issue.
+const (
+	googleID = "123456789012-abc.apps.googleusercontent.com"
+	msID     = "11112222-aaaa-bbbb-cccc-333344445555"
+)
+
+// A client ID of another shape than the provider's is refused, the refusal saying the shape;
+// providers without one take any.
+func TestClientIDShapes(t *testing.T) {
+	for _, c := range []struct {
+		id, clientID, want string
+	}{
+		{"google", "abc123", ".apps.googleusercontent.com"},
+		{"google", "123-abc.apps.googleusercontent.com.evil", ".apps.googleusercontent.com"},
+		{"google", googleID, ""},
+		{"microsoft", "ms-client", "GUID"},
+		{"microsoft", msID, ""},
+		{"dropbox", "abc123", ""},
+	} {
+		bad := lookup(t, catalog.ID(c.id)).Check(catalog.Settings{ClientID: c.clientID, ClientSecret: redact.NewSecret("shh"), Port: 27419})
+		got := bad.Map()[catalog.FieldClientID]
+		if (c.want == "") != (got == "") || !strings.Contains(got, c.want) {
+			t.Errorf("%s client ID %q: %q; want %q", c.id, c.clientID, got, c.want)
+		}
+	}
+}
+
 func TestAuthCodeURL(t *testing.T) {
 	const (
 		state    = "state-xyz"
@@ -76,16 +104,16 @@ func TestAuthCodeURL(t *testing.T) {
 		endpoint string
 		extra    map[string]string // beyond the parameters every preset sends
 	}{
-		{"google", catalog.Google, catalog.Settings{ClientSecret: secret}, nil,
+		{"google", catalog.Google, catalog.Settings{ClientID: googleID, ClientSecret: secret}, nil,
 			"https://accounts.google.com/o/oauth2/v2/auth",
 			map[string]string{"scope": "openid email https://www.googleapis.com/auth/drive.readonly", "access_type": "offline", "prompt": "consent"}},
 		{"dropbox", catalog.Dropbox, catalog.Settings{}, nil,
 			"https://www.dropbox.com/oauth2/authorize",
 			map[string]string{"scope": "account_info.read files.metadata.read files.content.read", "token_access_type": "offline"}},
-		{"microsoft common", catalog.Microsoft, catalog.Settings{}, nil,
+		{"microsoft common", catalog.Microsoft, catalog.Settings{ClientID: msID}, nil,
 			"https://login.microsoftonline.com/common/oauth2/v2.0/authorize",
 			map[string]string{"scope": "offline_access User.Read Files.Read"}},
-		{"microsoft tenant", catalog.Microsoft, catalog.Settings{Tenant: "contoso.onmicrosoft.com"}, nil,
+		{"microsoft tenant", catalog.Microsoft, catalog.Settings{ClientID: msID, Tenant: "contoso.onmicrosoft.com"}, nil,
 			"https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize",
 			map[string]string{"scope": "offline_access User.Read Files.Read"}},
 		{"box", catalog.Box, catalog.Settings{ClientSecret: secret}, nil,
@@ -100,7 +128,7 @@ func TestAuthCodeURL(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := tt.settings
-			s.ClientID = "client-1"
+			s.ClientID = cmp.Or(s.ClientID, "client-1")
 			cfg, extra, err := catalog.Config(lookup(t, tt.id), s, tt.doc, redirect)
 			if err != nil {
 				t.Fatalf("Config: %v", err)
@@ -113,7 +141,7 @@ func TestAuthCodeURL(t *testing.T) {
 				t.Errorf("endpoint = %s, want %s", got, tt.endpoint)
 			}
 			want := map[string]string{
-				"client_id":             "client-1",
+				"client_id":             s.ClientID,
 				"redirect_uri":          redirect,
 				"response_type":         "code",
 				"state":                 state,
@@ -248,14 +276,14 @@ func TestSecretFor(t *testing.T) {
 // names itself in the body; a confidential one carries its secret.
 func TestConfigOfMicrosoftClientTypes(t *testing.T) {
 	p := lookup(t, catalog.Microsoft)
-	pub, _, err := catalog.Config(p, catalog.Settings{ClientID: "c", ClientType: catalog.ClientPublic}, nil, "http://localhost:5000/callback")
+	pub, _, err := catalog.Config(p, catalog.Settings{ClientID: msID, ClientType: catalog.ClientPublic}, nil, "http://localhost:5000/callback")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if pub.ClientSecret != "" || pub.Endpoint.AuthStyle != oauth2.AuthStyleInParams {
 		t.Errorf("public client: secret %q, auth style %v; want none, in params", pub.ClientSecret, pub.Endpoint.AuthStyle)
 	}
-	conf, _, err := catalog.Config(p, catalog.Settings{ClientID: "c", ClientSecret: redact.NewSecret("shh"), ClientType: catalog.ClientConfidential}, nil, "http://localhost:5000/callback")
+	conf, _, err := catalog.Config(p, catalog.Settings{ClientID: msID, ClientSecret: redact.NewSecret("shh"), ClientType: catalog.ClientConfidential}, nil, "http://localhost:5000/callback")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -500,9 +528,12 @@ func TestGuidesTellTheLimits(t *testing.T) {
 		want []string // each said somewhere in the guide
 		not  []string
 	}{
-		{catalog.Google, []string{"Test users", "Internal", "hasn't verified", "100", "security assessment", "keep the Drive permission ticked"}, []string{"publish the app to lift"}},
-		{catalog.Dropbox, []string{"Enable additional users", "apply for production", "team's administrator"}, nil},
-		{catalog.Microsoft, []string{"admin consent", "publisher verification", "expiry date", "http://localhost", "public client"}, nil},
+		{catalog.Google, []string{"Test users", "Internal", "hasn't verified", "100", "keep the Drive permission ticked",
+			"security assessment only if", "stored on or sent through a server"},
+			[]string{"publish the app to lift", "so verification includes a security assessment"}},
+		{catalog.Dropbox, []string{"Enable additional users", "apply for production", "team's administrator", "applied for and granted within two weeks"}, nil},
+		{catalog.Microsoft, []string{"admin consent", "publisher verification", "expiry date", "http://localhost", "public client",
+			"Supported account types", "AADSTS50194", "Directory (tenant) ID"}, nil},
 		{catalog.Box, []string{"Platform App", "Platform Apps Manager", "client ID"}, []string{"Custom App"}},
 	} {
 		p, _ := catalog.Lookup(c.id)

@@ -169,8 +169,8 @@ func (p Provider) ListenPort(s Settings) int {
 }
 
 // RedirectURL is the redirect URI sent for a listener on port, http://HOST:PORT/callback.
-// HOST is 127.0.0.1, or localhost for Microsoft, whose browser redirect still reaches the
-// listener on 127.0.0.1; the callback's Host header is this URL's host.
+// HOST is 127.0.0.1, or localhost for Microsoft, whose browser redirect reaches the listener
+// on 127.0.0.1 or ::1; the callback's Host header is this URL's host.
 func (p Provider) RedirectURL(port int) string {
 	return "http://" + net.JoinHostPort(p.Redirect.Host, strconv.Itoa(port)) + CallbackPath
 }

@@ -116,6 +116,9 @@ var tenantPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9.-]*$`)
 func (p Provider) Check(s Settings) FieldErrors {
 	var bad FieldErrors
 	checkClientID(&bad, s.ClientID)
+	if shape := p.ClientIDShape; shape != nil && !bad.Has(FieldClientID) && !shape.Pattern.MatchString(strings.TrimSpace(s.ClientID)) {
+		bad.add(FieldClientID, "A client ID of "+p.Name+" "+shape.Words+".", nil)
+	}
 	p.checkClient(&bad, s)
 	if s.Port != 0 && (s.Port < MinPort || s.Port > MaxPort) {
 		bad.add(FieldPort, portRange, nil)

@@ -104,7 +104,7 @@ func TestPublishingStatusTestingInTheForm(t *testing.T) {
 	}
 	w.pane(t).reload(0)
 	w.ui.Wait()
-	if got := rowsAsShown(w, w.pane(t), renewal); len(got) != 1 || got[0] != "Ends in 7 days (app in Testing) — reconnect then" {
+	if got := rowsAsShown(w, w.pane(t), renewal); len(got) != 1 || got[0] != "Ends in 7 days (Testing app)" {
 		t.Errorf("in Testing: %q; want the 7 days", got)
 	}
 }

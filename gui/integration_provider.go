@@ -77,7 +77,7 @@ func (f *integrationForm) tenantItems() []*widget.FormItem {
 		}
 	}
 	types := widget.NewFormItem("Account types", f.field(core.FieldAccountType, f.accountTypes))
-	types.HintText = "as Authentication → Supported accounts shows"
+	types.HintText = "as the registration's Supported account types"
 	t := widget.NewFormItem("Tenant", f.field(core.FieldTenant, f.tenant))
 	t.HintText = "set by the account types, or a directory ID"
 	return []*widget.FormItem{types, t}

@@ -223,7 +223,7 @@ func renewalText(rn core.Renewal, now time.Time) (string, widget.Importance) {
 		return "Renews automatically", widget.MediumImportance
 	case core.RenewalExpired:
 		if rn.Why != "" {
-			return "Ended (app in Testing) — reconnect", widget.DangerImportance
+			return "Ended (Testing app) — reconnect", widget.DangerImportance
 		}
 		return "Expired unused — reconnect", widget.DangerImportance
 	case core.RenewalReconnect:
@@ -239,9 +239,9 @@ func renewalText(rn core.Renewal, now time.Time) (string, widget.Importance) {
 	left := core.Counted(days, "day")
 	switch {
 	case rn.Kind == core.RenewalEnds && days == 0:
-		return "Ends today (app in Testing) — reconnect then", widget.WarningImportance
+		return "Ends today (Testing app)", widget.WarningImportance
 	case rn.Kind == core.RenewalEnds:
-		return "Ends in " + left + " (app in Testing) — reconnect then", widget.WarningImportance
+		return "Ends in " + left + " (Testing app)", widget.WarningImportance
 	case rn.Kind == core.RenewsWhileOpen && days == 0:
 		return "Renews while the app runs (expires today)", imp
 	case rn.Kind == core.RenewsWhileOpen:

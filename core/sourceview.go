@@ -53,8 +53,8 @@ type Renewal struct {
 
 // testingWhy says why a source of an app in Testing ends, whatever keeps it in use.
 func testingWhy(provider string, lifetime time.Duration) string {
-	return fmt.Sprintf("the app is in Testing at %s, which ends each sign-in %s after it, used or not: "+
-		"reconnect then, or publish the app", provider, Counted(int(lifetime/(24*time.Hour)), "day"))
+	return fmt.Sprintf("the app is in Testing at %s, which ends each sign-in %s after it, however often it is refreshed "+
+		"(keep-alive cannot extend it): reconnect then, or publish the app", provider, Counted(int(lifetime/(24*time.Hour)), "day"))
 }
 
 // renewalOf is the one rule from a source's health, its provider's idle lifetime (as

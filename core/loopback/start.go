@@ -32,7 +32,7 @@ func (f *Flow) serveStart(w http.ResponseWriter, r *http.Request) {
 	f.started = true
 	f.mu.Unlock()
 	if used {
-		writeText(w, http.StatusGone, finishedText)
+		writeHTML(w, http.StatusGone, usedPage)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")

@@ -107,7 +107,7 @@ func (s *sandboxSignIn) connected(t *testing.T, account string) {
 }
 
 // Connect through the sandbox from the keyboard alone: the sign-in page focuses the account
-// name, Tab reaches Allow, Enter signs in, and the browser lands on the success page. A
+// name (again after a blank name was refused), Tab reaches Allow, Enter signs in, and the browser lands on the success page. A
 // second tab on the same start address is told it was used; Deny lands on the failure page.
 // Every page is readable at 400 px in both themes and loads nothing from outside.
 func TestBrowserSandboxSignIn(t *testing.T) {
@@ -120,6 +120,13 @@ func TestBrowserSandboxSignIn(t *testing.T) {
 	again.Text(usedWords)
 	again.AssertReadable("the start address, used")
 
+	tab.Keys(" ")
+	tab.Keys(kb.Enter)
+	tab.Text("Type an account name")
+	tab.AssertReadable("the sign-in page saying what to type")
+	if f := tab.Focused("input account"); f != "input account" {
+		t.Errorf("on the sign-in page shown again the focus is on %q, want the account name", f)
+	}
 	tab.Keys("jane@example.com")
 	tab.Keys(kb.Tab)
 	if f := tab.Focused("button Allow"); f != "button Allow" {

@@ -80,6 +80,8 @@ func New(t testing.TB) *Browser {
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
+		// A container's /dev/shm is often too small for Chromium's shared memory.
+		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.Flag("host-resolver-rules", "MAP "+RebindHost+" 127.0.0.1"),
 	}
 	if os.Geteuid() == 0 {

@@ -226,6 +226,9 @@ func (a *App) importDocument(ctx context.Context, actor string, doc transfer.Doc
 			return importDetail(plan), a.importRows(ctx, tx, doc, plan, restore)
 		})
 	})
+	if err == nil && afterImportCommit != nil {
+		afterImportCommit()
+	}
 	if jerr := a.endImportJournal(context.WithoutCancel(ctx)); jerr != nil {
 		a.log.Error("end the import journal; the next start ends it", "err", jerr)
 	}
@@ -266,6 +269,11 @@ func (a *App) importRows(ctx context.Context, tx *sql.Tx, doc transfer.Document,
 		if doc.Integrations[i].Secret.IsZero() {
 			r.SecretSetAt, r.SecretSetBy = time.Time{}, ""
 		}
+		stamp, err := a.importStamp(ctx, tx, r.ID)
+		if err != nil {
+			return err
+		}
+		r.UpdatedAt = stamp
 		if err := store.PutIntegration(ctx, tx, r); err != nil {
 			return err
 		}
@@ -297,6 +305,25 @@ func (a *App) importRows(ctx context.Context, tx *sql.Tx, doc transfer.Document,
 		}
 	}
 	return nil
+}
+
+// importStamp is when an import changes integration id: now, and in any case later than the
+// row it replaces. The journal tells the import's row from the one before by this time
+// (import_journal.go); the file's own time may be the very one of the row here (one's own
+// backup re-imported), and a clock may stand still or step back.
+func (a *App) importStamp(ctx context.Context, tx *sql.Tx, id string) (time.Time, error) {
+	now := a.now()
+	here, err := store.IntegrationByID(ctx, tx, id)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return now, nil
+	case err != nil:
+		return time.Time{}, err
+	}
+	if now.UnixMilli() <= here.UpdatedAt.UnixMilli() { // the database keeps milliseconds
+		return time.UnixMilli(here.UpdatedAt.UnixMilli() + 1).UTC(), nil
+	}
+	return now, nil
 }
 
 // planImport says what importing doc would do here.

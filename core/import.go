@@ -187,7 +187,7 @@ func readExport(path string, opt ImportOptions) (transfer.Document, error) {
 // backed up first, so that a process killed before the transaction leaves the keychain as it
 // was too, once the next start has swept (import_journal.go).
 func (a *App) importDocument(ctx context.Context, actor string, doc transfer.Document, opt ImportOptions, restore bool) (ImportPlan, error) {
-	if err := checkDocument(doc); err != nil {
+	if err := checkDocument(doc, restore); err != nil {
 		return ImportPlan{}, err
 	}
 	unlock, err := a.locks.Lock(ctx, importLock)
@@ -425,8 +425,12 @@ func (a *App) checkPorts(ctx context.Context, doc transfer.Document, plan Import
 	return nil
 }
 
-// checkDocument refuses a file whose records this version could not save as they are.
-func checkDocument(doc transfer.Document) error {
+// checkDocument refuses a file whose records this version could not save as they are, and,
+// for a restore, which applies them, whose settings the settings form would refuse.
+func checkDocument(doc transfer.Document, restore bool) error {
+	if err := checkIdleLock(doc.IdleLock); restore && err != nil {
+		return fmt.Errorf("%w: settings: %v", transfer.ErrNotExport, err)
+	}
 	seen := map[string]bool{}
 	for i, in := range doc.Integrations {
 		p, err := catalog.Lookup(catalog.ID(in.Provider))

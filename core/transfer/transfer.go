@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"time"
 
@@ -276,6 +277,11 @@ func parse(text []byte) (Document, error) {
 	var in wire
 	if err := json.Unmarshal(text, &in); err != nil {
 		return Document{}, fmt.Errorf("%w: %v", ErrNotExport, err)
+	}
+	// A count of seconds that no Duration holds would wrap around, maybe into the range the
+	// idle lock's rule accepts.
+	if in.IdleLockSeconds < 0 || in.IdleLockSeconds > int64(math.MaxInt64/time.Second) {
+		return Document{}, fmt.Errorf("%w: idle_lock_seconds %d out of range", ErrNotExport, in.IdleLockSeconds)
 	}
 	doc := Document{Format: in.Format, AppVersion: in.AppVersion, Workspace: in.Workspace,
 		ExportedAt: in.ExportedAt, IdleLock: time.Duration(in.IdleLockSeconds) * time.Second,

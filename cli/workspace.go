@@ -156,9 +156,10 @@ type importJSON struct {
 
 // importItemJSON is one integration or user of an import report.
 type importItemJSON struct {
-	ID     string `json:"id,omitempty"`
-	Name   string `json:"name"`
-	Change string `json:"change"`
+	ID        string `json:"id,omitempty"`
+	Name      string `json:"name"`
+	Privilege string `json:"privilege,omitempty"`
+	Change    string `json:"change"`
 }
 
 func planJSON(p core.ImportPlan, restored bool) importJSON {
@@ -166,6 +167,9 @@ func planJSON(p core.ImportPlan, restored bool) importJSON {
 		out := make([]importItemJSON, len(list))
 		for i, it := range list {
 			out[i] = importItemJSON{ID: it.ID, Name: it.Name, Change: string(it.Change)}
+			if it.ID == "" {
+				out[i].Privilege = it.Privilege.String()
+			}
 		}
 		return out
 	}
@@ -228,7 +232,7 @@ func (r *runner) printPlan(p core.ImportPlan) error {
 		rows = append(rows, []string{"integration", it.ID + " (" + it.Name + ")", changeWords[it.Change]})
 	}
 	for _, it := range p.Users {
-		rows = append(rows, []string{"user", it.Name, changeWords[it.Change]})
+		rows = append(rows, []string{"user", it.Name + " (" + it.Privilege.String() + ")", changeWords[it.Change]})
 	}
 	if err := r.table([]string{"KIND", "NAME", "CHANGE"}, rows); err != nil {
 		return err

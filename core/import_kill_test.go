@@ -73,6 +73,22 @@ func TestKillDuringImportBackupsKeepsSecrets(t *testing.T) {
 	if got := importState(t, again); got != before {
 		t.Errorf("after an import killed during its backups and a start:\n%s\nwas\n%s", got, before)
 	}
+	again.Close()
+
+	// The kill left a backup of idp's secret that no journal names. Once that secret is gone
+	// here, a later import killed after writing its secrets must not bring the stale backup
+	// back: idp is left without a secret, as it was before that import.
+	ctx := context.Background()
+	if err := a.keychain.Delete(ctx, vault.IntegrationSecretKey("idp")); err != nil {
+		t.Fatal(err)
+	}
+	child = childproc.Start(t, childModeEnv+"=import-killed", childHomeEnv+"="+a.home, childFileEnv+"="+file)
+	child.Expect("secrets written")
+	child.End()
+	third := openApp(t, a.home, tm.clk)
+	if got, err := third.keychain.Get(ctx, vault.IntegrationSecretKey("idp")); !errors.Is(err, vault.ErrNotFound) {
+		t.Errorf("idp after a second killed import: %q, %v; want no secret, as before it", got.Reveal(), err)
+	}
 }
 
 // An import killed after its commit, before its journal ends, stays made: the next start

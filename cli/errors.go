@@ -155,7 +155,7 @@ var advice = map[core.Reason]string{
 	core.ReasonRedirectMismatch:    "Register the redirect URI in the provider's app settings",
 	core.ReasonExchangeRefused:     "Run the command again",
 	core.ReasonTimeout:             "The sign-in took too long; run the command again and finish signing in before the time shown",
-	core.ReasonSandboxPortTaken:    "Another program, or the sandbox of another workspace (another --home), listens on the sandbox's port; close it, or choose another port with '" + prog + " --user ADMIN integrations sandbox --port N'",
+	core.ReasonSandboxPortTaken:    "Another program, or the sandbox of another workspace (another --home), listens on the sandbox's port; close it, or ask an administrator to choose another port (an administrator runs '" + prog + " --user ADMIN integrations sandbox --port N')",
 	core.ReasonPortBusy:            "Another program uses the integration's fixed port; close it, or ask an administrator to change the port",
 	core.ReasonDifferentAccount:    "Sign in with the account the source belongs to",
 	core.ReasonIntegrationDisabled: "The integration is disabled; ask an administrator to enable it",

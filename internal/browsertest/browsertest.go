@@ -32,8 +32,8 @@ import (
 // after DNS rebinding: a page under it reaches the app's ports with this name in Host.
 const RebindHost = "rebind.test"
 
-// Wait bounds each step that waits for a page; a whole test is bounded by the t's deadline
-// or by maxTest.
+// Wait bounds each step that waits for a page; a browser lives at most maxTest, and ends
+// before the test binary's deadline.
 const (
 	Wait    = 20 * time.Second
 	maxTest = 3 * time.Minute
@@ -65,12 +65,13 @@ func New(t testing.TB) *Browser {
 		}
 		t.Skip(msg)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), maxTest)
+	end := time.Now().Add(maxTest)
 	if d, ok := t.(interface{ Deadline() (time.Time, bool) }); ok {
-		if end, ok := d.Deadline(); ok {
-			ctx, cancel = context.WithDeadline(context.Background(), end.Add(-5*time.Second))
+		if last, ok := d.Deadline(); ok && last.Add(-5*time.Second).Before(end) {
+			end = last.Add(-5 * time.Second) // time left to report, rather than a panic
 		}
 	}
+	ctx, cancel := context.WithDeadline(context.Background(), end)
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path), chromedp.Headless, chromedp.DisableGPU, chromedp.NoFirstRun,
 		chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()),
@@ -144,13 +145,13 @@ func (b *Browser) ScriptTab(t testing.TB) *Tab {
 	return tab
 }
 
-// Go starts loading address, as a person who pastes it or whose system opens it, and
-// returns without waiting for the page.
+// Go loads address, as a person who pastes it or whose system opens it, and waits until the
+// page it ends on (after redirects) has loaded.
 func (tab *Tab) Go(address string) {
 	tab.t.Helper()
 	ctx, cancel := context.WithTimeout(tab.ctx, Wait)
 	defer cancel()
-	if _, err := chromedp.Call(ctx, page.Navigate, page.NavigateParams{URL: address}); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Navigate(address)); err != nil {
 		tab.t.Fatalf("open %s: %v", address, err)
 	}
 }

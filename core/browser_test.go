@@ -213,6 +213,7 @@ func TestBrowserSignInPageKeptFromOtherPages(t *testing.T) {
 	if text := evil.Text("start the sign-in again"); strings.Contains(text, "Signed in") {
 		t.Errorf("the other origin's form was taken: %s", text)
 	}
+	evil.AssertReadable("the sandbox's refusal of a forged form")
 
 	for name, address := range map[string]string{"the sandbox": signIn, "the start address": s.start} {
 		r, _ := url.Parse(address)

@@ -12,15 +12,18 @@ import (
 // readability is evaluated in the page: what keeps a person from reading it, one line each.
 // Text is measured against the background it is drawn on (the element's and its ancestors',
 // down to the canvas, which the browser paints dark where the page and the theme both say
-// dark); WCAG 2's AA contrast for body text is 4.5:1.
+// dark: the system colour Canvas, as the page uses it); WCAG 2's AA contrast for body text
+// is 4.5:1.
 const readability = `(() => {
   const out = [];
   const rgba = s => { const p = (s.match(/[\d.]+/g) || []).map(Number); return {r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1}; };
   const lin = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
   const lum = c => 0.2126 * lin(c.r) + 0.7152 * lin(c.g) + 0.0722 * lin(c.b);
   const over = (top, under) => ({r: top.r * top.a + under.r * (1 - top.a), g: top.g * top.a + under.g * (1 - top.a), b: top.b * top.a + under.b * (1 - top.a), a: 1});
-  const dark = matchMedia("(prefers-color-scheme: dark)").matches && /dark/.test(getComputedStyle(document.documentElement).colorScheme);
-  const canvas = dark ? {r: 18, g: 18, b: 18, a: 1} : {r: 255, g: 255, b: 255, a: 1};
+  const probe = document.documentElement.appendChild(document.createElement("div"));
+  probe.style.backgroundColor = "Canvas";
+  const canvas = over(rgba(getComputedStyle(probe).backgroundColor), {r: 255, g: 255, b: 255, a: 1});
+  probe.remove();
   const background = el => {
     const chain = [];
     for (let e = el; e; e = e.parentElement) chain.unshift(e);

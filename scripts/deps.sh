@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what Medialake Connect needs and is missing, and nothing else.
 #   scripts/deps.sh run    what building and running the app needs
-#   scripts/deps.sh test   that, plus what the tests need (Secret Service, D-Bus)
-#   scripts/deps.sh shots  that, plus what scripts/screenshots.sh needs (X server, ImageMagick, xdotool, curl)
+#   scripts/deps.sh test   that, plus what the tests need (Secret Service, D-Bus; Chromium if it
+#                          can be had: the tests in a real browser skip without it)
+#   scripts/deps.sh shots  that, plus what scripts/screenshots.sh needs (X server, ImageMagick,
+#                          xdotool, curl, Chromium)
 #   scripts/deps.sh package  that of run, plus the validators make package-check runs
 # It checks first (command -v, pkg-config) and installs only the missing Debian/Ubuntu packages,
 # with apt-get as root or through sudo. Elsewhere it prints the exact command to run.
@@ -13,6 +15,7 @@ case "$mode" in run | test | shots | package) ;; *) echo "usage: $0 run|test|sho
 
 min_go_minor=26
 missing=()   # Debian package names
+optional=()  # Debian package names whose tests skip without them
 
 need_cmd() { command -v "$1" >/dev/null 2>&1 || missing+=("$2"); }
 need_pc() { pkg-config --exists "$1" 2>/dev/null || missing+=("$2"); }
@@ -42,6 +45,9 @@ elif [ "$mode" != run ]; then
 	need_cmd secret-tool libsecret-tools
 	need_cmd systemctl systemd         # the keep-alive timer's tests (systemctl --user on unit files)
 	need_cmd systemd-analyze systemd
+fi
+if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+	case "$mode" in test) optional+=(chromium) ;; shots) missing+=(chromium) ;; esac
 fi
 if [ "$mode" = shots ]; then
 	need_cmd Xvfb xvfb
@@ -81,6 +87,19 @@ if [ ${#missing[@]} -gt 0 ]; then
 		*) echo "Install the equivalent packages with your system's package manager (OpenGL and X11 development headers, gcc, pkg-config; for the tests gnome-keyring, dbus and libsecret's secret-tool)." >&2 ;;
 		esac
 		exit 1
+	fi
+fi
+
+if [ ${#optional[@]} -gt 0 ]; then
+	if command -v apt-get >/dev/null 2>&1 && { [ "$(id -u)" -eq 0 ] || command -v sudo >/dev/null 2>&1; }; then
+		sudo=()
+		[ "$(id -u)" -eq 0 ] || sudo=(sudo)
+		echo "Installing: ${optional[*]}"
+		{ "${sudo[@]}" apt-get update -qq &&
+			DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${optional[@]}"; } ||
+			echo "Could not install ${optional[*]}: the tests in a real browser will skip." >&2
+	else
+		echo "Not installed: ${optional[*]} (Debian package names); the tests in a real browser will skip without it." >&2
 	fi
 fi
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Medialake Connect needs and is missing, and nothing else.
 #   scripts/deps.sh run    what building and running the app needs
-#   scripts/deps.sh test   that, plus what the tests need (Secret Service, D-Bus)
+#   scripts/deps.sh test   that, plus what the tests need (Secret Service, D-Bus; mingw-w64 and Wine
+#                          for the Windows build's tests)
 #   scripts/deps.sh shots  that, plus what scripts/screenshots.sh needs (X server, ImageMagick, xdotool, curl)
 #   scripts/deps.sh package  that of run, plus the validators make package-check runs
 # It checks first (command -v, pkg-config) and installs only the missing Debian/Ubuntu packages,
@@ -42,6 +43,10 @@ elif [ "$mode" != run ]; then
 	need_cmd secret-tool libsecret-tools
 	need_cmd systemctl systemd         # the keep-alive timer's tests (systemctl --user on unit files)
 	need_cmd systemd-analyze systemd
+	# The Windows build, cross-compiled and run under Wine (scripts/with-wine.sh). Debian keeps
+	# the 64-bit loader off PATH, in /usr/lib/wine.
+	need_cmd x86_64-w64-mingw32-gcc gcc-mingw-w64-x86-64
+	command -v wine64 >/dev/null 2>&1 || [ -x /usr/lib/wine/wine64 ] || missing+=(wine64)
 fi
 if [ "$mode" = shots ]; then
 	need_cmd Xvfb xvfb
@@ -78,7 +83,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 		echo "Missing: ${missing[*]} (Debian package names)." >&2
 		case "$(uname -s)" in
 		Darwin) echo "On macOS: xcode-select --install (Go, the Xcode command line tools and the Keychain are all that is needed)" >&2 ;;
-		*) echo "Install the equivalent packages with your system's package manager (OpenGL and X11 development headers, gcc, pkg-config; for the tests gnome-keyring, dbus and libsecret's secret-tool)." >&2 ;;
+		*) echo "Install the equivalent packages with your system's package manager (OpenGL and X11 development headers, gcc, pkg-config; for the tests gnome-keyring, dbus and libsecret's secret-tool, mingw-w64 and Wine)." >&2 ;;
 		esac
 		exit 1
 	fi

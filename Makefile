@@ -42,12 +42,16 @@ package-check: package package-windows
 	scripts/package-check.sh $(PKG_WINDOWS)
 
 # macOS, as far as a Linux machine goes: core/ and cli/ (all but the window, whose Fyne side needs
-# Apple's SDK) built for both Mac processors with cgo (SQLite), Zig as the C cross compiler.
-# scripts/deps.sh test puts Zig in .tools/zig.
+# Apple's SDK) built for both Mac processors with cgo (SQLite), Zig as the C cross compiler, and
+# vetted with their tests (cli/startup's test imports Fyne: left out). scripts/deps.sh test puts
+# Zig in .tools/zig.
 ZIG := $(CURDIR)/.tools/zig/node_modules/.bin/zig
 cross-darwin: deps-test
-	GOOS=darwin GOARCH=arm64 CGO_ENABLED=1 CC="$(ZIG) cc -target aarch64-macos" $(GO) build ./core/... ./cli/...
-	GOOS=darwin GOARCH=amd64 CGO_ENABLED=1 CC="$(ZIG) cc -target x86_64-macos" $(GO) build ./core/... ./cli/...
+	set -e; for arch in arm64:aarch64 amd64:x86_64; do \
+		export GOOS=darwin GOARCH=$${arch%:*} CGO_ENABLED=1 CC="$(ZIG) cc -target $${arch#*:}-macos"; \
+		echo "darwin/$$GOARCH: build ./core/... ./cli/..., vet ./core/... ./cli"; \
+		$(GO) build ./core/... ./cli/...; $(GO) vet ./core/... ./cli; \
+	done
 
 # package-check last: about a minute once the Fyne tool is in the module cache (a few the first time).
 test: deps-test check race unit cross-darwin package-check

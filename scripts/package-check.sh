@@ -77,11 +77,11 @@ windows() {
 exe_resources() {
 	local product ico size diff found=0
 	# Strings in a version resource are UTF-16: without the zero bytes they read as ASCII.
-	product=$(wrestool -x --raw --type=version "$1" | tr -d '\0' | grep -ao 'ProductVersion[0-9.]*' | head -n1)
+	product=$(wrestool -x --raw --type=version "$1" | tr -d '\0' | grep -ao 'ProductVersion[0-9.]*' | head -n1) || true
 	[ "$product" = "ProductVersion$version.$build" ] ||
 		bad "the .exe's version resource says \"${product:-nothing}\", want ProductVersion$version.$build"
 	mkdir "$work/icons"
-	wrestool -x --type=group_icon -o "$work/icons" "$1"
+	wrestool -x --type=group_icon -o "$work/icons" "$1" || true
 	# Each icon (as one picture, the tool's way) against FyneApp.toml's Icon at its size: the
 	# same picture, give or take scaling, and not Fyne's default icon.
 	for ico in "$work"/icons/*.ico; do

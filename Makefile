@@ -43,8 +43,8 @@ package-check: package package-windows
 
 # macOS, as far as a Linux machine goes: core/ and cli/ (all but the window, whose Fyne side needs
 # Apple's SDK) built for both Mac processors with cgo (SQLite), Zig as the C cross compiler, and
-# vetted with their tests (cli/startup's test imports Fyne: left out). scripts/deps.sh test puts
-# Zig in .tools/zig.
+# vetted with their tests (cli/startup's test imports Fyne: left out). Compiled, not linked: the
+# link needs Apple's SDK (libresolv, CoreFoundation). scripts/deps.sh test puts Zig in .tools/zig.
 ZIG := $(CURDIR)/.tools/zig/node_modules/.bin/zig
 cross-darwin: deps-test
 	set -e; for arch in arm64:aarch64 amd64:x86_64; do \
@@ -53,7 +53,8 @@ cross-darwin: deps-test
 		$(GO) build ./core/... ./cli/...; $(GO) vet ./core/... ./cli; \
 	done
 
-# package-check last: about a minute once the Fyne tool is in the module cache (a few the first time).
+# package-check last: a few minutes with warm caches; cold, the Windows cross build of Fyne's C
+# parts takes about ten more (cross-darwin about five).
 test: deps-test check race unit cross-darwin package-check
 
 check: fmt-check vet core-deps

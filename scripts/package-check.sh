@@ -5,8 +5,9 @@
 #     accept the .desktop entry and the metainfo, the packaged binary prints FyneApp.toml's
 #     version, and install.sh installs it into a throwaway PREFIX and removes it again
 #   scripts/package-check.sh dist/medialake-connect-VERSION-windows-amd64.zip
-#     the zip holds the .exe, README.md and LICENSE; the .exe carries FyneApp.toml's version and
-#     the app's icon as resources; under Wine it prints that version and opens its window
+#     the zip holds the .exe, its console twin .com, README.md and LICENSE; the .exe carries
+#     FyneApp.toml's version and the app's icon as resources; under Wine the .com prints that
+#     version and the .exe opens its window
 set -euo pipefail
 
 pkg=${1:?usage: $0 ARCHIVE}
@@ -60,16 +61,29 @@ linux() {
 windows() {
 	local list exe
 	list=$(unzip -Z1 "$pkg")
-	for f in medialake-connect.exe README.md LICENSE; do
+	for f in medialake-connect.exe medialake-connect.com README.md LICENSE; do
 		grep -qx "medialake-connect/$f" <<<"$list" || bad "the zip has no medialake-connect/$f"
 	done
 	unzip -q "$pkg" -d "$work"
 	exe=$work/medialake-connect/medialake-connect.exe
+	com=$work/medialake-connect/medialake-connect.com
 	exe_resources "$exe"
-	# Under Wine, each in a throwaway prefix (scripts/with-wine.sh).
-	version_line "the packaged .exe under Wine" \
-		"$(scripts/with-wine.sh sh -c 'go_windows_amd64_exec "$0" --version' "$exe" | head -n1 | tr -d '\r')"
+	subsystem "$exe" "Windows GUI"
+	subsystem "$com" "Windows CUI"
+	# The .com is the .exe but for the one byte that says which (scripts/package.sh).
+	[ "$(cmp -l "$exe" "$com" | wc -l)" -eq 1 ] || bad "the .com differs from the .exe in more than its subsystem"
+	# Under Wine, each in a throwaway prefix (scripts/with-wine.sh): the command line through the
+	# .com, as a command typed without extension finds it; the window through the .exe.
+	version_line "the packaged .com under Wine" \
+		"$(scripts/with-wine.sh sh -c 'go_windows_amd64_exec "$0" --version' "$com" | head -n1 | tr -d '\r')"
 	scripts/wine-window.sh "$exe" || bad "the packaged .exe's window did not come up under Wine (above)"
+}
+
+# subsystem FILE WANT: the PE header of FILE says it is a WANT program (Windows GUI or CUI).
+subsystem() {
+	local got
+	got=$(x86_64-w64-mingw32-objdump -x "$1" | sed -nE 's/^Subsystem\s+[0-9a-f]+\s+\((.*)\)$/\1/p') || true
+	[ "$got" = "$2" ] || bad "$(basename "$1")'s subsystem is \"${got:-unknown}\", want $2"
 }
 
 # exe_resources EXE: the version resource says FyneApp.toml's version and build, and every icon

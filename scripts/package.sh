@@ -4,7 +4,8 @@
 #       (make package builds bin/medialake-connect), plus the AppStream metainfo, the icon in the
 #       hicolor theme, and install.sh (which installs the metainfo too) in place of the tool's Makefile
 #   scripts/package.sh windows        dist/medialake-connect-VERSION-windows-amd64.zip: the .exe the
-#       tool builds with mingw-w64 (icon and version resource inside), with README.md and LICENSE
+#       tool builds with mingw-w64 (icon and version resource inside), its console twin .com for
+#       the command line, README.md and LICENSE
 # The tool's version is pinned; a newer one may lay the packages out differently.
 set -euo pipefail
 
@@ -65,15 +66,33 @@ windows() {
 	: >"$exe"
 	# -buildvcs=auto: the commit in --version, as make build records it.
 	GOFLAGS=-buildvcs=auto GOARCH=amd64 CC=x86_64-w64-mingw32-gcc "$fyne" package -os windows --release --exe "$exe"
-	mkdir -p "$work/root/medialake-connect"
+	local dir=$work/root/medialake-connect
+	mkdir -p "$dir"
 	# The command's name, as on Linux; the tool names the .exe after Details.Name.
-	mv "$name.exe" "$work/root/medialake-connect/medialake-connect.exe"
-	cp README.md LICENSE "$work/root/medialake-connect/"
+	mv "$name.exe" "$dir/medialake-connect.exe"
+	console_twin "$dir/medialake-connect.exe" "$dir/medialake-connect.com"
+	cp README.md LICENSE "$dir/"
 
 	mkdir -p dist
 	rm -f "$out"
 	(cd "$work/root" && zip -qrX9 - medialake-connect) >"$out"
 	echo "$out"
+}
+
+# console_twin EXE COM: COM is EXE marked as a console program instead of a windowed one, the
+# PE header's Subsystem changed from 2 to 3 and not a byte more. Windows gives a windowed program
+# no console, so typed in cmd or PowerShell the .exe's commands would print nothing, and the
+# shell would not wait for them; a console program opened from Explorer would show a console
+# window beside the app's. Both go in the zip, as devenv.com beside devenv.exe: a command typed
+# without its extension finds the .com first (PATHEXT), Explorer shows the .exe as the app.
+console_twin() {
+	local pe
+	cp "$1" "$2"
+	pe=$(od -An -tu4 --endian=little -j60 -N4 "$2" | tr -d ' ') # e_lfanew: where the PE header is
+	# Subsystem: after the signature (4 bytes) and the file header (20), 68 into the optional header.
+	[ "$(od -An -tu2 --endian=little -j$((pe + 92)) -N2 "$2" | tr -d ' ')" = 2 ] ||
+		{ echo "package: $1 is not a windowed (GUI subsystem) PE program" >&2; exit 1; }
+	printf '\003' | dd of="$2" bs=1 seek=$((pe + 92)) conv=notrunc status=none
 }
 
 "$os"

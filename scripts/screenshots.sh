@@ -4,7 +4,7 @@
 # It installs what is missing (scripts/deps.sh shots), builds the app and
 # internal/authtest/cmd/authtest-server (the tests' ory/fosite authorization server, served on
 # 127.0.0.1), and then, inside a private Secret Service (scripts/with-secret-service.sh) and a
-# private X server (Xvfb, on a display it finds free), on throwaway workspaces in a temporary
+# private X server (scripts/with-xvfb.sh), on throwaway workspaces in a temporary
 # folder:
 #   1. first-start.png    the app on an empty workspace: create the first administrator
 #   2. sources.png        Sources, with sources the CLI connected through two custom OpenID
@@ -29,11 +29,11 @@ if [ "${MEDIALAKE_SHOTS_TMP:-}" = "" ]; then
 	trap 'rm -rf "$tmp"' EXIT
 	go build -o "$tmp/medialake-connect" .
 	go build -o "$tmp/authtest-server" ./internal/authtest/cmd/authtest-server
-	MEDIALAKE_SHOTS_TMP=$tmp scripts/with-secret-service.sh "$repo/scripts/screenshots.sh"
+	MEDIALAKE_SHOTS_TMP=$tmp scripts/with-secret-service.sh scripts/with-xvfb.sh "$repo/scripts/screenshots.sh"
 	exit
 fi
 
-# From here on: inside the private Secret Service; the binaries are in $MEDIALAKE_SHOTS_TMP.
+# From here on: inside the private Secret Service and X server; the binaries are in $MEDIALAKE_SHOTS_TMP.
 tmp=$MEDIALAKE_SHOTS_TMP
 bin=$tmp/medialake-connect
 log=$tmp/log
@@ -64,12 +64,6 @@ wait_file() {
 		sleep 0.1
 	done
 }
-
-# The X server picks a free display itself (-displayfd) so that no other one is disturbed.
-Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$tmp/display" 2>>"$log" &
-pids+=($!)
-wait_file "$tmp/display"
-export DISPLAY=:$(head -n 1 "$tmp/display")
 
 # The app's preferences (window size, last profile) start empty every run; one theme, one scale.
 export XDG_CONFIG_HOME=$tmp/config LANG=en_US.UTF-8 FYNE_THEME=light FYNE_SCALE=1

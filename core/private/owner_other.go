@@ -1,9 +1,11 @@
-//go:build !unix
+//go:build !unix && !windows
 
 package private
 
 import "io/fs"
 
-// checkOwner accepts every folder: outside Unix, a folder under the user's profile is
-// guarded by its access-control list, which the app does not manage.
+// checkOwner accepts every folder: on these systems the app knows no owner to compare.
 func checkOwner(string, fs.FileInfo) error { return nil }
+
+// restrict leaves the folder or file as it is: the app knows no way to narrow it here.
+func restrict(string, fs.FileInfo) error { return nil }

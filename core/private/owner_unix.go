@@ -21,3 +21,15 @@ func checkOwner(path string, st fs.FileInfo) error {
 	}
 	return nil
 }
+
+// restrict gives the folder DirMode and a file FileMode, unless it has that mode already.
+func restrict(path string, st fs.FileInfo) error {
+	mode := FileMode
+	if st.IsDir() {
+		mode = DirMode
+	}
+	if st.Mode().Perm() == mode {
+		return nil
+	}
+	return os.Chmod(path, mode)
+}

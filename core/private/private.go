@@ -1,5 +1,6 @@
 // Package private keeps the workspace folder and the files in it to their owner: the folder
-// 0700, every file 0600, whatever the umask and whatever a folder made beforehand allowed.
+// 0700, every file 0600, whatever the umask and whatever a folder made beforehand allowed. On
+// Windows, where modes mean nothing, the same is an access-control list (owner_windows.go).
 //
 // The modes are enforced on every open and not only at creation, because the folder may
 // exist already (made by hand, by a backup restore, by another tool) with the umask's 0755,
@@ -16,7 +17,7 @@ import (
 	"path/filepath"
 )
 
-// DirMode and FileMode are the only modes the app leaves in the workspace folder.
+// DirMode and FileMode are the only modes the app leaves in the workspace folder (on Unix).
 const (
 	DirMode  fs.FileMode = 0o700
 	FileMode fs.FileMode = 0o600
@@ -27,7 +28,7 @@ const (
 var ErrNotOwner = errors.New("the folder belongs to another user")
 
 // Dir creates the folder at path if needed (with its parents), refuses it if another user
-// owns it, and makes it 0700.
+// owns it, and makes it 0700 (on Windows: its owner's alone, see restrict).
 func Dir(path string) error {
 	if err := os.MkdirAll(path, DirMode); err != nil {
 		return fmt.Errorf("create folder %s: %w", path, err)
@@ -42,15 +43,14 @@ func Dir(path string) error {
 	if err := checkOwner(path, st); err != nil {
 		return err
 	}
-	if st.Mode().Perm() != DirMode {
-		if err := os.Chmod(path, DirMode); err != nil {
-			return fmt.Errorf("make folder %s private: %w", path, err)
-		}
+	if err := restrict(path, st); err != nil {
+		return fmt.Errorf("make folder %s private: %w", path, err)
 	}
 	return nil
 }
 
-// File makes the existing file at path 0600; a missing file is no error.
+// File makes the existing file at path 0600 (on Windows: its owner's alone); a missing file is
+// no error.
 func File(path string) error {
 	st, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -59,10 +59,7 @@ func File(path string) error {
 	if err != nil {
 		return fmt.Errorf("file %s: %w", path, err)
 	}
-	if st.Mode().Perm() == FileMode {
-		return nil
-	}
-	if err := os.Chmod(path, FileMode); err != nil {
+	if err := restrict(path, st); err != nil {
 		return fmt.Errorf("make file %s private: %w", path, err)
 	}
 	return nil
@@ -91,7 +88,12 @@ func WriteFile(path string, overwrite bool, write func(w io.Writer) error) error
 	}
 	tmp := f.Name()
 	defer os.Remove(tmp) // gone already once renamed
-	err = write(f)
+	// CreateTemp's 0600 means nothing on Windows, where the file inherits the folder's
+	// access-control list: narrow it before the first byte.
+	err = File(tmp)
+	if err == nil {
+		err = write(f)
+	}
 	if err == nil {
 		err = f.Sync()
 	}

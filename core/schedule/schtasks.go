@@ -19,16 +19,41 @@ func (t *schtasks) where(job Job) string { return `the scheduled task "` + t.tas
 // maxTaskRun is the longest command line schtasks /TR accepts.
 const maxTaskRun = 261
 
-// TaskCommand is the /TR value: every word quoted, as the task's command line.
+// TaskCommand is the /TR value: the task's command line, which the program splits back into
+// argv as Windows does (CommandLineToArgvW): a word with a space, a tab or a quote is quoted,
+// and backslashes are doubled where they come before a quote, the closing one included, so
+// that a folder such as `\\server\team share\` keeps its last backslash.
 func TaskCommand(argv []string) string {
 	quoted := make([]string, len(argv))
 	for i, a := range argv {
 		quoted[i] = a
 		if a == "" || strings.ContainsAny(a, " \t\"") {
-			quoted[i] = `"` + strings.ReplaceAll(a, `"`, `\"`) + `"`
+			quoted[i] = quoteArg(a)
 		}
 	}
 	return strings.Join(quoted, " ")
+}
+
+// quoteArg quotes a as one word of a Windows command line.
+func quoteArg(a string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	slashes := 0
+	for i := 0; i < len(a); i++ {
+		switch c := a[i]; c {
+		case '\\':
+			slashes++
+		case '"':
+			b.WriteString(strings.Repeat(`\`, slashes+1)) // the backslashes doubled, then one for the quote
+			slashes = 0
+		default:
+			slashes = 0
+		}
+		b.WriteByte(a[i])
+	}
+	b.WriteString(strings.Repeat(`\`, slashes)) // doubled before the closing quote
+	b.WriteByte('"')
+	return b.String()
 }
 
 func (t *schtasks) install(ctx context.Context, job Job, argv []string) (string, error) {

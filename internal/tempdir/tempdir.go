@@ -1,0 +1,63 @@
+// Package tempdir gives tests a temporary folder that is removed when the test ends, as
+// t.TempDir does, and that can also be removed under Wine: there os.RemoveAll (Go 1.26) fails
+// with "Invalid function" (it deletes through a call Wine 8 does not implement), so t.TempDir's
+// clean-up fails every test that used it. Removing entry by entry with os.Remove works on both.
+package tempdir
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// New returns a fresh folder for the test, removed with everything in it when the test ends.
+// Outside Windows it is t.TempDir.
+func New(t testing.TB) string {
+	t.Helper()
+	if runtime.GOOS != "windows" {
+		return t.TempDir()
+	}
+	name := strings.Map(func(r rune) rune {
+		if r < 128 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return r
+		}
+		return '_'
+	}, t.Name())
+	dir, err := os.MkdirTemp("", name[:min(len(name), 64)])
+	if err != nil {
+		t.Fatalf("tempdir: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := Remove(dir); err != nil {
+			t.Errorf("tempdir: remove %s: %v", dir, err)
+		}
+	})
+	return dir
+}
+
+// Remove deletes the folder at dir and everything in it, deepest first, one os.Remove each.
+func Remove(dir string) error {
+	var paths []string
+	err := filepath.WalkDir(dir, func(p string, _ fs.DirEntry, err error) error {
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		paths = append(paths, p)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	// WalkDir visits a folder before its contents: in reverse, every entry goes before its folder.
+	for _, p := range slices.Backward(paths) {
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}

@@ -11,7 +11,8 @@ import (
 var activityCommands = []command{
 	{name: "activity", summary: "show the activity log, newest first (admin)",
 		about: "Here --user filters by the user who acted: put your own --user before the command.\n" +
-			"--csv writes every matching entry as CSV (the export is itself recorded).",
+			"--csv writes the matching entries as CSV, every one unless --limit is given, escaped\n" +
+			"as the table is (the export is itself recorded).",
 		example: prog + " --user root activity --user wendy --action source.connect --limit 20", run: runActivity},
 }
 
@@ -30,7 +31,7 @@ func runActivity(r *runner, fs *flag.FlagSet, args []string) error {
 	var f core.ActivityFilter
 	fs.StringVar(&f.Actor, "user", "", "only the entries of the user `NAME`")
 	fs.StringVar(&f.Action, "action", "", "only the entries of `ACTION`, e.g. user.add or source.connect")
-	fs.IntVar(&f.Limit, "limit", 0, "at most `N` entries (default 100, at most 1000)")
+	fs.IntVar(&f.Limit, "limit", 0, "at most `N` entries (default 100, at most 1000; with --csv, every entry)")
 	fs.Int64Var(&f.BeforeID, "before", 0, "only entries older than the entry `ID`, for the next page")
 	csv := fs.Bool("csv", false, "write every matching entry as CSV")
 	asJSON := fs.Bool("json", false, "print JSON for scripts")

@@ -294,6 +294,7 @@ func adminRefusals(newPass string) []refusal {
 		{[]string{"activity", "--csv"}, access.ActivityExport},
 		{[]string{"workspace", "export", "out.age", "--file-passphrase-file", newPass}, access.WorkspaceExport},
 		{[]string{"workspace", "import", "in.age", "--file-passphrase-file", newPass}, access.WorkspaceImport},
+		{[]string{"workspace", "remove", "--confirm", "/nowhere"}, access.WorkspaceRemove},
 	}
 }
 

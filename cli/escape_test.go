@@ -52,6 +52,30 @@ func TestActivityTableEscapesNames(t *testing.T) {
 	}
 }
 
+// The CSV export is read in terminals and spreadsheets: a name typed at a failed sign-in is
+// escaped as in the table, one that a spreadsheet would run as a formula is defused, and
+// --limit is honoured.
+func TestActivityCSVEscapesNames(t *testing.T) {
+	w := newWorkspace(t)
+	w.team()
+	for _, name := range []string{forged, "=HYPERLINK(\"https://evil.example\")"} {
+		if r := w.run("--user", name, "--passphrase-file", w.passFile("root"), "sources", "list"); r.code != ExitFailed {
+			t.Fatalf("sign-in with an unknown name: got %v, want exit 1", r)
+		}
+	}
+	r := w.must(w.as("root", "activity", "--csv"))
+	if strings.ContainsAny(r.stdout, "\x1b\x07") || !strings.Contains(r.stdout, `ghost\x1b]0;PWNED\x07\n42`) {
+		t.Errorf("activity --csv does not show the name escaped:\n%q", r.stdout)
+	}
+	if !strings.Contains(r.stdout, `'=HYPERLINK(`) {
+		t.Errorf("activity --csv leaves a formula to run:\n%s", r.stdout)
+	}
+	r = w.must(w.as("root", "activity", "--csv", "--limit", "2"))
+	if n := strings.Count(r.stdout, "\n"); n != 3 {
+		t.Errorf("activity --csv --limit 2: %d lines, want the header and 2:\n%s", n, r.stdout)
+	}
+}
+
 func TestSourcesListEscapesAccounts(t *testing.T) {
 	w, srv, id := withIntegration(t)
 	srv.SetUser(authtest.User{Subject: "evil", Email: "evil@example.com\x1b]0;PWNED\x07\n99  x@example.com", Name: "Evil"})

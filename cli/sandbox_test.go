@@ -124,9 +124,12 @@ func TestSandboxSettingsAndTakenPort(t *testing.T) {
 	other := &http.Server{Handler: http.NotFoundHandler()}
 	go other.Serve(ln)
 	defer other.Close()
+	// A writer cannot change the port: the message sends them to an administrator, and tells
+	// the administrator how.
 	r := w.as("wendy", "sources", "connect", "sandbox")
-	if r.code != ExitFailed || !strings.Contains(r.stderr, "integrations sandbox --port") || !strings.Contains(r.stderr, strconv.Itoa(port)) {
-		t.Errorf("connect with the port taken: %v, want exit 1, the port and how to change it", r)
+	if r.code != ExitFailed || !strings.Contains(r.stderr, "ask an administrator") || !strings.Contains(r.stderr, "an administrator runs") ||
+		!strings.Contains(r.stderr, "integrations sandbox --port") || !strings.Contains(r.stderr, strconv.Itoa(port)) {
+		t.Errorf("connect with the port taken: %v, want exit 1, the port and who changes it how", r)
 	}
 }
 

@@ -26,6 +26,35 @@ var workspaceCommands = []command{
 			"changed. --dry-run shows what would change. Nothing changes unless everything can.",
 		example: prog + " --user root workspace import backup.age --dry-run",
 		secret:  viaFilePassphraseFile, run: runWorkspaceImport},
+	{name: "workspace remove", summary: "delete this workspace: its keychain entries and its folder (admin)",
+		about: "Deletes the schedule that runs the workspace's upkeep, every keychain entry of the\n" +
+			"workspace (client secrets, tokens, the sandbox's key) and then its folder, with the\n" +
+			"database and the log. Tokens are not revoked at the providers: disconnect the sources\n" +
+			"first for that. Confirm by typing the folder's path when asked, or give it with --confirm.",
+		example: prog + " --user root workspace remove", run: runWorkspaceRemove},
+}
+
+func runWorkspaceRemove(r *runner, fs *flag.FlagSet, args []string) error {
+	confirm := fs.String("confirm", "", "the workspace's folder `PATH`, typed to confirm")
+	if _, err := r.parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	app, s, err := r.signIn()
+	if err != nil {
+		return err
+	}
+	if *confirm == "" {
+		fmt.Fprintf(r.errOut, "This deletes the workspace in %s, its users, integrations, sources and their secrets, for good.\n"+
+			"Type the folder's path to confirm: ", core.Printable(app.Home()))
+		if *confirm, err = r.readLine(r.ctx); err != nil {
+			return usagef("nothing was removed: no confirmation was typed (give it with --confirm PATH)")
+		}
+	}
+	if err := app.RemoveWorkspace(r.ctx, s, *confirm); err != nil {
+		return err
+	}
+	fmt.Fprintf(r.out, "Removed the workspace in %s.\n", core.Printable(app.Home()))
+	return nil
 }
 
 // listFlag is an option that may be given more than once.
@@ -156,9 +185,10 @@ type importJSON struct {
 
 // importItemJSON is one integration or user of an import report.
 type importItemJSON struct {
-	ID     string `json:"id,omitempty"`
-	Name   string `json:"name"`
-	Change string `json:"change"`
+	ID        string `json:"id,omitempty"`
+	Name      string `json:"name"`
+	Privilege string `json:"privilege,omitempty"`
+	Change    string `json:"change"`
 }
 
 func planJSON(p core.ImportPlan, restored bool) importJSON {
@@ -166,6 +196,9 @@ func planJSON(p core.ImportPlan, restored bool) importJSON {
 		out := make([]importItemJSON, len(list))
 		for i, it := range list {
 			out[i] = importItemJSON{ID: it.ID, Name: it.Name, Change: string(it.Change)}
+			if it.ID == "" {
+				out[i].Privilege = it.Privilege.String()
+			}
 		}
 		return out
 	}
@@ -228,7 +261,7 @@ func (r *runner) printPlan(p core.ImportPlan) error {
 		rows = append(rows, []string{"integration", it.ID + " (" + it.Name + ")", changeWords[it.Change]})
 	}
 	for _, it := range p.Users {
-		rows = append(rows, []string{"user", it.Name, changeWords[it.Change]})
+		rows = append(rows, []string{"user", it.Name + " (" + it.Privilege.String() + ")", changeWords[it.Change]})
 	}
 	if err := r.table([]string{"KIND", "NAME", "CHANGE"}, rows); err != nil {
 		return err

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -119,5 +120,28 @@ func TestWorkspaceRecipients(t *testing.T) {
 	}
 	if r := w.as("root", "workspace", "export", file+"2", "--recipient", "age1nope"); r.code != ExitFailed || !strings.Contains(r.stderr, "age recipients") {
 		t.Errorf("a bad recipient: got %v", r)
+	}
+}
+
+// workspace remove takes an administrator and the folder typed; then the folder is gone.
+func TestWorkspaceRemove(t *testing.T) {
+	w := newWorkspace(t)
+	w.team()
+	if r := w.as("wendy", "workspace", "remove", "--confirm", w.home); r.code == ExitOK {
+		t.Errorf("a writer removes the workspace: %v, want a refusal", r)
+	}
+	if r := w.asIn("root", strings.NewReader("/somewhere/else\n"), "workspace", "remove"); r.code != ExitFailed ||
+		!strings.Contains(r.stderr, "Type the folder's path") || !strings.Contains(r.stderr, "type its path exactly") {
+		t.Errorf("another folder typed: %v, want exit 1 and how to confirm", r)
+	}
+	if _, err := os.Stat(w.home); err != nil {
+		t.Fatalf("a refused removal: %v", err)
+	}
+	r := w.must(w.asIn("root", strings.NewReader(w.home+"\n"), "workspace", "remove"))
+	if !strings.Contains(r.stdout, "Removed the workspace") {
+		t.Errorf("workspace remove said %q", r.stdout)
+	}
+	if _, err := os.Stat(w.home); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the folder after workspace remove: %v, want it gone", err)
 	}
 }

@@ -24,8 +24,8 @@ func (a *App) Activity(ctx context.Context, s *access.Session, f ActivityFilter)
 	return store.Activity(ctx, a.db, f)
 }
 
-// ExportActivityCSV writes the entries that f keeps, all of them, newest first, as CSV to w
-// (admin only). The export itself is recorded.
+// ExportActivityCSV writes the entries that f keeps, newest first, as CSV to w (admin only):
+// at most f.Limit of them, every one where f.Limit is 0. The export itself is recorded.
 func (a *App) ExportActivityCSV(ctx context.Context, s *access.Session, w io.Writer, f ActivityFilter) error {
 	const subject = "activity log"
 	u, err := a.authorize(ctx, s, access.ActivityExport, subject, false)

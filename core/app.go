@@ -89,6 +89,9 @@ type App struct {
 	mu       sync.Mutex // guards sessions and idleLock
 	sessions map[*access.Session]*sessionState
 	idleLock time.Duration // the workspace's idle-lock time as last read (see live); 0: not yet
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 type sessionState struct {
@@ -157,16 +160,19 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	return a, nil
 }
 
-// Close closes the database. Sessions end with it.
+// Close closes the database. Sessions end with it. Closing again does nothing (RemoveWorkspace
+// closes the App it removes).
 func (a *App) Close() error {
-	a.mu.Lock()
-	clear(a.sessions)
-	a.mu.Unlock()
-	err := errors.Join(a.stopSandbox(), a.sourceCache.close(), a.db.Close())
-	if a.logFile != nil {
-		err = errors.Join(err, a.logFile.Close())
-	}
-	return err
+	a.closeOnce.Do(func() {
+		a.mu.Lock()
+		clear(a.sessions)
+		a.mu.Unlock()
+		a.closeErr = errors.Join(a.stopSandbox(), a.sourceCache.close(), a.db.Close())
+		if a.logFile != nil {
+			a.closeErr = errors.Join(a.closeErr, a.logFile.Close())
+		}
+	})
+	return a.closeErr
 }
 
 // WorkspaceID is the workspace's random id, which namespaces its keychain entries.

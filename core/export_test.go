@@ -459,18 +459,12 @@ func init() {
 
 // childImportKilled imports the file into its workspace in use as boss, replacing every
 // integration, and kills itself once the client secrets are in the keychain.
-func childImportKilled(ctx context.Context, a *App) error {
+var childImportKilled = childImportKilledAt(func() {
 	afterImportSecrets = func() {
 		fmt.Println("secrets written")
 		killSelf()
 	}
-	s, err := a.SignIn(ctx, "boss", secret(bossPass))
-	if err != nil {
-		return err
-	}
-	_, err = a.Import(ctx, s, os.Getenv(childFileEnv), ImportOptions{Passphrase: secret(filePass), ReplaceAll: true})
-	return err
-}
+})
 
 // TestKillDuringImport kills an import into a workspace in use that replaces an integration
 // and its secret: after the next start the workspace is as it was, the old secret included.

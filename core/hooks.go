@@ -14,6 +14,11 @@ var (
 	// afterImportSecrets is called once an import's client secrets are in the keychain and
 	// before its rows are saved (the kill test ends its process there).
 	afterImportSecrets func()
+	// afterImportBackup is told each integration whose secret an import has backed up, and
+	// afterImportCommit is called once an import's rows are committed, before its journal
+	// ends (the kill tests end their process there).
+	afterImportBackup func(id string)
+	afterImportCommit func()
 )
 
 // disconnectSource ends one source when its owner is deleted or its integration removed.

@@ -5,14 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"maps"
 	"os"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/medialake/connect/core/access"
-	"github.com/medialake/connect/core/catalog"
 	"github.com/medialake/connect/core/redact"
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/core/transfer"
@@ -65,6 +63,8 @@ type ImportItem struct {
 	ID     string // integrations only
 	Name   string
 	Change Change
+	// Privilege is a user's in the file, shown in the preview: a file can add administrators.
+	Privilege access.Privilege
 }
 
 // ImportPlan is what an import does, or did: the preview before Confirm, and the report after.
@@ -187,7 +187,7 @@ func readExport(path string, opt ImportOptions) (transfer.Document, error) {
 // backed up first, so that a process killed before the transaction leaves the keychain as it
 // was too, once the next start has swept (import_journal.go).
 func (a *App) importDocument(ctx context.Context, actor string, doc transfer.Document, opt ImportOptions, restore bool) (ImportPlan, error) {
-	if err := checkDocument(doc); err != nil {
+	if err := checkDocument(doc, restore); err != nil {
 		return ImportPlan{}, err
 	}
 	unlock, err := a.locks.Lock(ctx, importLock)
@@ -226,6 +226,9 @@ func (a *App) importDocument(ctx context.Context, actor string, doc transfer.Doc
 			return importDetail(plan), a.importRows(ctx, tx, doc, plan, restore)
 		})
 	})
+	if err == nil && afterImportCommit != nil {
+		afterImportCommit()
+	}
 	if jerr := a.endImportJournal(context.WithoutCancel(ctx)); jerr != nil {
 		a.log.Error("end the import journal; the next start ends it", "err", jerr)
 	}
@@ -266,6 +269,11 @@ func (a *App) importRows(ctx context.Context, tx *sql.Tx, doc transfer.Document,
 		if doc.Integrations[i].Secret.IsZero() {
 			r.SecretSetAt, r.SecretSetBy = time.Time{}, ""
 		}
+		stamp, err := a.importStamp(ctx, tx, r.ID)
+		if err != nil {
+			return err
+		}
+		r.UpdatedAt = stamp
 		if err := store.PutIntegration(ctx, tx, r); err != nil {
 			return err
 		}
@@ -299,6 +307,25 @@ func (a *App) importRows(ctx context.Context, tx *sql.Tx, doc transfer.Document,
 	return nil
 }
 
+// importStamp is when an import changes integration id: now, and in any case later than the
+// row it replaces. The journal tells the import's row from the one before by this time
+// (import_journal.go); the file's own time may be the very one of the row here (one's own
+// backup re-imported), and a clock may stand still or step back.
+func (a *App) importStamp(ctx context.Context, tx *sql.Tx, id string) (time.Time, error) {
+	now := a.now()
+	here, err := store.IntegrationByID(ctx, tx, id)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return now, nil
+	case err != nil:
+		return time.Time{}, err
+	}
+	if now.UnixMilli() <= here.UpdatedAt.UnixMilli() { // the database keeps milliseconds
+		return time.UnixMilli(here.UpdatedAt.UnixMilli() + 1).UTC(), nil
+	}
+	return now, nil
+}
+
 // planImport says what importing doc would do here.
 func (a *App) planImport(ctx context.Context, doc transfer.Document, opt ImportOptions, restore bool) (ImportPlan, error) {
 	plan := ImportPlan{Workspace: doc.Workspace, AppVersion: doc.AppVersion, ExportedAt: doc.ExportedAt,
@@ -329,7 +356,8 @@ func (a *App) planImport(ctx context.Context, doc transfer.Document, opt ImportO
 		plan.Integrations = append(plan.Integrations, item)
 	}
 	for _, u := range doc.Users {
-		item := ImportItem{Name: u.Name, Change: ChangeAdd}
+		priv, _ := access.ParsePrivilege(u.Privilege) // checked by checkDocument
+		item := ImportItem{Name: u.Name, Change: ChangeAdd, Privilege: priv}
 		_, err := store.UserByName(ctx, a.db, u.Name)
 		switch {
 		case err == nil:
@@ -340,117 +368,6 @@ func (a *App) planImport(ctx context.Context, doc transfer.Document, opt ImportO
 		plan.Users = append(plan.Users, item)
 	}
 	return plan, a.checkPorts(ctx, doc, plan)
-}
-
-// safeToReplace refuses to replace an integration here with the file's when that would send
-// its sources' tokens somewhere else: another provider, or, while sources use it, another
-// issuer or endpoint. The file is input, and a hostile one must not redirect refresh tokens.
-func (a *App) safeToReplace(ctx context.Context, here, file store.Integration) error {
-	if here.Provider != file.Provider {
-		return fmt.Errorf("integration %s: provider %s here, %s in the file: %w", here.Name, here.Provider, Printable(file.Provider), ErrReplaceUnsafe)
-	}
-	srcs, err := store.Sources(ctx, a.db, store.SourceFilter{IntegrationID: here.ID})
-	if err != nil || len(srcs) == 0 {
-		return err
-	}
-	for _, f := range []struct{ name, here, file string }{
-		{"issuer", here.Issuer, file.Issuer}, {"tenant", here.Tenant, file.Tenant},
-		{"authorization endpoint", here.AuthURL, file.AuthURL}, {"token endpoint", here.TokenURL, file.TokenURL},
-		{"revocation endpoint", here.RevokeURL, file.RevokeURL}, {"userinfo endpoint", here.UserinfoURL, file.UserinfoURL},
-	} {
-		if f.here != f.file {
-			return fmt.Errorf("integration %s has %d sources here and the file changes its %s to %q: %w",
-				here.Name, len(srcs), f.name, Printable(f.file), ErrReplaceUnsafe)
-		}
-	}
-	return nil
-}
-
-// checkPorts refuses a plan that would give two integrations one fixed loopback port, as
-// SaveIntegration refuses a port taken.
-func (a *App) checkPorts(ctx context.Context, doc transfer.Document, plan ImportPlan) error {
-	rows, err := store.Integrations(ctx, a.db)
-	if err != nil {
-		return err
-	}
-	after := map[string]store.Integration{}
-	for _, r := range rows {
-		after[r.ID] = r
-	}
-	for i, it := range plan.Integrations {
-		if it.Change != ChangeSkip {
-			after[it.ID] = doc.Integrations[i].Integration
-		}
-	}
-	taken := map[int]string{}
-	for _, id := range slices.Sorted(maps.Keys(after)) {
-		r := after[id]
-		p, err := catalog.Lookup(catalog.ID(r.Provider))
-		if err != nil {
-			continue
-		}
-		port := p.ListenPort(catalog.Settings{Port: r.RedirectPort})
-		if other, ok := taken[port]; ok && port != 0 {
-			return fmt.Errorf("integration %s: %w", r.Name, &ValidationError{Fields: map[string]string{FieldPort: portTaken(port, other)}})
-		}
-		taken[port] = r.Name
-	}
-	return nil
-}
-
-// checkDocument refuses a file whose records this version could not save as they are.
-func checkDocument(doc transfer.Document) error {
-	seen := map[string]bool{}
-	for i, in := range doc.Integrations {
-		p, err := catalog.Lookup(catalog.ID(in.Provider))
-		// A preset's id names its provider here too: "box" is Box, never a custom server.
-		if pre, perr := catalog.Lookup(catalog.ID(in.ID)); perr == nil && !IsCustomKind(pre.ID) && pre.ID != p.ID {
-			err = fmt.Errorf("preset id %q with provider %q", in.ID, in.Provider)
-		}
-		if err == nil && IsCustomKind(p.ID) && checkName(in.Name) != "" {
-			err = fmt.Errorf("name %q", in.Name) // shown in labels and terminals: the form's rule
-		}
-		if _, nerr := access.CleanName(in.SecretSetBy); err == nil && in.SecretSetBy != "" && nerr != nil {
-			err = fmt.Errorf("secret set by %q", in.SecretSetBy)
-		}
-		if err != nil || in.ID == "" || seen[in.ID] || !printableID(in.ID) {
-			return fmt.Errorf("%w: integration %d (%q) is not valid", transfer.ErrNotExport, i+1, Printable(in.ID))
-		}
-		seen[in.ID] = true
-		if !IsCustomKind(p.ID) {
-			doc.Integrations[i].Name = p.Name // a preset keeps the catalog's name, as a save does
-		}
-		// The rule book a save and every sign-in apply: a file is input like a form. A custom
-		// integration added and not yet set up (no client id, disabled) is as a form left it;
-		// its first save checks it.
-		s := rowSettings(p, in.Integration)
-		s.ClientSecret = in.Secret
-		if s.ClientID == "" && !in.Enabled && !p.IsSandbox() {
-			continue
-		}
-		if bad := p.Check(s); len(bad) > 0 {
-			return fmt.Errorf("%w: integration %d (%q): %v", transfer.ErrNotExport, i+1, Printable(in.ID), &ValidationError{Fields: bad.Map()})
-		}
-	}
-	names := map[string]bool{}
-	for i, u := range doc.Users {
-		name, err := access.CleanName(u.Name)
-		_, perr := access.ParsePrivilege(u.Privilege)
-		_, herr := access.PHCParams(u.PassphraseHash)
-		if err != nil || perr != nil || herr != nil || name != u.Name || names[strings.ToLower(name)] {
-			return fmt.Errorf("%w: user %d (%q) is not valid", transfer.ErrNotExport, i+1, Printable(u.Name))
-		}
-		names[strings.ToLower(name)] = true
-	}
-	return nil
-}
-
-// printableID reports whether id is one plain word: a keychain key and a lock name are made
-// of it.
-func printableID(id string) bool {
-	return len(id) <= 64 && !strings.ContainsFunc(id, func(r rune) bool {
-		return !(r == '-' || r == '_' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
-	})
 }
 
 func importDetail(p ImportPlan) string {

@@ -23,9 +23,10 @@ import (
 // row must not name a secret that is not there. A connect reserves its id in the database; an
 // import keeps a journal file in the workspace folder instead (it needs no table of its own):
 // for each integration whose secret it is about to write, the id and when its row was last
-// changed before the import ("none": no row). Before the first write the journal is made
-// private and synced, and each secret about to be replaced is copied to a backup entry in
-// the keychain (backupKey). Once the rows are committed, or every entry restored after a
+// changed before the import ("none": no row). Before the first write each secret about to be
+// replaced is copied to a backup entry in the keychain (backupKey), and then the journal is
+// made private and synced. The import stamps each row it writes with its own time, never the
+// file's, so that a committed row always differs from the one the journal names. Once the rows are committed, or every entry restored after a
 // failure, the backups and the journal go.
 //
 // A journal left behind by a killed process is read at the next start of any process on the
@@ -54,7 +55,12 @@ type journalEntry struct {
 	before string // the row's UpdatedAt in Unix milliseconds before the import, or noRow
 }
 
-// journalImport writes the journal for list, then backs up the secrets it replaces.
+// journalImport backs up the secrets the import of list replaces, then writes the journal.
+// In that order: the next start puts back, for each integration the journal names, the
+// backup or no secret at all, so a journal that named an integration whose backup was not
+// made yet would have a live secret deleted that the import never touched. A kill before
+// the journal leaves backups that nothing names, and the live entries as they were; the
+// next import of that integration writes its backup over them.
 func (a *App) journalImport(ctx context.Context, list []transfer.Integration) error {
 	var entries []journalEntry
 	for _, in := range list {
@@ -64,6 +70,9 @@ func (a *App) journalImport(ctx context.Context, list []transfer.Integration) er
 		case err == nil:
 			e.before = strconv.FormatInt(r.UpdatedAt.UnixMilli(), 10)
 		case !errors.Is(err, store.ErrNotFound):
+			return err
+		}
+		if err := a.backUpSecret(ctx, in.ID); err != nil {
 			return err
 		}
 		entries = append(entries, e)
@@ -82,14 +91,25 @@ func (a *App) journalImport(ctx context.Context, list []transfer.Integration) er
 	if err != nil {
 		return fmt.Errorf("journal the import: %w", err)
 	}
-	for _, e := range entries {
-		prev, err := a.keychain.Get(ctx, vault.IntegrationSecretKey(e.id))
-		if err == nil {
-			err = a.keychain.Set(ctx, backupKey(e.id), prev)
-		}
-		if err != nil && !errors.Is(err, vault.ErrNotFound) {
-			return fmt.Errorf("keep the client secret of %s until the import is done: %w", e.id, err)
-		}
+	return nil
+}
+
+// backUpSecret copies integration id's client secret to its backup entry; where it has
+// none, a backup left by an import killed before its journal is deleted, so that it is never
+// taken for this one's.
+func (a *App) backUpSecret(ctx context.Context, id string) error {
+	prev, err := a.keychain.Get(ctx, vault.IntegrationSecretKey(id))
+	switch {
+	case err == nil:
+		err = a.keychain.Set(ctx, backupKey(id), prev)
+	case errors.Is(err, vault.ErrNotFound):
+		err = a.keychain.Delete(ctx, backupKey(id))
+	}
+	if err != nil && !errors.Is(err, vault.ErrNotFound) {
+		return fmt.Errorf("keep the client secret of %s until the import is done: %w", id, err)
+	}
+	if afterImportBackup != nil {
+		afterImportBackup(id)
 	}
 	return nil
 }

@@ -156,23 +156,44 @@ func inputSettings(p catalog.Provider, old store.Integration, in IntegrationInpu
 		SecretSaved:  !old.SecretSetAt.IsZero(),
 		ClientType:   catalog.ClientType(strings.TrimSpace(string(in.ClientType))),
 		Scopes:       catalog.ParseScopes(in.Scopes),
+		Tenant:       strings.TrimSpace(in.Tenant),
+		Issuer:       strings.TrimSpace(in.Issuer),
+		AuthURL:      strings.TrimSpace(in.AuthURL),
+		TokenURL:     strings.TrimSpace(in.TokenURL),
+		RevokeURL:    strings.TrimSpace(in.RevokeURL),
+		WhoAmIURL:    strings.TrimSpace(in.UserinfoURL),
 	}
 	if s.ClientType == "" {
 		s.ClientType = defaultClientType(p, old.ClientType, !s.ClientSecret.IsZero() || s.SecretSaved)
 	}
-	switch p.ID {
-	case catalog.Microsoft:
-		s.Tenant = strings.TrimSpace(in.Tenant)
-	case catalog.OAuth2:
-		s.AuthURL, s.TokenURL = strings.TrimSpace(in.AuthURL), strings.TrimSpace(in.TokenURL)
-		s.RevokeURL, s.WhoAmIURL = strings.TrimSpace(in.RevokeURL), strings.TrimSpace(in.UserinfoURL)
-	case catalog.OIDC:
-		s.Issuer = strings.TrimSpace(in.Issuer)
-	}
-	return s
+	return kindFields(p, s)
 }
 
+// kindFields keeps of s only the fields p's kind has: a tenant for Microsoft, endpoints for
+// custom OAuth 2.0, an issuer and the endpoints its discovery document gave for custom
+// OpenID Connect (a save fetches them again). Whatever else a form or a file carries is
+// ignored, never saved: a preset's endpoints are the catalog's.
+func kindFields(p catalog.Provider, s catalog.Settings) catalog.Settings {
+	k := s
+	k.Tenant, k.Issuer, k.AuthURL, k.TokenURL, k.RevokeURL, k.WhoAmIURL = "", "", "", "", "", ""
+	switch p.ID {
+	case catalog.Microsoft:
+		k.Tenant = s.Tenant
+	case catalog.OIDC:
+		k.Issuer = s.Issuer
+		fallthrough
+	case catalog.OAuth2:
+		k.AuthURL, k.TokenURL, k.RevokeURL, k.WhoAmIURL = s.AuthURL, s.TokenURL, s.RevokeURL, s.WhoAmIURL
+	}
+	return k
+}
+
+// checkName is the rule for a custom integration's name, shown in labels and terminals: a
+// preset's name is refused too, so that no custom server passes for the preset beside it.
 func checkName(name string) string {
+	if p, ok := presetNamed(name); ok {
+		return fmt.Sprintf("%s is the name of a preset; choose another.", p.Name)
+	}
 	switch {
 	case name == "":
 		return "Enter a name for the integration."
@@ -182,6 +203,36 @@ func checkName(name string) string {
 		return "A name holds only printable characters."
 	}
 	return ""
+}
+
+// presetNamed returns the preset called name, in any case.
+func presetNamed(name string) (catalog.Provider, bool) {
+	for _, p := range catalog.All() {
+		if !IsCustomKind(p.ID) && strings.EqualFold(strings.TrimSpace(name), p.Name) {
+			return p, true
+		}
+	}
+	return catalog.Provider{}, false
+}
+
+// validID reports whether id may name an integration of provider p: a preset's own id, or,
+// for a custom one, a lower-case word that is no preset's id in any case (the form makes
+// "custom-" and random letters). It is a keychain entry's and a lock's name.
+func validID(id string, p catalog.Provider) bool {
+	if !IsCustomKind(p.ID) {
+		return id == string(p.ID)
+	}
+	if id == "" || len(id) > 64 || id[0] == '-' || strings.ContainsFunc(id, func(r rune) bool {
+		return !(r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z')
+	}) {
+		return false
+	}
+	for _, q := range catalog.All() {
+		if !IsCustomKind(q.ID) && strings.EqualFold(id, string(q.ID)) {
+			return false
+		}
+	}
+	return true
 }
 
 func portTaken(port int, other string) string {

@@ -39,20 +39,14 @@ func (a *App) otherPorts(ctx context.Context, id string) (map[int]string, error)
 		return nil, err
 	}
 	ports := map[int]string{}
+	if id != string(catalog.Sandbox) {
+		if ports, err = a.sandboxPort(ctx); err != nil {
+			return nil, err
+		}
+	}
 	for _, r := range rows {
-		if r.ID == id {
-			continue
-		}
 		p, err := catalog.Lookup(catalog.ID(r.Provider))
-		if err != nil {
-			continue
-		}
-		if p.IsSandbox() { // the port it listens on as a provider, while any process needs it
-			st, err := a.sandboxSettings(ctx)
-			if err != nil {
-				return nil, err
-			}
-			ports[st.Port] = r.Name
+		if r.ID == id || err != nil || p.IsSandbox() {
 			continue
 		}
 		if port := p.ListenPort(catalog.Settings{Port: r.RedirectPort}); port != 0 {
@@ -60,6 +54,21 @@ func (a *App) otherPorts(ctx context.Context, id string) (map[int]string, error)
 		}
 	}
 	return ports, nil
+}
+
+// sandboxPort maps the port the sandbox listens on as a provider to its name: no
+// integration may take it as its fixed port, whether or not the sandbox is set up yet (it
+// may be, later, and then any process of the workspace needs the port).
+func (a *App) sandboxPort(ctx context.Context) (map[int]string, error) {
+	st, err := a.sandboxSettings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p, err := catalog.Lookup(catalog.Sandbox)
+	if err != nil {
+		return nil, err
+	}
+	return map[int]string{st.Port: p.Name}, nil
 }
 
 // presetRow is the row a preset starts from before its first save.

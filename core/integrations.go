@@ -10,6 +10,7 @@ import (
 	"github.com/medialake/connect/core/access"
 	"github.com/medialake/connect/core/catalog"
 	"github.com/medialake/connect/core/store"
+	"github.com/medialake/connect/core/vault"
 )
 
 var (
@@ -108,7 +109,8 @@ type IntegrationView struct {
 	// The endpoints: typed in for custom OAuth 2.0, read from the discovery document for
 	// custom OpenID Connect.
 	AuthURL, TokenURL, RevokeURL, UserinfoURL string
-	// State is the state as the database tells it; see StateGiven for the keychain's part.
+	// State is the state as the database tells it, and "secret missing" where the keychain
+	// holds none; see StateGiven for a keychain that does not answer.
 	State IntegrationState
 	// Sources is how many sources use the integration.
 	Sources int
@@ -116,7 +118,7 @@ type IntegrationView struct {
 
 // StateGiven is the state to show once the keychain has been probed (probe is the probe's
 // error, nil when it answered): an integration that is set up is of no use while the
-// keychain is unavailable. The list never reads a secret to decide.
+// keychain is unavailable.
 func (v IntegrationView) StateGiven(probe error) IntegrationState {
 	if probe != nil && v.State != StateNotSetUp {
 		return StateKeychainUnavailable
@@ -192,7 +194,28 @@ func (a *App) Integrations(ctx context.Context, s *access.Session) ([]Integratio
 		}
 		list = append(list, view(p, r, true, counts[r.ID], a.now()))
 	}
+	a.checkSecrets(ctx, list)
 	return list, nil
+}
+
+// checkSecrets marks, from the keychain, the integrations whose row says a client secret is
+// saved and whose keychain entry is gone (an entry deleted by hand, a killed import): the
+// row alone would call them ready, and a sign-in would go without the secret the provider
+// expects. A keychain that does not answer is the status line's to tell (StateGiven): the
+// list stops asking it.
+func (a *App) checkSecrets(ctx context.Context, list []IntegrationView) {
+	for i, v := range list {
+		if v.SecretSetAt.IsZero() || v.SecretPolicy == catalog.SecretForbidden || (v.State != StateEnabled && v.State != StateDisabled) {
+			continue
+		}
+		_, err := a.keychain.Get(ctx, vault.IntegrationSecretKey(v.ID))
+		switch {
+		case errors.Is(err, vault.ErrNotFound):
+			list[i].State = StateSecretMissing
+		case err != nil:
+			return
+		}
+	}
 }
 
 // Integration returns one integration (admin only).
@@ -208,7 +231,9 @@ func (a *App) Integration(ctx context.Context, s *access.Session, id string) (In
 	if err != nil {
 		return IntegrationView{}, err
 	}
-	return view(p, r, saved, counts[id], a.now()), nil
+	list := []IntegrationView{view(p, r, saved, counts[id], a.now())}
+	a.checkSecrets(ctx, list)
+	return list[0], nil
 }
 
 // DiscoverIssuer fetches and checks an OpenID Connect issuer's discovery document, for the

@@ -86,6 +86,7 @@ const (
 	ReasonKeychain
 	ReasonSecretMissing
 	ReasonSecretTooLarge
+	ReasonSecretDamaged // a split secret with a part missing or changed
 
 	// Export and import files.
 	ReasonFileExists
@@ -160,6 +161,7 @@ var sentinels = []struct {
 	{vault.ErrUnavailable, ReasonKeychain},
 	{vault.ErrNotFound, ReasonSecretMissing},
 	{vault.ErrTooLarge, ReasonSecretTooLarge},
+	{vault.ErrDamaged, ReasonSecretDamaged},
 	{ErrFileExists, ReasonFileExists},
 	{ErrFileKey, ReasonFileKey},
 	{ErrFileEmpty, ReasonBadFile},

@@ -114,6 +114,16 @@ func (k keyringAnswer) Set(string, string, string) error   { return k.err }
 func (k keyringAnswer) Get(string, string) (string, error) { return "", k.err }
 func (k keyringAnswer) Delete(string, string) error        { return k.err }
 
+// manifestOnly holds the entry naming a split secret's parts and none of the parts.
+type manifestOnly struct{ keyringAnswer }
+
+func (manifestOnly) Get(_, user string) (string, error) {
+	if strings.Contains(user, "#") {
+		return "", keyring.ErrNotFound
+	}
+	return "\x00medialake-connect-parts v1 gen=00 parts=1 size=1 sha256=" + strings.Repeat("0", 64), nil
+}
+
 // ReasonOf classifies the errors that the lower packages and core's use-cases really return,
 // each produced by calling them, not spelt out by hand.
 func TestReasonOf(t *testing.T) {
@@ -187,6 +197,10 @@ func TestReasonOf(t *testing.T) {
 	add("keychain unavailable", err, ReasonKeychain)
 	err = vault.New("ws", vault.Config{Backend: keyringAnswer{keyring.ErrSetDataTooBig}}).Set(ctx, "k", secret("x"))
 	add("secret too large", err, ReasonSecretTooLarge)
+	err = vault.New("ws", vault.Config{Backend: keyringAnswer{nil}}).Set(ctx, "k", secret(strings.Repeat("x", vault.MaxSecret+1)))
+	add("secret over the vault's limit", err, ReasonSecretTooLarge)
+	_, err = vault.New("ws", vault.Config{Backend: manifestOnly{}}).Get(ctx, "k")
+	add("secret damaged", err, ReasonSecretDamaged)
 	add("something else", errors.New("disk on fire"), ReasonUnknown)
 
 	for name, c := range cases {

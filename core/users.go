@@ -82,8 +82,8 @@ func (a *App) SetIdleLock(ctx context.Context, s *access.Session, d time.Duratio
 	if err != nil {
 		return err
 	}
-	if d < MinIdleLock || d > MaxIdleLock {
-		return fmt.Errorf("set idle lock to %v: %w", d, ErrIdleLockRange)
+	if err := checkIdleLock(d); err != nil {
+		return fmt.Errorf("set idle lock: %w", err)
 	}
 	if ws, err := store.ReadWorkspace(ctx, a.db); err == nil && ws.IdleLock == d {
 		return nil // unchanged: the form saves every setting at once, the log keeps changes only
@@ -93,6 +93,15 @@ func (a *App) SetIdleLock(ctx context.Context, s *access.Session, d time.Duratio
 		return err
 	}
 	a.note(ctx, u.Name, access.SettingsChange, subject, store.OutcomeOK, "set to "+Counted(int(d/time.Minute), "minute"))
+	return nil
+}
+
+// checkIdleLock is the idle-lock setting's rule, for the form, the command line and a file
+// restored alike: an idle lock of 0 would turn the lock off.
+func checkIdleLock(d time.Duration) error {
+	if d < MinIdleLock || d > MaxIdleLock {
+		return fmt.Errorf("idle lock %v: %w", d, ErrIdleLockRange)
+	}
 	return nil
 }
 

@@ -176,7 +176,7 @@ func planText(p core.ImportPlan) string {
 		lines = append(lines, fmt.Sprintf("Integration %s: %s", core.Printable(it.Name), changeWords[it.Change]))
 	}
 	for _, it := range p.Users {
-		lines = append(lines, fmt.Sprintf("User %s: %s", core.Printable(it.Name), changeWords[it.Change]))
+		lines = append(lines, fmt.Sprintf("User %s (%s): %s", core.Printable(it.Name), privilegeLabel(it.Privilege), changeWords[it.Change]))
 	}
 	if p.Settings {
 		lines = append(lines, "The settings, and "+core.Counted(p.Activity, "activity entry", "activity entries")+".")

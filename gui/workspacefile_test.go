@@ -126,7 +126,7 @@ func TestImportDialogPreviewReplaceConfirm(t *testing.T) {
 	m.pass.SetText(filePass)
 	test.Tap(m.check)
 	f.ui.Wait()
-	if !strings.Contains(m.preview.Text, "Corp IdP: exists here, kept") || !strings.Contains(m.preview.Text, "User Wes: exists here, kept") {
+	if !strings.Contains(m.preview.Text, "Corp IdP: exists here, kept") || !strings.Contains(m.preview.Text, "User Wes (Write): exists here, kept") {
 		t.Fatalf("preview %q", m.preview.Text)
 	}
 	if len(m.replace.Options) != 1 || !m.replace.Visible() {

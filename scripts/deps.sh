@@ -2,8 +2,10 @@
 # Installs what Medialake Connect needs and is missing, and nothing else.
 #   scripts/deps.sh run    what building and running the app needs
 #   scripts/deps.sh test   that, plus what the tests need (Secret Service, D-Bus; mingw-w64 and Wine
-#                          for the Windows build's tests)
-#   scripts/deps.sh shots  that, plus what scripts/screenshots.sh needs (X server, ImageMagick, xdotool, curl)
+#                          for the Windows build's tests; Chromium if it can be had: the tests in
+#                          a real browser skip without it)
+#   scripts/deps.sh shots  that, plus what scripts/screenshots.sh needs (X server, ImageMagick,
+#                          xdotool, curl, Chromium)
 #   scripts/deps.sh package  that of run, plus the validators make package-check runs
 # It checks first (command -v, pkg-config) and installs only the missing Debian/Ubuntu packages,
 # with apt-get as root or through sudo. Elsewhere it prints the exact command to run.
@@ -14,6 +16,7 @@ case "$mode" in run | test | shots | package) ;; *) echo "usage: $0 run|test|sho
 
 min_go_minor=26
 missing=()   # Debian package names
+optional=()  # Debian package names whose tests skip without them
 
 need_cmd() { command -v "$1" >/dev/null 2>&1 || missing+=("$2"); }
 need_pc() { pkg-config --exists "$1" 2>/dev/null || missing+=("$2"); }
@@ -47,6 +50,9 @@ elif [ "$mode" != run ]; then
 	# the 64-bit loader off PATH, in /usr/lib/wine.
 	need_cmd x86_64-w64-mingw32-gcc gcc-mingw-w64-x86-64
 	command -v wine64 >/dev/null 2>&1 || [ -x /usr/lib/wine/wine64 ] || missing+=(wine64)
+fi
+if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+	case "$mode" in test) optional+=(chromium) ;; shots) missing+=(chromium) ;; esac
 fi
 if [ "$mode" = shots ]; then
 	need_cmd Xvfb xvfb
@@ -86,6 +92,19 @@ if [ ${#missing[@]} -gt 0 ]; then
 		*) echo "Install the equivalent packages with your system's package manager (OpenGL and X11 development headers, gcc, pkg-config; for the tests gnome-keyring, dbus and libsecret's secret-tool, mingw-w64 and Wine)." >&2 ;;
 		esac
 		exit 1
+	fi
+fi
+
+if [ ${#optional[@]} -gt 0 ]; then
+	if command -v apt-get >/dev/null 2>&1 && { [ "$(id -u)" -eq 0 ] || command -v sudo >/dev/null 2>&1; }; then
+		sudo=()
+		[ "$(id -u)" -eq 0 ] || sudo=(sudo)
+		echo "Installing: ${optional[*]}"
+		{ "${sudo[@]}" apt-get update -qq &&
+			DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${optional[@]}"; } ||
+			echo "Could not install ${optional[*]}: the tests in a real browser will skip." >&2
+	else
+		echo "Not installed: ${optional[*]} (Debian package names); the tests in a real browser will skip without it." >&2
 	fi
 fi
 

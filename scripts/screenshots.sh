@@ -12,8 +12,11 @@
 #                         reconnect), one whose server was stopped (Offline)
 #   3. integrations.png   Admin → Integrations with Dropbox's setup guide
 #   4. connect.png        the connect dialog, waiting for the browser
-# Each shot is the app's window alone, at its default size, in Fyne's light theme. Everything
-# it starts is stopped on exit, whatever happens. Not part of `make test`: run `make screenshots`.
+#   5. sandbox-sign-in.png  the sandbox's sign-in page, where the CLI's connect sent Chromium
+#   6. signed-in.png      the page the browser lands on after a sign-in (Test authorization)
+# Shots 1-4 are the app's window alone, at its default size, in Fyne's light theme; 5 and 6
+# are Chromium's, headless, 720 px wide, in its light theme. Everything it starts is stopped on
+# exit, whatever happens. Not part of `make test`: run `make screenshots`.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -53,11 +56,11 @@ trap stop EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# wait_file FILE: until FILE has a line, or fail after 10 s.
+# wait_file FILE [SECONDS]: until FILE has a line, or fail after SECONDS (10).
 wait_file() {
-	local deadline=$((SECONDS + 10))
+	local deadline=$((SECONDS + ${2:-10}))
 	until [ -s "$1" ]; do
-		[ "$SECONDS" -lt "$deadline" ] || fail "nothing written to $1 within 10 s"
+		[ "$SECONDS" -lt "$deadline" ] || fail "nothing written to $1 within ${2:-10} s"
 		sleep 0.1
 	done
 }
@@ -89,13 +92,17 @@ stop_app() {
 	wait "$app_pid" 2>/dev/null || true
 	unset 'pids[-1]'
 }
-# shot NAME: the window alone, without metadata, into docs/screenshots/NAME.png.
+# keep NAME: $tmp/NAME.png, without metadata, into docs/screenshots/NAME.png.
+keep() {
+	mkdir -p "$out"
+	convert "$tmp/$1.png" -strip -define png:compression-level=9 "$out/$1.png"
+	echo "screenshots: wrote docs/screenshots/$1.png"
+}
+# shot NAME: the window alone.
 shot() {
 	sleep 1
-	import -window "$win" -strip -define png:compression-level=9 "$tmp/$1.png"
-	mkdir -p "$out"
-	cp "$tmp/$1.png" "$out/$1.png"
-	echo "screenshots: wrote docs/screenshots/$1.png"
+	import -window "$win" "$tmp/$1.png"
+	keep "$1"
 }
 type_text() { xdotool type --delay 20 "$1"; }
 key() { xdotool key --clearmodifiers "$@"; sleep 0.5; }
@@ -142,6 +149,7 @@ as root users add wendy --privilege write --new-passphrase-file "$tmp/wendy.pass
 
 provider "Acme SSO" "wendy@acme.example:Wendy Writer,archive@acme.example:Archive,root@acme.example:Root Admin"
 acme=$server_pid
+acme_integration=$integration
 connect wendy >/dev/null
 kill -USR2 "$acme"
 stale=$(connect wendy)
@@ -183,3 +191,35 @@ click 58 89 # Connect…
 click 710 414 # Connect
 shot connect
 stop_app
+
+# 5 and 6. The pages the browser is shown, in Chromium: a BROWSER command that writes what
+# the browser shows, once the address (and the redirects after it) has loaded.
+chromium_shot() { # chromium_shot NAME HEIGHT: that command, for $tmp/NAME.png, 720 px wide
+	local root=""
+	[ "$(id -u)" -ne 0 ] || root=--no-sandbox # Chromium refuses to run as root in its sandbox
+	echo "chromium --headless $root --disable-gpu --disable-quic --no-first-run --disable-background-networking" \
+		"--disable-component-update --disable-sync --hide-scrollbars --force-device-scale-factor=1" \
+		"--user-data-dir=$tmp/chromium-$1 --window-size=720,$2 --screenshot=$tmp/$1.png %s"
+}
+# wait_png NAME: until Chromium has written $tmp/NAME.png whole.
+wait_png() {
+	wait_file "$tmp/$1.png" 30
+	timeout 10 sh -c "until identify '$tmp/$1.png' >/dev/null 2>&1; do sleep 0.2; done" || fail "$1.png is not a whole PNG"
+}
+
+as root integrations enable sandbox >/dev/null
+# Started directly, not through 'as', so that $! is the CLI itself, which the kill below ends.
+BROWSER=$(chromium_shot sandbox-sign-in 500) "$bin" --home "$ws" --user root --passphrase-file "$tmp/root.pass" \
+	sources connect sandbox >/dev/null 2>>"$log" &
+connect_pid=$!
+pids+=("$connect_pid")
+wait_png sandbox-sign-in
+keep sandbox-sign-in
+kill "$connect_pid" 2>/dev/null || true
+wait "$connect_pid" 2>/dev/null || true
+unset 'pids[-1]'
+
+BROWSER=$(chromium_shot signed-in 200) as root integrations test "$acme_integration" >/dev/null ||
+	fail "the test authorization failed"
+wait_png signed-in
+keep signed-in

@@ -108,6 +108,7 @@ const (
 	SourceToken         Action = "source.token"
 	WorkspaceExport     Action = "workspace.export"
 	WorkspaceImport     Action = "workspace.import"
+	WorkspaceRemove     Action = "workspace.remove"
 )
 
 // Script access: SourceAllowScripts lets programs running as this OS account get a source's
@@ -140,7 +141,7 @@ var Actions = []Action{
 	IntegrationView, IntegrationAdd, IntegrationSave, IntegrationRemove, IntegrationEnable,
 	IntegrationDisable, IntegrationTest,
 	SourceList, SourceConnect, SourceReconnect, SourceRefresh, SourceDisconnect, SourceForget,
-	SourceToken, WorkspaceExport, WorkspaceImport,
+	SourceToken, WorkspaceExport, WorkspaceImport, WorkspaceRemove,
 	SourceAllowScripts, SourceDenyScripts,
 }
 
@@ -167,7 +168,7 @@ func Allowed(p Privilege, a Action, ownsTarget bool) bool {
 	case UserList, UserAdd, UserSetPrivilege, UserResetPassphrase, UserDisable, UserEnable,
 		UserDelete, ActivityRead, ActivityExport, SettingsChange,
 		IntegrationView, IntegrationAdd, IntegrationSave, IntegrationRemove, IntegrationEnable,
-		IntegrationDisable, IntegrationTest, WorkspaceExport, WorkspaceImport:
+		IntegrationDisable, IntegrationTest, WorkspaceExport, WorkspaceImport, WorkspaceRemove:
 		return p == Admin
 	}
 	return false

@@ -24,7 +24,7 @@ func TestAllowed(t *testing.T) {
 	adminOnly := []Action{UserList, UserAdd, UserSetPrivilege, UserResetPassphrase, UserDisable,
 		UserEnable, UserDelete, ActivityRead, ActivityExport, SettingsChange, IntegrationView,
 		IntegrationAdd, IntegrationSave, IntegrationRemove, IntegrationEnable, IntegrationDisable,
-		IntegrationTest, WorkspaceExport, WorkspaceImport}
+		IntegrationTest, WorkspaceExport, WorkspaceImport, WorkspaceRemove}
 	ownSource := []Action{SourceReconnect, SourceRefresh, SourceDisconnect, SourceForget, SourceDenyScripts}
 	type row struct {
 		p    Privilege

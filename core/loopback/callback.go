@@ -29,6 +29,12 @@ func (f *Flow) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		writeText(w, http.StatusMethodNotAllowed, methodText)
 		return
 	}
+	// Another user who learnt the port and the state (a browser's arguments, a shared
+	// screen) could otherwise end this user's sign-in with a code of their own account.
+	if !fromThisUser(r) {
+		writeText(w, http.StatusForbidden, badRequestText)
+		return
+	}
 	res, err := f.check(r.URL.RawQuery)
 	if err != nil {
 		writeText(w, http.StatusBadRequest, badRequestText)

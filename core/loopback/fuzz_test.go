@@ -19,7 +19,7 @@ const (
 	hostPlaceholder  = "HOSTPORT"
 )
 
-var staticBodies = []string{successPage, failurePage, badRequestText, notFoundText, methodText, finishedText}
+var staticBodies = []string{successPage, failurePage, usedPage, badRequestText, notFoundText, methodText, finishedText}
 
 // fuzzFlow is a flow without a listener: the handler is exercised directly.
 func fuzzFlow(t *testing.T, issuer string) *Flow {

@@ -8,15 +8,28 @@ import (
 // The pages are constants: nothing from the request is ever written back, so nothing can be
 // reflected into the browser.
 const (
-	pageStyle = `<style>body{font-family:system-ui,sans-serif;max-width:34em;margin:4em auto;padding:0 1em;color:#222}</style>`
+	// PageStyle is the look of every page this app serves to the browser, the sandbox's
+	// sign-in page too: the browser's light or dark theme, as the person chose it, and a
+	// layout that fits a window 400 px wide.
+	PageStyle = `:root{color-scheme:light dark}*{box-sizing:border-box}` +
+		`body{font-family:system-ui,sans-serif;max-width:34em;margin:4em auto;padding:0 1em;color:#222;background:#fff}` +
+		`@media (prefers-color-scheme:dark){body{color:#e6e6e6;background:#1c1c1c}}`
 
-	successPage = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Medialake Connect</title>` +
-		pageStyle + `</head><body><h1>Signed in</h1>` +
+	pageHead = `<!doctype html><html lang="en"><head><meta charset="utf-8">` +
+		`<meta name="viewport" content="width=device-width,initial-scale=1"><title>Medialake Connect</title><style>` +
+		PageStyle + `</style></head><body>`
+
+	successPage = pageHead + `<h1>Signed in</h1>` +
 		`<p>You can close this tab and return to Medialake Connect.</p></body></html>`
 
-	failurePage = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Medialake Connect</title>` +
-		pageStyle + `</head><body><h1>Sign-in not completed</h1>` +
+	failurePage = pageHead + `<h1>Sign-in not completed</h1>` +
 		`<p>Close this tab and return to Medialake Connect to see what went wrong.</p></body></html>`
+
+	// usedPage answers the start address once it has sent a browser on: a second tab, or the
+	// first one reloaded. The sign-in goes on in the tab that was sent on.
+	usedPage = pageHead + `<h1>This sign-in link has already been used</h1>` +
+		`<p>It opens the sign-in page once. Go on in the tab where it opened, ` +
+		`or start again from Medialake Connect.</p></body></html>`
 
 	badRequestText = "bad request\n"
 	notFoundText   = "not found\n"

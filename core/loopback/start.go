@@ -2,7 +2,9 @@ package loopback
 
 import (
 	"crypto/subtle"
+	"net"
 	"net/http"
+	"net/netip"
 )
 
 // StartPath is where the browser is sent first: StartURL, which carries a one-time key and
@@ -23,7 +25,7 @@ func (f *Flow) serveStart(w http.ResponseWriter, r *http.Request) {
 		writeText(w, http.StatusBadRequest, badRequestText)
 		return
 	}
-	if !sameUser(r.RemoteAddr, f.hostPort) {
+	if !fromThisUser(r) {
 		writeText(w, http.StatusForbidden, badRequestText)
 		return
 	}
@@ -32,12 +34,24 @@ func (f *Flow) serveStart(w http.ResponseWriter, r *http.Request) {
 	f.started = true
 	f.mu.Unlock()
 	if used {
-		writeText(w, http.StatusGone, finishedText)
+		writeHTML(w, http.StatusGone, usedPage)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	http.Redirect(w, r, f.authURL, http.StatusSeeOther)
+}
+
+// fromThisUser reports whether r came over a connection of this user (see sameUser). The
+// connection's own local address is used, not the redirect's host: where that says localhost,
+// the browser may have come in on ::1.
+func fromThisUser(r *http.Request) bool {
+	local, _ := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
+	remote, err := netip.ParseAddrPort(r.RemoteAddr)
+	if local == nil || err != nil {
+		return false
+	}
+	return sameUser(net.TCPAddrFromAddrPort(remote), local)
 }
 
 // isStart reports whether r asks for the start page.

@@ -2,10 +2,7 @@ package loopback
 
 import (
 	"net/http"
-	"os"
-	"os/exec"
 	"strings"
-	"syscall"
 	"testing"
 )
 
@@ -39,39 +36,5 @@ func TestStartAddressSendsOnOnce(t *testing.T) {
 	}
 	if resp, loc := get(start); resp.StatusCode != http.StatusGone || loc != "" {
 		t.Errorf("a second visit: %s, Location %q; want 410 and no address", resp.Status, loc)
-	}
-}
-
-// On Linux the start address answers this user's connections only: another user who read it
-// from the browser's arguments gets nothing. The test needs root, to connect as another user.
-func TestStartAddressRefusesOtherUsers(t *testing.T) {
-	if os.Getuid() != 0 {
-		t.Skip("connecting as another user needs root")
-	}
-	curl, err := exec.LookPath("curl")
-	if err != nil {
-		t.Skip("no curl to connect with")
-	}
-	ts := newTokenServer(t)
-	f := start(t, testConfig(t, ts))
-	cmd := exec.Command(curl, "-s", "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", f.StartURL())
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("curl as uid 65534: %v", err)
-	}
-	if got := string(out); !strings.HasPrefix(got, "403") || strings.Contains(got, "authorize") {
-		t.Errorf("another user's visit: %q, want 403 and no address", got)
-	}
-	// The key is not used up by the refusal: this user's browser still gets on.
-	c := noKeepAlive(t)
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, err := c.Get(f.StartURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusSeeOther {
-		t.Errorf("this user's visit after another's: %s, want 303", resp.Status)
 	}
 }

@@ -34,12 +34,17 @@ const (
 	maxAccount  = 254
 )
 
+// The sign-in page's own rules, on top of loopback.PageStyle: the note, the error and the
+// form, in the light and the dark theme.
+const pageStyle = `.note{background:#fff4d6;color:#222;padding:.5em 1em;border-radius:4px}.err{color:#b00020}::placeholder{color:#6b6b6b}` +
+	`@media (prefers-color-scheme:dark){.note{background:#3d3214;color:#f2e8cc}.err{color:#ff8a80}::placeholder{color:#b0b0b0}}` +
+	`label{display:block;margin:1em 0 .3em}input[type=text]{width:100%;padding:.4em;font-size:1em}` +
+	`button{font-size:1em;padding:.4em 1.2em;margin:1em .5em 0 0}`
+
 var page = template.Must(template.New("signin").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Sandbox sign-in · Medialake Connect</title>
-<style>body{font-family:system-ui,sans-serif;max-width:34em;margin:4em auto;padding:0 1em;color:#222}
-.note{background:#fff4d6;padding:.5em 1em;border-radius:4px}.err{color:#b00020}
-label{display:block;margin:1em 0 .3em}input[type=text]{width:100%;padding:.4em;font-size:1em}
-button{font-size:1em;padding:.4em 1.2em;margin:1em .5em 0 0}</style></head>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Sandbox sign-in · Medialake Connect</title>
+<style>` + loopback.PageStyle + pageStyle + `</style></head>
 <body><h1>Sandbox sign-in</h1>
 <p class="note">This is the sandbox built into Medialake Connect, on this computer. It connects no real storage: any account name works.</p>
 <p><strong>Medialake Connect</strong> asks for access to:</p>
@@ -85,7 +90,7 @@ const notStarted = "This sign-in was not started by Medialake Connect on this co
 
 // writePage writes the form with a fresh CSRF token, carrying the request's parameters.
 func (s *Server) writePage(w http.ResponseWriter, r *http.Request, ar fosite.AuthorizeRequester, account, problem string, status int) {
-	c := rand.Text()
+	c := csrfValue(r)
 	ts := strconv.FormatInt(s.cfg.Now().Unix(), 10)
 	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: c, Path: "/authorize", HttpOnly: true,
 		SameSite: http.SameSiteStrictMode, MaxAge: int(csrfMaxAge / time.Second)})
@@ -119,6 +124,19 @@ func (s *Server) writePage(w http.ResponseWriter, r *http.Request, ar fosite.Aut
 	loopback.PageHeaders(h, "'self' http://127.0.0.1:*")
 	w.WriteHeader(status)
 	_, _ = w.Write([]byte(b.String()))
+}
+
+// csrfValue is the browser's CSRF cookie where it sends one of ours, else a new value. A new
+// value would replace the cookie, and the form of every other sign-in page open in that
+// browser would then be refused as expired: another sign-in's, or one that a page of another
+// origin loaded in the background. Keeping a value that another program set is harmless:
+// the form's token is a MAC of it that only the sandbox makes, shown only on this page.
+func csrfValue(r *http.Request) string {
+	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) == len(rand.Text()) &&
+		strings.Trim(c.Value, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") == "" {
+		return c.Value
+	}
+	return rand.Text()
 }
 
 // csrfValid checks the form's token against the cookie: the MAC of the cookie's value and

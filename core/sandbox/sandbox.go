@@ -27,6 +27,7 @@ import (
 	"github.com/ory/fosite"
 	"github.com/ory/fosite/compose"
 	"github.com/ory/fosite/token/jwt"
+	"golang.org/x/net/netutil"
 
 	"github.com/medialake/connect/core/catalog"
 	"github.com/medialake/connect/core/redact"
@@ -69,6 +70,15 @@ type Server struct {
 	once     sync.Once
 }
 
+// bounds are the server's limits. Every user of the computer can reach the sandbox: a peer
+// that sent its headers and never finishes its body, or that keeps a connection open and
+// silent, would otherwise hold one of the app's open files for ever. Past conns, further
+// connections wait in the system's queue until one ends. A variable for the tests.
+var bounds = struct {
+	read, write, idle time.Duration
+	conns             int
+}{read: 10 * time.Second, write: 30 * time.Second, idle: time.Minute, conns: 64}
+
 // Issuer is the issuer of a sandbox on port: http://127.0.0.1:PORT.
 func Issuer(port int) string { return "http://" + hostPort(port) }
 
@@ -110,9 +120,11 @@ func Serve(ln net.Listener, cfg Config) (*Server, error) {
 	mux.Handle("POST "+catalog.SandboxTokenPath, s.unlessSilent(s.token))
 	mux.Handle("POST "+catalog.SandboxRevokePath, s.unlessSilent(s.revoke))
 	mux.Handle(catalog.SandboxUserinfoPath, s.unlessSilent(s.userinfo))
-	s.srv = &http.Server{Handler: s.hostOnly(mux), ReadHeaderTimeout: 10 * time.Second,
+	b := bounds
+	s.srv = &http.Server{Handler: s.hostOnly(mux), ReadHeaderTimeout: b.read, ReadTimeout: b.read,
+		WriteTimeout: b.write, IdleTimeout: b.idle,
 		ErrorLog: slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelDebug)}
-	go func() { _ = s.srv.Serve(ln) }()
+	go func() { _ = s.srv.Serve(netutil.LimitListener(ln, b.conns)) }()
 	return s, nil
 }
 

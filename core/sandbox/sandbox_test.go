@@ -207,3 +207,31 @@ func TestSignInOnlyForFlowsTheAppStarted(t *testing.T) {
 		t.Errorf("the page of a sign-in started 2 hours ago: %v (%v), want 403", resp.Status, err)
 	}
 }
+
+// The sign-in page opened again in the same browser (another sign-in in another tab, or a
+// page loaded in the background) leaves the first page's form good: the CSRF cookie is kept,
+// not replaced. A cookie that is not one of the sandbox's values is replaced.
+func TestSignInPageKeepsTheCookie(t *testing.T) {
+	s := serve(t)
+	c, first, _ := openPage(t, s)
+	resp, err := c.Get(authURL(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	v, _ := first.Fill(map[string]string{"account": "jane@example.com"}, "Allow")
+	if loc, err := submit(t, c, s, v).Location(); err != nil || loc.Query().Get("code") == "" {
+		t.Errorf("the first page's Allow after the page opened again: %v (%v), want a code", loc, err)
+	}
+
+	u, _ := url.Parse(s.Issuer() + catalog.SandboxAuthPath)
+	c.Jar.SetCookies(u, []*http.Cookie{{Name: csrfCookie, Value: "not-ours", Path: "/authorize"}})
+	resp, err = c.Get(authURL(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got := c.Jar.Cookies(u); len(got) != 1 || got[0].Value == "not-ours" {
+		t.Errorf("cookie after a page with a foreign value: %v, want a new value of the sandbox's", got)
+	}
+}

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/medialake/connect/core/escape"
 )
 
 // Outcomes of an activity entry, as the schema allows them.
@@ -110,16 +112,21 @@ func activityPage(ctx context.Context, q Querier, f ActivityFilter, limit int) (
 	return page, nil
 }
 
-// WriteActivityCSV writes every entry that f keeps (its BeforeID included, its Limit ignored),
-// newest first, as CSV with a header row, and returns how many entries it wrote.
+// WriteActivityCSV writes the entries that f keeps (its BeforeID included), newest first, as
+// CSV with a header row to w: at most f.Limit of them, every one where f.Limit is 0. It
+// returns how many entries it wrote.
 func WriteActivityCSV(ctx context.Context, q Querier, w io.Writer, f ActivityFilter) (int, error) {
 	cw := csv.NewWriter(w)
 	if err := cw.Write([]string{"id", "time", "actor", "action", "subject", "outcome", "detail"}); err != nil {
 		return 0, fmt.Errorf("write activity csv: %w", err)
 	}
 	n := 0
-	for {
-		page, err := activityPage(ctx, q, f, MaxActivityPage)
+	for f.Limit <= 0 || n < f.Limit {
+		size := MaxActivityPage
+		if f.Limit > 0 {
+			size = min(size, f.Limit-n)
+		}
+		page, err := activityPage(ctx, q, f, size)
 		if err != nil {
 			return n, err
 		}
@@ -134,7 +141,7 @@ func WriteActivityCSV(ctx context.Context, q Querier, w io.Writer, f ActivityFil
 			}
 			n++
 		}
-		if len(page) < MaxActivityPage {
+		if len(page) < size {
 			break
 		}
 		f.BeforeID = page[len(page)-1].ID
@@ -146,10 +153,14 @@ func WriteActivityCSV(ctx context.Context, q Querier, w io.Writer, f ActivityFil
 	return n, nil
 }
 
-// csvCell defuses a cell that a spreadsheet would run as a formula (CSV injection): a leading
-// =, +, -, @, tab or carriage return gets a ' in front, which spreadsheets show as text.
+// csvCell makes a cell safe to read: escaped as the tables are (a CSV file is read in
+// terminals too, and a sign-in name is whatever was typed; a tab or carriage return that a
+// spreadsheet would trim in front of a formula is escaped with the rest), and defused where
+// a spreadsheet would run it as a formula (CSV injection): a leading =, +, -, or @ gets a '
+// in front, which spreadsheets show as text.
 func csvCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	s = escape.Text(s)
+	if s != "" && strings.ContainsRune("=+-@", rune(s[0])) {
 		return "'" + s
 	}
 	return s

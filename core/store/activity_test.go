@@ -100,8 +100,9 @@ func TestCSVCell(t *testing.T) {
 		{"+1", "'+1"},
 		{"-2", "'-2"},
 		{"@SUM(A1)", "'@SUM(A1)"},
-		{"\tx", "'\tx"},
-		{"\rx", "'\rx"},
+		{"\tx", `\tx`}, // escaped, so no longer a cell a spreadsheet trims to a formula
+		{"\rx", `\rx`},
+		{"\x1b]0;PWNED\x07", `\x1b]0;PWNED\x07`},
 		{"a=b", "a=b"},
 	} {
 		if got := csvCell(tc.in); got != tc.want {
@@ -119,7 +120,7 @@ func TestWriteActivityCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	got, err := WriteActivityCSV(ctx, db, &buf, ActivityFilter{Limit: 5})
+	got, err := WriteActivityCSV(ctx, db, &buf, ActivityFilter{})
 	if err != nil || got != n+1 {
 		t.Fatalf("WriteActivityCSV = %d, %v; want %d", got, err, n+1)
 	}
@@ -130,7 +131,8 @@ func TestWriteActivityCSV(t *testing.T) {
 	if len(recs) != n+2 {
 		t.Fatalf("%d records, want %d", len(recs), n+2)
 	}
-	want := []string{fmt.Sprint(n + 1), "1970-01-01T00:00:00.001Z", "'-x", "a", "'=cmd|' /C calc'!A0", "denied", "d, \"quoted\"\nline"}
+	// Controls are escaped as the tables escape them: a CSV file is read in terminals too.
+	want := []string{fmt.Sprint(n + 1), "1970-01-01T00:00:00.001Z", "'-x", "a", "'=cmd|' /C calc'!A0", "denied", `d, "quoted"\nline`}
 	if fmt.Sprint(recs[1]) != fmt.Sprint(want) {
 		t.Errorf("newest record = %q, want %q", recs[1], want)
 	}
@@ -138,6 +140,11 @@ func TestWriteActivityCSV(t *testing.T) {
 		t.Errorf("oldest record = %q, want subject 0", recs[n+1])
 	}
 
+	// A limit is honoured across pages.
+	buf.Reset()
+	if got, err := WriteActivityCSV(ctx, db, &buf, ActivityFilter{Limit: MaxActivityPage + 5}); err != nil || got != MaxActivityPage+5 {
+		t.Errorf("WriteActivityCSV(limit %d) = %d, %v", MaxActivityPage+5, got, err)
+	}
 	buf.Reset()
 	if got, err := WriteActivityCSV(ctx, db, &buf, ActivityFilter{Actor: "user7"}); err != nil || got != n/10 {
 		t.Errorf("WriteActivityCSV(user7) = %d, %v; want %d", got, err, n/10)

@@ -12,8 +12,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"filippo.io/age"
 	"filippo.io/age/agessh"
@@ -37,13 +40,14 @@ const (
 	MaxActivity     = 500_000
 )
 
-// maxWorkFactor bounds the scrypt work factor a file may ask of the passphrase: 20 (1 GiB,
-// seconds) is above the 18 the app writes; age would otherwise accept 22 (4 GiB).
-const maxWorkFactor = 20
+// maxWorkFactor bounds the scrypt work factor a file may ask of the passphrase: the 18 this
+// app writes (256 MiB, about a second on a desktop, several on a busy one), no more. Each
+// step up doubles the memory and the time of every attempt; age would accept 22 (4 GiB).
+const maxWorkFactor = 18
 
 // WorkFactor is the scrypt work factor (log2 N) of a passphrase-encrypted file: age's
 // default. Tests lower it, as they lower access.HashParams.
-var WorkFactor = 18
+var WorkFactor = maxWorkFactor
 
 // Errors of Decode and of the keys; each says what is wrong with the file or the key.
 var (
@@ -248,12 +252,49 @@ func Decode(r io.Reader, keys Keys) (Document, error) {
 	return parse(text)
 }
 
+// loneSurrogate reports whether JSON text escapes a UTF-16 surrogate that is not half of a
+// pair (\ud83d\ude00 is one character; \ud800 alone is none). A backslash in JSON is
+// always an escape inside a string: anywhere else the decoder refuses the text anyway.
+func loneSurrogate(text []byte) bool {
+	unit := func(i int) rune { // the code unit of a \uXXXX escape at i, or -1
+		if i+6 > len(text) || text[i] != '\\' || text[i+1] != 'u' {
+			return -1
+		}
+		n, err := strconv.ParseUint(string(text[i+2:i+6]), 16, 16)
+		if err != nil {
+			return -1
+		}
+		return rune(n)
+	}
+	for i := 0; i < len(text); i++ {
+		if text[i] != '\\' {
+			continue
+		}
+		u := unit(i)
+		switch {
+		case u >= 0xd800 && u < 0xdc00:
+			if low := unit(i + 6); low < 0xdc00 || low > 0xdfff {
+				return true
+			}
+			i += 11
+		case u >= 0xdc00 && u <= 0xdfff:
+			return true
+		default:
+			i++ // the escaped character, a backslash included, is not an escape itself
+		}
+	}
+	return false
+}
+
 // decryptError classifies an error of age.Decrypt: no identity fits, or the header is not
 // what age wrote.
 func decryptError(err error) error {
 	var none *age.NoIdentityMatchError
 	if errors.As(err, &none) || errors.Is(err, age.ErrIncorrectIdentity) {
 		return ErrWrongKey
+	}
+	if strings.Contains(err.Error(), "work factor") { // age has no error value of its own for it
+		return fmt.Errorf("%w: it asks the passphrase for more work than this app ever uses (scrypt work factor above %d); export it again with this app", ErrNotExport, maxWorkFactor)
 	}
 	return fmt.Errorf("%w (%v)", ErrDamaged, err)
 }
@@ -270,12 +311,23 @@ func parse(text []byte) (Document, error) {
 	if head.Format > Version {
 		return Document{}, &NewerError{Format: head.Format}
 	}
+	// encoding/json would read bytes that are not UTF-8, and escaped UTF-16 surrogates (which
+	// this app never writes), as U+FFFD: a name would then be saved other than the file
+	// spells it.
+	if !utf8.Valid(text) || loneSurrogate(text) {
+		return Document{}, fmt.Errorf("%w: text that is not UTF-8 inside", ErrNotExport)
+	}
 	if err := checkCounts(text); err != nil {
 		return Document{}, err
 	}
 	var in wire
 	if err := json.Unmarshal(text, &in); err != nil {
 		return Document{}, fmt.Errorf("%w: %v", ErrNotExport, err)
+	}
+	// A count of seconds that no Duration holds would wrap around, maybe into the range the
+	// idle lock's rule accepts.
+	if in.IdleLockSeconds < 0 || in.IdleLockSeconds > int64(math.MaxInt64/time.Second) {
+		return Document{}, fmt.Errorf("%w: idle_lock_seconds %d out of range", ErrNotExport, in.IdleLockSeconds)
 	}
 	doc := Document{Format: in.Format, AppVersion: in.AppVersion, Workspace: in.Workspace,
 		ExportedAt: in.ExportedAt, IdleLock: time.Duration(in.IdleLockSeconds) * time.Second,

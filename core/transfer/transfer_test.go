@@ -293,3 +293,40 @@ func TestListKeysSpeltOtherwiseRefused(t *testing.T) {
 		}
 	}
 }
+
+// Text that is not UTF-8 is refused, not read as U+FFFD: raw bytes, or a UTF-16 surrogate
+// escaped on its own. An escaped backslash before "ud800" is plain text.
+func TestInvalidUTF8Refused(t *testing.T) {
+	for _, name := range []string{"bad\xff", `bad\ud800`, `bad\uDC00x`, `\\\ud800`} {
+		doc := `{"format":1,"users":[{"name":"` + name + `","privilege":"read"}]}`
+		if _, err := Decode(bytes.NewReader(sealed(t, doc)), pass("right passphrase")); !errors.Is(err, ErrNotExport) {
+			t.Errorf("a name %q: %v, want ErrNotExport", name, err)
+		}
+	}
+	doc := `{"format":1,"users":[{"name":"C:\\ud800 \u00e9\ud83d\ude00","privilege":"read"}]}`
+	got, err := Decode(bytes.NewReader(sealed(t, doc)), pass("right passphrase"))
+	if err != nil || got.Users[0].Name != `C:\ud800 é😀` {
+		t.Errorf("plain text with an escaped backslash and a surrogate pair: %+v, %v", got.Users, err)
+	}
+}
+
+// A file may not ask the passphrase for more scrypt work than the app itself uses: each step
+// doubles the memory and time of every attempt. The header is refused before any work.
+func TestWorkFactorCapped(t *testing.T) {
+	file := sealed(t, `{"format":1}`)
+	stanza := fmt.Sprintf(" %d\n", WorkFactor)
+	i := bytes.Index(file, []byte(stanza))
+	if i < 0 {
+		t.Fatalf("no scrypt stanza with work factor %d in %q", WorkFactor, file[:100])
+	}
+	// 19: one more than the 18 the app writes.
+	above := append(append(append([]byte{}, file[:i]...), " 19\n"...), file[i+len(stanza):]...)
+	start := time.Now()
+	_, err := Decode(bytes.NewReader(above), pass("right passphrase"))
+	if err == nil || errors.Is(err, ErrWrongKey) || !strings.Contains(err.Error(), "work factor") {
+		t.Errorf("a file asking for work factor 19: %v, want it refused for its work factor", err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("the refusal took %v: the work was done first", d)
+	}
+}

@@ -8,7 +8,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/zalando/go-keyring"
@@ -34,8 +36,8 @@ var (
 	// a locked collection, a refused prompt or no answer in time. The wrapped cause says which
 	// and how to fix it.
 	ErrUnavailable = errors.New("keychain unavailable")
-	// ErrTooLarge means the keychain refused the secret for its size (macOS and Windows limit
-	// entries to a few KiB).
+	// ErrTooLarge means the secret is larger than MaxSecret, or the keychain refused it for its
+	// size although the vault split it to fit.
 	ErrTooLarge = errors.New("secret too large for the keychain")
 )
 
@@ -54,6 +56,9 @@ type Config struct {
 	Timeout time.Duration
 	// Backend stores the entries; nil means the OS keychain. Tests inject one.
 	Backend Backend
+	// Limit is how much one entry of Backend holds; nil means the OS keychain's own
+	// (PlatformLimit) when Backend is nil, and no limit when a Backend is injected.
+	Limit Limit
 }
 
 // Vault stores one workspace's secrets. Its entries are named "<workspace>/<key>" under
@@ -62,6 +67,7 @@ type Vault struct {
 	workspace string
 	timeout   time.Duration
 	backend   Backend
+	limit     Limit // nil: entries of any size
 }
 
 // New returns the vault of the workspace with the given id. It panics on an empty id, which
@@ -70,12 +76,15 @@ func New(workspaceID string, cfg Config) *Vault {
 	if workspaceID == "" {
 		panic("vault: empty workspace id")
 	}
-	v := &Vault{workspace: workspaceID, timeout: cfg.Timeout, backend: cfg.Backend}
+	v := &Vault{workspace: workspaceID, timeout: cfg.Timeout, backend: cfg.Backend, limit: cfg.Limit}
 	if v.timeout == 0 {
 		v.timeout = DefaultTimeout
 	}
 	if v.backend == nil {
 		v.backend = osKeychain{}
+		if v.limit == nil {
+			v.limit = PlatformLimit(runtime.GOOS)
+		}
 	}
 	return v
 }
@@ -86,34 +95,120 @@ func IntegrationSecretKey(id string) string { return "integration/" + id + "/cli
 // SourceTokenKey is the key of a source's token.
 func SourceTokenKey(id int64) string { return "source/" + strconv.FormatInt(id, 10) + "/token" }
 
-// Set stores s under key, replacing any previous value.
+// Set stores s under key, replacing any previous value. A secret larger than one entry of the
+// keychain holds is split across several (see parts.go); one that fits costs one keychain call
+// where entries have no limit (the Secret Service), and one more read elsewhere, to find the
+// parts of a previous value. Over MaxSecret it fails with ErrTooLarge and writes nothing.
 func (v *Vault) Set(ctx context.Context, key string, s redact.Secret) error {
-	return v.call(ctx, "set", key, func(account string) error {
-		return v.backend.Set(Service, account, s.Reveal())
-	})
+	value := s.Reveal()
+	switch {
+	case len(value) > MaxSecret:
+		return fmt.Errorf("set %q: %w: it is %d bytes, and the app keeps at most %d (64 KiB) in the keychain; "+
+			"nothing was written", key, ErrTooLarge, len(value), MaxSecret)
+	case strings.HasPrefix(value, manifestMarker[:1]):
+		return fmt.Errorf("set %q: a secret may not begin with a NUL character; nothing was written", key)
+	}
+	head := v.account(key)
+	if v.limit == nil {
+		return v.call(ctx, "set", key, func() error { return v.backend.Set(Service, head, value) })
+	}
+	old, err := v.manifestOf(ctx, key)
+	if err != nil && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrDamaged) {
+		return err // a damaged entry is what a new value repairs
+	}
+	if len(value) > v.limit(Service, head) {
+		return v.setParts(ctx, key, value, old)
+	}
+	if err := v.call(ctx, "set", key, func() error { return v.backend.Set(Service, head, value) }); err != nil {
+		return err
+	}
+	if old != nil {
+		v.deleteParts(ctx, key, *old, old.parts)
+	}
+	return nil
 }
 
-// Get returns the secret stored under key, or ErrNotFound.
+// Get returns the secret stored under key, or ErrNotFound; ErrDamaged when a part of a split
+// secret is missing or changed, never a part of the secret. A secret in one entry costs one
+// keychain call.
 func (v *Vault) Get(ctx context.Context, key string) (redact.Secret, error) {
-	var value string
-	err := v.call(ctx, "get", key, func(account string) error {
+	for range 3 {
+		value, err := v.head(ctx, key)
+		if err != nil {
+			return redact.Secret{}, err
+		}
+		m, split, err := parseManifest(value)
+		if err != nil {
+			return redact.Secret{}, fmt.Errorf("get %q: %w", key, err)
+		}
+		if !split {
+			return redact.NewSecret(value), nil
+		}
+		whole, err := v.getParts(ctx, key, m)
+		if errors.Is(err, ErrDamaged) && v.replaced(ctx, key, value) {
+			continue // a Set replaced the parts while they were read: read the new ones
+		}
+		if err != nil {
+			return redact.Secret{}, err
+		}
+		return redact.NewSecret(whole), nil
+	}
+	return redact.Secret{}, fmt.Errorf("get %q: %w: it kept changing while it was read; try again", key, ErrUnavailable)
+}
+
+// Delete removes the secret stored under key, all its parts with it. It returns ErrNotFound
+// when there was none, which callers that only want it gone may ignore. The key's own entry
+// goes first: a crash afterwards leaves parts that nothing names, never a value half there.
+func (v *Vault) Delete(ctx context.Context, key string) error {
+	head := v.account(key)
+	var old *manifest
+	if v.limit != nil {
 		var err error
-		value, err = v.backend.Get(Service, account)
+		if old, err = v.manifestOf(ctx, key); err != nil && !errors.Is(err, ErrDamaged) {
+			return err
+		}
+	}
+	if err := v.call(ctx, "delete", key, func() error { return v.backend.Delete(Service, head) }); err != nil {
+		return err
+	}
+	if old != nil {
+		v.deleteParts(ctx, key, *old, old.parts)
+	}
+	return nil
+}
+
+// head reads the key's own entry: the secret, or the manifest of its parts.
+func (v *Vault) head(ctx context.Context, key string) (string, error) {
+	var value string
+	err := v.call(ctx, "get", key, func() error {
+		var err error
+		value, err = v.backend.Get(Service, v.account(key))
 		return err
 	})
-	if err != nil {
-		return redact.Secret{}, err
-	}
-	return redact.NewSecret(value), nil
+	return value, err
 }
 
-// Delete removes the secret stored under key. It returns ErrNotFound when there was none,
-// which callers that only want it gone may ignore.
-func (v *Vault) Delete(ctx context.Context, key string) error {
-	return v.call(ctx, "delete", key, func(account string) error {
-		return v.backend.Delete(Service, account)
-	})
+// manifestOf returns the manifest the key's entry holds, or nil when it holds a secret whole.
+func (v *Vault) manifestOf(ctx context.Context, key string) (*manifest, error) {
+	value, err := v.head(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	m, split, err := parseManifest(value)
+	if err != nil || !split {
+		return nil, err
+	}
+	return &m, nil
 }
+
+// replaced reports whether the key's entry no longer holds was.
+func (v *Vault) replaced(ctx context.Context, key, was string) bool {
+	now, err := v.head(ctx, key)
+	return err == nil && now != was
+}
+
+// account is the keychain account name of key in this workspace.
+func (v *Vault) account(key string) string { return v.workspace + "/" + key }
 
 // Probe reports whether the keychain answers, for the status line: nil when it does, else an
 // ErrUnavailable error saying why. It looks up an entry that is never written, so no real
@@ -126,14 +221,14 @@ func (v *Vault) Probe(ctx context.Context) error {
 	return err
 }
 
-// call runs fn with the key's account name in its own goroutine and waits for it, for the
+// call runs fn, one keychain call for key, in its own goroutine and waits for it, for the
 // vault's timeout at most. go-keyring's calls cannot be cancelled: on timeout or when ctx ends,
 // call returns at once and the goroutine finishes on its own later (or never, if the keychain
 // never answers). So a Set that timed out may still land in the keychain afterwards.
 //
 // When the vault's own timeout fires the error is ErrUnavailable wrapping
 // context.DeadlineExceeded; when ctx ends first, it wraps ctx's error alone.
-func (v *Vault) call(ctx context.Context, op, key string, fn func(account string) error) error {
+func (v *Vault) call(ctx context.Context, op, key string, fn func() error) error {
 	if key == "" {
 		return fmt.Errorf("%s secret: empty key", op)
 	}
@@ -144,8 +239,7 @@ func (v *Vault) call(ctx context.Context, op, key string, fn func(account string
 	defer cancel()
 
 	done := make(chan error, 1) // buffered: a call that outlives us must not block for ever
-	account := v.workspace + "/" + key
-	go func() { done <- fn(account) }()
+	go func() { done <- fn() }()
 
 	select {
 	case err := <-done:

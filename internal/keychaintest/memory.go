@@ -1,6 +1,9 @@
 package keychaintest
 
 import (
+	"maps"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/zalando/go-keyring"
@@ -46,4 +49,26 @@ func (b *Memory) Delete(service, user string) error {
 	}
 	delete(b.m, service+"\x00"+user)
 	return nil
+}
+
+// Accounts lists the accounts of service that hold an entry, in order.
+func (b *Memory) Accounts(service string) []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out []string
+	for k := range b.m {
+		if s, user, _ := strings.Cut(k, "\x00"); s == service {
+			out = append(out, user)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Clone returns a Memory holding the same entries, as a keychain that a crashed process
+// left behind.
+func (b *Memory) Clone() *Memory {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return &Memory{m: maps.Clone(b.m)}
 }

@@ -97,7 +97,8 @@ unit:
 
 # The Windows build, cross-compiled with mingw-w64 (cgo, for SQLite) and run under Wine in a
 # throwaway prefix (scripts/with-wine.sh): the packages with Windows-specific code whole, and of
-# cli/ its Windows tests alone (the rest of it is about Unix modes and the Secret Service).
+# cli/ its Windows tests alone (the rest of it is about Unix modes and the Secret Service); then
+# the command-line story on the Windows build (internal/clionly: the commands without the window).
 # gui/ is not cross-compiled here: Fyne's cold cross-build takes about 20 minutes.
 WINDOWS := GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc
 windows:
@@ -107,6 +108,7 @@ windows-in-wine:
 	$(WINDOWS) $(GO) test -count=1 -exec go_windows_amd64_exec ./core/vault ./core/filelock ./core/private \
 		./core/schedule ./internal/tempdir
 	$(WINDOWS) $(GO) test -count=1 -exec go_windows_amd64_exec -run '^TestWindows' ./cli
+	$(GO) test -count=1 -v -run '^TestWindowsCommandLineStory$$' ./internal/clionly
 
 # Then 'token SOURCE' without sign-in against 'secret-tool lookup' of the same keychain item,
 # side by side: fails above 3x (see the script).

@@ -2,10 +2,8 @@
 package main
 
 import (
-	"context"
 	_ "embed"
 	"os"
-	"os/signal"
 
 	"github.com/medialake/connect/cli"
 	"github.com/medialake/connect/core"
@@ -24,8 +22,5 @@ func main() {
 	if !cli.HasCommand(args) {
 		os.Exit(gui.Run(args, os.Stderr))
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := cli.Run(ctx, args, os.Stdin, os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	os.Exit(cli.Main(args))
 }

@@ -11,6 +11,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"slices"
 	"strings"
 	"time"
@@ -47,6 +49,14 @@ func newRunner(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) *
 		openURL:   openBrowser,
 		askSecret: askTerminal(ctx, stdin, stderr),
 	}
+}
+
+// Main runs the command line on the process's own arguments and streams until it ends or is
+// interrupted (Ctrl+C), and returns the exit code; main.go calls it when HasCommand.
+func Main(args []string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	return Run(ctx, args, os.Stdin, os.Stdout, os.Stderr)
 }
 
 // HasCommand reports whether args ask for the command line rather than the GUI: anything but

@@ -40,9 +40,18 @@ type upkeepPlan struct {
 	keepAlive, scheduled bool
 }
 
-// scheduled reports whether the upkeep's schedule is installed; an error reading it counts
-// as not, which only makes the sources list warn.
+// scheduleQueryTimeout bounds scheduled: the sources list and a finished sign-in ask it only
+// to word each source's renewal, and must not wait on a slow scheduler. Found under Wine: its
+// schtasks took 10 to 15 s to answer each query (so every sources list, and connect after
+// "Signed in as", stood still that long), and a scheduler service that never answers would
+// have held them for ever.
+const scheduleQueryTimeout = 3 * time.Second
+
+// scheduled reports whether the upkeep's schedule is installed; an error reading it, or no
+// answer within scheduleQueryTimeout, counts as not, which only makes the sources list warn.
 func (a *App) scheduled(ctx context.Context) bool {
+	ctx, cancel := context.WithTimeout(ctx, scheduleQueryTimeout)
+	defer cancel()
 	ok, _ := a.scheduler.Installed(ctx, a.upkeepJob())
 	return ok
 }

@@ -173,3 +173,29 @@ func TestSettingsLogChangesOnly(t *testing.T) {
 		t.Errorf("entry = %+v, want the idle lock set to 30 minutes", e)
 	}
 }
+
+// stuckScheduler is a system scheduler that never answers, as a stuck Task Scheduler service.
+type stuckScheduler struct{ Scheduler }
+
+func (stuckScheduler) Installed(ctx context.Context, _ ScheduleJob) (bool, error) {
+	<-ctx.Done()
+	return false, ctx.Err()
+}
+
+func (stuckScheduler) Where(ScheduleJob) string { return "a stuck scheduler" }
+
+// The sources list asks whether the schedule is installed, to word each renewal; a scheduler
+// that never answers costs it a few seconds, not the command.
+func TestSourcesDoNotWaitForTheScheduler(t *testing.T) {
+	a, admin := offlineApp(t, newClock())
+	a.scheduler = stuckScheduler{}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	start := time.Now()
+	if _, err := a.Sources(ctx, admin, SourceFilter{}); err != nil {
+		t.Fatalf("Sources: %v", err)
+	}
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("Sources waited %s for the scheduler, want a few seconds at most", took.Round(time.Second))
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/medialake/connect/core/private"
 )
@@ -23,10 +24,20 @@ import (
 // ErrBadName means a lock name that cannot be a file name of its own.
 var ErrBadName = errors.New("lock name must be letters, digits, '-', '_' and '.' only")
 
+// ErrHeld means the lock stayed held, by this process or another, for all of MaxWait.
+var ErrHeld = errors.New("still held by another run of the app after waiting")
+
+// MaxWait bounds every wait of Lock, whatever its context allows: a lock is held for one
+// refresh or one import, and a holder that keeps it longer is a process that hangs (the OS
+// releases the lock of one that dies), which must not stop every other run with it.
+const MaxWait = 2 * time.Minute
+
 // Dir hands out the locks whose files are in one folder. Every process that must exclude
 // the others uses the same folder. It is safe for concurrent use.
 type Dir struct {
 	path string
+
+	maxWait time.Duration // MaxWait; tests shorten it
 
 	mu      sync.Mutex
 	held    map[string]*turn
@@ -39,7 +50,7 @@ type turn struct {
 }
 
 // New returns the locks kept in the folder at path, which is created (0700) on first use.
-func New(path string) *Dir { return &Dir{path: path} }
+func New(path string) *Dir { return &Dir{path: path, maxWait: MaxWait} }
 
 // OnWait makes Lock tell f the name of every lock it has to wait for, because a goroutine of
 // this process or another process holds it. Tests use it to know that a lock is contended
@@ -51,11 +62,15 @@ func (d *Dir) OnWait(f func(name string)) {
 }
 
 // Lock takes the lock called name, in this process and then across processes, and returns
-// the function that releases both. It waits until the lock is free or ctx ends.
+// the function that releases both. It waits until the lock is free, ctx ends, or MaxWait
+// has passed (ErrHeld).
 func (d *Dir) Lock(ctx context.Context, name string) (unlock func(), err error) {
 	if !validName(name) {
 		return nil, fmt.Errorf("lock %q: %w", name, ErrBadName)
 	}
+	ctx, cancel := context.WithTimeoutCause(ctx, d.maxWait, fmt.Errorf("%w %s: is another medialake-connect "+
+		"of this workspace hanging? End it, then try again", ErrHeld, d.maxWait))
+	defer cancel()
 	t, waiting := d.enter(name)
 	select {
 	case t.ch <- struct{}{}:
@@ -67,7 +82,7 @@ func (d *Dir) Lock(ctx context.Context, name string) (unlock func(), err error) 
 		case t.ch <- struct{}{}:
 		case <-ctx.Done():
 			d.leave(name, t)
-			return nil, fmt.Errorf("lock %s: %w", name, ctx.Err())
+			return nil, fmt.Errorf("lock %s: %w", name, context.Cause(ctx))
 		}
 	}
 	f, err := d.lockFile(ctx, name, waiting)
@@ -193,7 +208,7 @@ func (d *Dir) lockFile(ctx context.Context, name string, waiting func(string)) (
 			<-done
 			f.Close()
 		}()
-		return nil, ctx.Err()
+		return nil, context.Cause(ctx)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/medialake/connect/internal/tempdir"
 )
@@ -72,5 +73,23 @@ func TestLockWaitsAndTells(t *testing.T) {
 	cancel()
 	if _, err := New(d.path).Lock(cctx, "../a"); !errors.Is(err, ErrBadName) {
 		t.Errorf("Lock(../a) = %v, want ErrBadName", err)
+	}
+}
+
+// A lock that stays held (by a hanging run of the app) makes Lock give up after MaxWait with
+// ErrHeld, even when its context would wait for ever: whether the holder is this process or
+// another.
+func TestLockWaitIsBounded(t *testing.T) {
+	holder := New(tempdir.New(t))
+	unlock, err := holder.Lock(context.Background(), "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	for _, d := range []*Dir{holder, New(holder.path)} {
+		d.maxWait = 50 * time.Millisecond
+		if _, err := d.Lock(context.Background(), "a"); !errors.Is(err, ErrHeld) {
+			t.Errorf("Lock of a lock held for ever = %v, want ErrHeld", err)
+		}
 	}
 }

@@ -78,15 +78,39 @@ type Scheduler struct {
 	backend backend
 }
 
+// Bounds of a run of the system's scheduler tool. Found under Wine: its schtasks ends within
+// a few seconds, but something it starts keeps the output pipe open about 15 s more, and a
+// plain CombinedOutput waits for that on every command that reads the schedule (sources list,
+// and connect after "Signed in as"); a scheduler service that never answers would make it wait
+// for ever. So the tool gets toolTimeout in all, and its output toolPipeWait once it ended.
+const (
+	toolTimeout  = 30 * time.Second
+	toolPipeWait = time.Second
+)
+
+// runTool runs a scheduler tool for real, within the bounds above.
+func runTool(ctx context.Context, name string, args ...string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, toolTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.WaitDelay = toolPipeWait
+	out, err := cmd.CombinedOutput()
+	if errors.Is(err, exec.ErrWaitDelay) {
+		err = nil // the tool ended and said its piece; what it left running is not ours
+	}
+	if ctx.Err() != nil {
+		return out, fmt.Errorf("%s did not answer within %s: %w", name, toolTimeout, ctx.Err())
+	}
+	return out, err
+}
+
 // New returns the Scheduler of cfg.OS (by default the running system's).
 func New(cfg Config) *Scheduler {
 	if cfg.OS == "" {
 		cfg.OS = runtime.GOOS
 	}
 	if cfg.Run == nil {
-		cfg.Run = func(ctx context.Context, name string, args ...string) ([]byte, error) {
-			return exec.CommandContext(ctx, name, args...).CombinedOutput()
-		}
+		cfg.Run = runTool
 	}
 	s := &Scheduler{cfg: cfg}
 	switch cfg.OS {

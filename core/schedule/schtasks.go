@@ -81,7 +81,9 @@ func (t *schtasks) remove(ctx context.Context, job Job) error {
 	return nil
 }
 
+// installed asks schtasks for the task, which it lists by name. Wine's schtasks answers every
+// /Query with success and prints nothing, so success alone does not count.
 func (t *schtasks) installed(ctx context.Context, job Job) (bool, error) {
-	_, err := t.run(ctx, "schtasks", "/Query", "/TN", t.task(job))
-	return err == nil, nil
+	out, err := t.run(ctx, "schtasks", "/Query", "/TN", t.task(job))
+	return err == nil && strings.Contains(string(out), job.Name), nil
 }

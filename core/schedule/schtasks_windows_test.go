@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/windows"
 
@@ -46,5 +47,24 @@ func TestScheduledTaskCommandLine(t *testing.T) {
 				t.Errorf("the task runs %q\nfrom the command line %s\nwant %q", got, line, want)
 			}
 		})
+	}
+}
+
+// Asking the real schtasks about a task nobody made answers "not installed", and soon: the
+// sources list asks on every run. Under Wine, schtasks answers every query with success and
+// leaves its output open about 15 s after it ended; its first run in a fresh prefix also
+// starts the scheduler service (about 10 s), so the second run is the one timed.
+func TestScheduledTaskQueryBounded(t *testing.T) {
+	s := schedule.New(schedule.Config{})
+	job := schedule.Job{Name: "medialake-connect-upkeep-never-made", Home: `C:\Users\nobody\ws`}
+	for i := range 2 {
+		start := time.Now()
+		ok, err := s.Installed(context.Background(), job)
+		if took := time.Since(start); i == 1 && took > 8*time.Second {
+			t.Errorf("Installed took %s, want a few seconds at most", took.Round(time.Second))
+		}
+		if ok || err != nil {
+			t.Errorf("Installed = %v, %v for a task nobody made; want false, nil", ok, err)
+		}
 	}
 }

@@ -54,6 +54,10 @@ func TestWindowsCredentialManagerLargeSecrets(t *testing.T) {
 			if err := v.Set(ctx, tc.key, redact.NewSecret(value)); err != nil {
 				t.Fatalf("Set %d bytes: %v", tc.size, err)
 			}
+			// Credential Manager holds 2,560 bytes an entry: a larger secret is in several.
+			if n := credentials(t, ws); tc.size > 2560 && n < 2 || tc.size <= 2560 && n != 1 {
+				t.Errorf("%d bytes stored in %d Credential Manager entries", tc.size, n)
+			}
 			got, err := v.Get(ctx, tc.key)
 			if err != nil {
 				t.Fatalf("Get: %v", err)

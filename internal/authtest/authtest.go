@@ -19,6 +19,7 @@ import (
 
 	"github.com/ory/fosite"
 	"github.com/ory/fosite/compose"
+	"github.com/ory/fosite/handler/oauth2"
 	"github.com/ory/fosite/storage"
 )
 
@@ -41,6 +42,9 @@ type Options struct {
 	// NoRevocation serves no revocation endpoint and leaves it out of the discovery document,
 	// as Microsoft has none per token.
 	NoRevocation bool
+	// AccessTokenSize and RefreshTokenSize pad the issued tokens to that many characters
+	// (WithTokenSizes); 0 leaves them as fosite makes them.
+	AccessTokenSize, RefreshTokenSize int
 }
 
 // DefaultOptions are the options New applies before any Option.
@@ -138,15 +142,20 @@ func New(t testing.TB, opts ...Option) *Server {
 		ScopeStrategy:      anyOrExactScope,
 		// bcrypt's minimum cost keeps client authentication fast under -race.
 		HashCost:                   4,
+		ClientSecretsHasher:        secretHasher{&fosite.BCrypt{Config: &fosite.Config{HashCost: 4}}},
 		SendDebugMessagesToClients: true,
 	}
 	st := &memStore{MemoryStore: storage.NewMemoryStore(), clients: map[string]fosite.Client{}, rotate: o.Rotate, refreshed: map[string]bool{}}
+	var strategy oauth2.CoreStrategy = compose.NewOAuth2HMACStrategy(cfg)
+	if o.AccessTokenSize > 0 || o.RefreshTokenSize > 0 {
+		strategy = &paddedStrategy{CoreStrategy: strategy, access: o.AccessTokenSize, refresh: o.RefreshTokenSize}
+	}
 	s := &Server{
 		t:     t,
 		store: st,
 		opts:  o,
 		user:  DefaultUser,
-		provider: compose.Compose(cfg, st, compose.NewOAuth2HMACStrategy(cfg),
+		provider: compose.Compose(cfg, st, strategy,
 			compose.OAuth2AuthorizeExplicitFactory,
 			compose.OAuth2RefreshTokenGrantFactory,
 			compose.OAuth2PKCEFactory,
@@ -197,7 +206,7 @@ func (s *Server) AddClient(c Client) {
 		// An OpenID Connect client with auth method "none" makes fosite refuse a secret.
 		fc = &fosite.DefaultOpenIDConnectClient{DefaultClient: dc, TokenEndpointAuthMethod: "none"}
 	} else {
-		h, err := (&fosite.BCrypt{Config: &fosite.Config{HashCost: 4}}).Hash(context.Background(), []byte(c.Secret))
+		h, err := secretHasher{&fosite.BCrypt{Config: &fosite.Config{HashCost: 4}}}.Hash(context.Background(), []byte(c.Secret))
 		if err != nil {
 			s.t.Fatalf("authtest: hash client secret: %v", err)
 		}

@@ -368,3 +368,35 @@ func TestIssOptions(t *testing.T) {
 		})
 	}
 }
+
+// Entra-sized tokens: issued at the size asked, accepted back whole at userinfo and at the
+// token endpoint, and still rotated.
+func TestTokenSizes(t *testing.T) {
+	s := authtest.New(t, authtest.WithTokenSizes(authtest.EntraAccessTokenSize, authtest.EntraRefreshTokenSize))
+	s.AddClient(authtest.Client{ID: "app", RedirectURIs: []string{redirect}})
+	cfg := newConfig(s, "app", "", 0, "49152")
+	tok := connect(t, s, cfg)
+	if len(tok.AccessToken) != authtest.EntraAccessTokenSize || len(tok.RefreshToken) != authtest.EntraRefreshTokenSize {
+		t.Fatalf("tokens of %d and %d characters, want %d and %d", len(tok.AccessToken), len(tok.RefreshToken),
+			authtest.EntraAccessTokenSize, authtest.EntraRefreshTokenSize)
+	}
+	_, _, _, userinfo, _ := s.Endpoints()
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, userinfo, nil)
+	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("userinfo with the large access token: %s, want 200", resp.Status)
+	}
+	next, err := refresh(t.Context(), cfg, tok.RefreshToken)
+	if err != nil {
+		t.Fatalf("refresh with the large refresh token: %v", err)
+	}
+	if len(next.RefreshToken) != authtest.EntraRefreshTokenSize || next.RefreshToken == tok.RefreshToken {
+		t.Errorf("refreshed: a %d-character refresh token, changed %t; want a new one of %d",
+			len(next.RefreshToken), next.RefreshToken != tok.RefreshToken, authtest.EntraRefreshTokenSize)
+	}
+}

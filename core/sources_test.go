@@ -527,23 +527,10 @@ func TestConnectAccessDenied(t *testing.T) {
 	tm := newConnectTeam(t)
 	tm.addIntegration(t, integrationSpec{id: "idp", provider: "oidc"})
 	var redirect string
-	deny := func(start string) error {
-		authURL, err := authtest.SignInAddress(start)
-		if err != nil {
-			return err
-		}
-		u, err := url.Parse(authURL)
-		if err != nil {
-			return err
-		}
-		redirect = u.Query().Get("redirect_uri")
+	deny := func(start string) (err error) {
 		// The server's discovery document promises iss (RFC 9207), on error answers too.
-		q := url.Values{"state": {u.Query().Get("state")}, "error": {"access_denied"}, "iss": {tm.srv.Issuer()}}
-		resp, err := http.Get(redirect + "?" + q.Encode())
-		if err != nil {
-			return err
-		}
-		return resp.Body.Close()
+		redirect, err = authtest.Deny(start, tm.srv.Issuer())
+		return err
 	}
 	_, err := tm.app.Connect(context.Background(), tm.writer, "idp", FlowHooks{OpenURL: deny})
 	var pe *loopback.ProviderError

@@ -100,14 +100,15 @@ func (p *sourcesPane) startFlow(title string, run func(context.Context, *access.
 	s := p.u.session
 	f.run(p.tick, func(ctx context.Context, h core.FlowHooks) func() {
 		src, err := run(ctx, s, h)
-		return func() { p.flowEnded(f, src, err) }
+		return func() { p.flowEnded(f, src, err, func() { p.startFlow(title, run) }) }
 	})
 }
 
 // flowEnded shows a connect's or reconnect's outcome: on success the dialog closes and the
 // source is selected; on failure it says what went wrong and stays open, offering to
-// reconnect an account that is already connected.
-func (p *sourcesPane) flowEnded(f *authDialog, src core.Source, err error) {
+// reconnect an account that is already connected, or to start again (again) a sign-in the
+// person declined at the provider, most often a slip of the mouse.
+func (p *sourcesPane) flowEnded(f *authDialog, src core.Source, err error, again func()) {
 	if !f.ended(err) {
 		return
 	}
@@ -122,6 +123,9 @@ func (p *sourcesPane) flowEnded(f *authDialog, src core.Source, err error) {
 	if errors.As(err, &dup) {
 		f.offer("Reconnect it", func() { p.reconnectSource(dup.SourceID, dup.Account) })
 		p.reload(dup.SourceID)
+	}
+	if core.ReasonOf(err) == core.ReasonDenied {
+		f.offer("Try again", again)
 	}
 }
 

@@ -3,6 +3,8 @@ package gui
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/medialake/connect/core"
@@ -77,7 +79,17 @@ var words = map[core.Reason]string{
 	core.ReasonAppNotInTenant: "Microsoft does not know this app in the directory signed in at. Ask an administrator to check the " +
 		"integration's client ID, account types and tenant against the app registration.",
 	core.ReasonBadClient: "The provider refused the integration's client ID or client secret. Ask an administrator to check them.",
+	// The person's own choice at the provider's page, not a failure: no "… failed." before it.
+	core.ReasonDenied: "You chose not to allow access at " + providerName + ".",
 }
+
+// providerName in a sentence of words stands for the provider the error names, as people
+// know it (Google Drive, or a custom integration's name).
+const providerName = "{provider}"
+
+// ownChoice are the reasons that say what the person chose, which message does not introduce
+// as a failure.
+var ownChoice = []core.Reason{core.ReasonCancelled, core.ReasonDenied}
 
 // message turns an error from core into a sentence a person can act on, naming the source or
 // the integration it concerns as its administrator named them. The full error goes to the
@@ -86,8 +98,9 @@ var words = map[core.Reason]string{
 func message(err error) string {
 	reason := core.ReasonOf(err)
 	if w, ok := words[reason]; ok {
+		w = strings.ReplaceAll(w, providerName, providerOf(err))
 		var se *core.SourceError
-		if errors.As(err, &se) && reason != core.ReasonCancelled {
+		if errors.As(err, &se) && !slices.Contains(ownChoice, reason) {
 			return failedAt(se) + " " + w
 		}
 		return w
@@ -124,6 +137,20 @@ func message(err error) string {
 		return capitalise(refused.Error()) + ". Ask an administrator to check the integration."
 	}
 	return capitalise(core.Printable(err.Error())) + "."
+}
+
+// providerOf names the provider err concerns: the name the sign-in gave it, else the
+// integration's, else "the provider".
+func providerOf(err error) string {
+	var pe *core.ProviderError
+	if errors.As(err, &pe) && pe.Provider != "" {
+		return core.Printable(pe.Provider)
+	}
+	var se *core.SourceError
+	if errors.As(err, &se) && se.Integration != "" {
+		return core.Printable(se.Integration)
+	}
+	return "the provider"
 }
 
 // failedAt says what failed on which source, or through which integration: "Refresh

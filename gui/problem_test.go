@@ -18,9 +18,9 @@ import (
 	"github.com/medialake/connect/internal/keychaintest"
 )
 
-// connectedSource has Wes connect an account through integration "files" (named "Test files")
-// at srv, through the dialog, and returns the pane with the new source selected.
-func connectedSource(t *testing.T, srv *authtest.Server) (*sourcesWorkspace, *sourcesPane) {
+// filesPane signs Wes in to a workspace with integration "files" (named "Test files") at
+// srv, and returns the Sources pane, whose browser approves at srv.
+func filesPane(t *testing.T, srv *authtest.Server) (*sourcesWorkspace, *sourcesPane) {
 	t.Helper()
 	srv.AddClient(authtest.Client{ID: "desktop", RedirectURIs: []string{"http://127.0.0.1/callback"}})
 	w := newSourcesWorkspace(t)
@@ -30,6 +30,14 @@ func connectedSource(t *testing.T, srv *authtest.Server) (*sourcesWorkspace, *so
 	p := w.pane(t)
 	p.openURL = serverBrowser(t, srv)
 	p.tick = time.Hour
+	return w, p
+}
+
+// connectedSource has Wes connect an account through integration "files" (named "Test files")
+// at srv, through the dialog, and returns the pane with the new source selected.
+func connectedSource(t *testing.T, srv *authtest.Server) (*sourcesWorkspace, *sourcesPane) {
+	t.Helper()
+	w, p := filesPane(t, srv)
 	test.Tap(p.connect)
 	w.ui.Wait()
 	test.Tap(p.chooser.ok)

@@ -55,7 +55,7 @@ func TestSandboxThroughTheWindow(t *testing.T) {
 	f.ui.Wait()
 	test.Tap(p.chooser.ok)
 	f.ui.Wait()
-	if _, ok := p.current(); ok || !strings.Contains(p.flow.problem.Text, "Access was denied") {
+	if _, ok := p.current(); ok || !strings.HasPrefix(p.flow.problem.Text, "You chose not to allow access at Sandbox") {
 		t.Fatalf("after Deny: a source selected %t, the dialog says %q; want no source and the denial", ok, p.flow.problem.Text)
 	}
 	p.flow.d.Hide()

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2/test"
 
@@ -42,14 +41,7 @@ func serverBrowser(t *testing.T, srv *authtest.Server) func(string) error {
 func TestConnectThroughDialog(t *testing.T) {
 	keychaintest.Require(t)
 	srv := authtest.New(t)
-	srv.AddClient(authtest.Client{ID: "desktop", RedirectURIs: []string{"http://127.0.0.1/callback"}})
-	w := newSourcesWorkspace(t)
-	auth, token, _, userinfo, _ := srv.Endpoints()
-	w.addIntegration(t, "files", auth, token, userinfo)
-	w.signIn(t, "Wes", goodPass)
-	p := w.pane(t)
-	p.openURL = serverBrowser(t, srv)
-	p.tick = time.Hour
+	w, p := filesPane(t, srv)
 
 	test.Tap(p.connect)
 	w.ui.Wait()
@@ -81,18 +73,51 @@ func TestConnectThroughDialog(t *testing.T) {
 	}
 }
 
+// Deny at the provider is the person's choice, the commonest way a sign-in ends without a
+// source: the dialog says so in words, naming the provider, keeps the provider's text one tap
+// away, and Try again starts the same connect anew, which this time succeeds.
+func TestDeniedSignInOffersTryAgain(t *testing.T) {
+	keychaintest.Require(t)
+	srv := authtest.New(t)
+	w, p := filesPane(t, srv)
+	p.openURL = func(start string) error {
+		_, err := authtest.Deny(start, "")
+		return err
+	}
+
+	test.Tap(p.connect)
+	w.ui.Wait()
+	test.Tap(p.chooser.ok)
+	w.ui.Wait()
+	f := p.flow
+	want := "You chose not to allow access at Test files."
+	if f.problem.words != want || !f.extra.Visible() || f.extra.Text != "Try again" || f.cancel.Text != "Close" {
+		t.Fatalf("after Deny: problem %q, %q shown %t, %q; want %q, Try again and Close",
+			f.problem.words, f.extra.Text, f.extra.Visible(), f.cancel.Text, want)
+	}
+	if !strings.Contains(f.problem.detail, "access_denied") {
+		t.Errorf("detail %q; want the provider's own answer kept as the detail", f.problem.detail)
+	}
+
+	p.openURL = serverBrowser(t, srv)
+	test.Tap(f.extra)
+	w.ui.Wait()
+	if p.flow == f {
+		t.Fatal("Try again started no new sign-in")
+	}
+	if top := w.ui.win.Canvas().Overlays().Top(); top != nil {
+		t.Fatalf("the new sign-in's dialog is still open: problem %q", p.flow.problem.Text)
+	}
+	if src, ok := p.current(); !ok || src.Account != authtest.DefaultUser.Email {
+		t.Errorf("after Try again: selected %+v (%t); want the new source", src, ok)
+	}
+}
+
 // Sources at a glance: a Refresh that succeeds says so in the pane, naming the account.
 func TestRefreshNowSaysSo(t *testing.T) {
 	keychaintest.Require(t)
 	srv := authtest.New(t)
-	srv.AddClient(authtest.Client{ID: "desktop", RedirectURIs: []string{"http://127.0.0.1/callback"}})
-	w := newSourcesWorkspace(t)
-	auth, token, _, userinfo, _ := srv.Endpoints()
-	w.addIntegration(t, "files", auth, token, userinfo)
-	w.signIn(t, "Wes", goodPass)
-	p := w.pane(t)
-	p.openURL = serverBrowser(t, srv)
-	p.tick = time.Hour
+	w, p := filesPane(t, srv)
 	test.Tap(p.connect)
 	w.ui.Wait()
 	test.Tap(p.chooser.ok)

@@ -373,12 +373,23 @@ func TestConnectDialogKeys(t *testing.T) {
 	}
 }
 
-// A refusal in the browser reads as the issue asks: access was denied at the provider, named.
+// Deny at the provider's page reads as the person's choice, naming the provider as people
+// know it: the one the sign-in went to, else the integration, without the OAuth code.
 func TestFlowMessageNamesTheProvider(t *testing.T) {
-	err := fmt.Errorf("connect through files: sign in at Google Drive: %w",
-		&loopback.ProviderError{Provider: "Google Drive", Code: "access_denied"})
-	if got, want := message(err), "Access was denied at Google Drive (access_denied)."; got != want {
-		t.Errorf("message = %q, want %q", got, want)
+	denied := &loopback.ProviderError{Provider: "Google Drive", Code: "access_denied"}
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{&core.SourceError{Op: "connect through", Integration: "Team drive", Err: fmt.Errorf("sign in at Google Drive: %w", denied)},
+			"You chose not to allow access at Google Drive."},
+		{&core.SourceError{Op: "connect through", Integration: "Team drive", Err: &loopback.ProviderError{Code: "access_denied"}},
+			"You chose not to allow access at Team drive."},
+		{&loopback.ProviderError{Code: "access_denied"}, "You chose not to allow access at the provider."},
+	} {
+		if got := message(c.err); got != c.want {
+			t.Errorf("message(%v) = %q, want %q", c.err, got, c.want)
+		}
 	}
 }
 

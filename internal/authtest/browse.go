@@ -58,3 +58,27 @@ func SignInAddress(start string) (string, error) {
 	}
 	return loc.String(), nil
 }
+
+// Deny plays the person who chooses Deny at the provider's page: the provider sends the
+// browser to the client's redirect URI with access_denied (RFC 6749 section 4.1.2.1), and iss
+// when not empty. It returns that redirect URI.
+func Deny(start, iss string) (string, error) {
+	authURL, err := SignInAddress(start)
+	if err != nil {
+		return "", err
+	}
+	u, err := url.Parse(authURL)
+	if err != nil {
+		return "", err
+	}
+	redirect := u.Query().Get("redirect_uri")
+	q := url.Values{"state": {u.Query().Get("state")}, "error": {"access_denied"}}
+	if iss != "" {
+		q.Set("iss", iss)
+	}
+	resp, err := http.Get(redirect + "?" + q.Encode())
+	if err != nil {
+		return redirect, err
+	}
+	return redirect, resp.Body.Close()
+}

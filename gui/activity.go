@@ -21,7 +21,7 @@ var activityColumns = []string{"Time", "User", "Action", "Subject", "Outcome", "
 const activityHint = "Select a row to read the whole entry here."
 
 // activityWidths are the columns' widths: the time whole, short names and actions whole,
-// subjects and details as much as the default window (1040 wide) leaves.
+// subjects and details as much as a window 1040 wide leaves.
 var activityWidths = []float32{160, 110, 150, 230, 75, 290}
 
 // activityPane shows the activity log newest first, filtered by user and action, a page at a

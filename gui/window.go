@@ -1,7 +1,9 @@
 package gui
 
 import (
+	"os"
 	"slices"
+	"strconv"
 
 	"fyne.io/fyne/v2"
 )
@@ -10,38 +12,70 @@ import (
 // name is no secret: it is on the sign-in screen for anyone to read. Nothing else of a profile
 // is kept there, and never a passphrase.
 const (
-	prefSize    = "window.size" // width, height: one value, so that one write saves both
+	prefSize    = "window.size" // width, height, scale: one value, so that one write saves all
 	prefProfile = "signin.profile"
 )
 
 var (
-	// defaultSize is the window's size on the first run.
-	defaultSize = fyne.NewSize(1040, 700)
+	// defaultPixels is the window's size on the first run, in pixels: it fits the smallest
+	// screen in common use, 800×600, leaving room for a title bar and a panel. Fyne offers no
+	// way to ask a screen's size, so the first run cannot fit a larger screen better; the
+	// size the person then gives the window is kept.
+	defaultPixels = fyne.NewSize(800, 540)
 	// smallestSize is the least size restored: a window saved smaller (or a damaged
 	// preference) would open too small to use.
 	smallestSize = fyne.NewSize(640, 480)
 )
 
-// restoreSize gives the window the size it had when it was last closed.
+// restoreSize gives the window the size it had when it was last closed, or the default.
 func (u *UI) restoreSize() {
-	size := defaultSize
-	if wh := u.fa.Preferences().FloatList(prefSize); len(wh) == 2 {
-		size = fyne.NewSize(float32(wh[0]), float32(wh[1]))
-	}
-	u.win.Resize(size.Max(smallestSize))
+	u.win.Resize(openSize(u.fa.Preferences().FloatList(prefSize), userScale(u.fa)))
 }
 
-// saveSize remembers the window's size for the next start, when it has changed. Fyne tells
-// of no resize, and a Quit from the menu skips the close intercept, so the idle ticker calls
-// it as well as closing the window does.
+// openSize is the size, in Fyne's units at scale, to open the window at from the saved
+// preference: width and height in Fyne's units and the scale they were drawn at. A size is
+// kept in pixels through a change of scale (FYNE_SCALE=1.5 would otherwise open a window
+// that fitted the screen 1.5 times as large); a preference of an earlier version, without
+// its scale, counts as drawn at scale 1.
+func openSize(saved []float64, scale float32) fyne.Size {
+	if scale <= 0 {
+		scale = 1
+	}
+	pixels := defaultPixels
+	if len(saved) == 2 || len(saved) == 3 {
+		was := float32(1)
+		if len(saved) == 3 && saved[2] > 0 {
+			was = float32(saved[2])
+		}
+		pixels = fyne.NewSize(float32(saved[0])*was, float32(saved[1])*was)
+	}
+	return fyne.NewSize(pixels.Width/scale, pixels.Height/scale).Max(smallestSize)
+}
+
+// userScale is the scale the person chose for Fyne: FYNE_SCALE, else Fyne's settings. (A
+// scale Fyne detects from a screen's density is not told; such a screen has the pixels to
+// match.)
+func userScale(fa fyne.App) float32 {
+	if v, err := strconv.ParseFloat(os.Getenv("FYNE_SCALE"), 32); err == nil && v > 0 {
+		return float32(v)
+	}
+	if s := fa.Settings().Scale(); s > 0 {
+		return s
+	}
+	return 1
+}
+
+// saveSize remembers the window's size, and the scale it is drawn at, for the next start,
+// when it has changed. Fyne tells of no resize, and a Quit from the menu skips the close
+// intercept, so the idle ticker calls it as well as closing the window does.
 func (u *UI) saveSize() {
 	size := u.win.Canvas().Size()
 	if size.Width <= 0 || size.Height <= 0 {
 		return
 	}
-	wh := []float64{float64(size.Width), float64(size.Height)}
+	wh := []float64{float64(size.Width), float64(size.Height), float64(userScale(u.fa))}
 	p := u.fa.Preferences()
-	if old := p.FloatList(prefSize); len(old) == 2 && old[0] == wh[0] && old[1] == wh[1] {
+	if slices.Equal(p.FloatList(prefSize), wh) {
 		return
 	}
 	p.SetFloatList(prefSize, wh)

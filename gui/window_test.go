@@ -31,8 +31,8 @@ func TestWindowRemembersSizeAndProfile(t *testing.T) {
 	}
 
 	ui := start()
-	if got := ui.win.Canvas().Size(); got != defaultSize {
-		t.Errorf("first start: window %v, want %v", got, defaultSize)
+	if got := ui.win.Canvas().Size(); got != defaultPixels {
+		t.Errorf("first start: window %v, want %v", got, defaultPixels)
 	}
 	f := &fixture{ui: ui, core: c, clock: clk}
 	f.signIn(t, "Wes", goodPass)
@@ -48,6 +48,34 @@ func TestWindowRemembersSizeAndProfile(t *testing.T) {
 	}
 	if got := fa.Preferences().String(prefProfile); got != "Wes" {
 		t.Errorf("kept profile = %q, want the name only", got)
+	}
+}
+
+// The window opens at a size that fits the screen it opened on, as far as the app can know
+// it: the first run's size fits an 800×600 screen, and a saved size keeps its pixels when
+// the scale changes (the window fitted its screen then), never below the least usable size.
+func TestOpenSizeFitsTheScreen(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		saved []float64
+		scale float32
+		want  fyne.Size
+	}{
+		{"first run", nil, 1, fyne.NewSize(800, 540)},
+		{"first run at 1.5: the least usable size, 960×720 pixels", nil, 1.5, smallestSize},
+		{"saved", []float64{1200, 900, 1}, 1, fyne.NewSize(1200, 900)},
+		{"saved at 1, opened at 1.5", []float64{1200, 900, 1}, 1.5, fyne.NewSize(800, 600)},
+		{"saved at 1.5, opened at 1.5", []float64{1200, 900, 1.5}, 1.5, fyne.NewSize(1200, 900)},
+		{"saved at 2, opened at 1", []float64{500, 300, 2}, 1, fyne.NewSize(1000, 600)},
+		{"saved by an earlier version, without its scale", []float64{1040, 700}, 1.25, fyne.NewSize(832, 560)},
+		{"saved too small", []float64{300, 200, 1}, 1, smallestSize},
+		{"damaged", []float64{-5, 0, -1}, 1, smallestSize},
+		{"damaged: too many values", []float64{1, 2, 3, 4}, 1, fyne.NewSize(800, 540)},
+		{"no scale known", nil, 0, fyne.NewSize(800, 540)},
+	} {
+		if got := openSize(c.saved, c.scale); got != c.want {
+			t.Errorf("%s: openSize(%v, %v) = %v, want %v", c.name, c.saved, c.scale, got, c.want)
+		}
 	}
 }
 

@@ -67,7 +67,10 @@ wait_file() {
 
 # The app's preferences (window size, last profile) start empty every run; one theme, one scale.
 export XDG_CONFIG_HOME=$tmp/config LANG=en_US.UTF-8 FYNE_THEME=light FYNE_SCALE=1
-mkdir -p "$XDG_CONFIG_HOME"
+# The window opens at 1040×700 (width, height, scale), the size the places clicked below
+# assume: the first run's own size is for the smallest screens.
+mkdir -p "$XDG_CONFIG_HOME/fyne/io.medialake.connect"
+echo '{"window.size":[1040,700,1]}' >"$XDG_CONFIG_HOME/fyne/io.medialake.connect/preferences.json"
 
 app_pid=""
 # start_app WORKSPACE: starts the window and waits until it is shown.
@@ -161,7 +164,7 @@ kill "$globex"
 wait "$globex" 2>/dev/null || true
 as wendy sources refresh "$away" >/dev/null || true
 
-# The places clicked below are where the widgets are at the default size (1040×700): if a
+# The places clicked below are where the widgets are at 1040×700 (see XDG_CONFIG_HOME): if a
 # screen's layout changes, check the PNGs and move them.
 click() { xdotool mousemove --window "$win" "$1" "$2" click 1; sleep 0.7; }
 

@@ -106,8 +106,8 @@ func (p *sourcesPane) startFlow(title string, run func(context.Context, *access.
 
 // flowEnded shows a connect's or reconnect's outcome: on success the dialog closes and the
 // source is selected; on failure it says what went wrong and stays open, offering to
-// reconnect an account that is already connected, or to start again (again) a sign-in the
-// person declined at the provider, most often a slip of the mouse.
+// reconnect an account that is already connected or, when the person declined at the
+// provider (most often a slip of the mouse), to run again, the same sign-in anew.
 func (p *sourcesPane) flowEnded(f *authDialog, src core.Source, err error, again func()) {
 	if !f.ended(err) {
 		return

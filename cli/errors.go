@@ -170,6 +170,15 @@ var advice = map[core.Reason]string{
 	core.ReasonOffline:             "The provider could not be reached; check the network and try again",
 	core.ReasonProviderError:       fmt.Sprintf("The provider refused the request; try again later, or run '%s sources reconnect SOURCE' if it keeps refusing", prog),
 	core.ReasonRevocationPending:   fmt.Sprintf("The provider could not be told yet; run '%s sources disconnect SOURCE' again later, or '%s sources forget SOURCE'", prog, prog),
+	core.ReasonSessionLocked:       "The sign-in was locked after inactivity; run the command again",
+	core.ReasonSessionEnded:        "The sign-in has ended; run the command again",
+	core.ReasonBadKind:             "A custom integration is either OpenID Connect or OAuth 2.0; give --kind oidc or --kind oauth2",
+	core.ReasonNotSetUp:            fmt.Sprintf("The integration is not completely set up; an administrator finishes it with '%s integrations set'", prog),
+	core.ReasonCancelled:           "The sign-in was canceled; nothing was saved",
+	core.ReasonNoAccount:           fmt.Sprintf("The provider did not say which account signed in; an administrator checks the integration's scopes and who-am-I address ('%s integrations show ID')", prog),
+	core.ReasonMissingEndpoint:     fmt.Sprintf("The integration lacks an address of the provider's (sign-in, token or who-am-I); an administrator completes it with '%s integrations set'", prog),
+	core.ReasonBadDiscovery:        "The provider's discovery document could not be read; an administrator checks the integration's issuer",
+	core.ReasonSecretMissing:       "The keychain on this computer does not hold the secret this needs; an administrator enters the client secret again, or the source's owner reconnects it",
 }
 
 // validation lists a ValidationError's fields as the command line's option names.

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/medialake/connect/core"
+	"github.com/medialake/connect/internal/reasontest"
 )
 
 // A token endpoint's refusal once carried the advice in loopback's own text; now that text
@@ -28,4 +29,16 @@ func TestMessageAdvisesOnTokenRefusals(t *testing.T) {
 			t.Errorf("exitCode(%s) = %d, want %d", c.err.Code, code, ExitFailed)
 		}
 	}
+}
+
+// Every reason core can give an error has advice here: a reason added to core without words in
+// this command line fails this test instead of printing the bare error.
+func TestEveryReasonHasAdvice(t *testing.T) {
+	reasontest.Check(t, reasontest.Front{
+		Table: func(r core.Reason) bool { return advice[r] != "" },
+		Carried: []core.Reason{core.ReasonLockedOut, core.ReasonInvalid, core.ReasonAlreadyConnected,
+			core.ReasonSharedGrant, core.ReasonNoScriptAccess, core.ReasonAccessNotGranted},
+		Message: message,
+		Bare:    func(err error) string { return capitalise(err.Error()) + "." },
+	})
 }

@@ -18,7 +18,7 @@ var words = map[core.Reason]string{
 	core.ReasonSessionLocked:      "Locked after inactivity. Sign in again to go on.",
 	core.ReasonSessionEnded:       "Your session has ended. Sign in again.",
 	core.ReasonForbidden:          "Your privilege does not allow this. Ask an administrator.",
-	core.ReasonOwnerOnly:          "Your privilege does not allow this. Ask an administrator.",
+	core.ReasonOwnerOnly:          "Only the source's owner may do this, administrators included. Ask its owner.",
 	core.ReasonNoScriptAccess:     "Programs may not use this source without signing in. Its owner can allow it in the source's details.",
 	core.ReasonLastAdmin:          "The workspace must keep at least one active administrator. Make someone else an administrator first.",
 	core.ReasonNameTaken:          "Another profile already has that name. Choose another.",
@@ -76,7 +76,11 @@ var words = map[core.Reason]string{
 		"for any account. Ask an administrator to choose the account types as the app registration shows them, with its Directory (tenant) ID.",
 	core.ReasonAppNotInTenant: "Microsoft does not know this app in the directory signed in at. Ask an administrator to check the " +
 		"integration's client ID, account types and tenant against the app registration.",
-	core.ReasonBadClient: "The provider refused the integration's client ID or client secret. Ask an administrator to check them.",
+	core.ReasonBadClient:       "The provider refused the integration's client ID or client secret. Ask an administrator to check them.",
+	core.ReasonDenied:          "If you did allow access, the provider may not let this account use the app yet: ask an administrator.",
+	core.ReasonScope:           "Ask an administrator to check the integration's scopes against the app's registration at the provider.",
+	core.ReasonWrongAppType:    "Ask an administrator to check the application type registered at the provider against the integration's guide.",
+	core.ReasonProviderRefused: "Try again; if it keeps refusing, ask an administrator to check the integration.",
 }
 
 // message turns an error from core into a sentence a person can act on, naming the source or
@@ -86,8 +90,14 @@ var words = map[core.Reason]string{
 func message(err error) string {
 	reason := core.ReasonOf(err)
 	if w, ok := words[reason]; ok {
-		var se *core.SourceError
-		if errors.As(err, &se) && reason != core.ReasonCancelled {
+		var (
+			se     *core.SourceError
+			denied *core.ProviderError
+		)
+		switch {
+		case errors.As(err, &denied): // the provider's refusal, in its own words (made printable), then what to do
+			return capitalise(core.Printable(denied.Error())) + ". " + w
+		case errors.As(err, &se) && reason != core.ReasonCancelled:
 			return failedAt(se) + " " + w
 		}
 		return w
@@ -96,7 +106,6 @@ func message(err error) string {
 		locked  *access.LockedError
 		dup     *core.AlreadyConnectedError
 		diff    *core.DifferentAccountError
-		denied  *core.ProviderError
 		refused *core.ExchangeError
 		partial *core.AccessNotGrantedError
 		shared  *core.SharedGrantError
@@ -118,8 +127,6 @@ func message(err error) string {
 			"to delete this source alone, or Disconnect again to choose.", shared.Ends, core.Counted(shared.Others, "other source"))
 	case errors.As(err, &partial):
 		return fmt.Sprintf("%s access was not granted: connect again and keep it ticked on the consent screen. Nothing was saved.", partial.Access)
-	case errors.As(err, &denied): // the provider's refusal, in its own words (made printable)
-		return capitalise(denied.Error()) + "."
 	case errors.As(err, &refused):
 		return capitalise(refused.Error()) + ". Ask an administrator to check the integration."
 	}

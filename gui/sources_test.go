@@ -373,11 +373,13 @@ func TestConnectDialogKeys(t *testing.T) {
 	}
 }
 
-// A refusal in the browser reads as the issue asks: access was denied at the provider, named.
+// A refusal in the browser reads first as the provider's answer, naming the provider, and then
+// says what to do.
 func TestFlowMessageNamesTheProvider(t *testing.T) {
 	err := fmt.Errorf("connect through files: sign in at Google Drive: %w",
 		&loopback.ProviderError{Provider: "Google Drive", Code: "access_denied"})
-	if got, want := message(err), "Access was denied at Google Drive (access_denied)."; got != want {
+	got, want := message(err), "Access was denied at Google Drive (access_denied). "+words[core.ReasonDenied]
+	if got != want {
 		t.Errorf("message = %q, want %q", got, want)
 	}
 }

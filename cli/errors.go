@@ -169,7 +169,7 @@ var advice = map[core.Reason]string{
 	core.ReasonNeedsReconnect:      fmt.Sprintf("The provider no longer accepts this source's sign-in; run '%s sources reconnect SOURCE'", prog),
 	core.ReasonOffline:             "The provider could not be reached; check the network and try again",
 	core.ReasonProviderError:       fmt.Sprintf("The provider refused the request; try again later, or run '%s sources reconnect SOURCE' if it keeps refusing", prog),
-	core.ReasonRevocationPending:   fmt.Sprintf("The provider could not be told yet; run '%s sources disconnect SOURCE' again later, or '%s sources forget SOURCE'", prog, prog),
+	core.ReasonRevocationPending:   fmt.Sprintf("The provider could not be told yet; run '%s sources disconnect SOURCE' again later, or '%s sources forget SOURCE', then connect the account anew", prog, prog),
 	core.ReasonSessionLocked:       "The sign-in was locked after inactivity; run the command again",
 	core.ReasonSessionEnded:        "The sign-in has ended; run the command again",
 	core.ReasonBadKind:             "A custom integration is either OpenID Connect or OAuth 2.0; give --kind oidc or --kind oauth2",

@@ -37,7 +37,7 @@ var words = map[core.Reason]string{
 	core.ReasonBadKind:             "A custom integration is either OpenID Connect or OAuth 2.0.",
 	core.ReasonIntegrationDisabled: "This integration is disabled. Ask an administrator to enable it.",
 	core.ReasonRevocationPending: "The provider could not confirm that access was revoked, so the source stays, marked \"Revocation pending\", " +
-		"and is tried again later. To delete it here anyway, use Forget on this computer.",
+		"and is tried again later. To delete it here anyway, use Forget on this computer; then connect the account anew.",
 	core.ReasonNeedsReconnect:   "The provider no longer accepts this source's sign-in. Use Reconnect to sign in again.",
 	core.ReasonOffline:          "The provider cannot be reached. Check the network connection and try again.",
 	core.ReasonCancelled:        "The sign-in was canceled.",

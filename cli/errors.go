@@ -102,6 +102,22 @@ func reasonAdvice(err error) string {
 	return advice[core.ReasonOf(err)]
 }
 
+// testAdvice says what likely caused a failed test authorization: the command line's advice
+// for its reason, with the redirect URI to register where the provider does not know it.
+func testAdvice(err error, redirectURI string) string {
+	if err == nil {
+		return ""
+	}
+	advice := reasonAdvice(err)
+	if advice == "" {
+		advice = "Check the client id, the client secret, the redirect URI and the scopes against the integration's guide"
+	}
+	if core.ReasonOf(err) == core.ReasonRedirectMismatch && redirectURI != "" {
+		advice += ": " + redirectURI + ", exactly"
+	}
+	return advice
+}
+
 // noScriptAccessAdvice names the command that grants script access to the refused source, as
 // its owner would run it (with --home home, if one was given).
 func noScriptAccessAdvice(e *core.NoScriptAccessError, home string) string {
@@ -156,7 +172,7 @@ var advice = map[core.Reason]string{
 	core.ReasonScope:               providerRefused,
 	core.ReasonWrongAppType:        providerRefused,
 	core.ReasonProviderRefused:     providerRefused,
-	core.ReasonBadClient:           "Check the client id and the client secret in the integration",
+	core.ReasonBadClient:           "The provider refused the client id or the client secret; copy both again from its console into the integration (a public, desktop registration has no secret at all)",
 	core.ReasonSingleTenant:        fmt.Sprintf("The Microsoft registration allows its own directory only (single tenant), but the integration signs in at common; an administrator runs '%s integrations set microsoft --account-types single --tenant DIRECTORY-ID' (the Directory (tenant) ID of the app's Overview page)", prog),
 	core.ReasonAppNotInTenant:      fmt.Sprintf("Microsoft knows no app of this client id in the directory signed in at; an administrator checks --client-id, --account-types and --tenant against the app registration ('%s integrations show microsoft')", prog),
 	core.ReasonRedirectMismatch:    "Register the redirect URI in the provider's app settings",

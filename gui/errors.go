@@ -76,7 +76,8 @@ var words = map[core.Reason]string{
 		"for any account. Ask an administrator to choose the account types as the app registration shows them, with its Directory (tenant) ID.",
 	core.ReasonAppNotInTenant: "Microsoft does not know this app in the directory signed in at. Ask an administrator to check the " +
 		"integration's client ID, account types and tenant against the app registration.",
-	core.ReasonBadClient:       "The provider refused the integration's client ID or client secret. Ask an administrator to check them.",
+	core.ReasonBadClient: "The provider refused the integration's client ID or client secret. Ask an administrator to check them; " +
+		"a public (desktop) registration has no secret at all.",
 	core.ReasonDenied:          "If you did allow access, the provider may not let this account use the app yet: ask an administrator.",
 	core.ReasonScope:           "Ask an administrator to check the integration's scopes against the app's registration at the provider.",
 	core.ReasonWrongAppType:    "Ask an administrator to check the application type registered at the provider against the integration's guide.",

@@ -30,3 +30,13 @@ func TestOwnerOnlyNamesTheOwner(t *testing.T) {
 		t.Errorf("message = %q, want it to send the person to the source's owner, not an administrator", msg)
 	}
 }
+
+// A failed test authorization's likely cause comes from the same table as every other error's
+// words, and names the redirect URI to register when the provider does not know it.
+func TestTestAdviceNamesTheRedirectURI(t *testing.T) {
+	const uri = "http://127.0.0.1:8765/callback"
+	got := testAdvice(&core.ExchangeError{Status: 400, Code: "redirect_uri_mismatch"}, uri)
+	if !strings.HasPrefix(got, words[core.ReasonRedirectMismatch]) || !strings.Contains(got, uri) {
+		t.Errorf("testAdvice = %q, want the table's words and %s", got, uri)
+	}
+}

@@ -102,6 +102,22 @@ func reasonAdvice(err error) string {
 	return advice[core.ReasonOf(err)]
 }
 
+// testAdvice says what likely caused a failed test authorization: the command line's advice
+// for its reason, with the redirect URI to register where the provider does not know it.
+func testAdvice(err error, redirectURI string) string {
+	if err == nil {
+		return ""
+	}
+	advice := reasonAdvice(err)
+	if advice == "" {
+		advice = "Check the client id, the client secret, the redirect URI and the scopes against the integration's guide"
+	}
+	if core.ReasonOf(err) == core.ReasonRedirectMismatch && redirectURI != "" {
+		advice += ": " + redirectURI + ", exactly"
+	}
+	return advice
+}
+
 // noScriptAccessAdvice names the command that grants script access to the refused source, as
 // its owner would run it (with --home home, if one was given).
 func noScriptAccessAdvice(e *core.NoScriptAccessError, home string) string {
@@ -156,7 +172,7 @@ var advice = map[core.Reason]string{
 	core.ReasonScope:               providerRefused,
 	core.ReasonWrongAppType:        providerRefused,
 	core.ReasonProviderRefused:     providerRefused,
-	core.ReasonBadClient:           "Check the client id and the client secret in the integration",
+	core.ReasonBadClient:           "The provider refused the client id or the client secret; copy both again from its console into the integration (a public, desktop registration has no secret at all)",
 	core.ReasonSingleTenant:        fmt.Sprintf("The Microsoft registration allows its own directory only (single tenant), but the integration signs in at common; an administrator runs '%s integrations set microsoft --account-types single --tenant DIRECTORY-ID' (the Directory (tenant) ID of the app's Overview page)", prog),
 	core.ReasonAppNotInTenant:      fmt.Sprintf("Microsoft knows no app of this client id in the directory signed in at; an administrator checks --client-id, --account-types and --tenant against the app registration ('%s integrations show microsoft')", prog),
 	core.ReasonRedirectMismatch:    "Register the redirect URI in the provider's app settings",
@@ -169,7 +185,16 @@ var advice = map[core.Reason]string{
 	core.ReasonNeedsReconnect:      fmt.Sprintf("The provider no longer accepts this source's sign-in; run '%s sources reconnect SOURCE'", prog),
 	core.ReasonOffline:             "The provider could not be reached; check the network and try again",
 	core.ReasonProviderError:       fmt.Sprintf("The provider refused the request; try again later, or run '%s sources reconnect SOURCE' if it keeps refusing", prog),
-	core.ReasonRevocationPending:   fmt.Sprintf("The provider could not be told yet; run '%s sources disconnect SOURCE' again later, or '%s sources forget SOURCE'", prog, prog),
+	core.ReasonRevocationPending:   fmt.Sprintf("The provider could not be told yet; run '%s sources disconnect SOURCE' again later, or '%s sources forget SOURCE', then connect the account anew", prog, prog),
+	core.ReasonSessionLocked:       "The sign-in was locked after inactivity; run the command again",
+	core.ReasonSessionEnded:        "The sign-in has ended; run the command again",
+	core.ReasonBadKind:             "A custom integration is either OpenID Connect or OAuth 2.0; give --kind oidc or --kind oauth2",
+	core.ReasonNotSetUp:            fmt.Sprintf("The integration is not completely set up; an administrator finishes it with '%s integrations set'", prog),
+	core.ReasonCancelled:           "The sign-in was canceled; nothing was saved",
+	core.ReasonNoAccount:           fmt.Sprintf("The provider did not say which account signed in; an administrator checks the integration's scopes and who-am-I address ('%s integrations show ID')", prog),
+	core.ReasonMissingEndpoint:     fmt.Sprintf("The integration lacks an address of the provider's (sign-in, token or who-am-I); an administrator completes it with '%s integrations set'", prog),
+	core.ReasonBadDiscovery:        "The provider's discovery document could not be read; an administrator checks the integration's issuer",
+	core.ReasonSecretMissing:       "The keychain on this computer does not hold the secret this needs; an administrator enters the client secret again, or the source's owner reconnects it",
 }
 
 // validation lists a ValidationError's fields as the command line's option names.

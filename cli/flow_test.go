@@ -381,7 +381,7 @@ func TestIntegrationTest(t *testing.T) {
 
 	w.must(w.asIn("root", strings.NewReader("not the secret\n"), "integrations", "set", id, "--client-secret-file", "-"))
 	r = w.as("root", "integrations", "test", id)
-	if r.code != ExitFailed || !strings.Contains(r.stdout, "Likely cause: Wrong client secret") {
+	if r.code != ExitFailed || !strings.Contains(r.stdout, "Likely cause: The provider refused the client id or the client secret") {
 		t.Errorf("test with a wrong secret: got %v, want exit 1 and the likely cause", r)
 	}
 	if list := sourcesOf(t, w.must(w.as("root", "sources", "list", "--json"))); len(list) != 0 {

@@ -446,7 +446,7 @@ func runIntegrationsTest(r *runner, fs *flag.FlagSet, args []string) error {
 		return err // refused before the sign-in began
 	}
 	if *asJSON {
-		out := testJSON{OK: report.OK, Account: report.Account, Problem: report.Problem, Cause: report.Cause, Steps: []testStepJSON{}}
+		out := testJSON{OK: report.OK, Account: report.Account, Problem: report.Problem, Cause: testAdvice(err, report.RedirectURI), Steps: []testStepJSON{}}
 		for _, st := range report.Steps {
 			step := testStepJSON{Step: st.Step.String(), ElapsedMS: st.Elapsed.Milliseconds()}
 			if st.Err != nil {
@@ -474,7 +474,7 @@ func runIntegrationsTest(r *runner, fs *flag.FlagSet, args []string) error {
 		fmt.Fprintf(r.out, "The test succeeded: signed in as %s.\n", core.Printable(report.Account))
 		return nil
 	}
-	fmt.Fprintf(r.out, "The test failed: %s\nLikely cause: %s\n", core.Printable(report.Problem), core.Printable(report.Cause))
+	fmt.Fprintf(r.out, "The test failed: %s\nLikely cause: %s.\n", core.Printable(report.Problem), core.Printable(testAdvice(err, report.RedirectURI)))
 	return err
 }
 

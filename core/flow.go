@@ -247,8 +247,7 @@ func (a *App) runFlow(ctx context.Context, in integration, hooks FlowHooks) (flo
 	account, err := a.identify(ctx, tok, in.provider.WhoAmI)
 	if err != nil {
 		a.dropToken(ctx, in, tok)
-		return fail(fmt.Errorf("the provider issued a token but did not say which account signed in; "+
-			"check the integration's scopes and who-am-I address: %w", err))
+		return fail(fmt.Errorf("the provider issued a token, but the account that signed in is unknown: %w", err))
 	}
 	ev.emit(FlowEvent{Step: FlowAccountIdentified, Account: account.Label})
 	return flowResult{token: tok, account: account, scopes: scopes}, nil

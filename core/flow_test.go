@@ -51,16 +51,17 @@ func TestConnectRequiresPromisedIss(t *testing.T) {
 	}
 }
 
-// The test authorization's advice blames the redirect URI only for a provider's code that says
-// so, not for fosite's ordinary invalid_grant text, which speaks of "the redirection URI".
-func TestTestCauseRedirect(t *testing.T) {
+// An unregistered redirect URI, whose advice names the URI to register, is the reason only of a
+// provider's code that says so, not of fosite's ordinary invalid_grant text, which speaks of
+// "the redirection URI".
+func TestRedirectMismatchOnlyForItsCodes(t *testing.T) {
 	const fositeGrant = "The provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token " +
 		"is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued " +
 		"to another client. The PKCE code challenge did not match the code verifier."
 	cases := []struct {
 		name string
 		err  error
-		want bool // the cause says the redirect URI is not registered
+		want bool // the reason is an unregistered redirect URI
 	}{
 		{"wrong PKCE verifier", &loopback.ExchangeError{Status: 400, Code: "invalid_grant", Description: fositeGrant}, false},
 		{"redirect_uri_mismatch", &loopback.ExchangeError{Status: 400, Code: "redirect_uri_mismatch"}, true},
@@ -71,9 +72,8 @@ func TestTestCauseRedirect(t *testing.T) {
 		{"access denied naming a redirect", &loopback.ProviderError{Code: "access_denied", Description: "redirect refused"}, false},
 	}
 	for _, c := range cases {
-		cause := testCause(c.err, "http://127.0.0.1/callback")
-		if got := strings.HasPrefix(cause, "Redirect URI not registered"); got != c.want {
-			t.Errorf("%s: cause %q; redirect advice %t, want %t", c.name, cause, got, c.want)
+		if got := ReasonOf(c.err) == ReasonRedirectMismatch; got != c.want {
+			t.Errorf("%s: reason %d; an unregistered redirect URI %t, want %t", c.name, ReasonOf(c.err), got, c.want)
 		}
 	}
 }

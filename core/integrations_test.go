@@ -863,8 +863,9 @@ func TestTestAuthorization(t *testing.T) {
 	if err == nil || report.OK {
 		t.Fatalf("TestAuthorization with a wrong secret = %+v, %v; want a failure", report, err)
 	}
-	if !strings.Contains(report.Problem, "invalid_client") || !strings.Contains(report.Cause, "Wrong client secret") {
-		t.Errorf("problem %q, cause %q; want invalid_client and a wrong-secret cause", report.Problem, report.Cause)
+	if !strings.Contains(report.Problem, "invalid_client") || ReasonOf(err) != ReasonBadClient || report.RedirectURI == "" {
+		t.Errorf("problem %q, reason %d, redirect URI %q; want invalid_client, a refused client and the URI to register",
+			report.Problem, ReasonOf(err), report.RedirectURI)
 	}
 	if got, want := steps(report), "listening, browser opened, callback received, failed"; got != want {
 		t.Errorf("steps = %s, want %s", got, want)
@@ -1088,7 +1089,7 @@ func freePort(t *testing.T) int {
 // TestTestAuthorizationMicrosoftPublicClient runs the test authorization of a Microsoft
 // integration registered as a public client (the server refuses any secret from it): it
 // succeeds with no secret sent. Saved as confidential with a secret, the same registration
-// fails, and the cause names the public registration.
+// fails as a refused client, whose advice in the front ends names the public registration.
 func TestTestAuthorizationMicrosoftPublicClient(t *testing.T) {
 	ctx := context.Background()
 	srv := authtest.New(t)
@@ -1124,8 +1125,9 @@ func TestTestAuthorizationMicrosoftPublicClient(t *testing.T) {
 	if err == nil || report.OK {
 		t.Fatalf("TestAuthorization sending a secret for a public registration = %+v, %v; want a failure", report, err)
 	}
-	if !strings.Contains(report.Problem, "invalid_client") || !strings.Contains(report.Cause, "public (desktop) registration must have no secret") {
-		t.Errorf("problem %q, cause %q; want invalid_client and the public-registration cause", report.Problem, report.Cause)
+	if !strings.Contains(report.Problem, "invalid_client") || ReasonOf(err) != ReasonBadClient {
+		t.Errorf("problem %q, reason %d; want invalid_client and a refused client, whose advice names the public registration",
+			report.Problem, ReasonOf(err))
 	}
 	if sources, err := store.Sources(ctx, a.db, store.SourceFilter{}); err != nil || len(sources) != 0 {
 		t.Errorf("sources after the tests: %v, %v; want none", sources, err)

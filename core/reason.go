@@ -101,7 +101,20 @@ const (
 	ReasonNotInFile
 	ReasonReplaceUnsafe
 	ReasonRestoreNotAdmin
+
+	reasonEnd // one past the last reason: Reasons walks up to it, so a new reason is never left out
 )
+
+// Reasons lists every reason an error can have, ReasonUnknown included and ReasonNone not,
+// in the order of their declaration; a front end's test walks it to find a reason it has no
+// words for.
+func Reasons() []Reason {
+	rs := make([]Reason, 0, reasonEnd-ReasonUnknown)
+	for r := ReasonUnknown; r < reasonEnd; r++ {
+		rs = append(rs, r)
+	}
+	return rs
+}
 
 // ProviderError is the provider's error= answer on the callback; errors.As finds it in an
 // error of ReasonDenied, ReasonScope, ReasonWrongAppType or ReasonProviderRefused.

@@ -234,9 +234,9 @@ func (a *App) Reconnect(ctx context.Context, s *access.Session, sourceID int64, 
 		return Source{}, sourceError("reconnect", src, err)
 	}
 	if src.Status == store.StatusRevocationPending {
-		// Its owner asked to disconnect it: a new grant would leave the old one unrevoked.
-		return failed(fmt.Errorf("%w: it is being disconnected; connect the account anew once the "+
-			"revocation is done, or Forget it on this computer first", ErrRevocationPending))
+		// Its owner asked to disconnect it: a new grant would leave the old one unrevoked. What to
+		// do about it is the front ends' to say.
+		return failed(fmt.Errorf("%w: the source is being disconnected", ErrRevocationPending))
 	}
 	in, err := a.usableIntegration(ctx, src.IntegrationID)
 	if err != nil {

@@ -20,7 +20,7 @@ var words = map[core.Reason]string{
 	core.ReasonSessionLocked:      "Locked after inactivity. Sign in again to go on.",
 	core.ReasonSessionEnded:       "Your session has ended. Sign in again.",
 	core.ReasonForbidden:          "Your privilege does not allow this. Ask an administrator.",
-	core.ReasonOwnerOnly:          "Your privilege does not allow this. Ask an administrator.",
+	core.ReasonOwnerOnly:          "Only the source's owner may do this, administrators included. Ask its owner.",
 	core.ReasonNoScriptAccess:     "Programs may not use this source without signing in. Its owner can allow it in the source's details.",
 	core.ReasonLastAdmin:          "The workspace must keep at least one active administrator. Make someone else an administrator first.",
 	core.ReasonNameTaken:          "Another profile already has that name. Choose another.",
@@ -39,7 +39,7 @@ var words = map[core.Reason]string{
 	core.ReasonBadKind:             "A custom integration is either OpenID Connect or OAuth 2.0.",
 	core.ReasonIntegrationDisabled: "This integration is disabled. Ask an administrator to enable it.",
 	core.ReasonRevocationPending: "The provider could not confirm that access was revoked, so the source stays, marked \"Revocation pending\", " +
-		"and is tried again later. To delete it here anyway, use Forget on this computer.",
+		"and is tried again later. To delete it here anyway, use Forget on this computer; then connect the account anew.",
 	core.ReasonNeedsReconnect:   "The provider no longer accepts this source's sign-in. Use Reconnect to sign in again.",
 	core.ReasonOffline:          "The provider cannot be reached. Check the network connection and try again.",
 	core.ReasonCancelled:        "The sign-in was canceled.",
@@ -78,9 +78,13 @@ var words = map[core.Reason]string{
 		"for any account. Ask an administrator to choose the account types as the app registration shows them, with its Directory (tenant) ID.",
 	core.ReasonAppNotInTenant: "Microsoft does not know this app in the directory signed in at. Ask an administrator to check the " +
 		"integration's client ID, account types and tenant against the app registration.",
-	core.ReasonBadClient: "The provider refused the integration's client ID or client secret. Ask an administrator to check them.",
+	core.ReasonBadClient: "The provider refused the integration's client ID or client secret. Ask an administrator to check them; " +
+		"a public (desktop) registration has no secret at all.",
 	// The person's own choice at the provider's page, not a failure: no "… failed." before it.
-	core.ReasonDenied: "You chose not to allow access at " + providerName + ".",
+	core.ReasonDenied:          "You chose not to allow access at " + providerName + ".",
+	core.ReasonScope:           "Ask an administrator to check the integration's scopes against the app's registration at the provider.",
+	core.ReasonWrongAppType:    "Ask an administrator to check the application type registered at the provider against the integration's guide.",
+	core.ReasonProviderRefused: "Try again; if it keeps refusing, ask an administrator to check the integration.",
 }
 
 // providerName in a sentence of words stands for the provider the error names, as people
@@ -99,8 +103,15 @@ func message(err error) string {
 	reason := core.ReasonOf(err)
 	if w, ok := words[reason]; ok {
 		w = strings.ReplaceAll(w, providerName, providerOf(err))
-		var se *core.SourceError
-		if errors.As(err, &se) && !slices.Contains(ownChoice, reason) {
+		var (
+			se      *core.SourceError
+			refusal *core.ProviderError
+		)
+		switch {
+		case errors.As(err, &refusal) && !slices.Contains(ownChoice, reason):
+			// the provider's refusal, in its own words (made printable), then what to do
+			return capitalise(core.Printable(refusal.Error())) + ". " + w
+		case errors.As(err, &se) && !slices.Contains(ownChoice, reason):
 			return failedAt(se) + " " + w
 		}
 		return w
@@ -109,7 +120,6 @@ func message(err error) string {
 		locked  *access.LockedError
 		dup     *core.AlreadyConnectedError
 		diff    *core.DifferentAccountError
-		denied  *core.ProviderError
 		refused *core.ExchangeError
 		partial *core.AccessNotGrantedError
 		shared  *core.SharedGrantError
@@ -131,8 +141,6 @@ func message(err error) string {
 			"to delete this source alone, or Disconnect again to choose.", shared.Ends, core.Counted(shared.Others, "other source"))
 	case errors.As(err, &partial):
 		return fmt.Sprintf("%s access was not granted: connect again and keep it ticked on the consent screen. Nothing was saved.", partial.Access)
-	case errors.As(err, &denied): // the provider's refusal, in its own words (made printable)
-		return capitalise(denied.Error()) + "."
 	case errors.As(err, &refused):
 		return capitalise(refused.Error()) + ". Ask an administrator to check the integration."
 	}

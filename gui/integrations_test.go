@@ -490,7 +490,7 @@ func TestTestAuthorizationThroughTheForm(t *testing.T) {
 	save("wrong-secret")
 	test.Tap(form.test)
 	f.ui.Wait()
-	if out := form.testDialog.problem.Text; !strings.Contains(out, "invalid_client") || !strings.Contains(out, "Wrong client secret") {
+	if out := form.testDialog.problem.Text; !strings.Contains(out, "invalid_client") || !strings.Contains(out, "refused the integration's client ID or client secret") {
 		t.Errorf("outcome = %q, want the provider's invalid_client and the wrong-secret cause", out)
 	}
 }

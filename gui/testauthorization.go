@@ -38,8 +38,22 @@ func showOutcome(outcome *statusLine, report core.TestReport, err error) {
 	case report.OK:
 		outcome.Say(toneSuccess, "Signed in as "+core.Printable(report.Account)+". Nothing was saved.")
 	case report.Problem != "":
-		outcome.SetText(capitalise(report.Problem) + ".\n" + report.Cause)
+		outcome.SetText(capitalise(report.Problem) + ".\n" + testAdvice(err, report.RedirectURI))
 	default:
 		outcome.Fail(err)
 	}
+}
+
+// testAdvice says what likely caused a failed test authorization: the window's words for its
+// reason, with the redirect URI to register where the provider does not know it.
+func testAdvice(err error, redirectURI string) string {
+	reason := core.ReasonOf(err)
+	w, ok := words[reason]
+	if !ok {
+		w = "Check the client ID, the client secret, the redirect URI and the scopes against the integration's guide."
+	}
+	if reason == core.ReasonRedirectMismatch && redirectURI != "" {
+		w += " The redirect URI to register is " + redirectURI + "."
+	}
+	return w
 }

@@ -174,9 +174,10 @@ func keysAnswer(w fyne.Window, d dialog.Dialog, cancel, enter func()) {
 }
 
 // dialogButton is a button of a dialog: Enter taps it as Space does, and Escape runs the
-// dialog's cancel while the button has the keyboard focus.
+// dialog's cancel while the button has the keyboard focus. It is the app's button, focus ring
+// and all.
 type dialogButton struct {
-	widget.Button
+	button
 	escape func()
 }
 

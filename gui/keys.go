@@ -1,18 +1,17 @@
 package gui
 
 import (
-	"image/color"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
 // button is the app's button. Fyne's own answers Space only; people expect Enter to press
-// the button that has the keyboard focus, as the README promises.
+// the button that has the keyboard focus, as the README promises. It also draws a focus ring
+// (see focusRing), which Fyne's button does not.
 type button struct {
 	widget.Button
+	focused bool // Fyne's own flag is private; the ring needs to know
 }
 
 func newButton(label string, tapped func()) *button {
@@ -35,26 +34,21 @@ func (b *button) TypedKey(ev *fyne.KeyEvent) {
 	b.Button.TypedKey(ev)
 }
 
-// appTheme is Fyne's theme with a focus colour that shows on every button. Fyne blends its
-// focus colour, a faint tint of the primary colour, over the button: over a primary (blue)
-// button that changes nothing, and the focus is invisible. A shade of the foreground darkens
-// (light background) or lightens (dark background) any button, the primary one too.
-type appTheme struct {
-	fyne.Theme
+// FocusGained shows the ring, then lets Fyne's button do its part (which refreshes).
+func (b *button) FocusGained() {
+	b.focused = true
+	b.Button.FocusGained()
 }
 
-// Color returns the focus colour described above, and Fyne's colour for every other name.
-func (t appTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
-	if n == theme.ColorNameFocus {
-		// The variant alone does not say it: a theme may ignore it, or be told "the user's
-		// preference"; the background does.
-		r, g, b, _ := t.Theme.Color(theme.ColorNameBackground, v).RGBA()
-		if r+g+b < 3*0x8000 {
-			return color.NRGBA{R: 0xff, G: 0xff, B: 0xff, A: 0x50}
-		}
-		return color.NRGBA{A: 0x50}
-	}
-	return t.Theme.Color(n, v)
+// FocusLost hides the ring, then lets Fyne's button do its part (which refreshes).
+func (b *button) FocusLost() {
+	b.focused = false
+	b.Button.FocusLost()
+}
+
+// CreateRenderer is Fyne's button renderer with the focus ring drawn over it.
+func (b *button) CreateRenderer() fyne.WidgetRenderer {
+	return newFocusRing(b.Button.CreateRenderer(), &b.Button, func() bool { return b.focused })
 }
 
 // tabNames are the places Ctrl+1 … Ctrl+5 (Cmd on macOS) go to, in tabKeys' order.

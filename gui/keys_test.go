@@ -121,12 +121,8 @@ func TestFocusShowsOnAPrimaryButton(t *testing.T) {
 // buttonFill is the colour of b's background.
 func buttonFill(t *testing.T, b fyne.Widget) color.Color {
 	t.Helper()
-	for _, o := range test.WidgetRenderer(b).Objects() {
-		if r, ok := o.(*canvas.Rectangle); ok && r.FillColor != nil {
-			if _, _, _, a := r.FillColor.RGBA(); a > 0 {
-				return r.FillColor
-			}
-		}
+	if c := fill(test.WidgetRenderer(b).Objects()); c != nil {
+		return c
 	}
 	t.Fatal("the button has no background")
 	return nil

@@ -23,14 +23,11 @@ func (a *App) dropToken(ctx context.Context, in integration, tok *oauth2.Token) 
 	if tok == nil || rev.Kind == catalog.RevokeNone || rev.WholeGrant != "" {
 		return false
 	}
-	lc, err := in.lifecycle()
-	if err == nil {
-		// The sign-in is over: a caller that gives up now still has the token revoked.
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dropTimeout)
-		defer cancel()
-		err = a.tokens.Revoke(rctx, lc.Config, tok, lc.Revocation)
-	}
-	if err != nil {
+	lc := in.lifecycle()
+	// The sign-in is over: a caller that gives up now still has the token revoked.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dropTimeout)
+	defer cancel()
+	if err := a.tokens.Revoke(rctx, lc.Config, tok, lc.Revocation); err != nil {
 		a.log.Warn("a token the app does not keep could not be revoked", "integration", in.row.ID, "err", err)
 		return false
 	}

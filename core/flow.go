@@ -111,23 +111,11 @@ type integration struct {
 	discovery *catalog.Discovery
 }
 
-// loadIntegration reads an integration and everything a sign-in needs: the provider's
-// discovery document (Custom OpenID Connect, so a network call) and the client secret
-// (a keychain read, skipped for a client type that must send none, such as Microsoft's
-// public client, whatever the keychain holds). Only connect, reconnect, refresh, disconnect
-// and the admin's test call it. An id that names no saved integration is
-// ErrUnknownIntegration.
-func (a *App) loadIntegration(ctx context.Context, id string) (integration, error) {
-	row, err := a.savedIntegration(ctx, id)
-	if err != nil {
-		return integration{}, err
-	}
-	return a.prepareIntegration(ctx, row)
-}
-
-// prepareIntegration is loadIntegration for a row already read, so that a use-case that
-// checked the row (enabled, set up) signs in with that very row, read once.
-func (a *App) prepareIntegration(ctx context.Context, row store.Integration) (integration, error) {
+// resolveRow reads what a sign-in with a saved row needs: the client secret (a keychain
+// read, skipped for a client type that must send none, such as Microsoft's public client,
+// whatever the keychain holds) and, for Custom OpenID Connect, the provider's discovery
+// document (a network call). A use-case that checked the row signs in with that very row.
+func (a *App) resolveRow(ctx context.Context, row store.Integration) (integration, error) {
 	base, err := catalog.Lookup(catalog.ID(row.Provider))
 	if err != nil {
 		return integration{}, fmt.Errorf("integration %s: %w", row.Name, err)
@@ -164,7 +152,7 @@ func (a *App) prepareIntegration(ctx context.Context, row store.Integration) (in
 
 // config is the integration's x/oauth2 configuration for redirectURL ("" to refresh or
 // revoke) and the provider's extra authorization parameters, from the provider that
-// prepareIntegration resolved: a flow resolves its integration once.
+// resolveRow resolved: a flow resolves its integration once.
 func (in integration) config(redirectURL string) (*oauth2.Config, []oauth2.AuthCodeOption) {
 	return in.provider.OAuth2(in.settings, redirectURL)
 }
@@ -180,7 +168,7 @@ func (in integration) displayName() string {
 }
 
 // lifecycle is the integration as core/tokens needs it to refresh and revoke.
-func (in integration) lifecycle() (tokens.Integration, error) {
+func (in integration) lifecycle() tokens.Integration {
 	cfg, _ := in.config("")
 	kind := tokens.RevokeNone
 	switch in.provider.Revocation.Kind {
@@ -193,7 +181,7 @@ func (in integration) lifecycle() (tokens.Integration, error) {
 		Config:       cfg,
 		IdleLifetime: in.provider.RefreshIdle,
 		Revocation:   tokens.Revocation{Kind: kind, URL: in.provider.Revocation.URL},
-	}, nil
+	}
 }
 
 // flowResult is what a sign-in yields: the token, the account it belongs to and the scopes
@@ -346,9 +334,10 @@ func (a *App) loopbackConfig(in integration, cfg *oauth2.Config, extra []oauth2.
 	}
 }
 
-// usableIntegration loads an integration that may be used to sign in now: an enabled one.
-func (a *App) usableIntegration(ctx context.Context, id string) (integration, error) {
-	row, err := a.savedIntegration(ctx, id)
+// enabledIntegration resolves a saved integration that may be used to sign in now: enabled,
+// its client type chosen.
+func (a *App) enabledIntegration(ctx context.Context, id string) (integration, error) {
+	row, err := a.savedRow(ctx, id)
 	if err != nil {
 		return integration{}, err
 	}
@@ -358,11 +347,12 @@ func (a *App) usableIntegration(ctx context.Context, id string) (integration, er
 	if p, err := catalog.Lookup(catalog.ID(row.Provider)); err == nil && clientTypeMissing(p, row) {
 		return integration{}, fmt.Errorf("%s: %w", row.Name, ErrClientTypeMissing)
 	}
-	return a.prepareIntegration(ctx, row)
+	return a.resolveRow(ctx, row)
 }
 
-// savedIntegration reads an integration's row; an id that names none is ErrUnknownIntegration.
-func (a *App) savedIntegration(ctx context.Context, id string) (store.Integration, error) {
+// savedRow reads a saved integration's row; an id that names none (an unsaved preset too) is
+// ErrUnknownIntegration.
+func (a *App) savedRow(ctx context.Context, id string) (store.Integration, error) {
 	row, err := store.IntegrationByID(ctx, a.db, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return store.Integration{}, fmt.Errorf("integration %q: %w", id, ErrUnknownIntegration)

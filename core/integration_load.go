@@ -11,9 +11,9 @@ import (
 	"github.com/medialake/connect/core/store"
 )
 
-// integrationRow returns an integration's provider and row; a preset nobody saved yet comes
-// with the row it would start from, and saved unset.
-func (a *App) integrationRow(ctx context.Context, id string) (catalog.Provider, store.Integration, bool, error) {
+// rowOrPreset returns an integration's provider and row for the admin's screens; a preset
+// nobody saved yet comes with the row it would start from, and saved unset.
+func (a *App) rowOrPreset(ctx context.Context, id string) (catalog.Provider, store.Integration, bool, error) {
 	r, err := store.IntegrationByID(ctx, a.db, id)
 	switch {
 	case err == nil:

@@ -32,7 +32,7 @@ func (a *App) SaveIntegration(ctx context.Context, s *access.Session, in Integra
 		return err
 	}
 	defer unlock()
-	p, old, saved, err := a.integrationRow(ctx, in.ID)
+	p, old, saved, err := a.rowOrPreset(ctx, in.ID)
 	if err != nil {
 		// Authorize first all the same, so a refusal is recorded as one.
 		if _, aerr := a.authorize(ctx, s, access.IntegrationSave, in.ID, false); aerr != nil {
@@ -106,7 +106,7 @@ func (a *App) RemoveSecret(ctx context.Context, s *access.Session, id string) er
 		return err
 	}
 	defer unlock()
-	p, r, saved, err := a.integrationRow(ctx, id)
+	p, r, saved, err := a.rowOrPreset(ctx, id)
 	if err == nil && !saved {
 		err = ErrUnknownIntegration
 	}
@@ -152,7 +152,7 @@ func (a *App) SetEnabled(ctx context.Context, s *access.Session, id string, on b
 		return err
 	}
 	defer unlock()
-	p, r, saved, err := a.integrationRow(ctx, id)
+	p, r, saved, err := a.rowOrPreset(ctx, id)
 	label := id
 	if err == nil {
 		label = r.Name
@@ -229,7 +229,7 @@ func (a *App) RemoveIntegration(ctx context.Context, s *access.Session, id strin
 		return err
 	}
 	defer unlock()
-	p, r, saved, err := a.integrationRow(ctx, id)
+	p, r, saved, err := a.rowOrPreset(ctx, id)
 	if err == nil && !saved {
 		err = ErrUnknownIntegration
 	}

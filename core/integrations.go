@@ -228,7 +228,7 @@ func (a *App) Integration(ctx context.Context, s *access.Session, id string) (In
 	if _, err := a.authorize(ctx, s, access.IntegrationView, id, false); err != nil {
 		return IntegrationView{}, err
 	}
-	p, r, saved, err := a.integrationRow(ctx, id)
+	p, r, saved, err := a.rowOrPreset(ctx, id)
 	if err != nil {
 		return IntegrationView{}, err
 	}

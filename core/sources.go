@@ -186,7 +186,7 @@ func (a *App) EnabledIntegrations(ctx context.Context, s *access.Session) ([]Int
 // is saved on any failure.
 func (a *App) Connect(ctx context.Context, s *access.Session, integrationID string, hooks FlowHooks) (Source, error) {
 	name := integrationID // what the activity log and the errors call it: its name, if it has one
-	if row, err := a.savedIntegration(ctx, integrationID); err == nil {
+	if row, err := a.savedRow(ctx, integrationID); err == nil {
 		name = row.Name
 	}
 	u, err := a.authorize(ctx, s, access.SourceConnect, name, true)
@@ -197,7 +197,7 @@ func (a *App) Connect(ctx context.Context, s *access.Session, integrationID stri
 		a.note(ctx, u.Name, access.SourceConnect, subject, store.OutcomeFailed, err.Error())
 		return Source{}, &SourceError{Op: "connect through", Integration: name, Err: err}
 	}
-	in, err := a.usableIntegration(ctx, integrationID)
+	in, err := a.enabledIntegration(ctx, integrationID)
 	if err != nil {
 		return failed(name, err)
 	}
@@ -238,7 +238,7 @@ func (a *App) Reconnect(ctx context.Context, s *access.Session, sourceID int64, 
 		// do about it is the front ends' to say.
 		return failed(fmt.Errorf("%w: the source is being disconnected", ErrRevocationPending))
 	}
-	in, err := a.usableIntegration(ctx, src.IntegrationID)
+	in, err := a.enabledIntegration(ctx, src.IntegrationID)
 	if err != nil {
 		return failed(err)
 	}
@@ -366,14 +366,18 @@ func (a *App) disconnectOwned(ctx context.Context, id int64) error {
 	return nil
 }
 
-// lifecycleOf is a tokens.Resolver: an integration as core/tokens refreshes and revokes
-// through it.
+// lifecycleOf is a tokens.Resolver: a saved integration, enabled or not (existing sources
+// keep refreshing), resolved as core/tokens refreshes and revokes through it.
 func (a *App) lifecycleOf(ctx context.Context, integrationID string) (tokens.Integration, error) {
-	in, err := a.loadIntegration(ctx, integrationID)
+	row, err := a.savedRow(ctx, integrationID)
 	if err != nil {
 		return tokens.Integration{}, err
 	}
-	return in.lifecycle()
+	in, err := a.resolveRow(ctx, row)
+	if err != nil {
+		return tokens.Integration{}, err
+	}
+	return in.lifecycle(), nil
 }
 
 // unreachable turns err, the failure to prepare src's integration for a refresh, into

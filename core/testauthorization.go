@@ -41,7 +41,7 @@ type TestReport struct {
 // reach hooks.Progress as they happen. A sign-in that fails returns the report with Problem
 // and the error; the test is recorded in the activity log either way.
 func (a *App) TestAuthorization(ctx context.Context, s *access.Session, id string, hooks FlowHooks) (TestReport, error) {
-	p, r, saved, err := a.integrationRow(ctx, id)
+	p, r, saved, err := a.rowOrPreset(ctx, id)
 	label := id
 	if err == nil {
 		label = r.Name
@@ -70,7 +70,7 @@ func (a *App) TestAuthorization(ctx context.Context, s *access.Session, id strin
 			progress(ev)
 		}
 	}
-	in, err := a.prepareIntegration(ctx, r)
+	in, err := a.resolveRow(ctx, r)
 	var res flowResult
 	if err == nil {
 		res, err = a.runFlow(ctx, in, hooks)

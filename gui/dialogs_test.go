@@ -20,6 +20,24 @@ func escape(w fyne.Window) {
 	}
 }
 
+// walkObjects calls visit on o and, where visit returns true, on what o holds: a
+// container's objects, a widget's renderer's.
+func walkObjects(o fyne.CanvasObject, visit func(fyne.CanvasObject) bool) {
+	if o == nil || !visit(o) {
+		return
+	}
+	switch o := o.(type) {
+	case *fyne.Container:
+		for _, c := range o.Objects {
+			walkObjects(c, visit)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(o).Objects() {
+			walkObjects(c, visit)
+		}
+	}
+}
+
 // dialogText is every label's text in the top dialog, joined by newlines.
 func dialogText(t *testing.T, w fyne.Window) string {
 	t.Helper()
@@ -28,22 +46,13 @@ func dialogText(t *testing.T, w fyne.Window) string {
 		t.Fatal("no dialog is open")
 	}
 	var texts []string
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		switch o := o.(type) {
-		case *widget.Label:
-			texts = append(texts, o.Text)
-		case *fyne.Container:
-			for _, c := range o.Objects {
-				walk(c)
-			}
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(o).Objects() {
-				walk(c)
-			}
+	walkObjects(top, func(o fyne.CanvasObject) bool {
+		l, ok := o.(*widget.Label)
+		if ok {
+			texts = append(texts, l.Text)
 		}
-	}
-	walk(top)
+		return !ok
+	})
 	return strings.Join(texts, "\n")
 }
 

@@ -41,22 +41,23 @@ func newHomeScreen(u *UI) *homeScreen {
 	}
 	h.who.SetText("Signed in as " + u.session.Name + " (" + privilegeLabel(u.session.Privilege) + ")")
 	h.sources = newSourcesPane(u)
-	h.tabs = container.NewAppTabs(container.NewTabItemWithIcon("Sources", theme.StorageIcon(), h.sources.content))
+	h.tabs = container.NewAppTabs(container.NewTabItemWithIcon(tabNames[tabSources], theme.StorageIcon(), h.sources.content))
 	if access.Allowed(u.session.Privilege, access.IntegrationView, false) { // the Admin tab
 		h.integrations = newIntegrationsPane(u)
 		h.users = newUsersPane(u)
 		h.activity = newActivityPane(u)
 		h.settings = newSettingsPane(u)
+		activity := container.NewTabItemWithIcon(tabNames[tabActivity], theme.HistoryIcon(), h.activity.content)
 		admin := container.NewAppTabs(
-			container.NewTabItemWithIcon("Integrations", theme.SettingsIcon(), h.integrations.content),
-			container.NewTabItemWithIcon("Users", theme.AccountIcon(), h.users.content),
-			container.NewTabItemWithIcon("Activity", theme.HistoryIcon(), h.activity.content),
-			container.NewTabItemWithIcon("Settings", theme.ComputerIcon(), h.settings.content),
+			container.NewTabItemWithIcon(tabNames[tabIntegrations], theme.SettingsIcon(), h.integrations.content),
+			container.NewTabItemWithIcon(tabNames[tabUsers], theme.AccountIcon(), h.users.content),
+			activity,
+			container.NewTabItemWithIcon(tabNames[tabSettings], theme.ComputerIcon(), h.settings.content),
 		)
 		admin.OnSelected = func(t *container.TabItem) {
 			u.used()
 			u.win.Canvas().Unfocus() // a control of a hidden tab must not take keys
-			if t.Text == "Activity" {
+			if t == activity {
 				h.activity.reload()
 			}
 		}
@@ -88,7 +89,7 @@ func newHomeScreen(u *UI) *homeScreen {
 // showTab selects a tab by its place in the keyboard order: 0 Sources, then the Admin tab's
 // Integrations, Users, Activity and Settings. Places the user may not see are ignored.
 func (h *homeScreen) showTab(n int) {
-	if n == 0 {
+	if n == tabSources {
 		h.tabs.SelectIndex(0)
 		return
 	}

@@ -150,7 +150,7 @@ func TestIntegrationFormFitsTheWindow(t *testing.T) {
 		f.ui.win.Resize(size)
 		for _, id := range []string{"google", "dropbox", "microsoft", oidc} {
 			form := freshForm(t, p, id)
-			guide := place(t, f.ui.win, form.guideCard).within(place(t, f.ui.win, form.body))
+			guide := place(t, f.ui.win, form.guideCard()).within(place(t, f.ui.win, form.body))
 			width := f.ui.win.Canvas().Size().Width // the window's, as wide as its content needs
 			fields := []fyne.CanvasObject{form.clientID, form.scopes, form.port, form.save, form.remove}
 			if form.fetch != nil {
@@ -167,10 +167,10 @@ func TestIntegrationFormFitsTheWindow(t *testing.T) {
 			}
 			// Everything can be scrolled to: the scroll knows how tall its content is.
 			content := form.body.Content
-			if need := form.guideCard.Position().Y + form.guideCard.Size().Height; content.MinSize().Height < need {
+			if need := form.guideCard().Position().Y + form.guideCard().Size().Height; content.MinSize().Height < need {
 				t.Errorf("%v %s: the scroll reaches %.0f down, the guide ends at %.0f", size, id, content.MinSize().Height, need)
 			}
-			box := place(t, f.ui.win, form.formBox)
+			box := place(t, f.ui.win, form.formBox())
 			switch size.Width {
 			case 1040:
 				if guide.x < box.x+box.w {
@@ -257,4 +257,14 @@ func TestTestAuthorizationSaysWhatItWaitsFor(t *testing.T) {
 			t.Errorf("%s: Test disabled %v, hint %q; want disabled, a hint with %q", c.name, form.test.Disabled(), hint, c.want)
 		}
 	}
+}
+
+// formBox is the form's fields, as newSideOrStacked holds them first.
+func (f *integrationForm) formBox() fyne.CanvasObject {
+	return f.body.Content.(*fyne.Container).Objects[0]
+}
+
+// guideCard is the setup guide, as newSideOrStacked holds it second.
+func (f *integrationForm) guideCard() fyne.CanvasObject {
+	return f.body.Content.(*fyne.Container).Objects[1]
 }

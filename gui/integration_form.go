@@ -59,8 +59,7 @@ type integrationForm struct {
 	save, test, remove      *button
 	status                  *statusLine
 	content                 fyne.CanvasObject
-	formBox, guideCard      fyne.CanvasObject // the form and its guide, for the layout tests
-	body                    *container.Scroll // holding both
+	body                    *container.Scroll // the form and its guide
 	testDialog              *authDialog       // the last test authorization's dialog, for tests
 	busy                    bool              // a change is running (see run)
 	testHint                *widget.Label
@@ -89,12 +88,12 @@ func newIntegrationForm(p *integrationsPane, v core.IntegrationView) *integratio
 	// The form and the setup guide side by side when the window is wide, the guide under
 	// the form when it is narrow; one vertical scroll, never a sideways one. The header and
 	// the buttons stay in view.
-	f.formBox, f.guideCard = widget.NewForm(items...), f.guide()
+	var form fyne.CanvasObject = widget.NewForm(items...)
 	if v.Provider.IsSandbox() {
 		f.sandbox = newSandboxCard(p.u)
-		f.formBox = container.NewVBox(f.formBox, f.sandbox.content)
+		form = container.NewVBox(form, f.sandbox.content)
 	}
-	f.body = newSideOrStacked(f.formBox, f.guideCard)
+	f.body = newSideOrStacked(form, f.guide())
 	f.content = container.NewBorder(header, container.NewVBox(f.status, buttons), nil, nil, f.body)
 	f.showClientType()
 	f.track()

@@ -349,32 +349,23 @@ func tapInDialog(t *testing.T, f *fixture, label string) {
 		t.Fatalf("no dialog open to tap %s in", label)
 	}
 	var found *widget.Button
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
+	walkObjects(top, func(o fyne.CanvasObject) bool {
+		var b *widget.Button
 		switch o := o.(type) {
 		case *widget.Button:
-			if o.Text == label {
-				found = o
-			}
+			b = o
 		case *dialogButton:
-			if o.Text == label {
-				found = &o.Button
-			}
+			b = &o.Button
 		case *button:
-			if o.Text == label {
-				found = &o.Button
-			}
-		case *fyne.Container:
-			for _, c := range o.Objects {
-				walk(c)
-			}
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(o).Objects() {
-				walk(c)
-			}
+			b = &o.Button
+		default:
+			return true
 		}
-	}
-	walk(top)
+		if b.Text == label {
+			found = b
+		}
+		return false
+	})
 	if found == nil {
 		t.Fatalf("the dialog has no %s button", label)
 	}

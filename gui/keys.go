@@ -51,7 +51,17 @@ func (b *button) CreateRenderer() fyne.WidgetRenderer {
 	return newFocusRing(b.Button.CreateRenderer(), &b.Button, func() bool { return b.focused })
 }
 
-// tabNames are the places Ctrl+1 … Ctrl+5 (Cmd on macOS) go to, in tabKeys' order.
+// The tabs in keyboard order: Sources, then the Admin tab's.
+const (
+	tabSources = iota
+	tabIntegrations
+	tabUsers
+	tabActivity
+	tabSettings
+)
+
+// tabNames are the tabs' titles, indexed by the constants above: the tabs themselves and the
+// places Ctrl+1 … Ctrl+5 (Cmd on macOS) go to, in tabKeys' order.
 var tabNames = []string{"Sources", "Integrations", "Users", "Activity", "Settings"}
 
 // goMenu lists the tabs with their shortcuts. Fyne's desktop driver tries the main menu's

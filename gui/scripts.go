@@ -72,6 +72,5 @@ func (p *sourcesPane) scriptAccessCheck(d core.Source, escape func()) *dialogChe
 		})
 	}
 	check.OnChanged = onChanged
-	p.scripts = check
 	return check
 }

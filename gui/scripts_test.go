@@ -15,11 +15,10 @@ import (
 func (w *sourcesWorkspace) openDetails(t *testing.T, i int) *sourcesPane {
 	t.Helper()
 	p := w.pane(t)
-	p.scripts = nil
 	p.list.Select(i)
 	test.Tap(p.details)
 	w.ui.Wait()
-	if p.scripts == nil {
+	if p.scripts() == nil {
 		t.Fatal("the source's details show no script access box")
 	}
 	return p
@@ -51,36 +50,36 @@ func TestScriptAccessInSourceDetails(t *testing.T) {
 	w.signIn(t, "Wes", goodPass)
 	p := w.openDetails(t, 0)
 	id := p.shown[0].ID
-	if p.scripts.Checked || p.scripts.Disabled() {
-		t.Fatalf("owner's box: checked %t, disabled %t; want off by default, and his to change", p.scripts.Checked, p.scripts.Disabled())
+	if p.scripts().Checked || p.scripts().Disabled() {
+		t.Fatalf("owner's box: checked %t, disabled %t; want off by default, and his to change", p.scripts().Checked, p.scripts().Disabled())
 	}
-	test.Tap(p.scripts)
+	test.Tap(p.scripts())
 	w.ui.Wait()
-	if !w.scriptAccess(t, id) || !p.scripts.Checked || p.scripts.Disabled() {
+	if !w.scriptAccess(t, id) || !p.scripts().Checked || p.scripts().Disabled() {
 		t.Errorf("after ticking: core says %t, box checked %t, disabled %t; want on, on, enabled",
-			w.scriptAccess(t, id), p.scripts.Checked, p.scripts.Disabled())
+			w.scriptAccess(t, id), p.scripts().Checked, p.scripts().Disabled())
 	}
 	w.ui.signOut()
 	w.ui.Wait()
 
 	w.signIn(t, "Rhea", goodPass)
-	if p = w.openDetails(t, 0); !p.scripts.Checked || !p.scripts.Disabled() {
-		t.Errorf("reader's box: checked %t, disabled %t; want on and not hers to change", p.scripts.Checked, p.scripts.Disabled())
+	if p = w.openDetails(t, 0); !p.scripts().Checked || !p.scripts().Disabled() {
+		t.Errorf("reader's box: checked %t, disabled %t; want on and not hers to change", p.scripts().Checked, p.scripts().Disabled())
 	}
 	w.ui.signOut()
 	w.ui.Wait()
 
 	w.signIn(t, "Ada", goodPass)
 	p = w.openDetails(t, 0)
-	if !p.scripts.Checked || p.scripts.Disabled() {
-		t.Fatalf("administrator's box while on: checked %t, disabled %t; want on, and hers to turn off", p.scripts.Checked, p.scripts.Disabled())
+	if !p.scripts().Checked || p.scripts().Disabled() {
+		t.Fatalf("administrator's box while on: checked %t, disabled %t; want on, and hers to turn off", p.scripts().Checked, p.scripts().Disabled())
 	}
-	test.Tap(p.scripts)
+	test.Tap(p.scripts())
 	w.ui.Wait()
-	if w.scriptAccess(t, id) || p.scripts.Checked {
-		t.Errorf("after the administrator unticked it: core says %t, box checked %t; want off", w.scriptAccess(t, id), p.scripts.Checked)
+	if w.scriptAccess(t, id) || p.scripts().Checked {
+		t.Errorf("after the administrator unticked it: core says %t, box checked %t; want off", w.scriptAccess(t, id), p.scripts().Checked)
 	}
-	if !p.scripts.Disabled() {
+	if !p.scripts().Disabled() {
 		t.Error("administrator's box while off: enabled; only the owner may turn it on")
 	}
 }
@@ -95,7 +94,7 @@ func TestKeysReachOnlyWhatIsShown(t *testing.T) {
 	w.signIn(t, "Ada", goodPass)
 	p := w.openDetails(t, 0)
 	c := w.ui.win.Canvas()
-	c.Focus(p.scripts)
+	c.Focus(p.scripts())
 	pressKey(w, fyne.KeyEscape)
 	if c.Overlays().Top() != nil {
 		t.Error("Escape on the focused script access box left the details open")
@@ -108,4 +107,24 @@ func TestKeysReachOnlyWhatIsShown(t *testing.T) {
 	if f := c.Focused(); f != nil {
 		t.Errorf("after leaving Settings, %T still has the focus and takes the keys", f)
 	}
+}
+
+// scripts is the script access box of the details shown on top, nil where none is.
+func (p *sourcesPane) scripts() *dialogCheck {
+	box, _ := onTop[*dialogCheck](p.u.win)
+	return box
+}
+
+// onTop finds the first object of type T in the window's top overlay (the dialog shown
+// last).
+func onTop[T fyne.CanvasObject](w fyne.Window) (T, bool) {
+	var found T
+	ok := false
+	walkObjects(w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) bool {
+		if !ok {
+			found, ok = o.(T)
+		}
+		return !ok
+	})
+	return found, ok
 }

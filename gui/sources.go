@@ -53,8 +53,6 @@ type sourcesPane struct {
 	chooser *integrationChooser
 	// problem is the dialog that last said what went wrong, for tests.
 	problem *problemDialog
-	// scripts is the script access box of the details last shown, for tests.
-	scripts *dialogCheck
 
 	content fyne.CanvasObject
 }

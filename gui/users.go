@@ -271,6 +271,13 @@ func (p *usersPane) showDelete() {
 	p.showDeleteWithSources(usr)
 }
 
+// The choices for the sources of a user to be deleted: a radio group's option is its own
+// value, so each is named once and compared by that name.
+const (
+	giveSources       = "Give them to another user"
+	disconnectSources = "Disconnect them"
+)
+
 // showDeleteWithSources asks what becomes of the sources of usr, who is to be deleted.
 func (p *usersPane) showDeleteWithSources(usr core.User) {
 	var heirs []string
@@ -281,17 +288,17 @@ func (p *usersPane) showDeleteWithSources(usr core.User) {
 			heirIDs[other.Name] = other.ID
 		}
 	}
-	choice := widget.NewRadioGroup([]string{"Give them to another user", "Disconnect them"}, nil)
+	choice := widget.NewRadioGroup([]string{giveSources, disconnectSources}, nil)
 	heir := newDialogSelect(heirs, nil)
 	heir.PlaceHolder = "Choose a user with Write or Admin privilege"
 	choice.OnChanged = func(s string) {
-		if s == "Give them to another user" {
+		if s == giveSources {
 			heir.Enable()
 		} else {
 			heir.Disable()
 		}
 	}
-	choice.SetSelected("Give them to another user")
+	choice.SetSelected(giveSources)
 	problem := statusLabel()
 	text := widget.NewLabel(fmt.Sprintf("%s owns %s. What should happen to them?", usr.Name, sources(usr.Sources)))
 	text.Wrapping = fyne.TextWrapWord
@@ -301,7 +308,7 @@ func (p *usersPane) showDeleteWithSources(usr core.User) {
 		widget.NewFormItem("Sources", choice),
 		widget.NewFormItem("New owner", heir),
 	}, problem, func() {
-		policy := core.SourcePolicy{Disconnect: choice.Selected == "Disconnect them"}
+		policy := core.SourcePolicy{Disconnect: choice.Selected == disconnectSources}
 		if !policy.Disconnect {
 			if heir.Selected == "" {
 				problem.SetText("Choose who receives the sources, or choose to disconnect them.")

@@ -159,10 +159,9 @@ type Provider struct {
 	Secret SecretPolicy
 	// ClientTypes are the client types an admin chooses from; empty where the provider has
 	// one kind only and Secret alone decides.
-	ClientTypes    []ClientType
-	Revocation     Revocation
-	WhoAmI         WhoAmI
-	RefreshRotates bool
+	ClientTypes []ClientType
+	Revocation  Revocation
+	WhoAmI      WhoAmI
 	// RefreshIdle is how long an unused refresh token lives; 0 means no limit.
 	RefreshIdle time.Duration
 	// PublishingStatuses are the publishing statuses an admin chooses from, where the
@@ -268,9 +267,8 @@ func google() Provider {
 		Revocation: Revocation{Kind: RevokeRFC7009, URL: "https://oauth2.googleapis.com/revoke",
 			WholeGrant: "Google ends the app's whole access to the account, not this source alone: every source of this account " +
 				"through this integration stops working, here and on any other computer, and must be connected again."},
-		WhoAmI:         WhoAmI{Method: "GET", URL: "https://openidconnect.googleapis.com/v1/userinfo", Subject: "sub", Labels: []string{"email"}},
-		RefreshRotates: false,
-		RefreshIdle:    183 * day,
+		WhoAmI:      WhoAmI{Method: "GET", URL: "https://openidconnect.googleapis.com/v1/userinfo", Subject: "sub", Labels: []string{"email"}},
+		RefreshIdle: 183 * day,
 		// An app in Testing: refresh tokens end 7 days after they are issued.
 		PublishingStatuses: []PublishingStatus{PublishingTesting, PublishingInProduction},
 		TestingLifetime:    7 * day,
@@ -319,8 +317,7 @@ func dropbox() Provider {
 		Secret:     SecretOptional,
 		Revocation: Revocation{Kind: RevokeBearer, URL: "https://api.dropboxapi.com/2/auth/token/revoke"},
 		// Dropbox RPC calls without arguments are a POST with no body and no Content-Type.
-		WhoAmI:         WhoAmI{Method: "POST", URL: "https://api.dropboxapi.com/2/users/get_current_account", Subject: "account_id", Labels: []string{"email"}},
-		RefreshRotates: false,
+		WhoAmI: WhoAmI{Method: "POST", URL: "https://api.dropboxapi.com/2/users/get_current_account", Subject: "account_id", Labels: []string{"email"}},
 		Guide: Guide{
 			ConsoleURL: "https://www.dropbox.com/developers/apps",
 			AppType:    "Scoped access, Full Dropbox",
@@ -370,9 +367,8 @@ func microsoft() Provider {
 		Revocation: Revocation{Kind: RevokeNone, Manual: "Microsoft lets no app revoke its access, so the access stays valid at Microsoft " +
 			"until it goes unused for 90 days. To end it now: with a personal account, remove the app at account.microsoft.com → " +
 			"Privacy → Apps and services; with a work or school account, ask your administrator."},
-		WhoAmI:         WhoAmI{Method: "GET", URL: "https://graph.microsoft.com/v1.0/me", Subject: "id", Labels: []string{"mail", "userPrincipalName"}},
-		RefreshRotates: true,
-		RefreshIdle:    90 * day,
+		WhoAmI:      WhoAmI{Method: "GET", URL: "https://graph.microsoft.com/v1.0/me", Subject: "id", Labels: []string{"mail", "userPrincipalName"}},
+		RefreshIdle: 90 * day,
 		Guide: Guide{
 			ConsoleURL: "https://entra.microsoft.com/#view/Microsoft_AAD_RegisteredApps/ApplicationsListBlade",
 			AppType:    "Mobile and desktop applications (public client), or Web (confidential client)",
@@ -410,12 +406,11 @@ func box() Provider {
 		// Box takes its scopes from the app's configuration and always issues a refresh token.
 		// Box's setup guide says loopback redirect URIs may redirect to any port, while
 		// scheme, host, path and query must match: so AnyPort, not DESIGN.md's exact match.
-		Redirect:       Redirect{Policy: AnyPort, Host: "127.0.0.1"},
-		Secret:         SecretRequired,
-		Revocation:     Revocation{Kind: RevokeRFC7009, URL: "https://api.box.com/oauth2/revoke"},
-		WhoAmI:         WhoAmI{Method: "GET", URL: "https://api.box.com/2.0/users/me", Subject: "id", Labels: []string{"login"}},
-		RefreshRotates: true,
-		RefreshIdle:    60 * day,
+		Redirect:    Redirect{Policy: AnyPort, Host: "127.0.0.1"},
+		Secret:      SecretRequired,
+		Revocation:  Revocation{Kind: RevokeRFC7009, URL: "https://api.box.com/oauth2/revoke"},
+		WhoAmI:      WhoAmI{Method: "GET", URL: "https://api.box.com/2.0/users/me", Subject: "id", Labels: []string{"login"}},
+		RefreshIdle: 60 * day,
 		Guide: Guide{
 			ConsoleURL: "https://app.box.com/developers/console",
 			AppType:    "Platform App with User Authentication (OAuth 2.0)",
@@ -437,14 +432,13 @@ func box() Provider {
 
 func oidc() Provider {
 	return Provider{
-		ID:             OIDC,
-		Name:           "Custom OpenID Connect",
-		AuthStyle:      oauth2.AuthStyleInHeader,
-		Scopes:         []string{"openid", "email"},
-		Redirect:       Redirect{Policy: AnyPort, Host: "127.0.0.1"},
-		Secret:         SecretOptional,
-		WhoAmI:         WhoAmI{Method: "GET", Subject: "sub", Labels: []string{"email", "preferred_username", "name"}},
-		RefreshRotates: true, // assume the worst: every refresh token is saved as it arrives
+		ID:        OIDC,
+		Name:      "Custom OpenID Connect",
+		AuthStyle: oauth2.AuthStyleInHeader,
+		Scopes:    []string{"openid", "email"},
+		Redirect:  Redirect{Policy: AnyPort, Host: "127.0.0.1"},
+		Secret:    SecretOptional,
+		WhoAmI:    WhoAmI{Method: "GET", Subject: "sub", Labels: []string{"email", "preferred_username", "name"}},
 		Guide: Guide{
 			AppType: "Native (public) application, authorization code with PKCE",
 			Steps: []string{
@@ -461,13 +455,12 @@ func oidc() Provider {
 
 func oauth2Custom() Provider {
 	return Provider{
-		ID:             OAuth2,
-		Name:           "Custom OAuth 2.0",
-		AuthStyle:      oauth2.AuthStyleAutoDetect,
-		Redirect:       Redirect{Policy: AnyPort, Host: "127.0.0.1"},
-		Secret:         SecretOptional,
-		WhoAmI:         WhoAmI{Method: "GET", Subject: "sub", Labels: []string{"email", "preferred_username", "login", "name"}},
-		RefreshRotates: true,
+		ID:        OAuth2,
+		Name:      "Custom OAuth 2.0",
+		AuthStyle: oauth2.AuthStyleAutoDetect,
+		Redirect:  Redirect{Policy: AnyPort, Host: "127.0.0.1"},
+		Secret:    SecretOptional,
+		WhoAmI:    WhoAmI{Method: "GET", Subject: "sub", Labels: []string{"email", "preferred_username", "login", "name"}},
 		Guide: Guide{
 			AppType: "Native (public) application, authorization code with PKCE",
 			Steps: []string{

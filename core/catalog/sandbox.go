@@ -47,12 +47,11 @@ func sandbox() Provider {
 		AuthStyle: oauth2.AuthStyleInParams,
 		Scopes:    []string{"openid", "email", "profile", "offline_access"},
 		// The sandbox accepts any loopback port for its one client, as RFC 8252 asks.
-		Redirect:       Redirect{Policy: AnyPort, Host: "127.0.0.1", Unregistered: true},
-		Secret:         SecretForbidden,
-		Revocation:     Revocation{Kind: RevokeRFC7009},
-		WhoAmI:         WhoAmI{Method: "GET", Subject: "sub", Labels: []string{"email", "name"}},
-		RefreshRotates: true,
-		FixedClientID:  SandboxClientID,
+		Redirect:      Redirect{Policy: AnyPort, Host: "127.0.0.1", Unregistered: true},
+		Secret:        SecretForbidden,
+		Revocation:    Revocation{Kind: RevokeRFC7009},
+		WhoAmI:        WhoAmI{Method: "GET", Subject: "sub", Labels: []string{"email", "name"}},
+		FixedClientID: SandboxClientID,
 		Guide: Guide{
 			AppType: "None: the sandbox needs no registration",
 			Steps: []string{

@@ -12,7 +12,9 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // New returns a fresh folder for the test, removed with everything in it when the test ends.
@@ -33,11 +35,28 @@ func New(t testing.TB) string {
 		t.Fatalf("tempdir: %v", err)
 	}
 	t.Cleanup(func() {
-		if err := Remove(dir); err != nil {
+		if err := removeSoon(dir); err != nil {
 			t.Errorf("tempdir: remove %s: %v", dir, err)
 		}
 	})
 	return dir
+}
+
+// errSharingViolation is Windows' ERROR_SHARING_VIOLATION: a file still open cannot be deleted.
+const errSharingViolation = syscall.Errno(32)
+
+// removeSoon is Remove, tried again for up to two seconds while a file is still open, as
+// t.TempDir's own clean-up does on Windows: a goroutine that a test abandoned (a lock wait
+// that timed out, say) may close its file a moment after the test has ended.
+func removeSoon(dir string) error {
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		err := Remove(dir)
+		if !errors.Is(err, errSharingViolation) || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // Remove deletes the folder at dir and everything in it, deepest first, one os.Remove each.

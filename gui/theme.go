@@ -12,7 +12,9 @@ import (
 // appTheme is Fyne's theme with colours that people can read, and a focus that shows. Fyne's
 // green, orange and red are bright: as text on a light background, or under its white text
 // on a badge, they reach 1.5:1 to 3.7:1, below WCAG's 4.5:1 for text. Fyne's disabled grey,
-// which the app also uses for hints, is 1.3:1, and its blue under white 4.47:1. readable
+// which the app also uses for hints, is 1.3:1, and its blue under white 4.47:1. Each must
+// also be read on a table's header row, a form field and a menu, which are a shade darker
+// (light) or lighter (dark) than the window. readable
 // holds darker shades for the light variant and lighter ones for the dark; every other colour
 // is Fyne's.
 type appTheme struct {
@@ -38,7 +40,7 @@ var (
 var readable = map[fyne.ThemeColorName]shades{
 	theme.ColorNameSuccess:             {light: color.NRGBA{R: 0x1b, G: 0x7a, B: 0x2e, A: 0xff}},
 	theme.ColorNameWarning:             {light: color.NRGBA{R: 0xa6, G: 0x53, B: 0x00, A: 0xff}},
-	theme.ColorNameError:               {light: color.NRGBA{R: 0xc6, G: 0x28, B: 0x28, A: 0xff}},
+	theme.ColorNameError:               {light: color.NRGBA{R: 0xc6, G: 0x28, B: 0x28, A: 0xff}, dark: color.NRGBA{R: 0xff, G: 0x6b, B: 0x60, A: 0xff}},
 	theme.ColorNameForegroundOnSuccess: {light: white},
 	theme.ColorNameForegroundOnWarning: {light: white},
 	theme.ColorNameForegroundOnError:   {light: white},
@@ -47,7 +49,7 @@ var readable = map[fyne.ThemeColorName]shades{
 	theme.ColorNamePrimary:             {light: blue, dark: lightBlue},
 	theme.ColorNameHyperlink:           {light: blue, dark: lightBlue},
 	theme.ColorNameForegroundOnPrimary: {light: white, dark: color.NRGBA{R: 0x17, G: 0x17, B: 0x18, A: 0xff}},
-	theme.ColorNameDisabled:            {light: color.NRGBA{R: 0x76, G: 0x76, B: 0x76, A: 0xff}, dark: color.NRGBA{R: 0x8a, G: 0x8a, B: 0x8a, A: 0xff}},
+	theme.ColorNameDisabled:            {light: color.NRGBA{R: 0x6b, G: 0x6b, B: 0x6b, A: 0xff}, dark: color.NRGBA{R: 0x96, G: 0x96, B: 0x96, A: 0xff}},
 }
 
 // Color returns the colours described above, and Fyne's for every other name.

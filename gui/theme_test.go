@@ -49,6 +49,11 @@ var importanceNames = map[widget.Importance]string{widget.MediumImportance: "med
 	widget.HighImportance: "high", widget.LowImportance: "low", widget.DangerImportance: "danger",
 	widget.WarningImportance: "warning", widget.SuccessImportance: "success"}
 
+// grounds are what a label stands on: the window, a dialog, a table's header row, a form
+// field, a menu.
+var grounds = []fyne.ThemeColorName{theme.ColorNameBackground, theme.ColorNameOverlayBackground,
+	theme.ColorNameHeaderBackground, theme.ColorNameInputBackground, theme.ColorNameMenuBackground}
+
 var variants = map[string]fyne.ThemeVariant{"light": theme.VariantLight, "dark": theme.VariantDark}
 
 // textColour is the colour Fyne gives the first run of text among objs.
@@ -91,14 +96,14 @@ func TestThemeTextContrast(t *testing.T) {
 			}
 		}
 		link := th.Color(theme.ColorNameHyperlink, v)
-		for _, ground := range []fyne.ThemeColorName{theme.ColorNameBackground, theme.ColorNameOverlayBackground} {
+		for _, ground := range grounds {
 			check("link on "+string(ground), link, th.Color(ground, v))
 		}
 		for imp := range importanceNames {
 			l := widget.NewLabel("Keychain: reachable")
 			l.Importance = imp
 			text := textColour(t, th, test.TempWidgetRenderer(t, l).Objects())
-			for _, ground := range []fyne.ThemeColorName{theme.ColorNameBackground, theme.ColorNameOverlayBackground} {
+			for _, ground := range grounds {
 				check("label of importance "+importanceNames[imp]+" on "+string(ground), text, th.Color(ground, v))
 			}
 

@@ -16,6 +16,7 @@ import (
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/internal/authtest"
 	"github.com/medialake/connect/internal/keychaintest"
+	"github.com/medialake/connect/internal/testkit"
 )
 
 // filesPane signs Wes in to a workspace with integration "files" (named "Test files") at
@@ -28,7 +29,7 @@ func filesPane(t *testing.T, srv *authtest.Server) (*sourcesWorkspace, *sourcesP
 	w.addIntegration(t, "files", auth, token, userinfo)
 	w.signIn(t, "Wes", goodPass)
 	p := w.pane(t)
-	p.openURL = serverBrowser(t, srv)
+	p.openURL = testkit.NewBrowser(t, srv).OpenURL
 	p.tick = time.Hour
 	return w, p
 }

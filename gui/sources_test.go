@@ -20,6 +20,7 @@ import (
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/internal/authtest"
 	"github.com/medialake/connect/internal/keychaintest"
+	"github.com/medialake/connect/internal/testkit"
 )
 
 // sourcesWorkspace is a workspace with Ada (admin), Wes (write) and Rhea (read), and a
@@ -32,7 +33,7 @@ type sourcesWorkspace struct {
 func newSourcesWorkspace(t testing.TB) *sourcesWorkspace {
 	t.Helper()
 	ctx := context.Background()
-	clk := &clock{t: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)}
+	clk := testkit.NewClock(time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC))
 	home := t.TempDir()
 	sched := &fakeScheduler{}
 	c, err := core.Open(ctx, core.Config{Home: home, Now: clk.Now, Scheduler: sched})
@@ -215,7 +216,7 @@ func TestConnectDialogCancel(t *testing.T) {
 		if got := f.timeLeft.Text; got != "Time left: 5:00" {
 			t.Errorf("time left = %q, want 5:00", got)
 		}
-		w.clock.Add(90 * time.Second)
+		w.clock.Advance(90 * time.Second)
 		f.showTimeLeft()
 		if got := f.timeLeft.Text; got != "Time left: 3:30" {
 			t.Errorf("time left after 90 s = %q, want 3:30", got)

@@ -245,7 +245,7 @@ func (tm *connectTeam) lastEntry(t *testing.T) store.Entry {
 	return lastEntries(t, tm.app, 1)[0]
 }
 
-// Issue 5, test 10: the whole connect through core for a public and a confidential client;
+// The whole connect through core for a public and a confidential client;
 // a wrong client secret fails in the provider's words and saves nothing.
 func TestConnect(t *testing.T) {
 	cases := []struct {
@@ -415,7 +415,7 @@ func TestUnknownSourceOrIntegration(t *testing.T) {
 	}
 }
 
-// Issue 5, test 11: the same account twice; reconnect with another account.
+// The same account twice; reconnect with another account.
 func TestDuplicateAndReconnect(t *testing.T) {
 	ctx := context.Background()
 	tm := newConnectTeam(t)
@@ -497,7 +497,7 @@ func TestReconnectUpdatesAccountAndScopes(t *testing.T) {
 	}
 }
 
-// Issue 5, test 4 through core: the provider's error= ends the sign-in in words that name the
+// Through core, the provider's error= ends the sign-in in words that name the
 // provider, the listener closes and nothing is saved.
 func TestConnectAccessDenied(t *testing.T) {
 	tm := newConnectTeam(t)
@@ -568,7 +568,7 @@ func TestConnectRowFailsTokenRemoved(t *testing.T) {
 	}
 }
 
-// Issue 5, test 11: disconnect revokes at the provider, which then refuses the refresh token.
+// Disconnect revokes at the provider, which then refuses the refresh token.
 func TestDisconnectRevokes(t *testing.T) {
 	ctx := context.Background()
 	tm := newConnectTeam(t)

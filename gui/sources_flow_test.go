@@ -13,7 +13,7 @@ import (
 	"github.com/medialake/connect/internal/testkit"
 )
 
-// Issue 5, test 13: a write user connects through the dialog and the new row appears,
+// A write user connects through the dialog and the new row appears,
 // selected; connecting the same account again offers Reconnect, which renews it.
 func TestConnectThroughDialog(t *testing.T) {
 	keychaintest.Require(t)

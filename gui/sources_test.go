@@ -186,7 +186,7 @@ func TestWriterSeesOwnSourcesAndReaderNoActions(t *testing.T) {
 	}
 }
 
-// Issue 5, test 13 (Cancel): Cancel stops the sign-in, closes the dialog and the listener,
+// Cancel stops the sign-in, closes the dialog and the listener,
 // and saves nothing.
 func TestConnectDialogCancel(t *testing.T) {
 	keychaintest.Require(t)
@@ -253,7 +253,7 @@ func TestConnectDialogCancel(t *testing.T) {
 }
 
 // BenchmarkSourcesList reloads the Sources tab (list the sources, sort, fill the table, draw
-// the window) with 10 and with 10,000 sources; the issue asks for at most 1.2 times the time
+// the window) with 10 and with 10,000 sources; the goal is at most 1.2 times the time
 // with 10,000. The table is virtualised, so the drawing costs the same; core lists from its
 // cache while the database is unchanged, and a list already in the table's order is not
 // sorted again, so what grows with the count is a copy and a few passes over it. The first read

@@ -12,7 +12,7 @@ import (
 	"golang.org/x/oauth2"
 )
 
-// Test 10: the whole flow against a real authorization server, for a public and a confidential
+// The whole flow against a real authorization server, for a public and a confidential
 // client, and with a wrong client secret.
 func TestConnectAgainstServer(t *testing.T) {
 	cases := []struct {
@@ -77,8 +77,8 @@ func TestConnectAgainstServer(t *testing.T) {
 	}
 }
 
-// Test 7 against the server: it sends its own iss, which differs from the integration's
-// issuer, so the code is never exchanged.
+// A real server sends its own iss, which differs from the integration's issuer here, so the
+// code is never exchanged.
 func TestConnectIssuerMismatch(t *testing.T) {
 	srv := authtest.New(t)
 	f := start(t, publicClient(t, srv, "https://login.example.com"))

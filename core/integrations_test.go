@@ -1032,24 +1032,7 @@ func microsoftAtServer(t *testing.T, srv *authtest.Server) *http.Client {
 // msBrowser plays the browser for Microsoft: it sends the authorization request to the test
 // server instead of login.microsoftonline.com and follows the redirect back.
 func msBrowser(t *testing.T, srv *authtest.Server, wg *sync.WaitGroup) func(string) error {
-	open := testkit.NewBrowser(t, srv).OpenURL
-	auth, _, _, _, _ := srv.Endpoints()
-	return func(start string) error {
-		authURL, err := authtest.SignInAddress(start)
-		if err != nil {
-			return err
-		}
-		u, err := url.Parse(authURL)
-		if err != nil || u.Host != "login.microsoftonline.com" {
-			return fmt.Errorf("authorization URL %s is not Microsoft's", authURL)
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_ = open(auth + "?" + u.RawQuery) // a failure shows in the flow's outcome
-		}()
-		return nil
-	}
+	return presetBrowser(t, srv, "login.microsoftonline.com", wg)
 }
 
 // freePort is a loopback port nothing listens on at the moment.

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/medialake/connect/internal/authtest"
+	"github.com/medialake/connect/internal/testkit"
 )
 
 // forged is a name that, printed raw, sets the terminal's title, rings its bell and starts a
@@ -79,7 +80,7 @@ func TestActivityCSVEscapesNames(t *testing.T) {
 func TestSourcesListEscapesAccounts(t *testing.T) {
 	w, srv, id := withIntegration(t)
 	srv.SetUser(authtest.User{Subject: "evil", Email: "evil@example.com\x1b]0;PWNED\x07\n99  x@example.com", Name: "Evil"})
-	w.openURL = browser(srv)
+	w.openURL = testkit.NewBrowser(t, srv).OpenURL
 	src := w.connect("wendy", id)
 	if src.Account != "evil@example.com\x1b]0;PWNED\x07\n99  x@example.com" {
 		t.Fatalf("connected account: got %q, want the label as the provider gave it", src.Account)

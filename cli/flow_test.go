@@ -6,7 +6,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -19,6 +18,7 @@ import (
 	"github.com/medialake/connect/core/access"
 	"github.com/medialake/connect/internal/authtest"
 	"github.com/medialake/connect/internal/keychaintest"
+	"github.com/medialake/connect/internal/testkit"
 )
 
 const clientSecret = "cli-client-secret-value"
@@ -47,27 +47,6 @@ func withIntegration(t *testing.T) (*workspace, *authtest.Server, string) {
 		"--client-secret-file", "-", "--issuer", srv.Issuer()))
 	w.must(w.as("root", "integrations", "enable", added.ID))
 	return w, srv, added.ID
-}
-
-// browser plays the system browser: the provider approves at once, and the browser follows
-// its redirect to the loopback callback.
-func browser(srv *authtest.Server) func(string) error {
-	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
-	return func(authURL string) error {
-		loc, err := srv.Authorize(context.Background(), authURL)
-		if err != nil {
-			return err
-		}
-		resp, err := client.Get(loc.String())
-		if err != nil {
-			return err
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return fmt.Errorf("callback answered %s", resp.Status)
-		}
-		return nil
-	}
 }
 
 // linkWatcher is the stderr of a --no-browser run: it hands the link it prints to links.
@@ -182,7 +161,7 @@ func TestWriterConnectsAndUsesSource(t *testing.T) {
 	}
 
 	// The browser.
-	w.openURL = browser(srv)
+	w.openURL = testkit.NewBrowser(t, srv).OpenURL
 	r = w.must(w.as("wendy", "sources", "connect", id, "--json"))
 	var first sourceJSON
 	if err := json.Unmarshal([]byte(r.stdout), &first); err != nil {
@@ -317,7 +296,7 @@ func TestPastedAddressRefused(t *testing.T) {
 // not own the source: exit code 3, and the refusal is logged.
 func TestSourceCommandsRefused(t *testing.T) {
 	w, srv, id := withIntegration(t)
-	w.openURL = browser(srv)
+	w.openURL = testkit.NewBrowser(t, srv).OpenURL
 	sid := strconv.FormatInt(w.connect("wendy", id).ID, 10)
 	w.openURL = func(string) error { t.Error("a refused command opened the browser"); return nil }
 
@@ -349,7 +328,7 @@ func TestSourceCommandsRefused(t *testing.T) {
 // reconnect; reconnecting makes the source usable again.
 func TestNeedsReconnect(t *testing.T) {
 	w, srv, id := withIntegration(t)
-	w.openURL = browser(srv)
+	w.openURL = testkit.NewBrowser(t, srv).OpenURL
 	sid := strconv.FormatInt(w.connect("wendy", id).ID, 10)
 
 	srv.FailNextToken(http.StatusBadRequest, `{"error":"invalid_grant","error_description":"revoked"}`,
@@ -369,7 +348,7 @@ func TestNeedsReconnect(t *testing.T) {
 // secret fails with its likely cause.
 func TestIntegrationTest(t *testing.T) {
 	w, srv, id := withIntegration(t)
-	w.openURL = browser(srv)
+	w.openURL = testkit.NewBrowser(t, srv).OpenURL
 	r := w.must(w.as("root", "integrations", "test", id, "--json"))
 	var report testJSON
 	if err := json.Unmarshal([]byte(r.stdout), &report); err != nil {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/medialake/connect/core"
+	"github.com/medialake/connect/internal/testkit"
 )
 
 // documentedFields reads the field names that README.md's "Output" list documents, by the
@@ -65,7 +66,7 @@ func tags(v any) (all, always []string) {
 // The types behind them must carry exactly the documented names.
 func TestJSONFieldsDocumented(t *testing.T) {
 	w, srv, id := withIntegration(t)
-	w.openURL = browser(srv)
+	w.openURL = testkit.NewBrowser(t, srv).OpenURL
 	docs := documentedFields(t)
 	types := map[string]any{
 		"user": userJSON{}, "integration": integrationJSON{}, "new integration": addedJSON{},

@@ -11,6 +11,7 @@ import (
 
 	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/core/access"
+	"github.com/medialake/connect/internal/testkit"
 )
 
 // A reader runs the upkeep, then no one: it needs no sign-in (the timer of a systemd user
@@ -18,7 +19,7 @@ import (
 // the provider is done, and the activity log has it as the upkeep's.
 func TestSourcesMaintain(t *testing.T) {
 	w, srv, id := withIntegration(t)
-	w.openURL = browser(srv)
+	w.openURL = testkit.NewBrowser(t, srv).OpenURL
 	src := w.connect("wendy", id)
 	srv.Stop()
 	if r := w.as("wendy", "sources", "disconnect", strconv.FormatInt(src.ID, 10)); r.code != ExitFailed {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/core/access"
+	"github.com/medialake/connect/internal/testkit"
 )
 
 // Grant, use without a passphrase, withdraw: 'token SOURCE' without --user is refused with
@@ -21,7 +22,7 @@ import (
 // refused again once the owner withdrew it. The list shows the grant to an administrator.
 func TestScriptToken(t *testing.T) {
 	w, srv, id := withIntegration(t)
-	w.openURL = browser(srv)
+	w.openURL = testkit.NewBrowser(t, srv).OpenURL
 	sid := strconv.FormatInt(w.connect("wendy", id).ID, 10)
 	w.ask = func(string) (core.Secret, error) {
 		t.Error("token without --user asked for a passphrase")

@@ -12,6 +12,7 @@ import (
 	"filippo.io/age"
 
 	"github.com/medialake/connect/internal/authtest"
+	"github.com/medialake/connect/internal/testkit"
 )
 
 // TestWorkspaceExportRestore moves a workspace to another folder through an armoured file:
@@ -64,7 +65,7 @@ func TestWorkspaceExportRestore(t *testing.T) {
 		t.Fatalf("import --json: %v\n%s", err, r.stdout)
 	}
 	w2.dir = w.dir // the same users' passphrase files
-	w2.openURL = browser(srv)
+	w2.openURL = testkit.NewBrowser(t, srv).OpenURL
 	r = w2.must(w2.as("root", "integrations", "test", id, "--json"))
 	var report testJSON
 	if err := json.Unmarshal([]byte(r.stdout), &report); err != nil || !report.OK || report.Account != authtest.DefaultUser.Email {

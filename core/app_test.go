@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/medialake/connect/core/redact"
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/core/transfer"
+	"github.com/medialake/connect/internal/testkit"
 )
 
 // cheapHash keeps the suite fast; core/access checks the real parameters.
@@ -29,24 +29,9 @@ func TestMain(m *testing.M) {
 }
 
 // clock is the tests' time: it moves only when told.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+type clock = testkit.Clock
 
-func newClock() *clock { return &clock{t: time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
+func newClock() *clock { return testkit.NewClock(time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)) }
 
 func secret(s string) redact.Secret { return redact.NewSecret(s) }
 

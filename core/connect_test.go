@@ -15,7 +15,7 @@ import (
 	"github.com/medialake/connect/internal/keychaintest"
 )
 
-// Issue 10, defect 8: after a disconnect, the next connect gets a new id, so that a script
+// After a disconnect, the next connect gets a new id, so that a script
 // that asks for a source's token by id never receives another account's.
 func TestSourceIDNotReusedAfterDisconnect(t *testing.T) {
 	tm := newConnectTeam(t)
@@ -29,7 +29,7 @@ func TestSourceIDNotReusedAfterDisconnect(t *testing.T) {
 	}
 }
 
-// Issue 10, defect 10: a process killed between the keychain write of a new source's token
+// A process killed between the keychain write of a new source's token
 // and the commit of its row leaves no token behind once the workspace is opened again, and
 // no row that looks connected without a token. The keychain is the real Secret Service,
 // searched with its own client.
@@ -120,7 +120,7 @@ func (k dbWritableOnSet) Set(ctx context.Context, key string, s redact.Secret) e
 	return k.Keychain.Set(ctx, key, s)
 }
 
-// Issue 11: connect and reconnect write their token through one path, the keychain first and
+// Connect and reconnect write their token through one path, the keychain first and
 // never while the database's write lock is held, since a keychain call may wait on an unlock
 // prompt and every other writer of the workspace would wait with it.
 func TestTokenWriteOutsideDatabaseLock(t *testing.T) {

@@ -21,6 +21,7 @@ import (
 	"github.com/medialake/connect/core/transfer"
 	"github.com/medialake/connect/core/vault"
 	"github.com/medialake/connect/internal/childproc"
+	"github.com/medialake/connect/internal/testkit"
 )
 
 const (
@@ -119,9 +120,9 @@ func TestExportRestoreRoundTrip(t *testing.T) {
 			if rows, _ := store.Sources(ctx, second.db, store.SourceFilter{}); len(rows) != 0 {
 				t.Errorf("%d sources imported, want none", len(rows))
 			}
-			br := &browser{srv: tm.srv}
-			report, err := second.TestAuthorization(ctx, s, "idp", FlowHooks{OpenURL: br.open})
-			br.wg.Wait()
+			br := testkit.NewBrowser(t, tm.srv)
+			report, err := second.TestAuthorization(ctx, s, "idp", FlowHooks{OpenURL: br.Open})
+			br.Wait()
 			if err != nil || !report.OK {
 				t.Fatalf("TestAuthorization with the imported secret: %+v, %v", report, err)
 			}

@@ -32,7 +32,7 @@ func (k calledKeychain) Delete(ctx context.Context, key string) error {
 	return k.Keychain.Delete(ctx, key)
 }
 
-// Issue 10, defect 9: while another process (a command, say) is between the keychain and
+// While another process (a command, say) is between the keychain and
 // the database in a save of an integration, a save of the same integration here waits
 // before it touches the keychain, and the last save's secret is the one kept.
 func TestSavesOfOneIntegrationTakeTurnsAcrossProcesses(t *testing.T) {

@@ -31,6 +31,7 @@ import (
 	"github.com/medialake/connect/core/vault"
 	"github.com/medialake/connect/internal/authtest"
 	"github.com/medialake/connect/internal/keychaintest"
+	"github.com/medialake/connect/internal/testkit"
 )
 
 // adminWorkspace is a workspace with one administrator and one writer, signed in, whose log
@@ -780,30 +781,6 @@ func TestIntegrationUseCasesNeedAdmin(t *testing.T) {
 	}
 }
 
-// browser plays the system browser for a test authorization: it approves at srv and
-// follows the redirect back to the flow's listener.
-type browser struct {
-	srv *authtest.Server
-	wg  sync.WaitGroup
-}
-
-func (b *browser) open(authURL string) error {
-	b.wg.Add(1)
-	go func() {
-		defer b.wg.Done()
-		ctx := context.Background()
-		loc, err := b.srv.Authorize(ctx, authURL)
-		if err != nil {
-			return // the flow times out or is canceled; the test's assertions say so
-		}
-		resp, err := http.Get(loc.String())
-		if err == nil {
-			resp.Body.Close()
-		}
-	}()
-	return nil
-}
-
 func TestTestAuthorization(t *testing.T) {
 	ctx := context.Background()
 	w := newAdminWorkspace(t, nil)
@@ -835,10 +812,10 @@ func TestTestAuthorization(t *testing.T) {
 	}
 
 	save("right-secret")
-	b := &browser{srv: srv}
+	b := testkit.NewBrowser(t, srv)
 	var live []FlowStep
-	report, err := a.TestAuthorization(ctx, w.admin, id, FlowHooks{OpenURL: b.open, Progress: func(ev FlowEvent) { live = append(live, ev.Step) }})
-	b.wg.Wait()
+	report, err := a.TestAuthorization(ctx, w.admin, id, FlowHooks{OpenURL: b.Open, Progress: func(ev FlowEvent) { live = append(live, ev.Step) }})
+	b.Wait()
 	if err != nil || !report.OK {
 		t.Fatalf("TestAuthorization = %+v, %v; want success", report, err)
 	}
@@ -857,9 +834,9 @@ func TestTestAuthorization(t *testing.T) {
 	}
 
 	save("wrong-secret")
-	b = &browser{srv: srv}
-	report, err = a.TestAuthorization(ctx, w.admin, id, FlowHooks{OpenURL: b.open})
-	b.wg.Wait()
+	b = testkit.NewBrowser(t, srv)
+	report, err = a.TestAuthorization(ctx, w.admin, id, FlowHooks{OpenURL: b.Open})
+	b.Wait()
 	if err == nil || report.OK {
 		t.Fatalf("TestAuthorization with a wrong secret = %+v, %v; want a failure", report, err)
 	}
@@ -1055,24 +1032,7 @@ func microsoftAtServer(t *testing.T, srv *authtest.Server) *http.Client {
 // msBrowser plays the browser for Microsoft: it sends the authorization request to the test
 // server instead of login.microsoftonline.com and follows the redirect back.
 func msBrowser(t *testing.T, srv *authtest.Server, wg *sync.WaitGroup) func(string) error {
-	open := fakeBrowser(t, srv, nil)
-	auth, _, _, _, _ := srv.Endpoints()
-	return func(start string) error {
-		authURL, err := authtest.SignInAddress(start)
-		if err != nil {
-			return err
-		}
-		u, err := url.Parse(authURL)
-		if err != nil || u.Host != "login.microsoftonline.com" {
-			return fmt.Errorf("authorization URL %s is not Microsoft's", authURL)
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_ = open(auth + "?" + u.RawQuery) // a failure shows in the flow's outcome
-		}()
-		return nil
-	}
+	return presetBrowser(t, srv, "login.microsoftonline.com", wg)
 }
 
 // freePort is a loopback port nothing listens on at the moment.

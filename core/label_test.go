@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// Issue 12, defect 6: a failure on a source names its account and its integration as the
+// A failure on a source names its account and its integration as the
 // administrator named it, in the error and in the activity log, never the integration's id.
 func TestSourceFailureNamesTheIntegration(t *testing.T) {
 	tm := newConnectTeam(t)
@@ -27,7 +27,7 @@ func TestSourceFailureNamesTheIntegration(t *testing.T) {
 	}
 }
 
-// Issue 12, defect 6: a refresh the provider refuses, other than with invalid_grant, has a
+// A refresh the provider refuses, other than with invalid_grant, has a
 // reason of its own, so that front ends say it in their words rather than show oauth2's.
 func TestRefusedRefreshHasAReason(t *testing.T) {
 	tm := newConnectTeam(t)

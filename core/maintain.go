@@ -91,7 +91,7 @@ func (a *App) Maintain(ctx context.Context) (MaintainReport, error) {
 	if err != nil {
 		return rep, fmt.Errorf("maintain: %w", err)
 	}
-	names, err := a.integrationNames(ctx)
+	terms, err := a.integrationTerms(ctx)
 	if err != nil {
 		return rep, fmt.Errorf("maintain: %w", err)
 	}
@@ -102,7 +102,7 @@ func (a *App) Maintain(ctx context.Context) (MaintainReport, error) {
 	for _, src := range rows {
 		now := a.now()
 		keepAlive := ws.KeepAlive && (src.Status == store.StatusConnected || src.Status == store.StatusError) &&
-			tokens.KeepAliveDue(src, names[src.IntegrationID].idle, now)
+			tokens.KeepAliveDue(src, terms[src.IntegrationID].idle, now)
 		if src.Status != store.StatusRevocationPending && src.Status != store.StatusOffline && !keepAlive {
 			continue
 		}
@@ -116,7 +116,7 @@ func (a *App) Maintain(ctx context.Context) (MaintainReport, error) {
 			errs = append(errs, fmt.Errorf("maintain: %w", err))
 			break
 		}
-		err := a.upkeepSource(ctx, src, names[src.IntegrationID].idle, resolve, &rep)
+		err := a.upkeepSource(ctx, src, terms[src.IntegrationID].idle, resolve, &rep)
 		switch {
 		case err == nil || errors.Is(err, ErrNeedsReconnect):
 			a.upkeep.forget(src.ID) // nothing left to retry

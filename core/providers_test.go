@@ -17,6 +17,7 @@ import (
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/core/vault"
 	"github.com/medialake/connect/internal/authtest"
+	"github.com/medialake/connect/internal/testkit"
 )
 
 // These tests play what each provider really does (consent, revocation, limits),
@@ -104,7 +105,7 @@ func presetAtServer(t *testing.T, srv *authtest.Server, routes map[string]string
 // presetBrowser plays the browser for a preset whose authorization endpoint is on host: it
 // sends the authorization request to the test server instead and follows the redirect back.
 func presetBrowser(t *testing.T, srv *authtest.Server, host string, wg *sync.WaitGroup) func(string) error {
-	open := fakeBrowser(t, srv, nil)
+	open := testkit.NewBrowser(t, srv).OpenURL
 	auth, _, _, _, _ := srv.Endpoints()
 	return func(start string) error {
 		authURL, err := authtest.SignInAddress(start)

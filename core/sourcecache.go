@@ -60,7 +60,7 @@ func (c *sourceCache) sources(ctx context.Context, db *store.DB, f store.SourceF
 	}
 	// A copy: callers sort and filter what they get.
 	list := slices.Clone(c.list)
-	plan := upkeepPlan{keepAlive: c.keep, scheduled: c.keep && scheduled(ctx)}
+	plan := planOf(ctx, c.keep, scheduled)
 	for i := range list {
 		list[i].Renewal = renewalOf(list[i], plan, now)
 	}

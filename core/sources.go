@@ -123,29 +123,15 @@ func (a *App) readSources(ctx context.Context, f SourceFilter) ([]Source, bool, 
 	if err != nil {
 		return nil, false, err
 	}
-	names, err := a.integrationNames(ctx)
-	if err != nil {
-		return nil, false, err
-	}
-	ws, err := store.ReadWorkspace(ctx, a.db)
-	if err != nil {
-		return nil, false, fmt.Errorf("list sources: %w", err)
-	}
-	scripts, err := store.ScriptAccessSources(ctx, a.db)
-	if err != nil {
-		return nil, false, err
-	}
-	accounts, err := store.AccountCounts(ctx, a.db)
+	p, err := a.sourceProjection(ctx)
 	if err != nil {
 		return nil, false, err
 	}
 	list := make([]Source, len(rows))
 	for i, r := range rows {
-		list[i] = names.source(r)
-		list[i].ScriptAccess = scripts[r.ID]
-		list[i].SharesGrant = sharesGrant(list[i], r, accounts)
+		list[i] = p.source(r)
 	}
-	return list, ws.KeepAlive, nil
+	return list, p.keepAlive, nil
 }
 
 // SourceDetails returns one source; a writer may see only their own.
@@ -448,31 +434,17 @@ func (a *App) savedSource(ctx context.Context, id int64) (store.Source, error) {
 	return src, err
 }
 
-// source reads one source as people see it.
+// source reads one source as people see it, as the list shows it.
 func (a *App) source(ctx context.Context, id int64) (Source, error) {
 	r, err := a.savedSource(ctx, id)
 	if err != nil {
 		return Source{}, err
 	}
-	names, err := a.integrationNames(ctx)
-	if err != nil {
-		return Source{}, err
-	}
-	ws, err := store.ReadWorkspace(ctx, a.db)
+	p, err := a.sourceProjection(ctx)
 	if err != nil {
 		return Source{}, fmt.Errorf("source %d: %w", id, err)
 	}
-	src := names.source(r)
-	accounts, err := store.AccountCounts(ctx, a.db)
-	if err != nil {
-		return Source{}, err
-	}
-	src.SharesGrant = sharesGrant(src, r, accounts)
-	src.Renewal = renewalOf(src, upkeepPlan{keepAlive: ws.KeepAlive, scheduled: ws.KeepAlive && a.scheduled(ctx)}, a.now())
-	g, err := store.ScriptAccess(ctx, a.db, id)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return Source{}, err
-	}
-	src.ScriptAccess = err == nil && g.Holds
+	src := p.source(r)
+	src.Renewal = renewalOf(src, planOf(ctx, p.keepAlive, a.scheduled), a.now())
 	return src, nil
 }

@@ -32,6 +32,7 @@ import (
 	"github.com/medialake/connect/core/vault"
 	"github.com/medialake/connect/internal/authtest"
 	"github.com/medialake/connect/internal/keychaintest"
+	"github.com/medialake/connect/internal/testkit"
 )
 
 // These tests sign in against a real authorization server (authtest, ory/fosite) and keep
@@ -140,31 +141,6 @@ func (tm *connectTeam) addIntegration(t *testing.T, spec integrationSpec) {
 	}
 }
 
-// fakeBrowser plays the person at the system browser: the server approves as its current user,
-// and the browser follows the redirect to the app's callback. Each callback address it
-// reached is sent on seen, if not nil.
-func fakeBrowser(t *testing.T, srv *authtest.Server, seen chan<- string) func(string) error {
-	tr := &http.Transport{DisableKeepAlives: true}
-	t.Cleanup(tr.CloseIdleConnections)
-	client := &http.Client{Transport: tr}
-	return func(authURL string) error {
-		loc, err := srv.Authorize(context.Background(), authURL)
-		if err != nil {
-			return err
-		}
-		if seen != nil {
-			seen <- loc.String()
-		}
-		resp, err := client.Get(loc.String())
-		if err != nil {
-			return err
-		}
-		defer resp.Body.Close()
-		_, err = io.Copy(io.Discard, resp.Body)
-		return err
-	}
-}
-
 // flowSteps records the flow's events.
 type flowSteps struct {
 	mu   sync.Mutex
@@ -186,7 +162,7 @@ func (s *flowSteps) get() []FlowStep {
 }
 
 func (tm *connectTeam) hooks(t *testing.T, st *flowSteps) FlowHooks {
-	h := FlowHooks{OpenURL: fakeBrowser(t, tm.srv, nil)}
+	h := FlowHooks{OpenURL: testkit.NewBrowser(t, tm.srv).OpenURL}
 	if st != nil {
 		h.Progress = st.hook
 	}
@@ -269,7 +245,7 @@ func (tm *connectTeam) lastEntry(t *testing.T) store.Entry {
 	return lastEntries(t, tm.app, 1)[0]
 }
 
-// Issue 5, test 10: the whole connect through core for a public and a confidential client;
+// The whole connect through core for a public and a confidential client;
 // a wrong client secret fails in the provider's words and saves nothing.
 func TestConnect(t *testing.T) {
 	cases := []struct {
@@ -439,7 +415,7 @@ func TestUnknownSourceOrIntegration(t *testing.T) {
 	}
 }
 
-// Issue 5, test 11: the same account twice; reconnect with another account.
+// The same account twice; reconnect with another account.
 func TestDuplicateAndReconnect(t *testing.T) {
 	ctx := context.Background()
 	tm := newConnectTeam(t)
@@ -521,7 +497,7 @@ func TestReconnectUpdatesAccountAndScopes(t *testing.T) {
 	}
 }
 
-// Issue 5, test 4 through core: the provider's error= ends the sign-in in words that name the
+// Through core, the provider's error= ends the sign-in in words that name the
 // provider, the listener closes and nothing is saved.
 func TestConnectAccessDenied(t *testing.T) {
 	tm := newConnectTeam(t)
@@ -592,7 +568,7 @@ func TestConnectRowFailsTokenRemoved(t *testing.T) {
 	}
 }
 
-// Issue 5, test 11: disconnect revokes at the provider, which then refuses the refresh token.
+// Disconnect revokes at the provider, which then refuses the refresh token.
 func TestDisconnectRevokes(t *testing.T) {
 	ctx := context.Background()
 	tm := newConnectTeam(t)
@@ -855,7 +831,9 @@ func TestTokensNeverInDatabaseOrLog(t *testing.T) {
 	tm := newConnectTeam(t)
 	tm.addIntegration(t, integrationSpec{id: "idp", provider: "oidc", atServer: "s3cret", sent: "s3cret"})
 	callbacks := make(chan string, 4)
-	hooks := FlowHooks{OpenURL: fakeBrowser(t, tm.srv, callbacks)}
+	br := testkit.NewBrowser(t, tm.srv)
+	br.Seen = callbacks
+	hooks := FlowHooks{OpenURL: br.OpenURL}
 	// The PKCE verifier travels only in the code exchange: catch it there.
 	var verifiers []string
 	tr := &http.Transport{DisableKeepAlives: true}

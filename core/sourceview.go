@@ -84,9 +84,13 @@ func renewalOf(src Source, plan upkeepPlan, now time.Time) Renewal {
 	return Renewal{Kind: RenewalExpires, By: src.ExpiresIfUnused}
 }
 
-// integrationNames maps integration ids to what a source shows of them, and to how long
-// their provider keeps an unused refresh token.
-type integrationNames map[string]struct {
+// integrationTerms is, per integration id, what its sources take from the integration and its
+// provider: the names they show, how long the provider keeps an unused refresh token, what
+// revoking leaves or ends, and how long a sign-in lasts while the app is in Testing.
+type integrationTerms map[string]integrationTerm
+
+// integrationTerm is one integration's entry in integrationTerms.
+type integrationTerm struct {
 	name, provider, providerName string
 	idle                         time.Duration
 	cannotRevoke, revokeEnds     string
@@ -94,15 +98,14 @@ type integrationNames map[string]struct {
 	testing time.Duration
 }
 
-func (a *App) integrationNames(ctx context.Context) (integrationNames, error) {
+func (a *App) integrationTerms(ctx context.Context) (integrationTerms, error) {
 	all, err := store.Integrations(ctx, a.db)
 	if err != nil {
 		return nil, err
 	}
-	names := integrationNames{}
+	terms := integrationTerms{}
 	for _, in := range all {
-		e := names[in.ID]
-		e.name, e.provider, e.providerName = in.Name, in.Provider, in.Provider
+		e := integrationTerm{name: in.Name, provider: in.Provider, providerName: in.Provider}
 		if p, err := catalog.Lookup(catalog.ID(in.Provider)); err == nil {
 			e.providerName, e.idle = p.Name, p.RefreshIdle
 			if p.Revocation.Kind == catalog.RevokeNone {
@@ -113,22 +116,60 @@ func (a *App) integrationNames(ctx context.Context) (integrationNames, error) {
 				e.testing = p.TestingLifetime
 			}
 		}
-		names[in.ID] = e
+		terms[in.ID] = e
 	}
-	return names, nil
+	return terms, nil
 }
 
-func (n integrationNames) source(r store.Source) Source {
-	in := n[r.IntegrationID]
+// sourceProjection is what a source's row needs beside itself to become the Source people
+// see; read once, it projects any number of rows, so that the list and one source's details
+// are made by the same code.
+type sourceProjection struct {
+	terms     integrationTerms
+	scripts   map[int64]bool           // the sources whose script access holds
+	accounts  map[store.AccountKey]int // how many sources each account has
+	keepAlive bool                     // the workspace's keep-alive
+}
+
+// sourceProjection reads what projecting the workspace's sources needs.
+func (a *App) sourceProjection(ctx context.Context) (sourceProjection, error) {
+	var p sourceProjection
+	var err error
+	if p.terms, err = a.integrationTerms(ctx); err != nil {
+		return p, err
+	}
+	ws, err := store.ReadWorkspace(ctx, a.db)
+	if err != nil {
+		return p, fmt.Errorf("read sources: %w", err)
+	}
+	p.keepAlive = ws.KeepAlive
+	if p.scripts, err = store.ScriptAccessSources(ctx, a.db); err != nil {
+		return p, err
+	}
+	p.accounts, err = store.AccountCounts(ctx, a.db)
+	return p, err
+}
+
+// source is the one projection of a source's row: every field of Source but Renewal, which
+// depends on the time and the schedule (renewalOf, through plan).
+func (p sourceProjection) source(r store.Source) Source {
+	in := p.terms[r.IntegrationID]
 	src := Source{ID: r.ID, IntegrationID: r.IntegrationID, IntegrationName: in.name,
 		Provider: in.provider, ProviderName: in.providerName, CannotRevoke: in.cannotRevoke, RevokeEnds: in.revokeEnds, OwnerID: r.OwnerID, Owner: r.OwnerName,
 		Account: r.Account, Scopes: r.Scopes, Status: r.Status, StatusDetail: r.StatusDetail,
 		TokenExpiry: r.TokenExpiry, LastRefreshAt: r.LastRefreshAt, CreatedAt: r.CreatedAt,
-		ExpiresIfUnused: tokens.ExpiresIfUnused(in.idle, lastUse(r))}
+		ExpiresIfUnused: tokens.ExpiresIfUnused(in.idle, lastUse(r)), ScriptAccess: p.scripts[r.ID]}
 	if in.testing > 0 {
 		src.GrantEnds, src.grantWhy = r.GrantedAt.Add(in.testing), testingWhy(in.providerName, in.testing)
 	}
+	src.SharesGrant = sharesGrant(src, r, p.accounts)
 	return src
+}
+
+// planOf is what keeps the sources' tokens alive: the workspace's keep-alive, and whether the
+// schedule that runs it while the app is closed is installed (asked only when keep-alive is on).
+func planOf(ctx context.Context, keepAlive bool, scheduled func(context.Context) bool) upkeepPlan {
+	return upkeepPlan{keepAlive: keepAlive, scheduled: keepAlive && scheduled(ctx)}
 }
 
 // lastUse is when the source's refresh token was last used: its last refresh, else its

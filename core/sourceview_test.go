@@ -1,6 +1,8 @@
 package core
 
 import (
+	"context"
+	"reflect"
 	"testing"
 	"time"
 
@@ -47,6 +49,49 @@ func TestCounted(t *testing.T) {
 	} {
 		if c.got != c.want {
 			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+}
+
+// The sources list and one source's details are the same projection of a row: every field
+// agrees, those that need more than the row included (the integration's names and revocation
+// words, a shared Google grant, the end of a Testing app's sign-in, script access, renewal).
+func TestSourceDetailsAgreeWithList(t *testing.T) {
+	ctx := context.Background()
+	tm, hooks := googleTeam(t)
+	err := tm.app.SaveIntegration(ctx, tm.admin, IntegrationInput{ID: "google",
+		ClientID: "123456789012-desktop.apps.googleusercontent.com", PublishingStatus: "testing"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tm.app.SetKeepAlive(ctx, tm.admin, true); err != nil {
+		t.Fatal(err)
+	}
+	mine, err := tm.app.Connect(ctx, tm.writer, "google", hooks)
+	if err != nil {
+		t.Fatalf("Connect as the writer: %v", err)
+	}
+	if _, err := tm.app.Connect(ctx, tm.admin, "google", hooks); err != nil { // the same account
+		t.Fatalf("Connect as the admin: %v", err)
+	}
+	if err := tm.app.AllowScripts(ctx, tm.writer, mine.ID); err != nil {
+		t.Fatalf("AllowScripts: %v", err)
+	}
+	list, err := tm.app.Sources(ctx, tm.admin, SourceFilter{})
+	if err != nil || len(list) != 2 {
+		t.Fatalf("Sources = %d sources, %v; want 2", len(list), err)
+	}
+	for _, listed := range list {
+		if listed.ID == mine.ID && (!listed.ScriptAccess || listed.SharesGrant != 1 || listed.GrantEnds.IsZero() ||
+			listed.RevokeEnds == "" || listed.Renewal.Kind != RenewalEnds) {
+			t.Errorf("the writer's source in the list: %+v; want script access, a shared grant and a Testing end", listed)
+		}
+		details, err := tm.app.SourceDetails(ctx, tm.admin, listed.ID)
+		if err != nil {
+			t.Fatalf("SourceDetails(%d): %v", listed.ID, err)
+		}
+		if !reflect.DeepEqual(details, listed) {
+			t.Errorf("source %d:\n details %+v\n list    %+v", listed.ID, details, listed)
 		}
 	}
 }

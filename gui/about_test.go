@@ -10,7 +10,7 @@ import (
 	"github.com/medialake/connect/core"
 )
 
-// Issue 15: the Account menu has About, which names FyneApp.toml's version, the commit, Go,
+// The Account menu has About, which names FyneApp.toml's version, the commit, Go,
 // Fyne and the licence, and closes on Escape like every dialog.
 func TestAboutFromTheAccountMenu(t *testing.T) {
 	b, err := os.ReadFile("../FyneApp.toml")

@@ -11,7 +11,7 @@ import (
 	"github.com/medialake/connect/core"
 )
 
-// Issue 12, defect 3: a long cell ends in "…" within its column instead of spilling into the
+// A long cell ends in "…" within its column instead of spilling into the
 // next, and selecting its row shows the whole entry.
 func TestActivityCellsStayInTheirColumns(t *testing.T) {
 	long := strings.Repeat("someone-with-a-long-name ", 2) + "end"

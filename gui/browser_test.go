@@ -39,7 +39,7 @@ func (a *browserApp) OpenURL(*url.URL) error {
 	return nil
 }
 
-// Issue 11: the test authorization's browser, like the connect dialog's, is the GUI's own,
+// The test authorization's browser, like the connect dialog's, is the GUI's own,
 // which core calls from the flow's goroutine and which reaches Fyne's OpenURL only through
 // fyne.DoAndWait, on the UI goroutine. It was left to a browser of core's, which called
 // OpenURL off the UI goroutine.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/core/access"
 	"github.com/medialake/connect/core/transfer"
+	"github.com/medialake/connect/internal/testkit"
 )
 
 const goodPass = "correct horse battery"
@@ -28,13 +28,7 @@ func TestMain(m *testing.M) {
 }
 
 // clock is a settable time source.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+type clock = testkit.Clock
 
 type fixture struct {
 	ui    *UI
@@ -76,7 +70,7 @@ func (f *fakeScheduler) Where(job core.ScheduleJob) string { return "the test ti
 // given, runs on the workspace before the UI starts.
 func newFixture(t *testing.T, setup func(c *core.App)) *fixture {
 	t.Helper()
-	clk := &clock{t: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)}
+	clk := testkit.NewClock(time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC))
 	sched := &fakeScheduler{}
 	c, err := core.Open(context.Background(), core.Config{Home: t.TempDir(), Now: clk.Now, Scheduler: sched})
 	if err != nil {
@@ -214,13 +208,13 @@ func TestIdleLockReturnsToSignIn(t *testing.T) {
 		t.Fatalf("sign-in failed: %q", f.ui.signIn.status.Text)
 	}
 	old := f.ui.session
-	f.clock.Add(14 * time.Minute)
+	f.clock.Advance(14 * time.Minute)
 	f.ui.CheckIdle()
 	f.ui.Wait()
 	if f.ui.home == nil {
 		t.Fatal("locked before the idle time was up")
 	}
-	f.clock.Add(2 * time.Minute)
+	f.clock.Advance(2 * time.Minute)
 	f.ui.CheckIdle()
 	f.ui.Wait()
 	if f.ui.signIn == nil || f.ui.home != nil {
@@ -308,7 +302,7 @@ func TestTypingPostponesIdleLock(t *testing.T) {
 	f.ui.CheckIdle() // notes what the entry holds
 	f.ui.Wait()
 	for range 4 {
-		f.clock.Add(5 * time.Minute)
+		f.clock.Advance(5 * time.Minute)
 		test.Type(filter, "x")
 		f.ui.CheckIdle()
 		f.ui.Wait()
@@ -316,7 +310,7 @@ func TestTypingPostponesIdleLock(t *testing.T) {
 			t.Fatal("locked while the person was typing")
 		}
 	}
-	f.clock.Add(16 * time.Minute) // then nothing
+	f.clock.Advance(16 * time.Minute) // then nothing
 	f.ui.CheckIdle()
 	f.ui.Wait()
 	if f.ui.home != nil {

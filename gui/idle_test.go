@@ -25,7 +25,7 @@ func (f *fixture) typeSlowly(t *testing.T, e *widget.Entry, pieces []string, eve
 	f.ui.CheckIdle() // notes what the entry holds
 	f.ui.Wait()
 	for _, s := range pieces {
-		f.clock.Add(every)
+		f.clock.Advance(every)
 		test.Type(e, s)
 		f.ui.CheckIdle()
 		f.ui.Wait()
@@ -67,7 +67,7 @@ func TestIdleLockKeepsTheFormForTheSameUser(t *testing.T) {
 	f.ui.home.showTab(1)
 	f.typeSlowly(t, form.clientID, []string{"typed-", "before-", "the-lock"}, time.Minute)
 
-	f.clock.Add(16 * time.Minute)
+	f.clock.Advance(16 * time.Minute)
 	f.ui.CheckIdle()
 	f.ui.Wait()
 	if f.ui.signIn == nil || f.ui.home != nil {
@@ -94,7 +94,7 @@ func TestIdleLockKeepsTheFormForTheSameUser(t *testing.T) {
 
 	// Silent again, and Save comes before the ticker: core refuses it and the window locks,
 	// still keeping what was typed.
-	f.clock.Add(16 * time.Minute)
+	f.clock.Advance(16 * time.Minute)
 	test.Tap(form.save)
 	f.ui.Wait()
 	if f.ui.signIn == nil || f.ui.home != nil {
@@ -123,7 +123,7 @@ func TestIdleLockThenAnotherUserStartsFresh(t *testing.T) {
 	old := f.ui.session
 	showDialogs(f)
 
-	f.clock.Add(16 * time.Minute)
+	f.clock.Advance(16 * time.Minute)
 	f.ui.CheckIdle()
 	f.ui.Wait()
 	if n := len(f.ui.win.Canvas().Overlays().List()); n != 0 {
@@ -149,7 +149,7 @@ func TestIdleLockKeepsOpenDialogs(t *testing.T) {
 	showDialogs(f)
 	dialogs, focused := len(f.ui.win.Canvas().Overlays().List()), f.ui.win.Canvas().Focused()
 
-	f.clock.Add(16 * time.Minute)
+	f.clock.Advance(16 * time.Minute)
 	f.ui.CheckIdle()
 	f.ui.Wait()
 	if n := len(f.ui.win.Canvas().Overlays().List()); n != 0 {

@@ -17,6 +17,7 @@ import (
 	"github.com/medialake/connect/core/vault"
 	"github.com/medialake/connect/internal/authtest"
 	"github.com/medialake/connect/internal/keychaintest"
+	"github.com/medialake/connect/internal/testkit"
 )
 
 // openIntegration signs Ada in and selects the integration with id in the Admin tab.
@@ -395,7 +396,7 @@ func TestReplaceDisableRemoveThroughTheForm(t *testing.T) {
 	p.form.enabled.SetChecked(true)
 	f.ui.Wait()
 
-	f.clock.Add(2 * time.Minute) // well within the idle lock
+	f.clock.Advance(2 * time.Minute) // well within the idle lock
 	form = p.form
 	test.Tap(form.replace)
 	if !form.secret.Visible() || form.secret.Text != "" {
@@ -450,7 +451,7 @@ func TestTestAuthorizationThroughTheForm(t *testing.T) {
 		}
 	})
 	p, form := openIntegration(t, f, id)
-	p.openURL = serverBrowser(t, srv)
+	p.openURL = testkit.NewBrowser(t, srv).OpenURL
 	save := func(secretText string) {
 		t.Helper()
 		if form.secretInfo != nil {

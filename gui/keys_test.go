@@ -35,7 +35,7 @@ func sendShortcut(w fyne.Window, sc fyne.Shortcut) {
 	w.Canvas().(fyne.Shortcutable).TypedShortcut(sc)
 }
 
-// Issue 12, defect 5: Ctrl+1 … Ctrl+5 switch tabs while a text field has the focus.
+// Ctrl+1 … Ctrl+5 switch tabs while a text field has the focus.
 func TestTabShortcutsFromAFocusedEntry(t *testing.T) {
 	f := newFixture(t, adminAndWriter(t))
 	f.signIn(t, "Ada", goodPass)
@@ -57,7 +57,7 @@ func TestTabShortcutsFromAFocusedEntry(t *testing.T) {
 	}
 }
 
-// Issue 12, defect 5: Enter presses the focused button, as Space does.
+// Enter presses the focused button, as Space does.
 func TestEnterPressesTheFocusedButton(t *testing.T) {
 	f := newFixture(t, adminAndWriter(t))
 	f.signIn(t, "Ada", goodPass)
@@ -74,7 +74,7 @@ func TestEnterPressesTheFocusedButton(t *testing.T) {
 	}
 }
 
-// Issue 12, defect 5: Enter closes an information box, whether its OK has the focus or
+// Enter closes an information box, whether its OK has the focus or
 // nothing has.
 func TestEnterClosesAnInformationBox(t *testing.T) {
 	f := newFixture(t, adminAndWriter(t))
@@ -97,7 +97,7 @@ func TestEnterClosesAnInformationBox(t *testing.T) {
 	}
 }
 
-// Issue 12, defect 5: the keyboard focus shows on a primary (blue) button as on any other.
+// The keyboard focus shows on a primary (blue) button as on any other.
 func TestFocusShowsOnAPrimaryButton(t *testing.T) {
 	f := newFixture(t, adminAndWriter(t))
 	// A real app starts with Fyne's default theme, not the test driver's.
@@ -136,7 +136,7 @@ func colourDistance(a, b color.Color) int {
 	return d(ar, br) + d(ag, bg) + d(ab, bb)
 }
 
-// Issue 12, defect 11: a confirmation asks, in the future tense, naming the source's
+// A confirmation asks, in the future tense, naming the source's
 // integration as the administrator named it, and no icon lies under its text.
 func TestDisconnectAsksNamingTheIntegration(t *testing.T) {
 	w := newSourcesWorkspace(t)
@@ -189,7 +189,7 @@ func imageOf(o fyne.CanvasObject, name string) bool {
 	return false
 }
 
-// Issue 12, defect 5: Enter closes the source details box, as it does a message box.
+// Enter closes the source details box, as it does a message box.
 func TestEnterClosesSourceDetails(t *testing.T) {
 	w := newSourcesWorkspace(t)
 	w.addIntegration(t, "files", "https://idp.example/authorize", "https://idp.example/token", "https://idp.example/me")

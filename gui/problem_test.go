@@ -16,6 +16,7 @@ import (
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/internal/authtest"
 	"github.com/medialake/connect/internal/keychaintest"
+	"github.com/medialake/connect/internal/testkit"
 )
 
 // filesPane signs Wes in to a workspace with integration "files" (named "Test files") at
@@ -28,7 +29,7 @@ func filesPane(t *testing.T, srv *authtest.Server) (*sourcesWorkspace, *sourcesP
 	w.addIntegration(t, "files", auth, token, userinfo)
 	w.signIn(t, "Wes", goodPass)
 	p := w.pane(t)
-	p.openURL = serverBrowser(t, srv)
+	p.openURL = testkit.NewBrowser(t, srv).OpenURL
 	p.tick = time.Hour
 	return w, p
 }
@@ -48,7 +49,7 @@ func connectedSource(t *testing.T, srv *authtest.Server) (*sourcesWorkspace, *so
 	return w, p
 }
 
-// Issue 12, defect 7: a refresh token the provider rejected reads as "needs reconnect", the
+// A refresh token the provider rejected reads as "needs reconnect", the
 // row says so, and Reconnect is at hand in the message; it signs in again.
 func TestRejectedRefreshOffersReconnect(t *testing.T) {
 	keychaintest.Require(t)
@@ -81,7 +82,7 @@ func TestRejectedRefreshOffersReconnect(t *testing.T) {
 	}
 }
 
-// Issue 12, defect 6: a provider's refusal reads in words, naming the source and its
+// A provider's refusal reads in words, naming the source and its
 // integration as the administrator named it; the technical text is under Details.
 func TestRefusedRefreshInWordsWithDetails(t *testing.T) {
 	keychaintest.Require(t)
@@ -107,7 +108,7 @@ func TestRefusedRefreshInWordsWithDetails(t *testing.T) {
 	}
 }
 
-// Issue 12, defect 6: an unreachable discovery document reads in words naming the
+// An unreachable discovery document reads in words naming the
 // integration, not as "discover http://…: dial tcp …: connection refused"; the dial error
 // stays in the log.
 func TestUnreachableDiscoveryInWords(t *testing.T) {

@@ -54,7 +54,7 @@ func TestSecretExpiryInTheAdminTab(t *testing.T) {
 		t.Errorf("warned 45 days ahead: list line %q", listLine(v, nil))
 	}
 
-	f.clock.Add(20 * 24 * time.Hour) // 25 days left; the session has idled out meanwhile
+	f.clock.Advance(20 * 24 * time.Hour) // 25 days left; the session has idled out meanwhile
 	f.ui.signOut()
 	f.ui.Wait()
 	p, _ = openIntegration(t, f, "microsoft")

@@ -19,7 +19,7 @@ func TestLocalRecoveryNoticeAtSignIn(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	f.clock.Add(time.Minute)
+	f.clock.Advance(time.Minute)
 	f.signIn(t, "Ada", fresh)
 	if f.ui.home == nil {
 		t.Fatal("Ada did not sign in with the recovered passphrase")
@@ -30,7 +30,7 @@ func TestLocalRecoveryNoticeAtSignIn(t *testing.T) {
 	escape(f.ui.win)
 	f.ui.signOut()
 	f.ui.Wait()
-	f.clock.Add(time.Minute)
+	f.clock.Advance(time.Minute)
 	f.signIn(t, "Wes", goodPass)
 	if top := f.ui.win.Canvas().Overlays().Top(); top != nil {
 		t.Errorf("a writer's sign-in opened a dialog: %q", dialogText(t, f.ui.win))

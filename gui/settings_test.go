@@ -47,7 +47,7 @@ func TestSettingsPaneValidatesAndSaves(t *testing.T) {
 		t.Errorf("stored settings = %+v, %v; want 30m and keep-alive off", set, err)
 	}
 	// The idle lock follows at once.
-	f.clock.Add(20 * time.Minute)
+	f.clock.Advance(20 * time.Minute)
 	f.ui.CheckIdle()
 	f.ui.Wait()
 	if f.ui.home == nil {

@@ -76,12 +76,12 @@ func TestLockOutCountdownEnds(t *testing.T) {
 	f := newFixture(t, adminAndWriter(t))
 	f.lockOut(t, "Wes")
 	s := f.ui.signIn
-	f.clock.Add(access.FirstDelay - 10*time.Second)
+	f.clock.Advance(access.FirstDelay - 10*time.Second)
 	f.tickCountdown(t)
 	if !strings.Contains(s.status.Text, "(10s left)") || s.status.Importance != widget.DangerImportance {
 		t.Errorf("10 s before the end: status %q (importance %v), want 10s left in red", s.status.Text, s.status.Importance)
 	}
-	f.clock.Add(2 * time.Minute) // the ticker may run late: the message must not stay behind
+	f.clock.Advance(2 * time.Minute) // the ticker may run late: the message must not stay behind
 	f.tickCountdown(t)
 	if s.status.Text != "You can try again now." || s.status.Importance == widget.DangerImportance {
 		t.Errorf("after the wait: status %q (importance %v), want a neutral 'try again'", s.status.Text, s.status.Importance)

@@ -1,9 +1,6 @@
 package gui
 
 import (
-	"context"
-	"io"
-	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -13,30 +10,10 @@ import (
 	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/internal/authtest"
 	"github.com/medialake/connect/internal/keychaintest"
+	"github.com/medialake/connect/internal/testkit"
 )
 
-// serverBrowser plays the person at the system browser: the server approves as its current
-// user, and the browser follows the redirect to the app's callback.
-func serverBrowser(t *testing.T, srv *authtest.Server) func(string) error {
-	tr := &http.Transport{DisableKeepAlives: true}
-	t.Cleanup(tr.CloseIdleConnections)
-	client := &http.Client{Transport: tr}
-	return func(authURL string) error {
-		loc, err := srv.Authorize(context.Background(), authURL)
-		if err != nil {
-			return err
-		}
-		resp, err := client.Get(loc.String())
-		if err != nil {
-			return err
-		}
-		defer resp.Body.Close()
-		_, err = io.Copy(io.Discard, resp.Body)
-		return err
-	}
-}
-
-// Issue 5, test 13: a write user connects through the dialog and the new row appears,
+// A write user connects through the dialog and the new row appears,
 // selected; connecting the same account again offers Reconnect, which renews it.
 func TestConnectThroughDialog(t *testing.T) {
 	keychaintest.Require(t)
@@ -99,7 +76,7 @@ func TestDeniedSignInOffersTryAgain(t *testing.T) {
 		t.Errorf("detail %q; want the provider's own answer kept as the detail", f.problem.detail)
 	}
 
-	p.openURL = serverBrowser(t, srv)
+	p.openURL = testkit.NewBrowser(t, srv).OpenURL
 	test.Tap(f.extra)
 	w.ui.Wait()
 	if p.flow == f {

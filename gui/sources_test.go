@@ -20,6 +20,7 @@ import (
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/internal/authtest"
 	"github.com/medialake/connect/internal/keychaintest"
+	"github.com/medialake/connect/internal/testkit"
 )
 
 // sourcesWorkspace is a workspace with Ada (admin), Wes (write) and Rhea (read), and a
@@ -32,7 +33,7 @@ type sourcesWorkspace struct {
 func newSourcesWorkspace(t testing.TB) *sourcesWorkspace {
 	t.Helper()
 	ctx := context.Background()
-	clk := &clock{t: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)}
+	clk := testkit.NewClock(time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC))
 	home := t.TempDir()
 	sched := &fakeScheduler{}
 	c, err := core.Open(ctx, core.Config{Home: home, Now: clk.Now, Scheduler: sched})
@@ -185,7 +186,7 @@ func TestWriterSeesOwnSourcesAndReaderNoActions(t *testing.T) {
 	}
 }
 
-// Issue 5, test 13 (Cancel): Cancel stops the sign-in, closes the dialog and the listener,
+// Cancel stops the sign-in, closes the dialog and the listener,
 // and saves nothing.
 func TestConnectDialogCancel(t *testing.T) {
 	keychaintest.Require(t)
@@ -215,7 +216,7 @@ func TestConnectDialogCancel(t *testing.T) {
 		if got := f.timeLeft.Text; got != "Time left: 5:00" {
 			t.Errorf("time left = %q, want 5:00", got)
 		}
-		w.clock.Add(90 * time.Second)
+		w.clock.Advance(90 * time.Second)
 		f.showTimeLeft()
 		if got := f.timeLeft.Text; got != "Time left: 3:30" {
 			t.Errorf("time left after 90 s = %q, want 3:30", got)
@@ -252,7 +253,7 @@ func TestConnectDialogCancel(t *testing.T) {
 }
 
 // BenchmarkSourcesList reloads the Sources tab (list the sources, sort, fill the table, draw
-// the window) with 10 and with 10,000 sources; the issue asks for at most 1.2 times the time
+// the window) with 10 and with 10,000 sources; the goal is at most 1.2 times the time
 // with 10,000. The table is virtualised, so the drawing costs the same; core lists from its
 // cache while the database is unchanged, and a list already in the table's order is not
 // sorted again, so what grows with the count is a copy and a few passes over it. The first read

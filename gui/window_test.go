@@ -9,12 +9,13 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/medialake/connect/core"
+	"github.com/medialake/connect/internal/testkit"
 )
 
 // The window's size and the profile that signed in last come back at the next start; the
 // passphrase is not among what is kept.
 func TestWindowRemembersSizeAndProfile(t *testing.T) {
-	clk := &clock{t: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)}
+	clk := testkit.NewClock(time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC))
 	c, err := core.Open(context.Background(), core.Config{Home: t.TempDir(), Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)

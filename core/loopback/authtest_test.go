@@ -3,41 +3,16 @@ package loopback
 import (
 	"context"
 	"errors"
-	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/medialake/connect/internal/authtest"
+	"github.com/medialake/connect/internal/testkit"
 	"golang.org/x/oauth2"
 )
 
-// browser plays the person at the system browser: it follows the authorization URL at the
-// server, which approves as its test user, and then goes to the redirect it answers with.
-func browser(t *testing.T, srv *authtest.Server) func(string) error {
-	client := noKeepAlive(t)
-	return func(authURL string) error {
-		loc, err := srv.Authorize(context.Background(), authURL)
-		if err != nil {
-			return err
-		}
-		resp, err := client.Get(loc.String())
-		if err != nil {
-			return err
-		}
-		defer resp.Body.Close()
-		if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-			return err
-		}
-		if resp.StatusCode != http.StatusOK {
-			return fmt.Errorf("callback answered %d", resp.StatusCode)
-		}
-		return nil
-	}
-}
-
-// Test 10: the whole flow against a real authorization server, for a public and a confidential
+// The whole flow against a real authorization server, for a public and a confidential
 // client, and with a wrong client secret.
 func TestConnectAgainstServer(t *testing.T) {
 	cases := []struct {
@@ -73,8 +48,8 @@ func TestConnectAgainstServer(t *testing.T) {
 			if len(steps) != 1 || steps[0] != StepListening {
 				t.Fatalf("steps after Start = %v, want listening", steps)
 			}
-			if err := browser(t, srv)(f.AuthURL()); err != nil {
-				t.Fatalf("the browser did not reach the callback: %v", err)
+			if code, err := testkit.NewBrowser(t, srv).Visit(f.AuthURL()); err != nil || code != http.StatusOK {
+				t.Fatalf("the browser did not reach the callback: %d, %v", code, err)
 			}
 
 			tok, err := wait(t, f)
@@ -102,14 +77,14 @@ func TestConnectAgainstServer(t *testing.T) {
 	}
 }
 
-// Test 7 against the server: it sends its own iss, which differs from the integration's
-// issuer, so the code is never exchanged.
+// A real server sends its own iss, which differs from the integration's issuer here, so the
+// code is never exchanged.
 func TestConnectIssuerMismatch(t *testing.T) {
 	srv := authtest.New(t)
 	f := start(t, publicClient(t, srv, "https://login.example.com"))
 	// The browser lands on the failure page, so it is run here rather than as OpenURL.
-	if err := browser(t, srv)(f.AuthURL()); err == nil || !strings.Contains(err.Error(), "400") {
-		t.Errorf("browser step = %v, want the failure page (400)", err)
+	if code, err := testkit.NewBrowser(t, srv).Visit(f.AuthURL()); err != nil || code != http.StatusBadRequest {
+		t.Errorf("browser step = %d, %v; want the failure page (400)", code, err)
 	}
 	if _, err := wait(t, f); !errors.Is(err, ErrIssuerMismatch) {
 		t.Fatalf("Wait = %v, want ErrIssuerMismatch", err)
@@ -161,8 +136,8 @@ func TestWrongVerifierIsNotRedirectMismatch(t *testing.T) {
 	srv := authtest.New(t)
 	f := start(t, publicClient(t, srv, srv.Issuer()))
 	f.verifier = oauth2.GenerateVerifier() // not the one whose challenge the AuthURL carries
-	if err := browser(t, srv)(f.AuthURL()); err != nil {
-		t.Fatalf("browser step: %v", err)
+	if code, err := testkit.NewBrowser(t, srv).Visit(f.AuthURL()); err != nil || code != http.StatusOK {
+		t.Fatalf("browser step: %d, %v", code, err)
 	}
 	_, err := wait(t, f)
 	var xe *ExchangeError

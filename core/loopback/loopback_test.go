@@ -20,7 +20,7 @@ import (
 	"golang.org/x/oauth2"
 )
 
-// Test 1: the listener is bound to 127.0.0.1 only, and two flows get different ports.
+// The listener is bound to 127.0.0.1 only, and two flows get different ports.
 func TestListenerLoopbackOnly(t *testing.T) {
 	ts := newTokenServer(t)
 	a := start(t, testConfig(t, ts))
@@ -91,7 +91,7 @@ func TestAuthURL(t *testing.T) {
 	}
 }
 
-// Test 2: a wrong or missing state gets a plain 400, the token endpoint is not called, and the
+// A wrong or missing state gets a plain 400, the token endpoint is not called, and the
 // flow completes afterwards with the verifier and the same redirect URI.
 func TestWrongStateKeepsWaiting(t *testing.T) {
 	ts := newTokenServer(t)
@@ -154,7 +154,7 @@ func TestWrongStateKeepsWaiting(t *testing.T) {
 	assertClosed(t, f)
 }
 
-// Test 3: a valid callback replayed is refused, and the code is exchanged exactly once.
+// A valid callback replayed is refused, and the code is exchanged exactly once.
 func TestReplayRefused(t *testing.T) {
 	ts := newTokenServer(t)
 	f := start(t, testConfig(t, ts))
@@ -177,7 +177,7 @@ func TestReplayRefused(t *testing.T) {
 	assertClosed(t, f)
 }
 
-// Test 4: error=access_denied ends the flow with the provider's error; the port is closed.
+// A provider's error=access_denied ends the flow with the provider's error; the port is closed.
 func TestProviderErrorEndsFlow(t *testing.T) {
 	ts := newTokenServer(t)
 	cfg := testConfig(t, ts)
@@ -205,7 +205,7 @@ func TestProviderErrorEndsFlow(t *testing.T) {
 	assertClosed(t, f)
 }
 
-// Test 5: nothing from the request is reflected, and every answer carries the headers that keep
+// Nothing from the request is reflected, and every answer carries the headers that keep
 // the browser from running or sniffing anything.
 func TestPageReflectsNothing(t *testing.T) {
 	const script = "<script>alert(1)</script>"
@@ -262,7 +262,7 @@ func TestPageReflectsNothing(t *testing.T) {
 	}
 }
 
-// Test 6: a foreign Host is refused without consuming the state; other paths are 404.
+// A foreign Host is refused without consuming the state; other paths are 404.
 func TestHostAndPath(t *testing.T) {
 	ts := newTokenServer(t)
 	f := start(t, testConfig(t, ts))
@@ -343,7 +343,7 @@ func TestRedirectHostLocalhost(t *testing.T) {
 	}
 }
 
-// Test 7: an iss that differs from the issuer is refused with no token request (RFC 9207), and
+// An iss that differs from the issuer is refused with no token request (RFC 9207), and
 // so is a missing iss where the provider says it always sends one.
 func TestIssuer(t *testing.T) {
 	const issuer = "https://issuer.example"
@@ -404,7 +404,7 @@ func TestIssuer(t *testing.T) {
 	}
 }
 
-// Test 8: cancel, Close and timeout close the port and leave no goroutine behind.
+// Cancel, Close and timeout close the port and leave no goroutine behind.
 func TestCancelClosesPort(t *testing.T) {
 	checkLeaks(t)
 	ts := newTokenServer(t)
@@ -472,7 +472,7 @@ func TestDeadline(t *testing.T) {
 	}
 }
 
-// Test 9: a connection that sends nothing, or half a request, does not block the flow, and it is
+// A connection that sends nothing, or half a request, does not block the flow, and it is
 // closed when the flow ends.
 func TestSilentConnectionDoesNotBlock(t *testing.T) {
 	checkLeaks(t)

@@ -17,7 +17,7 @@ func TestConfigLockDir(t *testing.T) {
 	id := f.connect(t)
 	dir := filepath.Join(t.TempDir(), "elsewhere")
 	m := tokens.New(f.db, f.kc, tokens.Config{Now: f.clock.Now, LockDir: dir})
-	f.clock.Add(2 * time.Hour) // the access token has expired: Token refreshes, under the lock
+	f.clock.Advance(2 * time.Hour) // the access token has expired: Token refreshes, under the lock
 	if _, err := m.Token(t.Context(), id, f.cfg); err != nil {
 		t.Fatal(err)
 	}

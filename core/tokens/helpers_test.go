@@ -20,6 +20,7 @@ import (
 	"github.com/medialake/connect/core/vault"
 	"github.com/medialake/connect/internal/authtest"
 	"github.com/medialake/connect/internal/keychaintest"
+	"github.com/medialake/connect/internal/testkit"
 )
 
 func TestMain(m *testing.M) {
@@ -44,22 +45,7 @@ func realKeychain(t *testing.T) (*vault.Vault, string) {
 }
 
 // clock is a settable clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+type clock = testkit.Clock
 
 // sleeps records the waits asked for and returns at once.
 type sleeps struct {
@@ -134,7 +120,7 @@ func newFixture(t *testing.T, kc tokens.Keychain, opts ...authtest.Option) *fixt
 		t.Fatal(err)
 	}
 
-	c := &clock{t: now}
+	c := testkit.NewClock(now)
 	s := &sleeps{}
 	return &fixture{
 		srv: srv, db: db, kc: kc, cfg: cfg, clock: c, sleeps: s, owner: owner,

@@ -191,7 +191,7 @@ func TestDisconnect(t *testing.T) {
 			method, auth = r.Method, r.Header.Get("Authorization")
 		}))
 		defer dropbox.Close()
-		f.clock.Add(2 * time.Hour) // the saved access token has expired: it is refreshed first
+		f.clock.Advance(2 * time.Hour) // the saved access token has expired: it is refreshed first
 		bearer := tokens.Integration{Config: f.cfg, Revocation: tokens.Revocation{Kind: tokens.RevokeBearer, URL: dropbox.URL}}
 		if err := f.m.Disconnect(ctx, id, bearer); err != nil {
 			t.Fatalf("Disconnect: %v", err)

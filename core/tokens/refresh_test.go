@@ -58,7 +58,7 @@ func TestRefreshInARow(t *testing.T) {
 	prev := first
 	before := f.srv.TokenRequests()
 	for i := range n {
-		f.clock.Add(2 * time.Hour) // every access token has expired
+		f.clock.Advance(2 * time.Hour) // every access token has expired
 		tok, err := f.m.Token(ctx, id, f.cfg)
 		if err != nil {
 			t.Fatalf("refresh %d: %v", i+1, err)
@@ -108,7 +108,7 @@ func TestRefreshKeepsRefreshToken(t *testing.T) {
 	id := f.connect(t)
 	first := f.load(t, id)
 	for i := range 2 {
-		f.clock.Add(2 * time.Hour)
+		f.clock.Advance(2 * time.Hour)
 		tok, err := f.m.Token(ctx, id, f.cfg)
 		if err != nil {
 			t.Fatalf("refresh %d: %v", i+1, err)
@@ -135,7 +135,7 @@ func TestTokenValid(t *testing.T) {
 		t.Fatalf("Token: same token %t, %v; want the saved one", err == nil && tok.AccessToken == saved.AccessToken, err)
 	}
 	// Within the expiry margin the token counts as expired.
-	f.clock.Add(saved.Expiry.Sub(f.clock.Now()) - tokens.ExpiryMargin + time.Second)
+	f.clock.Advance(saved.Expiry.Sub(f.clock.Now()) - tokens.ExpiryMargin + time.Second)
 	if tok, err = f.m.Token(ctx, id, f.cfg); err != nil || tok.AccessToken == saved.AccessToken {
 		t.Fatalf("Token near expiry: renewed %t, %v; want a new token", err == nil && tok.AccessToken != saved.AccessToken, err)
 	}
@@ -239,7 +239,7 @@ func TestRefreshHealth(t *testing.T) {
 			id := f.connect(t)
 			saved := f.load(t, id)
 			version := f.source(t, id).TokenVersion
-			f.clock.Add(2 * time.Hour)
+			f.clock.Advance(2 * time.Hour)
 			for _, fl := range tt.failures {
 				h := fl.header.Clone()
 				if v := h.Get("Retry-After"); strings.HasPrefix(v, "DATE+") {
@@ -289,7 +289,7 @@ func TestNeedsReconnect(t *testing.T) {
 	f := newFixture(t, memKeychain())
 	ctx := t.Context()
 	id := f.connect(t)
-	f.clock.Add(2 * time.Hour)
+	f.clock.Advance(2 * time.Hour)
 	f.srv.FailNextToken(400, `{"error":"invalid_grant"}`, http.Header{"Content-Type": {"application/json"}})
 	if _, err := f.m.Token(ctx, id, f.cfg); !errors.Is(err, tokens.ErrNeedsReconnect) {
 		t.Fatalf("Token: %v, want ErrNeedsReconnect", err)
@@ -339,7 +339,7 @@ func TestOfflineThenConnected(t *testing.T) {
 	id := f.connect(t)
 	saved := f.load(t, id)
 	before := f.source(t, id)
-	f.clock.Add(2 * time.Hour)
+	f.clock.Advance(2 * time.Hour)
 
 	f.srv.Stop()
 	_, err := f.m.Token(ctx, id, f.cfg)

@@ -335,30 +335,3 @@ func (u *UI) sessionLost(err error) bool {
 	u.lock(message(err))
 	return true
 }
-
-func (u *UI) mainMenu() *fyne.MainMenu {
-	lockItem := fyne.NewMenuItem("Lock", func() { u.lock("Locked. Sign in again to go on.") })
-	lockItem.Shortcut = lockShortcut
-	outItem := fyne.NewMenuItem("Sign out", u.signOut)
-	outItem.Shortcut = signOutShortcut
-	pass := fyne.NewMenuItem("Change passphrase…", u.showChangePassphrase)
-	about := fyne.NewMenuItem("About Medialake Connect", u.showAbout)
-	account := fyne.NewMenu("Account", pass, fyne.NewMenuItemSeparator(), lockItem, outItem, fyne.NewMenuItemSeparator(), about)
-	return fyne.NewMainMenu(account, u.goMenu())
-}
-
-var (
-	lockShortcut    = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
-	signOutShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
-)
-
-// tabKeys are Ctrl+1 … Ctrl+5 (Cmd on macOS): Sources, Integrations, Users, Activity, Settings.
-var tabKeys = []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5}
-
-func (u *UI) addShortcuts() {
-	u.win.Canvas().AddShortcut(lockShortcut, func(fyne.Shortcut) { u.lock("Locked. Sign in again to go on.") })
-	u.win.Canvas().AddShortcut(signOutShortcut, func(fyne.Shortcut) { u.signOut() })
-	for i, k := range tabKeys {
-		u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { u.goTab(i) })
-	}
-}

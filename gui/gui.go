@@ -35,6 +35,10 @@ type Deps struct {
 	// Now is the clock for the countdowns shown (a sign-in lock-out); nil means time.Now. The
 	// idle lock runs on core's clock: core alone decides it.
 	Now func() time.Time
+	// Screen tells the work area of the screen the window opens on, in pixels at the density
+	// Fyne detects, and whether it is known; the window's first size fits it (PrimaryScreen
+	// asks the desktop's). nil: the size is not fitted.
+	Screen func() (fyne.Size, bool)
 }
 
 // UI is the main window and the screen it shows: first start, sign-in, or the tabs.

@@ -109,3 +109,25 @@ func rowOf(t *testing.T, p *activityPane, actor string) int {
 	t.Fatalf("no activity row of %q among %d", actor, len(p.entries))
 	return -1
 }
+
+// The action filter offers actions in words and keeps the entries of the one chosen.
+func TestActivityFilterByActionInWords(t *testing.T) {
+	f := newFixture(t, func(c *core.App) {
+		adminAndWriter(t)(c)
+		if _, err := c.SignIn(context.Background(), "Wes", core.NewSecret("not the passphrase")); err == nil {
+			t.Fatal("a wrong passphrase signed in")
+		}
+	})
+	f.signIn(t, "Ada", goodPass)
+	p := f.ui.home.activity
+	p.action.SetSelected(actionLabel(access.SignIn))
+	f.ui.Wait()
+	if len(p.entries) < 2 {
+		t.Fatalf("filtered by %q: %d entries, want the sign-ins of Ada and Wes", p.action.Selected, len(p.entries))
+	}
+	for _, e := range p.entries {
+		if e.Action != string(access.SignIn) {
+			t.Errorf("filtered by %q: an entry of %s", p.action.Selected, e.Action)
+		}
+	}
+}

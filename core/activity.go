@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/medialake/connect/core/access"
 	"github.com/medialake/connect/core/store"
@@ -15,6 +16,25 @@ type ActivityEntry = store.Entry
 // ActivityFilter narrows and pages the activity log: by actor, by action, and BeforeID (the
 // last ID of the previous page) for the next page.
 type ActivityFilter = store.ActivityFilter
+
+// Outcomes of an activity entry: done, refused by a rule (privilege, owner, lock-out), or
+// tried and failed.
+const (
+	OutcomeOK     = store.OutcomeOK
+	OutcomeDenied = store.OutcomeDenied
+	OutcomeFailed = store.OutcomeFailed
+)
+
+// Outcomes lists every outcome an activity entry can have, for the front ends' words and
+// their tests.
+func Outcomes() []string { return []string{OutcomeOK, OutcomeDenied, OutcomeFailed} }
+
+// Actions lists every action core writes to the activity log: those a privilege decides
+// (access.Actions) and those that happen before or outside a session. A front end's words
+// for the log walk it, so that a new action cannot go unworded.
+func Actions() []access.Action {
+	return append(slices.Clone(access.Actions), access.FirstAdmin, access.SignIn, access.SignOut, access.LocalRecovery)
+}
 
 // Activity returns one page of the activity log, newest first (admin only).
 func (a *App) Activity(ctx context.Context, s *access.Session, f ActivityFilter) ([]ActivityEntry, error) {

@@ -4,6 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/medialake/connect/core/access"
@@ -96,5 +102,40 @@ func TestExportActivityCSV(t *testing.T) {
 	recs, _ = csv.NewReader(&buf).ReadAll()
 	if len(recs) != 2 || recs[1][2] != "wendy" { // wendy's one sign-in
 		t.Errorf("wendy's export = %q, want a header and her sign-in", recs)
+	}
+}
+
+// Actions must hold every action that package access defines, since core writes each of them
+// to the log (a refusal of any of them is a "denied" entry): the test reads access's source
+// for its constants of type Action, so a new one that Actions lacks fails here.
+func TestActionsListsEveryActionAccessDefines(t *testing.T) {
+	file, err := parser.ParseFile(token.NewFileSet(), filepath.Join("access", "access.go"), nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := Actions()
+	defined := 0
+	for _, decl := range file.Decls {
+		gen, ok := decl.(*ast.GenDecl)
+		if !ok || gen.Tok != token.CONST {
+			continue
+		}
+		for _, spec := range gen.Specs {
+			vs := spec.(*ast.ValueSpec)
+			if id, ok := vs.Type.(*ast.Ident); !ok || id.Name != "Action" {
+				continue
+			}
+			for i, name := range vs.Names {
+				defined++
+				lit := vs.Values[i].(*ast.BasicLit)
+				code, _ := strconv.Unquote(lit.Value)
+				if !slices.Contains(listed, access.Action(code)) {
+					t.Errorf("access.%s (%s) is not in core.Actions()", name.Name, code)
+				}
+			}
+		}
+	}
+	if defined != len(listed) {
+		t.Errorf("access defines %d actions, core.Actions() lists %d", defined, len(listed))
 	}
 }

@@ -16,8 +16,8 @@ import (
 // it is the way back in for administrators only, who can then reset anyone else's passphrase.
 var ErrRecoveryNotAdmin = errors.New("local recovery sets an administrator's passphrase only: recover an administrator, then reset the others from there")
 
-// recoveryActor stands in the activity log for whoever ran a local recovery: no profile did.
-const recoveryActor = "local recovery"
+// RecoveryActor stands in the activity log for whoever ran a local recovery: no profile did.
+const RecoveryActor = "local recovery"
 
 // maxNotices bounds the recoveries told at one sign-in; the activity log holds them all.
 const maxNotices = 20
@@ -40,7 +40,7 @@ func (a *App) RecoverAdmin(ctx context.Context, name string, pass, confirm redac
 		return fmt.Errorf("local recovery of %q: %w", name, err)
 	}
 	detail := "new passphrase set without signing in, at the terminal of OS account " + osAccount()
-	err = a.change(ctx, recoveryActor, access.LocalRecovery, name, func(tx *sql.Tx) (string, error) {
+	err = a.change(ctx, RecoveryActor, access.LocalRecovery, name, func(tx *sql.Tx) (string, error) {
 		u, err := store.UserByName(ctx, tx, name)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
@@ -55,7 +55,7 @@ func (a *App) RecoverAdmin(ctx context.Context, name string, pass, confirm redac
 		return detail, store.SetPassphraseHash(ctx, tx, u.ID, phc, true)
 	})
 	if err != nil {
-		a.note(ctx, recoveryActor, access.LocalRecovery, name, store.OutcomeFailed, err.Error())
+		a.note(ctx, RecoveryActor, access.LocalRecovery, name, store.OutcomeFailed, err.Error())
 		return fmt.Errorf("local recovery of %q: %w", name, err)
 	}
 	return nil

@@ -7,12 +7,33 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
+
 	"github.com/medialake/connect/core"
 )
 
-// The Account menu has About, which names FyneApp.toml's version, the commit, Go,
-// Fyne and the licence, and closes on Escape like every dialog.
-func TestAboutFromTheAccountMenu(t *testing.T) {
+// menuItem runs the item labelled label of the window's menu named menu, and fails when
+// there is none.
+func menuItem(t *testing.T, w fyne.Window, menu, label string) {
+	t.Helper()
+	for _, m := range w.MainMenu().Items {
+		for _, item := range m.Items {
+			if m.Label == menu && item.Label == label {
+				item.Action()
+				return
+			}
+		}
+	}
+	t.Fatalf("the window has no %s → %s", menu, label)
+}
+
+// Help → About names FyneApp.toml's version, the commit, Go, Fyne and the licence, shows the
+// app's icon and links to FyneApp.toml's Website, and closes on Escape like every dialog.
+// About is no longer in the Account menu.
+func TestAboutFromTheHelpMenu(t *testing.T) {
 	b, err := os.ReadFile("../FyneApp.toml")
 	if err != nil {
 		t.Fatal(err)
@@ -20,22 +41,15 @@ func TestAboutFromTheAccountMenu(t *testing.T) {
 	core.SetAppFile(b)
 	t.Cleanup(func() { core.SetAppFile(nil) })
 	version := regexp.MustCompile(`(?m)^\s*Version\s*=\s*"([^"]+)"`).FindSubmatch(b)
+	website := regexp.MustCompile(`(?m)^\s*Website\s*=\s*"([^"]+)"`).FindSubmatch(b)
 	f := newFixture(t, adminAndWriter(t))
 	f.signIn(t, "Ada", goodPass)
-	menu := f.ui.win.MainMenu()
-	if menu == nil || menu.Items[0].Label != "Account" {
-		t.Fatal("the window has no Account menu first")
-	}
-	opened := false
-	for _, item := range menu.Items[0].Items {
-		if item.Label == "About Medialake Connect" {
-			item.Action()
-			opened = true
+	for _, item := range f.ui.win.MainMenu().Items[0].Items {
+		if strings.HasPrefix(item.Label, "About") {
+			t.Errorf("the %s menu still has %q", f.ui.win.MainMenu().Items[0].Label, item.Label)
 		}
 	}
-	if !opened {
-		t.Fatal("the Account menu has no About Medialake Connect")
-	}
+	menuItem(t, f.ui.win, "Help", "About Medialake Connect")
 	got := dialogText(t, f.ui.win)
 	for _, want := range []string{"Medialake Connect " + string(version[1]) + " (build ", "Commit: ",
 		"Go: " + runtime.Version(), "Fyne: ", "Licence: " + core.License} {
@@ -43,8 +57,54 @@ func TestAboutFromTheAccountMenu(t *testing.T) {
 			t.Errorf("About says %q; want it to contain %q", got, want)
 		}
 	}
+	var link *widget.Hyperlink
+	icon := false
+	walkObjects(f.ui.win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) bool {
+		if h, ok := o.(*widget.Hyperlink); ok {
+			link = h
+		}
+		if img, ok := o.(*canvas.Image); ok && img.Resource != nil && strings.Contains(img.Resource.Name(), "icon") {
+			icon = true
+		}
+		return true
+	})
+	if link == nil || link.URL == nil || link.URL.String() != string(website[1]) {
+		t.Errorf("About links to %v; want FyneApp.toml's Website %s", link, website[1])
+	}
+	if !icon {
+		t.Error("About shows no app icon")
+	}
 	escape(f.ui.win)
 	if f.ui.win.Canvas().Overlays().Top() != nil {
 		t.Error("About is still open after Escape")
+	}
+}
+
+// Help → Keyboard shortcuts lists every shortcut the window answers, as its menus show the
+// keys.
+func TestKeyboardShortcutsListsEveryShortcut(t *testing.T) {
+	f := newFixture(t, adminAndWriter(t))
+	f.signIn(t, "Ada", goodPass)
+	menuItem(t, f.ui.win, "Help", "Keyboard shortcuts")
+	got := dialogText(t, f.ui.win)
+	for _, want := range []string{"Ctrl+L\nLock", "Ctrl+Shift+Q\nSign out", "Ctrl+1\nShow Sources", "Ctrl+5\nShow Settings", "Escape\n"} {
+		if runtime.GOOS == "darwin" {
+			want = strings.ReplaceAll(want, "Ctrl+", "Cmd+")
+		}
+		if !strings.Contains(got, want) {
+			t.Errorf("Keyboard shortcuts says %q; want %q in it", got, want)
+		}
+	}
+	for _, m := range f.ui.win.MainMenu().Items {
+		for _, item := range m.Items {
+			s, ok := item.Shortcut.(*desktop.CustomShortcut)
+			if ok && !strings.Contains(got, keysName(s)+"\n") {
+				t.Errorf("%s → %s has %s, which Keyboard shortcuts does not list", m.Label, item.Label, keysName(s))
+			}
+		}
+	}
+	escape(f.ui.win)
+	if f.ui.win.Canvas().Overlays().Top() != nil {
+		t.Error("Keyboard shortcuts is still open after Escape")
 	}
 }

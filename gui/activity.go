@@ -2,7 +2,6 @@ package gui
 
 import (
 	"context"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -16,21 +15,24 @@ import (
 
 const activityPageSize = 200
 
-var activityColumns = []string{"Time", "User", "Action", "Subject", "Outcome", "Detail"}
-
 const activityHint = "Select a row to read the whole entry here."
 
-// activityWidths are the columns' widths: the time whole, short names and actions whole,
-// subjects and details as much as a window 1040 wide leaves.
-var activityWidths = []float32{160, 110, 150, 230, 75, 290}
+// activityTimeWidth and activityOutcomeWidth are the widths of the time and the outcome in a
+// row of the log; the sentence takes the rest.
+const (
+	activityTimeWidth    = 160
+	activityOutcomeWidth = 100
+)
 
-// activityPane shows the activity log newest first, filtered by user and action, a page at a
-// time (the table only ever holds what has been loaded), and saves it as CSV.
+// activityPane shows the activity log newest first, a sentence per entry, filtered by user and
+// action, a page at a time (the list only ever holds what has been loaded), and saves it as CSV.
+// A click selects a whole row, whose entry then shows in full under the list.
 type activityPane struct {
 	u       *UI
 	actor   *widget.Entry
 	action  *widget.Select
-	table   *widget.Table
+	actions []access.Action // the filter's actions, in the order of action's options after "All actions"
+	list    *widget.List
 	more    *button
 	status  *statusLine
 	entry   *widget.Label // the selected entry in full
@@ -39,44 +41,31 @@ type activityPane struct {
 }
 
 func newActivityPane(u *UI) *activityPane {
-	p := &activityPane{u: u, actor: widget.NewEntry(), status: statusLabel()}
+	p := &activityPane{u: u, actor: widget.NewEntry(), status: statusLabel(), actions: core.Actions()}
 	p.actor.SetPlaceHolder("Filter by user")
 	p.actor.OnSubmitted = func(string) { p.reload() }
-	actions := []string{"All actions", string(access.SignIn), string(access.SignOut), string(access.FirstAdmin), string(access.LocalRecovery)}
-	for _, a := range access.Actions {
-		actions = append(actions, string(a))
+	options := []string{"All actions"}
+	for _, a := range p.actions {
+		options = append(options, actionLabel(a))
 	}
-	p.action = widget.NewSelect(actions, nil)
+	p.action = widget.NewSelect(options, nil)
 	p.action.SetSelectedIndex(0)
 	p.action.OnChanged = func(string) { p.reload() }
 
-	p.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(p.entries), len(activityColumns) },
-		func() fyne.CanvasObject {
-			// A cell cut short ends in "…"; selecting its row shows the whole entry below.
-			l := widget.NewLabel("2006-01-02 15:04:05")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		func(id widget.TableCellID, o fyne.CanvasObject) {
-			o.(*widget.Label).SetText(core.Printable(activityCell(p.entries[id.Row], id.Col)))
-		},
+	p.list = widget.NewList(
+		func() int { return len(p.entries) },
+		func() fyne.CanvasObject { return newActivityRow() },
+		func(id widget.ListItemID, o fyne.CanvasObject) { o.(*activityRow).show(p.entries[id]) },
 	)
-	p.table.OnSelected = func(id widget.TableCellID) {
-		if id.Row >= 0 && id.Row < len(p.entries) {
-			p.showEntry(p.entries[id.Row])
+	p.list.OnSelected = func(id widget.ListItemID) {
+		if id >= 0 && id < len(p.entries) {
+			p.showEntry(p.entries[id])
 		}
 	}
-	p.table.ShowHeaderColumn = false
-	p.table.CreateHeader = func() fyne.CanvasObject { return widget.NewLabel("Header") }
-	p.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Row == -1 && id.Col >= 0 {
-			o.(*widget.Label).TextStyle.Bold = true
-			o.(*widget.Label).SetText(activityColumns[id.Col])
-		}
-	}
-	for i, w := range activityWidths {
-		p.table.SetColumnWidth(i, w)
+	header := newActivityRow()
+	header.set("Time", "Outcome", "What happened")
+	for _, l := range []*widget.Label{header.at, header.outcome, header.what} {
+		l.TextStyle.Bold = true
 	}
 	p.entry = wrapLabel(activityHint)
 
@@ -84,55 +73,66 @@ func newActivityPane(u *UI) *activityPane {
 	refresh := newButtonWithIcon("Refresh", theme.ViewRefreshIcon(), p.reload)
 	save := newButtonWithIcon("Save as CSV…", theme.DocumentSaveIcon(), p.saveCSV)
 	filters := container.NewBorder(nil, nil, nil, container.NewHBox(p.action, refresh, save), p.actor)
-	p.content = container.NewBorder(container.NewVBox(filters, p.status), container.NewVBox(widget.NewSeparator(), p.entry, p.more), nil, nil, p.table)
+	p.content = container.NewBorder(container.NewVBox(filters, p.status, header),
+		container.NewVBox(widget.NewSeparator(), p.entry, p.more), nil, nil, p.list)
 	p.reload()
 	return p
 }
 
-// showEntry shows e in full under the table, whose cells may be cut short: time, user,
-// action, subject and outcome on one line, the detail under them.
-func (p *activityPane) showEntry(e core.ActivityEntry) {
-	var parts []string
-	for col := range len(activityColumns) - 1 {
-		if text := activityCell(e, col); text != "" {
-			parts = append(parts, core.Printable(text))
-		}
-	}
-	text := strings.Join(parts, " · ")
-	if e.Detail != "" {
-		text += "\n" + core.Printable(e.Detail)
-	}
-	p.entry.Importance = widget.MediumImportance
-	p.entry.SetText(text)
+// activityRow is one row of the log: the time and the outcome at fixed widths, then the
+// sentence, which ends in "…" when cut short.
+type activityRow struct {
+	widget.BaseWidget
+	at, outcome, what *widget.Label
 }
 
-func activityCell(e core.ActivityEntry, col int) string {
-	switch col {
-	case 0:
-		return e.At.Local().Format("2006-01-02 15:04:05")
-	case 1:
-		return e.Actor
-	case 2:
-		return e.Action
-	case 3:
-		return e.Subject
-	case 4:
-		return e.Outcome
+func newActivityRow() *activityRow {
+	r := &activityRow{at: widget.NewLabel(""), outcome: widget.NewLabel(""), what: widget.NewLabel("")}
+	for _, l := range []*widget.Label{r.at, r.outcome, r.what} {
+		l.Truncation = fyne.TextTruncateEllipsis
 	}
-	return e.Detail
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *activityRow) set(at, outcome, what string) {
+	r.at.SetText(at)
+	r.outcome.SetText(outcome)
+	r.what.SetText(what)
+}
+
+func (r *activityRow) show(e core.ActivityEntry) {
+	r.set(activityTime(e), outcomeWord(e.Outcome), activitySentence(e))
+}
+
+func (r *activityRow) CreateRenderer() fyne.WidgetRenderer {
+	height := r.at.MinSize().Height
+	fixed := container.NewHBox(
+		container.NewGridWrap(fyne.NewSize(activityTimeWidth, height), r.at),
+		container.NewGridWrap(fyne.NewSize(activityOutcomeWidth, height), r.outcome))
+	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, fixed, nil, r.what))
+}
+
+func activityTime(e core.ActivityEntry) string { return e.At.Local().Format("2006-01-02 15:04:05") }
+
+// showEntry shows e in full under the list, whose rows may be cut short: the time and the
+// outcome, then the sentence.
+func (p *activityPane) showEntry(e core.ActivityEntry) {
+	p.entry.Importance = widget.MediumImportance
+	p.entry.SetText(activityTime(e) + " · " + outcomeWord(e.Outcome) + "\n" + activitySentence(e))
 }
 
 func (p *activityPane) filter() core.ActivityFilter {
 	f := core.ActivityFilter{Actor: p.actor.Text, Limit: activityPageSize}
-	if p.action.SelectedIndex() > 0 {
-		f.Action = p.action.Selected
+	if i := p.action.SelectedIndex(); i > 0 {
+		f.Action = string(p.actions[i-1])
 	}
 	return f
 }
 
 func (p *activityPane) reload() {
 	p.entries = nil
-	p.table.UnselectAll()
+	p.list.UnselectAll()
 	p.entry.Importance = widget.LowImportance
 	p.entry.SetText(activityHint)
 	p.load(p.filter())
@@ -161,7 +161,7 @@ func (p *activityPane) load(f core.ActivityFilter) {
 			} else {
 				p.more.Enable()
 			}
-			p.table.Refresh()
+			p.list.Refresh()
 		}
 	})
 }

@@ -6,8 +6,6 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-
-	"github.com/medialake/connect/core"
 )
 
 // showInfo shows a message with OK, which has the focus: Enter closes it, and so does Escape.
@@ -79,11 +77,15 @@ const problemWidth = 540
 // click away (Details), and the actions that may put it right beside Close. The first
 // action, else Close, has the focus.
 func showProblem(w fyne.Window, title string, err error, actions ...*dialogButton) *problemDialog {
-	p := &problemDialog{text: wrapLabel(message(err)), details: wrapLabel(core.Printable(err.Error())), actions: actions}
+	words := message(err)
+	p := &problemDialog{text: wrapLabel(words), details: wrapLabel(details(err, words)), actions: actions}
 	p.details.Hide()
 	hide := func() { p.d.Hide() }
 	p.toggle = newDialogButton("Details", theme.MenuDropDownIcon(), hide, p.flipDetails)
 	p.toggle.Importance = widget.LowImportance
+	if p.details.Text == "" { // Details would only repeat the words
+		p.toggle.Hide()
+	}
 	buttons := make([]fyne.CanvasObject, 0, len(actions)+1)
 	for _, a := range actions {
 		act := a.OnTapped
@@ -129,6 +131,8 @@ func (p *problemDialog) fit() {
 			height += l.MinSize().Height + theme.Padding()
 		}
 	}
-	height += p.toggle.MinSize().Height
+	if p.toggle.Visible() {
+		height += p.toggle.MinSize().Height
+	}
 	p.d.Resize(fyne.NewSize(problemWidth, height+dialogChrome))
 }

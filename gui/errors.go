@@ -147,6 +147,36 @@ func message(err error) string {
 	return capitalise(core.Printable(err.Error())) + "."
 }
 
+// details is err's own text (made printable) for a Details view beside said, err's message,
+// or "" where it adds nothing: where the words already say all of it (the message of an
+// error without a reason is its own text); where the words are the table's for the error's
+// cause and the text only puts what was being done before it ("signin \"bob\": wrong
+// passphrase"), one layer of context before one cause, not a chain or a join of causes; and for field errors, which show
+// next to their fields.
+func details(err error, said string) string {
+	var fields *core.ValidationError
+	if errors.As(err, &fields) {
+		return ""
+	}
+	if _, worded := words[core.ReasonOf(err)]; worded {
+		cause := err
+		for next := errors.Unwrap(cause); next != nil; next = errors.Unwrap(cause) {
+			cause = next
+		}
+		_, joined := cause.(interface{ Unwrap() []error })
+		context, ok := strings.CutSuffix(err.Error(), ": "+cause.Error())
+		if ok && !joined && !strings.Contains(context, ": ") {
+			return ""
+		}
+	}
+	detail := core.Printable(err.Error())
+	bare := func(s string) string { return strings.ToLower(strings.TrimRight(strings.TrimSpace(s), ".")) }
+	if strings.Contains(bare(said), bare(detail)) {
+		return ""
+	}
+	return detail
+}
+
 // providerOf names the provider err concerns: the name the sign-in gave it, else the
 // integration's, else "the provider".
 func providerOf(err error) string {

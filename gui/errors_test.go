@@ -1,9 +1,12 @@
 package gui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
+
+	"fyne.io/fyne/v2/test"
 
 	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/core/access"
@@ -38,5 +41,38 @@ func TestTestAdviceNamesTheRedirectURI(t *testing.T) {
 	got := testAdvice(&core.ExchangeError{Status: 400, Code: "redirect_uri_mismatch"}, uri)
 	if !strings.HasPrefix(got, words[core.ReasonRedirectMismatch]) || !strings.Contains(got, uri) {
 		t.Errorf("testAdvice = %q, want the table's words and %s", got, uri)
+	}
+}
+
+// Details show only what the words do not say already, in the status line as in the problem
+// dialog: an error without a reason reads as its own text, and a reason's words need no
+// "signin \"bob\": wrong passphrase" beside them; a chain of causes is worth showing.
+func TestDetailsOnlyWhenTheyAddSomething(t *testing.T) {
+	test.NewTempApp(t)
+	w := test.NewWindow(nil)
+	defer w.Close()
+	for _, tc := range []struct {
+		name    string
+		err     error
+		details bool
+	}{
+		{"no reason: the words are its text", errors.New("disk quota exceeded"), false},
+		{"a reason after what was being done", fmt.Errorf("signin %q: %w", "bob", access.ErrWrongPassphrase), false},
+		{"a reason after a chain of causes", fmt.Errorf("discover http://idp.example: dial tcp 10.0.0.1:443: %w", core.ErrIntegrationDisabled), true},
+		{"field errors", &core.ValidationError{}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			words := message(tc.err)
+			l := statusLabel()
+			l.Fail(tc.err)
+			if got := l.Text != words; got != tc.details {
+				t.Errorf("status line %q after the words %q: details %v, want %v", l.Text, words, got, tc.details)
+			}
+			p := showProblem(w, "Problem", tc.err)
+			defer p.d.Hide()
+			if p.toggle.Visible() != tc.details || (p.details.Text != "") != tc.details {
+				t.Errorf("dialog for %q: Details button shown %v (details %q), want %v", words, p.toggle.Visible(), p.details.Text, tc.details)
+			}
+		})
 	}
 }

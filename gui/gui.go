@@ -35,6 +35,10 @@ type Deps struct {
 	// Now is the clock for the countdowns shown (a sign-in lock-out); nil means time.Now. The
 	// idle lock runs on core's clock: core alone decides it.
 	Now func() time.Time
+	// Screen tells the work area of the screen the window opens on, in pixels at the density
+	// Fyne detects, and whether it is known; the window's first size fits it (PrimaryScreen
+	// asks the desktop's). nil: the size is not fitted.
+	Screen func() (fyne.Size, bool)
 }
 
 // UI is the main window and the screen it shows: first start, sign-in, or the tabs.
@@ -334,31 +338,4 @@ func (u *UI) sessionLost(err error) bool {
 	}
 	u.lock(message(err))
 	return true
-}
-
-func (u *UI) mainMenu() *fyne.MainMenu {
-	lockItem := fyne.NewMenuItem("Lock", func() { u.lock("Locked. Sign in again to go on.") })
-	lockItem.Shortcut = lockShortcut
-	outItem := fyne.NewMenuItem("Sign out", u.signOut)
-	outItem.Shortcut = signOutShortcut
-	pass := fyne.NewMenuItem("Change passphrase…", u.showChangePassphrase)
-	about := fyne.NewMenuItem("About Medialake Connect", u.showAbout)
-	account := fyne.NewMenu("Account", pass, fyne.NewMenuItemSeparator(), lockItem, outItem, fyne.NewMenuItemSeparator(), about)
-	return fyne.NewMainMenu(account, u.goMenu())
-}
-
-var (
-	lockShortcut    = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
-	signOutShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
-)
-
-// tabKeys are Ctrl+1 … Ctrl+5 (Cmd on macOS): Sources, Integrations, Users, Activity, Settings.
-var tabKeys = []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5}
-
-func (u *UI) addShortcuts() {
-	u.win.Canvas().AddShortcut(lockShortcut, func(fyne.Shortcut) { u.lock("Locked. Sign in again to go on.") })
-	u.win.Canvas().AddShortcut(signOutShortcut, func(fyne.Shortcut) { u.signOut() })
-	for i, k := range tabKeys {
-		u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { u.goTab(i) })
-	}
 }

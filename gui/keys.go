@@ -74,7 +74,7 @@ func (u *UI) goMenu() *fyne.Menu {
 			break // only administrators have the Admin tab
 		}
 		item := fyne.NewMenuItem(name, func() { u.goTab(i) })
-		item.Shortcut = &desktop.CustomShortcut{KeyName: tabKeys[i], Modifier: fyne.KeyModifierShortcutDefault}
+		item.Shortcut = tabShortcut(i)
 		m.Items = append(m.Items, item)
 	}
 	return m
@@ -86,4 +86,91 @@ func (u *UI) goTab(i int) {
 		u.used()
 		u.home.showTab(i)
 	}
+}
+
+// appShortcut is one of the window's shortcuts: its keys, what it does in words (the Help
+// menu's Keyboard shortcuts lists them) and the action.
+type appShortcut struct {
+	keys *desktop.CustomShortcut
+	what string
+	run  func(u *UI)
+}
+
+var (
+	lockShortcut    = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
+	signOutShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+)
+
+// tabKeys are Ctrl+1 … Ctrl+5 (Cmd on macOS): Sources, Integrations, Users, Activity, Settings.
+var tabKeys = []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5}
+
+func tabShortcut(i int) *desktop.CustomShortcut {
+	return &desktop.CustomShortcut{KeyName: tabKeys[i], Modifier: fyne.KeyModifierShortcutDefault}
+}
+
+// shortcuts are the window's shortcuts, the one list that addShortcuts registers and Help →
+// Keyboard shortcuts shows.
+func shortcuts() []appShortcut {
+	list := []appShortcut{
+		{lockShortcut, "Lock", (*UI).lockNow},
+		{signOutShortcut, "Sign out", (*UI).signOut},
+	}
+	for i, name := range tabNames {
+		what := "Show " + name
+		if i > 0 {
+			what += " (administrators)"
+		}
+		list = append(list, appShortcut{tabShortcut(i), what, func(u *UI) { u.goTab(i) }})
+	}
+	return list
+}
+
+// widgetKeys are the keys every window and dialog answers, for Help → Keyboard shortcuts: the
+// button's Enter above, Fyne's own focus keys, escapeCloses' Escape, a list's arrows.
+var widgetKeys = [][2]string{
+	{"Tab, Shift+Tab", "Move between fields and buttons"},
+	{"Space, Enter", "Press the focused button"},
+	{"Escape", "Cancel or close a dialog"},
+	{"Arrow keys, Space", "Move in a list or table and select a row"},
+}
+
+// lockNow is the Lock shortcut's and menu item's action.
+func (u *UI) lockNow() { u.lock("Locked. Sign in again to go on.") }
+
+func (u *UI) addShortcuts() {
+	for _, s := range shortcuts() {
+		u.win.Canvas().AddShortcut(s.keys, func(fyne.Shortcut) { s.run(u) })
+	}
+}
+
+// keysName says a shortcut's keys as people read them: Ctrl+L, or Cmd+L on macOS.
+func keysName(s *desktop.CustomShortcut) string {
+	name := ""
+	for _, m := range []struct {
+		mod  fyne.KeyModifier
+		name string
+	}{{fyne.KeyModifierControl, "Ctrl+"}, {fyne.KeyModifierSuper, "Cmd+"}, {fyne.KeyModifierAlt, "Alt+"}, {fyne.KeyModifierShift, "Shift+"}} {
+		if s.Modifier&m.mod != 0 {
+			name += m.name
+		}
+	}
+	return name + string(s.KeyName)
+}
+
+func (u *UI) mainMenu() *fyne.MainMenu {
+	lockItem := fyne.NewMenuItem("Lock", u.lockNow)
+	lockItem.Shortcut = lockShortcut
+	outItem := fyne.NewMenuItem("Sign out", u.signOut)
+	outItem.Shortcut = signOutShortcut
+	pass := fyne.NewMenuItem("Change passphrase…", u.showChangePassphrase)
+	account := fyne.NewMenu("Account", pass, fyne.NewMenuItemSeparator(), lockItem, outItem)
+	return fyne.NewMainMenu(account, u.goMenu(), u.helpMenu())
+}
+
+// helpMenu has the keyboard shortcuts and About.
+func (u *UI) helpMenu() *fyne.Menu {
+	return fyne.NewMenu("Help",
+		fyne.NewMenuItem("Keyboard shortcuts", u.showShortcuts),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("About Medialake Connect", u.showAbout))
 }

@@ -41,7 +41,7 @@ func Run(args []string, stderr io.Writer) int {
 	}
 	defer c.Close()
 
-	ui := New(fa, c, Deps{Probe: c.ProbeKeychain})
+	ui := New(fa, c, Deps{Probe: c.ProbeKeychain, Screen: PrimaryScreen})
 	ui.Start()
 	ui.RunIdleTimer()
 	ui.RunMaintenance(time.Minute)

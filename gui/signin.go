@@ -346,13 +346,8 @@ func (l *statusLine) Fail(err error) {
 		return
 	}
 	words := message(err)
-	detail := core.Printable(err.Error())
-	var fields *core.ValidationError
-	if detail == words || errors.As(err, &fields) { // field errors show next to their fields
-		detail = ""
-	}
 	l.Say(toneError, words)
-	l.words, l.detail = words, detail
+	l.words, l.detail = words, details(err, words)
 	l.showDetail(false)
 }
 

@@ -18,26 +18,35 @@ const (
 
 var (
 	// defaultPixels is the window's size on the first run, in pixels: it fits the smallest
-	// screen in common use, 800×600, leaving room for a title bar and a panel. Fyne offers no
-	// way to ask a screen's size, so the first run cannot fit a larger screen better; the
-	// size the person then gives the window is kept.
+	// screen in common use, 800×600, leaving room for a title bar and a panel.
 	defaultPixels = fyne.NewSize(800, 540)
 	// smallestSize is the least size restored: a window saved smaller (or a damaged
-	// preference) would open too small to use.
+	// preference) would open too small to use, unless the screen itself is smaller.
 	smallestSize = fyne.NewSize(640, 480)
+	// windowFrame is what a window manager adds around the window, in pixels: a title bar and
+	// borders, which must fit on the screen too.
+	windowFrame = fyne.NewSize(16, 48)
 )
 
-// restoreSize gives the window the size it had when it was last closed, or the default.
+// restoreSize gives the window the size it had when it was last closed, or the default,
+// made to fit the screen it opens on where deps.Screen tells its size.
 func (u *UI) restoreSize() {
-	u.win.Resize(openSize(u.fa.Preferences().FloatList(prefSize), userScale(u.fa)))
+	var screen fyne.Size
+	if u.deps.Screen != nil {
+		screen, _ = u.deps.Screen()
+	}
+	u.win.Resize(openSize(u.fa.Preferences().FloatList(prefSize), userScale(u.fa), screen))
 }
 
 // openSize is the size, in Fyne's units at scale, to open the window at from the saved
-// preference: width and height in Fyne's units and the scale they were drawn at. A size is
-// kept in pixels through a change of scale (FYNE_SCALE=1.5 would otherwise open a window
+// preference (width and height in Fyne's units and the scale they were drawn at) on a screen
+// whose work area is screen pixels (at the density Fyne detects; zero when unknown). A size
+// is kept in pixels through a change of scale (FYNE_SCALE=1.5 would otherwise open a window
 // that fitted the screen 1.5 times as large); a preference of an earlier version, without
-// its scale, counts as drawn at scale 1.
-func openSize(saved []float64, scale float32) fyne.Size {
+// its scale, counts as drawn at scale 1. The window, its frame included, never opens larger
+// than the screen's work area, even where that is less than the least usable size: a
+// window that fits can be used, one half off the screen cannot.
+func openSize(saved []float64, scale float32, screen fyne.Size) fyne.Size {
 	if scale <= 0 {
 		scale = 1
 	}
@@ -49,7 +58,11 @@ func openSize(saved []float64, scale float32) fyne.Size {
 		}
 		pixels = fyne.NewSize(float32(saved[0])*was, float32(saved[1])*was)
 	}
-	return fyne.NewSize(pixels.Width/scale, pixels.Height/scale).Max(smallestSize)
+	size := fyne.NewSize(pixels.Width/scale, pixels.Height/scale).Max(smallestSize)
+	if screen.Width > windowFrame.Width && screen.Height > windowFrame.Height {
+		size = size.Min(fyne.NewSize((screen.Width-windowFrame.Width)/scale, (screen.Height-windowFrame.Height)/scale))
+	}
+	return size
 }
 
 // userScale is the scale the person chose for Fyne: FYNE_SCALE, else Fyne's settings. (A

@@ -35,6 +35,7 @@ type Info struct {
 	Commit  string // the git revision, with "-dirty" when the tree had changes
 	Go      string // runtime.Version()
 	Fyne    string // the fyne.io/fyne/v2 module version
+	Website string // FyneApp.toml's Website: the project's address, or "" where it has none
 }
 
 // String is what --version prints: the version first, then one line for each of the rest.
@@ -61,8 +62,8 @@ func Get() Info {
 	b := appFile
 	mu.Unlock()
 	info := Info{Version: Unknown, Commit: Unknown, Go: runtime.Version(), Fyne: Unknown}
-	if v, build, err := FromAppFile(b); err == nil {
-		info.Version, info.Build = v, build
+	if f, err := readAppFile(b); err == nil {
+		info.Version, info.Build, info.Website = f.Details.Version, f.Details.Build, f.Website
 	}
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		info.Commit, info.Fyne = fromBuildInfo(bi)
@@ -72,19 +73,28 @@ func Get() Info {
 
 // FromAppFile reads Details.Version and Details.Build from the contents of a FyneApp.toml.
 func FromAppFile(b []byte) (version string, build int, err error) {
-	var f struct {
-		Details struct {
-			Version string
-			Build   int
-		}
+	f, err := readAppFile(b)
+	return f.Details.Version, f.Details.Build, err
+}
+
+// appFields are what the app reads of FyneApp.toml.
+type appFields struct {
+	Website string
+	Details struct {
+		Version string
+		Build   int
 	}
+}
+
+func readAppFile(b []byte) (appFields, error) {
+	var f appFields
 	if err := toml.Unmarshal(b, &f); err != nil {
-		return "", 0, fmt.Errorf("read FyneApp.toml: %w", err)
+		return appFields{}, fmt.Errorf("read FyneApp.toml: %w", err)
 	}
 	if f.Details.Version == "" {
-		return "", 0, fmt.Errorf("read FyneApp.toml: no Details.Version; add Version = \"x.y.z\" under [Details]")
+		return appFields{}, fmt.Errorf("read FyneApp.toml: no Details.Version; add Version = \"x.y.z\" under [Details]")
 	}
-	return f.Details.Version, f.Details.Build, nil
+	return f, nil
 }
 
 // fromBuildInfo picks the commit and the Fyne version out of the build information.

@@ -80,3 +80,16 @@ func TestGetUsesTheAppFile(t *testing.T) {
 		t.Errorf("without FyneApp.toml: version %q, want %q", got, Unknown)
 	}
 }
+
+// Get carries FyneApp.toml's Website, the address the About dialog links to.
+func TestGetReadsTheWebsite(t *testing.T) {
+	t.Cleanup(func() { SetAppFile(nil) })
+	SetAppFile([]byte("Website = \"https://example.org/project\"\n[Details]\nVersion = \"1.2.3\"\n"))
+	if got := Get().Website; got != "https://example.org/project" {
+		t.Errorf("Website = %q, want https://example.org/project", got)
+	}
+	SetAppFile([]byte("[Details]\nVersion = \"1.2.3\"\n"))
+	if got := Get().Website; got != "" {
+		t.Errorf("Website of a file without one = %q, want none", got)
+	}
+}

@@ -54,6 +54,11 @@ func TestWorkspaceExportRestore(t *testing.T) {
 		"workspace", "import", file, "--file-passphrase-file", "-"); r.code != ExitFailed || !strings.Contains(r.stderr, "does not open this file") {
 		t.Errorf("wrong file passphrase: got %v, want exit 1 saying so", r)
 	}
+	// A name that may not restore is told which names may.
+	if r := w2.runIn(strings.NewReader("x\nthe file's own passphrase\n"), "--user", "wendy", "--passphrase-file", "-",
+		"workspace", "import", file, "--file-passphrase-file", "-"); r.code != ExitFailed || !strings.Contains(r.stderr, "the file's administrators: root") {
+		t.Errorf("restore as a writer: got %v, want exit 1 naming root, the file's administrator", r)
+	}
 	r = w2.must(w2.runIn(strings.NewReader("root passphrase 123\nthe file's own passphrase\n"), "--user", "root", "--passphrase-file", "-",
 		"workspace", "import", file, "--file-passphrase-file", "-", "--json"))
 	var plan struct {

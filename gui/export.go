@@ -55,6 +55,7 @@ func showExport(u *UI, done func(core.ExportReport, string)) {
 	e.hint.Wrapping = fyne.TextWrapWord
 	e.file.SetPlaceHolder("/path/to/workspace" + core.ExportExt)
 	e.file.SetText(u.core.DefaultExportPath())
+	e.file.CursorColumn = len([]rune(e.file.Text)) // the file's name in view, its folder scrolled off if need be
 	e.recipients.SetPlaceHolder("age1… or ssh-ed25519 AAAA…, one a line")
 	e.recipients.SetMinRowsVisible(3)
 	e.pass.OnChanged = func(s string) { e.hint.SetText(passphraseHint(s)) }

@@ -23,6 +23,7 @@ type importDialog struct {
 	u        *UI
 	restore  bool
 	d        *dialog.CustomDialog
+	form     *widget.Form
 	file     *widget.Entry
 	pass     *widget.Entry // the file's passphrase
 	identity *widget.Entry // or the path of an identity file
@@ -51,6 +52,12 @@ func showImport(u *UI, restore bool, done func(*access.Session, core.ImportPlan)
 	m.details.box.Hide()
 	m.name.PlaceHolder = "Press Preview to list the file's administrators"
 	m.name.Disable()
+	m.name.OnChanged = func(name string) {
+		if name != "" {
+			m.status.Say(toneInfo, fmt.Sprintf("Type %s's passphrase, then Confirm.", name))
+			u.win.Canvas().Focus(m.adminPass)
+		}
+	}
 	// A tick changes the plan: Confirm waits for the preview of the new one.
 	m.replace = widget.NewCheckGroup(nil, func([]string) {
 		if m.preview.Visible() {
@@ -61,19 +68,20 @@ func showImport(u *UI, restore bool, done func(*access.Session, core.ImportPlan)
 	m.replace.Hide()
 	m.file.SetPlaceHolder("/path/to/workspace" + core.ExportExt)
 	m.identity.SetPlaceHolder("age or SSH key file, if encrypted to keys")
-	form := widget.NewForm(widget.NewFormItem("File", fileRow(u, m.file, false, nil)),
+	m.form = widget.NewForm(widget.NewFormItem("File", fileRow(u, m.file, false, nil)),
 		widget.NewFormItem("File's passphrase", m.pass), widget.NewFormItem("Or identity file", fileRow(u, m.identity, false, nil)))
 	intro := "Nothing changes before you confirm the preview. Integrations that exist here are kept unless you tick them; " +
 		"users that exist are never changed."
 	if restore {
 		intro = "Set up this workspace as it was. Preview the file, then choose one of its administrators and type that " +
 			"administrator's passphrase: you are signed in as them."
-		form.Append("Administrator", m.name)
-		form.Append("Their passphrase", m.adminPass)
+		m.form.Append("Administrator", m.name)
+		m.form.Append("Their passphrase", m.adminPass)
 	}
 	m.pass.OnSubmitted = func(string) { m.run(true) }
 	m.adminPass.OnSubmitted = func(string) { m.run(m.confirm.Disabled()) }
-	body := container.NewVBox(wrapLabel(intro), form, m.preview, m.details.box, m.replace, m.progress, m.status)
+	// The status under the form, in view: the preview below may be long.
+	body := container.NewVBox(wrapLabel(intro), m.form, m.progress, m.status, m.preview, m.details.box, m.replace)
 	hide := func() { m.d.Hide() }
 	cancel := newDialogButton("Cancel", theme.CancelIcon(), hide, hide)
 	m.check = newDialogButton("Preview", theme.SearchIcon(), hide, func() { m.run(true) })
@@ -190,16 +198,17 @@ func (m *importDialog) offerAdmins(names []string) {
 		shown[i] = core.Printable(n)
 	}
 	m.name.Options, m.admins = shown, names
+	m.name.PlaceHolder = "Choose an administrator of the file"
 	m.name.Enable()
-	if !slices.Contains(shown, m.name.Selected) {
+	m.form.Refresh() // the label of a field enabled again
+	m.status.Say(toneInfo, "Choose the administrator to sign in as, type their passphrase, then Confirm.")
+	switch {
+	case len(shown) == 1:
+		m.name.SetSelected(shown[0]) // OnChanged asks for the passphrase
+	case slices.Contains(shown, m.name.Selected):
+		m.name.OnChanged(m.name.Selected)
+	default:
 		m.name.ClearSelected()
-	}
-	if len(shown) == 1 {
-		m.name.SetSelected(shown[0])
-	}
-	m.name.Refresh()
-	if m.name.Selected != "" {
-		m.u.win.Canvas().Focus(m.adminPass)
 	}
 }
 

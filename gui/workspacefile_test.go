@@ -203,8 +203,10 @@ func TestExportThenRestoreOnFirstStart(t *testing.T) {
 		!strings.Contains(m.preview.Text, "Integration Corp IdP: added") || strings.Contains(m.preview.Text, f.core.WorkspaceID()) || m.confirm.Disabled() {
 		t.Fatalf("preview %q (status %q); want the date, Ada, the counts and no workspace id", m.preview.Text, m.status.Text)
 	}
-	if !slices.Equal(m.name.Options, []string{"Ada"}) || m.name.Selected != "Ada" || g.ui.win.Canvas().Focused() != m.adminPass {
-		t.Fatalf("administrators offered %q, chosen %q; want Ada alone, chosen, and her passphrase to type next", m.name.Options, m.name.Selected)
+	if !slices.Equal(m.name.Options, []string{"Ada"}) || m.name.Selected != "Ada" || g.ui.win.Canvas().Focused() != m.adminPass ||
+		m.status.Text != "Type Ada's passphrase, then Confirm." {
+		t.Fatalf("administrators offered %q, chosen %q, status %q; want Ada alone, chosen, and her passphrase asked for next",
+			m.name.Options, m.name.Selected, m.status.Text)
 	}
 	test.Tap(m.details.button)
 	if !m.details.text.Visible() || !strings.Contains(m.details.text.Text, f.core.WorkspaceID()) {

@@ -44,7 +44,8 @@ func TestWorkspaceExportRestore(t *testing.T) {
 
 	// Into the workspace in use: everything exists, so a dry run skips all.
 	r = w.must(w.as("root", "workspace", "import", file, "--file-passphrase-file", filePass, "--dry-run"))
-	if !strings.Contains(r.stdout, "keep (exists here)") || strings.Contains(r.stdout, " add") || !strings.Contains(r.stdout, "dry run") {
+	if !strings.Contains(r.stdout, "keep (exists here)") || strings.Contains(r.stdout, " add") || !strings.Contains(r.stdout, "dry run") ||
+		!strings.Contains(r.stdout, " by root (from workspace ") {
 		t.Errorf("dry run into the same workspace: %v", r)
 	}
 
@@ -62,10 +63,11 @@ func TestWorkspaceExportRestore(t *testing.T) {
 	r = w2.must(w2.runIn(strings.NewReader("root passphrase 123\nthe file's own passphrase\n"), "--user", "root", "--passphrase-file", "-",
 		"workspace", "import", file, "--file-passphrase-file", "-", "--json"))
 	var plan struct {
-		Restored     bool `json:"restored"`
+		Restored     bool   `json:"restored"`
+		ExportedBy   string `json:"exported_by"`
 		Integrations []struct{ ID, Change string }
 	}
-	if err := json.Unmarshal([]byte(r.stdout), &plan); err != nil || !plan.Restored || len(plan.Integrations) != 1 || plan.Integrations[0].Change != "add" {
+	if err := json.Unmarshal([]byte(r.stdout), &plan); err != nil || !plan.Restored || plan.ExportedBy != "root" || len(plan.Integrations) != 1 || plan.Integrations[0].Change != "add" {
 		t.Fatalf("import --json: %v\n%s", err, r.stdout)
 	}
 	w2.dir = w.dir // the same users' passphrase files

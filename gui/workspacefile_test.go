@@ -299,3 +299,18 @@ func TestImportDialogPreviewReplaceConfirm(t *testing.T) {
 		t.Errorf("status after the import: %q", p.status.Text)
 	}
 }
+
+// A file dialog opens in the folder of the path typed where that folder exists, else where
+// exports go.
+func TestFileDialogFolder(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct{ typed, want string }{
+		{filepath.Join(dir, "backup.age"), dir},
+		{filepath.Join(dir, "gone", "backup.age"), core.ExportFolder()},
+		{"", core.ExportFolder()},
+	} {
+		if got := fileFolder(tc.typed); got != tc.want {
+			t.Errorf("fileFolder(%q) = %q, want %q", tc.typed, got, tc.want)
+		}
+	}
+}

@@ -175,6 +175,8 @@ type importJSON struct {
 	FromWorkspace  string           `json:"from_workspace"`
 	AppVersion     string           `json:"app_version"`
 	ExportedAt     time.Time        `json:"exported_at"`
+	ExportedBy     string           `json:"exported_by"`
+	Admins         []string         `json:"admins"`
 	Integrations   []importItemJSON `json:"integrations"`
 	Users          []importItemJSON `json:"users"`
 	Settings       bool             `json:"settings"`
@@ -203,7 +205,7 @@ func planJSON(p core.ImportPlan, restored bool) importJSON {
 		return out
 	}
 	return importJSON{Restored: restored, FromWorkspace: p.Workspace, AppVersion: p.AppVersion,
-		ExportedAt: p.ExportedAt.UTC(), Integrations: items(p.Integrations), Users: items(p.Users),
+		ExportedAt: p.ExportedAt.UTC(), ExportedBy: p.ExportedBy, Admins: p.Admins, Integrations: items(p.Integrations), Users: items(p.Users),
 		Settings: p.Settings, Activity: p.Activity, SourcesLeftOut: p.SourcesLeftOut, DryRun: p.DryRun}
 }
 
@@ -270,7 +272,11 @@ func (r *runner) printPlan(p core.ImportPlan) error {
 	if p.DryRun {
 		verb = "Would import (dry run, nothing changed)"
 	}
-	fmt.Fprintf(r.out, "%s from workspace %s, exported %s", verb, core.Printable(p.Workspace), when(p.ExportedAt))
+	by := ""
+	if p.ExportedBy != "" {
+		by = " by " + core.Printable(p.ExportedBy)
+	}
+	fmt.Fprintf(r.out, "%s the file exported %s%s (from workspace %s)", verb, when(p.ExportedAt), by, core.Printable(p.Workspace))
 	if p.Settings {
 		fmt.Fprintf(r.out, ", with its settings and %d activity entries", p.Activity)
 	}

@@ -45,7 +45,8 @@ func TestWorkspaceExportRestore(t *testing.T) {
 
 	// Into the workspace in use: everything exists, so a dry run skips all.
 	r = w.must(w.as("root", "workspace", "import", file, "--file-passphrase-file", filePass, "--dry-run"))
-	if !strings.Contains(r.stdout, "keep (exists here)") || strings.Contains(r.stdout, " add") || !strings.Contains(r.stdout, "dry run") {
+	if !strings.Contains(r.stdout, "keep (exists here)") || strings.Contains(r.stdout, " add") || !strings.Contains(r.stdout, "dry run") ||
+		!strings.Contains(r.stdout, " by root (from workspace ") {
 		t.Errorf("dry run into the same workspace: %v", r)
 	}
 
@@ -55,13 +56,19 @@ func TestWorkspaceExportRestore(t *testing.T) {
 		"workspace", "import", file, "--file-passphrase-file", "-"); r.code != ExitFailed || !strings.Contains(r.stderr, "does not open this file") {
 		t.Errorf("wrong file passphrase: got %v, want exit 1 saying so", r)
 	}
+	// A name that may not restore is told which names may.
+	if r := w2.runIn(strings.NewReader("x\nthe file's own passphrase\n"), "--user", "wendy", "--passphrase-file", "-",
+		"workspace", "import", file, "--file-passphrase-file", "-"); r.code != ExitFailed || !strings.Contains(r.stderr, "the file's administrators: root") {
+		t.Errorf("restore as a writer: got %v, want exit 1 naming root, the file's administrator", r)
+	}
 	r = w2.must(w2.runIn(strings.NewReader("root passphrase 123\nthe file's own passphrase\n"), "--user", "root", "--passphrase-file", "-",
 		"workspace", "import", file, "--file-passphrase-file", "-", "--json"))
 	var plan struct {
-		Restored     bool `json:"restored"`
+		Restored     bool   `json:"restored"`
+		ExportedBy   string `json:"exported_by"`
 		Integrations []struct{ ID, Change string }
 	}
-	if err := json.Unmarshal([]byte(r.stdout), &plan); err != nil || !plan.Restored || len(plan.Integrations) != 1 || plan.Integrations[0].Change != "add" {
+	if err := json.Unmarshal([]byte(r.stdout), &plan); err != nil || !plan.Restored || plan.ExportedBy != "root" || len(plan.Integrations) != 1 || plan.Integrations[0].Change != "add" {
 		t.Fatalf("import --json: %v\n%s", err, r.stdout)
 	}
 	w2.dir = w.dir // the same users' passphrase files

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -22,6 +23,28 @@ import (
 // ErrFileExists means the file to write exists already; the caller chooses another name or
 // asks to overwrite it.
 var ErrFileExists = errors.New("the file exists already")
+
+// ExportExt ends the name of an export file, armoured or not: the files are age's.
+const ExportExt = ".age"
+
+// DefaultExportPath is where an export goes unless the person picks another place: a file
+// named after today, such as medialake-connect-2026-12-06.age, in ExportFolder.
+func (a *App) DefaultExportPath() string {
+	return filepath.Join(ExportFolder(), "medialake-connect-"+a.now().Local().Format("2006-01-02")+ExportExt)
+}
+
+// ExportFolder is where the file dialogs of export and import open: the person's Documents
+// folder where there is one, else their home folder, else the working folder.
+func ExportFolder() string {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "."
+	}
+	if st, err := os.Stat(filepath.Join(home, "Documents")); err == nil && st.IsDir() {
+		return filepath.Join(home, "Documents")
+	}
+	return home
+}
 
 // ExportOptions say how Export writes the file.
 type ExportOptions struct {
@@ -67,7 +90,7 @@ func (a *App) Export(ctx context.Context, s *access.Session, path string, opt Ex
 			return ExportReport{}, fmt.Errorf("export to %s: file passphrase: %w", path, err)
 		}
 	}
-	doc, rep, err := a.exportDocument(ctx, opt.WithActivity)
+	doc, rep, err := a.exportDocument(ctx, admin.Name, opt.WithActivity)
 	if err == nil {
 		rep.To = encryptedTo(opt.Recipients)
 		keys := transfer.Keys{Passphrase: opt.Passphrase, Recipients: opt.Recipients}
@@ -86,16 +109,16 @@ func (a *App) Export(ctx context.Context, s *access.Session, path string, opt Ex
 	return rep, nil
 }
 
-// exportDocument reads what a file carries: every integration with its secret from the
-// keychain, every user, the settings, the activity log if asked.
-func (a *App) exportDocument(ctx context.Context, withActivity bool) (transfer.Document, ExportReport, error) {
+// exportDocument reads what a file that actor writes carries: every integration with its
+// secret from the keychain, every user, the settings, the activity log if asked.
+func (a *App) exportDocument(ctx context.Context, actor string, withActivity bool) (transfer.Document, ExportReport, error) {
 	var rep ExportReport
 	ws, err := store.ReadWorkspace(ctx, a.db)
 	if err != nil {
 		return transfer.Document{}, rep, err
 	}
 	doc := transfer.Document{AppVersion: version.Get().Version, Workspace: ws.ID, ExportedAt: a.now(),
-		IdleLock: ws.IdleLock, KeepAlive: ws.KeepAlive}
+		ExportedBy: actor, IdleLock: ws.IdleLock, KeepAlive: ws.KeepAlive}
 	rows, err := store.Integrations(ctx, a.db)
 	if err != nil {
 		return transfer.Document{}, rep, err

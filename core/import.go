@@ -69,9 +69,14 @@ type ImportItem struct {
 
 // ImportPlan is what an import does, or did: the preview before Confirm, and the report after.
 type ImportPlan struct {
-	Workspace    string
-	AppVersion   string
-	ExportedAt   time.Time
+	// Workspace is the id of the workspace the file came from: a detail, for whoever needs it.
+	Workspace  string
+	AppVersion string
+	ExportedAt time.Time
+	// ExportedBy names who wrote the file; empty for a file written before files said so.
+	ExportedBy string
+	// Admins are the file's active administrators: those who may restore it.
+	Admins       []string
 	Integrations []ImportItem
 	Users        []ImportItem
 	// Settings says whether the file's settings replace the workspace's: only a restore.
@@ -119,15 +124,9 @@ func (a *App) Import(ctx context.Context, s *access.Session, path string, opt Im
 // against the file's hash before anything is written; the session returned is theirs. With
 // opt.DryRun it returns the plan and no session.
 func (a *App) Restore(ctx context.Context, path string, opt ImportOptions, name string, pass Secret) (*access.Session, ImportPlan, error) {
-	if empty, err := a.NeedsFirstAdmin(ctx); err != nil || !empty {
-		if err == nil {
-			err = ErrAlreadySetUp
-		}
-		return nil, ImportPlan{}, fmt.Errorf("restore %s: %w", path, err)
-	}
-	doc, err := readExport(path, opt)
+	doc, err := a.readForRestore(ctx, path, opt)
 	if err != nil {
-		return nil, ImportPlan{}, fmt.Errorf("restore %s: %w", path, err)
+		return nil, ImportPlan{}, err
 	}
 	u, err := restoringAdmin(doc, name, pass)
 	if err != nil {
@@ -150,16 +149,47 @@ func (a *App) Restore(ctx context.Context, path string, opt ImportOptions, name 
 	return a.startSession(row, a.now()), plan, nil
 }
 
+// PreviewRestore says what restoring the file into this empty workspace would do, before
+// anyone names an administrator: its plan lists the file's administrators (Admins), of whom
+// Restore then needs one. Whoever can open the file can read all of this in it anyway.
+func (a *App) PreviewRestore(ctx context.Context, path string, opt ImportOptions) (ImportPlan, error) {
+	doc, err := a.readForRestore(ctx, path, opt)
+	if err != nil {
+		return ImportPlan{}, err
+	}
+	opt.DryRun = true
+	plan, err := a.importDocument(ctx, "", doc, opt, true)
+	if err != nil {
+		return ImportPlan{}, fmt.Errorf("restore %s: %w", path, err)
+	}
+	return plan, nil
+}
+
+// readForRestore reads the file to restore, into a workspace that must be empty.
+func (a *App) readForRestore(ctx context.Context, path string, opt ImportOptions) (transfer.Document, error) {
+	if empty, err := a.NeedsFirstAdmin(ctx); err != nil || !empty {
+		if err == nil {
+			err = ErrAlreadySetUp
+		}
+		return transfer.Document{}, fmt.Errorf("restore %s: %w", path, err)
+	}
+	doc, err := readExport(path, opt)
+	if err != nil {
+		return transfer.Document{}, fmt.Errorf("restore %s: %w", path, err)
+	}
+	return doc, nil
+}
+
 // restoringAdmin finds the file's active administrator called name and checks pass against
 // the file's hash.
 func restoringAdmin(doc transfer.Document, name string, pass Secret) (transfer.User, error) {
 	i := slices.IndexFunc(doc.Users, func(u transfer.User) bool { return strings.EqualFold(u.Name, strings.TrimSpace(name)) })
 	if i < 0 {
-		return transfer.User{}, fmt.Errorf("user %q: %w", typedName(name), access.ErrUnknownUser)
+		return transfer.User{}, fmt.Errorf("user %q: %w; the file's administrators: %s", typedName(name), access.ErrUnknownUser, adminList(doc))
 	}
 	u := doc.Users[i]
-	if u.Privilege != access.Admin.String() || u.Disabled {
-		return transfer.User{}, fmt.Errorf("user %q: %w", u.Name, ErrRestoreNotAdmin)
+	if !restorer(u) {
+		return transfer.User{}, fmt.Errorf("user %q: %w; the file's administrators: %s", u.Name, ErrRestoreNotAdmin, adminList(doc))
 	}
 	ok, err := access.Verify(u.PassphraseHash, pass)
 	if err != nil {
@@ -169,6 +199,32 @@ func restoringAdmin(doc transfer.Document, name string, pass Secret) (transfer.U
 		return transfer.User{}, fmt.Errorf("user %q: %w", u.Name, access.ErrWrongPassphrase)
 	}
 	return u, nil
+}
+
+// restorer reports whether u may restore the file: an active administrator.
+func restorer(u transfer.User) bool { return u.Privilege == access.Admin.String() && !u.Disabled }
+
+// fileAdmins names the users of doc who may restore it.
+func fileAdmins(doc transfer.Document) []string {
+	var names []string
+	for _, u := range doc.Users {
+		if restorer(u) {
+			names = append(names, u.Name)
+		}
+	}
+	return names
+}
+
+// adminList is fileAdmins for an error's text.
+func adminList(doc transfer.Document) string {
+	names := fileAdmins(doc)
+	for i, n := range names {
+		names[i] = Printable(n)
+	}
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
 }
 
 // readExport reads and decrypts the file at path.
@@ -329,7 +385,7 @@ func (a *App) importStamp(ctx context.Context, tx *sql.Tx, id string) (time.Time
 // planImport says what importing doc would do here.
 func (a *App) planImport(ctx context.Context, doc transfer.Document, opt ImportOptions, restore bool) (ImportPlan, error) {
 	plan := ImportPlan{Workspace: doc.Workspace, AppVersion: doc.AppVersion, ExportedAt: doc.ExportedAt,
-		SourcesLeftOut: doc.SourcesLeftOut, Settings: restore, DryRun: opt.DryRun}
+		ExportedBy: doc.ExportedBy, Admins: fileAdmins(doc), SourcesLeftOut: doc.SourcesLeftOut, Settings: restore, DryRun: opt.DryRun}
 	if restore {
 		plan.Activity = len(doc.Activity)
 	}

@@ -136,3 +136,31 @@ func (p *problemDialog) fit() {
 	}
 	p.d.Resize(fyne.NewSize(problemWidth, height+dialogChrome))
 }
+
+// detailsBox keeps a technical detail (an id, a system's name for a thing) behind a
+// Details… button: the words around it say what a person needs, and the detail someone may
+// ask for is one tap away.
+type detailsBox struct {
+	button *button
+	text   *widget.Label
+	box    *fyne.Container
+}
+
+func newDetailsBox() *detailsBox {
+	d := &detailsBox{text: wrapLabel("")}
+	d.text.Hide()
+	d.button = newButtonWithIcon("Details…", theme.InfoIcon(), func() {
+		if d.text.Visible() {
+			d.text.Hide()
+			d.button.SetText("Details…")
+		} else {
+			d.text.Show()
+			d.button.SetText("Hide details")
+		}
+	})
+	d.box = container.NewVBox(container.NewHBox(d.button), d.text)
+	return d
+}
+
+// SetText sets the detail, shown or not as before.
+func (d *detailsBox) SetText(s string) { d.text.SetText(s) }

@@ -38,21 +38,31 @@ func walkObjects(o fyne.CanvasObject, visit func(fyne.CanvasObject) bool) {
 	}
 }
 
-// dialogText is every label's text in the top dialog, joined by newlines.
-func dialogText(t *testing.T, w fyne.Window) string {
+// inDialog returns the objects of type T in the top dialog, in the order they are laid out.
+func inDialog[T fyne.CanvasObject](t *testing.T, w fyne.Window) []T {
 	t.Helper()
 	top := w.Canvas().Overlays().Top()
 	if top == nil {
 		t.Fatal("no dialog is open")
 	}
-	var texts []string
+	var found []T
 	walkObjects(top, func(o fyne.CanvasObject) bool {
-		l, ok := o.(*widget.Label)
+		v, ok := o.(T)
 		if ok {
-			texts = append(texts, l.Text)
+			found = append(found, v)
 		}
 		return !ok
 	})
+	return found
+}
+
+// dialogText is every label's text in the top dialog, joined by newlines.
+func dialogText(t *testing.T, w fyne.Window) string {
+	t.Helper()
+	var texts []string
+	for _, l := range inDialog[*widget.Label](t, w) {
+		texts = append(texts, l.Text)
+	}
 	return strings.Join(texts, "\n")
 }
 

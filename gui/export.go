@@ -3,10 +3,13 @@ package gui
 import (
 	"context"
 	"fmt"
+	"image/color"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
@@ -42,21 +45,24 @@ type exportDialog struct {
 	done          func(core.ExportReport, string) // after a successful export
 }
 
-func showExport(u *UI, done func(core.ExportReport, string)) *exportDialog {
+func showExport(u *UI, done func(core.ExportReport, string)) {
 	e := &exportDialog{u: u, file: widget.NewEntry(), pass: widget.NewPasswordEntry(), confirm: widget.NewPasswordEntry(),
 		hint: widget.NewLabel(passphraseHint("")), recipients: widget.NewMultiLineEntry(),
 		armor: widget.NewCheck("Text file (armoured), for mail", nil), activity: widget.NewCheck("Include the activity log", nil),
 		force: widget.NewCheck("Replace the file if it exists", nil), progress: widget.NewProgressBarInfinite(),
 		status: statusLabel(), done: done}
 	e.progress.Hide()
-	e.file.SetPlaceHolder("/path/to/workspace.age")
+	e.hint.Wrapping = fyne.TextWrapWord
+	e.file.SetPlaceHolder("/path/to/workspace" + core.ExportExt)
+	e.file.SetText(u.core.DefaultExportPath())
+	e.file.CursorColumn = len([]rune(e.file.Text)) // the file's name in view, its folder scrolled off if need be
 	e.recipients.SetPlaceHolder("age1… or ssh-ed25519 AAAA…, one a line")
 	e.recipients.SetMinRowsVisible(3)
 	e.pass.OnChanged = func(s string) { e.hint.SetText(passphraseHint(s)) }
 	e.pass.OnSubmitted = func(string) { u.win.Canvas().Focus(e.confirm) }
 	e.confirm.OnSubmitted = func(string) { e.submit() }
 	passBox := container.NewVBox(widget.NewForm(widget.NewFormItem("Passphrase", e.pass),
-		widget.NewFormItem("Passphrase again", e.confirm)), e.hint)
+		widget.NewFormItem("Passphrase again", e.confirm)), fixedLines(e.hint, 2))
 	e.to = widget.NewRadioGroup([]string{toPassphrase, toRecipients}, func(s string) {
 		passBox.Hidden, e.recipients.Hidden = s != toPassphrase, s != toRecipients
 		passBox.Refresh()
@@ -79,11 +85,10 @@ func showExport(u *UI, done func(core.ExportReport, string)) *exportDialog {
 	escapeCloses(u.win, e.d, hide)
 	e.d.Show()
 	u.win.Canvas().Focus(e.file)
-	return e
 }
 
 // passphraseHint says how strong a file's passphrase is: anyone who has the file can try
-// passphrases offline, at their own pace.
+// passphrases offline, at their own pace. Each fits the two lines fixedLines keeps for it.
 func passphraseHint(s string) string {
 	n := len([]rune(s))
 	switch {
@@ -93,6 +98,14 @@ func passphraseHint(s string) string {
 		return "Strength: fair. Anyone with the file can guess offline: a few more words make it much harder."
 	}
 	return "Strength: good."
+}
+
+// fixedLines keeps n lines of text's height for l, a wrapping label, whatever it says: a
+// message that grows as the person types moves nothing below it.
+func fixedLines(l *widget.Label, n int) fyne.CanvasObject {
+	space := canvas.NewRectangle(color.Transparent)
+	space.SetMinSize(fyne.NewSize(0, widget.NewLabel(strings.Repeat("\n", n-1)).MinSize().Height))
+	return container.NewStack(space, l)
 }
 
 func (e *exportDialog) submit() {
@@ -147,11 +160,26 @@ func exportDone(rep core.ExportReport, path string) string {
 	return msg
 }
 
+// fileFolder is where a file dialog opens for the path typed: its folder where that exists,
+// else the folder where exports go.
+func fileFolder(path string) string {
+	if path != "" {
+		if st, err := os.Stat(filepath.Dir(path)); err == nil && st.IsDir() {
+			return filepath.Dir(path)
+		}
+	}
+	return core.ExportFolder()
+}
+
 // fileRow is a path field with a Choose… button that opens the file dialog: to save a new
 // file, or to open one. Fyne's save dialog asks before it picks an existing file, and
 // creates the file it picks, empty: chosen then runs, so that the export may overwrite it.
 func fileRow(u *UI, entry *widget.Entry, save bool, chosen func()) fyne.CanvasObject {
 	choose := newButtonWithIcon("Choose…", theme.FolderOpenIcon(), func() {
+		path := strings.TrimSpace(entry.Text)
+		if path == "" && save {
+			path = u.core.DefaultExportPath()
+		}
 		set := func(uri fyne.URI) {
 			if uri != nil {
 				entry.SetText(uri.Path())
@@ -171,7 +199,7 @@ func fileRow(u *UI, entry *widget.Entry, save bool, chosen func()) fyne.CanvasOb
 					w.Close() // the export writes the file itself, through a temporary file
 				}
 			}, u.win)
-			fd.SetFileName("workspace.age")
+			fd.SetFileName(filepath.Base(path))
 			d = fd
 		} else {
 			d = dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
@@ -181,10 +209,8 @@ func fileRow(u *UI, entry *widget.Entry, save bool, chosen func()) fyne.CanvasOb
 				}
 			}, u.win)
 		}
-		if home, err := os.UserHomeDir(); err == nil {
-			if l, err := storage.ListerForURI(storage.NewFileURI(home)); err == nil {
-				d.SetLocation(l)
-			}
+		if l, err := storage.ListerForURI(storage.NewFileURI(fileFolder(path))); err == nil {
+			d.SetLocation(l)
 		}
 		d.Show()
 	})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -22,27 +23,41 @@ type importDialog struct {
 	u        *UI
 	restore  bool
 	d        *dialog.CustomDialog
+	form     *widget.Form
 	file     *widget.Entry
 	pass     *widget.Entry // the file's passphrase
 	identity *widget.Entry // or the path of an identity file
-	// name and adminPass are an administrator's of the file (restore only).
-	name, adminPass *widget.Entry
-	preview         *widget.Label
-	replace         *widget.CheckGroup // integrations here that the file's may replace
-	replaceIDs      map[string]string  // replace's labels → integration ids
-	check, confirm  *dialogButton
-	progress        *widget.ProgressBarInfinite
-	status          *statusLine
-	done            func(*access.Session, core.ImportPlan)
+	// name offers the file's administrators once a preview has read them, and adminPass is
+	// the passphrase of the one chosen (restore only).
+	name           *widget.Select
+	admins         []string // the names name's options show
+	adminPass      *widget.Entry
+	preview        *widget.Label
+	details        *detailsBox        // the file's workspace id and app version
+	replace        *widget.CheckGroup // integrations here that the file's may replace
+	replaceIDs     map[string]string  // replace's labels → integration ids
+	check, confirm *dialogButton
+	progress       *widget.ProgressBarInfinite
+	status         *statusLine
+	done           func(*access.Session, core.ImportPlan)
 }
 
 func showImport(u *UI, restore bool, done func(*access.Session, core.ImportPlan)) *importDialog {
 	m := &importDialog{u: u, restore: restore, file: widget.NewEntry(), pass: widget.NewPasswordEntry(),
-		identity: widget.NewEntry(), name: widget.NewEntry(), adminPass: widget.NewPasswordEntry(),
-		preview: wrapLabel(""), replaceIDs: map[string]string{}, progress: widget.NewProgressBarInfinite(),
+		identity: widget.NewEntry(), name: widget.NewSelect(nil, nil), adminPass: widget.NewPasswordEntry(),
+		preview: wrapLabel(""), details: newDetailsBox(), replaceIDs: map[string]string{}, progress: widget.NewProgressBarInfinite(),
 		status: statusLabel(), done: done}
 	m.progress.Hide()
 	m.preview.Hide()
+	m.details.box.Hide()
+	m.name.PlaceHolder = "Press Preview to list the file's administrators"
+	m.name.Disable()
+	m.name.OnChanged = func(name string) {
+		if name != "" {
+			m.status.Say(toneInfo, fmt.Sprintf("Type %s's passphrase, then Confirm.", name))
+			u.win.Canvas().Focus(m.adminPass)
+		}
+	}
 	// A tick changes the plan: Confirm waits for the preview of the new one.
 	m.replace = widget.NewCheckGroup(nil, func([]string) {
 		if m.preview.Visible() {
@@ -51,26 +66,29 @@ func showImport(u *UI, restore bool, done func(*access.Session, core.ImportPlan)
 		}
 	})
 	m.replace.Hide()
-	m.file.SetPlaceHolder("/path/to/workspace.age")
+	m.file.SetPlaceHolder("/path/to/workspace" + core.ExportExt)
 	m.identity.SetPlaceHolder("age or SSH key file, if encrypted to keys")
-	form := widget.NewForm(widget.NewFormItem("File", fileRow(u, m.file, false, nil)),
+	m.form = widget.NewForm(widget.NewFormItem("File", fileRow(u, m.file, false, nil)),
 		widget.NewFormItem("File's passphrase", m.pass), widget.NewFormItem("Or identity file", fileRow(u, m.identity, false, nil)))
 	intro := "Nothing changes before you confirm the preview. Integrations that exist here are kept unless you tick them; " +
 		"users that exist are never changed."
 	if restore {
-		intro = "Set up this workspace as it was: sign in as an administrator named in the file, with that administrator's passphrase."
-		form.Append("Administrator", m.name)
-		form.Append("Their passphrase", m.adminPass)
+		intro = "Set up this workspace as it was. Preview the file, then choose one of its administrators and type that " +
+			"administrator's passphrase: you are signed in as them."
+		m.form.Append("Administrator", m.name)
+		m.form.Append("Their passphrase", m.adminPass)
 	}
 	m.pass.OnSubmitted = func(string) { m.run(true) }
-	m.adminPass.OnSubmitted = func(string) { m.run(true) }
-	body := container.NewVBox(wrapLabel(intro), form, m.preview, m.replace, m.progress, m.status)
+	m.adminPass.OnSubmitted = func(string) { m.run(m.confirm.Disabled()) }
+	// The status under the form, in view: the preview below may be long.
+	body := container.NewVBox(wrapLabel(intro), m.form, m.progress, m.status, m.preview, m.details.box, m.replace)
 	hide := func() { m.d.Hide() }
 	cancel := newDialogButton("Cancel", theme.CancelIcon(), hide, hide)
 	m.check = newDialogButton("Preview", theme.SearchIcon(), hide, func() { m.run(true) })
 	m.confirm = newDialogButton("Confirm", theme.ConfirmIcon(), hide, func() { m.run(false) })
 	m.confirm.Importance = widget.HighImportance
 	m.confirm.Disable()
+	m.file.OnChanged = func(string) { m.confirm.Disable() } // another file needs its own preview
 	title := "Import into this workspace"
 	if restore {
 		title = "Restore from a file"
@@ -86,10 +104,14 @@ func showImport(u *UI, restore bool, done func(*access.Session, core.ImportPlan)
 
 // run previews the import (dryRun) or makes it.
 func (m *importDialog) run(dryRun bool) {
-	if m.check.Disabled() {
+	if m.check.Disabled() || !dryRun && m.confirm.Disabled() {
 		return
 	}
 	m.u.used()
+	if m.restore && !dryRun && m.name.Selected == "" {
+		m.status.SetText("Choose the administrator to sign in as.")
+		return
+	}
 	opt := core.ImportOptions{DryRun: dryRun}
 	for _, label := range m.replace.Selected {
 		opt.Replace = append(opt.Replace, m.replaceIDs[label])
@@ -105,7 +127,10 @@ func (m *importDialog) run(dryRun bool) {
 	} else {
 		opt.Passphrase = core.NewSecret(m.pass.Text)
 	}
-	name, adminPass, s := m.name.Text, core.NewSecret(m.adminPass.Text), m.u.session
+	name, adminPass, s := "", core.NewSecret(m.adminPass.Text), m.u.session
+	if i := m.name.SelectedIndex(); i >= 0 {
+		name = m.admins[i]
+	}
 	m.check.Disable()
 	m.confirm.Disable()
 	m.progress.Show()
@@ -114,9 +139,12 @@ func (m *importDialog) run(dryRun bool) {
 		var sess *access.Session
 		var plan core.ImportPlan
 		var err error
-		if m.restore {
+		switch {
+		case m.restore && dryRun:
+			plan, err = m.u.core.PreviewRestore(ctx, path, opt)
+		case m.restore:
 			sess, plan, err = m.u.core.Restore(ctx, path, opt, name, adminPass)
-		} else {
+		default:
 			plan, err = m.u.core.Import(ctx, s, path, opt)
 		}
 		return func() { m.ran(sess, plan, err) }
@@ -133,7 +161,9 @@ func (m *importDialog) ran(sess *access.Session, plan core.ImportPlan, err error
 	if err != nil && m.restore && core.ReasonOf(err) == core.ReasonWrongPassphrase {
 		// The file opened (its passphrase is right); the administrator's is not.
 		m.status.Say(toneError, fmt.Sprintf("The file opened, but %s's passphrase is wrong. Check Caps Lock and try again.",
-			core.Printable(strings.TrimSpace(m.name.Text))))
+			core.Printable(m.name.Selected)))
+		m.confirm.Enable()
+		m.u.win.Canvas().Focus(m.adminPass)
 		return
 	}
 	if err != nil {
@@ -147,10 +177,39 @@ func (m *importDialog) ran(sess *access.Session, plan core.ImportPlan, err error
 	}
 	m.preview.SetText(planText(plan))
 	m.preview.Show()
+	m.details.SetText(fmt.Sprintf("The file comes from the workspace with id %s, written by version %s of the app.",
+		core.Printable(plan.Workspace), core.Printable(plan.AppVersion)))
+	m.details.box.Show()
 	m.showReplace(plan)
 	m.confirm.Enable()
+	if m.restore {
+		m.offerAdmins(plan.Admins)
+		return
+	}
 	// Not Confirm: Enter twice must not import what the person has not read.
 	m.u.win.Canvas().Focus(m.check)
+}
+
+// offerAdmins lets the person choose among the file's administrators (one is chosen for
+// them), and asks for the passphrase of the one chosen.
+func (m *importDialog) offerAdmins(names []string) {
+	shown := make([]string, len(names))
+	for i, n := range names {
+		shown[i] = core.Printable(n)
+	}
+	m.name.Options, m.admins = shown, names
+	m.name.PlaceHolder = "Choose an administrator of the file"
+	m.name.Enable()
+	m.form.Refresh() // the label of a field enabled again
+	m.status.Say(toneInfo, "Choose the administrator to sign in as, type their passphrase, then Confirm.")
+	switch {
+	case len(shown) == 1:
+		m.name.SetSelected(shown[0]) // OnChanged asks for the passphrase
+	case slices.Contains(shown, m.name.Selected):
+		m.name.OnChanged(m.name.Selected)
+	default:
+		m.name.ClearSelected()
+	}
 }
 
 // showReplace offers the file's integrations that exist here for replacing, ticked as before.
@@ -184,8 +243,18 @@ func planText(p core.ImportPlan) string {
 	if p.SourcesLeftOut > 0 {
 		lines = append(lines, core.Counted(p.SourcesLeftOut, "source is", "sources are")+" not in the file: their owners reconnect them here.")
 	}
-	return fmt.Sprintf("From workspace %s, exported %s:\n", core.Printable(p.Workspace), p.ExportedAt.Local().Format("2006-01-02 15:04")) +
-		strings.Join(lines, "\n")
+	return planHeader(p) + "\n" + strings.Join(lines, "\n")
+}
+
+// planHeader says where a file comes from as people know it: when and by whom it was
+// written, and what it holds.
+func planHeader(p core.ImportPlan) string {
+	by := ""
+	if p.ExportedBy != "" {
+		by = " by " + core.Printable(p.ExportedBy)
+	}
+	return fmt.Sprintf("Exported on %s%s. It holds %s and %s:", p.ExportedAt.Local().Format("2 January 2006 at 15:04"), by,
+		core.Counted(len(p.Integrations), "integration"), core.Counted(len(p.Users), "user"))
 }
 
 var changeWords = map[core.Change]string{

@@ -23,20 +23,19 @@ type settingsPane struct {
 	idleErr    *widget.Label
 	keepAlive  *widget.Check
 	whenClosed *widget.Check // the system's schedule runs the upkeep while the app is closed
-	schedule   *widget.Label // which schedule that is
-	installed  bool          // whenClosed as last read, so that Save changes the system only when asked
-	save       *button
-	status     *statusLine
-	// exportButton and importButton open the dialogs of the workspace file (export.go,
-	// import.go); exporting and importing are what was opened last, for tests.
+	schedule   *widget.Label // whether it does, in words
+	// scheduleName is the schedule's name as the system shows it, behind Details….
+	scheduleName *detailsBox
+	installed    bool // whenClosed as last read, so that Save changes the system only when asked
+	save         *button
+	status       *statusLine
+	// exportButton and importButton open the dialogs of the workspace file (export.go, import.go).
 	exportButton, importButton *button
-	exporting                  *exportDialog
-	importing                  *importDialog
 	content                    fyne.CanvasObject
 }
 
 func newSettingsPane(u *UI) *settingsPane {
-	p := &settingsPane{u: u, idle: widget.NewEntry(), idleErr: errorLabel(), status: statusLabel()}
+	p := &settingsPane{u: u, idle: widget.NewEntry(), idleErr: errorLabel(), scheduleName: newDetailsBox(), status: statusLabel()}
 	p.idle.SetPlaceHolder("15")
 	p.idle.OnSubmitted = func(string) { p.submit() }
 	p.idleErr.Hide()
@@ -63,7 +62,7 @@ func newSettingsPane(u *UI) *settingsPane {
 	form := widget.NewForm(
 		widget.NewFormItem("Idle lock (minutes)", container.NewVBox(p.idle, p.idleErr)),
 		widget.NewFormItem("", p.keepAlive),
-		widget.NewFormItem("", container.NewVBox(p.whenClosed, p.schedule)),
+		widget.NewFormItem("", container.NewVBox(p.whenClosed, p.schedule, p.scheduleName.box)),
 	)
 	// Scrolled, so that the pane fits a small window (640×480) whatever its length.
 	p.content = container.NewVScroll(container.NewVBox(form, help, container.NewHBox(p.save), widget.NewSeparator(),
@@ -82,11 +81,21 @@ func (p *settingsPane) reload() {
 			}
 			p.idle.SetText(strconv.Itoa(int(set.IdleLock.Minutes())))
 			p.keepAlive.SetChecked(set.KeepAlive)
-			p.installed = set.WhenClosed
 			p.whenClosed.SetChecked(set.WhenClosed)
-			p.schedule.SetText("Your system then runs the app's upkeep once a day: " + core.Printable(set.Schedule) + ".")
+			p.scheduleName.SetText("Your system knows it as " + core.Printable(set.Schedule) + ".")
+			p.setInstalled(set.WhenClosed)
 		}
 	})
+}
+
+// setInstalled notes whether the system's schedule runs the upkeep, and says so.
+func (p *settingsPane) setInstalled(on bool) {
+	p.installed = on
+	if on {
+		p.schedule.SetText("Daily check while the app is closed: on. Your system runs the app's upkeep once a day.")
+	} else {
+		p.schedule.SetText("Daily check while the app is closed: off.")
+	}
 }
 
 // parseMinutes reads the idle-lock field: whole minutes within core's bounds.
@@ -133,7 +142,7 @@ func (p *settingsPane) submit() {
 				p.status.Fail(err)
 				return
 			}
-			p.installed = closed
+			p.setInstalled(closed && keep)
 			p.status.Say(toneSuccess, strings.TrimSpace("Saved. "+note))
 		}
 	})
@@ -143,13 +152,13 @@ func (p *settingsPane) submit() {
 func (p *settingsPane) fileButtons() fyne.CanvasObject {
 	p.exportButton = newButtonWithIcon("Export…", theme.UploadIcon(), func() {
 		p.u.used()
-		p.exporting = showExport(p.u, func(rep core.ExportReport, path string) {
+		showExport(p.u, func(rep core.ExportReport, path string) {
 			p.status.Say(toneSuccess, exportDone(rep, path))
 		})
 	})
 	p.importButton = newButtonWithIcon("Import…", theme.DownloadIcon(), func() {
 		p.u.used()
-		p.importing = showImport(p.u, false, func(_ *access.Session, plan core.ImportPlan) {
+		showImport(p.u, false, func(_ *access.Session, plan core.ImportPlan) {
 			p.status.Say(toneSuccess, importDone(plan))
 			if h := p.u.home; h != nil {
 				h.integrations.reload()

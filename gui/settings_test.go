@@ -112,15 +112,23 @@ func TestSettingsKeepAliveWhenClosed(t *testing.T) {
 	f.signIn(t, "Ada", goodPass)
 	p := f.ui.home.settings
 	f.ui.Wait()
-	if p.whenClosed.Checked || p.whenClosed.Disabled() || !strings.Contains(p.schedule.Text, "the test timer medialake-connect-upkeep-") {
+	if p.whenClosed.Checked || p.whenClosed.Disabled() || p.schedule.Text != "Daily check while the app is closed: off." {
 		t.Fatalf("shown: when closed %t (disabled %t), schedule %q", p.whenClosed.Checked, p.whenClosed.Disabled(), p.schedule.Text)
+	}
+	// The system's name for the schedule, with the workspace's id in it, is a detail.
+	if p.scheduleName.text.Visible() || !strings.Contains(p.scheduleName.text.Text, "the test timer medialake-connect-upkeep-") {
+		t.Errorf("schedule's name %q shown %t; want it behind Details…", p.scheduleName.text.Text, p.scheduleName.text.Visible())
+	}
+	test.Tap(p.scheduleName.button)
+	if !p.scheduleName.text.Visible() {
+		t.Error("Details… does not show the schedule's name")
 	}
 	f.sched.note = "The timer starts at your next login."
 	p.whenClosed.SetChecked(true)
 	test.Tap(p.save)
 	f.ui.Wait()
-	if !f.sched.installed || p.status.Text != "Saved. The timer starts at your next login." {
-		t.Fatalf("after Save: installed %t, status %q", f.sched.installed, p.status.Text)
+	if !f.sched.installed || p.status.Text != "Saved. The timer starts at your next login." || !strings.HasPrefix(p.schedule.Text, "Daily check while the app is closed: on.") {
+		t.Fatalf("after Save: installed %t, status %q, schedule %q", f.sched.installed, p.status.Text, p.schedule.Text)
 	}
 	test.Tap(p.save) // nothing changed: the system is not asked again
 	f.ui.Wait()
@@ -134,8 +142,8 @@ func TestSettingsKeepAliveWhenClosed(t *testing.T) {
 	}
 	test.Tap(p.save)
 	f.ui.Wait()
-	if f.sched.installed {
-		t.Error("keep-alive off left the schedule installed")
+	if f.sched.installed || !strings.HasSuffix(p.schedule.Text, ": off.") {
+		t.Errorf("keep-alive off: installed %t, schedule %q; want it removed, and said so", f.sched.installed, p.schedule.Text)
 	}
 
 	f.sched.err = errors.New("no per-user scheduler the app can use on this system (plan9): run it from cron")

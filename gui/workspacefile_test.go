@@ -2,12 +2,16 @@ package gui
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/internal/keychaintest"
@@ -30,17 +34,66 @@ func withCustom(t *testing.T) func(c *core.App) {
 	}
 }
 
+// dialogButtonNamed is the top dialog's button that says text.
+func dialogButtonNamed(t *testing.T, w fyne.Window, text string) *dialogButton {
+	t.Helper()
+	for _, b := range inDialog[*dialogButton](t, w) {
+		if b.Text == text {
+			return b
+		}
+	}
+	t.Fatalf("the dialog has no button %q", text)
+	return nil
+}
+
+// exportView is what a test touches of the export dialog, found in what is shown.
+type exportView struct {
+	file, pass, confirm *widget.Entry
+	hint                *widget.Label
+	export              *dialogButton
+	status              *statusLine
+}
+
+// openExport opens Export… and finds its widgets.
+func openExport(t *testing.T, f *fixture) exportView {
+	t.Helper()
+	test.Tap(f.ui.home.settings.exportButton)
+	w := f.ui.win
+	var v exportView
+	var passes []*widget.Entry
+	for _, e := range inDialog[*widget.Entry](t, w) {
+		switch {
+		case e.Password:
+			passes = append(passes, e)
+		case !e.MultiLine && v.file == nil:
+			v.file = e
+		}
+	}
+	for _, l := range inDialog[*widget.Label](t, w) {
+		if strings.HasPrefix(l.Text, "Strength:") {
+			v.hint = l
+		}
+	}
+	if statuses := inDialog[*statusLine](t, w); len(statuses) == 1 {
+		v.status = statuses[0]
+	}
+	if v.file == nil || len(passes) != 2 || v.hint == nil || v.status == nil {
+		t.Fatalf("the export dialog shows file %v, %d passphrase fields, hint %v, status %v", v.file, len(passes), v.hint, v.status)
+	}
+	v.pass, v.confirm, v.export = passes[0], passes[1], dialogButtonNamed(t, w, "Export")
+	if w.Canvas().Focused() != v.file {
+		t.Fatal("the file field has no focus")
+	}
+	return v
+}
+
 // exportThroughDialog exports f's workspace with the Export… dialog and returns the file.
 func exportThroughDialog(t *testing.T, f *fixture) string {
 	t.Helper()
 	p := f.ui.home.settings
-	test.Tap(p.exportButton)
-	e := p.exporting
-	if e == nil || f.ui.win.Canvas().Focused() != e.file {
-		t.Fatal("Export… opened no dialog, or the file field has no focus")
-	}
+	e := openExport(t, f)
 	file := filepath.Join(t.TempDir(), "ws.age")
-	test.Type(e.file, file)
+	e.file.SetText(file)
 	test.Type(e.pass, "short")
 	if !strings.Contains(e.hint.Text, "too short") {
 		t.Errorf("hint for a short passphrase: %q", e.hint.Text)
@@ -64,6 +117,65 @@ func exportThroughDialog(t *testing.T, f *fixture) string {
 	return file
 }
 
+// Export offers a file named after today where exports go, and Choose… opens the file
+// dialog with that name filled in.
+func TestExportOffersADefaultFile(t *testing.T) {
+	f := newFixture(t, adminAndWriter(t))
+	f.signIn(t, "Ada", goodPass)
+	e := openExport(t, f)
+	want := f.core.DefaultExportPath()
+	if e.file.Text != want || !strings.HasSuffix(want, "medialake-connect-"+f.clock.Now().Local().Format("2006-01-02")+core.ExportExt) {
+		t.Fatalf("file offered %q, want %q, named after the day", e.file.Text, want)
+	}
+	var choose *button
+	for _, b := range inDialog[*button](t, f.ui.win) {
+		if b.Text == "Choose…" {
+			choose = b
+		}
+	}
+	test.Tap(choose)
+	named := false
+	for _, in := range inDialog[*widget.Entry](t, f.ui.win) {
+		named = named || in.Text == filepath.Base(want)
+	}
+	if !named {
+		t.Errorf("the file dialog does not offer the name %q", filepath.Base(want))
+	}
+}
+
+// Typing a passphrase of growing strength moves nothing: the dialog keeps its size, and the
+// fields and buttons keep their places, also once laid out again as the next frame would.
+func TestExportDialogStaysPutWhileTyping(t *testing.T) {
+	f := newFixture(t, adminAndWriter(t))
+	f.signIn(t, "Ada", goodPass)
+	w := f.ui.win
+	e := openExport(t, f)
+	var armor *widget.Check
+	for _, c := range inDialog[*widget.Check](t, w) {
+		if strings.HasPrefix(c.Text, "Text file") {
+			armor = c
+		}
+	}
+	top, drv := w.Canvas().Overlays().Top(), fyne.CurrentApp().Driver()
+	layout := func() string {
+		w.Resize(w.Canvas().Size()) // lays the dialog out again
+		return fmt.Sprintf("dialog min %v; confirm at %v; armour at %v; Export at %v", top.MinSize(),
+			drv.AbsolutePositionForObject(e.confirm), drv.AbsolutePositionForObject(armor), drv.AbsolutePositionForObject(e.export))
+	}
+	before, hints := layout(), map[string]bool{}
+	for _, typed := range []string{"a", "short one", "twelve chars!", "a little longer", "four words make it strong", strings.Repeat("long ", 12)} {
+		e.pass.SetText("")
+		test.Type(e.pass, typed)
+		hints[e.hint.Text] = true
+		if got := layout(); got != before {
+			t.Errorf("after typing %d characters (%q): %s; before: %s", len([]rune(e.pass.Text)), e.hint.Text, got, before)
+		}
+	}
+	if len(hints) != 3 {
+		t.Errorf("the hint said %d things, want the three strengths: %v", len(hints), hints)
+	}
+}
+
 func TestExportThenRestoreOnFirstStart(t *testing.T) {
 	keychaintest.Require(t)
 	f := newFixture(t, withCustom(t))
@@ -76,27 +188,40 @@ func TestExportThenRestoreOnFirstStart(t *testing.T) {
 	}
 	test.Tap(g.ui.first.restore)
 	m := g.ui.first.restoring
+	if !m.name.Disabled() || len(m.name.Options) != 0 {
+		t.Errorf("before a preview the administrators offered are %q (disabled %t); want none", m.name.Options, m.name.Disabled())
+	}
 	test.Type(m.file, file)
 	test.Type(m.pass, filePass)
-	test.Type(m.name, "Ada")
-	test.Type(m.adminPass, "not Ada's passphrase")
 	if !m.confirm.Disabled() {
 		t.Error("Confirm is enabled before a preview")
 	}
 	test.Tap(m.check)
 	g.ui.Wait()
-	if !strings.Contains(m.status.Text, "Ada's passphrase is wrong") || !m.confirm.Disabled() {
-		t.Fatalf("wrong administrator passphrase: status %q", m.status.Text)
+	when := f.clock.Now().Local().Format("2 January 2006")
+	if !m.preview.Visible() || !strings.Contains(m.preview.Text, "Exported on "+when+" at ") || !strings.Contains(m.preview.Text, " by Ada. It holds 1 integration and 2 users") ||
+		!strings.Contains(m.preview.Text, "Integration Corp IdP: added") || strings.Contains(m.preview.Text, f.core.WorkspaceID()) || m.confirm.Disabled() {
+		t.Fatalf("preview %q (status %q); want the date, Ada, the counts and no workspace id", m.preview.Text, m.status.Text)
 	}
-	m.adminPass.SetText(goodPass)
-	test.Tap(m.check)
-	g.ui.Wait()
-	if !m.preview.Visible() || !strings.Contains(m.preview.Text, "Integration Corp IdP: added") || m.confirm.Disabled() {
-		t.Fatalf("preview %q (status %q)", m.preview.Text, m.status.Text)
+	if !slices.Equal(m.name.Options, []string{"Ada"}) || m.name.Selected != "Ada" || g.ui.win.Canvas().Focused() != m.adminPass ||
+		m.status.Text != "Type Ada's passphrase, then Confirm." {
+		t.Fatalf("administrators offered %q, chosen %q, status %q; want Ada alone, chosen, and her passphrase asked for next",
+			m.name.Options, m.name.Selected, m.status.Text)
+	}
+	test.Tap(m.details.button)
+	if !m.details.text.Visible() || !strings.Contains(m.details.text.Text, f.core.WorkspaceID()) {
+		t.Errorf("Details… shows %q (visible %t), want the file's workspace id", m.details.text.Text, m.details.text.Visible())
 	}
 	if empty, _ := g.core.NeedsFirstAdmin(context.Background()); !empty {
 		t.Fatal("the preview changed the workspace")
 	}
+	test.Type(m.adminPass, "not Ada's passphrase")
+	test.Tap(m.confirm)
+	g.ui.Wait()
+	if !strings.Contains(m.status.Text, "Ada's passphrase is wrong") || m.confirm.Disabled() || g.ui.home != nil {
+		t.Fatalf("wrong administrator passphrase: status %q, Confirm disabled %t", m.status.Text, m.confirm.Disabled())
+	}
+	m.adminPass.SetText(goodPass)
 	test.Tap(m.confirm)
 	g.ui.Wait()
 	if g.ui.home == nil || g.ui.session.Name != "Ada" || g.ui.home.integrations == nil {
@@ -107,6 +232,34 @@ func TestExportThenRestoreOnFirstStart(t *testing.T) {
 	}
 }
 
+// importView is what a test touches of the import dialog, found in what is shown.
+type importView struct {
+	file, pass     *widget.Entry
+	check, confirm *dialogButton
+	replace        *widget.CheckGroup
+	status         *statusLine
+}
+
+func openImport(t *testing.T, f *fixture) importView {
+	t.Helper()
+	test.Tap(f.ui.home.settings.importButton)
+	w := f.ui.win
+	v := importView{check: dialogButtonNamed(t, w, "Preview"), confirm: dialogButtonNamed(t, w, "Confirm")}
+	for _, e := range inDialog[*widget.Entry](t, w) {
+		if e.Password && v.pass == nil {
+			v.pass = e
+		} else if !e.Password && v.file == nil {
+			v.file = e
+		}
+	}
+	groups, statuses := inDialog[*widget.CheckGroup](t, w), inDialog[*statusLine](t, w)
+	if v.file == nil || v.pass == nil || len(groups) != 1 || len(statuses) != 1 {
+		t.Fatalf("the import dialog shows file %v, passphrase %v, %d check groups, %d status lines", v.file, v.pass, len(groups), len(statuses))
+	}
+	v.replace, v.status = groups[0], statuses[0]
+	return v
+}
+
 func TestImportDialogPreviewReplaceConfirm(t *testing.T) {
 	keychaintest.Require(t)
 	f := newFixture(t, withCustom(t))
@@ -114,8 +267,7 @@ func TestImportDialogPreviewReplaceConfirm(t *testing.T) {
 	file := exportThroughDialog(t, f)
 	p := f.ui.home.settings
 
-	test.Tap(p.importButton)
-	m := p.importing
+	m := openImport(t, f)
 	test.Type(m.file, file)
 	test.Type(m.pass, "wrong passphrase for the file")
 	test.Tap(m.check)
@@ -126,8 +278,8 @@ func TestImportDialogPreviewReplaceConfirm(t *testing.T) {
 	m.pass.SetText(filePass)
 	test.Tap(m.check)
 	f.ui.Wait()
-	if !strings.Contains(m.preview.Text, "Corp IdP: exists here, kept") || !strings.Contains(m.preview.Text, "User Wes (Write): exists here, kept") {
-		t.Fatalf("preview %q", m.preview.Text)
+	if preview := dialogText(t, f.ui.win); !strings.Contains(preview, "Corp IdP: exists here, kept") || !strings.Contains(preview, "User Wes (Write): exists here, kept") {
+		t.Fatalf("preview %q", preview)
 	}
 	if len(m.replace.Options) != 1 || !m.replace.Visible() {
 		t.Fatalf("replace offers %v", m.replace.Options)
@@ -138,12 +290,27 @@ func TestImportDialogPreviewReplaceConfirm(t *testing.T) {
 	}
 	test.Tap(m.check)
 	f.ui.Wait()
-	if !strings.Contains(m.preview.Text, "Corp IdP: replaced") || m.u.win.Canvas().Focused() == m.confirm {
-		t.Fatalf("the new preview %q, Confirm focused %t; want the replacement shown and Confirm not focused", m.preview.Text, m.u.win.Canvas().Focused() == m.confirm)
+	if preview := dialogText(t, f.ui.win); !strings.Contains(preview, "Corp IdP: replaced") || f.ui.win.Canvas().Focused() == m.confirm {
+		t.Fatalf("the new preview %q, Confirm focused %t; want the replacement shown and Confirm not focused", preview, f.ui.win.Canvas().Focused() == m.confirm)
 	}
 	test.Tap(m.confirm)
 	f.ui.Wait()
 	if !strings.Contains(p.status.Text, "0 integrations added, 1 replaced; 0 users added") {
 		t.Errorf("status after the import: %q", p.status.Text)
+	}
+}
+
+// A file dialog opens in the folder of the path typed where that folder exists, else where
+// exports go.
+func TestFileDialogFolder(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct{ typed, want string }{
+		{filepath.Join(dir, "backup.age"), dir},
+		{filepath.Join(dir, "gone", "backup.age"), core.ExportFolder()},
+		{"", core.ExportFolder()},
+	} {
+		if got := fileFolder(tc.typed); got != tc.want {
+			t.Errorf("fileFolder(%q) = %q, want %q", tc.typed, got, tc.want)
+		}
 	}
 }

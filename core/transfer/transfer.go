@@ -77,6 +77,9 @@ type Document struct {
 	// Workspace is the exporting workspace's id.
 	Workspace  string
 	ExportedAt time.Time
+	// ExportedBy names the administrator who wrote the file; empty in a file written before
+	// the field was.
+	ExportedBy string
 	IdleLock   time.Duration
 	KeepAlive  bool
 	// Integrations carry their client secret; a zero Secret is none.
@@ -167,6 +170,7 @@ type wire struct {
 	AppVersion      string                       `json:"app_version"`
 	Workspace       string                       `json:"workspace"`
 	ExportedAt      time.Time                    `json:"exported_at"`
+	ExportedBy      string                       `json:"exported_by,omitempty"`
 	IdleLockSeconds int64                        `json:"idle_lock_seconds"`
 	KeepAlive       bool                         `json:"keepalive"`
 	Integrations    []map[string]json.RawMessage `json:"integrations"`
@@ -183,7 +187,7 @@ func Encode(w io.Writer, doc Document, keys Keys, armored bool) error {
 		return err
 	}
 	out := wire{Format: Version, AppVersion: doc.AppVersion, Workspace: doc.Workspace,
-		ExportedAt: doc.ExportedAt.UTC(), IdleLockSeconds: int64(doc.IdleLock / time.Second),
+		ExportedAt: doc.ExportedAt.UTC(), ExportedBy: doc.ExportedBy, IdleLockSeconds: int64(doc.IdleLock / time.Second),
 		KeepAlive: doc.KeepAlive, Users: doc.Users, SourcesLeftOut: doc.SourcesLeftOut}
 	for i := range doc.Integrations {
 		m := map[string]json.RawMessage{}
@@ -331,7 +335,7 @@ func parse(text []byte) (Document, error) {
 		return Document{}, fmt.Errorf("%w: idle_lock_seconds %d out of range", ErrNotExport, in.IdleLockSeconds)
 	}
 	doc := Document{Format: in.Format, AppVersion: in.AppVersion, Workspace: in.Workspace,
-		ExportedAt: in.ExportedAt, IdleLock: time.Duration(in.IdleLockSeconds) * time.Second,
+		ExportedAt: in.ExportedAt, ExportedBy: in.ExportedBy, IdleLock: time.Duration(in.IdleLockSeconds) * time.Second,
 		KeepAlive: in.KeepAlive, Users: in.Users, SourcesLeftOut: in.SourcesLeftOut}
 	for _, m := range in.Integrations {
 		var it Integration

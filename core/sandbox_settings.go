@@ -53,7 +53,7 @@ type SandboxInput struct {
 
 // Sandbox returns the sandbox's settings (admin only).
 func (a *App) Sandbox(ctx context.Context, s *access.Session) (SandboxView, error) {
-	if _, err := a.authorize(ctx, s, access.IntegrationView, string(catalog.Sandbox), false); err != nil {
+	if _, err := a.authorizeIntegration(ctx, s, access.IntegrationView, string(catalog.Sandbox), false); err != nil {
 		return SandboxView{}, err
 	}
 	st, err := a.sandboxSettings(ctx)
@@ -69,11 +69,11 @@ func (a *App) Sandbox(ctx context.Context, s *access.Session) (SandboxView, erro
 // connected sources keep their tokens, issued at the old issuer, and keep working, since the
 // grants move with it.
 func (a *App) SetSandbox(ctx context.Context, s *access.Session, in SandboxInput) error {
-	admin, err := a.authorize(ctx, s, access.IntegrationSave, catalog.SandboxName(), false)
+	t, err := a.authorizeIntegration(ctx, s, access.IntegrationSave, string(catalog.Sandbox), false)
 	if err != nil {
 		return err
 	}
-	p, _ := catalog.Lookup(catalog.Sandbox)
+	p := t.provider
 	st := store.SandboxSettings{RefuseRefresh: in.RefuseRefresh, Silent: in.Silent}
 	bad := map[string]string{}
 	if st.Port, err = strconv.Atoi(strings.TrimSpace(in.Port)); err != nil {
@@ -97,7 +97,7 @@ func (a *App) SetSandbox(ctx context.Context, s *access.Session, in SandboxInput
 	if len(bad) > 0 {
 		return fmt.Errorf("sandbox settings: %w", &ValidationError{Fields: bad})
 	}
-	return a.change(ctx, admin.Name, access.IntegrationSave, catalog.SandboxName(), func(tx *sql.Tx) (string, error) {
+	return a.change(ctx, t.admin.Name, access.IntegrationSave, t.row.Name, func(tx *sql.Tx) (string, error) {
 		return sandboxDetail(st), store.PutSandboxSettings(ctx, tx, st)
 	})
 }

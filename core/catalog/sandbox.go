@@ -93,6 +93,3 @@ func checkSandbox(bad *FieldErrors, s Settings) {
 		checkEndpoint(bad, FieldIssuer, s.Issuer, true)
 	}
 }
-
-// SandboxName is the sandbox's name, as the activity log and the front ends show it.
-func SandboxName() string { return sandbox().Name }

@@ -79,8 +79,8 @@ type App struct {
 	upkeep upkeep
 	// sourceCache spares Sources the read while the database is unchanged (sourcecache.go).
 	sourceCache sourceCache
-	// sandbox is the built-in sandbox provider, while this process serves it (sandbox_host.go).
-	sandbox sandboxHost
+	// hosts are the providers the app serves itself, by provider (localhost.go).
+	hosts map[catalog.ID]localHost
 
 	// locks are the workspace's locks across processes: one change at a time per
 	// integration (lockIntegration), one connect per reserved source id.
@@ -128,6 +128,10 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		scheduler:   cfg.Scheduler,
 		locks:       filelock.New(filepath.Join(cfg.Home, LocksDir)),
 		sessions:    map[*access.Session]*sessionState{},
+		hosts:       map[catalog.ID]localHost{},
+	}
+	for id, makeHost := range localHosts {
+		a.hosts[id] = makeHost(a)
 	}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
@@ -168,7 +172,7 @@ func (a *App) Close() error {
 		a.mu.Lock()
 		clear(a.sessions)
 		a.mu.Unlock()
-		a.closeErr = errors.Join(a.stopSandbox(), a.sourceCache.close(), a.db.Close())
+		a.closeErr = errors.Join(a.closeHosts(), a.sourceCache.close(), a.db.Close())
 		if a.logFile != nil {
 			a.closeErr = errors.Join(a.closeErr, a.logFile.Close())
 		}

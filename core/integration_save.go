@@ -151,11 +151,13 @@ func (a *App) SetEnabled(ctx context.Context, s *access.Session, id string, on b
 	}
 	err = a.change(ctx, admin.Name, action, r.Name, func(tx *sql.Tx) (string, error) {
 		r.Enabled, r.UpdatedAt = on, a.now()
-		if !saved { // a preset that needs no registration (the sandbox): enabling saves it
+		if !saved { // a preset that needs no registration: enabling saves it
 			r.CreatedAt = r.UpdatedAt
 		}
-		if err := a.saveSandboxDefaults(ctx, tx, p); err != nil {
-			return "", err
+		if h, ok := a.host(p.ID); ok {
+			if err := h.enabled(ctx, tx); err != nil {
+				return "", err
+			}
 		}
 		return "", store.PutIntegration(ctx, tx, r)
 	})
@@ -234,14 +236,14 @@ func (a *App) RemoveIntegration(ctx context.Context, s *access.Session, id strin
 			if errors.Is(err, store.ErrInUse) {
 				err = fmt.Errorf("%w: %w", ErrIntegrationInUse, err)
 			}
-			if err == nil && p.IsSandbox() {
-				err = store.DeleteSandbox(ctx, tx)
+			if h, ok := a.host(p.ID); ok && err == nil {
+				err = h.removed(ctx, tx)
 			}
 			return detail, err
 		})
 	})
-	if err == nil && p.IsSandbox() {
-		err = a.forgetSandbox(ctx)
+	if h, ok := a.host(p.ID); ok && err == nil {
+		err = h.forget(ctx)
 	}
 	if err != nil {
 		return fmt.Errorf("remove integration %s: %w", label, err)

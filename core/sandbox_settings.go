@@ -73,7 +73,6 @@ func (a *App) SetSandbox(ctx context.Context, s *access.Session, in SandboxInput
 	if err != nil {
 		return err
 	}
-	p := t.provider
 	st := store.SandboxSettings{RefuseRefresh: in.RefuseRefresh, Silent: in.Silent}
 	bad := map[string]string{}
 	if st.Port, err = strconv.Atoi(strings.TrimSpace(in.Port)); err != nil {
@@ -82,7 +81,7 @@ func (a *App) SetSandbox(ctx context.Context, s *access.Session, in SandboxInput
 	if st.AccessTokenTTL, err = time.ParseDuration(strings.TrimSpace(in.AccessTokenTTL)); err != nil {
 		bad[FieldTokenTTL] = "Type a lifetime such as 5m, 90s or 1h."
 	}
-	for f, msg := range p.Check(catalog.Settings{ClientID: p.FixedClientID, SandboxPort: st.Port, AccessTokenTTL: st.AccessTokenTTL}).Map() {
+	for f, msg := range (catalog.SandboxSettings{Port: st.Port, AccessTokenTTL: st.AccessTokenTTL}).Check().Map() {
 		if _, seen := bad[f]; !seen {
 			bad[f] = msg
 		}
@@ -113,12 +112,9 @@ func sandboxDetail(st store.SandboxSettings) string {
 	return d
 }
 
-// saveSandboxDefaults saves the sandbox's default settings in tx when p is the sandbox and
-// none are saved yet, so that its port is the workspace's from the first enabling on.
-func (a *App) saveSandboxDefaults(ctx context.Context, tx *sql.Tx, p catalog.Provider) error {
-	if !p.IsSandbox() {
-		return nil
-	}
+// enabled saves the sandbox's default settings in tx when none are saved yet, so that its
+// port is the workspace's from the first enabling on.
+func (h *sandboxHost) enabled(ctx context.Context, tx *sql.Tx) error {
 	_, err := store.SandboxSettingsOf(ctx, tx)
 	if errors.Is(err, store.ErrNotFound) {
 		return store.PutSandboxSettings(ctx, tx, sandbox.Defaults())

@@ -128,11 +128,8 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		scheduler:   cfg.Scheduler,
 		locks:       filelock.New(filepath.Join(cfg.Home, LocksDir)),
 		sessions:    map[*access.Session]*sessionState{},
-		hosts:       map[catalog.ID]localHost{},
 	}
-	for id, makeHost := range localHosts {
-		a.hosts[id] = makeHost(a)
-	}
+	a.openHosts()
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}

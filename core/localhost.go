@@ -43,6 +43,14 @@ type localHost interface {
 // Each host registers its maker in its own file.
 var localHosts = map[catalog.ID]func(*App) localHost{}
 
+// openHosts makes a's local hosts; none serves before a sign-in asks it.
+func (a *App) openHosts() {
+	a.hosts = map[catalog.ID]localHost{}
+	for id, makeHost := range localHosts {
+		a.hosts[id] = makeHost(a)
+	}
+}
+
 // host returns the local host of provider id, if the app serves it.
 func (a *App) host(id catalog.ID) (localHost, bool) {
 	h, ok := a.hosts[id]

@@ -93,7 +93,7 @@ func (s *Server) identity(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "nonce required", http.StatusBadRequest)
 		return
 	}
-	writeJSON(w, http.StatusOK, identityAnswer{Workspace: s.cfg.WorkspaceID,
+	WriteJSON(w, http.StatusOK, identityAnswer{Workspace: s.cfg.WorkspaceID,
 		Proof: s.keys.mac("identity", s.cfg.WorkspaceID, nonce)})
 }
 

@@ -33,6 +33,8 @@ type localHost interface {
 	// (and stops serving) once tx has committed.
 	removed(ctx context.Context, tx *sql.Tx) error
 	forget(ctx context.Context) error
+	// keys are the keychain entries the host may keep, which removing the workspace deletes.
+	keys() []string
 	// port is the port the host listens on.
 	port(ctx context.Context) (int, error)
 	// close stops serving, as the App closes.

@@ -45,6 +45,7 @@ func (h *recordingHost) end(u string)                            { h.record("end
 func (h *recordingHost) enabled(context.Context, *sql.Tx) error  { h.record("enabled", ""); return nil }
 func (h *recordingHost) removed(context.Context, *sql.Tx) error  { h.record("removed", ""); return nil }
 func (h *recordingHost) forget(context.Context) error            { h.record("forget", ""); return nil }
+func (h *recordingHost) keys() []string                          { return nil }
 func (h *recordingHost) port(context.Context) (int, error)       { return h.listen, nil }
 func (h *recordingHost) close() error                            { h.record("close", ""); return nil }
 

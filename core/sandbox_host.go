@@ -124,6 +124,9 @@ func (h *sandboxHost) port(ctx context.Context) (int, error) {
 	return st.Port, err
 }
 
+// keys are the sandbox's signing key.
+func (h *sandboxHost) keys() []string { return []string{vault.SandboxKeyKey} }
+
 // removed deletes the sandbox's grants and settings in tx, as its integration goes.
 func (h *sandboxHost) removed(ctx context.Context, tx *sql.Tx) error {
 	return store.DeleteSandbox(ctx, tx)

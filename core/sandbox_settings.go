@@ -61,7 +61,7 @@ func (a *App) Sandbox(ctx context.Context, s *access.Session) (SandboxView, erro
 		return SandboxView{}, err
 	}
 	return SandboxView{Port: st.Port, AccessTokenTTL: st.AccessTokenTTL, RefuseRefresh: st.RefuseRefresh,
-		Silent: st.Silent, Issuer: "http://127.0.0.1:" + strconv.Itoa(st.Port)}, nil
+		Silent: st.Silent, Issuer: sandbox.Issuer(st.Port)}, nil
 }
 
 // SetSandbox checks and saves the sandbox's settings (admin only); wrong fields are a

@@ -8,12 +8,13 @@ import (
 	"github.com/ory/fosite/handler/openid"
 
 	"github.com/medialake/connect/core/catalog"
+	"github.com/medialake/connect/core/sandbox/userinfo"
 )
 
 func (s *Server) discovery(w http.ResponseWriter, r *http.Request) {
 	p, _ := catalog.Lookup(catalog.Sandbox)
 	i := s.issuer
-	WriteJSON(w, http.StatusOK, map[string]any{
+	userinfo.WriteJSON(w, http.StatusOK, map[string]any{
 		"issuer":                                         i,
 		"authorization_endpoint":                         i + catalog.SandboxAuthPath,
 		"token_endpoint":                                 i + catalog.SandboxTokenPath,
@@ -33,7 +34,7 @@ func (s *Server) discovery(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) jwks(w http.ResponseWriter, r *http.Request) {
-	WriteJSON(w, http.StatusOK, jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{
+	userinfo.WriteJSON(w, http.StatusOK, jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{
 		Key: &s.keys.private.PublicKey, KeyID: s.keys.kid, Algorithm: "RS256", Use: "sig"}}})
 }
 

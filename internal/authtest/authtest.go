@@ -20,7 +20,7 @@ import (
 	"github.com/ory/fosite/handler/oauth2"
 	"github.com/ory/fosite/storage"
 
-	"github.com/medialake/connect/core/sandbox"
+	"github.com/medialake/connect/core/sandbox/userinfo"
 )
 
 // Options tune the server; New starts from DefaultOptions.
@@ -279,7 +279,7 @@ func (s *Server) serve(ln net.Listener) {
 	mux.HandleFunc(AuthPath, s.authorize)
 	mux.HandleFunc(TokenPath, s.token)
 	mux.HandleFunc(RevokePath, s.revoke)
-	mux.HandleFunc(UserinfoPath, sandbox.Userinfo(s.provider, func() fosite.Session { return &fosite.DefaultSession{} }, claims))
+	mux.HandleFunc(UserinfoPath, userinfo.Handler(s.provider, func() fosite.Session { return &fosite.DefaultSession{} }, claims))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	s.mu.Lock()
 	s.srv = srv
@@ -288,13 +288,13 @@ func (s *Server) serve(ln net.Listener) {
 }
 
 func (s *Server) discovery(w http.ResponseWriter, r *http.Request) {
-	auth, token, revoke, userinfo, _ := s.Endpoints()
+	auth, token, revoke, whoAmI, _ := s.Endpoints()
 	doc := map[string]any{
 		"issuer":                                         s.Issuer(),
 		"authorization_endpoint":                         auth,
 		"token_endpoint":                                 token,
 		"revocation_endpoint":                            revoke,
-		"userinfo_endpoint":                              userinfo,
+		"userinfo_endpoint":                              whoAmI,
 		"response_types_supported":                       []string{"code"},
 		"grant_types_supported":                          []string{"authorization_code", "refresh_token"},
 		"subject_types_supported":                        []string{"public"},
@@ -305,7 +305,7 @@ func (s *Server) discovery(w http.ResponseWriter, r *http.Request) {
 	if s.opts.NoRevocation {
 		delete(doc, "revocation_endpoint")
 	}
-	sandbox.WriteJSON(w, http.StatusOK, doc)
+	userinfo.WriteJSON(w, http.StatusOK, doc)
 }
 
 // authorize approves every valid request as the current user, granting the scopes asked.

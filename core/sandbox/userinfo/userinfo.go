@@ -1,4 +1,8 @@
-package sandbox
+// Package userinfo is the userinfo endpoint of an ory/fosite authorization server and its
+// JSON answers: the one implementation that the sandbox (core/sandbox) and the tests'
+// authorization server (internal/authtest) serve. A leaf: it imports fosite alone, so that
+// any package's tests may use internal/authtest.
+package userinfo
 
 import (
 	"encoding/json"
@@ -8,11 +12,10 @@ import (
 	"github.com/ory/fosite"
 )
 
-// Userinfo is the userinfo endpoint of the fosite provider p, the sandbox's and the test
-// authorization server's (internal/authtest): a valid Bearer access token gets the claims
+// Handler is the userinfo endpoint of the fosite provider p: a valid Bearer access token gets the claims
 // of its session (the session type newSession makes, as p's tokens hold it), anything else
 // RFC 6750's error.
-func Userinfo(p fosite.OAuth2Provider, newSession func() fosite.Session, claims func(fosite.Session) map[string]any) http.HandlerFunc {
+func Handler(p fosite.OAuth2Provider, newSession func() fosite.Session, claims func(fosite.Session) map[string]any) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/medialake/connect/core/access"
+	"github.com/medialake/connect/core/catalog"
 	"github.com/medialake/connect/core/egress"
 	"github.com/medialake/connect/core/filelock"
 	"github.com/medialake/connect/core/private"
@@ -78,8 +79,8 @@ type App struct {
 	upkeep upkeep
 	// sourceCache spares Sources the read while the database is unchanged (sourcecache.go).
 	sourceCache sourceCache
-	// sandbox is the built-in sandbox provider, while this process serves it (sandbox_host.go).
-	sandbox sandboxHost
+	// hosts are the providers the app serves itself, by provider (localhost.go).
+	hosts map[catalog.ID]localHost
 
 	// locks are the workspace's locks across processes: one change at a time per
 	// integration (lockIntegration), one connect per reserved source id.
@@ -128,6 +129,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		locks:       filelock.New(filepath.Join(cfg.Home, LocksDir)),
 		sessions:    map[*access.Session]*sessionState{},
 	}
+	a.openHosts()
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}
@@ -167,7 +169,7 @@ func (a *App) Close() error {
 		a.mu.Lock()
 		clear(a.sessions)
 		a.mu.Unlock()
-		a.closeErr = errors.Join(a.stopSandbox(), a.sourceCache.close(), a.db.Close())
+		a.closeErr = errors.Join(a.closeHosts(), a.sourceCache.close(), a.db.Close())
 		if a.logFile != nil {
 			a.closeErr = errors.Join(a.closeErr, a.logFile.Close())
 		}
@@ -206,6 +208,39 @@ func (a *App) authorize(ctx context.Context, s *access.Session, action access.Ac
 		return store.User{}, fmt.Errorf("%s %s: %w", action, subject, err)
 	}
 	return u, nil
+}
+
+// target is the integration a use-case acts on, as authorizeIntegration found it.
+type target struct {
+	admin    store.User // who acts
+	provider catalog.Provider
+	row      store.Integration
+	saved    bool // row is in the database; else it is the preset's starting row
+}
+
+// authorizeIntegration is the prologue of every use-case on one integration: it finds
+// integration id (a preset nobody saved yet comes with its starting row, refused with
+// ErrUnknownIntegration where needSaved) and authorizes action on it, whether or not it was
+// found, so that a refusal is recorded as one. The activity log's subject is the
+// integration's name as its row has it (a preset's is the catalog's), or the id asked for
+// where there is no such integration.
+func (a *App) authorizeIntegration(ctx context.Context, s *access.Session, action access.Action, id string, needSaved bool) (target, error) {
+	p, r, saved, err := a.rowOrPreset(ctx, id)
+	if err == nil && needSaved && !saved {
+		err = ErrUnknownIntegration
+	}
+	subject := id
+	if err == nil {
+		subject = r.Name
+	}
+	admin, aerr := a.authorize(ctx, s, action, subject, false)
+	if aerr != nil {
+		return target{}, aerr
+	}
+	if err != nil {
+		return target{}, fmt.Errorf("%s %s: %w", action, subject, err)
+	}
+	return target{admin: admin, provider: p, row: r, saved: saved}, nil
 }
 
 // change runs fn, which makes a change, and appends the change's "ok" entry to the activity

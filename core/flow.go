@@ -132,13 +132,13 @@ func (a *App) resolveRow(ctx context.Context, row store.Integration) (integratio
 			in.settings.ClientSecret = sec
 		}
 	}
-	if base.IsSandbox() {
-		if in.settings.Issuer, err = a.sandboxIssuer(ctx); err != nil {
+	if h, ok := a.host(base.ID); ok {
+		if in.settings.Issuer, err = h.issuer(ctx); err != nil {
 			return integration{}, fmt.Errorf("integration %s: %w", row.Name, err)
 		}
 	}
 	if base.ID == catalog.OIDC {
-		d, err := catalog.Discover(ctx, a.httpClient, row.Issuer)
+		d, err := catalog.Discover(ctx, a.httpClient, in.settings.Issuer)
 		if err != nil {
 			return integration{}, fmt.Errorf("integration %s: %w", row.Name, err)
 		}
@@ -207,10 +207,12 @@ func (a *App) runFlow(ctx context.Context, in integration, hooks FlowHooks) (flo
 		return fail(err)
 	}
 	defer f.Close()
-	if err := a.startedAtSandbox(ctx, in, f.AuthURL()); err != nil {
-		return fail(err)
+	if h, ok := a.host(in.base.ID); ok {
+		if err := h.begin(ctx, f.AuthURL()); err != nil {
+			return fail(err)
+		}
+		defer h.end(f.AuthURL())
 	}
-	defer a.endedAtSandbox(in, f.AuthURL())
 	ev.listening(f.AuthURL(), f.Deadline())
 	if !hooks.NoBrowser {
 		// The browser gets the start address: its arguments are readable by other users.

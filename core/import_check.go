@@ -57,7 +57,7 @@ func (a *App) checkPorts(ctx context.Context, doc transfer.Document, plan Import
 			after[it.ID] = doc.Integrations[i].Integration
 		}
 	}
-	taken, err := a.sandboxPort(ctx)
+	taken, err := a.hostPorts(ctx, "")
 	if err != nil {
 		return err
 	}
@@ -134,7 +134,7 @@ func checkFileIntegration(in *transfer.Integration) error {
 	// The rule book a save and every sign-in apply. A custom integration added and not yet
 	// set up (no client id, disabled) is as a form left it; its first save checks it.
 	s.ClientSecret = in.Secret
-	if s.ClientID == "" && !in.Enabled && !p.IsSandbox() {
+	if s.ClientID == "" && !in.Enabled && p.FixedClientID == "" {
 		return nil
 	}
 	if bad := p.Check(s); len(bad) > 0 {

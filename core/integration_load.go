@@ -32,21 +32,20 @@ func (a *App) rowOrPreset(ctx context.Context, id string) (catalog.Provider, sto
 	return p, presetRow(p), false, nil
 }
 
-// otherPorts maps the fixed ports that integrations other than id listen on to their names.
+// otherPorts maps the fixed ports that integrations other than id listen on, and the ports
+// of the local hosts but id's own (hostPorts), to their names.
 func (a *App) otherPorts(ctx context.Context, id string) (map[int]string, error) {
 	rows, err := store.Integrations(ctx, a.db)
 	if err != nil {
 		return nil, err
 	}
-	ports := map[int]string{}
-	if id != string(catalog.Sandbox) {
-		if ports, err = a.sandboxPort(ctx); err != nil {
-			return nil, err
-		}
+	ports, err := a.hostPorts(ctx, catalog.ID(id))
+	if err != nil {
+		return nil, err
 	}
 	for _, r := range rows {
 		p, err := catalog.Lookup(catalog.ID(r.Provider))
-		if r.ID == id || err != nil || p.IsSandbox() {
+		if r.ID == id || err != nil {
 			continue
 		}
 		if port := p.ListenPort(catalog.Settings{Port: r.RedirectPort}); port != 0 {
@@ -54,21 +53,6 @@ func (a *App) otherPorts(ctx context.Context, id string) (map[int]string, error)
 		}
 	}
 	return ports, nil
-}
-
-// sandboxPort maps the port the sandbox listens on as a provider to its name: no
-// integration may take it as its fixed port, whether or not the sandbox is set up yet (it
-// may be, later, and then any process of the workspace needs the port).
-func (a *App) sandboxPort(ctx context.Context) (map[int]string, error) {
-	st, err := a.sandboxSettings(ctx)
-	if err != nil {
-		return nil, err
-	}
-	p, err := catalog.Lookup(catalog.Sandbox)
-	if err != nil {
-		return nil, err
-	}
-	return map[int]string{st.Port: p.Name}, nil
 }
 
 // presetRow is the row a preset starts from before its first save.

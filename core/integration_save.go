@@ -32,18 +32,11 @@ func (a *App) SaveIntegration(ctx context.Context, s *access.Session, in Integra
 		return err
 	}
 	defer unlock()
-	p, old, saved, err := a.rowOrPreset(ctx, in.ID)
-	if err != nil {
-		// Authorize first all the same, so a refusal is recorded as one.
-		if _, aerr := a.authorize(ctx, s, access.IntegrationSave, in.ID, false); aerr != nil {
-			return aerr
-		}
-		return fmt.Errorf("save integration %s: %w", in.ID, err)
-	}
-	admin, err := a.authorize(ctx, s, access.IntegrationSave, old.Name, false)
+	t, err := a.authorizeIntegration(ctx, s, access.IntegrationSave, in.ID, false)
 	if err != nil {
 		return err
 	}
+	p, old, saved, admin := t.provider, t.row, t.saved, t.admin
 	others, err := a.otherPorts(ctx, in.ID)
 	if err != nil {
 		return fmt.Errorf("save integration %s: %w", old.Name, err)
@@ -106,21 +99,11 @@ func (a *App) RemoveSecret(ctx context.Context, s *access.Session, id string) er
 		return err
 	}
 	defer unlock()
-	p, r, saved, err := a.rowOrPreset(ctx, id)
-	if err == nil && !saved {
-		err = ErrUnknownIntegration
-	}
-	label := id
-	if err == nil {
-		label = r.Name
-	}
-	admin, aerr := a.authorize(ctx, s, access.IntegrationSave, label, false)
-	if aerr != nil {
-		return aerr
-	}
+	t, err := a.authorizeIntegration(ctx, s, access.IntegrationSave, id, true)
 	if err != nil {
-		return fmt.Errorf("remove secret of %s: %w", label, err)
+		return err
 	}
+	p, r, admin := t.provider, t.row, t.admin
 	detail := "client secret removed"
 	r.SecretSetAt, r.SecretSetBy, r.SecretExpiresAt, r.UpdatedAt = time.Time{}, "", time.Time{}, a.now()
 	if secretPolicy(p, r) == catalog.SecretRequired && r.Enabled {
@@ -152,18 +135,11 @@ func (a *App) SetEnabled(ctx context.Context, s *access.Session, id string, on b
 		return err
 	}
 	defer unlock()
-	p, r, saved, err := a.rowOrPreset(ctx, id)
-	label := id
-	if err == nil {
-		label = r.Name
-	}
-	admin, aerr := a.authorize(ctx, s, action, label, false)
-	if aerr != nil {
-		return aerr
-	}
+	t, err := a.authorizeIntegration(ctx, s, action, id, false)
 	if err != nil {
-		return fmt.Errorf("%s %s: %w", action, label, err)
+		return err
 	}
+	p, r, saved, admin, label := t.provider, t.row, t.saved, t.admin, t.row.Name
 	if on && (state(p, r) == StateNotSetUp || state(p, r) == StateSecretMissing) {
 		return fmt.Errorf("%s %s: %w", action, label, ErrCredentialsMissing)
 	}
@@ -175,11 +151,13 @@ func (a *App) SetEnabled(ctx context.Context, s *access.Session, id string, on b
 	}
 	err = a.change(ctx, admin.Name, action, r.Name, func(tx *sql.Tx) (string, error) {
 		r.Enabled, r.UpdatedAt = on, a.now()
-		if !saved { // a preset that needs no registration (the sandbox): enabling saves it
+		if !saved { // a preset that needs no registration: enabling saves it
 			r.CreatedAt = r.UpdatedAt
 		}
-		if err := a.saveSandboxDefaults(ctx, tx, p); err != nil {
-			return "", err
+		if h, ok := a.host(p.ID); ok {
+			if err := h.enabled(ctx, tx); err != nil {
+				return "", err
+			}
 		}
 		return "", store.PutIntegration(ctx, tx, r)
 	})
@@ -229,21 +207,11 @@ func (a *App) RemoveIntegration(ctx context.Context, s *access.Session, id strin
 		return err
 	}
 	defer unlock()
-	p, r, saved, err := a.rowOrPreset(ctx, id)
-	if err == nil && !saved {
-		err = ErrUnknownIntegration
-	}
-	label := id
-	if err == nil {
-		label = r.Name
-	}
-	admin, aerr := a.authorize(ctx, s, access.IntegrationRemove, label, false)
-	if aerr != nil {
-		return aerr
-	}
+	t, err := a.authorizeIntegration(ctx, s, access.IntegrationRemove, id, true)
 	if err != nil {
-		return fmt.Errorf("remove integration %s: %w", label, err)
+		return err
 	}
+	p, admin, label := t.provider, t.admin, t.row.Name
 	sources, err := store.Sources(ctx, a.db, store.SourceFilter{IntegrationID: id})
 	if err != nil {
 		return fmt.Errorf("remove integration %s: %w", label, err)
@@ -268,14 +236,14 @@ func (a *App) RemoveIntegration(ctx context.Context, s *access.Session, id strin
 			if errors.Is(err, store.ErrInUse) {
 				err = fmt.Errorf("%w: %w", ErrIntegrationInUse, err)
 			}
-			if err == nil && p.IsSandbox() {
-				err = store.DeleteSandbox(ctx, tx)
+			if h, ok := a.host(p.ID); ok && err == nil {
+				err = h.removed(ctx, tx)
 			}
 			return detail, err
 		})
 	})
-	if err == nil && p.IsSandbox() {
-		err = a.forgetSandbox(ctx)
+	if h, ok := a.host(p.ID); ok && err == nil {
+		err = h.forget(ctx)
 	}
 	if err != nil {
 		return fmt.Errorf("remove integration %s: %w", label, err)

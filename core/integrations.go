@@ -225,13 +225,11 @@ func (a *App) checkSecrets(ctx context.Context, list []IntegrationView) {
 
 // Integration returns one integration (admin only).
 func (a *App) Integration(ctx context.Context, s *access.Session, id string) (IntegrationView, error) {
-	if _, err := a.authorize(ctx, s, access.IntegrationView, id, false); err != nil {
-		return IntegrationView{}, err
-	}
-	p, r, saved, err := a.rowOrPreset(ctx, id)
+	t, err := a.authorizeIntegration(ctx, s, access.IntegrationView, id, false)
 	if err != nil {
 		return IntegrationView{}, err
 	}
+	p, r, saved := t.provider, t.row, t.saved
 	counts, err := store.IntegrationSourceCounts(ctx, a.db)
 	if err != nil {
 		return IntegrationView{}, err

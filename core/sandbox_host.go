@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"net/url"
@@ -18,29 +19,33 @@ import (
 // sandbox's port; the error names the port.
 var ErrSandboxPortTaken = errors.New("the sandbox's port is used by another program")
 
-// sandboxHost is this process's part in the built-in sandbox provider: the server it runs,
-// if it is the process that serves it. A process serves it only once it needs it (a
-// connect, refresh or disconnect through the Sandbox integration), until it closes.
+func init() { localHosts[catalog.Sandbox] = func(a *App) localHost { return &sandboxHost{a: a} } }
+
+// sandboxHost is this process's part in the built-in sandbox provider, its local host: the
+// server it runs, if it is the process that serves it. A process serves it only once it
+// needs it (a connect, refresh or disconnect through the Sandbox integration), until it
+// closes.
 type sandboxHost struct {
+	a   *App
 	mu  sync.Mutex
 	srv *sandbox.Server
-	// port is the port srv listens on.
-	port int
+	// at is the port srv listens on.
+	at int
 }
 
-// sandboxIssuer makes sure the workspace's sandbox answers and returns its issuer: the one
-// this process serves, else the one another process of the workspace serves on the saved
-// port (Identify proves it is ours), else a new one served here. A port something else holds
-// is ErrSandboxPortTaken.
-func (a *App) sandboxIssuer(ctx context.Context) (string, error) {
+// issuer makes sure the workspace's sandbox answers and returns its issuer: the one this
+// process serves, else the one another process of the workspace serves on the saved port
+// (Identify proves it is ours), else a new one served here. A port something else holds is
+// ErrSandboxPortTaken.
+func (h *sandboxHost) issuer(ctx context.Context) (string, error) {
+	a := h.a
 	st, err := a.sandboxSettings(ctx)
 	if err != nil {
 		return "", err
 	}
-	h := &a.sandbox
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.srv != nil && h.port == st.Port {
+	if h.srv != nil && h.at == st.Port {
 		return h.srv.Issuer(), nil
 	}
 	if h.srv != nil { // the port was changed: move
@@ -67,13 +72,12 @@ func (a *App) sandboxIssuer(ctx context.Context) (string, error) {
 		return "", err
 	}
 	a.log.Info("sandbox: serving", "issuer", srv.Issuer())
-	h.srv, h.port = srv, st.Port
+	h.srv, h.at = srv, st.Port
 	return srv.Issuer(), nil
 }
 
-// stopSandbox stops the sandbox this process serves, if any.
-func (a *App) stopSandbox() error {
-	h := &a.sandbox
+// close stops the sandbox this process serves, if any.
+func (h *sandboxHost) close() error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.srv == nil {
@@ -114,12 +118,25 @@ func (a *App) sandboxKey(ctx context.Context) (redact.Secret, error) {
 	return key, nil
 }
 
-// forgetSandbox deletes what the sandbox keeps outside its integration's row: the grants
-// and settings (in tx's database, by the caller) are gone; this stops the server and
-// deletes the signing key.
-func (a *App) forgetSandbox(ctx context.Context) error {
-	stopErr := a.stopSandbox()
-	err := a.keychain.Delete(ctx, vault.SandboxKeyKey)
+// port is the port the sandbox listens on, as saved or by default.
+func (h *sandboxHost) port(ctx context.Context) (int, error) {
+	st, err := h.a.sandboxSettings(ctx)
+	return st.Port, err
+}
+
+// keys are the sandbox's signing key.
+func (h *sandboxHost) keys() []string { return []string{vault.SandboxKeyKey} }
+
+// removed deletes the sandbox's grants and settings in tx, as its integration goes.
+func (h *sandboxHost) removed(ctx context.Context, tx *sql.Tx) error {
+	return store.DeleteSandbox(ctx, tx)
+}
+
+// forget deletes what the sandbox keeps outside the database once removed has committed:
+// it stops the server and deletes the signing key.
+func (h *sandboxHost) forget(ctx context.Context) error {
+	stopErr := h.close()
+	err := h.a.keychain.Delete(ctx, vault.SandboxKeyKey)
 	if errors.Is(err, vault.ErrNotFound) {
 		err = nil
 	}
@@ -130,22 +147,17 @@ func (a *App) forgetSandbox(ctx context.Context) error {
 // connects no real storage: the front ends mark it.
 func (s Source) IsSandbox() bool { return s.Provider == string(catalog.Sandbox) }
 
-// startedAtSandbox records a sign-in at the sandbox by its PKCE challenge before the browser
-// opens: the sandbox answers only sign-ins the app started (see store.AddSandboxFlow).
-func (a *App) startedAtSandbox(ctx context.Context, in integration, authURL string) error {
-	if !in.base.IsSandbox() {
-		return nil
-	}
-	return store.AddSandboxFlow(ctx, a.db, challengeOf(authURL), a.now())
+// begin records a sign-in at the sandbox by its PKCE challenge before the browser opens:
+// the sandbox answers only sign-ins the app started (see store.AddSandboxFlow).
+func (h *sandboxHost) begin(ctx context.Context, authURL string) error {
+	return store.AddSandboxFlow(ctx, h.a.db, challengeOf(authURL), h.a.now())
 }
 
-// endedAtSandbox forgets the sign-in once the app's flow has ended, however it ended: a
-// cancelled or timed-out sign-in cannot be answered later.
-func (a *App) endedAtSandbox(in integration, authURL string) {
-	if in.base.IsSandbox() {
-		if err := store.EndSandboxFlow(context.Background(), a.db, challengeOf(authURL)); err != nil {
-			a.log.Error("forget a sandbox sign-in", "err", err)
-		}
+// end forgets the sign-in once the app's flow has ended, however it ended: a cancelled or
+// timed-out sign-in cannot be answered later.
+func (h *sandboxHost) end(authURL string) {
+	if err := store.EndSandboxFlow(context.Background(), h.a.db, challengeOf(authURL)); err != nil {
+		h.a.log.Error("forget a sandbox sign-in", "err", err)
 	}
 }
 

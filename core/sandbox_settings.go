@@ -53,7 +53,7 @@ type SandboxInput struct {
 
 // Sandbox returns the sandbox's settings (admin only).
 func (a *App) Sandbox(ctx context.Context, s *access.Session) (SandboxView, error) {
-	if _, err := a.authorize(ctx, s, access.IntegrationView, string(catalog.Sandbox), false); err != nil {
+	if _, err := a.authorizeIntegration(ctx, s, access.IntegrationView, string(catalog.Sandbox), false); err != nil {
 		return SandboxView{}, err
 	}
 	st, err := a.sandboxSettings(ctx)
@@ -61,7 +61,7 @@ func (a *App) Sandbox(ctx context.Context, s *access.Session) (SandboxView, erro
 		return SandboxView{}, err
 	}
 	return SandboxView{Port: st.Port, AccessTokenTTL: st.AccessTokenTTL, RefuseRefresh: st.RefuseRefresh,
-		Silent: st.Silent, Issuer: "http://127.0.0.1:" + strconv.Itoa(st.Port)}, nil
+		Silent: st.Silent, Issuer: sandbox.Issuer(st.Port)}, nil
 }
 
 // SetSandbox checks and saves the sandbox's settings (admin only); wrong fields are a
@@ -69,11 +69,10 @@ func (a *App) Sandbox(ctx context.Context, s *access.Session) (SandboxView, erro
 // connected sources keep their tokens, issued at the old issuer, and keep working, since the
 // grants move with it.
 func (a *App) SetSandbox(ctx context.Context, s *access.Session, in SandboxInput) error {
-	admin, err := a.authorize(ctx, s, access.IntegrationSave, catalog.SandboxName(), false)
+	t, err := a.authorizeIntegration(ctx, s, access.IntegrationSave, string(catalog.Sandbox), false)
 	if err != nil {
 		return err
 	}
-	p, _ := catalog.Lookup(catalog.Sandbox)
 	st := store.SandboxSettings{RefuseRefresh: in.RefuseRefresh, Silent: in.Silent}
 	bad := map[string]string{}
 	if st.Port, err = strconv.Atoi(strings.TrimSpace(in.Port)); err != nil {
@@ -82,7 +81,7 @@ func (a *App) SetSandbox(ctx context.Context, s *access.Session, in SandboxInput
 	if st.AccessTokenTTL, err = time.ParseDuration(strings.TrimSpace(in.AccessTokenTTL)); err != nil {
 		bad[FieldTokenTTL] = "Type a lifetime such as 5m, 90s or 1h."
 	}
-	for f, msg := range p.Check(catalog.Settings{ClientID: p.FixedClientID, SandboxPort: st.Port, AccessTokenTTL: st.AccessTokenTTL}).Map() {
+	for f, msg := range (catalog.SandboxSettings{Port: st.Port, AccessTokenTTL: st.AccessTokenTTL}).Check().Map() {
 		if _, seen := bad[f]; !seen {
 			bad[f] = msg
 		}
@@ -97,7 +96,7 @@ func (a *App) SetSandbox(ctx context.Context, s *access.Session, in SandboxInput
 	if len(bad) > 0 {
 		return fmt.Errorf("sandbox settings: %w", &ValidationError{Fields: bad})
 	}
-	return a.change(ctx, admin.Name, access.IntegrationSave, catalog.SandboxName(), func(tx *sql.Tx) (string, error) {
+	return a.change(ctx, t.admin.Name, access.IntegrationSave, t.row.Name, func(tx *sql.Tx) (string, error) {
 		return sandboxDetail(st), store.PutSandboxSettings(ctx, tx, st)
 	})
 }
@@ -113,12 +112,9 @@ func sandboxDetail(st store.SandboxSettings) string {
 	return d
 }
 
-// saveSandboxDefaults saves the sandbox's default settings in tx when p is the sandbox and
-// none are saved yet, so that its port is the workspace's from the first enabling on.
-func (a *App) saveSandboxDefaults(ctx context.Context, tx *sql.Tx, p catalog.Provider) error {
-	if !p.IsSandbox() {
-		return nil
-	}
+// enabled saves the sandbox's default settings in tx when none are saved yet, so that its
+// port is the workspace's from the first enabling on.
+func (h *sandboxHost) enabled(ctx context.Context, tx *sql.Tx) error {
 	_, err := store.SandboxSettingsOf(ctx, tx)
 	if errors.Is(err, store.ErrNotFound) {
 		return store.PutSandboxSettings(ctx, tx, sandbox.Defaults())

@@ -276,7 +276,7 @@ func TestSandboxSecondProcess(t *testing.T) {
 	if _, err := tm.app.Refresh(context.Background(), tm.writer, src.ID); err != nil {
 		t.Fatalf("Refresh while the other process serves: %v", err)
 	}
-	if tm.app.sandbox.srv != nil {
+	if servesSandbox(tm.app) {
 		t.Errorf("this process started a sandbox of its own while the other one served it")
 	}
 	c.GoAhead()
@@ -286,7 +286,7 @@ func TestSandboxSecondProcess(t *testing.T) {
 	if _, err := tm.app.Refresh(context.Background(), tm.writer, src.ID); err != nil {
 		t.Fatalf("Refresh once the other process is gone: %v", err)
 	}
-	if tm.app.sandbox.srv == nil {
+	if !servesSandbox(tm.app) {
 		t.Errorf("the other process is gone and this one does not serve the sandbox")
 	}
 }
@@ -302,7 +302,7 @@ func childSandboxServe(ctx context.Context, a *App) error {
 	if _, err := a.Refresh(ctx, s, id); err != nil {
 		return err
 	}
-	if a.sandbox.srv == nil {
+	if !servesSandbox(a) {
 		return errors.New("the child does not serve the sandbox")
 	}
 	fmt.Println("serving")
@@ -351,4 +351,12 @@ func TestSandboxPortClashesWithFixedPort(t *testing.T) {
 	if !errors.As(err, &verr) || !strings.Contains(verr.Fields[FieldSandboxPort], "Dropbox") {
 		t.Errorf("the sandbox on Dropbox's port: %v, want the port refused, naming Dropbox", err)
 	}
+}
+
+// servesSandbox reports whether a's process serves the sandbox.
+func servesSandbox(a *App) bool {
+	h := a.hosts[catalog.Sandbox].(*sandboxHost)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.srv != nil
 }

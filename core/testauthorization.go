@@ -41,20 +41,13 @@ type TestReport struct {
 // reach hooks.Progress as they happen. A sign-in that fails returns the report with Problem
 // and the error; the test is recorded in the activity log either way.
 func (a *App) TestAuthorization(ctx context.Context, s *access.Session, id string, hooks FlowHooks) (TestReport, error) {
-	p, r, saved, err := a.rowOrPreset(ctx, id)
-	label := id
-	if err == nil {
-		label = r.Name
-	}
-	admin, aerr := a.authorize(ctx, s, access.IntegrationTest, label, false)
-	if aerr != nil {
-		return TestReport{}, aerr
-	}
-	if err == nil && (!saved || state(p, r) == StateNotSetUp || state(p, r) == StateSecretMissing) {
-		err = ErrCredentialsMissing
-	}
+	t, err := a.authorizeIntegration(ctx, s, access.IntegrationTest, id, false)
 	if err != nil {
-		return TestReport{}, fmt.Errorf("test %s: %w", label, err)
+		return TestReport{}, err
+	}
+	p, r, admin, label := t.provider, t.row, t.admin, t.row.Name
+	if !t.saved || state(p, r) == StateNotSetUp || state(p, r) == StateSecretMissing {
+		return TestReport{}, fmt.Errorf("test %s: %w", label, ErrCredentialsMissing)
 	}
 
 	var report TestReport

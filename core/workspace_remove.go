@@ -23,10 +23,11 @@ func (a *App) Home() string { return a.home }
 
 // RemoveWorkspace deletes this workspace for good (admin only): its schedule, if one runs its
 // upkeep, then every keychain entry it holds (client secrets and what an import kept of them,
-// tokens, the sandbox's signing key), then its folder (the database, the log, the locks).
-// confirm is the folder's path, typed: nothing can be undone. Tokens are not revoked at the
-// providers (disconnect the sources first for that). The keychain goes first: a failure there
-// leaves the workspace whole, to try again. The App is closed once the entries are gone.
+// tokens, the keys of the providers the app serves itself), then its folder (the database,
+// the log, the locks). confirm is the folder's path, typed: nothing can be undone. Tokens
+// are not revoked at the providers (disconnect the sources first for that). The keychain
+// goes first: a failure there leaves the workspace whole, to try again. The App is closed
+// once the entries are gone.
 func (a *App) RemoveWorkspace(ctx context.Context, s *access.Session, confirm string) error {
 	if _, err := a.authorize(ctx, s, access.WorkspaceRemove, "workspace", false); err != nil {
 		return err
@@ -71,7 +72,10 @@ func (a *App) workspaceKeys(ctx context.Context) ([]string, error) {
 	for _, r := range rows {
 		ids[r.ID] = true
 	}
-	keys := []string{vault.SandboxKeyKey}
+	var keys []string
+	for _, h := range a.hosts {
+		keys = append(keys, h.keys()...)
+	}
 	for id := range ids {
 		keys = append(keys, vault.IntegrationSecretKey(id), backupKey(id))
 	}

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"golang.org/x/oauth2"
 
@@ -28,7 +27,8 @@ type Settings struct {
 	// AccountType is the key of the registration's account types (Provider.AccountTypes)
 	// where the admin answered; Check holds Tenant to it.
 	AccountType string
-	// Issuer is the custom OpenID Connect provider's issuer URL.
+	// Issuer is the custom OpenID Connect provider's issuer URL, or the issuer of a provider
+	// the app serves itself (the sandbox), as it answers at sign-in.
 	Issuer string
 	// The custom OAuth 2.0 provider's endpoints.
 	AuthURL, TokenURL, RevokeURL, WhoAmIURL string
@@ -48,10 +48,6 @@ type Settings struct {
 	// SecretSaved says a client secret is saved apart from ClientSecret (in the keychain) and
 	// stays: Check counts it as present where one is required. Only a save's check sets it.
 	SecretSaved bool
-	// The sandbox's own settings: the port it listens on and the lifetime of the access
-	// tokens it issues (0: not given). Its issuer, http://127.0.0.1:PORT, goes in Issuer.
-	SandboxPort    int
-	AccessTokenTTL time.Duration
 }
 
 // MinPort is the lowest fixed loopback port: 1024 is the first port that needs no privilege.

@@ -119,6 +119,9 @@ func (p Provider) Check(s Settings) FieldErrors {
 	if shape := p.ClientIDShape; shape != nil && !bad.Has(FieldClientID) && !shape.Pattern.MatchString(strings.TrimSpace(s.ClientID)) {
 		bad.add(FieldClientID, "A client ID of "+p.Name+" "+shape.Words+".", nil)
 	}
+	if p.FixedClientID != "" && !bad.Has(FieldClientID) && s.ClientID != p.FixedClientID {
+		bad.add(FieldClientID, p.Name+" has one client, "+p.FixedClientID+": nothing to register, nothing to change.", nil)
+	}
 	p.checkClient(&bad, s)
 	if s.Port != 0 && (s.Port < MinPort || s.Port > MaxPort) {
 		bad.add(FieldPort, portRange, nil)
@@ -139,7 +142,9 @@ func (p Provider) Check(s Settings) FieldErrors {
 	case OIDC:
 		checkEndpoint(&bad, FieldIssuer, s.Issuer, true)
 	case Sandbox:
-		checkSandbox(&bad, s)
+		if s.Issuer != "" { // as its local host answers at sign-in
+			checkEndpoint(&bad, FieldIssuer, s.Issuer, true)
+		}
 	}
 	return bad
 }

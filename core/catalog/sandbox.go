@@ -77,22 +77,21 @@ func (p Provider) sandboxAt(issuer string) Provider {
 	return p
 }
 
-// checkSandbox checks the sandbox's own settings: its port and its access-token lifetime
-// (0 for either means not given here).
-func checkSandbox(bad *FieldErrors, s Settings) {
-	if s.ClientID != SandboxClientID {
-		bad.add(FieldClientID, "The sandbox has one client, "+SandboxClientID+": nothing to register, nothing to change.", nil)
-	}
-	if s.SandboxPort != 0 && (s.SandboxPort < MinPort || s.SandboxPort > MaxPort) {
+// SandboxSettings are the sandbox's own settings, apart from its integration's: the port it
+// listens on and the lifetime of the access tokens it issues (0 for either: not given).
+type SandboxSettings struct {
+	Port           int
+	AccessTokenTTL time.Duration
+}
+
+// Check checks s and returns every field that breaks a rule; nil when all are right.
+func (s SandboxSettings) Check() FieldErrors {
+	var bad FieldErrors
+	if s.Port != 0 && (s.Port < MinPort || s.Port > MaxPort) {
 		bad.add(FieldSandboxPort, portRange, nil)
 	}
 	if s.AccessTokenTTL != 0 && (s.AccessTokenTTL < SandboxMinTokenTTL || s.AccessTokenTTL > SandboxMaxTokenTTL) {
 		bad.add(FieldTokenTTL, fmt.Sprintf("An access token lives from %s to %s, e.g. 5m.", SandboxMinTokenTTL, "24h"), nil)
 	}
-	if s.Issuer != "" {
-		checkEndpoint(bad, FieldIssuer, s.Issuer, true)
-	}
+	return bad
 }
-
-// SandboxName is the sandbox's name, as the activity log and the front ends show it.
-func SandboxName() string { return sandbox().Name }

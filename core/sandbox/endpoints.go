@@ -1,21 +1,20 @@
 package sandbox
 
 import (
-	"encoding/json"
 	"net/http"
-	"strings"
 
 	"github.com/go-jose/go-jose/v3"
 	"github.com/ory/fosite"
 	"github.com/ory/fosite/handler/openid"
 
 	"github.com/medialake/connect/core/catalog"
+	"github.com/medialake/connect/core/sandbox/userinfo"
 )
 
 func (s *Server) discovery(w http.ResponseWriter, r *http.Request) {
 	p, _ := catalog.Lookup(catalog.Sandbox)
 	i := s.issuer
-	writeJSON(w, http.StatusOK, map[string]any{
+	userinfo.WriteJSON(w, http.StatusOK, map[string]any{
 		"issuer":                                         i,
 		"authorization_endpoint":                         i + catalog.SandboxAuthPath,
 		"token_endpoint":                                 i + catalog.SandboxTokenPath,
@@ -35,7 +34,7 @@ func (s *Server) discovery(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) jwks(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{
+	userinfo.WriteJSON(w, http.StatusOK, jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{
 		Key: &s.keys.private.PublicKey, KeyID: s.keys.kid, Algorithm: "RS256", Use: "sig"}}})
 }
 
@@ -66,32 +65,10 @@ func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
 	s.provider.WriteRevocationResponse(ctx, w, s.provider.NewRevocationRequest(ctx, r))
 }
 
-// userinfo answers {sub, email, name} for a valid Bearer access token.
-func (s *Server) userinfo(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || token == "" {
-		w.Header().Set("WWW-Authenticate", `Bearer`)
-		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_request"})
-		return
-	}
-	_, ar, err := s.provider.IntrospectToken(ctx, token, fosite.AccessToken, openid.NewDefaultSession())
-	if err != nil {
-		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
-		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_token"})
-		return
-	}
-	sess, ok := ar.GetSession().(*openid.DefaultSession)
-	if !ok {
-		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "server_error"})
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"sub": sess.Subject, "email": sess.Username, "name": sess.Username})
+// claims are what the sandbox's userinfo answers: the account name typed at its sign-in
+// page, as the e-mail address and the name.
+func claims(sess fosite.Session) map[string]any {
+	return map[string]any{"sub": sess.GetSubject(), "email": sess.GetUsername(), "name": sess.GetUsername()}
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
+func newSession() fosite.Session { return openid.NewDefaultSession() }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/medialake/connect/core/catalog"
 	"github.com/medialake/connect/core/redact"
+	"github.com/medialake/connect/core/sandbox/userinfo"
 )
 
 // keys are what the signing key gives: the RSA key that signs ID tokens, and two secrets
@@ -93,7 +94,7 @@ func (s *Server) identity(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "nonce required", http.StatusBadRequest)
 		return
 	}
-	writeJSON(w, http.StatusOK, identityAnswer{Workspace: s.cfg.WorkspaceID,
+	userinfo.WriteJSON(w, http.StatusOK, identityAnswer{Workspace: s.cfg.WorkspaceID,
 		Proof: s.keys.mac("identity", s.cfg.WorkspaceID, nonce)})
 }
 

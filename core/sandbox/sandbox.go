@@ -31,6 +31,7 @@ import (
 
 	"github.com/medialake/connect/core/catalog"
 	"github.com/medialake/connect/core/redact"
+	"github.com/medialake/connect/core/sandbox/userinfo"
 	"github.com/medialake/connect/core/store"
 )
 
@@ -119,7 +120,7 @@ func Serve(ln net.Listener, cfg Config) (*Server, error) {
 	mux.Handle("POST "+catalog.SandboxAuthPath, s.unlessSilent(s.signIn))
 	mux.Handle("POST "+catalog.SandboxTokenPath, s.unlessSilent(s.token))
 	mux.Handle("POST "+catalog.SandboxRevokePath, s.unlessSilent(s.revoke))
-	mux.Handle(catalog.SandboxUserinfoPath, s.unlessSilent(s.userinfo))
+	mux.Handle(catalog.SandboxUserinfoPath, s.unlessSilent(userinfo.Handler(s.provider, newSession, claims)))
 	b := bounds
 	s.srv = &http.Server{Handler: s.hostOnly(mux), ReadHeaderTimeout: b.read, ReadTimeout: b.read,
 		WriteTimeout: b.write, IdleTimeout: b.idle,

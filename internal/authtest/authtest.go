@@ -8,11 +8,9 @@ package authtest
 import (
 	"context"
 	"crypto/rand"
-	"encoding/json"
 	"net"
 	"net/http"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -21,6 +19,8 @@ import (
 	"github.com/ory/fosite/compose"
 	"github.com/ory/fosite/handler/oauth2"
 	"github.com/ory/fosite/storage"
+
+	"github.com/medialake/connect/core/sandbox/userinfo"
 )
 
 // Options tune the server; New starts from DefaultOptions.
@@ -279,7 +279,7 @@ func (s *Server) serve(ln net.Listener) {
 	mux.HandleFunc(AuthPath, s.authorize)
 	mux.HandleFunc(TokenPath, s.token)
 	mux.HandleFunc(RevokePath, s.revoke)
-	mux.HandleFunc(UserinfoPath, s.userinfo)
+	mux.HandleFunc(UserinfoPath, userinfo.Handler(s.provider, func() fosite.Session { return &fosite.DefaultSession{} }, claims))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	s.mu.Lock()
 	s.srv = srv
@@ -288,13 +288,13 @@ func (s *Server) serve(ln net.Listener) {
 }
 
 func (s *Server) discovery(w http.ResponseWriter, r *http.Request) {
-	auth, token, revoke, userinfo, _ := s.Endpoints()
+	auth, token, revoke, whoAmI, _ := s.Endpoints()
 	doc := map[string]any{
 		"issuer":                                         s.Issuer(),
 		"authorization_endpoint":                         auth,
 		"token_endpoint":                                 token,
 		"revocation_endpoint":                            revoke,
-		"userinfo_endpoint":                              userinfo,
+		"userinfo_endpoint":                              whoAmI,
 		"response_types_supported":                       []string{"code"},
 		"grant_types_supported":                          []string{"authorization_code", "refresh_token"},
 		"subject_types_supported":                        []string{"public"},
@@ -305,7 +305,7 @@ func (s *Server) discovery(w http.ResponseWriter, r *http.Request) {
 	if s.opts.NoRevocation {
 		delete(doc, "revocation_endpoint")
 	}
-	writeJSON(w, http.StatusOK, doc)
+	userinfo.WriteJSON(w, http.StatusOK, doc)
 }
 
 // authorize approves every valid request as the current user, granting the scopes asked.
@@ -388,38 +388,14 @@ func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
 	s.provider.WriteRevocationResponse(ctx, w, s.provider.NewRevocationRequest(ctx, r))
 }
 
-// userinfo answers {sub, email, name} for a valid Bearer access token.
-func (s *Server) userinfo(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || token == "" {
-		w.Header().Set("WWW-Authenticate", `Bearer`)
-		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_request"})
-		return
-	}
-	_, ar, err := s.provider.IntrospectToken(ctx, token, fosite.AccessToken, &fosite.DefaultSession{})
-	if err != nil {
-		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
-		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_token"})
-		return
-	}
-	sess, ok := ar.GetSession().(*fosite.DefaultSession)
+// claims are what the userinfo endpoint answers: the signed-in user's subject, e-mail
+// address and name.
+func claims(s fosite.Session) map[string]any {
+	sess, ok := s.(*fosite.DefaultSession)
 	if !ok {
-		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "server_error"})
-		return
+		return map[string]any{"sub": s.GetSubject()}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{
-		"sub":   sess.Subject,
-		"email": sess.Extra["email"],
-		"name":  sess.Extra["name"],
-	})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	return map[string]any{"sub": sess.Subject, "email": sess.Extra["email"], "name": sess.Extra["name"]}
 }
 
 // memStore is fosite's memory store with clients that can be added while serving and with

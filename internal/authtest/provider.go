@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/ory/fosite"
+
+	"github.com/medialake/connect/core/sandbox/userinfo"
 )
 
 // How the server acts like a particular provider where providers differ from RFC 7009 and
@@ -36,7 +38,7 @@ func (s *Server) revocationAnswered(w http.ResponseWriter, r *http.Request) bool
 	case s.opts.DeadTokenIs400:
 		_, _, err := s.provider.IntrospectToken(r.Context(), r.PostFormValue("token"), fosite.RefreshToken, &fosite.DefaultSession{})
 		if err != nil {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_token", "error_description": "Token expired or revoked"})
+			userinfo.WriteJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_token", "error_description": "Token expired or revoked"})
 			return true
 		}
 	}

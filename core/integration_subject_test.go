@@ -9,6 +9,7 @@ import (
 	"github.com/medialake/connect/core/catalog"
 	"github.com/medialake/connect/core/store"
 	"github.com/medialake/connect/internal/authtest"
+	"github.com/medialake/connect/internal/testkit"
 )
 
 // TestIntegrationActivitySubject: every use-case on one integration records the
@@ -36,9 +37,9 @@ func TestIntegrationActivitySubject(t *testing.T) {
 		},
 		"enable": func(s *access.Session, id string) error { return a.SetEnabled(ctx, s, id, true) },
 		"test": func(s *access.Session, id string) error {
-			b := &browser{srv: srv}
-			_, err := a.TestAuthorization(ctx, s, id, FlowHooks{OpenURL: b.open})
-			b.wg.Wait()
+			b := testkit.NewBrowser(t, srv)
+			_, err := a.TestAuthorization(ctx, s, id, FlowHooks{OpenURL: b.Open})
+			b.Wait()
 			return err
 		},
 		"remove secret": func(s *access.Session, id string) error { return a.RemoveSecret(ctx, s, id) },

@@ -31,6 +31,8 @@ type sourcesPane struct {
 	desc   bool
 
 	filter *widget.Entry
+	cols   []sourceColumn
+	table  *tableColumns
 	header *sourceHeader
 	list   *widget.List
 	status *statusLine
@@ -110,11 +112,17 @@ func buildSourcesPane(u *UI) *sourcesPane {
 // makeTable makes the header and the virtualised list of the table, with the owner column
 // if showOwner.
 func (p *sourcesPane) makeTable(showOwner bool) {
-	p.header = newSourceHeader(sourceColumns(showOwner), p.sortByColumn)
+	p.cols = sourceColumns(showOwner)
+	p.table = newTableColumns(p.cols)
+	p.header = newSourceHeader(p.cols, p.table, p.sortByColumn)
 	p.header.show(p.sortBy, p.desc)
 	p.list = widget.NewList(
 		func() int { return len(p.shown) },
-		func() fyne.CanvasObject { return newSourceRow(showOwner) },
+		func() fyne.CanvasObject {
+			r := newSourceRow(showOwner)
+			r.table = p.table
+			return r
+		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id < len(p.shown) {
 				o.(*sourceRow).show(p.shown[id], p.u.deps.Now())
@@ -158,6 +166,11 @@ func (p *sourcesPane) setSources(list []core.Source) {
 	p.u.sourcesShown(list)
 	p.keys = keysOf(list)
 	sortSources(p.all, p.keys, p.sortBy, p.desc)
+	gen := p.table.gen
+	p.table.fit(p.cols, list, p.u.deps.Now())
+	if gen != p.table.gen {
+		p.header.box.Refresh()
+	}
 }
 
 // sortByColumn sorts the table by column c, or turns the order round if it is sorted by c

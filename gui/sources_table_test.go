@@ -9,7 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/medialake/connect/assets"
 	"github.com/medialake/connect/core"
@@ -68,7 +68,7 @@ func TestSourcesTableHeadersAndOwnerColumn(t *testing.T) {
 	w.addSources(t, "files", "Wes", 1, core.StatusConnected, "")
 
 	w.signIn(t, "Rhea", goodPass)
-	want := []string{"Integration", "Account", "Owner", "Health", "Token", "Last refresh"}
+	want := []string{"Integration", "Account", "Owner", "Health", "Token", "Refreshed"}
 	if got := headerTitles(w.pane(t)); !slices.Equal(got, want) {
 		t.Errorf("a reader's headers = %q, want %q", got, want)
 	}
@@ -76,7 +76,7 @@ func TestSourcesTableHeadersAndOwnerColumn(t *testing.T) {
 	w.ui.Wait()
 
 	w.signIn(t, "Wes", goodPass)
-	want = []string{"Integration", "Account", "Health", "Token", "Last refresh"}
+	want = []string{"Integration", "Account", "Health", "Token", "Refreshed"}
 	if got := headerTitles(w.pane(t)); !slices.Equal(got, want) {
 		t.Errorf("a writer's headers = %q, want %q", got, want)
 	}
@@ -237,27 +237,85 @@ func TestRenewalText(t *testing.T) {
 	}
 }
 
-// In a narrow window (800×600 leaves the table about 790 points) the columns that must stay
-// whole, a date and a health badge, keep their width; the others share what is left.
-func TestSourcesColumnsKeepDatesAndBadgesWhole(t *testing.T) {
-	test.NewTempApp(t)
-	cols := sourceColumns(true)
-	l := newColumnsLayout(cols)
-	widths := l.widths(790)
-	var sum float32
-	for i, c := range cols {
-		sum += widths[i]
-		if columnFit[c] == "" {
-			continue
+// shownRows are the table's rows on screen.
+func shownRows(w fyne.Window) []*sourceRow {
+	var rows []*sourceRow
+	walkObjects(w.Content(), func(o fyne.CanvasObject) bool {
+		if r, ok := o.(*sourceRow); ok && r.Visible() {
+			rows = append(rows, r)
+			return false
 		}
-		// A label (and a badge) pads its text on both sides.
-		need := fyne.MeasureText(columnFit[c], theme.TextSize(), fyne.TextStyle{Bold: true}).Width + 2*theme.InnerPadding()
-		if widths[i] < need {
-			t.Errorf("%s is %.0f wide, narrower than %q (%.0f)", columnTitles[c], widths[i], columnFit[c], need)
+		return o.Visible()
+	})
+	return rows
+}
+
+// The columns are as wide as what they show: the owner, the badge and the date always show
+// whole, a long status detail gives way first, no column is wider than its content while
+// another is cut, and no row runs past the window; for a writer, who has no owner column, the
+// integration and the account show whole at the default size.
+func TestSourcesColumnsFitTheirContent(t *testing.T) {
+	w := newSourcesWorkspace(t)
+	w.addIntegrationOf(t, "sandbox", "oidc", "Sandbox (this computer)")
+	w.addSources(t, "sandbox", "Wes", 2, core.StatusNeedsReconnect,
+		"the provider refused the refresh token: it was revoked after the account's password changed")
+	for _, tc := range []struct {
+		user  string
+		size  fyne.Size
+		whole func(r *sourceRow) []*widget.Label
+	}{
+		{"Ada", fyne.NewSize(800, 540), func(r *sourceRow) []*widget.Label { return []*widget.Label{r.owner, r.refreshed} }},
+		{"Ada", fyne.NewSize(640, 480), func(r *sourceRow) []*widget.Label { return []*widget.Label{r.owner, r.refreshed} }},
+		{"Wes", fyne.NewSize(800, 540), func(r *sourceRow) []*widget.Label {
+			return []*widget.Label{r.integration, r.account, r.renewal, r.refreshed}
+		}},
+	} {
+		w.signIn(t, tc.user, goodPass)
+		w.ui.win.Resize(tc.size)
+		p := w.pane(t)
+		rows := shownRows(w.ui.win)
+		if len(rows) != 2 {
+			t.Fatalf("%s %v: %d rows on screen, want 2", tc.user, tc.size, len(rows))
+		}
+		for _, r := range rows {
+			checkRowFits(t, w.ui.win, tc.user, tc.size, r, tc.whole(r))
+		}
+		for i, b := range p.header.buttons { // the header lines up with the rows
+			if bx, cx := place(t, w.ui.win, b).x, place(t, w.ui.win, rows[0].cells.Objects[i]).x; bx != cx {
+				t.Errorf("%s %v: column %q starts at %.0f, its header at %.0f", tc.user, tc.size, columnTitles[p.cols[i]], cx, bx)
+			}
+		}
+		w.ui.signOut()
+		w.ui.Wait()
+	}
+}
+
+// checkRowFits checks one row of TestSourcesColumnsFitTheirContent.
+func checkRowFits(t *testing.T, win fyne.Window, user string, size fyne.Size, r *sourceRow, whole []*widget.Label) {
+	t.Helper()
+	cut := func(l *widget.Label) bool { return l.Size().Width+0.5 < textWidth(l.Text, false) }
+	for _, l := range whole {
+		if cut(l) {
+			t.Errorf("%s %v: %q is cut: %.0f wide, needs %.0f", user, size, l.Text, l.Size().Width, textWidth(l.Text, false))
 		}
 	}
-	if sum > 790.5 {
-		t.Errorf("the columns take %.0f, more than the 790 given", sum)
+	if r.health.Size().Width+0.5 < r.health.MinSize().Width {
+		t.Errorf("%s %v: the badge %q is cut", user, size, r.health.text)
+	}
+	if !cut(r.detail) {
+		t.Errorf("%s %v: the long detail shows whole; want it to give way in this width", user, size)
+	}
+	labels := []*widget.Label{r.integration, r.account, r.renewal}
+	for _, l := range labels {
+		for _, o := range labels {
+			if cut(l) && !cut(o) && o.Size().Width > textWidth(o.Text, false)+1 && o.Size().Width > l.Size().Width {
+				t.Errorf("%s %v: %q is cut at %.0f while %q has %.0f for its %.0f", user, size, l.Text,
+					l.Size().Width, o.Text, o.Size().Width, textWidth(o.Text, false))
+			}
+		}
+	}
+	if at := place(t, win, r.refreshed); at.x+at.w > size.Width+0.5 {
+		t.Errorf("%s %v: the last column ends at %.0f, past the window", user, size, at.x+at.w)
 	}
 }
 

@@ -92,19 +92,26 @@ func buildSourcesPane(u *UI) *sourcesPane {
 			b.Hide()
 		}
 	}
-	bar := container.NewHBox(p.connect, p.reconnect, p.refresh, p.disconnect, p.forget, p.details)
+	// The bar goes on in a second row in a window too narrow for all its buttons.
+	bar := container.New(&wrapRows{width: func() float32 {
+		if p.content == nil {
+			return 0
+		}
+		return p.content.Size().Width
+	}}, p.connect, p.reconnect, p.refresh, p.disconnect, p.forget, p.details)
 	p.notice = widget.NewLabel("")
 	p.notice.Importance = widget.WarningImportance
 	p.notice.Wrapping = fyne.TextWrapWord
 	p.notice.Hide()
-	// The bar scrolls sideways in a window too narrow for all its buttons.
 	p.done = widget.NewLabel("")
 	p.done.Importance = widget.SuccessImportance
 	p.done.Hide()
-	top := container.NewVBox(p.notice, container.NewHScroll(bar), p.filter, p.status, p.done, p.header.box)
+	top := container.NewVBox(bar, p.filter, p.header.box)
+	// The messages come and go under the table, where they move neither a button nor a row.
+	messages := container.NewVBox(p.notice, p.status, p.done)
 	p.empty = widget.NewLabel("")
 	p.empty.Alignment = fyne.TextAlignCenter
-	p.content = container.NewBorder(top, nil, nil, nil, container.NewStack(p.list, container.NewCenter(p.empty)))
+	p.content = container.NewBorder(top, messages, nil, nil, container.NewStack(p.list, container.NewCenter(p.empty)))
 	p.refreshButtons()
 	return p
 }

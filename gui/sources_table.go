@@ -46,7 +46,7 @@ func newSourceRow(showOwner bool) *sourceRow {
 }
 
 func (r *sourceRow) CreateRenderer() fyne.WidgetRenderer {
-	r.healthCell = container.NewBorder(nil, nil, r.health, nil, r.detail)
+	r.healthCell = container.New(badgeThenText{}, r.health, r.detail)
 	cells := map[sourceColumn]fyne.CanvasObject{
 		colIntegration: container.NewBorder(nil, nil, r.icon, nil, r.integration),
 		colAccount:     r.account, colOwner: r.owner,
@@ -63,6 +63,28 @@ func (r *sourceRow) CreateRenderer() fyne.WidgetRenderer {
 	r.cells = container.New(&columnsLayout{r.table}, objs...)
 	r.laidOut = r.table.gen
 	return widget.NewSimpleRenderer(r.cells)
+}
+
+// badgeThenText lays out a badge at its width and, after it, a label in what is left of the
+// cell: none, and hidden, when too little is left to show even an ellipsis.
+type badgeThenText struct{}
+
+func (badgeThenText) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	b := objs[0].MinSize().Width
+	objs[0].Resize(fyne.NewSize(b, size.Height))
+	objs[0].Move(fyne.NewPos(0, 0))
+	rest := size.Width - b - theme.Padding()
+	objs[1].Move(fyne.NewPos(b+theme.Padding(), 0))
+	objs[1].Resize(fyne.NewSize(max(rest, 0), size.Height))
+	if rest < textWidth("…", false) {
+		objs[1].Hide()
+	} else {
+		objs[1].Show()
+	}
+}
+
+func (badgeThenText) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	return fyne.NewSize(objs[0].MinSize().Width, max(objs[0].MinSize().Height, objs[1].MinSize().Height))
 }
 
 // show fills the row with src as of now. It runs for the rows on screen only, so it does a

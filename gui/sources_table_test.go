@@ -64,7 +64,7 @@ func rowsAsShown(w *sourcesWorkspace, p *sourcesPane, col func(*sourceRow) strin
 // who see other people's sources (readers and admins), not for writers.
 func TestSourcesTableHeadersAndOwnerColumn(t *testing.T) {
 	w := newSourcesWorkspace(t)
-	w.addIntegration(t, "files", "https://idp.example/authorize", "https://idp.example/token", "https://idp.example/me")
+	w.addFiles(t)
 	w.addSources(t, "files", "Wes", 1, core.StatusConnected, "")
 
 	w.signIn(t, "Rhea", goodPass)
@@ -162,7 +162,7 @@ func TestSourcesSortByColumnKeepsSelection(t *testing.T) {
 // source selected, wherever it now is in the list.
 func TestSourcesSelectionKeptAcrossReload(t *testing.T) {
 	w := newSourcesWorkspace(t)
-	w.addIntegration(t, "files", "https://idp.example/authorize", "https://idp.example/token", "https://idp.example/me")
+	w.addFiles(t)
 	w.addSources(t, "files", "Wes", 2, core.StatusConnected, "")
 
 	w.signIn(t, "Ada", goodPass)
@@ -305,6 +305,11 @@ func checkRowFits(t *testing.T, win fyne.Window, user string, size fyne.Size, r 
 	if !cut(r.detail) {
 		t.Errorf("%s %v: the long detail shows whole; want it to give way in this width", user, size)
 	}
+	if r.detail.Visible() {
+		if d := place(t, win, r.detail); d.w <= 0 || d.x+d.w > place(t, win, r.renewal).x {
+			t.Errorf("%s %v: the detail at %+v runs into the next column", user, size, d)
+		}
+	}
 	labels := []*widget.Label{r.integration, r.account, r.renewal}
 	for _, l := range labels {
 		for _, o := range labels {
@@ -337,7 +342,7 @@ func TestIntegrationAndProvider(t *testing.T) {
 func TestWindowShowsChangesFromElsewhere(t *testing.T) {
 	ctx := context.Background()
 	w := newSourcesWorkspace(t)
-	w.addIntegration(t, "files", "https://idp.example/authorize", "https://idp.example/token", "https://idp.example/me")
+	w.addFiles(t)
 	w.addSources(t, "files", "Wes", 1, core.StatusConnected, "")
 	w.signIn(t, "Ada", goodPass)
 	w.core.Changed(ctx) // what the window has shown so far
@@ -353,5 +358,56 @@ func TestWindowShowsChangesFromElsewhere(t *testing.T) {
 	w.ui.Wait()
 	if !changed || status() != core.StatusNeedsReconnect {
 		t.Errorf("after another process's change: Changed %t, the row says %q; want true and %q", changed, status(), core.StatusNeedsReconnect)
+	}
+}
+
+// At the default size and the smallest, every button of the Sources bar shows whole within
+// the window, none over another or over the filter; and the messages (the reconnect notice,
+// an error, a confirmation) come and go without moving a button, the filter or a row.
+func TestSourcesBarFitsAndMessagesMoveNothing(t *testing.T) {
+	w := newSourcesWorkspace(t)
+	w.addFiles(t)
+	w.addSources(t, "files", "Ada", 2, core.StatusNeedsReconnect, "refused")
+	w.signIn(t, "Ada", goodPass)
+	p := w.pane(t)
+	win := w.ui.win
+	buttons := []fyne.CanvasObject{p.connect, p.reconnect, p.refresh, p.disconnect, p.forget, p.details}
+	for _, size := range []fyne.Size{{Width: 800, Height: 540}, {Width: 640, Height: 480}} {
+		win.Resize(size)
+		filter := place(t, win, p.filter)
+		for i, b := range buttons {
+			r := place(t, win, b)
+			if r.x < 0 || r.x+r.w > size.Width || r.y+r.h > filter.y || r.w < b.MinSize().Width {
+				t.Errorf("%v: %q at %+v is cut, past the window or over the filter at y %.0f", size, b.(*button).Text, r, filter.y)
+			}
+			for _, o := range buttons[:i] {
+				if r.overlaps(place(t, win, o)) {
+					t.Errorf("%v: %q overlaps %q", size, b.(*button).Text, o.(*button).Text)
+				}
+			}
+		}
+
+		watched := append(buttons, p.filter, p.header.buttons[0], shownRows(win)[0])
+		where := func() []rect {
+			p.content.Refresh() // lays the pane out again, as a frame does
+			var at []rect
+			for _, o := range watched {
+				at = append(at, place(t, win, o))
+			}
+			return at
+		}
+		p.notice.Hide()
+		p.status.SetText("")
+		p.showDone("", 0)
+		before := where()
+		p.showNotice()
+		p.status.SetText("The list could not be read.")
+		p.showDone("Refreshed ada-00000@example.com.", p.shown[0].ID)
+		if !p.notice.Visible() || !p.done.Visible() {
+			t.Fatalf("%v: notice shown %t, confirmation shown %t; want both", size, p.notice.Visible(), p.done.Visible())
+		}
+		if after := where(); !slices.Equal(before, after) {
+			t.Errorf("%v: the messages moved the pane:\n before %v\n after  %v", size, before, after)
+		}
 	}
 }

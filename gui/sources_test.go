@@ -84,6 +84,12 @@ func (w *sourcesWorkspace) addIntegration(t testing.TB, id, authURL, tokenURL, u
 	})
 }
 
+// addFiles writes the enabled integration "files" whose endpoints no test calls.
+func (w *sourcesWorkspace) addFiles(t testing.TB) {
+	t.Helper()
+	w.addIntegration(t, "files", "https://idp.example/authorize", "https://idp.example/token", "https://idp.example/me")
+}
+
 // addSources gives the named user n sources through integration id, with the given status.
 func (w *sourcesWorkspace) addSources(t testing.TB, id, owner string, n int, status, detail string) {
 	t.Helper()
@@ -115,7 +121,7 @@ func (w *sourcesWorkspace) pane(t testing.TB) *sourcesPane {
 
 func TestSourcesListShowsStatusOwnersAndFilters(t *testing.T) {
 	w := newSourcesWorkspace(t)
-	w.addIntegration(t, "files", "https://idp.example/authorize", "https://idp.example/token", "https://idp.example/me")
+	w.addFiles(t)
 	w.addSources(t, "files", "Wes", 2, core.StatusNeedsReconnect, "refresh token expired")
 	w.addSources(t, "files", "Ada", 1, core.StatusError, "the keychain did not take the token")
 
@@ -152,7 +158,7 @@ func TestSourcesListShowsStatusOwnersAndFilters(t *testing.T) {
 
 func TestWriterSeesOwnSourcesAndReaderNoActions(t *testing.T) {
 	w := newSourcesWorkspace(t)
-	w.addIntegration(t, "files", "https://idp.example/authorize", "https://idp.example/token", "https://idp.example/me")
+	w.addFiles(t)
 	w.addSources(t, "files", "Wes", 2, core.StatusConnected, "")
 	w.addSources(t, "files", "Ada", 1, core.StatusConnected, "")
 
@@ -261,7 +267,7 @@ func BenchmarkSourcesList(b *testing.B) {
 	for _, n := range []int{10, 10_000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			w := newSourcesWorkspace(b)
-			w.addIntegration(b, "files", "https://idp.example/authorize", "https://idp.example/token", "https://idp.example/me")
+			w.addFiles(b)
 			w.addSources(b, "files", "Wes", n, core.StatusConnected, "")
 			s, err := w.core.SignIn(context.Background(), "Ada", core.NewSecret(goodPass))
 			if err != nil {
@@ -286,7 +292,7 @@ func BenchmarkSourcesList(b *testing.B) {
 
 func TestOwnerIsToldWhichSourcesNeedReconnect(t *testing.T) {
 	w := newSourcesWorkspace(t)
-	w.addIntegration(t, "files", "https://idp.example/authorize", "https://idp.example/token", "https://idp.example/me")
+	w.addFiles(t)
 	w.addSources(t, "files", "Wes", 2, core.StatusNeedsReconnect, "invalid_grant")
 
 	w.signIn(t, "Wes", goodPass)

@@ -101,23 +101,6 @@ func TestDialogsCloseOnEscape(t *testing.T) {
 	}
 }
 
-// An administrator with nothing to connect to is told where to enable an integration; a
-// writer is told to ask one.
-func TestNothingToConnectSaysWhatToDo(t *testing.T) {
-	for _, tc := range []struct{ user, want string }{
-		{"Ada", "Admin → Integrations"},
-		{"Wes", "Ask an administrator"},
-	} {
-		f := newFixture(t, adminAndWriter(t))
-		f.signIn(t, tc.user, goodPass)
-		test.Tap(f.ui.home.sources.connect)
-		f.ui.Wait()
-		if got := dialogText(t, f.ui.win); !strings.Contains(got, tc.want) {
-			t.Errorf("%s: dialog says %q, want it to contain %q", tc.user, got, tc.want)
-		}
-	}
-}
-
 // The saved-secret line wraps rather than widening the form, so a long name cannot push the
 // window past its default size.
 func TestSavedSecretLineDoesNotWidenTheForm(t *testing.T) {

@@ -274,16 +274,16 @@ func (p *sourcesPane) refreshButtons() {
 	} else {
 		p.forget.Disable()
 	}
+	// The keyboard never rests on a button that no longer applies (Disconnect…, once its
+	// source is gone): it goes to the table.
+	if b, ok := p.u.win.Canvas().Focused().(*button); ok && b.Disabled() {
+		p.u.win.Canvas().Focus(p.list)
+	}
 }
 
-// do runs a change to src in the background, then reloads, or shows what went wrong under
-// title, with Reconnect at hand where signing in again may put it right.
-func (p *sourcesPane) do(title string, src core.Source, change func(ctx context.Context, s *access.Session) error) {
-	p.doThen(title, src, change, "")
-}
-
-// doThen is do that, when the change succeeds, says so with done (if not empty).
-func (p *sourcesPane) doThen(title string, src core.Source, change func(ctx context.Context, s *access.Session) error, done string) {
+// do runs a change to src in the background, then says so with done and reloads, or shows
+// what went wrong under title, with Reconnect at hand where signing in again may put it right.
+func (p *sourcesPane) do(title string, src core.Source, change func(ctx context.Context, s *access.Session) error, done string) {
 	p.u.used()
 	p.showDone("", 0)
 	s, about := p.u.session, p.selected
@@ -337,7 +337,7 @@ func (p *sourcesPane) refreshNow() {
 	if !ok {
 		return
 	}
-	p.doThen("Refresh failed", src, func(ctx context.Context, s *access.Session) error {
+	p.do("Refresh failed", src, func(ctx context.Context, s *access.Session) error {
 		_, err := p.u.core.Refresh(ctx, s, src.ID)
 		return err
 	}, "Refreshed "+core.Printable(src.Account)+".")
@@ -348,7 +348,7 @@ func (p *sourcesPane) askDisconnect() {
 		p.askSharedGrant(src)
 		return
 	}
-	p.askThenEnd("Disconnect", func(src core.Source) (string, string) {
+	p.askThenEnd("Disconnect", disconnected, func(src core.Source) (string, string) {
 		explain := fmt.Sprintf("Its access will be revoked at %s, and its token will be deleted from this computer's keychain.", src.ProviderName)
 		switch {
 		case src.CannotRevoke != "":
@@ -370,16 +370,16 @@ func (p *sourcesPane) askSharedGrant(src core.Source) {
 		core.Counted(src.SharesGrant, "other source"), src.ProviderName)
 	var d *dialog.CustomDialog
 	hide := func() { d.Hide() }
-	end := func(verb string, how func(context.Context, *access.Session, int64) error) func() {
+	end := func(verb, done string, how func(context.Context, *access.Session, int64) error) func() {
 		return func() {
 			d.Hide()
-			p.do(verb+" failed", src, func(ctx context.Context, s *access.Session) error { return how(ctx, s, src.ID) })
+			p.do(verb+" failed", src, func(ctx context.Context, s *access.Session) error { return how(ctx, s, src.ID) }, done)
 		}
 	}
 	cancel := newDialogButton("Cancel", theme.CancelIcon(), hide, hide)
-	forget := newDialogButton("Forget on this computer", theme.ConfirmIcon(), hide, end("Forget", p.u.core.Forget))
+	forget := newDialogButton("Forget on this computer", theme.ConfirmIcon(), hide, end("Forget", forgotten(src), p.u.core.Forget))
 	forget.Importance = widget.HighImportance
-	revoke := newDialogButton("Revoke for all", theme.DeleteIcon(), hide, end("Disconnect", p.u.core.DisconnectShared))
+	revoke := newDialogButton("Revoke for all", theme.DeleteIcon(), hide, end("Disconnect", disconnected(src), p.u.core.DisconnectShared))
 	revoke.Importance = widget.DangerImportance
 	d = textDialog(p.u.win, "Disconnect source", msg, cancel, forget, revoke)
 	escapeCloses(p.u.win, d, hide)
@@ -388,7 +388,7 @@ func (p *sourcesPane) askSharedGrant(src core.Source) {
 }
 
 func (p *sourcesPane) askForget() {
-	p.askThenEnd("Forget", func(src core.Source) (string, string) {
+	p.askThenEnd("Forget", forgotten, func(src core.Source) (string, string) {
 		return fmt.Sprintf("Forget %s of %s on this computer?", core.Printable(src.Account), core.Printable(src.IntegrationName)),
 			fmt.Sprintf("It will be deleted from this computer without telling %s: the access it granted will stay "+
 				"valid there until it expires or is revoked in the account's own settings.", src.ProviderName)
@@ -396,8 +396,10 @@ func (p *sourcesPane) askForget() {
 }
 
 // askThenEnd asks the question ask makes of the selected source (naming it and its
-// integration) and says what will happen, and on yes ends the source with end.
-func (p *sourcesPane) askThenEnd(verb string, ask func(core.Source) (question, explain string), end func(context.Context, *access.Session, int64) error) {
+// integration) and says what will happen, and on yes ends the source with end and says so
+// with done.
+func (p *sourcesPane) askThenEnd(verb string, done func(core.Source) string, ask func(core.Source) (question, explain string),
+	end func(context.Context, *access.Session, int64) error) {
 	src, ok := p.current()
 	if !ok {
 		return
@@ -406,8 +408,15 @@ func (p *sourcesPane) askThenEnd(verb string, ask func(core.Source) (question, e
 	// widen the window.
 	question, explain := ask(src)
 	showConfirm(p.u.win, verb+" source", question+" "+explain, verb, func() {
-		p.do(verb+" failed", src, func(ctx context.Context, s *access.Session) error { return end(ctx, s, src.ID) })
+		p.do(verb+" failed", src, func(ctx context.Context, s *access.Session) error { return end(ctx, s, src.ID) }, done(src))
 	})
+}
+
+// disconnected and forgotten confirm that src was disconnected, or forgotten on this computer.
+func disconnected(src core.Source) string { return "Disconnected " + core.Printable(src.Account) + "." }
+
+func forgotten(src core.Source) string {
+	return "Forgot " + core.Printable(src.Account) + " on this computer."
 }
 
 func (p *sourcesPane) showDetails() {

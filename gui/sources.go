@@ -73,7 +73,7 @@ func buildSourcesPane(u *UI) *sourcesPane {
 	p.makeTable(access.SeesEverySource(u.session.Privilege))
 
 	p.filter = widget.NewEntry()
-	p.filter.SetPlaceHolder("Filter by account, owner or integration")
+	p.filter.SetPlaceHolder(filterHint(p.cols))
 	p.filter.OnChanged = func(string) { p.u.used(); p.applyFilter() }
 
 	p.connect = newButtonWithIcon("Connect…", theme.ContentAddIcon(), p.showConnect)

@@ -291,8 +291,20 @@ func keysOf(list []core.Source) []sourceKeys {
 	return keys
 }
 
+// filterHint names the columns among cols that the filter looks in (matches): "Filter by
+// integration, account, owner or health", without the owner for those who see no owner column.
+func filterHint(cols []sourceColumn) string {
+	var names []string
+	for _, c := range cols {
+		if c != colRenewal && c != colRefreshed {
+			names = append(names, strings.ToLower(columnTitles[c]))
+		}
+	}
+	return "Filter by " + strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
 // matches reports whether the filter text (lower case) is in what people read of src: its
-// account, owner, integration or health.
+// account, owner, integration or health (filterHint names them).
 func matches(src core.Source, k *sourceKeys, text string) bool {
 	if strings.Contains(k.account, text) || strings.Contains(k.owner, text) || strings.Contains(k.integration, text) {
 		return true

@@ -61,7 +61,8 @@ func rowsAsShown(w *sourcesWorkspace, p *sourcesPane, col func(*sourceRow) strin
 }
 
 // Sources at a glance: the table has column headers, and the owner column only for those
-// who see other people's sources (readers and admins), not for writers.
+// who see other people's sources (readers and admins), not for writers; the filter's hint
+// names only columns the person sees.
 func TestSourcesTableHeadersAndOwnerColumn(t *testing.T) {
 	w := newSourcesWorkspace(t)
 	w.addFiles(t)
@@ -72,6 +73,9 @@ func TestSourcesTableHeadersAndOwnerColumn(t *testing.T) {
 	if got := headerTitles(w.pane(t)); !slices.Equal(got, want) {
 		t.Errorf("a reader's headers = %q, want %q", got, want)
 	}
+	if got, hint := w.pane(t).filter.PlaceHolder, "Filter by integration, account, owner or health"; got != hint {
+		t.Errorf("a reader's filter hint = %q, want %q", got, hint)
+	}
 	w.ui.signOut()
 	w.ui.Wait()
 
@@ -79,6 +83,9 @@ func TestSourcesTableHeadersAndOwnerColumn(t *testing.T) {
 	want = []string{"Integration", "Account", "Health", "Token", "Refreshed"}
 	if got := headerTitles(w.pane(t)); !slices.Equal(got, want) {
 		t.Errorf("a writer's headers = %q, want %q", got, want)
+	}
+	if got, hint := w.pane(t).filter.PlaceHolder, "Filter by integration, account or health"; got != hint {
+		t.Errorf("a writer's filter hint = %q, want %q", got, hint)
 	}
 	// The rows line up with the header: as many cells as titles, in the same layout.
 	cells := test.TempWidgetRenderer(t, newSourceRow(false)).Objects()[0].(*fyne.Container)

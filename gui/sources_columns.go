@@ -84,9 +84,10 @@ func badgeWidth(word string) float32 {
 	return b.MinSize().Width
 }
 
-// textWidth is the width of a label showing s, bold or not, padding included.
+// textWidth is the width of a label showing s whole, bold or not, padding included, and a
+// point more: a label exactly as wide as its text cuts it, the measures rounded differently.
 func textWidth(s string, bold bool) float32 {
-	return fyne.MeasureText(s, theme.TextSize(), fyne.TextStyle{Bold: bold}).Width + 2*theme.InnerPadding()
+	return fyne.MeasureText(s, theme.TextSize(), fyne.TextStyle{Bold: bold}).Width + 2*theme.InnerPadding() + 1
 }
 
 // fit makes each column want the width of its widest content in list, as of now. It measures

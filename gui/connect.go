@@ -92,7 +92,6 @@ func (p *sourcesPane) chooseIntegration(choices []core.IntegrationChoice) {
 	c.d = dialog.NewCustomWithoutButtons("Connect an account", body, p.u.win)
 	c.d.Resize(fyne.NewSize(520, body.MinSize().Height+60))
 	escapeCloses(p.u.win, c.d, hide)
-	p.chooser = c
 	c.d.Show()
 	p.u.win.Canvas().Focus(c.ok) // Enter connects, Escape cancels
 }

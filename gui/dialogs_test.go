@@ -38,6 +38,18 @@ func walkObjects(o fyne.CanvasObject, visit func(fyne.CanvasObject) bool) {
 	}
 }
 
+// shownButton is the dialog button labelled label, shown in the dialog on top of w, or nil.
+func shownButton(w fyne.Window, label string) *dialogButton {
+	var found *dialogButton
+	walkObjects(w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) bool {
+		if b, ok := o.(*dialogButton); ok && b.Visible() && b.Text == label && found == nil {
+			found = b
+		}
+		return o.Visible() && found == nil
+	})
+	return found
+}
+
 // dialogText is every label's text in the top dialog, joined by newlines.
 func dialogText(t *testing.T, w fyne.Window) string {
 	t.Helper()

@@ -51,10 +51,6 @@ type sourcesPane struct {
 	tick time.Duration
 	// flow is the connect or reconnect dialog last opened, for tests.
 	flow *authDialog
-	// chooser is the "connect through which integration" dialog last opened, for tests.
-	chooser *integrationChooser
-	// problem is the dialog that last said what went wrong, for tests.
-	problem *problemDialog
 
 	content fyne.CanvasObject
 }
@@ -295,7 +291,7 @@ func (p *sourcesPane) do(title string, src core.Source, change func(ctx context.
 			}
 			p.status.SetText("")
 			if err != nil {
-				p.problem = showProblem(p.u.win, title, err, p.remedies(src, err)...)
+				showProblem(p.u.win, title, err, p.remedies(src, err)...)
 			} else {
 				p.showDone(done, about)
 			}

@@ -48,7 +48,7 @@ func TestConnectThroughDialog(t *testing.T) {
 
 	test.Tap(p.connect)
 	w.ui.Wait()
-	test.Tap(p.chooser.ok)
+	tapInDialog(t, w.fixture, "Connect")
 	w.ui.Wait()
 	if top := w.ui.win.Canvas().Overlays().Top(); top != nil {
 		t.Fatalf("the dialog is still open: problem %q", p.flow.problem.Text)
@@ -60,7 +60,7 @@ func TestConnectThroughDialog(t *testing.T) {
 
 	test.Tap(p.connect)
 	w.ui.Wait()
-	test.Tap(p.chooser.ok)
+	tapInDialog(t, w.fixture, "Connect")
 	w.ui.Wait()
 	f := p.flow
 	if !strings.Contains(f.problem.Text, "already connected") || !f.extra.Visible() {
@@ -90,7 +90,7 @@ func TestDeniedSignInOffersTryAgain(t *testing.T) {
 
 	test.Tap(p.connect)
 	w.ui.Wait()
-	test.Tap(p.chooser.ok)
+	tapInDialog(t, w.fixture, "Connect")
 	w.ui.Wait()
 	f := p.flow
 	want := "You chose not to allow access at Test files."
@@ -123,7 +123,7 @@ func TestRefreshNowSaysSo(t *testing.T) {
 	w, p := filesPane(t, srv)
 	test.Tap(p.connect)
 	w.ui.Wait()
-	test.Tap(p.chooser.ok)
+	tapInDialog(t, w.fixture, "Connect")
 	w.ui.Wait()
 	if _, ok := p.current(); !ok {
 		t.Fatalf("no source selected after connecting: problem %q", p.flow.problem.Text)

@@ -33,16 +33,35 @@ func (p *sourcesPane) showConnect() {
 				return
 			}
 			if len(choices) == 0 {
-				msg := "No integration is enabled yet. Ask an administrator to set one up."
-				if access.Allowed(s.Privilege, access.IntegrationEnable, false) {
-					msg = "No integration is enabled yet. Set one up and enable it under Admin → Integrations."
-				}
-				showInfo(p.u.win, "Nothing to connect to", msg)
+				p.nothingToConnect(s)
 				return
 			}
 			p.chooseIntegration(choices)
 		}
 	})
+}
+
+// nothingToConnect says that no integration is enabled, and how that changes: an
+// administrator gets a button to Admin → Integrations; anyone else is told who can do it.
+func (p *sourcesPane) nothingToConnect(s *access.Session) {
+	const title = "Nothing to connect to"
+	if !access.Allowed(s.Privilege, access.IntegrationEnable, false) {
+		showInfo(p.u.win, title, "No integration is enabled yet, and only an administrator of this workspace can set one up. "+
+			"Ask one to add an integration under Admin → Integrations and enable it.")
+		return
+	}
+	var d *dialog.CustomDialog
+	hide := func() { d.Hide() }
+	open := newDialogButton("Open Integrations", theme.SettingsIcon(), hide, func() {
+		d.Hide()
+		p.u.home.showTab(tabIntegrations)
+	})
+	open.Importance = widget.HighImportance
+	d = textDialog(p.u.win, title, "No integration is enabled yet. Set one up and enable it under Admin → Integrations.",
+		newDialogButton("Close", theme.CancelIcon(), hide, hide), open)
+	escapeCloses(p.u.win, d, hide)
+	d.Show()
+	p.u.win.Canvas().Focus(open)
 }
 
 func (p *sourcesPane) chooseIntegration(choices []core.IntegrationChoice) {
@@ -58,7 +77,7 @@ func (p *sourcesPane) chooseIntegration(choices []core.IntegrationChoice) {
 		for _, in := range choices {
 			if core.Printable(in.Name) == c.choice.Selected {
 				c.d.Hide()
-				p.startFlow("Connect through "+core.Printable(in.Name), func(ctx context.Context, s *access.Session, h core.FlowHooks) (core.Source, error) {
+				p.startFlow("Connect through "+core.Printable(in.Name), "Connected", func(ctx context.Context, s *access.Session, h core.FlowHooks) (core.Source, error) {
 					return p.u.core.Connect(ctx, s, in.ID, h)
 				})
 				return
@@ -73,7 +92,6 @@ func (p *sourcesPane) chooseIntegration(choices []core.IntegrationChoice) {
 	c.d = dialog.NewCustomWithoutButtons("Connect an account", body, p.u.win)
 	c.d.Resize(fyne.NewSize(520, body.MinSize().Height+60))
 	escapeCloses(p.u.win, c.d, hide)
-	p.chooser = c
 	c.d.Show()
 	p.u.win.Canvas().Focus(c.ok) // Enter connects, Escape cancels
 }
@@ -87,34 +105,37 @@ func (p *sourcesPane) startReconnect() {
 }
 
 func (p *sourcesPane) reconnectSource(id int64, account string) {
-	p.startFlow("Reconnect "+core.Printable(account), func(ctx context.Context, s *access.Session, h core.FlowHooks) (core.Source, error) {
+	p.startFlow("Reconnect "+core.Printable(account), "Reconnected", func(ctx context.Context, s *access.Session, h core.FlowHooks) (core.Source, error) {
 		return p.u.core.Reconnect(ctx, s, id, h)
 	})
 }
 
 // startFlow opens the sign-in dialog and runs run (Connect or Reconnect) in the background.
-// On success the dialog closes and the source appears selected.
-func (p *sourcesPane) startFlow(title string, run func(context.Context, *access.Session, core.FlowHooks) (core.Source, error)) {
+// On success the dialog closes, the source appears selected, and the pane says it was done
+// (Connected, Reconnected).
+func (p *sourcesPane) startFlow(title, done string, run func(context.Context, *access.Session, core.FlowHooks) (core.Source, error)) {
 	f := newAuthDialog(p.u, title, p.openURL, stepText)
 	p.flow = f
 	s := p.u.session
 	f.run(p.tick, func(ctx context.Context, h core.FlowHooks) func() {
 		src, err := run(ctx, s, h)
-		return func() { p.flowEnded(f, src, err, func() { p.startFlow(title, run) }) }
+		return func() { p.flowEnded(f, src, err, done, func() { p.startFlow(title, done, run) }) }
 	})
 }
 
-// flowEnded shows a connect's or reconnect's outcome: on success the dialog closes and the
-// source is selected; on failure it says what went wrong and stays open, offering to
+// flowEnded shows a connect's or reconnect's outcome: on success the dialog closes, the
+// source is selected, the keyboard is on the table and done says what happened; on failure it says what went wrong and stays open, offering to
 // reconnect an account that is already connected or, when the person declined at the
 // provider (most often a slip of the mouse), to run again, the same sign-in anew.
-func (p *sourcesPane) flowEnded(f *authDialog, src core.Source, err error, again func()) {
+func (p *sourcesPane) flowEnded(f *authDialog, src core.Source, err error, done string, again func()) {
 	if !f.ended(err) {
 		return
 	}
 	if err == nil {
 		f.d.Hide()
 		p.status.SetText("")
+		p.showDone(done+" "+core.Printable(src.Account)+".", src.ID)
+		p.u.win.Canvas().Focus(p.list)
 		p.reload(src.ID)
 		return
 	}

@@ -16,10 +16,10 @@ import (
 	"github.com/medialake/connect/core/access"
 )
 
-// homeScreen is what a signed-in person sees: the Sources tab for everyone, the Admin tab
-// (Integrations, Users, Activity) for administrators, and a status line.
+// homeScreen is what a signed-in person sees: Sources for everyone, beside the Admin tab
+// (Integrations, Users, Activity, Settings) for administrators, and a status line.
 type homeScreen struct {
-	tabs         *container.AppTabs
+	tabs         *container.AppTabs // Sources and Admin; nil for those who see Sources alone
 	adminTab     *container.TabItem
 	admin        *container.AppTabs // Integrations, Users, Activity, Settings
 	sources      *sourcesPane
@@ -41,7 +41,8 @@ func newHomeScreen(u *UI) *homeScreen {
 	}
 	h.who.SetText("Signed in as " + u.session.Name + " (" + privilegeLabel(u.session.Privilege) + ")")
 	h.sources = newSourcesPane(u)
-	h.tabs = container.NewAppTabs(container.NewTabItemWithIcon(tabNames[tabSources], theme.StorageIcon(), h.sources.content))
+	// Sources alone for those who see no Admin tab: a tab bar with one tab would say nothing.
+	var main fyne.CanvasObject = h.sources.content
 	if access.Allowed(u.session.Privilege, access.IntegrationView, false) { // the Admin tab
 		h.integrations = newIntegrationsPane(u)
 		h.users = newUsersPane(u)
@@ -63,11 +64,12 @@ func newHomeScreen(u *UI) *homeScreen {
 		}
 		h.admin = admin
 		h.adminTab = container.NewTabItemWithIcon("Admin", theme.SettingsIcon(), admin)
-		h.tabs.Append(h.adminTab)
-	}
-	h.tabs.OnSelected = func(*container.TabItem) {
-		u.used()
-		u.win.Canvas().Unfocus() // a control of a hidden tab must not take keys
+		h.tabs = container.NewAppTabs(container.NewTabItemWithIcon(tabNames[tabSources], theme.StorageIcon(), h.sources.content), h.adminTab)
+		h.tabs.OnSelected = func(*container.TabItem) {
+			u.used()
+			u.win.Canvas().Unfocus() // a control of a hidden tab must not take keys
+		}
+		main = h.tabs
 	}
 
 	lock := newButtonWithIcon("Lock", theme.VisibilityOffIcon(), func() { u.lock("Locked. Sign in again to go on.") })
@@ -81,7 +83,7 @@ func newHomeScreen(u *UI) *homeScreen {
 	h.network.Wrapping = fyne.TextWrapWord
 	h.network.Hide()
 	status := container.NewHBox(h.who, widget.NewSeparator(), h.keychain, h.keychainWhy, layout.NewSpacer(), lock)
-	h.content = container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), h.network, status), nil, nil, h.tabs)
+	h.content = container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), h.network, status), nil, nil, main)
 	h.probeKeychain(u)
 	return h
 }
@@ -89,6 +91,9 @@ func newHomeScreen(u *UI) *homeScreen {
 // showTab selects a tab by its place in the keyboard order: 0 Sources, then the Admin tab's
 // Integrations, Users, Activity and Settings. Places the user may not see are ignored.
 func (h *homeScreen) showTab(n int) {
+	if h.tabs == nil { // Sources alone, always shown
+		return
+	}
 	if n == tabSources {
 		h.tabs.SelectIndex(0)
 		return

@@ -41,7 +41,7 @@ func connectedSource(t *testing.T, srv *authtest.Server) (*sourcesWorkspace, *so
 	w, p := filesPane(t, srv)
 	test.Tap(p.connect)
 	w.ui.Wait()
-	test.Tap(p.chooser.ok)
+	tapInDialog(t, w.fixture, "Connect")
 	w.ui.Wait()
 	if _, ok := p.current(); !ok || w.ui.win.Canvas().Overlays().Top() != nil {
 		t.Fatal("connecting through the dialog did not leave a selected source")
@@ -60,22 +60,23 @@ func TestRejectedRefreshOffersReconnect(t *testing.T) {
 		http.Header{"Content-Type": {"application/json"}})
 	test.Tap(p.refresh)
 	w.ui.Wait()
-	if p.problem == nil || w.ui.win.Canvas().Overlays().Top() == nil {
+	if w.ui.win.Canvas().Overlays().Top() == nil {
 		t.Fatal("a rejected refresh showed no message")
 	}
-	if got := p.problem.text.Text; !strings.Contains(got, "no longer accepts") || !strings.Contains(got, "Test files") {
+	if got := dialogText(t, w.ui.win); !strings.Contains(got, "no longer accepts") || !strings.Contains(got, "Test files") {
 		t.Errorf("message %q; want it to say the provider no longer accepts the sign-in, naming Test files", got)
 	}
 	if row, _ := p.current(); row.Status != core.StatusNeedsReconnect {
 		t.Errorf("the row's status is %q, want %q", row.Status, core.StatusNeedsReconnect)
 	}
-	if len(p.problem.actions) != 1 || p.problem.actions[0].Text != "Reconnect…" {
-		t.Fatalf("the message offers %d actions, want Reconnect…", len(p.problem.actions))
+	reconnect := shownButton(w.ui.win, "Reconnect…")
+	if reconnect == nil {
+		t.Fatal("the message offers no Reconnect…")
 	}
-	if got := w.ui.win.Canvas().Focused(); got != p.problem.actions[0] {
+	if got := w.ui.win.Canvas().Focused(); got != reconnect {
 		t.Errorf("focused = %v, want Reconnect", got)
 	}
-	test.Tap(p.problem.actions[0])
+	test.Tap(reconnect)
 	w.ui.Wait()
 	if row, ok := p.current(); !ok || row.ID != src.ID || row.Status != core.StatusConnected {
 		t.Errorf("after Reconnect: %+v (%t), want source %d connected again", row, ok, src.ID)
@@ -93,18 +94,20 @@ func TestRefusedRefreshInWordsWithDetails(t *testing.T) {
 		http.Header{"Content-Type": {"application/json"}})
 	test.Tap(p.refresh)
 	w.ui.Wait()
-	if p.problem == nil {
+	if w.ui.win.Canvas().Overlays().Top() == nil {
 		t.Fatal("a refused refresh showed no message")
 	}
+	// The words first, then the details (hidden until Details is pressed), then the title.
+	lines := strings.SplitN(dialogText(t, w.ui.win), "\n", 3)
 	want := "Refresh " + src.Account + " at Test files failed. The provider refused the request."
-	if got := p.problem.text.Text; !strings.HasPrefix(got, want) || strings.Contains(got, "oauth2") || strings.Contains(got, "files:") {
+	if got := lines[0]; !strings.HasPrefix(got, want) || strings.Contains(got, "oauth2") || strings.Contains(got, "files:") {
 		t.Errorf("message %q; want it to start %q, without oauth2's text or the integration's id", got, want)
 	}
-	if got := p.problem.details.Text; !strings.Contains(got, "token endpoint answered 400") {
-		t.Errorf("details %q; want the provider's answer", got)
+	if len(lines) < 2 || !strings.Contains(lines[1], "token endpoint answered 400") {
+		t.Errorf("details %q; want the provider's answer", lines[1:])
 	}
-	if len(p.problem.actions) != 1 {
-		t.Errorf("the message offers %d actions, want Reconnect", len(p.problem.actions))
+	if shownButton(w.ui.win, "Reconnect…") == nil {
+		t.Error("the message offers no Reconnect")
 	}
 }
 
@@ -131,7 +134,7 @@ func TestUnreachableDiscoveryInWords(t *testing.T) {
 	p.openURL = func(string) error { t.Error("the browser opened for an unreachable provider"); return nil }
 	test.Tap(p.connect)
 	w.ui.Wait()
-	test.Tap(p.chooser.ok)
+	tapInDialog(t, w.fixture, "Connect")
 	w.ui.Wait()
 	got := p.flow.problem.Text
 	if !strings.Contains(got, "Company SSO") || !strings.Contains(got, "cannot be reached") ||

@@ -82,3 +82,55 @@ func (l *sideOrStacked) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	}
 	return fyne.NewSize(w, m.Height+pad+c.Height)
 }
+
+// wrapRows lays its objects out in a row at their minimum sizes, and goes on in a new row
+// where the next one would pass the width: a toolbar that fits any window, every button
+// whole, where a scrolling one would hide its last. As with sideOrStacked, the height depends
+// on the width, which MinSize must know before Layout: width says what it will be.
+type wrapRows struct {
+	width func() float32 // 0 while unknown: one row
+}
+
+// place calls at with each visible object's place for width w, and returns the height taken.
+func (l *wrapRows) place(objs []fyne.CanvasObject, w float32, at func(fyne.CanvasObject, fyne.Position)) float32 {
+	gap := theme.Padding()
+	var x, y, rowH float32
+	for _, o := range objs {
+		if !o.Visible() {
+			continue
+		}
+		m := o.MinSize()
+		if x > 0 && w > 0 && x+m.Width > w {
+			x, y, rowH = 0, y+rowH+gap, 0
+		}
+		if at != nil {
+			at(o, fyne.NewPos(x, y))
+		}
+		x += m.Width + gap
+		rowH = fyne.Max(rowH, m.Height)
+	}
+	return y + rowH
+}
+
+// Layout places the objects in as many rows as size.Width needs.
+func (l *wrapRows) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	l.place(objs, size.Width, func(o fyne.CanvasObject, pos fyne.Position) {
+		o.Move(pos)
+		o.Resize(o.MinSize())
+	})
+}
+
+// MinSize is as wide as the widest object and as tall as the rows at the width to come.
+func (l *wrapRows) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var w float32
+	for _, o := range objs {
+		if o.Visible() {
+			w = fyne.Max(w, o.MinSize().Width)
+		}
+	}
+	var width float32
+	if l.width != nil {
+		width = l.width()
+	}
+	return fyne.NewSize(w, l.place(objs, width, nil))
+}

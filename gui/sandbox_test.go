@@ -53,7 +53,7 @@ func TestSandboxThroughTheWindow(t *testing.T) {
 	p.tick = time.Hour
 	test.Tap(p.connect)
 	f.ui.Wait()
-	test.Tap(p.chooser.ok)
+	tapInDialog(t, f, "Connect")
 	f.ui.Wait()
 	if _, ok := p.current(); ok || !strings.HasPrefix(p.flow.problem.Text, "You chose not to allow access at Sandbox") {
 		t.Fatalf("after Deny: a source selected %t, the dialog says %q; want no source and the denial", ok, p.flow.problem.Text)
@@ -62,7 +62,7 @@ func TestSandboxThroughTheWindow(t *testing.T) {
 	b.Set("ada@example.com", false)
 	test.Tap(p.connect)
 	f.ui.Wait()
-	test.Tap(p.chooser.ok)
+	tapInDialog(t, f, "Connect")
 	f.ui.Wait()
 	src, ok := p.current()
 	if !ok || src.Account != "ada@example.com" || !src.IsSandbox() || b.Visits() != 2 {

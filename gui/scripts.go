@@ -64,7 +64,7 @@ func (p *sourcesPane) scriptAccessCheck(d core.Source, escape func()) *dialogChe
 					check.OnChanged = nil // putting it back is no new change
 					check.SetChecked(!on)
 					check.OnChanged = onChanged
-					p.problem = showProblem(p.u.win, "Could not change script access", err)
+					showProblem(p.u.win, "Could not change script access", err)
 				}
 				enable()
 				p.reload(0)

@@ -172,8 +172,17 @@ func newSignInScreen(u *UI, notice string) *signInScreen {
 	s.status.Say(toneInfo, notice)
 
 	form := widget.NewForm(widget.NewFormItem("Profile", s.profile), widget.NewFormItem("Passphrase", s.pass))
-	s.content = card("Sign in", form, s.status, s.progress, s.button)
+	s.content = card("Sign in", form, s.button, messageArea(s.progress, s.status))
 	return s
+}
+
+// messageArea holds a form's messages under its button, in a height kept whether they show
+// or not (three lines, room for most), so that a message that comes or goes moves no field
+// of a centred form under the pointer.
+func messageArea(objs ...fyne.CanvasObject) fyne.CanvasObject {
+	room := canvas.NewRectangle(color.Transparent)
+	room.SetMinSize(fyne.NewSize(0, (&widget.Label{Text: "\n\n"}).MinSize().Height))
+	return container.NewStack(room, container.NewVBox(objs...))
 }
 
 // checkLockOut shows the chosen profile's own lock-out, if any: another profile's countdown

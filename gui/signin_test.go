@@ -1,10 +1,12 @@
 package gui
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/medialake/connect/core/access"
@@ -109,5 +111,34 @@ func TestNoticesAreNotErrors(t *testing.T) {
 	s = f.ui.signIn
 	if s.status.Text != "Signed out." || s.status.Importance == widget.DangerImportance {
 		t.Errorf("after signing out: %q with importance %v, want a neutral notice", s.status.Text, s.status.Importance)
+	}
+}
+
+// The sign-in form stays where it is while its messages come and go: a wrong passphrase's
+// error and its clearing move neither the profile, the passphrase nor the button, so a click
+// aimed at a field lands on it.
+func TestSignInMessagesMoveNoField(t *testing.T) {
+	f := newFixture(t, adminAndWriter(t))
+	win := f.ui.win
+	for _, size := range []fyne.Size{{Width: 800, Height: 540}, {Width: 640, Height: 480}} {
+		win.Resize(size)
+		s := f.ui.signIn
+		where := func() []rect {
+			win.Content().Refresh() // lays the screen out again, as a frame does
+			return []rect{place(t, win, s.profile), place(t, win, s.pass), place(t, win, s.button)}
+		}
+		s.status.SetText("")
+		quiet := where()
+		f.signIn(t, "Wes", "wrong passphrase")
+		if !s.status.Visible() || s.status.Text == "" {
+			t.Fatalf("%v: no error after a wrong passphrase", size)
+		}
+		if got := where(); !slices.Equal(got, quiet) {
+			t.Errorf("%v: the error moved the form: %v, before %v", size, got, quiet)
+		}
+		s.status.SetText("")
+		if got := where(); !slices.Equal(got, quiet) {
+			t.Errorf("%v: clearing the error moved the form: %v, before %v", size, got, quiet)
+		}
 	}
 }

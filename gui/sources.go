@@ -31,6 +31,8 @@ type sourcesPane struct {
 	desc   bool
 
 	filter *widget.Entry
+	cols   []sourceColumn
+	table  *tableColumns
 	header *sourceHeader
 	list   *widget.List
 	status *statusLine
@@ -49,10 +51,6 @@ type sourcesPane struct {
 	tick time.Duration
 	// flow is the connect or reconnect dialog last opened, for tests.
 	flow *authDialog
-	// chooser is the "connect through which integration" dialog last opened, for tests.
-	chooser *integrationChooser
-	// problem is the dialog that last said what went wrong, for tests.
-	problem *problemDialog
 
 	content fyne.CanvasObject
 }
@@ -71,7 +69,7 @@ func buildSourcesPane(u *UI) *sourcesPane {
 	p.makeTable(access.SeesEverySource(u.session.Privilege))
 
 	p.filter = widget.NewEntry()
-	p.filter.SetPlaceHolder("Filter by account, owner or integration")
+	p.filter.SetPlaceHolder(filterHint(p.cols))
 	p.filter.OnChanged = func(string) { p.u.used(); p.applyFilter() }
 
 	p.connect = newButtonWithIcon("Connect…", theme.ContentAddIcon(), p.showConnect)
@@ -90,19 +88,26 @@ func buildSourcesPane(u *UI) *sourcesPane {
 			b.Hide()
 		}
 	}
-	bar := container.NewHBox(p.connect, p.reconnect, p.refresh, p.disconnect, p.forget, p.details)
+	// The bar goes on in a second row in a window too narrow for all its buttons.
+	bar := container.New(&wrapRows{width: func() float32 {
+		if p.content == nil {
+			return 0
+		}
+		return p.content.Size().Width
+	}}, p.connect, p.reconnect, p.refresh, p.disconnect, p.forget, p.details)
 	p.notice = widget.NewLabel("")
 	p.notice.Importance = widget.WarningImportance
 	p.notice.Wrapping = fyne.TextWrapWord
 	p.notice.Hide()
-	// The bar scrolls sideways in a window too narrow for all its buttons.
 	p.done = widget.NewLabel("")
 	p.done.Importance = widget.SuccessImportance
 	p.done.Hide()
-	top := container.NewVBox(p.notice, container.NewHScroll(bar), p.filter, p.status, p.done, p.header.box)
+	top := container.NewVBox(bar, p.filter, p.header.box)
+	// The messages come and go under the table, where they move neither a button nor a row.
+	messages := container.NewVBox(p.notice, p.status, p.done)
 	p.empty = widget.NewLabel("")
 	p.empty.Alignment = fyne.TextAlignCenter
-	p.content = container.NewBorder(top, nil, nil, nil, container.NewStack(p.list, container.NewCenter(p.empty)))
+	p.content = container.NewBorder(top, messages, nil, nil, container.NewStack(p.list, container.NewCenter(p.empty)))
 	p.refreshButtons()
 	return p
 }
@@ -110,11 +115,17 @@ func buildSourcesPane(u *UI) *sourcesPane {
 // makeTable makes the header and the virtualised list of the table, with the owner column
 // if showOwner.
 func (p *sourcesPane) makeTable(showOwner bool) {
-	p.header = newSourceHeader(sourceColumns(showOwner), p.sortByColumn)
+	p.cols = sourceColumns(showOwner)
+	p.table = newTableColumns(p.cols)
+	p.header = newSourceHeader(p.cols, p.table, p.sortByColumn)
 	p.header.show(p.sortBy, p.desc)
 	p.list = widget.NewList(
 		func() int { return len(p.shown) },
-		func() fyne.CanvasObject { return newSourceRow(showOwner) },
+		func() fyne.CanvasObject {
+			r := newSourceRow(showOwner)
+			r.table = p.table
+			return r
+		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id < len(p.shown) {
 				o.(*sourceRow).show(p.shown[id], p.u.deps.Now())
@@ -158,6 +169,11 @@ func (p *sourcesPane) setSources(list []core.Source) {
 	p.u.sourcesShown(list)
 	p.keys = keysOf(list)
 	sortSources(p.all, p.keys, p.sortBy, p.desc)
+	gen := p.table.gen
+	p.table.fit(p.cols, list, p.u.deps.Now())
+	if gen != p.table.gen {
+		p.header.box.Refresh()
+	}
 }
 
 // sortByColumn sorts the table by column c, or turns the order round if it is sorted by c
@@ -254,16 +270,16 @@ func (p *sourcesPane) refreshButtons() {
 	} else {
 		p.forget.Disable()
 	}
+	// The keyboard never rests on a button that no longer applies (Disconnect…, once its
+	// source is gone): it goes to the table.
+	if b, ok := p.u.win.Canvas().Focused().(*button); ok && b.Disabled() {
+		p.u.win.Canvas().Focus(p.list)
+	}
 }
 
-// do runs a change to src in the background, then reloads, or shows what went wrong under
-// title, with Reconnect at hand where signing in again may put it right.
-func (p *sourcesPane) do(title string, src core.Source, change func(ctx context.Context, s *access.Session) error) {
-	p.doThen(title, src, change, "")
-}
-
-// doThen is do that, when the change succeeds, says so with done (if not empty).
-func (p *sourcesPane) doThen(title string, src core.Source, change func(ctx context.Context, s *access.Session) error, done string) {
+// do runs a change to src in the background, then says so with done and reloads, or shows
+// what went wrong under title, with Reconnect at hand where signing in again may put it right.
+func (p *sourcesPane) do(title string, src core.Source, change func(ctx context.Context, s *access.Session) error, done string) {
 	p.u.used()
 	p.showDone("", 0)
 	s, about := p.u.session, p.selected
@@ -275,7 +291,7 @@ func (p *sourcesPane) doThen(title string, src core.Source, change func(ctx cont
 			}
 			p.status.SetText("")
 			if err != nil {
-				p.problem = showProblem(p.u.win, title, err, p.remedies(src, err)...)
+				showProblem(p.u.win, title, err, p.remedies(src, err)...)
 			} else {
 				p.showDone(done, about)
 			}
@@ -317,7 +333,7 @@ func (p *sourcesPane) refreshNow() {
 	if !ok {
 		return
 	}
-	p.doThen("Refresh failed", src, func(ctx context.Context, s *access.Session) error {
+	p.do("Refresh failed", src, func(ctx context.Context, s *access.Session) error {
 		_, err := p.u.core.Refresh(ctx, s, src.ID)
 		return err
 	}, "Refreshed "+core.Printable(src.Account)+".")
@@ -328,7 +344,7 @@ func (p *sourcesPane) askDisconnect() {
 		p.askSharedGrant(src)
 		return
 	}
-	p.askThenEnd("Disconnect", func(src core.Source) (string, string) {
+	p.askThenEnd("Disconnect", disconnected, func(src core.Source) (string, string) {
 		explain := fmt.Sprintf("Its access will be revoked at %s, and its token will be deleted from this computer's keychain.", src.ProviderName)
 		switch {
 		case src.CannotRevoke != "":
@@ -350,16 +366,16 @@ func (p *sourcesPane) askSharedGrant(src core.Source) {
 		core.Counted(src.SharesGrant, "other source"), src.ProviderName)
 	var d *dialog.CustomDialog
 	hide := func() { d.Hide() }
-	end := func(verb string, how func(context.Context, *access.Session, int64) error) func() {
+	end := func(verb, done string, how func(context.Context, *access.Session, int64) error) func() {
 		return func() {
 			d.Hide()
-			p.do(verb+" failed", src, func(ctx context.Context, s *access.Session) error { return how(ctx, s, src.ID) })
+			p.do(verb+" failed", src, func(ctx context.Context, s *access.Session) error { return how(ctx, s, src.ID) }, done)
 		}
 	}
 	cancel := newDialogButton("Cancel", theme.CancelIcon(), hide, hide)
-	forget := newDialogButton("Forget on this computer", theme.ConfirmIcon(), hide, end("Forget", p.u.core.Forget))
+	forget := newDialogButton("Forget on this computer", theme.ConfirmIcon(), hide, end("Forget", forgotten(src), p.u.core.Forget))
 	forget.Importance = widget.HighImportance
-	revoke := newDialogButton("Revoke for all", theme.DeleteIcon(), hide, end("Disconnect", p.u.core.DisconnectShared))
+	revoke := newDialogButton("Revoke for all", theme.DeleteIcon(), hide, end("Disconnect", disconnected(src), p.u.core.DisconnectShared))
 	revoke.Importance = widget.DangerImportance
 	d = textDialog(p.u.win, "Disconnect source", msg, cancel, forget, revoke)
 	escapeCloses(p.u.win, d, hide)
@@ -368,7 +384,7 @@ func (p *sourcesPane) askSharedGrant(src core.Source) {
 }
 
 func (p *sourcesPane) askForget() {
-	p.askThenEnd("Forget", func(src core.Source) (string, string) {
+	p.askThenEnd("Forget", forgotten, func(src core.Source) (string, string) {
 		return fmt.Sprintf("Forget %s of %s on this computer?", core.Printable(src.Account), core.Printable(src.IntegrationName)),
 			fmt.Sprintf("It will be deleted from this computer without telling %s: the access it granted will stay "+
 				"valid there until it expires or is revoked in the account's own settings.", src.ProviderName)
@@ -376,8 +392,10 @@ func (p *sourcesPane) askForget() {
 }
 
 // askThenEnd asks the question ask makes of the selected source (naming it and its
-// integration) and says what will happen, and on yes ends the source with end.
-func (p *sourcesPane) askThenEnd(verb string, ask func(core.Source) (question, explain string), end func(context.Context, *access.Session, int64) error) {
+// integration) and says what will happen, and on yes ends the source with end and says so
+// with done.
+func (p *sourcesPane) askThenEnd(verb string, done func(core.Source) string, ask func(core.Source) (question, explain string),
+	end func(context.Context, *access.Session, int64) error) {
 	src, ok := p.current()
 	if !ok {
 		return
@@ -386,8 +404,15 @@ func (p *sourcesPane) askThenEnd(verb string, ask func(core.Source) (question, e
 	// widen the window.
 	question, explain := ask(src)
 	showConfirm(p.u.win, verb+" source", question+" "+explain, verb, func() {
-		p.do(verb+" failed", src, func(ctx context.Context, s *access.Session) error { return end(ctx, s, src.ID) })
+		p.do(verb+" failed", src, func(ctx context.Context, s *access.Session) error { return end(ctx, s, src.ID) }, done(src))
 	})
+}
+
+// disconnected and forgotten confirm that src was disconnected, or forgotten on this computer.
+func disconnected(src core.Source) string { return "Disconnected " + core.Printable(src.Account) + "." }
+
+func forgotten(src core.Source) string {
+	return "Forgot " + core.Printable(src.Account) + " on this computer."
 }
 
 func (p *sourcesPane) showDetails() {

@@ -1,11 +1,14 @@
 package gui
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/internal/authtest"
@@ -22,7 +25,7 @@ func TestConnectThroughDialog(t *testing.T) {
 
 	test.Tap(p.connect)
 	w.ui.Wait()
-	test.Tap(p.chooser.ok)
+	tapInDialog(t, w.fixture, "Connect")
 	w.ui.Wait()
 	if top := w.ui.win.Canvas().Overlays().Top(); top != nil {
 		t.Fatalf("the dialog is still open: problem %q", p.flow.problem.Text)
@@ -34,7 +37,7 @@ func TestConnectThroughDialog(t *testing.T) {
 
 	test.Tap(p.connect)
 	w.ui.Wait()
-	test.Tap(p.chooser.ok)
+	tapInDialog(t, w.fixture, "Connect")
 	w.ui.Wait()
 	f := p.flow
 	if !strings.Contains(f.problem.Text, "already connected") || !f.extra.Visible() {
@@ -64,7 +67,7 @@ func TestDeniedSignInOffersTryAgain(t *testing.T) {
 
 	test.Tap(p.connect)
 	w.ui.Wait()
-	test.Tap(p.chooser.ok)
+	tapInDialog(t, w.fixture, "Connect")
 	w.ui.Wait()
 	f := p.flow
 	want := "You chose not to allow access at Test files."
@@ -97,12 +100,12 @@ func TestRefreshNowSaysSo(t *testing.T) {
 	w, p := filesPane(t, srv)
 	test.Tap(p.connect)
 	w.ui.Wait()
-	test.Tap(p.chooser.ok)
+	tapInDialog(t, w.fixture, "Connect")
 	w.ui.Wait()
 	if _, ok := p.current(); !ok {
 		t.Fatalf("no source selected after connecting: problem %q", p.flow.problem.Text)
 	}
-	if p.done.Visible() {
+	if p.done.Text == "Refreshed "+authtest.DefaultUser.Email+"." {
 		t.Errorf("a confirmation %q before any refresh", p.done.Text)
 	}
 
@@ -124,5 +127,88 @@ func TestRefreshNowSaysSo(t *testing.T) {
 	p.list.Select(slices.IndexFunc(p.shown, func(s core.Source) bool { return s.Account != authtest.DefaultUser.Email }))
 	if p.done.Visible() {
 		t.Errorf("the confirmation %q stays with another source selected", p.done.Text)
+	}
+}
+
+// Connect and Disconnect say that they succeeded, naming the account, and leave the keyboard
+// on the table: not on a button whose source is gone.
+func TestConnectAndDisconnectSaySo(t *testing.T) {
+	keychaintest.Require(t)
+	srv := authtest.New(t)
+	w, p := filesPane(t, srv)
+	focused := func() string {
+		switch f := w.ui.win.Canvas().Focused().(type) {
+		case nil:
+			return "nothing"
+		case *button:
+			return f.Text
+		case *widget.List:
+			return "the table"
+		default:
+			return fmt.Sprintf("%T", f)
+		}
+	}
+	account := authtest.DefaultUser.Email
+
+	test.Tap(p.connect)
+	w.ui.Wait()
+	tapInDialog(t, w.fixture, "Connect")
+	w.ui.Wait()
+	if want := "Connected " + account + "."; !p.done.Visible() || p.done.Text != want {
+		t.Errorf("after Connect: confirmation %q (shown %t); want %q", p.done.Text, p.done.Visible(), want)
+	}
+	if got := focused(); got != "the table" {
+		t.Errorf("after Connect the keyboard is on %s; want the table", got)
+	}
+
+	w.ui.win.Canvas().Focus(p.disconnect)
+	test.Tap(p.disconnect)
+	tapInDialog(t, w.fixture, "Disconnect")
+	w.ui.Wait()
+	if want := "Disconnected " + account + "."; !p.done.Visible() || p.done.Text != want || len(p.shown) != 0 {
+		t.Errorf("after Disconnect: confirmation %q (shown %t), %d rows; want %q and none", p.done.Text, p.done.Visible(), len(p.shown), want)
+	}
+	if got := focused(); got != "the table" {
+		t.Errorf("after Disconnect the keyboard is on %s; want the table", got)
+	}
+}
+
+// With no integration enabled, Connect… says so and leads on: an administrator has a button
+// that opens Admin → Integrations; a writer, who cannot set one up, is told who can.
+func TestNothingToConnectLeadsToIntegrations(t *testing.T) {
+	w := newSourcesWorkspace(t)
+	buttons := func() []string {
+		var texts []string
+		walkObjects(w.ui.win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) bool {
+			if b, ok := o.(*dialogButton); ok {
+				texts = append(texts, b.Text)
+				return false
+			}
+			return true
+		})
+		return texts
+	}
+
+	w.signIn(t, "Wes", goodPass)
+	test.Tap(w.pane(t).connect)
+	w.ui.Wait()
+	if text := dialogText(t, w.ui.win); !strings.Contains(text, "only an administrator") || slices.Contains(buttons(), "Open Integrations") {
+		t.Errorf("a writer is told %q with buttons %v; want who can set one up, and no way to Integrations", text, buttons())
+	}
+	escape(w.ui.win)
+	w.ui.signOut()
+	w.ui.Wait()
+
+	w.signIn(t, "Ada", goodPass)
+	test.Tap(w.pane(t).connect)
+	w.ui.Wait()
+	if got := buttons(); !slices.Equal(got, []string{"Close", "Open Integrations"}) {
+		t.Fatalf("the administrator's buttons: %v; want Close and Open Integrations", got)
+	}
+	tapInDialog(t, w.fixture, "Open Integrations")
+	h := w.ui.home
+	if w.ui.win.Canvas().Overlays().Top() != nil || h.tabs.Selected() != h.adminTab || h.admin.Selected().Text != "Integrations" {
+		t.Errorf("after Open Integrations: tab %q, admin tab %q, a dialog open %t; want Admin → Integrations",
+			h.tabs.Selected().Text, h.admin.Selected().Text, w.ui.win.Canvas().Overlays().Top() != nil)
 	}
 }

@@ -16,140 +16,6 @@ import (
 	"github.com/medialake/connect/core"
 )
 
-// sourceColumn is a column of the Sources table.
-type sourceColumn int
-
-const (
-	colIntegration sourceColumn = iota
-	colAccount
-	colOwner
-	colHealth
-	colRenewal
-	colRefreshed
-)
-
-// columnTitles head the columns; columnWeights share the width out among them, and
-// columnFit is what a column must show whole however narrow the window: a date, a badge.
-var (
-	columnTitles  = [...]string{"Integration", "Account", "Owner", "Health", "Token", "Last refresh"}
-	columnWeights = [...]float32{4, 5, 2, 8, 6, 3}
-	columnFit     = [...]string{"", "", "", "Needs reconnect", "", "2026-12-31"}
-)
-
-// sourceColumns are the columns a session sees: the owner only for those who see other
-// people's sources.
-func sourceColumns(showOwner bool) []sourceColumn {
-	if showOwner {
-		return []sourceColumn{colIntegration, colAccount, colOwner, colHealth, colRenewal, colRefreshed}
-	}
-	return []sourceColumn{colIntegration, colAccount, colHealth, colRenewal, colRefreshed}
-}
-
-// columnsLayout places its objects side by side, each as wide as its share of the weights
-// but never narrower than its minimum, so that the header and every row line up.
-type columnsLayout struct{ weights, mins []float32 }
-
-func newColumnsLayout(cols []sourceColumn) *columnsLayout {
-	l := &columnsLayout{}
-	for _, c := range cols {
-		l.weights = append(l.weights, columnWeights[c])
-		var min float32
-		if columnFit[c] != "" {
-			// Room for the words, a badge's own padding and a label's.
-			min = fyne.MeasureText(columnFit[c], theme.TextSize(), fyne.TextStyle{Bold: true}).Width + 4*theme.InnerPadding()
-		}
-		l.mins = append(l.mins, min)
-	}
-	return l
-}
-
-// widths shares free out: first by weight; the columns that this leaves under their minimum
-// get it, and the others share what remains by weight.
-func (l *columnsLayout) widths(free float32) []float32 {
-	w := make([]float32, len(l.weights))
-	var rest, restWeight float32 = free, 0
-	for i, m := range l.mins {
-		if m > 0 && m > free*l.weights[i]/l.total() {
-			w[i] = m
-			rest -= m
-		} else {
-			restWeight += l.weights[i]
-		}
-	}
-	for i := range w {
-		if w[i] == 0 && restWeight > 0 {
-			w[i] = max(rest, 0) * l.weights[i] / restWeight
-		}
-	}
-	return w
-}
-
-func (l *columnsLayout) total() float32 {
-	var t float32
-	for _, w := range l.weights {
-		t += w
-	}
-	return t
-}
-
-func (l *columnsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	gap := theme.Padding()
-	widths := l.widths(size.Width - gap*float32(len(objs)-1))
-	x := float32(0)
-	for i, o := range objs {
-		o.Move(fyne.NewPos(x, 0))
-		o.Resize(fyne.NewSize(widths[i], size.Height))
-		x += widths[i] + gap
-	}
-}
-
-func (l *columnsLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	var s fyne.Size
-	for i, o := range objs {
-		m := o.MinSize()
-		s.Width += max(m.Width, l.mins[i])
-		s.Height = max(s.Height, m.Height)
-	}
-	s.Width += theme.Padding() * float32(max(len(objs)-1, 0))
-	return s
-}
-
-// sourceHeader is the table's header row: one button per column, which sorts by it.
-type sourceHeader struct {
-	cols    []sourceColumn
-	buttons []*button
-	box     *fyne.Container
-}
-
-func newSourceHeader(cols []sourceColumn, sortBy func(sourceColumn)) *sourceHeader {
-	h := &sourceHeader{cols: cols}
-	var objs []fyne.CanvasObject
-	for _, c := range cols {
-		b := newButton(columnTitles[c], func() { sortBy(c) })
-		b.Importance = widget.LowImportance
-		b.Alignment = widget.ButtonAlignLeading
-		b.IconPlacement = widget.ButtonIconTrailingText
-		h.buttons = append(h.buttons, b)
-		objs = append(objs, b)
-	}
-	h.box = container.New(newColumnsLayout(cols), objs...)
-	return h
-}
-
-// show marks the column the table is sorted by with an arrow that says the direction.
-func (h *sourceHeader) show(by sourceColumn, desc bool) {
-	for i, c := range h.cols {
-		switch {
-		case c != by:
-			h.buttons[i].SetIcon(nil)
-		case desc:
-			h.buttons[i].SetIcon(theme.MenuDropDownIcon())
-		default:
-			h.buttons[i].SetIcon(theme.MenuDropUpIcon())
-		}
-	}
-}
-
 // sourceRow is one line of the table: provider mark and integration, account, owner,
 // health badge (and its detail), renewal, last refresh.
 type sourceRow struct {
@@ -159,6 +25,13 @@ type sourceRow struct {
 	integration, account, owner, detail, renewal *widget.Label
 	refreshed                                    *widget.Label
 	health                                       *badge
+	// table is the widths the row shares with the header and the other rows; cells is laid
+	// out by it, as of its change laidOut.
+	table   *tableColumns
+	cells   *fyne.Container
+	laidOut int
+	// healthCell holds the badge and the detail: a badge whose word changes changes width.
+	healthCell *fyne.Container
 }
 
 func newSourceRow(showOwner bool) *sourceRow {
@@ -173,17 +46,45 @@ func newSourceRow(showOwner bool) *sourceRow {
 }
 
 func (r *sourceRow) CreateRenderer() fyne.WidgetRenderer {
+	r.healthCell = container.New(badgeThenText{}, r.health, r.detail)
 	cells := map[sourceColumn]fyne.CanvasObject{
 		colIntegration: container.NewBorder(nil, nil, r.icon, nil, r.integration),
 		colAccount:     r.account, colOwner: r.owner,
-		colHealth:  container.NewBorder(nil, nil, r.health, nil, r.detail),
+		colHealth:  r.healthCell,
 		colRenewal: r.renewal, colRefreshed: r.refreshed,
 	}
 	objs := make([]fyne.CanvasObject, len(r.cols))
 	for i, c := range r.cols {
 		objs[i] = cells[c]
 	}
-	return widget.NewSimpleRenderer(container.New(newColumnsLayout(r.cols), objs...))
+	if r.table == nil {
+		r.table = newTableColumns(r.cols)
+	}
+	r.cells = container.New(&columnsLayout{r.table}, objs...)
+	r.laidOut = r.table.gen
+	return widget.NewSimpleRenderer(r.cells)
+}
+
+// badgeThenText lays out a badge at its width and, after it, a label in what is left of the
+// cell: none, and hidden, when too little is left to show even an ellipsis.
+type badgeThenText struct{}
+
+func (badgeThenText) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	b := objs[0].MinSize().Width
+	objs[0].Resize(fyne.NewSize(b, size.Height))
+	objs[0].Move(fyne.NewPos(0, 0))
+	rest := size.Width - b - theme.Padding()
+	objs[1].Move(fyne.NewPos(b+theme.Padding(), 0))
+	objs[1].Resize(fyne.NewSize(max(rest, 0), size.Height))
+	if rest < textWidth("…", false) {
+		objs[1].Hide()
+	} else {
+		objs[1].Show()
+	}
+}
+
+func (badgeThenText) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	return fyne.NewSize(objs[0].MinSize().Width, max(objs[0].MinSize().Height, objs[1].MinSize().Height))
 }
 
 // show fills the row with src as of now. It runs for the rows on screen only, so it does a
@@ -196,7 +97,9 @@ func (r *sourceRow) show(src core.Source, now time.Time) {
 	setText(r.account, core.Printable(src.Account))
 	setText(r.owner, core.Printable(src.Owner))
 	word, imp := statusText(src)
-	r.health.set(word, imp)
+	if r.health.set(word, imp) && r.healthCell != nil {
+		r.healthCell.Refresh()
+	}
 	setText(r.detail, core.Printable(src.StatusDetail))
 	text, imp := renewalText(src.Renewal, now)
 	if r.renewal.Importance != imp {
@@ -205,6 +108,10 @@ func (r *sourceRow) show(src core.Source, now time.Time) {
 	}
 	setText(r.renewal, text)
 	setText(r.refreshed, ago(src.LastRefreshAt, now))
+	if r.cells != nil && r.laidOut != r.table.gen { // the columns changed width since
+		r.laidOut = r.table.gen
+		r.cells.Refresh()
+	}
 }
 
 // setText sets l's text if it changed: a truncated label measures its text again on every
@@ -283,12 +190,14 @@ func newBadge() *badge {
 	return b
 }
 
-func (b *badge) set(text string, imp widget.Importance) {
+// set shows text in the colour of imp, and reports whether that changed what was shown.
+func (b *badge) set(text string, imp widget.Importance) bool {
 	if b.text == text && b.imp == imp {
-		return
+		return false
 	}
 	b.text, b.imp = text, imp
 	b.Refresh()
+	return true
 }
 
 func (b *badge) CreateRenderer() fyne.WidgetRenderer {
@@ -382,8 +291,20 @@ func keysOf(list []core.Source) []sourceKeys {
 	return keys
 }
 
+// filterHint names the columns among cols that the filter looks in (matches): "Filter by
+// integration, account, owner or health", without the owner for those who see no owner column.
+func filterHint(cols []sourceColumn) string {
+	var names []string
+	for _, c := range cols {
+		if c != colRenewal && c != colRefreshed {
+			names = append(names, strings.ToLower(columnTitles[c]))
+		}
+	}
+	return "Filter by " + strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
 // matches reports whether the filter text (lower case) is in what people read of src: its
-// account, owner, integration or health.
+// account, owner, integration or health (filterHint names them).
 func matches(src core.Source, k *sourceKeys, text string) bool {
 	if strings.Contains(k.account, text) || strings.Contains(k.owner, text) || strings.Contains(k.integration, text) {
 		return true

@@ -4,12 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/medialake/connect/assets"
 	"github.com/medialake/connect/core"
@@ -61,24 +63,31 @@ func rowsAsShown(w *sourcesWorkspace, p *sourcesPane, col func(*sourceRow) strin
 }
 
 // Sources at a glance: the table has column headers, and the owner column only for those
-// who see other people's sources (readers and admins), not for writers.
+// who see other people's sources (readers and admins), not for writers; the filter's hint
+// names only columns the person sees.
 func TestSourcesTableHeadersAndOwnerColumn(t *testing.T) {
 	w := newSourcesWorkspace(t)
-	w.addIntegration(t, "files", "https://idp.example/authorize", "https://idp.example/token", "https://idp.example/me")
+	w.addFiles(t)
 	w.addSources(t, "files", "Wes", 1, core.StatusConnected, "")
 
 	w.signIn(t, "Rhea", goodPass)
-	want := []string{"Integration", "Account", "Owner", "Health", "Token", "Last refresh"}
+	want := []string{"Integration", "Account", "Owner", "Health", "Token", "Refreshed"}
 	if got := headerTitles(w.pane(t)); !slices.Equal(got, want) {
 		t.Errorf("a reader's headers = %q, want %q", got, want)
+	}
+	if got, hint := w.pane(t).filter.PlaceHolder, "Filter by integration, account, owner or health"; got != hint {
+		t.Errorf("a reader's filter hint = %q, want %q", got, hint)
 	}
 	w.ui.signOut()
 	w.ui.Wait()
 
 	w.signIn(t, "Wes", goodPass)
-	want = []string{"Integration", "Account", "Health", "Token", "Last refresh"}
+	want = []string{"Integration", "Account", "Health", "Token", "Refreshed"}
 	if got := headerTitles(w.pane(t)); !slices.Equal(got, want) {
 		t.Errorf("a writer's headers = %q, want %q", got, want)
+	}
+	if got, hint := w.pane(t).filter.PlaceHolder, "Filter by integration, account or health"; got != hint {
+		t.Errorf("a writer's filter hint = %q, want %q", got, hint)
 	}
 	// The rows line up with the header: as many cells as titles, in the same layout.
 	cells := test.TempWidgetRenderer(t, newSourceRow(false)).Objects()[0].(*fyne.Container)
@@ -162,7 +171,7 @@ func TestSourcesSortByColumnKeepsSelection(t *testing.T) {
 // source selected, wherever it now is in the list.
 func TestSourcesSelectionKeptAcrossReload(t *testing.T) {
 	w := newSourcesWorkspace(t)
-	w.addIntegration(t, "files", "https://idp.example/authorize", "https://idp.example/token", "https://idp.example/me")
+	w.addFiles(t)
 	w.addSources(t, "files", "Wes", 2, core.StatusConnected, "")
 
 	w.signIn(t, "Ada", goodPass)
@@ -237,27 +246,105 @@ func TestRenewalText(t *testing.T) {
 	}
 }
 
-// In a narrow window (800×600 leaves the table about 790 points) the columns that must stay
-// whole, a date and a health badge, keep their width; the others share what is left.
-func TestSourcesColumnsKeepDatesAndBadgesWhole(t *testing.T) {
-	test.NewTempApp(t)
-	cols := sourceColumns(true)
-	l := newColumnsLayout(cols)
-	widths := l.widths(790)
-	var sum float32
-	for i, c := range cols {
-		sum += widths[i]
-		if columnFit[c] == "" {
-			continue
+// shownRows are the table's rows on screen.
+func shownRows(w fyne.Window) []*sourceRow {
+	var rows []*sourceRow
+	walkObjects(w.Content(), func(o fyne.CanvasObject) bool {
+		if r, ok := o.(*sourceRow); ok && r.Visible() {
+			rows = append(rows, r)
+			return false
 		}
-		// A label (and a badge) pads its text on both sides.
-		need := fyne.MeasureText(columnFit[c], theme.TextSize(), fyne.TextStyle{Bold: true}).Width + 2*theme.InnerPadding()
-		if widths[i] < need {
-			t.Errorf("%s is %.0f wide, narrower than %q (%.0f)", columnTitles[c], widths[i], columnFit[c], need)
+		return o.Visible()
+	})
+	return rows
+}
+
+// The columns are as wide as what they show: the owner, the badge and the date always show
+// whole, a long status detail gives way first, no column is wider than its content while
+// another is cut, and no row runs past the window; for a writer, who has no owner column, the
+// integration and the account show whole at the default size.
+func TestSourcesColumnsFitTheirContent(t *testing.T) {
+	w := newSourcesWorkspace(t)
+	w.addIntegrationOf(t, "sandbox", "oidc", "Sandbox (this computer)")
+	w.addSources(t, "sandbox", "Wes", 2, core.StatusNeedsReconnect,
+		"the provider refused the refresh token: it was revoked after the account's password changed")
+	for _, tc := range []struct {
+		user  string
+		size  fyne.Size
+		whole func(r *sourceRow) []*widget.Label
+	}{
+		{"Ada", fyne.NewSize(800, 540), func(r *sourceRow) []*widget.Label { return []*widget.Label{r.owner, r.refreshed} }},
+		{"Ada", fyne.NewSize(640, 480), func(r *sourceRow) []*widget.Label { return []*widget.Label{r.owner, r.refreshed} }},
+		{"Wes", fyne.NewSize(800, 540), func(r *sourceRow) []*widget.Label {
+			return []*widget.Label{r.integration, r.account, r.renewal, r.refreshed}
+		}},
+	} {
+		w.signIn(t, tc.user, goodPass)
+		w.ui.win.Resize(tc.size)
+		p := w.pane(t)
+		rows := shownRows(w.ui.win)
+		if len(rows) != 2 {
+			t.Fatalf("%s %v: %d rows on screen, want 2", tc.user, tc.size, len(rows))
+		}
+		for _, r := range rows {
+			checkRowFits(t, w.ui.win, tc.user, tc.size, r, tc.whole(r))
+		}
+		for i, b := range p.header.buttons { // the header lines up with the rows
+			if bx, cx := place(t, w.ui.win, b).x, place(t, w.ui.win, rows[0].cells.Objects[i]).x; bx != cx {
+				t.Errorf("%s %v: column %q starts at %.0f, its header at %.0f", tc.user, tc.size, columnTitles[p.cols[i]], cx, bx)
+			}
+		}
+		w.ui.signOut()
+		w.ui.Wait()
+	}
+}
+
+// shownText is the text a label draws: its text, or less and an ellipsis when cut.
+func shownText(l *widget.Label) string {
+	if !l.Visible() || l.Size().Width <= 0 {
+		return ""
+	}
+	var drawn []string
+	walkObjects(l, func(o fyne.CanvasObject) bool {
+		if c, ok := o.(*canvas.Text); ok && c.Visible() {
+			drawn = append(drawn, c.Text)
+		}
+		return true
+	})
+	return strings.Join(drawn, "")
+}
+
+// checkRowFits checks one row of TestSourcesColumnsFitTheirContent.
+func checkRowFits(t *testing.T, win fyne.Window, user string, size fyne.Size, r *sourceRow, whole []*widget.Label) {
+	t.Helper()
+	cut := func(l *widget.Label) bool { return shownText(l) != l.Text }
+	for _, l := range whole {
+		if cut(l) {
+			t.Errorf("%s %v: %q is cut: %.0f wide, needs %.0f", user, size, l.Text, l.Size().Width, textWidth(l.Text, false))
 		}
 	}
-	if sum > 790.5 {
-		t.Errorf("the columns take %.0f, more than the 790 given", sum)
+	if r.health.Size().Width+0.5 < r.health.MinSize().Width {
+		t.Errorf("%s %v: the badge %q is cut", user, size, r.health.text)
+	}
+	if !cut(r.detail) {
+		t.Errorf("%s %v: the long detail shows whole; want it to give way in this width", user, size)
+	}
+	if r.detail.Visible() {
+		if d := place(t, win, r.detail); d.w <= 0 || d.x+d.w > place(t, win, r.renewal).x {
+			t.Errorf("%s %v: the detail at %+v runs into the next column", user, size, d)
+		}
+	}
+	labels := []*widget.Label{r.integration, r.account, r.renewal}
+	for _, l := range labels {
+		for _, o := range labels {
+			if cut(l) && !cut(o) && o.Size().Width > textWidth(o.Text, false)+1 && o.Size().Width > l.Size().Width {
+				t.Errorf("%s %v: %q is cut at %.0f while %q has %.0f for its %.0f", user, size, l.Text,
+					l.Size().Width, o.Text, o.Size().Width, textWidth(o.Text, false))
+			}
+		}
+	}
+	if at := place(t, win, r.refreshed); at.x+at.w > size.Width+0.5 {
+		t.Errorf("%s %v: the last column ends at %.0f, past the window", user, size, at.x+at.w)
 	}
 }
 
@@ -279,7 +366,7 @@ func TestIntegrationAndProvider(t *testing.T) {
 func TestWindowShowsChangesFromElsewhere(t *testing.T) {
 	ctx := context.Background()
 	w := newSourcesWorkspace(t)
-	w.addIntegration(t, "files", "https://idp.example/authorize", "https://idp.example/token", "https://idp.example/me")
+	w.addFiles(t)
 	w.addSources(t, "files", "Wes", 1, core.StatusConnected, "")
 	w.signIn(t, "Ada", goodPass)
 	w.core.Changed(ctx) // what the window has shown so far
@@ -295,5 +382,56 @@ func TestWindowShowsChangesFromElsewhere(t *testing.T) {
 	w.ui.Wait()
 	if !changed || status() != core.StatusNeedsReconnect {
 		t.Errorf("after another process's change: Changed %t, the row says %q; want true and %q", changed, status(), core.StatusNeedsReconnect)
+	}
+}
+
+// At the default size and the smallest, every button of the Sources bar shows whole within
+// the window, none over another or over the filter; and the messages (the reconnect notice,
+// an error, a confirmation) come and go without moving a button, the filter or a row.
+func TestSourcesBarFitsAndMessagesMoveNothing(t *testing.T) {
+	w := newSourcesWorkspace(t)
+	w.addFiles(t)
+	w.addSources(t, "files", "Ada", 2, core.StatusNeedsReconnect, "refused")
+	w.signIn(t, "Ada", goodPass)
+	p := w.pane(t)
+	win := w.ui.win
+	buttons := []fyne.CanvasObject{p.connect, p.reconnect, p.refresh, p.disconnect, p.forget, p.details}
+	for _, size := range []fyne.Size{{Width: 800, Height: 540}, {Width: 640, Height: 480}} {
+		win.Resize(size)
+		filter := place(t, win, p.filter)
+		for i, b := range buttons {
+			r := place(t, win, b)
+			if r.x < 0 || r.x+r.w > size.Width || r.y+r.h > filter.y || r.w < b.MinSize().Width {
+				t.Errorf("%v: %q at %+v is cut, past the window or over the filter at y %.0f", size, b.(*button).Text, r, filter.y)
+			}
+			for _, o := range buttons[:i] {
+				if r.overlaps(place(t, win, o)) {
+					t.Errorf("%v: %q overlaps %q", size, b.(*button).Text, o.(*button).Text)
+				}
+			}
+		}
+
+		watched := append(buttons, p.filter, p.header.buttons[0], shownRows(win)[0])
+		where := func() []rect {
+			p.content.Refresh() // lays the pane out again, as a frame does
+			var at []rect
+			for _, o := range watched {
+				at = append(at, place(t, win, o))
+			}
+			return at
+		}
+		p.notice.Hide()
+		p.status.SetText("")
+		p.showDone("", 0)
+		before := where()
+		p.showNotice()
+		p.status.SetText("The list could not be read.")
+		p.showDone("Refreshed ada-00000@example.com.", p.shown[0].ID)
+		if !p.notice.Visible() || !p.done.Visible() {
+			t.Fatalf("%v: notice shown %t, confirmation shown %t; want both", size, p.notice.Visible(), p.done.Visible())
+		}
+		if after := where(); !slices.Equal(before, after) {
+			t.Errorf("%v: the messages moved the pane:\n before %v\n after  %v", size, before, after)
+		}
 	}
 }

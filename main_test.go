@@ -76,6 +76,29 @@ func TestFrontEndsImportOnlyCore(t *testing.T) {
 	}
 }
 
+// What the tests are made of stays out of the app: the test kit, the tests' authorization
+// server and the browser driver are for *_test.go files, never for the binary people run.
+func TestAppHoldsNoTestParts(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	var seen int
+	for _, pkg := range strings.Fields(string(out)) {
+		seen++
+		for _, part := range []string{"github.com/medialake/connect/internal/testkit",
+			"github.com/medialake/connect/internal/authtest", "github.com/medialake/connect/internal/browsertest",
+			"github.com/chromedp/"} {
+			if strings.HasPrefix(pkg, part) {
+				t.Errorf("the app depends on %s", pkg)
+			}
+		}
+	}
+	if seen < 100 { // the app with Fyne and SQLite: a list this short was not the app's
+		t.Errorf("go list -deps . listed %d packages", seen)
+	}
+}
+
 // A plain go build must know its version: FyneApp.toml is embedded, not set by the Makefile.
 func TestBuiltBinaryPrintsFyneAppVersion(t *testing.T) {
 	bin := t.TempDir() + "/medialake-connect"

@@ -230,6 +230,9 @@ func printGuide(r *runner, v core.IntegrationView) {
 	if len(g.Scopes) > 0 {
 		fmt.Fprintf(r.out, "  Scopes to add: %s\n", strings.Join(g.Scopes, " "))
 	}
+	for _, n := range g.About {
+		fmt.Fprintf(r.out, "  %s\n", n)
+	}
 	for _, n := range g.Notes {
 		fmt.Fprintf(r.out, "  Note: %s\n", n)
 	}

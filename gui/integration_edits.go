@@ -22,7 +22,7 @@ type editable struct {
 // editables are the form's fields by name; a field the provider lacks is absent.
 func (f *integrationForm) editables() map[string]editable {
 	m := map[string]editable{}
-	entry := func(key string, e *widget.Entry) {
+	entry := func(key string, e *wheelEntry) {
 		if e != nil {
 			m[key] = editable{func() string { return e.Text }, e.SetText}
 		}
@@ -60,7 +60,7 @@ func (f *integrationForm) track() {
 	for key, e := range f.editables() {
 		f.initial[key] = e.get()
 	}
-	for _, e := range []*widget.Entry{f.name, f.clientID, f.secret, f.secretExpires, f.scopes, f.tenant, f.issuer,
+	for _, e := range []*wheelEntry{f.name, f.clientID, f.secret, f.secretExpires, f.scopes, f.tenant, f.issuer,
 		f.authURL, f.tokenURL, f.revokeURL, f.userinfoURL} {
 		if e != nil {
 			e.OnChanged = func(string) { f.changed() }

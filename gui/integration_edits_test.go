@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -161,7 +162,7 @@ func TestIntegrationFormFitsTheWindow(t *testing.T) {
 				if r.overlaps(guide) || r.x+r.w > width {
 					t.Errorf("%v %s: a field at %+v runs under the guide at %+v or past the window", size, id, r, guide)
 				}
-				if e, ok := o.(*widget.Entry); ok && r.w < 200 {
+				if e, ok := o.(*wheelEntry); ok && r.w < 200 {
 					t.Errorf("%v %s: a field %.0f wide (%q), too narrow to use", size, id, r.w, e.PlaceHolder)
 				}
 			}
@@ -199,17 +200,25 @@ func TestIntegrationFormFitsTheWindow(t *testing.T) {
 	}
 }
 
-// The guide's redirect line reads as a sentence where there is nothing to register, and the
-// notes read as warnings, not as disabled grey.
-func TestGuideRedirectSentenceAndWarnings(t *testing.T) {
+// The guide says once that Google needs no redirect URI (no line of the form repeats it),
+// each scope on a line of its own; the notes read as warnings, and the sandbox's plain
+// information in the ordinary colour: nothing else on its page is in the warning colour.
+func TestGuideSaysThingsOnceInTheirColour(t *testing.T) {
 	f := newFixture(t, withCustomAndDropbox(t))
 	_, form := openIntegration(t, f, "google")
-	if form.copyRedirect.Visible() || form.redirect.TextStyle.Monospace || form.redirect.Wrapping != fyne.TextWrapWord {
-		t.Errorf("Google: Copy shown %v, monospace %v, wrapping %v; want no Copy, plain words wrapped at word ends",
-			form.copyRedirect.Visible(), form.redirect.TextStyle.Monospace, form.redirect.Wrapping)
+	var text []string
+	walkObjects(form.content, func(o fyne.CanvasObject) bool {
+		if l, ok := o.(*widget.Label); ok && l.Visible() {
+			text = append(text, l.Text)
+		}
+		return o.Visible()
+	})
+	all := strings.ToLower(strings.Join(text, "\n"))
+	if n := strings.Count(all, "no redirect uri"); n != 1 || form.copyRedirect.Visible() {
+		t.Errorf("Google's page says \"no redirect URI\" %d times, Copy shown %v; want once, no Copy:\n%s", n, form.copyRedirect.Visible(), all)
 	}
-	if !strings.HasPrefix(form.redirect.Text, "No redirect URI to register") {
-		t.Errorf("Google's redirect line = %q, want a sentence", form.redirect.Text)
+	if !slices.Contains(text, "https://www.googleapis.com/auth/drive.readonly") {
+		t.Errorf("the Drive scope is not on a line of its own:\n%s", all)
 	}
 	for _, id := range []string{"google", "dropbox", "box"} {
 		_, form = selectIntegration(t, f, id)
@@ -225,6 +234,24 @@ func TestGuideRedirectSentenceAndWarnings(t *testing.T) {
 	_, form = selectIntegration(t, f, "dropbox")
 	if !form.copyRedirect.Visible() || form.copyRedirect.Disabled() || !form.redirect.TextStyle.Monospace {
 		t.Errorf("Dropbox: Copy shown %v disabled %v, monospace %v; want the URI to copy", form.copyRedirect.Visible(), form.copyRedirect.Disabled(), form.redirect.TextStyle.Monospace)
+	}
+
+	_, form = selectIntegration(t, f, "sandbox")
+	f.ui.Wait()
+	about := 0
+	walkObjects(form.content, func(o fyne.CanvasObject) bool {
+		l, ok := o.(*widget.Label)
+		switch {
+		case !ok:
+		case l.Importance == widget.WarningImportance && l.Visible() && !slices.Contains(form.notes, l):
+			t.Errorf("the sandbox's page shows %q in the warning colour", l.Text)
+		case strings.Contains(l.Text, "It connects no real storage") && l.Importance == widget.MediumImportance:
+			about++
+		}
+		return o.Visible()
+	})
+	if about != 1 {
+		t.Errorf("the sandbox's page says it connects no real storage %d times in the ordinary colour, want once", about)
 	}
 }
 

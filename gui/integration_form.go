@@ -33,8 +33,8 @@ type integrationForm struct {
 	p    *integrationsPane
 	view core.IntegrationView
 
-	name, clientID, secret  *widget.Entry
-	secretExpires           *widget.Entry      // the client secret's expiry date, as typed
+	name, clientID, secret  *wheelEntry
+	secretExpires           *wheelEntry        // the client secret's expiry date, as typed
 	secretDue               *widget.Label      // the warning that it expires soon or has; nil if not
 	clientType              *widget.RadioGroup // nil where the provider offers no choice
 	secretInfo              *widget.Label
@@ -43,18 +43,18 @@ type integrationForm struct {
 	replace, removeSecret   *button
 	enabled                 *widget.Check
 	portMode                *widget.RadioGroup
-	port                    *widget.Entry
+	port                    *wheelEntry
 	redirect, redirectTitle *widget.Label
 	notes                   []*widget.Label // the guide's notes, shown as warnings
 	copyRedirect            *button
-	scopes                  *widget.Entry
-	tenant, issuer          *widget.Entry
+	scopes                  *wheelEntry
+	tenant, issuer          *wheelEntry
 	publishing              *widget.RadioGroup // Google's publishing status; nil elsewhere
 	accountTypes            *widget.Select     // Microsoft's supported account types; nil elsewhere
 	fetch                   *button
 	discovered              *widget.Label
-	authURL, tokenURL       *widget.Entry
-	revokeURL, userinfoURL  *widget.Entry
+	authURL, tokenURL       *wheelEntry
+	revokeURL, userinfoURL  *wheelEntry
 	problems                map[string]*widget.Label
 	save, test, remove      *button
 	status                  *statusLine
@@ -90,7 +90,7 @@ func newIntegrationForm(p *integrationsPane, v core.IntegrationView) *integratio
 	// the buttons stay in view.
 	var form fyne.CanvasObject = widget.NewForm(items...)
 	if v.Provider.IsSandbox() {
-		f.sandbox = newSandboxCard(p.u)
+		f.sandbox = newSandboxCard(p.u, f.scrolled)
 		form = container.NewVBox(form, f.sandbox.content)
 	}
 	f.body = newSideOrStacked(form, f.guide())
@@ -106,11 +106,11 @@ func (f *integrationForm) credentialItems() []*widget.FormItem {
 	v := f.view
 	var items []*widget.FormItem
 	if v.Custom {
-		f.name = widget.NewEntry()
+		f.name = f.entry()
 		f.name.SetText(v.Name)
 		items = append(items, widget.NewFormItem("Name", f.field(core.FieldName, f.name)))
 	}
-	f.clientID = widget.NewEntry()
+	f.clientID = f.entry()
 	f.clientID.SetText(v.ClientID)
 	if v.Provider.FixedClientID != "" {
 		f.clientID.Disable() // nothing registered anywhere: the provider has its one client
@@ -145,9 +145,10 @@ func (f *integrationForm) enabledItem() *widget.FormItem {
 // following it.
 func (f *integrationForm) redirectItem() *widget.FormItem {
 	v := f.view
-	f.port = widget.NewEntry()
+	f.port = f.entry()
 	f.port.SetPlaceHolder(fmt.Sprintf("%d to %d", core.MinFixedPort, core.MaxFixedPort))
 	f.redirect = wrapped("")
+	f.redirect.TextStyle.Monospace = true
 	f.redirectTitle = widget.NewLabel("Redirect URI to register:")
 	f.copyRedirect = newButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {
 		f.p.u.fa.Clipboard().SetContent(f.redirect.Text)
@@ -177,7 +178,7 @@ func (f *integrationForm) redirectItem() *widget.FormItem {
 }
 
 func (f *integrationForm) scopesItem() *widget.FormItem {
-	f.scopes = widget.NewEntry()
+	f.scopes = f.entry()
 	f.scopes.SetText(strings.Join(f.view.Scopes, " "))
 	if len(f.view.DefaultScopes) > 0 {
 		f.scopes.SetPlaceHolder(strings.Join(f.view.DefaultScopes, " "))
@@ -199,7 +200,7 @@ func (f *integrationForm) providerItems() []*widget.FormItem {
 	case core.Microsoft:
 		items = append(items, f.tenantItems()...)
 	case core.OIDC:
-		f.issuer = widget.NewEntry()
+		f.issuer = f.entry()
 		f.issuer.SetText(v.Issuer)
 		f.issuer.SetPlaceHolder("https://idp.example.com")
 		f.fetch = newButtonWithIcon("Fetch", theme.DownloadIcon(), f.discover)
@@ -209,8 +210,8 @@ func (f *integrationForm) providerItems() []*widget.FormItem {
 		issuerRow := f.field(core.FieldIssuer, container.NewBorder(nil, nil, nil, f.fetch, f.issuer))
 		items = append(items, widget.NewFormItem("Issuer", container.NewVBox(issuerRow, f.discovered)))
 	case core.OAuth2:
-		entry := func(label, key, value, placeholder string) *widget.Entry {
-			e := widget.NewEntry()
+		entry := func(label, key, value, placeholder string) *wheelEntry {
+			e := f.entry()
 			e.SetText(value)
 			e.SetPlaceHolder(placeholder)
 			items = append(items, widget.NewFormItem(label, f.field(key, e)))
@@ -310,7 +311,7 @@ func (f *integrationForm) field(key string, w fyne.CanvasObject) fyne.CanvasObje
 // Remove. The saved secret is never read back.
 func (f *integrationForm) secretRow() fyne.CanvasObject {
 	v := f.view
-	f.secret = widget.NewPasswordEntry()
+	f.secret = newWheelPasswordEntry(f.scrolled)
 	f.secretNote = wrapped("")
 	f.secretNote.Importance = widget.WarningImportance
 	f.secretNote.Hide()
@@ -347,8 +348,17 @@ func (f *integrationForm) guide() fyne.CanvasObject {
 	for i, s := range g.Steps {
 		box.Add(wrapped(fmt.Sprintf("%d. %s", i+1, s)))
 	}
+	// One scope a line: a scope is often a URL, which should wrap nowhere inside.
 	if len(g.Scopes) > 0 {
-		box.Add(wrapped("Scopes to add: " + strings.Join(g.Scopes, ", ")))
+		box.Add(widget.NewLabel("Scopes to add:"))
+		for _, s := range g.Scopes {
+			l := wrapped(s)
+			l.TextStyle.Monospace = true
+			box.Add(l)
+		}
+	}
+	for _, a := range g.About {
+		box.Add(wrapped(a))
 	}
 	// The notes are what goes wrong later (expiring tokens, a busy port, a review to pass):
 	// they read as warnings, not as the grey of something disabled.
@@ -360,6 +370,16 @@ func (f *integrationForm) guide() fyne.CanvasObject {
 		box.Add(container.NewBorder(nil, nil, container.NewVBox(icon), nil, l)) // the icon by the first line
 	}
 	return widget.NewCard("Setup guide", "", box)
+}
+
+// entry is a field of the form, over which the mouse wheel scrolls the form.
+func (f *integrationForm) entry() *wheelEntry { return newWheelEntry(f.scrolled) }
+
+// scrolled scrolls the form and its guide.
+func (f *integrationForm) scrolled(ev *fyne.ScrollEvent) {
+	if f.body != nil {
+		f.body.Scrolled(ev)
+	}
 }
 
 func wrapped(s string) *widget.Label {
@@ -387,16 +407,16 @@ func (f *integrationForm) showRedirect() {
 	}
 	uri := f.view.RedirectURI(f.typedPort())
 	if uri == "" {
-		// Nothing to copy: a sentence, without the Copy button or the URI's typewriter face.
+		// Nothing to register: the guide's steps say so, once.
 		f.redirectTitle.Hide()
 		f.copyRedirect.Hide()
-		f.redirect.TextStyle.Monospace = false
-		f.redirect.SetText("No redirect URI to register: " + f.view.Provider.Name + " accepts any loopback port.")
+		f.redirect.SetText("")
+		f.redirect.Hide()
 		return
 	}
 	f.redirectTitle.Show()
 	f.copyRedirect.Show()
-	f.redirect.TextStyle.Monospace = true
+	f.redirect.Show()
 	f.redirect.SetText(uri)
 }
 
@@ -414,7 +434,7 @@ func endpointsText(auth, token, revoke, userinfo string) string {
 	return strings.Join(lines, "\n")
 }
 
-func text(e *widget.Entry) string {
+func text(e *wheelEntry) string {
 	if e == nil {
 		return ""
 	}

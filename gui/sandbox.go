@@ -17,7 +17,7 @@ import (
 // apart from the form, with its own button.
 type sandboxCard struct {
 	u              *UI
-	port, lifetime *widget.Entry
+	port, lifetime *wheelEntry
 	refuse, silent *widget.Check
 	issuer         *widget.Label
 	save           *button
@@ -26,8 +26,8 @@ type sandboxCard struct {
 	content        fyne.CanvasObject
 }
 
-func newSandboxCard(u *UI) *sandboxCard {
-	c := &sandboxCard{u: u, port: widget.NewEntry(), lifetime: widget.NewEntry(), issuer: wrapped(""),
+func newSandboxCard(u *UI, page func(*fyne.ScrollEvent)) *sandboxCard {
+	c := &sandboxCard{u: u, port: newWheelEntry(page), lifetime: newWheelEntry(page), issuer: wrapped(""),
 		status: statusLabel(), problems: map[string]*widget.Label{}}
 	c.lifetime.SetPlaceHolder("e.g. 5m or 90s")
 	c.refuse = widget.NewCheck("Refuse refreshes (sources then need reconnecting)", nil)
@@ -39,9 +39,7 @@ func newSandboxCard(u *UI) *sandboxCard {
 		widget.NewFormItem("", c.refuse),
 		widget.NewFormItem("", c.silent),
 	)
-	note := wrapped("Sandbox: built into this app on 127.0.0.1; it connects no real storage.")
-	note.Importance = widget.WarningImportance
-	c.content = widget.NewCard("Sandbox settings", "", container.NewVBox(note, form, c.issuer, c.status, container.NewHBox(c.save)))
+	c.content = widget.NewCard("Sandbox settings", "", container.NewVBox(form, c.issuer, c.status, container.NewHBox(c.save)))
 	c.load()
 	return c
 }

@@ -203,8 +203,7 @@ func showSecret(line func(k, v string), v core.IntegrationView) {
 	}
 }
 
-// printGuide prints the setup guide of v's provider, with the application type to choose for
-// v's client type and the redirect URI to register.
+// printGuide prints v's setup guide: the application type for v's client type, the redirect URI.
 func printGuide(r *runner, v core.IntegrationView) {
 	g := v.Provider.Guide
 	if g.ConsoleURL == "" && len(g.Steps) == 0 {

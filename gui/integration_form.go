@@ -60,7 +60,6 @@ type integrationForm struct {
 	status                  *statusLine
 	content                 fyne.CanvasObject
 	body                    *container.Scroll // the form and its guide
-	testDialog              *authDialog       // the last test authorization's dialog, for tests
 	busy                    bool              // a change is running (see run)
 	testHint                *widget.Label
 	sandbox                 *sandboxCard // the sandbox's own settings, nil for any other provider

@@ -8,9 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/medialake/connect/core"
 	"github.com/medialake/connect/core/catalog"
@@ -344,32 +342,7 @@ func TestMicrosoftClientTypeInTheForm(t *testing.T) {
 // tapInDialog taps the button labelled label in the dialog on top of the window.
 func tapInDialog(t *testing.T, f *fixture, label string) {
 	t.Helper()
-	top := f.ui.win.Canvas().Overlays().Top()
-	if top == nil {
-		t.Fatalf("no dialog open to tap %s in", label)
-	}
-	var found *widget.Button
-	walkObjects(top, func(o fyne.CanvasObject) bool {
-		var b *widget.Button
-		switch o := o.(type) {
-		case *widget.Button:
-			b = o
-		case *dialogButton:
-			b = &o.Button
-		case *button:
-			b = &o.Button
-		default:
-			return true
-		}
-		if b.Text == label {
-			found = b
-		}
-		return false
-	})
-	if found == nil {
-		t.Fatalf("the dialog has no %s button", label)
-	}
-	test.Tap(found)
+	test.Tap(buttonInDialog(t, f, label))
 }
 
 // TestReplaceDisableRemoveThroughTheForm: the secret is replaced (the keychain holds the new
@@ -470,18 +443,27 @@ func TestTestAuthorizationThroughTheForm(t *testing.T) {
 	save("right-secret")
 	test.Tap(form.test)
 	f.ui.Wait()
-	if !strings.Contains(form.testDialog.problem.Text, "Signed in as jane@example.com") {
-		t.Errorf("outcome = %q, want the account signed in", form.testDialog.problem.Text)
+	shown := shownInDialog(t, f)
+	for _, want := range []string{stepText(core.FlowEvent{Step: core.FlowListening}), stepText(core.FlowEvent{Step: core.FlowCallbackReceived}),
+		"Signed in as jane@example.com. Nothing was saved."} {
+		if !strings.Contains(shown, want) {
+			t.Errorf("the dialog does not say %q:\n%s", want, shown)
+		}
 	}
-	if n := len(form.testDialog.steps.Objects); n != 5 {
-		t.Errorf("%d steps shown, want 5 (listening, browser, callback, exchange, account)", n)
+	// The timings wait behind Details…, in the steps' own names.
+	if strings.Contains(shown, " s  listening") {
+		t.Errorf("the timings show before Details… is tapped:\n%s", shown)
+	}
+	tapInDialog(t, f, "Details…")
+	if shown := shownInDialog(t, f); !strings.Contains(shown, " s  listening") || !strings.Contains(shown, " s  account identified") {
+		t.Errorf("Details… shows no timings:\n%s", shown)
 	}
 	tapInDialog(t, f, "Close")
 
 	save("wrong-secret")
 	test.Tap(form.test)
 	f.ui.Wait()
-	if out := form.testDialog.problem.Text; !strings.Contains(out, "invalid_client") || !strings.Contains(out, "refused the integration's client ID or client secret") {
+	if out := shownInDialog(t, f); !strings.Contains(out, "invalid_client") || !strings.Contains(out, "refused the integration's client ID or client secret") {
 		t.Errorf("outcome = %q, want the provider's invalid_client and the wrong-secret cause", out)
 	}
 }
@@ -542,20 +524,22 @@ func TestTestAuthorizationWaitsLikeConnect(t *testing.T) {
 	form = p.form
 	var callback string
 	p.openURL = func(link string) error {
-		d := form.testDialog
-		if !strings.HasPrefix(d.timeLeft.Text, "Time left: ") || d.copy.Disabled() || d.open.Disabled() {
-			t.Errorf("time left %q, copy disabled %t, open disabled %t; want a countdown and both buttons",
-				d.timeLeft.Text, d.copy.Disabled(), d.open.Disabled())
+		shown := shownInDialog(t, f)
+		copyLink, open := buttonInDialog(t, f, "Copy link"), buttonInDialog(t, f, "Open browser")
+		if !strings.Contains(shown, "Time left: ") || copyLink.Disabled() || open.Disabled() {
+			t.Errorf("copy disabled %t, open disabled %t, dialog %q; want a countdown and both buttons",
+				copyLink.Disabled(), open.Disabled(), shown)
 		}
 		if u, err := url.Parse(link); err == nil {
 			if cb, err := callbackOf(u); err == nil {
 				callback = cb.String()
 			}
 		}
-		if got := f.ui.win.Canvas().Focused(); got != d.cancel {
-			t.Errorf("focused = %v, want Cancel", got)
+		cancel := buttonInDialog(t, f, "Cancel")
+		if got, ok := f.ui.win.Canvas().Focused().(*dialogButton); !ok || &got.Button != cancel {
+			t.Errorf("focused = %v, want Cancel", f.ui.win.Canvas().Focused())
 		}
-		d.cancel.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+		escape(f.ui.win)
 		return nil
 	}
 	test.Tap(form.test)

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/medialake/connect/core"
+	"github.com/medialake/connect/core/access"
 	"github.com/medialake/connect/core/catalog"
 	"github.com/medialake/connect/core/vault"
 	"github.com/medialake/connect/internal/authtest"
@@ -194,14 +195,7 @@ func TestRedirectURIFollowsPort(t *testing.T) {
 // withCustomAndDropbox adds to adminAndWriter a custom OpenID Connect and a custom OAuth 2.0
 // integration, and Dropbox saved on its fixed port 53682 (no secret: no keychain needed).
 func withCustomAndDropbox(t *testing.T) func(c *core.App) {
-	return func(c *core.App) {
-		adminAndWriter(t)(c)
-		ctx := context.Background()
-		s, err := c.SignIn(ctx, "Ada", core.NewSecret(goodPass))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.SignOut(ctx, s)
+	return adminAndWriterThen(t, func(ctx context.Context, c *core.App, s *access.Session) {
 		for name, kind := range map[string]catalog.ID{"Corporate SSO": catalog.OIDC, "Plain OAuth": catalog.OAuth2} {
 			if _, err := c.AddCustomIntegration(ctx, s, name, kind); err != nil {
 				t.Fatal(err)
@@ -210,6 +204,20 @@ func withCustomAndDropbox(t *testing.T) func(c *core.App) {
 		if err := c.SaveIntegration(ctx, s, core.IntegrationInput{ID: "dropbox", ClientID: "dbx", Port: "53682"}); err != nil {
 			t.Fatal(err)
 		}
+	})
+}
+
+// adminAndWriterThen is adminAndWriter, then what then does as Ada.
+func adminAndWriterThen(t *testing.T, then func(ctx context.Context, c *core.App, s *access.Session)) func(c *core.App) {
+	return func(c *core.App) {
+		adminAndWriter(t)(c)
+		ctx := context.Background()
+		s, err := c.SignIn(ctx, "Ada", core.NewSecret(goodPass))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.SignOut(ctx, s)
+		then(ctx, c, s)
 	}
 }
 
@@ -410,18 +418,12 @@ func TestTestAuthorizationThroughTheForm(t *testing.T) {
 	srv := authtest.New(t)
 	srv.AddClient(authtest.Client{ID: "medialake", Secret: "right-secret", RedirectURIs: []string{"http://127.0.0.1/callback"}})
 	var id string
-	f := newFixture(t, func(c *core.App) {
-		adminAndWriter(t)(c)
-		ctx := context.Background()
-		s, err := c.SignIn(ctx, "Ada", core.NewSecret(goodPass))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.SignOut(ctx, s)
+	f := newFixture(t, adminAndWriterThen(t, func(ctx context.Context, c *core.App, s *access.Session) {
+		var err error
 		if id, err = c.AddCustomIntegration(ctx, s, "Test IdP", catalog.OIDC); err != nil {
 			t.Fatal(err)
 		}
-	})
+	}))
 	p, form := openIntegration(t, f, id)
 	p.openURL = serverBrowser(t, srv)
 	save := func(secretText string) {
@@ -503,18 +505,12 @@ func TestFieldMessagesDoNotOutliveTheirTry(t *testing.T) {
 func TestTestAuthorizationWaitsLikeConnect(t *testing.T) {
 	keychaintest.Require(t)
 	var id string
-	f := newFixture(t, func(c *core.App) {
-		adminAndWriter(t)(c)
-		ctx := context.Background()
-		s, err := c.SignIn(ctx, "Ada", core.NewSecret(goodPass))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.SignOut(ctx, s)
+	f := newFixture(t, adminAndWriterThen(t, func(ctx context.Context, c *core.App, s *access.Session) {
+		var err error
 		if id, err = c.AddCustomIntegration(ctx, s, "Test IdP", catalog.OAuth2); err != nil {
 			t.Fatal(err)
 		}
-	})
+	}))
 	p, form := openIntegration(t, f, id)
 	form.clientID.SetText("medialake")
 	form.authURL.SetText("http://127.0.0.1:9/authorize")

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/medialake/connect/core"
+	"github.com/medialake/connect/core/access"
 	"github.com/medialake/connect/core/vault"
 	"github.com/medialake/connect/internal/keychaintest"
 	"github.com/medialake/connect/internal/sandboxtest"
@@ -77,21 +78,14 @@ func shownInDialog(t *testing.T, f *fixture) string {
 // offers Try again, which runs the test anew: the second time, allowed, it signs in.
 func TestTestAuthorizationDeclinedOffersTryAgain(t *testing.T) {
 	keychaintest.Require(t)
-	f := newFixture(t, func(c *core.App) {
-		adminAndWriter(t)(c)
-		ctx := context.Background()
-		s, err := c.SignIn(ctx, "Ada", core.NewSecret(goodPass))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.SignOut(ctx, s)
+	f := newFixture(t, adminAndWriterThen(t, func(ctx context.Context, c *core.App, s *access.Session) {
 		if err := c.SetSandbox(ctx, s, core.SandboxInput{Port: fmt.Sprint(freeGUIPort(t)), AccessTokenTTL: "5m"}); err != nil {
 			t.Fatal(err)
 		}
 		if err := c.SetEnabled(ctx, s, "sandbox", true); err != nil {
 			t.Fatal(err)
 		}
-	})
+	}))
 	t.Cleanup(func() {
 		_ = vault.New(f.core.WorkspaceID(), vault.Config{}).Delete(context.Background(), vault.SandboxKeyKey)
 	})

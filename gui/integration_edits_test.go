@@ -24,26 +24,71 @@ func itemIndex(t *testing.T, p *integrationsPane, id string) int {
 	return -1
 }
 
-// Ticking Enabled saves the tick at once, and keeps what was typed but not saved.
-func TestEnabledKeepsUnsavedEdits(t *testing.T) {
+// One Save for the page: Enabled is an edit like the fields, saved with them; Save is on only
+// while something is to save, "Unsaved changes" says so beside it, and "Saved." goes at the
+// next change.
+func TestEnabledIsAnEditUntilSave(t *testing.T) {
 	f := newFixture(t, withCustomAndDropbox(t))
 	p, form := openIntegration(t, f, "dropbox")
+	if !form.save.Disabled() || form.mark.Visible() {
+		t.Fatalf("nothing edited: Save disabled %v, beside it %q; want disabled, nothing", form.save.Disabled(), form.mark.Text)
+	}
 	form.scopes.SetText("sharing.read")
 	form.enabled.SetChecked(true)
 	f.ui.Wait()
+	if v := f.integration(t, "dropbox"); v.Enabled {
+		t.Fatal("ticking Enabled enabled Dropbox before Save")
+	}
+	if form.save.Disabled() || !form.mark.Visible() || form.mark.Text != "Unsaved changes" {
+		t.Errorf("after the edits: Save disabled %v, beside it %q (shown %v); want Save on, Unsaved changes", form.save.Disabled(), form.mark.Text, form.mark.Visible())
+	}
 
+	test.Tap(form.save)
+	f.ui.Wait()
 	v := f.integration(t, "dropbox")
-	if !v.Enabled {
-		t.Fatalf("ticking Enabled did not enable Dropbox; status %q", p.form.status.Text)
+	if !v.Enabled || strings.Join(v.Scopes, " ") != "sharing.read" {
+		t.Fatalf("after Save: enabled %v, scopes %q; want both saved (status %q)", v.Enabled, v.Scopes, p.form.status.Text)
 	}
-	if got := strings.Join(v.Scopes, " "); strings.Contains(got, "sharing.read") {
-		t.Errorf("ticking Enabled saved the typed scopes too: %q", got)
+	form = p.form
+	if !form.save.Disabled() || form.mark.Text != "Saved." || !form.enabled.Checked || form.dirty() {
+		t.Errorf("after Save: Save disabled %v, beside it %q, Enabled ticked %v, dirty %v; want disabled, Saved., ticked, clean",
+			form.save.Disabled(), form.mark.Text, form.enabled.Checked, form.dirty())
 	}
-	if got := p.form.scopes.Text; got != "sharing.read" {
-		t.Errorf("scopes field = %q after ticking Enabled, want the unsaved edit kept", got)
+	form.scopes.SetText("files.metadata.read")
+	if form.mark.Text != "Unsaved changes" || form.save.Disabled() {
+		t.Errorf("an edit after saving: beside Save %q, Save disabled %v; want Unsaved changes, Save on", form.mark.Text, form.save.Disabled())
 	}
-	if !p.form.enabled.Checked {
-		t.Error("the Enabled box is unticked again")
+	form.scopes.SetText("sharing.read")
+	if form.mark.Visible() || !form.save.Disabled() {
+		t.Errorf("the edit undone: beside Save %q (shown %v), Save disabled %v; want nothing, Save off", form.mark.Text, form.mark.Visible(), form.save.Disabled())
+	}
+}
+
+// A Save that core refuses half-way keeps what it could not save as edits: the sandbox's
+// scopes are saved, its port out of range is refused under the field, and Enabled, which
+// comes after, stays an edit, the page still saying so.
+func TestSaveStopsAtTheFirstRefusal(t *testing.T) {
+	f := newFixture(t, withCustomAndDropbox(t))
+	p, form := openIntegration(t, f, "sandbox")
+	f.ui.Wait()
+	form.scopes.SetText("openid email")
+	form.sandbox.port.SetText("80")
+	form.enabled.SetChecked(true)
+	test.Tap(form.save)
+	f.ui.Wait()
+
+	v := f.integration(t, "sandbox")
+	if strings.Join(v.Scopes, " ") != "openid email" || v.Enabled {
+		t.Errorf("after a refused port: scopes %q, enabled %v; want the scopes saved, not enabled", v.Scopes, v.Enabled)
+	}
+	form = p.form
+	port := form.sandbox.problems[core.FieldSandboxPort]
+	if form.sandbox.port.Text != "80" || !port.Visible() || !strings.Contains(port.Text, "1024") {
+		t.Errorf("the port holds %q, its message %q (shown %v); want 80 kept with the range", form.sandbox.port.Text, port.Text, port.Visible())
+	}
+	if !form.enabled.Checked || form.mark.Text != "Unsaved changes" || form.status.Text == "" {
+		t.Errorf("Enabled ticked %v, beside Save %q, status %q; want the tick kept as an edit and the refusal said",
+			form.enabled.Checked, form.mark.Text, form.status.Text)
 	}
 }
 

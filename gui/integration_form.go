@@ -57,6 +57,7 @@ type integrationForm struct {
 	revokeURL, userinfoURL  *wheelEntry
 	problems                map[string]*widget.Label
 	save, test, remove      *button
+	mark                    *widget.Label // beside Save: Unsaved changes, or Saved. until the next edit
 	status                  *statusLine
 	content                 fyne.CanvasObject
 	body                    *container.Scroll // the form and its guide
@@ -67,6 +68,7 @@ type integrationForm struct {
 	// a save succeeded, so the rebuilt form starts from what was saved, not from the edits.
 	initial map[string]string
 	saved   bool
+	lastErr error // what stopped the last save, for the form rebuilt after it saved a part
 }
 
 func newIntegrationForm(p *integrationsPane, v core.IntegrationView) *integrationForm {
@@ -89,7 +91,13 @@ func newIntegrationForm(p *integrationsPane, v core.IntegrationView) *integratio
 	// the buttons stay in view.
 	var form fyne.CanvasObject = widget.NewForm(items...)
 	if v.Provider.IsSandbox() {
-		f.sandbox = newSandboxCard(p.u, f.scrolled)
+		// A form rebuilt after a save takes over the card, with the edits it did not save.
+		if old := p.form; old != nil && old.view.ID == v.ID && old.sandbox != nil {
+			f.sandbox = old.sandbox
+		} else {
+			f.sandbox = newSandboxCard(p.u)
+		}
+		f.sandbox.changed, f.sandbox.wheel = f.changed, f.scrolled
 		form = container.NewVBox(form, f.sandbox.content)
 	}
 	f.body = newSideOrStacked(form, f.guide())
@@ -128,13 +136,11 @@ func (f *integrationForm) credentialItems() []*widget.FormItem {
 	return append(items, widget.NewFormItem("Client secret", f.field(core.FieldSecret, f.secretRow())), f.secretExpiresItem())
 }
 
+// enabledItem is the Enabled box: an edit like any other field, saved by Save, where core
+// refuses it while the integration is not complete.
 func (f *integrationForm) enabledItem() *widget.FormItem {
 	f.enabled = widget.NewCheck("Enabled", nil)
 	f.enabled.SetChecked(f.view.Enabled)
-	f.enabled.OnChanged = f.setEnabled
-	if !f.view.Saved && f.view.Provider.FixedClientID == "" {
-		f.enabled.Disable()
-	}
 	item := widget.NewFormItem("", f.enabled)
 	item.HintText = "Writers may connect sources through it"
 	return item
@@ -227,6 +233,8 @@ func (f *integrationForm) providerItems() []*widget.FormItem {
 func (f *integrationForm) buttons() fyne.CanvasObject {
 	f.save = newButtonWithIcon("Save", theme.DocumentSaveIcon(), f.submit)
 	f.save.Importance = widget.HighImportance
+	f.mark = widget.NewLabel("")
+	f.mark.Hide()
 	f.test = newButtonWithIcon("Test authorization…", theme.MediaPlayIcon(), f.showTest)
 	f.remove = newButtonWithIcon("Remove…", theme.DeleteIcon(), f.confirmRemove)
 	f.remove.Importance = widget.DangerImportance
@@ -238,7 +246,7 @@ func (f *integrationForm) buttons() fyne.CanvasObject {
 		f.remove.Disable()
 	}
 	// Centred, the buttons keep their height when the hint takes two lines.
-	return container.NewBorder(nil, nil, container.NewCenter(container.NewHBox(f.save, f.test)), container.NewCenter(f.remove), f.testHint)
+	return container.NewBorder(nil, nil, container.NewCenter(container.NewHBox(f.save, f.mark, f.test)), container.NewCenter(f.remove), f.testHint)
 }
 
 // chosenType is the client type the form shows, "" where the provider offers no choice.

@@ -116,9 +116,10 @@ func TestSaveThroughTheForm(t *testing.T) {
 		t.Error("the Enabled switch stays off-limits after the first save")
 	}
 	form.enabled.SetChecked(true)
+	test.Tap(form.save)
 	f.ui.Wait()
 	if v := f.integration(t, "google"); !v.Enabled {
-		t.Errorf("ticking Enabled left the integration disabled; status %q", form.status.Text)
+		t.Errorf("ticking Enabled and saving left the integration disabled; status %q", form.status.Text)
 	}
 	if line := listLine(p.items[0], p.probe); line != "Enabled" {
 		t.Errorf("list line = %q, want Enabled", line)
@@ -374,6 +375,7 @@ func TestReplaceDisableRemoveThroughTheForm(t *testing.T) {
 	test.Tap(form.save)
 	f.ui.Wait()
 	p.form.enabled.SetChecked(true)
+	test.Tap(p.form.save)
 	f.ui.Wait()
 
 	f.clock.Add(2 * time.Minute) // well within the idle lock
@@ -391,6 +393,7 @@ func TestReplaceDisableRemoveThroughTheForm(t *testing.T) {
 	}
 
 	p.form.enabled.SetChecked(false)
+	test.Tap(p.form.save)
 	f.ui.Wait()
 	if v := f.integration(t, "google"); v.Enabled || v.State != core.StateDisabled {
 		t.Errorf("after unticking Enabled: enabled %v, state %v", v.Enabled, v.State)

@@ -238,15 +238,16 @@ func (f *integrationForm) buttons() fyne.CanvasObject {
 	f.test = newButtonWithIcon("Test authorization…", theme.MediaPlayIcon(), f.showTest)
 	f.remove = newButtonWithIcon("Remove…", theme.DeleteIcon(), f.confirmRemove)
 	f.remove.Importance = widget.DangerImportance
-	// Why Test authorization is off, beside it; it wraps so that it cannot widen the window.
+	// Why Test authorization is off, under it; it wraps so that it cannot widen the window.
 	f.testHint = wrapped("")
 	f.testHint.TextStyle.Italic = true
 	f.testHint.Hide()
 	if !f.view.Saved {
 		f.remove.Disable()
 	}
-	// Centred, the buttons keep their height when the hint takes two lines.
-	return container.NewBorder(nil, nil, container.NewCenter(container.NewHBox(f.save, f.mark, f.test)), container.NewCenter(f.remove), f.testHint)
+	// The hint has a line of its own under the buttons, where it need not wrap word by word.
+	row := container.NewBorder(nil, nil, container.NewHBox(f.save, f.mark, f.test), f.remove)
+	return container.NewVBox(row, f.testHint)
 }
 
 // chosenType is the client type the form shows, "" where the provider offers no choice.

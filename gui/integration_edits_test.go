@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -196,14 +197,18 @@ func TestIntegrationFormFitsTheWindow(t *testing.T) {
 		f.ui.win.Resize(size)
 		for _, id := range []string{"google", "dropbox", "microsoft", oidc} {
 			form := freshForm(t, p, id)
-			guide := place(t, f.ui.win, form.guideCard()).within(place(t, f.ui.win, form.body))
+			guide := place(t, f.ui.win, form.guideScroll)
 			width := f.ui.win.Canvas().Size().Width // the window's, as wide as its content needs
 			fields := []fyne.CanvasObject{form.clientID, form.scopes, form.port, form.save, form.remove}
 			if form.fetch != nil {
 				fields = append(fields, form.fetch, form.issuer)
 			}
+			formView := place(t, f.ui.win, form.body)
 			for _, o := range fields {
 				r := place(t, f.ui.win, o)
+				if o != form.save && o != form.remove {
+					r = r.within(formView) // what shows of it through the form's scroll
+				}
 				if r.overlaps(guide) || r.x+r.w > width {
 					t.Errorf("%v %s: a field at %+v runs under the guide at %+v or past the window", size, id, r, guide)
 				}
@@ -211,12 +216,15 @@ func TestIntegrationFormFitsTheWindow(t *testing.T) {
 					t.Errorf("%v %s: a field %.0f wide (%q), too narrow to use", size, id, r.w, e.PlaceHolder)
 				}
 			}
-			// Everything can be scrolled to: the scroll knows how tall its content is.
-			content := form.body.Content
-			if need := form.guideCard().Position().Y + form.guideCard().Size().Height; content.MinSize().Height < need {
-				t.Errorf("%v %s: the scroll reaches %.0f down, the guide ends at %.0f", size, id, content.MinSize().Height, need)
+			// Everything can be scrolled to: each scroll's content is as tall as its text
+			// wraps to at its width.
+			for _, s := range []*container.Scroll{form.body, form.guideScroll} {
+				inner := s.Content.(*fyne.Container).Objects[0]
+				if reach, need := s.Content.Size().Height, inner.MinSize().Height; reach < need {
+					t.Errorf("%v %s: a scroll reaches %.0f down, its content needs %.0f", size, id, reach, need)
+				}
 			}
-			box := place(t, f.ui.win, form.formBox())
+			box := formView
 			switch size.Width {
 			case 1040:
 				if guide.x < box.x+box.w {
@@ -331,12 +339,7 @@ func TestTestAuthorizationSaysWhatItWaitsFor(t *testing.T) {
 	}
 }
 
-// formBox is the form's fields, as newSideOrStacked holds them first.
-func (f *integrationForm) formBox() fyne.CanvasObject {
-	return f.body.Content.(*fyne.Container).Objects[0]
-}
-
-// guideCard is the setup guide, as newSideOrStacked holds it second.
+// guideCard is the setup guide, as wrapsInScroll holds it.
 func (f *integrationForm) guideCard() fyne.CanvasObject {
-	return f.body.Content.(*fyne.Container).Objects[1]
+	return f.guideScroll.Content.(*fyne.Container).Objects[0]
 }

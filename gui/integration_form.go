@@ -60,7 +60,8 @@ type integrationForm struct {
 	mark                    *widget.Label // beside Save: Unsaved changes, or Saved. until the next edit
 	status                  *statusLine
 	content                 fyne.CanvasObject
-	body                    *container.Scroll // the form and its guide
+	body                    *container.Scroll // the form
+	guideScroll             *container.Scroll // the setup guide, which scrolls on its own
 	busy                    bool              // a change is running (see run)
 	testHint                *widget.Label
 	sandbox                 *sandboxCard // the sandbox's own settings, nil for any other provider
@@ -87,7 +88,7 @@ func newIntegrationForm(p *integrationsPane, v core.IntegrationView) *integratio
 	buttons := f.buttons()
 
 	// The form and the setup guide side by side when the window is wide, the guide under
-	// the form when it is narrow; one vertical scroll, never a sideways one. The header and
+	// the form when it is narrow; each scrolls on its own, never sideways. The header and
 	// the buttons stay in view.
 	var form fyne.CanvasObject = widget.NewForm(items...)
 	if v.Provider.IsSandbox() {
@@ -100,8 +101,9 @@ func newIntegrationForm(p *integrationsPane, v core.IntegrationView) *integratio
 		f.sandbox.changed, f.sandbox.wheel = f.changed, f.scrolled
 		form = container.NewVBox(form, f.sandbox.content)
 	}
-	f.body = newSideOrStacked(form, f.guide())
-	f.content = container.NewBorder(header, container.NewVBox(f.status, buttons), nil, nil, f.body)
+	var both fyne.CanvasObject
+	f.body, f.guideScroll, both = newFormAndGuide(form, f.guide())
+	f.content = container.NewBorder(header, container.NewVBox(f.status, buttons), nil, nil, both)
 	f.showClientType()
 	f.track()
 	return f
@@ -377,7 +379,10 @@ func (f *integrationForm) guide() fyne.CanvasObject {
 		icon := widget.NewIcon(theme.NewWarningThemedResource(theme.WarningIcon()))
 		box.Add(container.NewBorder(nil, nil, container.NewVBox(icon), nil, l)) // the icon by the first line
 	}
-	return widget.NewCard("Setup guide", "", box)
+	// A heading, not a card's large title: the guide has a pane of its own, often a small one.
+	title := widget.NewLabel("Setup guide")
+	title.TextStyle.Bold = true
+	return container.NewVBox(title, box)
 }
 
 // entry is a field of the form, over which the mouse wheel scrolls the form.

@@ -46,3 +46,24 @@ func TestWheelOverAFieldScrollsTheForm(t *testing.T) {
 		}
 	}
 }
+
+// The setup guide scrolls on its own: reading far down it leaves the form where it was, the
+// client ID in view, whether the guide is beside the form or under it.
+func TestGuideScrollsOnItsOwn(t *testing.T) {
+	f := newFixture(t, withCustomAndDropbox(t))
+	p, _ := openIntegration(t, f, "google")
+	f.ui.home.tabs.Select(f.ui.home.adminTab)
+	for _, size := range []fyne.Size{{Width: 1040, Height: 700}, {Width: 800, Height: 540}} {
+		f.ui.win.Resize(size)
+		form := freshForm(t, p, "google")
+		g := place(t, f.ui.win, form.guideScroll)
+		test.Scroll(f.ui.win.Canvas(), fyne.NewPos(g.x+g.w/2, g.y+g.h/2), 0, -400)
+		if form.guideScroll.Offset.Y <= 0 || form.body.Offset.Y != 0 {
+			t.Errorf("%v: the wheel over the guide moved the guide to %.0f and the form to %.0f; want the guide alone moved",
+				size, form.guideScroll.Offset.Y, form.body.Offset.Y)
+		}
+		if id := place(t, f.ui.win, form.clientID).within(place(t, f.ui.win, form.body)); id.h <= 0 {
+			t.Errorf("%v: the client ID is out of view after reading the guide", size)
+		}
+	}
+}

@@ -22,18 +22,19 @@ type authDialog struct {
 	u *UI
 	d dialog.Dialog
 
-	words    func(core.FlowEvent) string // one step in words; "" shows nothing
-	openURL  func(string) error
-	steps    *fyne.Container // one label per step so far
-	link     *widget.Label
-	linkRow  *fyne.Container // the link, Copy link and Open browser, with a line of help
-	copy     *dialogButton
-	open     *dialogButton
-	timeLeft *widget.Label
-	problem  *statusLine   // how it ended, where the caller has more to say than the steps
-	cancel   *dialogButton // Cancel while the flow runs, Close after
-	extra    *dialogButton // the caller's own next step (Reconnect it), hidden until it is set
-	more     *dialogButton // Details…, where the caller has details to show (see detail)
+	words       func(core.FlowEvent) string // one step in words; "" shows nothing
+	openURL     func(string) error
+	steps       *fyne.Container // one label per step so far
+	stepsScroll *container.Scroll
+	link        *widget.Label
+	linkRow     *fyne.Container // the link, Copy link and Open browser, with a line of help
+	copy        *dialogButton
+	open        *dialogButton
+	timeLeft    *widget.Label
+	problem     *statusLine   // how it ended, where the caller has more to say than the steps
+	cancel      *dialogButton // Cancel while the flow runs, Close after
+	extra       *dialogButton // the caller's own next step (Reconnect it), hidden until it is set
+	more        *dialogButton // Details…, where the caller has details to show (see detail)
 
 	authURL  string
 	deadline time.Time
@@ -73,7 +74,8 @@ func newAuthDialog(u *UI, title string, openURL func(string) error, words func(c
 	a.linkRow = container.NewVBox(widget.NewSeparator(), help,
 		container.NewBorder(nil, nil, nil, container.NewHBox(a.copy, a.open), a.link))
 	bottom := container.NewVBox(a.linkRow, a.timeLeft, a.problem, container.NewHBox(a.more, layoutSpacer(), a.extra, a.cancel))
-	body := container.NewBorder(nil, bottom, nil, nil, container.NewVScroll(a.steps))
+	a.stepsScroll = container.NewVScroll(a.steps)
+	body := container.NewBorder(nil, bottom, nil, nil, a.stepsScroll)
 	a.d = dialog.NewCustomWithoutButtons(title, body, u.win)
 	// Room for the steps still to come and for the problem, so the dialog need not grow.
 	a.d.Resize(fyne.NewSize(580, bottom.MinSize().Height+8*theme.TextSize()*1.6))
@@ -168,7 +170,7 @@ func (a *authDialog) ended(err error) bool {
 	}
 	a.dropPreparing() // where it ended before its first step, the outcome says why
 	a.linkRow.Hide()
-	a.timeLeft.SetText("")
+	a.timeLeft.Hide() // its line goes to the steps
 	a.cancel.SetText("Close")
 	if err == nil {
 		a.cancel.SetIcon(theme.ConfirmIcon())
@@ -213,6 +215,7 @@ func (a *authDialog) detail(text string) {
 			a.more.SetText("Hide details")
 		}
 		a.steps.Refresh()
+		a.stepsScroll.ScrollToBottom() // the details come last
 	}
 	a.more.Show()
 }

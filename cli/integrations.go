@@ -203,8 +203,7 @@ func showSecret(line func(k, v string), v core.IntegrationView) {
 	}
 }
 
-// printGuide prints the setup guide of v's provider, with the application type to choose for
-// v's client type and the redirect URI to register.
+// printGuide prints v's setup guide: the application type for v's client type, the redirect URI.
 func printGuide(r *runner, v core.IntegrationView) {
 	g := v.Provider.Guide
 	if g.ConsoleURL == "" && len(g.Steps) == 0 {
@@ -229,6 +228,9 @@ func printGuide(r *runner, v core.IntegrationView) {
 	}
 	if len(g.Scopes) > 0 {
 		fmt.Fprintf(r.out, "  Scopes to add: %s\n", strings.Join(g.Scopes, " "))
+	}
+	for _, n := range g.About {
+		fmt.Fprintf(r.out, "  %s\n", n)
 	}
 	for _, n := range g.Notes {
 		fmt.Fprintf(r.out, "  Note: %s\n", n)

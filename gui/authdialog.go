@@ -22,17 +22,19 @@ type authDialog struct {
 	u *UI
 	d dialog.Dialog
 
-	words    func(core.FlowEvent) string // one step in words; "" shows nothing
-	openURL  func(string) error
-	steps    *fyne.Container // one label per step so far
-	link     *widget.Label
-	linkRow  *fyne.Container // the link, Copy link and Open browser, with a line of help
-	copy     *dialogButton
-	open     *dialogButton
-	timeLeft *widget.Label
-	problem  *statusLine   // how it ended, where the caller has more to say than the steps
-	cancel   *dialogButton // Cancel while the flow runs, Close after
-	extra    *dialogButton // the caller's own next step (Reconnect it), hidden until it is set
+	words       func(core.FlowEvent) string // one step in words; "" shows nothing
+	openURL     func(string) error
+	steps       *fyne.Container // one label per step so far
+	stepsScroll *container.Scroll
+	link        *widget.Label
+	linkRow     *fyne.Container // the link, Copy link and Open browser, with a line of help
+	copy        *dialogButton
+	open        *dialogButton
+	timeLeft    *widget.Label
+	problem     *statusLine   // how it ended, where the caller has more to say than the steps
+	cancel      *dialogButton // Cancel while the flow runs, Close after
+	extra       *dialogButton // the caller's own next step (Reconnect it), hidden until it is set
+	more        *dialogButton // Details…, where the caller has details to show (see detail)
 
 	authURL  string
 	deadline time.Time
@@ -65,12 +67,15 @@ func newAuthDialog(u *UI, title string, openURL func(string) error, words func(c
 	a.extra = newDialogButton("", theme.LoginIcon(), a.close, nil)
 	a.extra.Importance = widget.HighImportance
 	a.extra.Hide()
+	a.more = newDialogButton("Details…", theme.InfoIcon(), a.close, nil)
+	a.more.Hide()
 
 	help := wrapLabel("If no browser opened, copy the link into a browser on this computer.")
 	a.linkRow = container.NewVBox(widget.NewSeparator(), help,
 		container.NewBorder(nil, nil, nil, container.NewHBox(a.copy, a.open), a.link))
-	bottom := container.NewVBox(a.linkRow, a.timeLeft, a.problem, container.NewHBox(layoutSpacer(), a.extra, a.cancel))
-	body := container.NewBorder(nil, bottom, nil, nil, container.NewVScroll(a.steps))
+	bottom := container.NewVBox(a.linkRow, a.timeLeft, a.problem, container.NewHBox(a.more, layoutSpacer(), a.extra, a.cancel))
+	a.stepsScroll = container.NewVScroll(a.steps)
+	body := container.NewBorder(nil, bottom, nil, nil, a.stepsScroll)
 	a.d = dialog.NewCustomWithoutButtons(title, body, u.win)
 	// Room for the steps still to come and for the problem, so the dialog need not grow.
 	a.d.Resize(fyne.NewSize(580, bottom.MinSize().Height+8*theme.TextSize()*1.6))
@@ -165,7 +170,7 @@ func (a *authDialog) ended(err error) bool {
 	}
 	a.dropPreparing() // where it ended before its first step, the outcome says why
 	a.linkRow.Hide()
-	a.timeLeft.SetText("")
+	a.timeLeft.Hide() // its line goes to the steps
 	a.cancel.SetText("Close")
 	if err == nil {
 		a.cancel.SetIcon(theme.ConfirmIcon())
@@ -182,4 +187,35 @@ func (a *authDialog) offer(label string, tapped func()) {
 	}
 	a.extra.Show()
 	a.u.win.Canvas().Focus(a.extra)
+}
+
+// offerAgain offers to run the same sign-in again where the person declined at the provider,
+// most often a slip of the mouse, and tells whether it did.
+func (a *authDialog) offerAgain(err error, again func()) bool {
+	if core.ReasonOf(err) != core.ReasonDenied {
+		return false
+	}
+	a.offer("Try again", again)
+	return true
+}
+
+// detail shows Details…, which shows text (the steps' timings, say) under the steps and
+// hides it again.
+func (a *authDialog) detail(text string) {
+	l := wrapLabel(text)
+	l.TextStyle.Monospace = true
+	l.Hide()
+	a.steps.Add(l)
+	a.more.OnTapped = func() {
+		if l.Visible() {
+			l.Hide()
+			a.more.SetText("Details…")
+		} else {
+			l.Show()
+			a.more.SetText("Hide details")
+		}
+		a.steps.Refresh()
+		a.stepsScroll.ScrollToBottom() // the details come last
+	}
+	a.more.Show()
 }

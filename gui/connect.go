@@ -145,9 +145,7 @@ func (p *sourcesPane) flowEnded(f *authDialog, src core.Source, err error, done 
 		f.offer("Reconnect it", func() { p.reconnectSource(dup.SourceID, dup.Account) })
 		p.reload(dup.SourceID)
 	}
-	if core.ReasonOf(err) == core.ReasonDenied {
-		f.offer("Try again", again)
-	}
+	f.offerAgain(err, again)
 }
 
 func stepText(ev core.FlowEvent) string {

@@ -170,6 +170,8 @@ func (u *UI) typedSinceLastCheck() bool {
 		text = e.Text
 	case *dialogEntry:
 		text = e.Text
+	case *wheelEntry:
+		text = e.Text
 	default:
 		u.typed = 0
 		return false

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/medialake/connect/core/access"
 	"github.com/medialake/connect/internal/keychaintest"
@@ -16,7 +16,7 @@ import (
 
 // typeSlowly focuses e and types into it a piece at a time, the clock moving every between
 // pieces and the idle ticker running after each, as a person filling a form.
-func (f *fixture) typeSlowly(t *testing.T, e *widget.Entry, pieces []string, every time.Duration) {
+func (f *fixture) typeSlowly(t *testing.T, e fyne.Focusable, pieces []string, every time.Duration) {
 	t.Helper()
 	f.ui.win.Canvas().Focus(e)
 	if f.ui.win.Canvas().Focused() != e {

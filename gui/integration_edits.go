@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -22,7 +23,7 @@ type editable struct {
 // editables are the form's fields by name; a field the provider lacks is absent.
 func (f *integrationForm) editables() map[string]editable {
 	m := map[string]editable{}
-	entry := func(key string, e *widget.Entry) {
+	entry := func(key string, e *wheelEntry) {
 		if e != nil {
 			m[key] = editable{func() string { return e.Text }, e.SetText}
 		}
@@ -50,8 +51,13 @@ func (f *integrationForm) editables() map[string]editable {
 		m["accountTypes"] = editable{func() string { return f.accountTypes.Selected }, f.accountTypes.SetSelected}
 	}
 	radio("portMode", f.portMode)
+	m[enabledKey] = editable{func() string { return strconv.FormatBool(f.enabled.Checked) },
+		func(v string) { f.enabled.SetChecked(v == "true") }}
 	return m
 }
+
+// enabledKey names the Enabled box among the editables: core saves it apart from the fields.
+const enabledKey = "enabled"
 
 // track remembers the values the form started with and follows every change, so that the
 // form knows when it holds unsaved edits and the Test button can say what it waits for.
@@ -60,7 +66,7 @@ func (f *integrationForm) track() {
 	for key, e := range f.editables() {
 		f.initial[key] = e.get()
 	}
-	for _, e := range []*widget.Entry{f.name, f.clientID, f.secret, f.secretExpires, f.scopes, f.tenant, f.issuer,
+	for _, e := range []*wheelEntry{f.name, f.clientID, f.secret, f.secretExpires, f.scopes, f.tenant, f.issuer,
 		f.authURL, f.tokenURL, f.revokeURL, f.userinfoURL} {
 		if e != nil {
 			e.OnChanged = func(string) { f.changed() }
@@ -81,6 +87,7 @@ func (f *integrationForm) track() {
 		at := f.accountTypes.OnChanged
 		f.accountTypes.OnChanged = func(s string) { at(s); f.changed() }
 	}
+	f.enabled.OnChanged = func(bool) { f.changed() }
 	f.changed()
 }
 
@@ -95,28 +102,54 @@ func (f *integrationForm) edits() map[string]string {
 	return out
 }
 
-// dirty reports whether the form holds changes not saved yet.
-func (f *integrationForm) dirty() bool { return len(f.edits()) > 0 }
+// dirty reports whether the form holds changes not saved yet, the sandbox's settings included.
+func (f *integrationForm) dirty() bool {
+	return len(f.edits()) > 0 || (f.sandbox != nil && f.sandbox.dirty())
+}
+
+// fieldsDirty reports whether the fields that SaveIntegration saves hold edits.
+func (f *integrationForm) fieldsDirty() bool {
+	edits := f.edits()
+	delete(edits, enabledKey)
+	return len(edits) > 0
+}
 
 // keepEdits puts the unsaved edits of old, a form of the same integration about to be
-// replaced, into f: a reload (after Enabled was ticked, say) must not undo what was typed.
+// replaced, into f: a reload (after a save that went part of the way, say) must not undo
+// what was typed, nor the words of what failed. The fields' edits stay behind once they
+// were saved (saved); Enabled's always come along, being the saved value where it was.
 func (f *integrationForm) keepEdits(old *integrationForm) {
-	if old == nil || old.view.ID != f.view.ID || old.saved {
+	if old == nil || old.view.ID != f.view.ID {
 		return
 	}
 	fields := f.editables()
 	for key, v := range old.edits() {
-		if e, ok := fields[key]; ok {
+		if e, ok := fields[key]; ok && (!old.saved || key == enabledKey) {
 			e.set(v)
 		}
 	}
+	if old.saved && old.lastErr != nil {
+		f.status.Fail(old.lastErr)
+	}
 	f.changed()
+	if old.saved && old.lastErr == nil && !f.dirty() {
+		f.showMark(toneSuccess, "Saved.")
+	}
 }
 
-// changed enables Test authorization only when it can work, and says why it cannot.
+// changed enables Save while something is to save, says so beside it, and enables Test
+// authorization only when it can work, saying why it cannot.
 func (f *integrationForm) changed() {
 	if f.test == nil {
 		return
+	}
+	switch dirty := f.dirty(); {
+	case dirty && !f.busy:
+		f.save.Enable()
+		f.showMark(toneInfo, "Unsaved changes")
+	case !dirty:
+		f.save.Disable()
+		f.showMark(toneInfo, "") // Saved. no longer holds either: something changed, then back
 	}
 	why := f.testBlocker()
 	f.testHint.SetText(why)
@@ -194,4 +227,12 @@ func (p *integrationsPane) askBeforeLeaving(when string, afterSave, discard func
 	escapeCloses(p.u.win, d, cancel)
 	d.Show()
 	p.u.win.Canvas().Focus(save)
+}
+
+// showMark says s beside Save in the colour of t, or nothing when s is empty.
+func (f *integrationForm) showMark(t tone, s string) {
+	f.mark.Importance = t.importance()
+	f.mark.SetText(s)
+	f.mark.Hidden = s == ""
+	f.mark.Refresh()
 }

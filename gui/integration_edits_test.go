@@ -1,10 +1,12 @@
 package gui
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -23,26 +25,71 @@ func itemIndex(t *testing.T, p *integrationsPane, id string) int {
 	return -1
 }
 
-// Ticking Enabled saves the tick at once, and keeps what was typed but not saved.
-func TestEnabledKeepsUnsavedEdits(t *testing.T) {
+// One Save for the page: Enabled is an edit like the fields, saved with them; Save is on only
+// while something is to save, "Unsaved changes" says so beside it, and "Saved." goes at the
+// next change.
+func TestEnabledIsAnEditUntilSave(t *testing.T) {
 	f := newFixture(t, withCustomAndDropbox(t))
 	p, form := openIntegration(t, f, "dropbox")
+	if !form.save.Disabled() || form.mark.Visible() {
+		t.Fatalf("nothing edited: Save disabled %v, beside it %q; want disabled, nothing", form.save.Disabled(), form.mark.Text)
+	}
 	form.scopes.SetText("sharing.read")
 	form.enabled.SetChecked(true)
 	f.ui.Wait()
+	if v := f.integration(t, "dropbox"); v.Enabled {
+		t.Fatal("ticking Enabled enabled Dropbox before Save")
+	}
+	if form.save.Disabled() || !form.mark.Visible() || form.mark.Text != "Unsaved changes" {
+		t.Errorf("after the edits: Save disabled %v, beside it %q (shown %v); want Save on, Unsaved changes", form.save.Disabled(), form.mark.Text, form.mark.Visible())
+	}
 
+	test.Tap(form.save)
+	f.ui.Wait()
 	v := f.integration(t, "dropbox")
-	if !v.Enabled {
-		t.Fatalf("ticking Enabled did not enable Dropbox; status %q", p.form.status.Text)
+	if !v.Enabled || strings.Join(v.Scopes, " ") != "sharing.read" {
+		t.Fatalf("after Save: enabled %v, scopes %q; want both saved (status %q)", v.Enabled, v.Scopes, p.form.status.Text)
 	}
-	if got := strings.Join(v.Scopes, " "); strings.Contains(got, "sharing.read") {
-		t.Errorf("ticking Enabled saved the typed scopes too: %q", got)
+	form = p.form
+	if !form.save.Disabled() || form.mark.Text != "Saved." || !form.enabled.Checked || form.dirty() {
+		t.Errorf("after Save: Save disabled %v, beside it %q, Enabled ticked %v, dirty %v; want disabled, Saved., ticked, clean",
+			form.save.Disabled(), form.mark.Text, form.enabled.Checked, form.dirty())
 	}
-	if got := p.form.scopes.Text; got != "sharing.read" {
-		t.Errorf("scopes field = %q after ticking Enabled, want the unsaved edit kept", got)
+	form.scopes.SetText("files.metadata.read")
+	if form.mark.Text != "Unsaved changes" || form.save.Disabled() {
+		t.Errorf("an edit after saving: beside Save %q, Save disabled %v; want Unsaved changes, Save on", form.mark.Text, form.save.Disabled())
 	}
-	if !p.form.enabled.Checked {
-		t.Error("the Enabled box is unticked again")
+	form.scopes.SetText("sharing.read")
+	if form.mark.Visible() || !form.save.Disabled() {
+		t.Errorf("the edit undone: beside Save %q (shown %v), Save disabled %v; want nothing, Save off", form.mark.Text, form.mark.Visible(), form.save.Disabled())
+	}
+}
+
+// A Save that core refuses half-way keeps what it could not save as edits: the sandbox's
+// scopes are saved, its port out of range is refused under the field, and Enabled, which
+// comes after, stays an edit, the page still saying so.
+func TestSaveStopsAtTheFirstRefusal(t *testing.T) {
+	f := newFixture(t, withCustomAndDropbox(t))
+	p, form := openIntegration(t, f, "sandbox")
+	f.ui.Wait()
+	form.scopes.SetText("openid email")
+	form.sandbox.port.SetText("80")
+	form.enabled.SetChecked(true)
+	test.Tap(form.save)
+	f.ui.Wait()
+
+	v := f.integration(t, "sandbox")
+	if strings.Join(v.Scopes, " ") != "openid email" || v.Enabled {
+		t.Errorf("after a refused port: scopes %q, enabled %v; want the scopes saved, not enabled", v.Scopes, v.Enabled)
+	}
+	form = p.form
+	port := form.sandbox.problems[core.FieldSandboxPort]
+	if form.sandbox.port.Text != "80" || !port.Visible() || !strings.Contains(port.Text, "1024") {
+		t.Errorf("the port holds %q, its message %q (shown %v); want 80 kept with the range", form.sandbox.port.Text, port.Text, port.Visible())
+	}
+	if !form.enabled.Checked || form.mark.Text != "Unsaved changes" || form.status.Text == "" {
+		t.Errorf("Enabled ticked %v, beside Save %q, status %q; want the tick kept as an edit and the refusal said",
+			form.enabled.Checked, form.mark.Text, form.status.Text)
 	}
 }
 
@@ -150,27 +197,34 @@ func TestIntegrationFormFitsTheWindow(t *testing.T) {
 		f.ui.win.Resize(size)
 		for _, id := range []string{"google", "dropbox", "microsoft", oidc} {
 			form := freshForm(t, p, id)
-			guide := place(t, f.ui.win, form.guideCard()).within(place(t, f.ui.win, form.body))
+			guide := place(t, f.ui.win, form.guideScroll)
 			width := f.ui.win.Canvas().Size().Width // the window's, as wide as its content needs
 			fields := []fyne.CanvasObject{form.clientID, form.scopes, form.port, form.save, form.remove}
 			if form.fetch != nil {
 				fields = append(fields, form.fetch, form.issuer)
 			}
+			formView := place(t, f.ui.win, form.body)
 			for _, o := range fields {
 				r := place(t, f.ui.win, o)
+				if o != form.save && o != form.remove {
+					r = r.within(formView) // what shows of it through the form's scroll
+				}
 				if r.overlaps(guide) || r.x+r.w > width {
 					t.Errorf("%v %s: a field at %+v runs under the guide at %+v or past the window", size, id, r, guide)
 				}
-				if e, ok := o.(*widget.Entry); ok && r.w < 200 {
+				if e, ok := o.(*wheelEntry); ok && r.w < 200 {
 					t.Errorf("%v %s: a field %.0f wide (%q), too narrow to use", size, id, r.w, e.PlaceHolder)
 				}
 			}
-			// Everything can be scrolled to: the scroll knows how tall its content is.
-			content := form.body.Content
-			if need := form.guideCard().Position().Y + form.guideCard().Size().Height; content.MinSize().Height < need {
-				t.Errorf("%v %s: the scroll reaches %.0f down, the guide ends at %.0f", size, id, content.MinSize().Height, need)
+			// Everything can be scrolled to: each scroll's content is as tall as its text
+			// wraps to at its width.
+			for _, s := range []*container.Scroll{form.body, form.guideScroll} {
+				inner := s.Content.(*fyne.Container).Objects[0]
+				if reach, need := s.Content.Size().Height, inner.MinSize().Height; reach < need {
+					t.Errorf("%v %s: a scroll reaches %.0f down, its content needs %.0f", size, id, reach, need)
+				}
 			}
-			box := place(t, f.ui.win, form.formBox())
+			box := formView
 			switch size.Width {
 			case 1040:
 				if guide.x < box.x+box.w {
@@ -199,17 +253,25 @@ func TestIntegrationFormFitsTheWindow(t *testing.T) {
 	}
 }
 
-// The guide's redirect line reads as a sentence where there is nothing to register, and the
-// notes read as warnings, not as disabled grey.
-func TestGuideRedirectSentenceAndWarnings(t *testing.T) {
+// The guide says once that Google needs no redirect URI (no line of the form repeats it),
+// each scope on a line of its own; the notes read as warnings, and the sandbox's plain
+// information in the ordinary colour: nothing else on its page is in the warning colour.
+func TestGuideSaysThingsOnceInTheirColour(t *testing.T) {
 	f := newFixture(t, withCustomAndDropbox(t))
 	_, form := openIntegration(t, f, "google")
-	if form.copyRedirect.Visible() || form.redirect.TextStyle.Monospace || form.redirect.Wrapping != fyne.TextWrapWord {
-		t.Errorf("Google: Copy shown %v, monospace %v, wrapping %v; want no Copy, plain words wrapped at word ends",
-			form.copyRedirect.Visible(), form.redirect.TextStyle.Monospace, form.redirect.Wrapping)
+	var text []string
+	walkObjects(form.content, func(o fyne.CanvasObject) bool {
+		if l, ok := o.(*widget.Label); ok && l.Visible() {
+			text = append(text, l.Text)
+		}
+		return o.Visible()
+	})
+	all := strings.ToLower(strings.Join(text, "\n"))
+	if n := strings.Count(all, "no redirect uri"); n != 1 || form.copyRedirect.Visible() {
+		t.Errorf("Google's page says \"no redirect URI\" %d times, Copy shown %v; want once, no Copy:\n%s", n, form.copyRedirect.Visible(), all)
 	}
-	if !strings.HasPrefix(form.redirect.Text, "No redirect URI to register") {
-		t.Errorf("Google's redirect line = %q, want a sentence", form.redirect.Text)
+	if !slices.Contains(text, "https://www.googleapis.com/auth/drive.readonly") {
+		t.Errorf("the Drive scope is not on a line of its own:\n%s", all)
 	}
 	for _, id := range []string{"google", "dropbox", "box"} {
 		_, form = selectIntegration(t, f, id)
@@ -225,6 +287,24 @@ func TestGuideRedirectSentenceAndWarnings(t *testing.T) {
 	_, form = selectIntegration(t, f, "dropbox")
 	if !form.copyRedirect.Visible() || form.copyRedirect.Disabled() || !form.redirect.TextStyle.Monospace {
 		t.Errorf("Dropbox: Copy shown %v disabled %v, monospace %v; want the URI to copy", form.copyRedirect.Visible(), form.copyRedirect.Disabled(), form.redirect.TextStyle.Monospace)
+	}
+
+	_, form = selectIntegration(t, f, "sandbox")
+	f.ui.Wait()
+	about := 0
+	walkObjects(form.content, func(o fyne.CanvasObject) bool {
+		l, ok := o.(*widget.Label)
+		switch {
+		case !ok:
+		case l.Importance == widget.WarningImportance && l.Visible() && !slices.Contains(form.notes, l):
+			t.Errorf("the sandbox's page shows %q in the warning colour", l.Text)
+		case strings.Contains(l.Text, "It connects no real storage") && l.Importance == widget.MediumImportance:
+			about++
+		}
+		return o.Visible()
+	})
+	if about != 1 {
+		t.Errorf("the sandbox's page says it connects no real storage %d times in the ordinary colour, want once", about)
 	}
 }
 
@@ -259,12 +339,7 @@ func TestTestAuthorizationSaysWhatItWaitsFor(t *testing.T) {
 	}
 }
 
-// formBox is the form's fields, as newSideOrStacked holds them first.
-func (f *integrationForm) formBox() fyne.CanvasObject {
-	return f.body.Content.(*fyne.Container).Objects[0]
-}
-
-// guideCard is the setup guide, as newSideOrStacked holds it second.
+// guideCard is the setup guide, as wrapsInScroll holds it.
 func (f *integrationForm) guideCard() fyne.CanvasObject {
-	return f.body.Content.(*fyne.Container).Objects[1]
+	return f.guideScroll.Content.(*fyne.Container).Objects[0]
 }

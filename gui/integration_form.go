@@ -33,8 +33,8 @@ type integrationForm struct {
 	p    *integrationsPane
 	view core.IntegrationView
 
-	name, clientID, secret  *widget.Entry
-	secretExpires           *widget.Entry      // the client secret's expiry date, as typed
+	name, clientID, secret  *wheelEntry
+	secretExpires           *wheelEntry        // the client secret's expiry date, as typed
 	secretDue               *widget.Label      // the warning that it expires soon or has; nil if not
 	clientType              *widget.RadioGroup // nil where the provider offers no choice
 	secretInfo              *widget.Label
@@ -43,24 +43,25 @@ type integrationForm struct {
 	replace, removeSecret   *button
 	enabled                 *widget.Check
 	portMode                *widget.RadioGroup
-	port                    *widget.Entry
+	port                    *wheelEntry
 	redirect, redirectTitle *widget.Label
 	notes                   []*widget.Label // the guide's notes, shown as warnings
 	copyRedirect            *button
-	scopes                  *widget.Entry
-	tenant, issuer          *widget.Entry
+	scopes                  *wheelEntry
+	tenant, issuer          *wheelEntry
 	publishing              *widget.RadioGroup // Google's publishing status; nil elsewhere
 	accountTypes            *widget.Select     // Microsoft's supported account types; nil elsewhere
 	fetch                   *button
 	discovered              *widget.Label
-	authURL, tokenURL       *widget.Entry
-	revokeURL, userinfoURL  *widget.Entry
+	authURL, tokenURL       *wheelEntry
+	revokeURL, userinfoURL  *wheelEntry
 	problems                map[string]*widget.Label
 	save, test, remove      *button
+	mark                    *widget.Label // beside Save: Unsaved changes, or Saved. until the next edit
 	status                  *statusLine
 	content                 fyne.CanvasObject
-	body                    *container.Scroll // the form and its guide
-	testDialog              *authDialog       // the last test authorization's dialog, for tests
+	body                    *container.Scroll // the form
+	guideScroll             *container.Scroll // the setup guide, which scrolls on its own
 	busy                    bool              // a change is running (see run)
 	testHint                *widget.Label
 	sandbox                 *sandboxCard // the sandbox's own settings, nil for any other provider
@@ -68,6 +69,7 @@ type integrationForm struct {
 	// a save succeeded, so the rebuilt form starts from what was saved, not from the edits.
 	initial map[string]string
 	saved   bool
+	lastErr error // what stopped the last save, for the form rebuilt after it saved a part
 }
 
 func newIntegrationForm(p *integrationsPane, v core.IntegrationView) *integrationForm {
@@ -86,15 +88,22 @@ func newIntegrationForm(p *integrationsPane, v core.IntegrationView) *integratio
 	buttons := f.buttons()
 
 	// The form and the setup guide side by side when the window is wide, the guide under
-	// the form when it is narrow; one vertical scroll, never a sideways one. The header and
+	// the form when it is narrow; each scrolls on its own, never sideways. The header and
 	// the buttons stay in view.
 	var form fyne.CanvasObject = widget.NewForm(items...)
 	if v.Provider.IsSandbox() {
-		f.sandbox = newSandboxCard(p.u)
+		// A form rebuilt after a save takes over the card, with the edits it did not save.
+		if old := p.form; old != nil && old.view.ID == v.ID && old.sandbox != nil {
+			f.sandbox = old.sandbox
+		} else {
+			f.sandbox = newSandboxCard(p.u)
+		}
+		f.sandbox.changed, f.sandbox.wheel = f.changed, f.scrolled
 		form = container.NewVBox(form, f.sandbox.content)
 	}
-	f.body = newSideOrStacked(form, f.guide())
-	f.content = container.NewBorder(header, container.NewVBox(f.status, buttons), nil, nil, f.body)
+	var both fyne.CanvasObject
+	f.body, f.guideScroll, both = newFormAndGuide(form, f.guide())
+	f.content = container.NewBorder(header, container.NewVBox(f.status, buttons), nil, nil, both)
 	f.showClientType()
 	f.track()
 	return f
@@ -106,11 +115,11 @@ func (f *integrationForm) credentialItems() []*widget.FormItem {
 	v := f.view
 	var items []*widget.FormItem
 	if v.Custom {
-		f.name = widget.NewEntry()
+		f.name = f.entry()
 		f.name.SetText(v.Name)
 		items = append(items, widget.NewFormItem("Name", f.field(core.FieldName, f.name)))
 	}
-	f.clientID = widget.NewEntry()
+	f.clientID = f.entry()
 	f.clientID.SetText(v.ClientID)
 	if v.Provider.FixedClientID != "" {
 		f.clientID.Disable() // nothing registered anywhere: the provider has its one client
@@ -129,13 +138,11 @@ func (f *integrationForm) credentialItems() []*widget.FormItem {
 	return append(items, widget.NewFormItem("Client secret", f.field(core.FieldSecret, f.secretRow())), f.secretExpiresItem())
 }
 
+// enabledItem is the Enabled box: an edit like any other field, saved by Save, where core
+// refuses it while the integration is not complete.
 func (f *integrationForm) enabledItem() *widget.FormItem {
 	f.enabled = widget.NewCheck("Enabled", nil)
 	f.enabled.SetChecked(f.view.Enabled)
-	f.enabled.OnChanged = f.setEnabled
-	if !f.view.Saved && f.view.Provider.FixedClientID == "" {
-		f.enabled.Disable()
-	}
 	item := widget.NewFormItem("", f.enabled)
 	item.HintText = "Writers may connect sources through it"
 	return item
@@ -145,9 +152,10 @@ func (f *integrationForm) enabledItem() *widget.FormItem {
 // following it.
 func (f *integrationForm) redirectItem() *widget.FormItem {
 	v := f.view
-	f.port = widget.NewEntry()
+	f.port = f.entry()
 	f.port.SetPlaceHolder(fmt.Sprintf("%d to %d", core.MinFixedPort, core.MaxFixedPort))
 	f.redirect = wrapped("")
+	f.redirect.TextStyle.Monospace = true
 	f.redirectTitle = widget.NewLabel("Redirect URI to register:")
 	f.copyRedirect = newButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {
 		f.p.u.fa.Clipboard().SetContent(f.redirect.Text)
@@ -177,7 +185,7 @@ func (f *integrationForm) redirectItem() *widget.FormItem {
 }
 
 func (f *integrationForm) scopesItem() *widget.FormItem {
-	f.scopes = widget.NewEntry()
+	f.scopes = f.entry()
 	f.scopes.SetText(strings.Join(f.view.Scopes, " "))
 	if len(f.view.DefaultScopes) > 0 {
 		f.scopes.SetPlaceHolder(strings.Join(f.view.DefaultScopes, " "))
@@ -199,7 +207,7 @@ func (f *integrationForm) providerItems() []*widget.FormItem {
 	case core.Microsoft:
 		items = append(items, f.tenantItems()...)
 	case core.OIDC:
-		f.issuer = widget.NewEntry()
+		f.issuer = f.entry()
 		f.issuer.SetText(v.Issuer)
 		f.issuer.SetPlaceHolder("https://idp.example.com")
 		f.fetch = newButtonWithIcon("Fetch", theme.DownloadIcon(), f.discover)
@@ -209,8 +217,8 @@ func (f *integrationForm) providerItems() []*widget.FormItem {
 		issuerRow := f.field(core.FieldIssuer, container.NewBorder(nil, nil, nil, f.fetch, f.issuer))
 		items = append(items, widget.NewFormItem("Issuer", container.NewVBox(issuerRow, f.discovered)))
 	case core.OAuth2:
-		entry := func(label, key, value, placeholder string) *widget.Entry {
-			e := widget.NewEntry()
+		entry := func(label, key, value, placeholder string) *wheelEntry {
+			e := f.entry()
 			e.SetText(value)
 			e.SetPlaceHolder(placeholder)
 			items = append(items, widget.NewFormItem(label, f.field(key, e)))
@@ -227,18 +235,21 @@ func (f *integrationForm) providerItems() []*widget.FormItem {
 func (f *integrationForm) buttons() fyne.CanvasObject {
 	f.save = newButtonWithIcon("Save", theme.DocumentSaveIcon(), f.submit)
 	f.save.Importance = widget.HighImportance
+	f.mark = widget.NewLabel("")
+	f.mark.Hide()
 	f.test = newButtonWithIcon("Test authorization…", theme.MediaPlayIcon(), f.showTest)
 	f.remove = newButtonWithIcon("Remove…", theme.DeleteIcon(), f.confirmRemove)
 	f.remove.Importance = widget.DangerImportance
-	// Why Test authorization is off, beside it; it wraps so that it cannot widen the window.
+	// Why Test authorization is off, under it; it wraps so that it cannot widen the window.
 	f.testHint = wrapped("")
 	f.testHint.TextStyle.Italic = true
 	f.testHint.Hide()
 	if !f.view.Saved {
 		f.remove.Disable()
 	}
-	// Centred, the buttons keep their height when the hint takes two lines.
-	return container.NewBorder(nil, nil, container.NewCenter(container.NewHBox(f.save, f.test)), container.NewCenter(f.remove), f.testHint)
+	// The hint has a line of its own under the buttons, where it need not wrap word by word.
+	row := container.NewBorder(nil, nil, container.NewHBox(f.save, f.mark, f.test), f.remove)
+	return container.NewVBox(row, f.testHint)
 }
 
 // chosenType is the client type the form shows, "" where the provider offers no choice.
@@ -310,7 +321,7 @@ func (f *integrationForm) field(key string, w fyne.CanvasObject) fyne.CanvasObje
 // Remove. The saved secret is never read back.
 func (f *integrationForm) secretRow() fyne.CanvasObject {
 	v := f.view
-	f.secret = widget.NewPasswordEntry()
+	f.secret = newWheelPasswordEntry(f.scrolled)
 	f.secretNote = wrapped("")
 	f.secretNote.Importance = widget.WarningImportance
 	f.secretNote.Hide()
@@ -347,8 +358,17 @@ func (f *integrationForm) guide() fyne.CanvasObject {
 	for i, s := range g.Steps {
 		box.Add(wrapped(fmt.Sprintf("%d. %s", i+1, s)))
 	}
+	// One scope a line: a scope is often a URL, which should wrap nowhere inside.
 	if len(g.Scopes) > 0 {
-		box.Add(wrapped("Scopes to add: " + strings.Join(g.Scopes, ", ")))
+		box.Add(widget.NewLabel("Scopes to add:"))
+		for _, s := range g.Scopes {
+			l := wrapped(s)
+			l.TextStyle.Monospace = true
+			box.Add(l)
+		}
+	}
+	for _, a := range g.About {
+		box.Add(wrapped(a))
 	}
 	// The notes are what goes wrong later (expiring tokens, a busy port, a review to pass):
 	// they read as warnings, not as the grey of something disabled.
@@ -359,7 +379,20 @@ func (f *integrationForm) guide() fyne.CanvasObject {
 		icon := widget.NewIcon(theme.NewWarningThemedResource(theme.WarningIcon()))
 		box.Add(container.NewBorder(nil, nil, container.NewVBox(icon), nil, l)) // the icon by the first line
 	}
-	return widget.NewCard("Setup guide", "", box)
+	// A heading, not a card's large title: the guide has a pane of its own, often a small one.
+	title := widget.NewLabel("Setup guide")
+	title.TextStyle.Bold = true
+	return container.NewVBox(title, box)
+}
+
+// entry is a field of the form, over which the mouse wheel scrolls the form.
+func (f *integrationForm) entry() *wheelEntry { return newWheelEntry(f.scrolled) }
+
+// scrolled scrolls the form and its guide.
+func (f *integrationForm) scrolled(ev *fyne.ScrollEvent) {
+	if f.body != nil {
+		f.body.Scrolled(ev)
+	}
 }
 
 func wrapped(s string) *widget.Label {
@@ -387,16 +420,16 @@ func (f *integrationForm) showRedirect() {
 	}
 	uri := f.view.RedirectURI(f.typedPort())
 	if uri == "" {
-		// Nothing to copy: a sentence, without the Copy button or the URI's typewriter face.
+		// Nothing to register: the guide's steps say so, once.
 		f.redirectTitle.Hide()
 		f.copyRedirect.Hide()
-		f.redirect.TextStyle.Monospace = false
-		f.redirect.SetText("No redirect URI to register: " + f.view.Provider.Name + " accepts any loopback port.")
+		f.redirect.SetText("")
+		f.redirect.Hide()
 		return
 	}
 	f.redirectTitle.Show()
 	f.copyRedirect.Show()
-	f.redirect.TextStyle.Monospace = true
+	f.redirect.Show()
 	f.redirect.SetText(uri)
 }
 
@@ -414,7 +447,7 @@ func endpointsText(auth, token, revoke, userinfo string) string {
 	return strings.Join(lines, "\n")
 }
 
-func text(e *widget.Entry) string {
+func text(e *wheelEntry) string {
 	if e == nil {
 		return ""
 	}

@@ -47,7 +47,7 @@ func (f *integrationForm) chosenPublishing() core.PublishingStatus {
 // a single-tenant registration has one to type, its directory's.
 func (f *integrationForm) tenantItems() []*widget.FormItem {
 	v := f.view
-	f.tenant = widget.NewEntry()
+	f.tenant = f.entry()
 	f.tenant.SetText(v.Tenant)
 	f.tenant.SetPlaceHolder("common")
 	var labels []string

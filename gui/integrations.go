@@ -197,7 +197,7 @@ func (f *integrationForm) run(change func(ctx context.Context) error, after func
 		err := change(ctx)
 		return func() {
 			f.busy = false
-			f.save.Enable()
+			f.changed()
 			if after != nil {
 				after(err) // a refusal undoes what the form shows, the lock's too
 			}
@@ -208,49 +208,6 @@ func (f *integrationForm) run(change func(ctx context.Context) error, after func
 				return
 			}
 			f.p.reload()
-		}
-	})
-}
-
-func (f *integrationForm) submit() { f.submitThen(nil) }
-
-// submitThen saves the form; then, if given, runs once the save succeeded, before the list
-// reloads.
-func (f *integrationForm) submitThen(then func()) {
-	in := f.input()
-	f.showProblems(nil) // the last try's messages no longer hold while this one runs
-	f.status.Say(toneInfo, "Saving…")
-	f.run(func(ctx context.Context) error {
-		return f.p.u.core.SaveIntegration(ctx, f.p.u.session, in)
-	}, func(err error) {
-		var verr *core.ValidationError
-		switch {
-		case errors.As(err, &verr):
-			f.showProblems(verr.Fields)
-			f.status.Fail(err)
-		case err != nil:
-			f.showProblems(nil)
-			f.status.Fail(err)
-		default:
-			f.showProblems(nil)
-			f.status.SetText("")
-			f.saved = true
-			if then != nil {
-				then()
-			}
-		}
-	})
-}
-
-func (f *integrationForm) setEnabled(on bool) {
-	f.run(func(ctx context.Context) error {
-		return f.p.u.core.SetEnabled(ctx, f.p.u.session, f.view.ID, on)
-	}, func(err error) {
-		if err != nil {
-			f.status.Fail(err)
-			f.enabled.OnChanged = nil
-			f.enabled.SetChecked(!on)
-			f.enabled.OnChanged = f.setEnabled
 		}
 	})
 }

@@ -8,11 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/medialake/connect/core"
+	"github.com/medialake/connect/core/access"
 	"github.com/medialake/connect/core/catalog"
 	"github.com/medialake/connect/core/vault"
 	"github.com/medialake/connect/internal/authtest"
@@ -118,9 +117,10 @@ func TestSaveThroughTheForm(t *testing.T) {
 		t.Error("the Enabled switch stays off-limits after the first save")
 	}
 	form.enabled.SetChecked(true)
+	test.Tap(form.save)
 	f.ui.Wait()
 	if v := f.integration(t, "google"); !v.Enabled {
-		t.Errorf("ticking Enabled left the integration disabled; status %q", form.status.Text)
+		t.Errorf("ticking Enabled and saving left the integration disabled; status %q", form.status.Text)
 	}
 	if line := listLine(p.items[0], p.probe); line != "Enabled" {
 		t.Errorf("list line = %q, want Enabled", line)
@@ -197,14 +197,7 @@ func TestRedirectURIFollowsPort(t *testing.T) {
 // withCustomAndDropbox adds to adminAndWriter a custom OpenID Connect and a custom OAuth 2.0
 // integration, and Dropbox saved on its fixed port 53682 (no secret: no keychain needed).
 func withCustomAndDropbox(t *testing.T) func(c *core.App) {
-	return func(c *core.App) {
-		adminAndWriter(t)(c)
-		ctx := context.Background()
-		s, err := c.SignIn(ctx, "Ada", core.NewSecret(goodPass))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.SignOut(ctx, s)
+	return adminAndWriterThen(t, func(ctx context.Context, c *core.App, s *access.Session) {
 		for name, kind := range map[string]catalog.ID{"Corporate SSO": catalog.OIDC, "Plain OAuth": catalog.OAuth2} {
 			if _, err := c.AddCustomIntegration(ctx, s, name, kind); err != nil {
 				t.Fatal(err)
@@ -213,6 +206,20 @@ func withCustomAndDropbox(t *testing.T) func(c *core.App) {
 		if err := c.SaveIntegration(ctx, s, core.IntegrationInput{ID: "dropbox", ClientID: "dbx", Port: "53682"}); err != nil {
 			t.Fatal(err)
 		}
+	})
+}
+
+// adminAndWriterThen is adminAndWriter, then what then does as Ada.
+func adminAndWriterThen(t *testing.T, then func(ctx context.Context, c *core.App, s *access.Session)) func(c *core.App) {
+	return func(c *core.App) {
+		adminAndWriter(t)(c)
+		ctx := context.Background()
+		s, err := c.SignIn(ctx, "Ada", core.NewSecret(goodPass))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.SignOut(ctx, s)
+		then(ctx, c, s)
 	}
 }
 
@@ -345,32 +352,7 @@ func TestMicrosoftClientTypeInTheForm(t *testing.T) {
 // tapInDialog taps the button labelled label in the dialog on top of the window.
 func tapInDialog(t *testing.T, f *fixture, label string) {
 	t.Helper()
-	top := f.ui.win.Canvas().Overlays().Top()
-	if top == nil {
-		t.Fatalf("no dialog open to tap %s in", label)
-	}
-	var found *widget.Button
-	walkObjects(top, func(o fyne.CanvasObject) bool {
-		var b *widget.Button
-		switch o := o.(type) {
-		case *widget.Button:
-			b = o
-		case *dialogButton:
-			b = &o.Button
-		case *button:
-			b = &o.Button
-		default:
-			return true
-		}
-		if b.Text == label {
-			found = b
-		}
-		return false
-	})
-	if found == nil {
-		t.Fatalf("the dialog has no %s button", label)
-	}
-	test.Tap(found)
+	test.Tap(buttonInDialog(t, f, label))
 }
 
 // TestReplaceDisableRemoveThroughTheForm: the secret is replaced (the keychain holds the new
@@ -394,6 +376,7 @@ func TestReplaceDisableRemoveThroughTheForm(t *testing.T) {
 	test.Tap(form.save)
 	f.ui.Wait()
 	p.form.enabled.SetChecked(true)
+	test.Tap(p.form.save)
 	f.ui.Wait()
 
 	f.clock.Advance(2 * time.Minute) // well within the idle lock
@@ -411,6 +394,7 @@ func TestReplaceDisableRemoveThroughTheForm(t *testing.T) {
 	}
 
 	p.form.enabled.SetChecked(false)
+	test.Tap(p.form.save)
 	f.ui.Wait()
 	if v := f.integration(t, "google"); v.Enabled || v.State != core.StateDisabled {
 		t.Errorf("after unticking Enabled: enabled %v, state %v", v.Enabled, v.State)
@@ -438,18 +422,12 @@ func TestTestAuthorizationThroughTheForm(t *testing.T) {
 	srv := authtest.New(t)
 	srv.AddClient(authtest.Client{ID: "medialake", Secret: "right-secret", RedirectURIs: []string{"http://127.0.0.1/callback"}})
 	var id string
-	f := newFixture(t, func(c *core.App) {
-		adminAndWriter(t)(c)
-		ctx := context.Background()
-		s, err := c.SignIn(ctx, "Ada", core.NewSecret(goodPass))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.SignOut(ctx, s)
+	f := newFixture(t, adminAndWriterThen(t, func(ctx context.Context, c *core.App, s *access.Session) {
+		var err error
 		if id, err = c.AddCustomIntegration(ctx, s, "Test IdP", catalog.OIDC); err != nil {
 			t.Fatal(err)
 		}
-	})
+	}))
 	p, form := openIntegration(t, f, id)
 	p.openURL = testkit.NewBrowser(t, srv).OpenURL
 	save := func(secretText string) {
@@ -471,18 +449,27 @@ func TestTestAuthorizationThroughTheForm(t *testing.T) {
 	save("right-secret")
 	test.Tap(form.test)
 	f.ui.Wait()
-	if !strings.Contains(form.testDialog.problem.Text, "Signed in as jane@example.com") {
-		t.Errorf("outcome = %q, want the account signed in", form.testDialog.problem.Text)
+	shown := shownInDialog(t, f)
+	for _, want := range []string{stepText(core.FlowEvent{Step: core.FlowListening}), stepText(core.FlowEvent{Step: core.FlowCallbackReceived}),
+		"Signed in as jane@example.com. Nothing was saved."} {
+		if !strings.Contains(shown, want) {
+			t.Errorf("the dialog does not say %q:\n%s", want, shown)
+		}
 	}
-	if n := len(form.testDialog.steps.Objects); n != 5 {
-		t.Errorf("%d steps shown, want 5 (listening, browser, callback, exchange, account)", n)
+	// The timings wait behind Details…, in the steps' own names.
+	if strings.Contains(shown, " s  listening") {
+		t.Errorf("the timings show before Details… is tapped:\n%s", shown)
+	}
+	tapInDialog(t, f, "Details…")
+	if shown := shownInDialog(t, f); !strings.Contains(shown, " s  listening") || !strings.Contains(shown, " s  account identified") {
+		t.Errorf("Details… shows no timings:\n%s", shown)
 	}
 	tapInDialog(t, f, "Close")
 
 	save("wrong-secret")
 	test.Tap(form.test)
 	f.ui.Wait()
-	if out := form.testDialog.problem.Text; !strings.Contains(out, "invalid_client") || !strings.Contains(out, "refused the integration's client ID or client secret") {
+	if out := shownInDialog(t, f); !strings.Contains(out, "invalid_client") || !strings.Contains(out, "refused the integration's client ID or client secret") {
 		t.Errorf("outcome = %q, want the provider's invalid_client and the wrong-secret cause", out)
 	}
 }
@@ -522,18 +509,12 @@ func TestFieldMessagesDoNotOutliveTheirTry(t *testing.T) {
 func TestTestAuthorizationWaitsLikeConnect(t *testing.T) {
 	keychaintest.Require(t)
 	var id string
-	f := newFixture(t, func(c *core.App) {
-		adminAndWriter(t)(c)
-		ctx := context.Background()
-		s, err := c.SignIn(ctx, "Ada", core.NewSecret(goodPass))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.SignOut(ctx, s)
+	f := newFixture(t, adminAndWriterThen(t, func(ctx context.Context, c *core.App, s *access.Session) {
+		var err error
 		if id, err = c.AddCustomIntegration(ctx, s, "Test IdP", catalog.OAuth2); err != nil {
 			t.Fatal(err)
 		}
-	})
+	}))
 	p, form := openIntegration(t, f, id)
 	form.clientID.SetText("medialake")
 	form.authURL.SetText("http://127.0.0.1:9/authorize")
@@ -543,20 +524,22 @@ func TestTestAuthorizationWaitsLikeConnect(t *testing.T) {
 	form = p.form
 	var callback string
 	p.openURL = func(link string) error {
-		d := form.testDialog
-		if !strings.HasPrefix(d.timeLeft.Text, "Time left: ") || d.copy.Disabled() || d.open.Disabled() {
-			t.Errorf("time left %q, copy disabled %t, open disabled %t; want a countdown and both buttons",
-				d.timeLeft.Text, d.copy.Disabled(), d.open.Disabled())
+		shown := shownInDialog(t, f)
+		copyLink, open := buttonInDialog(t, f, "Copy link"), buttonInDialog(t, f, "Open browser")
+		if !strings.Contains(shown, "Time left: ") || copyLink.Disabled() || open.Disabled() {
+			t.Errorf("copy disabled %t, open disabled %t, dialog %q; want a countdown and both buttons",
+				copyLink.Disabled(), open.Disabled(), shown)
 		}
 		if u, err := url.Parse(link); err == nil {
 			if cb, err := callbackOf(u); err == nil {
 				callback = cb.String()
 			}
 		}
-		if got := f.ui.win.Canvas().Focused(); got != d.cancel {
-			t.Errorf("focused = %v, want Cancel", got)
+		cancel := buttonInDialog(t, f, "Cancel")
+		if got, ok := f.ui.win.Canvas().Focused().(*dialogButton); !ok || &got.Button != cancel {
+			t.Errorf("focused = %v, want Cancel", f.ui.win.Canvas().Focused())
 		}
-		d.cancel.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+		escape(f.ui.win)
 		return nil
 	}
 	test.Tap(form.test)

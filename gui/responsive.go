@@ -10,83 +10,90 @@ import (
 // goes under the form.
 const minGuideWidth = 300
 
-// sideOrStacked lays out a main object and a companion side by side when the width allows
-// both (the main one at least at its minimum width, the companion at least minGuideWidth),
-// and the companion under the main one otherwise. It sits in a vertical scroll and decides
-// by the scroll's width: the scroll asks for the minimum size before it lays the content
-// out, so the decision must not wait for Layout, or the height would lag one resize behind.
-//
-// The guide's wrapped text is as tall as its width makes it, and that width is known only
-// once laid out: when the height then outgrows what the scroll was told, Layout asks the
-// scroll to measure again, or the end of the guide could not be scrolled to.
-type sideOrStacked struct {
-	width     func() float32 // the width the layout is given, known before MinSize is asked
+// Where the divider between the form and its guide starts: the form takes a little more than
+// half, the guide, mostly text, wraps in what is left.
+const (
+	besideOffset = 0.58
+	underOffset  = 0.6
+)
+
+// formAndGuide lays out a form and its guide, each in a scroll of its own, so that reading
+// the guide never scrolls the form's fields away: side by side where the width allows both
+// (the form at least at its minimum width, the guide at least minGuideWidth), the guide under
+// the form otherwise. A divider between them moves, as a split's does.
+type formAndGuide struct {
+	split *container.Split
+	form  fyne.CanvasObject // for its minimum width
+}
+
+// newFormAndGuide returns the form's scroll, the guide's and the two laid out together.
+func newFormAndGuide(form, guide fyne.CanvasObject) (formScroll, guideScroll *container.Scroll, both fyne.CanvasObject) {
+	formScroll, guideScroll = wrapsInScroll(form), wrapsInScroll(guide)
+	split := container.NewHSplit(formScroll, guideScroll)
+	split.Offset = besideOffset
+	l := &formAndGuide{split: split, form: form}
+	return formScroll, guideScroll, container.New(l, split)
+}
+
+// beside tells whether the guide fits beside the form in width w.
+func (l *formAndGuide) beside(w float32) bool {
+	return w-theme.Padding()-l.form.MinSize().Width >= minGuideWidth
+}
+
+// Layout turns the split to fit size.
+func (l *formAndGuide) Layout(_ []fyne.CanvasObject, size fyne.Size) {
+	if side := l.beside(size.Width); side != l.split.Horizontal {
+		l.split.Horizontal = side
+		l.split.Offset = underOffset
+		if side {
+			l.split.Offset = besideOffset
+		}
+		l.split.Refresh()
+	}
+	l.split.Move(fyne.NewPos(0, 0))
+	l.split.Resize(size)
+}
+
+// MinSize is as narrow as the form (never wider: the window must not widen to fit the guide
+// beside the form), and as short as the two scrolls let it be.
+func (l *formAndGuide) MinSize(_ []fyne.CanvasObject) fyne.Size {
+	return fyne.NewSize(l.form.MinSize().Width, l.split.MinSize().Height)
+}
+
+// wrapsInScroll is a vertical scroll of o, which is laid out at the scroll's width and then
+// at the height its text wraps to at that width. That height is known only once laid out:
+// when it outgrows what the scroll measured before, the scroll measures again, or the end of
+// o could not be scrolled to.
+func wrapsInScroll(o fyne.CanvasObject) *container.Scroll {
+	l := &wrapsLayout{}
+	s := container.NewVScroll(container.New(l, o))
+	l.remeasure = s.Refresh
+	return s
+}
+
+type wrapsLayout struct {
 	remeasure func()
 	measuring bool // within remeasure: once is enough
 }
 
-// newSideOrStacked is a vertical scroll holding main and companion, side by side when wide,
-// stacked when narrow. It never scrolls sideways.
-func newSideOrStacked(main, companion fyne.CanvasObject) *container.Scroll {
-	l := &sideOrStacked{}
-	scroll := container.NewVScroll(container.New(l, main, companion))
-	l.width = func() float32 { return scroll.Size().Width }
-	l.remeasure = scroll.Refresh
-	return scroll
-}
-
-// mainWidth is the main object's width side by side in width w, or 0 when they must stack.
-func (l *sideOrStacked) mainWidth(objects []fyne.CanvasObject, w float32) float32 {
-	pad := theme.Padding()
-	main := objects[0].MinSize().Width
-	if w-pad-main < minGuideWidth {
-		return 0
-	}
-	// The form takes a little more than half; the guide, mostly text, wraps in what is left.
-	return fyne.Max(main, fyne.Min((w-pad)*0.58, w-pad-minGuideWidth))
-}
-
-// Layout places the two objects for size.
-func (l *sideOrStacked) Layout(objects []fyne.CanvasObject, size fyne.Size) {
-	pad := theme.Padding()
-	main, companion := objects[0], objects[1]
-	// Each gets its width first, then the height its text wraps to at that width.
-	fit := func(o fyne.CanvasObject, pos fyne.Position, w float32) {
-		o.Move(pos)
-		o.Resize(fyne.NewSize(w, o.Size().Height))
-		o.Resize(fyne.NewSize(w, o.MinSize().Height))
-	}
-	if mw := l.mainWidth(objects, size.Width); mw > 0 {
-		fit(main, fyne.NewPos(0, 0), mw)
-		fit(companion, fyne.NewPos(mw+pad, 0), size.Width-mw-pad)
-	} else {
-		fit(main, fyne.NewPos(0, 0), size.Width)
-		fit(companion, fyne.NewPos(0, main.Size().Height+pad), size.Width)
-	}
-	bottom := fyne.Max(main.Position().Y+main.Size().Height, companion.Position().Y+companion.Size().Height)
-	if bottom > size.Height+1 && l.remeasure != nil && !l.measuring {
+func (l *wrapsLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	o := objects[0]
+	o.Move(fyne.NewPos(0, 0))
+	o.Resize(fyne.NewSize(size.Width, o.Size().Height)) // the width first, then the height it wraps to
+	o.Resize(fyne.NewSize(size.Width, fyne.Max(size.Height, o.MinSize().Height)))
+	if o.Size().Height > size.Height+1 && !l.measuring {
 		l.measuring = true
 		l.remeasure()
 		l.measuring = false
 	}
 }
 
-// MinSize is as narrow as the wider object (never wider: the window must not widen to fit
-// the guide beside the form) and as tall as the arrangement the current width gives.
-func (l *sideOrStacked) MinSize(objects []fyne.CanvasObject) fyne.Size {
-	pad := theme.Padding()
-	m, c := objects[0].MinSize(), objects[1].MinSize()
-	w := fyne.Max(m.Width, c.Width)
-	if l.width != nil && l.mainWidth(objects, l.width()) > 0 {
-		return fyne.NewSize(w, fyne.Max(m.Height, c.Height))
-	}
-	return fyne.NewSize(w, m.Height+pad+c.Height)
-}
+func (l *wrapsLayout) MinSize(objects []fyne.CanvasObject) fyne.Size { return objects[0].MinSize() }
 
 // wrapRows lays its objects out in a row at their minimum sizes, and goes on in a new row
 // where the next one would pass the width: a toolbar that fits any window, every button
-// whole, where a scrolling one would hide its last. As with sideOrStacked, the height depends
-// on the width, which MinSize must know before Layout: width says what it will be.
+// whole, where a scrolling one would hide its last. Its height depends on the width, which
+// MinSize must know before Layout: width says what it will be.
 type wrapRows struct {
 	width func() float32 // 0 while unknown: one row
 }

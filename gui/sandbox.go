@@ -2,46 +2,61 @@ package gui
 
 import (
 	"context"
-	"errors"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/medialake/connect/core"
 )
 
 // sandboxCard is the built-in sandbox provider's own settings, under its integration's form:
-// its port, the lifetime of its access tokens and the switches that make it fail. It saves
-// apart from the form, with its own button.
+// its port, the lifetime of its access tokens and the switches that make it fail. They are
+// edits of the form like its other fields, saved by the form's Save (see saveAll).
 type sandboxCard struct {
 	u              *UI
-	port, lifetime *widget.Entry
+	port, lifetime *wheelEntry
 	refuse, silent *widget.Check
 	issuer         *widget.Label
-	save           *button
 	status         *statusLine
 	problems       map[string]*widget.Label
 	content        fyne.CanvasObject
+	// initial is what was saved, as the card last read it; loaded is set once it has.
+	initial core.SandboxInput
+	loaded  bool
+	// changed and wheel are the form's, which the card tells of every edit and hands the
+	// mouse wheel; a rebuilt form of the sandbox takes the card over with its edits.
+	changed func()
+	wheel   func(*fyne.ScrollEvent)
 }
 
 func newSandboxCard(u *UI) *sandboxCard {
-	c := &sandboxCard{u: u, port: widget.NewEntry(), lifetime: widget.NewEntry(), issuer: wrapped(""),
-		status: statusLabel(), problems: map[string]*widget.Label{}}
+	c := &sandboxCard{u: u, issuer: wrapped(""), status: statusLabel(), problems: map[string]*widget.Label{}}
+	wheel := func(ev *fyne.ScrollEvent) {
+		if c.wheel != nil {
+			c.wheel(ev)
+		}
+	}
+	c.port, c.lifetime = newWheelEntry(wheel), newWheelEntry(wheel)
 	c.lifetime.SetPlaceHolder("e.g. 5m or 90s")
 	c.refuse = widget.NewCheck("Refuse refreshes (sources then need reconnecting)", nil)
 	c.silent = widget.NewCheck("Go silent (sources then go offline)", nil)
-	c.save = newButtonWithIcon("Save sandbox settings", theme.DocumentSaveIcon(), c.submit)
 	form := widget.NewForm(
 		widget.NewFormItem("Port", c.field(core.FieldSandboxPort, c.port)),
 		widget.NewFormItem("Access tokens live", c.field(core.FieldTokenTTL, c.lifetime)),
 		widget.NewFormItem("", c.refuse),
 		widget.NewFormItem("", c.silent),
 	)
-	note := wrapped("Sandbox: built into this app on 127.0.0.1; it connects no real storage.")
-	note.Importance = widget.WarningImportance
-	c.content = widget.NewCard("Sandbox settings", "", container.NewVBox(note, form, c.issuer, c.status, container.NewHBox(c.save)))
+	c.content = widget.NewCard("Sandbox settings", "", container.NewVBox(form, c.issuer, c.status))
+	edited := func() {
+		if c.changed != nil {
+			c.changed()
+		}
+	}
+	c.port.OnChanged = func(string) { edited() }
+	c.lifetime.OnChanged = func(string) { edited() }
+	c.refuse.OnChanged = func(bool) { edited() }
+	c.silent.OnChanged = func(bool) { edited() }
 	c.load()
 	return c
 }
@@ -66,13 +81,19 @@ func (c *sandboxCard) load() {
 	})
 }
 
+// show puts the saved settings v in the fields: what the card holds is no edit any more.
 func (c *sandboxCard) show(v core.SandboxView) {
 	in := v.Input()
+	c.loaded = false // the fields change one by one: no edit meanwhile
 	c.port.SetText(in.Port)
 	c.lifetime.SetText(in.AccessTokenTTL)
 	c.refuse.SetChecked(in.RefuseRefresh)
 	c.silent.SetChecked(in.Silent)
 	c.issuer.SetText("Issuer: " + v.Issuer)
+	c.initial, c.loaded = in, true
+	if c.changed != nil {
+		c.changed()
+	}
 }
 
 func (c *sandboxCard) input() core.SandboxInput {
@@ -80,35 +101,22 @@ func (c *sandboxCard) input() core.SandboxInput {
 		RefuseRefresh: c.refuse.Checked, Silent: c.silent.Checked}
 }
 
-// submit saves the settings; wrong fields are shown under each, nothing is saved.
-func (c *sandboxCard) submit() {
-	c.u.used()
-	in := c.input()
-	c.save.Disable()
-	c.status.Say(toneInfo, "Saving…")
-	c.u.background(func(ctx context.Context) func() {
-		err := c.u.core.SetSandbox(ctx, c.u.session, in)
-		var v core.SandboxView
-		if err == nil {
-			v, err = c.u.core.Sandbox(ctx, c.u.session)
-		}
-		return func() {
-			c.save.Enable()
-			var invalid *core.ValidationError
-			fields := map[string]string{}
-			if errors.As(err, &invalid) {
-				fields = invalid.Fields
-			}
-			for key, l := range c.problems {
-				l.SetText(fields[key])
-				l.Hidden = fields[key] == ""
-				l.Refresh()
-			}
-			if c.u.failed(err, c.status) {
-				return
-			}
-			c.show(v)
-			c.status.Say(toneSuccess, "Sandbox settings saved.")
-		}
-	})
+// dirty reports whether the card holds edits not saved yet.
+func (c *sandboxCard) dirty() bool { return c.loaded && c.input() != c.initial }
+
+// save saves in, then reads back what was saved, in the background.
+func (c *sandboxCard) save(ctx context.Context, in core.SandboxInput) (core.SandboxView, error) {
+	if err := c.u.core.SetSandbox(ctx, c.u.session, in); err != nil {
+		return core.SandboxView{}, err
+	}
+	return c.u.core.Sandbox(ctx, c.u.session)
+}
+
+// showProblems puts each field's message under it and clears the others.
+func (c *sandboxCard) showProblems(fields map[string]string) {
+	for key, l := range c.problems {
+		l.SetText(fields[key])
+		l.Hidden = fields[key] == ""
+		l.Refresh()
+	}
 }

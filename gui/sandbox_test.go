@@ -16,7 +16,7 @@ import (
 	"github.com/medialake/connect/internal/sandboxtest"
 )
 
-// The sandbox through the window: the admin enables it with one tap and sets its port, then
+// The sandbox through the window: the admin enables it and sets its port with one Save, then
 // connects an account in the browser stand-in, which fills the sandbox's HTML form; the
 // row is marked Sandbox. Turning on Refuse refreshes makes Refresh now end in Needs
 // reconnect. The keychain is the real Secret Service.
@@ -35,15 +35,15 @@ func TestSandboxThroughTheWindow(t *testing.T) {
 	card := form.sandbox
 	port := freeGUIPort(t)
 	card.port.SetText(strconv.Itoa(port))
-	test.Tap(card.save)
-	f.ui.Wait()
-	if card.status.Text != "Sandbox settings saved." || card.issuer.Text != "Issuer: http://127.0.0.1:"+strconv.Itoa(port) {
-		t.Fatalf("after saving: status %q, %q; want saved and the new issuer", card.status.Text, card.issuer.Text)
-	}
 	test.Tap(form.enabled)
+	test.Tap(form.save) // one Save for the port and Enabled
 	f.ui.Wait()
+	form = f.ui.home.integrations.form
+	if form.sandbox != card || card.issuer.Text != "Issuer: http://127.0.0.1:"+strconv.Itoa(port) || form.mark.Text != "Saved." {
+		t.Fatalf("after saving: the same card %t, %q, beside Save %q; want the new issuer, Saved.", form.sandbox == card, card.issuer.Text, form.mark.Text)
+	}
 	if v := f.integration(t, "sandbox"); !v.Enabled {
-		t.Fatalf("one tap on Enabled: the sandbox is not enabled (%q)", form.status.Text)
+		t.Fatalf("Enabled and Save: the sandbox is not enabled (%q)", form.status.Text)
 	}
 
 	p := f.ui.home.sources
@@ -77,7 +77,7 @@ func TestSandboxThroughTheWindow(t *testing.T) {
 	form = f.ui.home.integrations.form
 	f.ui.Wait()
 	form.sandbox.refuse.SetChecked(true)
-	test.Tap(form.sandbox.save)
+	test.Tap(form.save)
 	f.ui.Wait()
 	test.Tap(p.refresh)
 	f.ui.Wait()

@@ -16,7 +16,7 @@ var secretDueWords = map[core.SecretDue]string{core.SecretExpiresSoon: "secret e
 // date recorded; the recorded one is said under it.
 func (f *integrationForm) secretExpiresItem() *widget.FormItem {
 	v := f.view
-	f.secretExpires = widget.NewEntry()
+	f.secretExpires = f.entry()
 	f.secretExpires.SetPlaceHolder("YYYY-MM-DD (optional)")
 	item := widget.NewFormItem("Secret expires", f.field(core.FieldSecretExpires, f.secretExpires))
 	// Short: a hint does not wrap, and a long one would widen the form past a small window.

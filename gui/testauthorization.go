@@ -3,40 +3,55 @@ package gui
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/medialake/connect/core"
 )
 
-// showTest runs a test authorization in the sign-in dialog, its steps timed and with the
-// provider's words for what went wrong, and says at the end how it went; nothing is saved.
+// showTest runs a test authorization in the sign-in dialog, its steps in Connect's words and
+// their timings behind Details…, and says at the end how it went; nothing is saved. Where the
+// person declined at the provider, it offers to try again, as Connect does.
 func (f *integrationForm) showTest() {
 	u := f.p.u
-	start := time.Now()
-	d := newAuthDialog(u, "Test authorization: "+f.view.Name, f.p.openURL, func(ev core.FlowEvent) string {
-		line := fmt.Sprintf("%s  %s", ev.At.Sub(start).Round(10*time.Millisecond), ev.Step)
-		if ev.Err != nil {
-			line += ": " + message(ev.Err)
-		}
-		return line
-	})
-	f.testDialog = d
+	d := newAuthDialog(u, "Test authorization: "+core.Printable(f.view.Name), f.p.openURL, stepText)
 	id, s := f.view.ID, u.session
 	d.run(time.Second, func(ctx context.Context, h core.FlowHooks) func() {
 		report, err := u.core.TestAuthorization(ctx, s, id, h)
 		return func() {
-			if d.ended(err) {
-				showOutcome(d.problem, report, err)
+			if !d.ended(err) {
+				return
 			}
+			showOutcome(d.problem, report, err)
+			if len(report.Steps) > 0 {
+				d.detail(timings(report.Steps))
+			}
+			d.offerAgain(err, f.showTest)
 		}
 	})
 }
 
-// showOutcome says in outcome how the test authorization ended.
+// timings are the test's steps, each with the time since the test began.
+func timings(steps []core.TestStep) string {
+	lines := make([]string, len(steps))
+	for i, st := range steps {
+		lines[i] = fmt.Sprintf("%6.2f s  %s", st.Elapsed.Seconds(), st.Step)
+		if st.Err != nil {
+			lines[i] += ": " + core.Printable(st.Err.Error())
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// showOutcome says in outcome how the test authorization ended: a refusal the person chose
+// in the words Connect uses, another failure with the provider's words and its likely cause.
 func showOutcome(outcome *statusLine, report core.TestReport, err error) {
 	switch {
 	case report.OK:
 		outcome.Say(toneSuccess, "Signed in as "+core.Printable(report.Account)+". Nothing was saved.")
+	case slices.Contains(ownChoice, core.ReasonOf(err)):
+		outcome.Fail(err)
 	case report.Problem != "":
 		outcome.SetText(capitalise(report.Problem) + ".\n" + testAdvice(err, report.RedirectURI))
 	default:

@@ -135,7 +135,11 @@ type Guide struct {
 	AppTypes map[ClientType]string
 	// Scopes are the permissions to add in the console.
 	Scopes []string
-	Notes  []string
+	// Notes are what goes wrong later (expiring tokens, a busy port, a review to pass): the
+	// front ends show them as warnings.
+	Notes []string
+	// About is plain information about the provider, shown in the ordinary colour.
+	About []string
 }
 
 // Provider is one entry of the catalog. AuthURL and TokenURL of Microsoft contain "{tenant}";
@@ -287,11 +291,10 @@ func google() Provider {
 				"Configure the OAuth consent screen (Google Auth Platform): choose the audience (Internal for a Google Workspace organisation, else External) and add the scopes below under Data Access.",
 				"While the app is in Testing, add each person who will connect under Audience → Test users.",
 				"Under Credentials, choose Create credentials → OAuth client ID, application type \"Desktop app\".",
-				"Copy the client ID and the client secret into this form. A Desktop client needs no redirect URI.",
+				"Copy the client ID and the client secret into this form. A Desktop client needs no redirect URI: Google accepts any loopback port.",
 			},
 			Scopes: []string{"openid", "email", "https://www.googleapis.com/auth/drive.readonly"},
 			Notes: []string{
-				"Google accepts any loopback port for Desktop clients; there is no redirect URI to register.",
 				"While the app's publishing status is \"Testing\", only the test users listed under Audience can connect, and their refresh tokens expire after 7 days, used or not. Choose the same publishing status in this form, so that the sources forecast it.",
 				"Publishing does not lift the limits by itself: until Google has verified the app, people see \"Google hasn't verified this app\" and at most 100 of them can ever connect. drive.readonly is a restricted scope, so the verification is the restricted one; it needs a security assessment only if the app's Drive data is stored on or sent through a server (this app keeps it on each person's computer: a setup that sends the files on to a server needs one).",
 				"For a Google Workspace organisation, the Internal audience needs no verification and has no 7-day limit; a Workspace administrator may still have to allow the restricted Drive scope for the app (Admin console → Security → API controls).",

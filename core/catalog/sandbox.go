@@ -59,7 +59,7 @@ func sandbox() Provider {
 				"Connect a source as a writer: the browser shows the sandbox's sign-in page, where any account name (an e-mail address) can be typed, then Allow or Deny.",
 				"Watch tokens refresh (access tokens live 5 minutes unless changed in the sandbox's settings) and rotate, and try Refuse refreshes or Go silent to see Needs reconnect and Offline.",
 			},
-			Notes: []string{
+			About: []string{
 				"The sandbox is a real OpenID Connect provider built into this app, listening on 127.0.0.1 only, for trying the app, training and testing scripts. It connects no real storage.",
 				fmt.Sprintf("It runs while a process of this workspace needs it, on port %d unless changed in its settings.", SandboxDefaultPort),
 				"Removing the integration deletes the sandbox's signing key and every grant it issued.",

@@ -35,6 +35,9 @@ type Deps struct {
 	// Now is the clock for the countdowns shown (a sign-in lock-out); nil means time.Now. The
 	// idle lock runs on core's clock: core alone decides it.
 	Now func() time.Time
+	// Shown is called once, on Fyne's goroutine, when Start has put the first-start or the
+	// sign-in screen in the window; nil: nothing.
+	Shown func()
 }
 
 // UI is the main window and the screen it shows: first start, sign-in, or the tabs.
@@ -93,6 +96,9 @@ func (u *UI) Start() {
 				u.showFirstStart()
 			} else {
 				u.showSignIn("", "")
+			}
+			if u.deps.Shown != nil {
+				u.deps.Shown()
 			}
 		}
 	})

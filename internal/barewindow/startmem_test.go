@@ -146,21 +146,30 @@ func childRunning(pid int, program string, limit time.Duration) (int, error) {
 	return 0, errors.New("did not start within " + limit.String())
 }
 
-// descendants are the processes below pid, from /proc's children lists.
+// descendants are the processes below pid, from the parent each /proc/N/stat names.
 func descendants(pid int) []int {
-	var all []int
-	tasks, _ := filepath.Glob("/proc/" + strconv.Itoa(pid) + "/task/*/children")
-	for _, t := range tasks {
-		data, err := os.ReadFile(t)
+	children := map[int][]int{}
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	for _, st := range stats {
+		data, err := os.ReadFile(st)
 		if err != nil {
+			continue // ended meanwhile
+		}
+		// "N (name) S PPID …": the name may hold spaces and parentheses, the last ")" ends it.
+		rest := strings.Fields(string(data[bytes.LastIndexByte(data, ')')+1:]))
+		child, err1 := strconv.Atoi(filepath.Base(filepath.Dir(st)))
+		if len(rest) < 2 || err1 != nil {
 			continue
 		}
-		for _, f := range strings.Fields(string(data)) {
-			if c, err := strconv.Atoi(f); err == nil {
-				all = append(all, c)
-				all = append(all, descendants(c)...)
-			}
+		if parent, err := strconv.Atoi(rest[1]); err == nil {
+			children[parent] = append(children[parent], child)
 		}
+	}
+	var all []int
+	for next := []int{pid}; len(next) > 0; {
+		p := next[0]
+		next = append(next[1:], children[p]...)
+		all = append(all, children[p]...)
 	}
 	return all
 }

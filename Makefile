@@ -110,8 +110,10 @@ windows-in-wine:
 	$(WINDOWS) $(GO) test -count=1 -exec go_windows_amd64_exec -run '^TestWindows' ./cli
 	$(GO) test -count=1 -v -run '^TestWindowsCommandLineStory$$' ./internal/clionly
 
-# Then 'token SOURCE' without sign-in against 'secret-tool lookup' of the same keychain item,
-# side by side: fails above 3x (see the script).
+# The benchmarks include the app's memory 3 s after start next to a bare two-tab Fyne window's
+# (internal/barewindow, each start under its own Xvfb). Then 'token SOURCE' without sign-in
+# against 'secret-tool lookup' of the same keychain item, side by side: fails above 3x (see the
+# script).
 bench:
 	scripts/with-secret-service.sh $(GO) test -run '^$$' -bench . -benchmem ./...
 	scripts/bench-token.sh

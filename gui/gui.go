@@ -39,6 +39,9 @@ type Deps struct {
 	// Fyne detects, and whether it is known; the window's first size fits it (PrimaryScreen
 	// asks the desktop's). nil: the size is not fitted.
 	Screen func() (fyne.Size, bool)
+	// Shown is called once, on Fyne's goroutine, when Start has put the first-start or the
+	// sign-in screen in the window; nil: nothing.
+	Shown func()
 }
 
 // UI is the main window and the screen it shows: first start, sign-in, or the tabs.
@@ -97,6 +100,9 @@ func (u *UI) Start() {
 				u.showFirstStart()
 			} else {
 				u.showSignIn("", "")
+			}
+			if u.deps.Shown != nil {
+				u.deps.Shown()
 			}
 		}
 	})

@@ -295,7 +295,7 @@ func (u *UI) holdSignIn(s *signInScreen, until time.Time) {
 
 // card centres a titled column of widgets, as sign-in screens do.
 func card(title string, objs ...fyne.CanvasObject) fyne.CanvasObject {
-	icon := canvas.NewImageFromResource(assets.AppIcon)
+	icon := canvas.NewImageFromResource(assets.AppMark)
 	icon.FillMode = canvas.ImageFillContain
 	icon.SetMinSize(fyne.NewSize(72, 72))
 	head := widget.NewLabelWithStyle(title, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})

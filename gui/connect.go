@@ -115,7 +115,6 @@ func (p *sourcesPane) reconnectSource(id int64, account string) {
 // (Connected, Reconnected).
 func (p *sourcesPane) startFlow(title, done string, run func(context.Context, *access.Session, core.FlowHooks) (core.Source, error)) {
 	f := newAuthDialog(p.u, title, p.openURL, stepText)
-	p.flow = f
 	s := p.u.session
 	f.run(p.tick, func(ctx context.Context, h core.FlowHooks) func() {
 		src, err := run(ctx, s, h)

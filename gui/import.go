@@ -42,7 +42,7 @@ type importDialog struct {
 	done           func(*access.Session, core.ImportPlan)
 }
 
-func showImport(u *UI, restore bool, done func(*access.Session, core.ImportPlan)) *importDialog {
+func showImport(u *UI, restore bool, done func(*access.Session, core.ImportPlan)) {
 	m := &importDialog{u: u, restore: restore, file: widget.NewEntry(), pass: widget.NewPasswordEntry(),
 		identity: widget.NewEntry(), name: widget.NewSelect(nil, nil), adminPass: widget.NewPasswordEntry(),
 		preview: wrapLabel(""), details: newDetailsBox(), replaceIDs: map[string]string{}, progress: widget.NewProgressBarInfinite(),
@@ -99,7 +99,6 @@ func showImport(u *UI, restore bool, done func(*access.Session, core.ImportPlan)
 	escapeCloses(u.win, m.d, hide)
 	m.d.Show()
 	u.win.Canvas().Focus(m.file)
-	return m
 }
 
 // run previews the import (dryRun) or makes it.

@@ -136,13 +136,14 @@ func TestUnreachableDiscoveryInWords(t *testing.T) {
 	w.ui.Wait()
 	tapInDialog(t, w.fixture, "Connect")
 	w.ui.Wait()
-	got := p.flow.problem.Text
+	problem := signInShown(t, w.ui.win).problem
+	got := problem.Text
 	if !strings.Contains(got, "Company SSO") || !strings.Contains(got, "cannot be reached") ||
 		strings.Contains(got, "dial tcp") || strings.Contains(got, "custom-x1") {
 		t.Errorf("problem %q; want words naming Company SSO, without the dial error or the id", got)
 	}
-	test.Tap(p.flow.problem) // the detail is one click away
-	if got := p.flow.problem.Text; !strings.Contains(got, "Details: ") || !strings.Contains(got, "connection refused") {
+	test.Tap(problem) // the detail is one click away
+	if got := problem.Text; !strings.Contains(got, "Details: ") || !strings.Contains(got, "connection refused") {
 		t.Errorf("problem after a tap %q; want the technical detail under the words", got)
 	}
 }

@@ -55,10 +55,11 @@ func TestSandboxThroughTheWindow(t *testing.T) {
 	f.ui.Wait()
 	tapInDialog(t, f, "Connect")
 	f.ui.Wait()
-	if _, ok := p.current(); ok || !strings.HasPrefix(p.flow.problem.Text, "You chose not to allow access at Sandbox") {
-		t.Fatalf("after Deny: a source selected %t, the dialog says %q; want no source and the denial", ok, p.flow.problem.Text)
+	denied := signInShown(t, f.ui.win)
+	if _, ok := p.current(); ok || !strings.HasPrefix(denied.problem.Text, "You chose not to allow access at Sandbox") {
+		t.Fatalf("after Deny: a source selected %t, the dialog says %q; want no source and the denial", ok, denied.problem.Text)
 	}
-	p.flow.d.Hide()
+	test.Tap(denied.cancel) // Close
 	b.Set("ada@example.com", false)
 	test.Tap(p.connect)
 	f.ui.Wait()

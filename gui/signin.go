@@ -23,8 +23,7 @@ import (
 type firstStartScreen struct {
 	name, pass, confirm *widget.Entry
 	create              *button
-	restore             *button       // Restore from a file…
-	restoring           *importDialog // the restore dialog opened last, for tests
+	restore             *button // Restore from a file…
 	status              *statusLine
 	progress            *widget.ProgressBarInfinite
 	content             fyne.CanvasObject
@@ -64,7 +63,7 @@ func newFirstStartScreen(u *UI) *firstStartScreen {
 		widget.NewFormItem("Passphrase again", s.confirm),
 	)
 	s.restore = newButtonWithIcon("Restore from a file…", theme.DownloadIcon(), func() {
-		s.restoring = showImport(u, true, func(sess *access.Session, plan core.ImportPlan) {
+		showImport(u, true, func(sess *access.Session, plan core.ImportPlan) {
 			u.signedIn(sess)
 			u.home.settings.status.Say(toneSuccess, importDone(plan))
 			showInfo(u.win, "Restored", importDone(plan)+" Sign in with the passphrases you used there.")

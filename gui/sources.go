@@ -49,8 +49,6 @@ type sourcesPane struct {
 	openURL func(string) error
 	// tick is how often the connect dialog's countdown moves.
 	tick time.Duration
-	// flow is the connect or reconnect dialog last opened, for tests.
-	flow *authDialog
 
 	content fyne.CanvasObject
 }

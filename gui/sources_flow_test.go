@@ -28,7 +28,7 @@ func TestConnectThroughDialog(t *testing.T) {
 	tapInDialog(t, w.fixture, "Connect")
 	w.ui.Wait()
 	if top := w.ui.win.Canvas().Overlays().Top(); top != nil {
-		t.Fatalf("the dialog is still open: problem %q", p.flow.problem.Text)
+		t.Fatalf("the dialog is still open: it shows %q", shownInDialog(t, w.fixture))
 	}
 	src, ok := p.current()
 	if len(p.shown) != 1 || !ok || src.Account != authtest.DefaultUser.Email || src.Status != core.StatusConnected {
@@ -39,14 +39,14 @@ func TestConnectThroughDialog(t *testing.T) {
 	w.ui.Wait()
 	tapInDialog(t, w.fixture, "Connect")
 	w.ui.Wait()
-	f := p.flow
+	f := signInShown(t, w.ui.win)
 	if !strings.Contains(f.problem.Text, "already connected") || !f.extra.Visible() {
 		t.Fatalf("problem %q, reconnect shown %t; want already connected and a Reconnect button", f.problem.Text, f.extra.Visible())
 	}
 	test.Tap(f.extra)
 	w.ui.Wait()
 	if top := w.ui.win.Canvas().Overlays().Top(); top != nil {
-		t.Fatalf("the reconnect dialog is still open: problem %q", p.flow.problem.Text)
+		t.Fatalf("the reconnect dialog is still open: it shows %q", shownInDialog(t, w.fixture))
 	}
 	if len(p.shown) != 1 || p.selected != src.ID {
 		t.Errorf("after reconnect: %d rows, selected %d; want 1 row, source %d selected", len(p.shown), p.selected, src.ID)
@@ -69,7 +69,7 @@ func TestDeniedSignInOffersTryAgain(t *testing.T) {
 	w.ui.Wait()
 	tapInDialog(t, w.fixture, "Connect")
 	w.ui.Wait()
-	f := p.flow
+	f := signInShown(t, w.ui.win)
 	want := "You chose not to allow access at Test files."
 	if f.problem.words != want || !f.extra.Visible() || f.extra.Text != "Try again" || f.cancel.Text != "Close" {
 		t.Fatalf("after Deny: problem %q, %q shown %t, %q; want %q, Try again and Close",
@@ -79,14 +79,21 @@ func TestDeniedSignInOffersTryAgain(t *testing.T) {
 		t.Errorf("detail %q; want the provider's own answer kept as the detail", f.problem.detail)
 	}
 
-	p.openURL = testkit.NewBrowser(t, srv).OpenURL
+	// The dialog shown while the browser opens again is the new sign-in's.
+	var again fyne.CanvasObject
+	opened := false
+	browser := testkit.NewBrowser(t, srv)
+	p.openURL = func(start string) error {
+		again, opened = w.ui.win.Canvas().Overlays().Top(), true
+		return browser.OpenURL(start)
+	}
 	test.Tap(f.extra)
 	w.ui.Wait()
-	if p.flow == f {
-		t.Fatal("Try again started no new sign-in")
+	if !opened || again == nil || again == f.top {
+		t.Fatalf("Try again started no new sign-in: the browser opened %t, in a new dialog %t", opened, again != nil && again != f.top)
 	}
 	if top := w.ui.win.Canvas().Overlays().Top(); top != nil {
-		t.Fatalf("the new sign-in's dialog is still open: problem %q", p.flow.problem.Text)
+		t.Fatalf("the new sign-in's dialog is still open: it shows %q", shownInDialog(t, w.fixture))
 	}
 	if src, ok := p.current(); !ok || src.Account != authtest.DefaultUser.Email {
 		t.Errorf("after Try again: selected %+v (%t); want the new source", src, ok)
@@ -103,7 +110,10 @@ func TestRefreshNowSaysSo(t *testing.T) {
 	tapInDialog(t, w.fixture, "Connect")
 	w.ui.Wait()
 	if _, ok := p.current(); !ok {
-		t.Fatalf("no source selected after connecting: problem %q", p.flow.problem.Text)
+		if w.ui.win.Canvas().Overlays().Top() != nil {
+			t.Fatalf("no source selected after connecting: the dialog shows %q", shownInDialog(t, w.fixture))
+		}
+		t.Fatal("no source selected after connecting, and no dialog open")
 	}
 	if p.done.Text == "Refreshed "+authtest.DefaultUser.Email+"." {
 		t.Errorf("a confirmation %q before any refresh", p.done.Text)
@@ -211,4 +221,57 @@ func TestNothingToConnectLeadsToIntegrations(t *testing.T) {
 		t.Errorf("after Open Integrations: tab %q, admin tab %q, a dialog open %t; want Admin → Integrations",
 			h.tabs.Selected().Text, h.admin.Selected().Text, w.ui.win.Canvas().Overlays().Top() != nil)
 	}
+}
+
+// signInView is what a test touches of the sign-in dialog on top of w, found in what is
+// shown: its dialog buttons are laid out as Copy link, Open browser, Details…, the caller's
+// next step, and Cancel (Close once the sign-in has ended).
+type signInView struct {
+	top                 fyne.CanvasObject // the dialog itself
+	problem             *statusLine
+	link, timeLeft      *widget.Label
+	copy, extra, cancel *dialogButton
+}
+
+func signInShown(t *testing.T, w fyne.Window) signInView {
+	t.Helper()
+	v := signInView{top: w.Canvas().Overlays().Top()}
+	buttons, problems := inDialog[*dialogButton](t, w), inDialog[*statusLine](t, w)
+	if len(buttons) != 5 || buttons[0].Text != "Copy link" || len(problems) != 1 {
+		t.Fatalf("the dialog on top shows %d dialog buttons and %d status lines; want the sign-in dialog's 5 and 1", len(buttons), len(problems))
+	}
+	v.copy, v.extra, v.cancel, v.problem = buttons[0], buttons[3], buttons[4], problems[0]
+	// The time left is the line above the problem; the link is beside Copy link.
+	if bottom, i := heldBy(v.top, v.problem); i > 0 {
+		v.timeLeft, _ = bottom.Objects[i-1].(*widget.Label)
+	}
+	if pair, _ := heldBy(v.top, v.copy); pair != nil {
+		if row, _ := heldBy(v.top, pair); row != nil {
+			for _, o := range row.Objects {
+				if l, ok := o.(*widget.Label); ok {
+					v.link = l
+				}
+			}
+		}
+	}
+	if v.timeLeft == nil || v.link == nil {
+		t.Fatalf("the sign-in dialog shows time left %v and link %v; want both", v.timeLeft, v.link)
+	}
+	return v
+}
+
+// heldBy is the container within top that holds o directly, and o's place in it; nil, -1
+// where there is none.
+func heldBy(top, o fyne.CanvasObject) (*fyne.Container, int) {
+	var found *fyne.Container
+	at := -1
+	walkObjects(top, func(c fyne.CanvasObject) bool {
+		if box, ok := c.(*fyne.Container); ok && found == nil {
+			if i := slices.Index(box.Objects, o); i >= 0 {
+				found, at = box, i
+			}
+		}
+		return found == nil
+	})
+	return found, at
 }

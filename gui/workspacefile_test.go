@@ -186,8 +186,7 @@ func TestExportThenRestoreOnFirstStart(t *testing.T) {
 	if g.ui.first == nil {
 		t.Fatal("the first-start screen is not shown")
 	}
-	test.Tap(g.ui.first.restore)
-	m := g.ui.first.restoring
+	m := openRestore(t, g)
 	if !m.name.Disabled() || len(m.name.Options) != 0 {
 		t.Errorf("before a preview the administrators offered are %q (disabled %t); want none", m.name.Options, m.name.Disabled())
 	}
@@ -208,9 +207,9 @@ func TestExportThenRestoreOnFirstStart(t *testing.T) {
 		t.Fatalf("administrators offered %q, chosen %q, status %q; want Ada alone, chosen, and her passphrase asked for next",
 			m.name.Options, m.name.Selected, m.status.Text)
 	}
-	test.Tap(m.details.button)
-	if !m.details.text.Visible() || !strings.Contains(m.details.text.Text, f.core.WorkspaceID()) {
-		t.Errorf("Details… shows %q (visible %t), want the file's workspace id", m.details.text.Text, m.details.text.Visible())
+	test.Tap(m.details)
+	if !m.detailsText.Visible() || !strings.Contains(m.detailsText.Text, f.core.WorkspaceID()) {
+		t.Errorf("Details… shows %q (visible %t), want the file's workspace id", m.detailsText.Text, m.detailsText.Visible())
 	}
 	if empty, _ := g.core.NeedsFirstAdmin(context.Background()); !empty {
 		t.Fatal("the preview changed the workspace")
@@ -243,7 +242,12 @@ type importView struct {
 func openImport(t *testing.T, f *fixture) importView {
 	t.Helper()
 	test.Tap(f.ui.home.settings.importButton)
-	w := f.ui.win
+	return importShown(t, f.ui.win)
+}
+
+// importShown finds the import dialog's widgets, or the restore dialog's, on top of w.
+func importShown(t *testing.T, w fyne.Window) importView {
+	t.Helper()
 	v := importView{check: dialogButtonNamed(t, w, "Preview"), confirm: dialogButtonNamed(t, w, "Confirm")}
 	for _, e := range inDialog[*widget.Entry](t, w) {
 		if e.Password && v.pass == nil {
@@ -257,6 +261,56 @@ func openImport(t *testing.T, f *fixture) importView {
 		t.Fatalf("the import dialog shows file %v, passphrase %v, %d check groups, %d status lines", v.file, v.pass, len(groups), len(statuses))
 	}
 	v.replace, v.status = groups[0], statuses[0]
+	return v
+}
+
+// restoreView is what a test touches of the restore dialog of the first-start screen: the
+// import dialog's widgets, the administrator to sign in as and their passphrase, the preview,
+// and the Details… button with the text it shows.
+type restoreView struct {
+	importView
+	name                 *widget.Select
+	adminPass            *widget.Entry
+	preview, detailsText *widget.Label
+	details              *button
+}
+
+// openRestore taps Restore from a file… and finds the restore dialog's widgets.
+func openRestore(t *testing.T, f *fixture) restoreView {
+	t.Helper()
+	test.Tap(f.ui.first.restore)
+	w := f.ui.win
+	top := w.Canvas().Overlays().Top()
+	v := restoreView{importView: importShown(t, w)}
+	var passes []*widget.Entry
+	for _, e := range inDialog[*widget.Entry](t, w) {
+		if e.Password {
+			passes = append(passes, e)
+		}
+	}
+	names := inDialog[*widget.Select](t, w)
+	if len(passes) != 2 || len(names) != 1 {
+		t.Fatalf("the restore dialog shows %d passphrase entries and %d administrator choices; want 2 and 1", len(passes), len(names))
+	}
+	v.adminPass, v.name = passes[1], names[0]
+	// The preview is the line under the status line.
+	if body, i := heldBy(top, v.status); body != nil && i+1 < len(body.Objects) {
+		v.preview, _ = body.Objects[i+1].(*widget.Label)
+	}
+	// Details… sits above the text it shows.
+	for _, b := range inDialog[*button](t, w) {
+		if b.Text == "Details…" {
+			v.details = b
+		}
+	}
+	if row, _ := heldBy(top, v.details); row != nil {
+		if box, j := heldBy(top, row); box != nil && j+1 < len(box.Objects) {
+			v.detailsText, _ = box.Objects[j+1].(*widget.Label)
+		}
+	}
+	if v.preview == nil || v.details == nil || v.detailsText == nil {
+		t.Fatalf("the restore dialog shows preview %v, Details… %v, details %v; want all three", v.preview, v.details, v.detailsText)
+	}
 	return v
 }
 

@@ -169,9 +169,9 @@ as wendy sources refresh "$away" >/dev/null || true
 click() { xdotool mousemove --window "$win" "$1" "$2" click 1; sleep 0.7; }
 
 start_app "$ws"
-click 569 369 # Profile
-click 410 404 # root
-click 550 409 # Passphrase
+click 569 331 # Profile
+click 410 366 # root
+click 550 370 # Passphrase
 type_text "root passphrase 1"
 key Return
 sleep 2

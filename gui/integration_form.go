@@ -135,7 +135,12 @@ func (f *integrationForm) credentialItems() []*widget.FormItem {
 		f.clientType.Selected = clientTypeLabels[v.ClientType]
 		items = append(items, widget.NewFormItem("Client type", f.field(core.FieldClientType, f.clientType)))
 	}
-	return append(items, widget.NewFormItem("Client secret", f.field(core.FieldSecret, f.secretRow())), f.secretExpiresItem())
+	items = append(items, widget.NewFormItem("Client secret", f.field(core.FieldSecret, f.secretRow())))
+	expires := f.secretExpiresItem()
+	if len(v.Provider.ClientTypes) == 0 && v.SecretPolicyFor("") == core.SecretForbidden {
+		return items // never a secret (the sandbox's), so no date of one to ask for
+	}
+	return append(items, expires)
 }
 
 // enabledItem is the Enabled box: an edit like any other field, saved by Save, where core

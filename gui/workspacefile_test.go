@@ -368,3 +368,56 @@ func TestFileDialogFolder(t *testing.T) {
 		}
 	}
 }
+
+// In a short window the export's progress and its messages keep clear of the buttons, and
+// the dialog stays inside the window.
+func TestExportMessagesClearOfTheButtons(t *testing.T) {
+	f := newFixture(t, adminAndWriter(t))
+	f.signIn(t, "Ada", goodPass)
+	w, drv := f.ui.win, fyne.CurrentApp().Driver()
+	box := func(o fyne.CanvasObject) rect {
+		p := drv.AbsolutePositionForObject(o)
+		return rect{p.X, p.Y, o.Size().Width, o.Size().Height}
+	}
+	for _, size := range []fyne.Size{{Width: 800, Height: 540}, {Width: 640, Height: 480}} {
+		w.Resize(size)
+		e := openExport(t, f)
+		e.file.SetText(filepath.Join(t.TempDir(), "ws.age"))
+		test.Type(e.pass, "short")
+		test.Tap(e.export)
+		f.ui.Wait()
+		bars := inDialog[*widget.ProgressBarInfinite](t, w)
+		if e.status.Text == "" || len(bars) != 1 {
+			t.Fatalf("%v: a short passphrase says %q; %d progress bars", size, e.status.Text, len(bars))
+		}
+		bars[0].Show() // as while an export runs
+		w.Resize(w.Canvas().Size())
+		buttons, dlg, win := box(e.export), box(w.Canvas().Overlays().Top()), w.Canvas().Size()
+		for _, o := range []fyne.CanvasObject{e.status, bars[0]} {
+			if r := box(o); r.overlaps(buttons) {
+				t.Errorf("%v: %T at %+v overlaps the buttons at %+v", size, o, r, buttons)
+			}
+		}
+		if buttons.y+buttons.h > win.Height || dlg.h > win.Height {
+			t.Errorf("%v: Export at %+v, the dialog %+v high: past the window", size, buttons, dlg)
+		}
+		escape(w)
+	}
+}
+
+// After an export the Settings tab says so where it can be read at the default size, not
+// under the fold of its scroll.
+func TestExportSaysSoInView(t *testing.T) {
+	f := newFixture(t, withCustom(t))
+	f.signIn(t, "Ada", goodPass)
+	f.ui.win.Resize(fyne.NewSize(800, 540))
+	f.ui.home.showTab(tabSettings)
+	exportThroughDialog(t, f)
+	f.ui.win.Resize(fyne.NewSize(800, 541))
+	f.ui.win.Resize(fyne.NewSize(800, 540)) // laid out again, as the next frame would
+	status := f.ui.home.settings.status
+	at := fyne.CurrentApp().Driver().AbsolutePositionForObject(status)
+	if h := f.ui.win.Canvas().Size().Height; !status.Visible() || at.Y < 0 || at.Y+status.Size().Height > h {
+		t.Errorf("%q at %v, %v high: out of the %.0f px high window", status.Text, at, status.Size().Height, h)
+	}
+}

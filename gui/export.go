@@ -73,11 +73,11 @@ func showExport(u *UI, done func(core.ExportReport, string)) {
 	e.to.SetSelected(toPassphrase)
 	intro := wrapLabel("The file holds the integrations with their client secrets, the users with their passphrase " +
 		"hashes and the settings, encrypted. Sources are not in it: their owners reconnect after an import.")
-	// The fields scroll, and the progress and the messages keep a place of their own under
-	// them: a short window (540 px) has no room left below the fields for a dialog to grow.
+	// The fields scroll, and the progress and the messages come under them, never over the
+	// buttons: a short window (540 px) has no room left below the fields for a dialog to grow.
 	fields := container.NewVBox(intro, widget.NewForm(widget.NewFormItem("File", fileRow(u, e.file, true, func() { e.force.SetChecked(true) })),
 		widget.NewFormItem("Encrypt to", e.to)), passBox, e.recipients, e.armor, e.activity, e.force)
-	body := container.NewBorder(nil, messageArea(e.progress, e.status), nil, nil, wrapsInScroll(fields))
+	body := container.NewBorder(nil, container.NewVBox(e.progress, e.status), nil, nil, wrapsInScroll(fields))
 	hide := func() { e.d.Hide() }
 	cancel := newDialogButton("Cancel", theme.CancelIcon(), hide, hide)
 	e.export = newDialogButton("Export", theme.DocumentSaveIcon(), hide, e.submit)

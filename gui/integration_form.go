@@ -287,6 +287,9 @@ func (f *integrationForm) showClientType() {
 		f.secret.SetPlaceHolder("None: a public client sends no secret")
 		f.secret.Disable()
 		f.secretExpires.SetText("")
+		// A disabled field looks much like an empty one, in the dark theme above all: its
+		// placeholder says why there is nothing to type.
+		f.secretExpires.SetPlaceHolder("None: no secret to expire")
 		f.secretExpires.Disable()
 		if f.replace != nil {
 			f.replace.Disable()
@@ -306,8 +309,11 @@ func (f *integrationForm) showClientType() {
 		f.secret.Enable()
 		f.secretExpires.Enable()
 	}
-	if policy != core.SecretForbidden && f.replace != nil {
-		f.replace.Enable()
+	if policy != core.SecretForbidden {
+		f.secretExpires.SetPlaceHolder(secretDatePlaceHolder)
+		if f.replace != nil {
+			f.replace.Enable()
+		}
 	}
 	f.secretNote.SetText(note)
 	f.secretNote.Hidden = note == ""

@@ -48,7 +48,7 @@ func dialogButtonNamed(t *testing.T, w fyne.Window, text string) *dialogButton {
 
 // exportView is what a test touches of the export dialog, found in what is shown.
 type exportView struct {
-	file, pass, confirm *widget.Entry
+	file, pass, confirm *dialogEntry
 	hint                *widget.Label
 	export              *dialogButton
 	status              *statusLine
@@ -60,8 +60,8 @@ func openExport(t *testing.T, f *fixture) exportView {
 	test.Tap(f.ui.home.settings.exportButton)
 	w := f.ui.win
 	var v exportView
-	var passes []*widget.Entry
-	for _, e := range inDialog[*widget.Entry](t, w) {
+	var passes []*dialogEntry
+	for _, e := range inDialog[*dialogEntry](t, w) {
 		switch {
 		case e.Password:
 			passes = append(passes, e)
@@ -233,7 +233,7 @@ func TestExportThenRestoreOnFirstStart(t *testing.T) {
 
 // importView is what a test touches of the import dialog, found in what is shown.
 type importView struct {
-	file, pass     *widget.Entry
+	file, pass     *dialogEntry
 	check, confirm *dialogButton
 	replace        *widget.CheckGroup
 	status         *statusLine
@@ -249,7 +249,7 @@ func openImport(t *testing.T, f *fixture) importView {
 func importShown(t *testing.T, w fyne.Window) importView {
 	t.Helper()
 	v := importView{check: dialogButtonNamed(t, w, "Preview"), confirm: dialogButtonNamed(t, w, "Confirm")}
-	for _, e := range inDialog[*widget.Entry](t, w) {
+	for _, e := range inDialog[*dialogEntry](t, w) {
 		if e.Password && v.pass == nil {
 			v.pass = e
 		} else if !e.Password && v.file == nil {
@@ -270,7 +270,7 @@ func importShown(t *testing.T, w fyne.Window) importView {
 type restoreView struct {
 	importView
 	name                 *widget.Select
-	adminPass            *widget.Entry
+	adminPass            *dialogEntry
 	preview, detailsText *widget.Label
 	details              *button
 }
@@ -282,8 +282,8 @@ func openRestore(t *testing.T, f *fixture) restoreView {
 	w := f.ui.win
 	top := w.Canvas().Overlays().Top()
 	v := restoreView{importView: importShown(t, w)}
-	var passes []*widget.Entry
-	for _, e := range inDialog[*widget.Entry](t, w) {
+	var passes []*dialogEntry
+	for _, e := range inDialog[*dialogEntry](t, w) {
 		if e.Password {
 			passes = append(passes, e)
 		}

@@ -79,7 +79,7 @@ func showExport(u *UI, done func(core.ExportReport, string)) {
 		widget.NewFormItem("Encrypt to", e.to)), passBox, e.recipients, e.armor, e.activity, e.force)
 	body := container.NewBorder(nil, container.NewVBox(e.progress, e.status), nil, nil, wrapsInScroll(fields))
 	hide := func() { e.d.Hide() }
-	e.file.escape, e.pass.escape, e.confirm.escape = hide, hide, hide
+	escapeFrom(hide, e.file, e.pass, e.confirm)
 	cancel := newDialogButton("Cancel", theme.CancelIcon(), hide, hide)
 	e.export = newDialogButton("Export", theme.DocumentSaveIcon(), hide, e.submit)
 	e.export.Importance = widget.HighImportance

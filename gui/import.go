@@ -83,9 +83,7 @@ func showImport(u *UI, restore bool, done func(*access.Session, core.ImportPlan)
 	// The status under the form, in view: the preview below may be long.
 	body := container.NewVBox(wrapLabel(intro), m.form, m.progress, m.status, m.preview, m.details.box, m.replace)
 	hide := func() { m.d.Hide() }
-	for _, e := range []*dialogEntry{m.file, m.pass, m.identity, m.adminPass} {
-		e.escape = hide
-	}
+	escapeFrom(hide, m.file, m.pass, m.identity, m.adminPass)
 	cancel := newDialogButton("Cancel", theme.CancelIcon(), hide, hide)
 	m.check = newDialogButton("Preview", theme.SearchIcon(), hide, func() { m.run(true) })
 	m.confirm = newDialogButton("Confirm", theme.ConfirmIcon(), hide, func() { m.run(false) })

@@ -58,13 +58,16 @@ func (u *UI) showShortcuts() {
 }
 
 // showContent shows content in a dialog that OK, Enter or Escape closes, OK focused, as
-// showInfo does for a message.
+// showInfo does for a message. Content taller than the window has room for scrolls, so that
+// OK never lies over its last lines.
 func showContent(w fyne.Window, title string, content fyne.CanvasObject) {
 	var d *dialog.CustomDialog
 	hide := func() { d.Hide() }
 	ok := newDialogButton("OK", theme.ConfirmIcon(), hide, hide)
 	ok.Importance = widget.HighImportance
-	d = dialog.NewCustomWithoutButtons(title, content, w)
+	scroll, need := container.NewVScroll(content), content.MinSize()
+	scroll.SetMinSize(fyne.NewSize(need.Width, max(0, min(need.Height, w.Canvas().Size().Height-dialogChrome))))
+	d = dialog.NewCustomWithoutButtons(title, scroll, w)
 	d.SetButtons([]fyne.CanvasObject{ok})
 	keysAnswer(w, d, hide, hide)
 	d.Show()

@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
@@ -106,5 +107,26 @@ func TestKeyboardShortcutsListsEveryShortcut(t *testing.T) {
 	escape(f.ui.win)
 	if f.ui.win.Canvas().Overlays().Top() != nil {
 		t.Error("Keyboard shortcuts is still open after Escape")
+	}
+}
+
+// In the smallest window Keyboard shortcuts scrolls its list, and OK lies over none of it.
+func TestKeyboardShortcutsFitTheSmallestWindow(t *testing.T) {
+	f := newFixture(t, adminAndWriter(t))
+	f.signIn(t, "Ada", goodPass)
+	f.ui.win.Resize(fyne.NewSize(640, 480))
+	menuItem(t, f.ui.win, "Help", "Keyboard shortcuts")
+	w, drv := f.ui.win, fyne.CurrentApp().Driver()
+	box := func(o fyne.CanvasObject) rect {
+		p := drv.AbsolutePositionForObject(o)
+		return rect{p.X, p.Y, o.Size().Width, o.Size().Height}
+	}
+	scrolls, ok := inDialog[*container.Scroll](t, w), shownButton(w, "OK")
+	if len(scrolls) != 1 || ok == nil {
+		t.Fatalf("Keyboard shortcuts shows %d scrolls and OK %v; want its list in one scroll", len(scrolls), ok)
+	}
+	list, button := box(scrolls[0]), box(ok)
+	if list.overlaps(button) || button.y+button.h > w.Canvas().Size().Height {
+		t.Errorf("OK at %+v lies over the list at %+v or past the %v window", button, list, w.Canvas().Size())
 	}
 }

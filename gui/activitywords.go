@@ -43,13 +43,18 @@ var activityWords = map[access.Action]activityPhrase{
 	access.SourceAllowScripts:  {"let programs use {s}", "let programs use {s}", "a source"},
 	access.SourceDenyScripts:   {"stopped programs using {s}", "stop programs using {s}", "a source"},
 	access.WorkspaceExport:     {"exported the workspace to {s}", "export the workspace to {s}", "a file"},
-	access.WorkspaceImport:     {"imported {s}", "import {s}", "a workspace file"},
+	access.WorkspaceImport:     {"imported a workspace file", "import a workspace file", ""},
 	access.WorkspaceRemove:     {"removed the workspace", "remove the workspace", ""},
 	access.FirstAdmin:          {"set up the workspace as its first administrator", "set up the workspace", ""},
 	access.SignIn:              {"signed in", "sign in", ""},
 	access.SignOut:             {"signed out", "sign out", ""},
 	access.LocalRecovery:       {"set a new passphrase for the administrator {s}", "set a new passphrase for the administrator {s}", ""},
 }
+
+// integrationOnly says a subject that names only an integration, as core writes one for a
+// connection refused or failed before any account was known ("Sandbox", where a source is
+// "wendy at Sandbox"): "could not connect an account at Sandbox", not "could not connect Sandbox".
+var integrationOnly = map[access.Action]string{access.SourceConnect: "an account at "}
 
 // outcomeWords are the activity log's outcomes in words.
 var outcomeWords = map[string]string{
@@ -79,14 +84,18 @@ func activitySentence(e core.ActivityEntry) string {
 	if !ok {
 		p = activityPhrase{"did " + core.Printable(e.Action) + " on {s}", "do " + core.Printable(e.Action) + " on {s}", "something"}
 	}
+	subject := e.Subject
+	if at, ok := integrationOnly[access.Action(e.Action)]; ok && subject != "" && !strings.Contains(subject, " at ") {
+		subject = at + subject
+	}
 	var s string
 	switch e.Outcome {
 	case core.OutcomeOK:
-		s = actor + " " + p.fill(e.Subject, p.did)
+		s = actor + " " + p.fill(subject, p.did)
 	case core.OutcomeDenied:
-		s = actor + " was not allowed to " + p.fill(e.Subject, p.do)
+		s = actor + " was not allowed to " + p.fill(subject, p.do)
 	default:
-		s = actor + " could not " + p.fill(e.Subject, p.do)
+		s = actor + " could not " + p.fill(subject, p.do)
 	}
 	if e.Detail != "" {
 		s += ": " + core.Printable(e.Detail)

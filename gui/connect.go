@@ -290,6 +290,13 @@ func newDialogPasswordEntry() *dialogEntry {
 	return e
 }
 
+// escapeFrom makes Escape run cancel from each of entries, the fields of one dialog.
+func escapeFrom(cancel func(), entries ...*dialogEntry) {
+	for _, e := range entries {
+		e.escape = cancel
+	}
+}
+
 // TypedKey handles Escape and passes the other keys to the entry.
 func (e *dialogEntry) TypedKey(ev *fyne.KeyEvent) {
 	if ev.Name == fyne.KeyEscape && e.escape != nil {

@@ -31,9 +31,9 @@ const (
 type exportDialog struct {
 	u             *UI
 	d             *dialog.CustomDialog
-	file          *widget.Entry
+	file          *dialogEntry
 	to            *widget.RadioGroup
-	pass, confirm *widget.Entry
+	pass, confirm *dialogEntry
 	hint          *widget.Label // how strong the passphrase is
 	recipients    *widget.Entry // one a line
 	armor         *widget.Check
@@ -46,7 +46,7 @@ type exportDialog struct {
 }
 
 func showExport(u *UI, done func(core.ExportReport, string)) {
-	e := &exportDialog{u: u, file: widget.NewEntry(), pass: widget.NewPasswordEntry(), confirm: widget.NewPasswordEntry(),
+	e := &exportDialog{u: u, file: newDialogEntry(), pass: newDialogPasswordEntry(), confirm: newDialogPasswordEntry(),
 		hint: widget.NewLabel(passphraseHint("")), recipients: widget.NewMultiLineEntry(),
 		armor: widget.NewCheck("Text file (armoured), for mail", nil), activity: widget.NewCheck("Include the activity log", nil),
 		force: widget.NewCheck("Replace the file if it exists", nil), progress: widget.NewProgressBarInfinite(),
@@ -73,9 +73,13 @@ func showExport(u *UI, done func(core.ExportReport, string)) {
 	e.to.SetSelected(toPassphrase)
 	intro := wrapLabel("The file holds the integrations with their client secrets, the users with their passphrase " +
 		"hashes and the settings, encrypted. Sources are not in it: their owners reconnect after an import.")
-	body := container.NewVBox(intro, widget.NewForm(widget.NewFormItem("File", fileRow(u, e.file, true, func() { e.force.SetChecked(true) })),
-		widget.NewFormItem("Encrypt to", e.to)), passBox, e.recipients, e.armor, e.activity, e.force, e.progress, e.status)
+	// The fields scroll, and the progress and the messages come under them, never over the
+	// buttons: a short window (540 px) has no room left below the fields for a dialog to grow.
+	fields := container.NewVBox(intro, widget.NewForm(widget.NewFormItem("File", fileRow(u, e.file, true, func() { e.force.SetChecked(true) })),
+		widget.NewFormItem("Encrypt to", e.to)), passBox, e.recipients, e.armor, e.activity, e.force)
+	body := container.NewBorder(nil, container.NewVBox(e.progress, e.status), nil, nil, wrapsInScroll(fields))
 	hide := func() { e.d.Hide() }
+	escapeFrom(hide, e.file, e.pass, e.confirm)
 	cancel := newDialogButton("Cancel", theme.CancelIcon(), hide, hide)
 	e.export = newDialogButton("Export", theme.DocumentSaveIcon(), hide, e.submit)
 	e.export.Importance = widget.HighImportance
@@ -174,7 +178,7 @@ func fileFolder(path string) string {
 // fileRow is a path field with a Choose… button that opens the file dialog: to save a new
 // file, or to open one. Fyne's save dialog asks before it picks an existing file, and
 // creates the file it picks, empty: chosen then runs, so that the export may overwrite it.
-func fileRow(u *UI, entry *widget.Entry, save bool, chosen func()) fyne.CanvasObject {
+func fileRow(u *UI, entry *dialogEntry, save bool, chosen func()) fyne.CanvasObject {
 	choose := newButtonWithIcon("Choose…", theme.FolderOpenIcon(), func() {
 		path := strings.TrimSpace(entry.Text)
 		if path == "" && save {

@@ -24,14 +24,14 @@ type importDialog struct {
 	restore  bool
 	d        *dialog.CustomDialog
 	form     *widget.Form
-	file     *widget.Entry
-	pass     *widget.Entry // the file's passphrase
-	identity *widget.Entry // or the path of an identity file
+	file     *dialogEntry
+	pass     *dialogEntry // the file's passphrase
+	identity *dialogEntry // or the path of an identity file
 	// name offers the file's administrators once a preview has read them, and adminPass is
 	// the passphrase of the one chosen (restore only).
 	name           *widget.Select
 	admins         []string // the names name's options show
-	adminPass      *widget.Entry
+	adminPass      *dialogEntry
 	preview        *widget.Label
 	details        *detailsBox        // the file's workspace id and app version
 	replace        *widget.CheckGroup // integrations here that the file's may replace
@@ -43,8 +43,8 @@ type importDialog struct {
 }
 
 func showImport(u *UI, restore bool, done func(*access.Session, core.ImportPlan)) {
-	m := &importDialog{u: u, restore: restore, file: widget.NewEntry(), pass: widget.NewPasswordEntry(),
-		identity: widget.NewEntry(), name: widget.NewSelect(nil, nil), adminPass: widget.NewPasswordEntry(),
+	m := &importDialog{u: u, restore: restore, file: newDialogEntry(), pass: newDialogPasswordEntry(),
+		identity: newDialogEntry(), name: widget.NewSelect(nil, nil), adminPass: newDialogPasswordEntry(),
 		preview: wrapLabel(""), details: newDetailsBox(), replaceIDs: map[string]string{}, progress: widget.NewProgressBarInfinite(),
 		status: statusLabel(), done: done}
 	m.progress.Hide()
@@ -83,6 +83,7 @@ func showImport(u *UI, restore bool, done func(*access.Session, core.ImportPlan)
 	// The status under the form, in view: the preview below may be long.
 	body := container.NewVBox(wrapLabel(intro), m.form, m.progress, m.status, m.preview, m.details.box, m.replace)
 	hide := func() { m.d.Hide() }
+	escapeFrom(hide, m.file, m.pass, m.identity, m.adminPass)
 	cancel := newDialogButton("Cancel", theme.CancelIcon(), hide, hide)
 	m.check = newDialogButton("Preview", theme.SearchIcon(), hide, func() { m.run(true) })
 	m.confirm = newDialogButton("Confirm", theme.ConfirmIcon(), hide, func() { m.run(false) })

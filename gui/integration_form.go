@@ -135,7 +135,12 @@ func (f *integrationForm) credentialItems() []*widget.FormItem {
 		f.clientType.Selected = clientTypeLabels[v.ClientType]
 		items = append(items, widget.NewFormItem("Client type", f.field(core.FieldClientType, f.clientType)))
 	}
-	return append(items, widget.NewFormItem("Client secret", f.field(core.FieldSecret, f.secretRow())), f.secretExpiresItem())
+	items = append(items, widget.NewFormItem("Client secret", f.field(core.FieldSecret, f.secretRow())))
+	expires := f.secretExpiresItem()
+	if len(v.Provider.ClientTypes) == 0 && v.SecretPolicyFor("") == core.SecretForbidden {
+		return items // never a secret (the sandbox's), so no date of one to ask for
+	}
+	return append(items, expires)
 }
 
 // enabledItem is the Enabled box: an edit like any other field, saved by Save, where core
@@ -282,6 +287,9 @@ func (f *integrationForm) showClientType() {
 		f.secret.SetPlaceHolder("None: a public client sends no secret")
 		f.secret.Disable()
 		f.secretExpires.SetText("")
+		// A disabled field looks much like an empty one, in the dark theme above all: its
+		// placeholder says why there is nothing to type.
+		f.secretExpires.SetPlaceHolder("None: no secret to expire")
 		f.secretExpires.Disable()
 		if f.replace != nil {
 			f.replace.Disable()
@@ -301,8 +309,11 @@ func (f *integrationForm) showClientType() {
 		f.secret.Enable()
 		f.secretExpires.Enable()
 	}
-	if policy != core.SecretForbidden && f.replace != nil {
-		f.replace.Enable()
+	if policy != core.SecretForbidden {
+		f.secretExpires.SetPlaceHolder(secretDatePlaceHolder)
+		if f.replace != nil {
+			f.replace.Enable()
+		}
 	}
 	f.secretNote.SetText(note)
 	f.secretNote.Hidden = note == ""

@@ -122,7 +122,8 @@ func (p *integrationsPane) reload() {
 }
 
 // show puts the integration's guide and form on the right; the unsaved edits of the form it
-// replaces stay when it is the same integration's (reloaded after Enabled was ticked, say).
+// replaces, and where its form and guide were scrolled to, stay when it is the same
+// integration's (reloaded after a Save, say), so that the field just saved stays in view.
 func (p *integrationsPane) show(v core.IntegrationView) {
 	p.selected = v.ID
 	old := p.form
@@ -130,6 +131,10 @@ func (p *integrationsPane) show(v core.IntegrationView) {
 	p.form.keepEdits(old)
 	p.detail.Objects = []fyne.CanvasObject{p.form.content}
 	p.detail.Refresh()
+	if old != nil && old.view.ID == v.ID {
+		p.form.body.ScrollToOffset(old.body.Offset)
+		p.form.guideScroll.ScrollToOffset(old.guideScroll.Offset)
+	}
 }
 
 // showAdd asks for a new custom integration's name and kind, after asking about the unsaved

@@ -319,9 +319,15 @@ func TestMicrosoftClientTypeInTheForm(t *testing.T) {
 	if !form.secret.Disabled() || !strings.Contains(form.appType.Text, "Mobile and desktop") {
 		t.Errorf("public client: secret field disabled %v, guide %q; want disabled, Mobile and desktop", form.secret.Disabled(), form.appType.Text)
 	}
+	if e := form.secretExpires; !e.Disabled() || !strings.HasPrefix(e.PlaceHolder, "None") {
+		t.Errorf("public client: the secret's expiry disabled %v, saying %q; want disabled, saying there is none", e.Disabled(), e.PlaceHolder)
+	}
 	form.clientType.SetSelected("Confidential (Web)")
 	if form.secret.Disabled() || !strings.Contains(form.appType.Text, "Web") {
 		t.Errorf("confidential client: secret field disabled %v, guide %q; want enabled, Web", form.secret.Disabled(), form.appType.Text)
+	}
+	if e := form.secretExpires; e.Disabled() || e.PlaceHolder != secretDatePlaceHolder {
+		t.Errorf("confidential client: the secret's expiry disabled %v, saying %q; want enabled, asking for a date", e.Disabled(), e.PlaceHolder)
 	}
 	test.Type(form.clientID, "11112222-aaaa-bbbb-cccc-333344445555")
 	test.Type(form.secret, "ms-web-secret")

@@ -80,12 +80,27 @@ func (u *UI) goMenu() *fyne.Menu {
 	return m
 }
 
-// goTab shows the tab at place i of tabNames, if someone is signed in.
+// goTab shows the tab at place i of tabNames, if someone is signed in and no dialog is open:
+// a dialog is about the screen under it, which must not change while it asks.
 func (u *UI) goTab(i int) {
+	if u.dialogOpen() {
+		return
+	}
 	if u.home != nil {
 		u.used()
 		u.home.showTab(i)
 	}
+}
+
+// dialogOpen tells whether a dialog is over the window; a menu or a list that drops down is
+// none.
+func (u *UI) dialogOpen() bool {
+	for _, o := range u.win.Canvas().Overlays().List() {
+		if _, ok := o.(*widget.PopUp); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // appShortcut is one of the window's shortcuts: its keys, what it does in words (the Help

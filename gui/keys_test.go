@@ -57,6 +57,30 @@ func TestTabShortcutsFromAFocusedEntry(t *testing.T) {
 	}
 }
 
+// Ctrl+1 … Ctrl+5 leave the tab as it is while a dialog is open over it; Escape, even from
+// a field of the dialog, closes it, and then they work again.
+func TestTabShortcutsWaitForAnOpenDialog(t *testing.T) {
+	f := newFixture(t, adminAndWriter(t))
+	f.signIn(t, "Ada", goodPass)
+	h := f.ui.home
+	h.showTab(tabSettings)
+	openExport(t, f)
+	sendShortcut(f.ui.win, tabShortcut(tabActivity))
+	f.ui.Wait()
+	if got := h.admin.Selected().Text; got != "Settings" {
+		t.Errorf("Ctrl+4 over the export dialog: tab %q, want Settings still", got)
+	}
+	escape(f.ui.win) // from the file's field, which has the focus
+	if f.ui.dialogOpen() {
+		t.Fatal("Escape in the export's file field left the dialog open")
+	}
+	sendShortcut(f.ui.win, tabShortcut(tabActivity))
+	f.ui.Wait()
+	if got := h.admin.Selected().Text; got != "Activity" {
+		t.Errorf("Ctrl+4 once the dialog closed: tab %q, want Activity", got)
+	}
+}
+
 // Enter presses the focused button, as Space does.
 func TestEnterPressesTheFocusedButton(t *testing.T) {
 	f := newFixture(t, adminAndWriter(t))

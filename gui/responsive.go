@@ -10,11 +10,13 @@ import (
 // goes under the form.
 const minGuideWidth = 300
 
-// Where the divider between the form and its guide starts: the form takes a little more than
-// half, the guide, mostly text, wraps in what is left.
+// Where the divider between the form and its guide starts: beside, the form takes a little
+// more than half, the guide, mostly text, wraps in what is left; under, in a short window,
+// the form takes nearly three quarters, so that at the default size its fields show down to
+// Enabled, and the guide shows its heading and first lines, enough to see it is there.
 const (
 	besideOffset = 0.58
-	underOffset  = 0.6
+	underOffset  = 0.72
 )
 
 // formAndGuide lays out a form and its guide, each in a scroll of its own, so that reading

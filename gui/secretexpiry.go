@@ -12,12 +12,16 @@ import (
 // secretDueWords say how soon a client secret expires, in the integrations list.
 var secretDueWords = map[core.SecretDue]string{core.SecretExpiresSoon: "secret expires soon", core.SecretExpired: "secret expired"}
 
+// secretDatePlaceHolder is what the expiry date's field says while empty, where a secret
+// may be entered.
+const secretDatePlaceHolder = "YYYY-MM-DD (optional)"
+
 // secretExpiresItem is the expiry date of the client secret. It starts empty, which keeps the
 // date recorded; the recorded one is said under it.
 func (f *integrationForm) secretExpiresItem() *widget.FormItem {
 	v := f.view
 	f.secretExpires = f.entry()
-	f.secretExpires.SetPlaceHolder("YYYY-MM-DD (optional)")
+	f.secretExpires.SetPlaceHolder(secretDatePlaceHolder)
 	item := widget.NewFormItem("Secret expires", f.field(core.FieldSecretExpires, f.secretExpires))
 	// Short: a hint does not wrap, and a long one would widen the form past a small window.
 	// The guide says where the console shows the date.

@@ -64,9 +64,11 @@ func newSettingsPane(u *UI) *settingsPane {
 		widget.NewFormItem("", p.keepAlive),
 		widget.NewFormItem("", container.NewVBox(p.whenClosed, p.schedule, p.scheduleName.box)),
 	)
-	// Scrolled, so that the pane fits a small window (640×480) whatever its length.
-	p.content = container.NewVScroll(container.NewVBox(form, help, container.NewHBox(p.save), widget.NewSeparator(),
-		p.fileButtons(), p.status))
+	// Scrolled, so that the pane fits a small window (640×480) whatever its length; the
+	// message of the last Save, export or import under the scroll, in view wherever it is
+	// scrolled to, as the integration page's is.
+	p.content = container.NewBorder(nil, p.status, nil, nil, container.NewVScroll(container.NewVBox(form, help,
+		container.NewHBox(p.save), widget.NewSeparator(), p.fileButtons())))
 	p.reload()
 	return p
 }

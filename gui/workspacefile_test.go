@@ -48,7 +48,7 @@ func dialogButtonNamed(t *testing.T, w fyne.Window, text string) *dialogButton {
 
 // exportView is what a test touches of the export dialog, found in what is shown.
 type exportView struct {
-	file, pass, confirm *widget.Entry
+	file, pass, confirm *dialogEntry
 	hint                *widget.Label
 	export              *dialogButton
 	status              *statusLine
@@ -60,8 +60,8 @@ func openExport(t *testing.T, f *fixture) exportView {
 	test.Tap(f.ui.home.settings.exportButton)
 	w := f.ui.win
 	var v exportView
-	var passes []*widget.Entry
-	for _, e := range inDialog[*widget.Entry](t, w) {
+	var passes []*dialogEntry
+	for _, e := range inDialog[*dialogEntry](t, w) {
 		switch {
 		case e.Password:
 			passes = append(passes, e)
@@ -233,7 +233,7 @@ func TestExportThenRestoreOnFirstStart(t *testing.T) {
 
 // importView is what a test touches of the import dialog, found in what is shown.
 type importView struct {
-	file, pass     *widget.Entry
+	file, pass     *dialogEntry
 	check, confirm *dialogButton
 	replace        *widget.CheckGroup
 	status         *statusLine
@@ -249,7 +249,7 @@ func openImport(t *testing.T, f *fixture) importView {
 func importShown(t *testing.T, w fyne.Window) importView {
 	t.Helper()
 	v := importView{check: dialogButtonNamed(t, w, "Preview"), confirm: dialogButtonNamed(t, w, "Confirm")}
-	for _, e := range inDialog[*widget.Entry](t, w) {
+	for _, e := range inDialog[*dialogEntry](t, w) {
 		if e.Password && v.pass == nil {
 			v.pass = e
 		} else if !e.Password && v.file == nil {
@@ -270,7 +270,7 @@ func importShown(t *testing.T, w fyne.Window) importView {
 type restoreView struct {
 	importView
 	name                 *widget.Select
-	adminPass            *widget.Entry
+	adminPass            *dialogEntry
 	preview, detailsText *widget.Label
 	details              *button
 }
@@ -282,8 +282,8 @@ func openRestore(t *testing.T, f *fixture) restoreView {
 	w := f.ui.win
 	top := w.Canvas().Overlays().Top()
 	v := restoreView{importView: importShown(t, w)}
-	var passes []*widget.Entry
-	for _, e := range inDialog[*widget.Entry](t, w) {
+	var passes []*dialogEntry
+	for _, e := range inDialog[*dialogEntry](t, w) {
 		if e.Password {
 			passes = append(passes, e)
 		}
@@ -366,5 +366,58 @@ func TestFileDialogFolder(t *testing.T) {
 		if got := fileFolder(tc.typed); got != tc.want {
 			t.Errorf("fileFolder(%q) = %q, want %q", tc.typed, got, tc.want)
 		}
+	}
+}
+
+// In a short window the export's progress and its messages keep clear of the buttons, and
+// the dialog stays inside the window.
+func TestExportMessagesClearOfTheButtons(t *testing.T) {
+	f := newFixture(t, adminAndWriter(t))
+	f.signIn(t, "Ada", goodPass)
+	w, drv := f.ui.win, fyne.CurrentApp().Driver()
+	box := func(o fyne.CanvasObject) rect {
+		p := drv.AbsolutePositionForObject(o)
+		return rect{p.X, p.Y, o.Size().Width, o.Size().Height}
+	}
+	for _, size := range []fyne.Size{{Width: 800, Height: 540}, {Width: 640, Height: 480}} {
+		w.Resize(size)
+		e := openExport(t, f)
+		e.file.SetText(filepath.Join(t.TempDir(), "ws.age"))
+		test.Type(e.pass, "short")
+		test.Tap(e.export)
+		f.ui.Wait()
+		bars := inDialog[*widget.ProgressBarInfinite](t, w)
+		if e.status.Text == "" || len(bars) != 1 {
+			t.Fatalf("%v: a short passphrase says %q; %d progress bars", size, e.status.Text, len(bars))
+		}
+		bars[0].Show() // as while an export runs
+		w.Resize(w.Canvas().Size())
+		buttons, dlg, win := box(e.export), box(w.Canvas().Overlays().Top()), w.Canvas().Size()
+		for _, o := range []fyne.CanvasObject{e.status, bars[0]} {
+			if r := box(o); r.overlaps(buttons) {
+				t.Errorf("%v: %T at %+v overlaps the buttons at %+v", size, o, r, buttons)
+			}
+		}
+		if buttons.y+buttons.h > win.Height || dlg.h > win.Height {
+			t.Errorf("%v: Export at %+v, the dialog %+v high: past the window", size, buttons, dlg)
+		}
+		escape(w)
+	}
+}
+
+// After an export the Settings tab says so where it can be read at the default size, not
+// under the fold of its scroll.
+func TestExportSaysSoInView(t *testing.T) {
+	f := newFixture(t, withCustom(t))
+	f.signIn(t, "Ada", goodPass)
+	f.ui.win.Resize(fyne.NewSize(800, 540))
+	f.ui.home.showTab(tabSettings)
+	exportThroughDialog(t, f)
+	f.ui.win.Resize(fyne.NewSize(800, 541))
+	f.ui.win.Resize(fyne.NewSize(800, 540)) // laid out again, as the next frame would
+	status := f.ui.home.settings.status
+	at := fyne.CurrentApp().Driver().AbsolutePositionForObject(status)
+	if h := f.ui.win.Canvas().Size().Height; !status.Visible() || at.Y < 0 || at.Y+status.Size().Height > h {
+		t.Errorf("%q at %v, %v high: out of the %.0f px high window", status.Text, at, status.Size().Height, h)
 	}
 }

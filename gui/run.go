@@ -43,6 +43,12 @@ func Run(args []string, stderr io.Writer) int {
 	defer c.Close()
 
 	ui := New(fa, c, Deps{Probe: c.ProbeKeychain, Screen: PrimaryScreen, Shown: returnStartMemory})
+	// The window's own icon is the 144-pixel mark, the same picture (window managers show it
+	// at 128 pixels at most). Fyne would otherwise decode the 512-pixel app icon for it, and
+	// GLFW hand that to X in a 2 MB buffer; once glibc has freed so large a block it serves
+	// blocks up to that size from its heap, which keeps them: about 1 MB more at start. The
+	// app's icon (tray, notifications, macOS's Dock) stays the 512-pixel one.
+	ui.Window().SetIcon(assets.AppMark)
 	ui.Start()
 	ui.RunIdleTimer()
 	ui.RunMaintenance(time.Minute)

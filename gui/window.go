@@ -16,6 +16,10 @@ const (
 	prefProfile = "signin.profile"
 )
 
+// DefaultSize is the window's size on the first run, in pixels at scale 1: what the app's
+// start-up memory is measured at (BenchmarkStartMemory in internal/barewindow).
+func DefaultSize() (width, height int) { return int(defaultPixels.Width), int(defaultPixels.Height) }
+
 var (
 	// defaultPixels is the window's size on the first run, in pixels: it fits the smallest
 	// screen in common use, 800×600, leaving room for a title bar and a panel.

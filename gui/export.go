@@ -35,7 +35,7 @@ type exportDialog struct {
 	to            *widget.RadioGroup
 	pass, confirm *dialogEntry
 	hint          *widget.Label // how strong the passphrase is
-	recipients    *dialogEntry // one a line
+	recipients    *dialogEntry  // one a line
 	armor         *widget.Check
 	activity      *widget.Check
 	force         *widget.Check

@@ -73,6 +73,9 @@ func showImport(u *UI, restore bool, done func(*access.Session, core.ImportPlan)
 	intro := "Nothing changes before you confirm the preview. Integrations that exist here are kept unless you tick them; " +
 		"users that exist are never changed."
 	if restore {
+		// The export made last, where exports go, is most likely the one to restore.
+		m.file.SetText(core.NewestExport(core.ExportFolder()))
+		m.file.CursorColumn = len([]rune(m.file.Text))
 		intro = "Set up this workspace as it was. Preview the file, then choose one of its administrators and type that " +
 			"administrator's passphrase: you are signed in as them."
 		m.form.Append("Administrator", m.name)

@@ -56,8 +56,8 @@ type integrationForm struct {
 	authURL, tokenURL       *wheelEntry
 	revokeURL, userinfoURL  *wheelEntry
 	problems                map[string]*widget.Label
-	save, test, remove      *button
-	mark                    *widget.Label // beside Save: Unsaved changes, or Saved. until the next edit
+	saveMark                // Save, and beside it Unsaved changes, or Saved. until the next edit
+	test, remove            *button
 	status                  *statusLine
 	content                 fyne.CanvasObject
 	body                    *container.Scroll // the form
@@ -238,10 +238,7 @@ func (f *integrationForm) providerItems() []*widget.FormItem {
 }
 
 func (f *integrationForm) buttons() fyne.CanvasObject {
-	f.save = newButtonWithIcon("Save", theme.DocumentSaveIcon(), f.submit)
-	f.save.Importance = widget.HighImportance
-	f.mark = widget.NewLabel("")
-	f.mark.Hide()
+	f.saveMark = newSaveMark("Save", f.submit)
 	f.test = newButtonWithIcon("Test authorization…", theme.MediaPlayIcon(), f.showTest)
 	f.remove = newButtonWithIcon("Remove…", theme.DeleteIcon(), f.confirmRemove)
 	f.remove.Importance = widget.DangerImportance

@@ -146,8 +146,6 @@ func (f *integrationForm) changed() {
 	f.followEdits(f.dirty(), f.busy)
 	why := f.testBlocker()
 	f.testHint.SetText(why)
-	f.testHint.Hidden = why == ""
-	f.testHint.Refresh()
 	if why == "" {
 		f.test.Enable()
 	} else {

@@ -245,13 +245,13 @@ func (f *integrationForm) buttons() fyne.CanvasObject {
 	// Why Test authorization is off, under it; it wraps so that it cannot widen the window.
 	f.testHint = wrapped("")
 	f.testHint.TextStyle.Italic = true
-	f.testHint.Hide()
 	if !f.view.Saved {
 		f.remove.Disable()
 	}
-	// The hint has a line of its own under the buttons, where it need not wrap word by word.
+	// The hint has a line of its own under the buttons, where it need not wrap word by word,
+	// kept when empty: the buttons above stay put as it comes and goes.
 	row := container.NewBorder(nil, nil, container.NewHBox(f.save, f.mark, f.test), f.remove)
-	return container.NewVBox(row, f.testHint)
+	return container.NewVBox(row, fixedLines(f.testHint, 1))
 }
 
 // chosenType is the client type the form shows, "" where the provider offers no choice.

@@ -33,6 +33,25 @@ func (a *App) DefaultExportPath() string {
 	return filepath.Join(ExportFolder(), "medialake-connect-"+a.now().Local().Format("2006-01-02")+ExportExt)
 }
 
+// NewestExport is the export file in dir changed last, named as DefaultExportPath names them
+// (medialake-connect-*.age), or "" when dir holds none: what a restore most likely wants.
+func NewestExport(dir string) string {
+	paths, _ := filepath.Glob(filepath.Join(dir, "medialake-connect-*"+ExportExt)) // the pattern is valid
+	var newest string
+	var newestTime time.Time
+	for _, path := range paths {
+		st, err := os.Stat(path)
+		if err != nil || !st.Mode().IsRegular() {
+			continue
+		}
+		// Of two changed at the same time, the later name, which is the later day.
+		if t := st.ModTime(); newest == "" || t.After(newestTime) || (t.Equal(newestTime) && path > newest) {
+			newest, newestTime = path, t
+		}
+	}
+	return newest
+}
+
 // ExportFolder is where the file dialogs of export and import open: the person's Documents
 // folder where there is one, else their home folder, else the working folder.
 func ExportFolder() string {

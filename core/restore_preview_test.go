@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/medialake/connect/core/access"
 )
@@ -99,5 +100,32 @@ func TestDefaultExportPath(t *testing.T) {
 	}
 	if got := ExportFolder(); got != filepath.Join(home, "Documents") {
 		t.Errorf("ExportFolder = %q, want the Documents folder", got)
+	}
+}
+
+// The restore offers the export changed last in the folder, and nothing where there is none:
+// neither another program's .age file nor a folder of the export's name counts.
+func TestNewestExport(t *testing.T) {
+	dir := t.TempDir()
+	if got := NewestExport(dir); got != "" {
+		t.Errorf("an empty folder offers %q, want nothing", got)
+	}
+	base := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+	for i, name := range []string{"medialake-connect-2026-11-03.age", "medialake-connect-2026-11-01.age", "other.age"} {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		// The file of the 1st was written after the 3rd's; other.age last of all.
+		at := base.Add(time.Duration(i) * time.Hour)
+		if err := os.Chtimes(path, at, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir(filepath.Join(dir, "medialake-connect-2026-12-01.age"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := NewestExport(dir), filepath.Join(dir, "medialake-connect-2026-11-01.age"); got != want {
+		t.Errorf("NewestExport = %q, want %q", got, want)
 	}
 }

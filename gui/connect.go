@@ -282,6 +282,13 @@ func newDialogEntry() *dialogEntry {
 	return e
 }
 
+// newDialogMultiLineEntry is a dialogEntry of several lines, where Return starts a new line.
+func newDialogMultiLineEntry() *dialogEntry {
+	e := newDialogEntry()
+	e.MultiLine = true
+	return e
+}
+
 // newDialogPasswordEntry is a dialogEntry that hides what is typed; the entry adds its own
 // reveal button when it is first drawn.
 func newDialogPasswordEntry() *dialogEntry {

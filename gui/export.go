@@ -35,7 +35,7 @@ type exportDialog struct {
 	to            *widget.RadioGroup
 	pass, confirm *dialogEntry
 	hint          *widget.Label // how strong the passphrase is
-	recipients    *widget.Entry // one a line
+	recipients    *dialogEntry  // one a line
 	armor         *widget.Check
 	activity      *widget.Check
 	force         *widget.Check
@@ -47,7 +47,7 @@ type exportDialog struct {
 
 func showExport(u *UI, done func(core.ExportReport, string)) {
 	e := &exportDialog{u: u, file: newDialogEntry(), pass: newDialogPasswordEntry(), confirm: newDialogPasswordEntry(),
-		hint: widget.NewLabel(passphraseHint("")), recipients: widget.NewMultiLineEntry(),
+		hint: widget.NewLabel(passphraseHint("")), recipients: newDialogMultiLineEntry(),
 		armor: widget.NewCheck("Text file (armoured), for mail", nil), activity: widget.NewCheck("Include the activity log", nil),
 		force: widget.NewCheck("Replace the file if it exists", nil), progress: widget.NewProgressBarInfinite(),
 		status: statusLabel(), done: done}
@@ -79,7 +79,7 @@ func showExport(u *UI, done func(core.ExportReport, string)) {
 		widget.NewFormItem("Encrypt to", e.to)), passBox, e.recipients, e.armor, e.activity, e.force)
 	body := container.NewBorder(nil, container.NewVBox(e.progress, e.status), nil, nil, wrapsInScroll(fields))
 	hide := func() { e.d.Hide() }
-	escapeFrom(hide, e.file, e.pass, e.confirm)
+	escapeFrom(hide, e.file, e.pass, e.confirm, e.recipients)
 	cancel := newDialogButton("Cancel", theme.CancelIcon(), hide, hide)
 	e.export = newDialogButton("Export", theme.DocumentSaveIcon(), hide, e.submit)
 	e.export.Importance = widget.HighImportance

@@ -70,13 +70,10 @@ func showImport(u *UI, restore bool, done func(*access.Session, core.ImportPlan)
 	m.identity.SetPlaceHolder("age or SSH key file, if encrypted to keys")
 	m.form = widget.NewForm(widget.NewFormItem("File", fileRow(u, m.file, false, nil)),
 		widget.NewFormItem("File's passphrase", m.pass), widget.NewFormItem("Or identity file", fileRow(u, m.identity, false, nil)))
-	intro := "Nothing changes before you confirm the preview. Integrations that exist here are kept unless you tick them; " +
-		"users that exist are never changed."
+	title, intro := "Import into this workspace", "Nothing changes before you confirm the preview. Integrations that "+
+		"exist here are kept unless you tick them; users that exist are never changed."
 	if restore {
-		intro = "Set up this workspace as it was. Preview the file, then choose one of its administrators and type that " +
-			"administrator's passphrase: you are signed in as them."
-		m.form.Append("Administrator", m.name)
-		m.form.Append("Their passphrase", m.adminPass)
+		title, intro = m.forRestore()
 	}
 	m.pass.OnSubmitted = func(string) { m.run(true) }
 	m.adminPass.OnSubmitted = func(string) { m.run(m.confirm.Disabled()) }
@@ -90,16 +87,24 @@ func showImport(u *UI, restore bool, done func(*access.Session, core.ImportPlan)
 	m.confirm.Importance = widget.HighImportance
 	m.confirm.Disable()
 	m.file.OnChanged = func(string) { m.confirm.Disable() } // another file needs its own preview
-	title := "Import into this workspace"
-	if restore {
-		title = "Restore from a file"
-	}
 	m.d = dialog.NewCustomWithoutButtons(title, container.NewVScroll(body), u.win)
 	m.d.SetButtons([]fyne.CanvasObject{cancel, m.check, m.confirm})
 	m.d.Resize(fyne.NewSize(600, 560))
 	escapeCloses(u.win, m.d, hide)
 	m.d.Show()
 	u.win.Canvas().Focus(m.file)
+}
+
+// forRestore makes the dialog the first-start screen's restore, which signs in as one of the
+// file's administrators, and returns its title and its words on what it does.
+func (m *importDialog) forRestore() (title, intro string) {
+	// The export made last, where exports go, is most likely the one to restore.
+	m.file.SetText(core.NewestExport(core.ExportFolder()))
+	m.file.CursorColumn = len([]rune(m.file.Text))
+	m.form.Append("Administrator", m.name)
+	m.form.Append("Their passphrase", m.adminPass)
+	return "Restore from a file", "Set up this workspace as it was. Preview the file, then choose one of its " +
+		"administrators and type that administrator's passphrase: you are signed in as them."
 }
 
 // run previews the import (dryRun) or makes it.

@@ -143,18 +143,9 @@ func (f *integrationForm) changed() {
 	if f.test == nil {
 		return
 	}
-	switch dirty := f.dirty(); {
-	case dirty && !f.busy:
-		f.save.Enable()
-		f.showMark(toneInfo, "Unsaved changes")
-	case !dirty:
-		f.save.Disable()
-		f.showMark(toneInfo, "") // Saved. no longer holds either: something changed, then back
-	}
+	f.followEdits(f.dirty(), f.busy)
 	why := f.testBlocker()
 	f.testHint.SetText(why)
-	f.testHint.Hidden = why == ""
-	f.testHint.Refresh()
 	if why == "" {
 		f.test.Enable()
 	} else {
@@ -227,12 +218,4 @@ func (p *integrationsPane) askBeforeLeaving(when string, afterSave, discard func
 	escapeCloses(p.u.win, d, cancel)
 	d.Show()
 	p.u.win.Canvas().Focus(save)
-}
-
-// showMark says s beside Save in the colour of t, or nothing when s is empty.
-func (f *integrationForm) showMark(t tone, s string) {
-	f.mark.Importance = t.importance()
-	f.mark.SetText(s)
-	f.mark.Hidden = s == ""
-	f.mark.Refresh()
 }

@@ -56,8 +56,8 @@ type integrationForm struct {
 	authURL, tokenURL       *wheelEntry
 	revokeURL, userinfoURL  *wheelEntry
 	problems                map[string]*widget.Label
-	save, test, remove      *button
-	mark                    *widget.Label // beside Save: Unsaved changes, or Saved. until the next edit
+	saveMark                // Save, and beside it Unsaved changes, or Saved. until the next edit
+	test, remove            *button
 	status                  *statusLine
 	content                 fyne.CanvasObject
 	body                    *container.Scroll // the form
@@ -238,23 +238,20 @@ func (f *integrationForm) providerItems() []*widget.FormItem {
 }
 
 func (f *integrationForm) buttons() fyne.CanvasObject {
-	f.save = newButtonWithIcon("Save", theme.DocumentSaveIcon(), f.submit)
-	f.save.Importance = widget.HighImportance
-	f.mark = widget.NewLabel("")
-	f.mark.Hide()
+	f.saveMark = newSaveMark("Save", f.submit)
 	f.test = newButtonWithIcon("Test authorization…", theme.MediaPlayIcon(), f.showTest)
 	f.remove = newButtonWithIcon("Remove…", theme.DeleteIcon(), f.confirmRemove)
 	f.remove.Importance = widget.DangerImportance
 	// Why Test authorization is off, under it; it wraps so that it cannot widen the window.
 	f.testHint = wrapped("")
 	f.testHint.TextStyle.Italic = true
-	f.testHint.Hide()
 	if !f.view.Saved {
 		f.remove.Disable()
 	}
-	// The hint has a line of its own under the buttons, where it need not wrap word by word.
+	// The hint has a line of its own under the buttons, where it need not wrap word by word,
+	// kept when empty: the buttons above stay put as it comes and goes.
 	row := container.NewBorder(nil, nil, container.NewHBox(f.save, f.mark, f.test), f.remove)
-	return container.NewVBox(row, f.testHint)
+	return container.NewVBox(row, fixedLines(f.testHint, 1))
 }
 
 // chosenType is the client type the form shows, "" where the provider offers no choice.

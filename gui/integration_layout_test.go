@@ -1,6 +1,8 @@
 package gui
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -95,5 +97,38 @@ func TestSaveKeepsTheFormsScroll(t *testing.T) {
 	}
 	if got := p.form.guideScroll.Offset; got != guide {
 		t.Errorf("after Save the guide is scrolled to %v, want %v as before", got, guide)
+	}
+}
+
+// The hint under Test authorization keeps its place when it comes and goes, at the default
+// size and the smallest: the buttons and the form above them stay where they are.
+func TestTestHintMovesNothing(t *testing.T) {
+	f := newFixture(t, withCustomAndDropbox(t))
+	p, _ := openIntegration(t, f, "google")
+	f.ui.home.tabs.Select(f.ui.home.adminTab)
+	for _, size := range []fyne.Size{{Width: 800, Height: 540}, {Width: 640, Height: 480}} {
+		f.ui.win.Resize(size)
+		form := freshForm(t, p, "dropbox") // saved and whole: no hint
+		// Heights and rows: Unsaved changes beside Save moves Test sideways, as it should.
+		where := func() []float32 {
+			form.content.Refresh() // lays the page out again, as a frame does
+			var at []float32
+			for _, o := range []fyne.CanvasObject{form.body, form.save, form.test, form.remove} {
+				r := place(t, f.ui.win, o)
+				at = append(at, r.y, r.h)
+			}
+			return at
+		}
+		before := where()
+		if form.testHint.Text != "" {
+			t.Fatalf("%v: a saved, whole integration's hint reads %q", size, form.testHint.Text)
+		}
+		form.scopes.SetText(form.scopes.Text + " x") // the longest hint: save your changes first
+		if !strings.Contains(form.testHint.Text, "Save your changes") {
+			t.Fatalf("%v: an edit's hint reads %q", size, form.testHint.Text)
+		}
+		if after := where(); !slices.Equal(before, after) {
+			t.Errorf("%v: the hint moved the page:\n before %v\n after  %v", size, before, after)
+		}
 	}
 }

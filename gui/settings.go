@@ -26,8 +26,10 @@ type settingsPane struct {
 	schedule   *widget.Label // whether it does, in words
 	// scheduleName is the schedule's name as the system shows it, behind Details….
 	scheduleName *detailsBox
-	installed    bool // whenClosed as last read, so that Save changes the system only when asked
-	save         *button
+	installed    bool           // whenClosed as last read, so that Save changes the system only when asked
+	saveMark                    // Save settings, and beside it Unsaved changes, or Saved. until the next change
+	saved        settingsValues // what the fields held as last read or saved, to tell an edit
+	busy         bool           // a save runs
 	status       *statusLine
 	// exportButton and importButton open the dialogs of the workspace file (export.go, import.go).
 	exportButton, importButton *button
@@ -51,8 +53,11 @@ func newSettingsPane(u *UI) *settingsPane {
 	})
 	p.schedule = widget.NewLabel("")
 	p.schedule.Wrapping = fyne.TextWrapWord
-	p.save = newButtonWithIcon("Save settings", theme.DocumentSaveIcon(), p.submit)
-	p.save.Importance = widget.HighImportance
+	p.saveMark = newSaveMark("Save settings", p.submit)
+	p.idle.OnChanged = func(string) { p.changed() }
+	keep := p.keepAlive.OnChanged
+	p.keepAlive.OnChanged = func(on bool) { keep(on); p.changed() }
+	p.whenClosed.OnChanged = func(bool) { p.changed() }
 	help := widget.NewLabel(fmt.Sprintf("The app returns to the sign-in screen after this many minutes without use "+
 		"(%d to %d). Box refresh tokens die after 60 days unused, Microsoft's after 90, Google's after about six months: "+
 		"with keep-alive on, the running app refreshes them before the provider lets them expire. When the app is "+
@@ -68,7 +73,7 @@ func newSettingsPane(u *UI) *settingsPane {
 	// message of the last Save, export or import under the scroll, in view wherever it is
 	// scrolled to, as the integration page's is.
 	p.content = container.NewBorder(nil, p.status, nil, nil, container.NewVScroll(container.NewVBox(form, help,
-		container.NewHBox(p.save), widget.NewSeparator(), p.fileButtons())))
+		container.NewHBox(p.save, p.mark), widget.NewSeparator(), p.fileButtons())))
 	p.reload()
 	return p
 }
@@ -86,6 +91,8 @@ func (p *settingsPane) reload() {
 			p.whenClosed.SetChecked(set.WhenClosed)
 			p.scheduleName.SetText("Your system knows it as " + core.Printable(set.Schedule) + ".")
 			p.setInstalled(set.WhenClosed)
+			p.saved = p.values()
+			p.changed()
 		}
 	})
 }
@@ -100,6 +107,22 @@ func (p *settingsPane) setInstalled(on bool) {
 	}
 }
 
+// settingsValues are what the pane's fields hold, compared to tell an unsaved edit.
+type settingsValues struct {
+	idle                  string
+	keepAlive, whenClosed bool
+}
+
+func (p *settingsPane) values() settingsValues {
+	return settingsValues{idle: p.idle.Text, keepAlive: p.keepAlive.Checked, whenClosed: p.whenClosed.Checked}
+}
+
+// dirty reports whether the fields hold a change not saved yet.
+func (p *settingsPane) dirty() bool { return p.values() != p.saved }
+
+// changed enables Save while something is to save, and says so beside it.
+func (p *settingsPane) changed() { p.followEdits(p.dirty(), p.busy) }
+
 // parseMinutes reads the idle-lock field: whole minutes within core's bounds.
 func parseMinutes(text string) (time.Duration, error) {
 	n, err := strconv.Atoi(strings.TrimSpace(text))
@@ -112,6 +135,9 @@ func parseMinutes(text string) (time.Duration, error) {
 
 func (p *settingsPane) submit() {
 	p.u.used()
+	if !p.dirty() || p.busy {
+		return // Enter in the idle field, with nothing to save or a save running
+	}
 	p.status.SetText("") // the last try's message no longer holds while this one runs
 	d, err := parseMinutes(p.idle.Text)
 	if err != nil {
@@ -120,8 +146,9 @@ func (p *settingsPane) submit() {
 		return
 	}
 	p.idleErr.Hide()
-	keep, closed, installed := p.keepAlive.Checked, p.whenClosed.Checked, p.installed
+	idleText, keep, closed, installed := p.idle.Text, p.keepAlive.Checked, p.whenClosed.Checked, p.installed
 	s := p.u.session
+	p.busy = true
 	p.save.Disable()
 	p.status.Say(toneInfo, "Saving…")
 	p.u.background(func(ctx context.Context) func() {
@@ -134,7 +161,7 @@ func (p *settingsPane) submit() {
 			note, err = p.u.core.SetKeepAliveWhenClosed(ctx, s, closed)
 		}
 		return func() {
-			p.save.Enable()
+			p.busy = false
 			if p.u.sessionLost(err) {
 				return
 			}
@@ -142,10 +169,16 @@ func (p *settingsPane) submit() {
 				// The box shows what the system has: a refused schedule is not installed.
 				p.whenClosed.SetChecked(p.installed)
 				p.status.Fail(err)
+				p.changed()
 				return
 			}
 			p.setInstalled(closed && keep)
-			p.status.Say(toneSuccess, strings.TrimSpace("Saved. "+note))
+			p.saved = settingsValues{idle: idleText, keepAlive: keep, whenClosed: closed && keep}
+			p.status.Say(toneInfo, note) // what the system says of its schedule, if anything
+			p.changed()
+			if !p.dirty() {
+				p.showMark(toneSuccess, "Saved.")
+			}
 		}
 	})
 }

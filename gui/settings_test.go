@@ -39,8 +39,8 @@ func TestSettingsPaneValidatesAndSaves(t *testing.T) {
 	p.keepAlive.SetChecked(false)
 	test.Tap(p.save)
 	f.ui.Wait()
-	if p.idleErr.Visible() || p.status.Text != "Saved." {
-		t.Fatalf("saving 30 minutes: field message %q, status %q", p.idleErr.Text, p.status.Text)
+	if p.idleErr.Visible() || p.mark.Text != "Saved." || p.status.Visible() {
+		t.Fatalf("saving 30 minutes: field message %q, mark %q, status %q", p.idleErr.Text, p.mark.Text, p.status.Text)
 	}
 	set, err := f.core.Settings(context.Background(), f.ui.session)
 	if err != nil || set.IdleLock != 30*time.Minute || set.KeepAlive {
@@ -100,8 +100,8 @@ func TestSettingsMessageClearedWhenSaving(t *testing.T) {
 	p.idle.SetText("20")
 	test.Tap(p.save)
 	f.ui.Wait()
-	if p.status.Text != "Saved." || p.status.Importance != widget.SuccessImportance {
-		t.Errorf("status = %q (importance %v), want Saved. in the success colour", p.status.Text, p.status.Importance)
+	if p.mark.Text != "Saved." || p.mark.Importance != widget.SuccessImportance || p.status.Visible() {
+		t.Errorf("mark = %q (importance %v), status %q; want Saved. in the success colour, and no status", p.mark.Text, p.mark.Importance, p.status.Text)
 	}
 }
 
@@ -127,7 +127,7 @@ func TestSettingsKeepAliveWhenClosed(t *testing.T) {
 	p.whenClosed.SetChecked(true)
 	test.Tap(p.save)
 	f.ui.Wait()
-	if !f.sched.installed || p.status.Text != "Saved. The timer starts at your next login." || !strings.HasPrefix(p.schedule.Text, "Daily check while the app is closed: on.") {
+	if !f.sched.installed || p.mark.Text != "Saved." || p.status.Text != "The timer starts at your next login." || !strings.HasPrefix(p.schedule.Text, "Daily check while the app is closed: on.") {
 		t.Fatalf("after Save: installed %t, status %q, schedule %q", f.sched.installed, p.status.Text, p.schedule.Text)
 	}
 	test.Tap(p.save) // nothing changed: the system is not asked again
@@ -157,4 +157,39 @@ func TestSettingsKeepAliveWhenClosed(t *testing.T) {
 	if p.whenClosed.Checked {
 		t.Error("after a refused install the box says the schedule is on")
 	}
+}
+
+// Save settings is on only while something changed, with Unsaved changes beside it, as on
+// the integration page; Saved. stays until the next change, and a change undone is no change.
+func TestSettingsSaveFollowsChanges(t *testing.T) {
+	f := newFixture(t, adminAndWriter(t))
+	f.signIn(t, "Ada", goodPass)
+	p := f.ui.home.settings
+	f.ui.Wait()
+	mark := func() string {
+		if !p.mark.Visible() {
+			return ""
+		}
+		return p.mark.Text
+	}
+	check := func(when string, enabled bool, want string) {
+		t.Helper()
+		if p.save.Disabled() == enabled || mark() != want {
+			t.Errorf("%s: Save enabled %t, mark %q; want %t, %q", when, !p.save.Disabled(), mark(), enabled, want)
+		}
+	}
+	check("as shown", false, "")
+	p.idle.SetText("20")
+	check("idle lock changed", true, "Unsaved changes")
+	p.idle.SetText("15")
+	check("changed back", false, "")
+	p.keepAlive.SetChecked(false)
+	check("keep-alive changed", true, "Unsaved changes")
+	test.Tap(p.save)
+	f.ui.Wait()
+	check("saved", false, "Saved.")
+	p.idle.SetText("16")
+	check("changed after the save", true, "Unsaved changes")
+	p.idle.SetText("15")
+	check("back to what was saved", false, "")
 }

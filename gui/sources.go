@@ -75,7 +75,7 @@ func buildSourcesPane(u *UI) *sourcesPane {
 	p.reconnect = newButtonWithIcon("Reconnect…", theme.LoginIcon(), p.startReconnect)
 	p.refresh = newButtonWithIcon("Refresh now", theme.ViewRefreshIcon(), p.refreshNow)
 	p.disconnect = newButtonWithIcon("Disconnect…", theme.DeleteIcon(), p.askDisconnect)
-	p.forget = newButton("Forget on this computer…", p.askForget)
+	p.forget = newButtonWithIcon("Forget on this computer…", theme.ContentClearIcon(), p.askForget)
 	p.details = newButtonWithIcon("Details…", theme.InfoIcon(), p.showDetails)
 
 	// A button for what the session may never do, even on its own sources, is not shown.

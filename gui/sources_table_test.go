@@ -396,6 +396,17 @@ func TestSourcesBarFitsAndMessagesMoveNothing(t *testing.T) {
 	p := w.pane(t)
 	win := w.ui.win
 	buttons := []fyne.CanvasObject{p.connect, p.reconnect, p.refresh, p.disconnect, p.forget, p.details}
+	icons := map[string]string{}
+	for _, b := range buttons {
+		b := b.(*button)
+		if b.Icon == nil {
+			t.Fatalf("%q has no icon, unlike the other buttons of the bar", b.Text)
+		}
+		if other, ok := icons[b.Icon.Name()]; ok {
+			t.Errorf("%q has the icon of %q", b.Text, other)
+		}
+		icons[b.Icon.Name()] = b.Text
+	}
 	for _, size := range []fyne.Size{{Width: 800, Height: 540}, {Width: 640, Height: 480}} {
 		win.Resize(size)
 		filter := place(t, win, p.filter)

@@ -190,7 +190,7 @@ func TestExportThenRestoreOnFirstStart(t *testing.T) {
 	if !m.name.Disabled() || len(m.name.Options) != 0 {
 		t.Errorf("before a preview the administrators offered are %q (disabled %t); want none", m.name.Options, m.name.Disabled())
 	}
-	test.Type(m.file, file)
+	m.file.SetText(file) // whatever export the folder offers, this one
 	test.Type(m.pass, filePass)
 	if !m.confirm.Disabled() {
 		t.Error("Confirm is enabled before a preview")
@@ -419,5 +419,35 @@ func TestExportSaysSoInView(t *testing.T) {
 	at := fyne.CurrentApp().Driver().AbsolutePositionForObject(status)
 	if h := f.ui.win.Canvas().Size().Height; !status.Visible() || at.Y < 0 || at.Y+status.Size().Height > h {
 		t.Errorf("%q at %v, %v high: out of the %.0f px high window", status.Text, at, status.Size().Height, h)
+	}
+}
+
+// Escape closes the export dialog from the recipients' field of several lines too, as it
+// does from the others, where Return starts a new line.
+func TestEscapeInExportRecipientsClosesTheDialog(t *testing.T) {
+	f := newFixture(t, adminAndWriter(t))
+	f.signIn(t, "Ada", goodPass)
+	f.ui.home.showTab(tabSettings)
+	openExport(t, f)
+	w := f.ui.win
+	inDialog[*widget.RadioGroup](t, w)[0].SetSelected(toRecipients)
+	var recipients *dialogEntry
+	for _, e := range inDialog[*dialogEntry](t, w) {
+		if e.MultiLine {
+			recipients = e
+		}
+	}
+	if recipients == nil {
+		t.Fatal("the export dialog has no recipients' field that Escape reaches")
+	}
+	w.Canvas().Focus(recipients)
+	test.Type(recipients, "age1one")
+	recipients.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if !f.ui.dialogOpen() || !strings.Contains(recipients.Text, "\n") {
+		t.Fatalf("Return in the recipients' field: dialog open %t, text %q; want a new line", f.ui.dialogOpen(), recipients.Text)
+	}
+	escape(w)
+	if f.ui.dialogOpen() {
+		t.Fatal("Escape in the recipients' field left the export dialog open")
 	}
 }

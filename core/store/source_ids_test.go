@@ -40,7 +40,7 @@ func openAtVersion(t *testing.T, path string, version int) *DB {
 		t.Fatal(err)
 	}
 	db := &DB{DB: sdb, path: path}
-	if err := db.migrate(t.Context(), migs[:version]); err != nil {
+	if _, err := db.migrate(t.Context(), migs[:version]); err != nil {
 		t.Fatal(err)
 	}
 	return db

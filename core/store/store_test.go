@@ -194,7 +194,7 @@ func TestMigrateTwiceIsNoOp(t *testing.T) {
 		t.Fatalf("second Open: %v", err)
 	}
 	defer db.Close()
-	if err := db.migrate(ctx, migs); err != nil {
+	if _, err := db.migrate(ctx, migs); err != nil {
 		t.Fatalf("migrating an up-to-date file: %v", err)
 	}
 	if second := read(db); second != first {

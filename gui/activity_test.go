@@ -59,6 +59,8 @@ func TestActivitySentences(t *testing.T) {
 			"The upkeep refreshed a@b at Drive: back online"},
 		{core.ActivityEntry{Actor: "Eve\n", Action: "future.thing", Subject: "x\u202e", Outcome: core.OutcomeOK},
 			`Eve\n did future.thing on x\u202e`},
+		{core.ActivityEntry{Actor: "Eve", Action: "future.{s}", Subject: "y", Outcome: core.OutcomeOK},
+			"Eve did future.{s} on y"},
 	}
 	for _, c := range cases {
 		if got := activitySentence(c.e); got != c.want {

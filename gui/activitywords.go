@@ -82,7 +82,8 @@ func activitySentence(e core.ActivityEntry) string {
 	}
 	p, ok := activityWords[access.Action(e.Action)]
 	if !ok {
-		p = activityPhrase{"did " + core.Printable(e.Action) + " on {s}", "do " + core.Printable(e.Action) + " on {s}", "something"}
+		// The code goes in once the subject is: a "{s}" in an imported log's code stays as it is.
+		p = activityPhrase{"did " + actionMark + " on {s}", "do " + actionMark + " on {s}", "something"}
 	}
 	subject := e.Subject
 	if at, ok := integrationOnly[access.Action(e.Action)]; ok && subject != "" && !strings.Contains(subject, " at ") {
@@ -97,11 +98,16 @@ func activitySentence(e core.ActivityEntry) string {
 	default:
 		s = actor + " could not " + p.fill(subject, p.do)
 	}
+	s = strings.Replace(s, actionMark, core.Printable(e.Action), 1)
 	if e.Detail != "" {
 		s += ": " + core.Printable(e.Detail)
 	}
 	return s
 }
+
+// actionMark stands for an unknown action's code in its phrase until the subject is in: a
+// control character, which core.Printable never leaves in a name or subject.
+const actionMark = "\x00"
 
 // fill puts the subject into one of p's phrases.
 func (p activityPhrase) fill(subject, phrase string) string {

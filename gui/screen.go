@@ -46,7 +46,7 @@ func density(widthMM, widthPx int) float32 {
 		return 1
 	}
 	dpi := float32(widthPx) / (float32(widthMM) / 25.4)
-	if dpi > 1000 || dpi < 10 || dpi < 96 {
+	if dpi > 1000 || dpi < 96 { // not believable, or a density under Fyne's least scale
 		return 1
 	}
 	return dpi / 96
